@@ -1,0 +1,51 @@
+# hwcloud.migration: `make demo` runs the gate against the bundled emulator,
+# `make test` runs every test. Both set up everything they need in .venv.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+COLLECTIONS := $(VENV)/collections
+COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/hwcloud/migration
+export ANSIBLE_COLLECTIONS_PATH := $(abspath $(COLLECTIONS))
+export PATH := $(abspath $(BIN)):$(PATH)
+
+.PHONY: venv demo test lint sanity units integration bench clean
+
+venv: $(STAMP) $(COLLECTION_LINK)
+
+$(STAMP): requirements.txt requirements-test.txt emulator/pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements-test.txt
+	$(BIN)/python -m pip install -q -e emulator
+	touch $@
+
+# The collection is used straight from this checkout through a symlink in a
+# private collections path, so edits are live without a rebuild.
+$(COLLECTION_LINK):
+	mkdir -p $(dir $@)
+	ln -sfn $(abspath .) $@
+
+demo: venv
+	$(BIN)/python tools/demo.py
+
+lint: venv
+	$(BIN)/ansible-lint --profile production
+
+sanity: venv
+	tools/sanity.sh
+
+units: venv
+	$(BIN)/python -m pytest -q tests/unit emulator/tests
+
+integration: venv
+	$(BIN)/python -m pytest -q tests/integration
+
+test: lint sanity units integration
+
+bench: venv
+	$(BIN)/python tests/benchmark/bench.py
+
+clean:
+	rm -rf build tests/output reports .pytest_cache
