@@ -36,8 +36,10 @@ lint: venv
 sanity: venv
 	tools/sanity.sh
 
+# Two suites with their own conftest files: run them as separate sessions.
 units: venv chromium
-	$(BIN)/python -m pytest -q tests/unit emulator/tests
+	$(BIN)/python -m pytest -q tests/unit
+	$(BIN)/python -m pytest -q emulator/tests
 
 # The HTML report is checked in Debian's headless Chromium; install it when absent
 # (CI runs as root on a fresh Debian machine).

@@ -1,0 +1,132 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    """Options shared by every hwcloud.migration module (plugins/module_utils/_options.py)."""
+
+    DOCUMENTATION = r"""
+options:
+  region:
+    description:
+      - Huawei Cloud region ID, for example V(cn-north-4).
+      - Used to build the default service and IAM endpoints and to look up the project ID.
+      - If not set, the value of the E(HW_REGION_NAME) environment variable is used.
+      - Required unless O(endpoint) and O(project_id) are both set.
+    type: str
+  project_id:
+    description:
+      - ID of the project (region) the resources belong to.
+      - If not set, the value of E(HUAWEICLOUD_SDK_PROJECT_ID), then E(HW_PROJECT_ID), is used.
+      - If none is set, the ID is looked up once per run with IAM (C(GET /v3/projects?name=<region>)),
+        which fails when zero or several projects carry the region's name.
+    type: str
+  access_key:
+    description:
+      - Access key ID (AK) for AK/SK authentication. Requires O(secret_key).
+      - If not set, the value of E(HUAWEICLOUD_SDK_AK), then E(HW_ACCESS_KEY), is used.
+      - Exactly one authentication method may be configured, through options or environment variables;
+        O(access_key) and O(secret_key) (plus O(security_token) for temporary keys),
+        O(auth_token), or O(username), O(password) and O(domain_name).
+    type: str
+  secret_key:
+    description:
+      - Secret access key (SK) for AK/SK authentication. Requires O(access_key).
+      - Requests are signed with SDK-HMAC-SHA256; the key itself is never sent.
+      - If not set, the value of E(HUAWEICLOUD_SDK_SK), then E(HW_SECRET_KEY), is used.
+    type: str
+  security_token:
+    description:
+      - Security token of temporary access keys; sent as C(X-Security-Token) and signed.
+      - Requires O(access_key) and O(secret_key).
+      - If not set, the value of E(HUAWEICLOUD_SDK_SECURITY_TOKEN), then E(HW_SECURITY_TOKEN), is used.
+    type: str
+  auth_token:
+    description:
+      - An IAM token, sent as C(X-Auth-Token). It cannot be renewed by the module; tokens live 24 hours.
+    type: str
+  username:
+    description:
+      - IAM user name for password authentication. Requires O(password) and O(domain_name).
+      - The module obtains a project-scoped token once per run and renews it once if it expires.
+    type: str
+  password:
+    description:
+      - Password of O(username).
+    type: str
+  domain_name:
+    description:
+      - Account (domain) name of O(username). Required with password authentication.
+    type: str
+  endpoint:
+    description:
+      - Base URL of the service this module calls, for example V(http://127.0.0.1:8080) for the bundled emulator.
+      - If not set, the value of E(HUAWEICLOUD_SDK_REGION_<SERVICE>_<REGION>) is used (service and region upper case,
+        V(-) replaced by V(_), for example E(HUAWEICLOUD_SDK_REGION_OMS_CN_NORTH_4)).
+      - Otherwise C(https://<service>.<region>.<cloud>); ModelArts in V(ap-southeast-1) on the default cloud uses
+        C(https://modelarts.ap-southeast-1.myhuaweicloud.cn).
+    type: str
+  iam_endpoint:
+    description:
+      - Base URL of IAM, used for password authentication and project ID lookup.
+      - If not set, the value of E(HUAWEICLOUD_SDK_IAM_ENDPOINT), then E(HW_AUTH_URL), is used;
+        otherwise C(https://iam.<region>.<cloud>).
+    type: str
+  cloud:
+    description:
+      - Domain suffix of the endpoints.
+      - If not set, the value of E(HW_CLOUD) is used, else the default.
+    type: str
+    default: myhuaweicloud.com
+  validate_certs:
+    description:
+      - Whether to verify the TLS certificates of the endpoints.
+      - Set to V(false) only for endpoints you control.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - Path of a PEM CA bundle used to verify the endpoints' certificates instead of the system store.
+      - Proxy settings (E(HTTPS_PROXY), E(HTTP_PROXY), E(NO_PROXY)) and E(REQUESTS_CA_BUNDLE) from the environment
+        are honoured.
+    type: path
+  timeout:
+    description:
+      - Read timeout in seconds of each HTTP attempt (the connect timeout is the smaller of this and 10 seconds).
+      - A call, retries included, starts no new attempt after O(timeout) * (O(retries) + 1) seconds, and never after
+        10 minutes (a signed request expires after 15).
+      - Must be greater than 0.
+    type: float
+    default: 30
+  retries:
+    description:
+      - How many times a read call is retried after a connection error, a timeout, or HTTP 429, 500, 502, 503 or 504.
+      - Waits follow the C(Retry-After) response header when present, else an exponential backoff with jitter.
+        Other 4xx answers are never retried.
+      - If not set, the value of E(HW_MAX_RETRIES) is used, else the default. Must be 0 or more.
+    type: int
+    default: 4
+  max_concurrency:
+    description:
+      - Largest number of API calls in flight at once when a module fetches several resources. Between 1 and 64.
+    type: int
+    default: 8
+  rate_limit:
+    description:
+      - Largest number of requests per second sent by the module (a client-side token bucket). Must be greater than 0.
+      - If not set, requests are not rate limited on the client side.
+    type: float
+notes:
+  - Every option that reads environment variables uses the option first, then the official Huawei Cloud SDK variable
+    (E(HUAWEICLOUD_SDK_*)), then the Terraform provider variable (E(HW_*)); the first one set wins.
+  - Configuring credentials of two methods at once (for example E(HW_ACCESS_KEY) in the environment and O(auth_token))
+    is an error that names the options to unset.
+requirements:
+  - python >= 3.8
+  - requests >= 2.25
+  - jsonschema >= 3.2
+"""

@@ -1,0 +1,269 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Authentication methods for Huawei Cloud APIs, one small class each, one interface.
+
+Every method answers two questions:
+
+* ``headers_for(method, url, headers, body, project_id=None)``: which headers
+  to add to this request (the caller's dict is not modified);
+* ``on_unauthorized(response)``: after a 401, should the request be sent once
+  more (True only when a fresh credential was obtained or is available)?
+
+:class:`AkSkAuth` signs each request (SDK-HMAC-SHA256), :class:`TokenAuth`
+sends a fixed ``X-Auth-Token``, :class:`PasswordAuth` obtains a token from IAM
+once per module run and renews it once when the service says it expired.
+
+:class:`RequestSigner` adapts any of them to the ``auth`` hook of
+``requests`` (a callable that receives the prepared request), so signing sees
+the final URL and body.
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import json
+import logging
+import threading
+
+from ansible_collections.hwcloud.migration.plugins.module_utils import _signer
+from ansible_collections.hwcloud.migration.plugins.module_utils._errors import (
+    HuaweiCloudError, parse_error_response, scrub_userinfo)
+
+LOG = logging.getLogger(__name__)
+
+HEADER_PROJECT_ID = 'X-Project-Id'
+HEADER_SECURITY_TOKEN = 'X-Security-Token'
+HEADER_AUTH_TOKEN = 'X-Auth-Token'
+HEADER_SUBJECT_TOKEN = 'X-Subject-Token'
+
+# Headers that a proxy or the HTTP library may add, drop or rewrite on the way:
+# they are sent but never signed (the server verifies only the names listed
+# in SignedHeaders).
+_UNSIGNED_HEADERS = frozenset([
+    'connection', 'keep-alive', 'proxy-authorization', 'proxy-connection', 'te', 'trailer',
+    'transfer-encoding', 'upgrade', 'accept-encoding', 'content-length', 'authorization',
+])
+
+# Error codes that mean "your token expired, get a new one".
+TOKEN_EXPIRED_CODES = frozenset(['APIGW.0307', 'ModelArts.6620'])
+_TOKEN_EXPIRED_WORDS = ('token expire', 'expired')
+
+
+def token_expired(error):
+    """True when a 401 :class:`HuaweiCloudError` says the token expired (not merely wrong)."""
+    if error is None or error.status != 401:
+        return False
+    if error.code in TOKEN_EXPIRED_CODES:
+        return True
+    text = (error.message or '').lower()
+    return any(word in text for word in _TOKEN_EXPIRED_WORDS)
+
+
+class AuthMethod:
+    """Interface of the auth methods (see the module docstring)."""
+
+    name = 'none'
+
+    def headers_for(self, method, url, headers, body, project_id=None):
+        """Return the headers to add to this request."""
+        raise NotImplementedError
+
+    def on_unauthorized(self, response):
+        """After a 401: True if the request should be sent once more with fresh credentials."""
+        return False
+
+
+class AkSkAuth(AuthMethod):
+    """Permanent or temporary access keys; every request is signed.
+
+    ``X-Project-Id`` is added for project-scoped calls and ``X-Security-Token``
+    for temporary keys, both before signing so both are signed.
+    """
+
+    name = 'aksk'
+
+    def __init__(self, access_key, secret_key, security_token=None, now=None):
+        self._access_key = access_key
+        self._secret_key = secret_key
+        self._security_token = security_token
+        self._now = now  # a fixed datetime for tests; None means the current time
+
+    def __repr__(self):
+        return '<AkSkAuth temporary=%s>' % bool(self._security_token)
+
+    def headers_for(self, method, url, headers, body, project_id=None):
+        """Add X-Project-Id / X-Security-Token, then sign every other signable header."""
+        added = {}
+        if project_id:
+            added[HEADER_PROJECT_ID] = project_id
+        if self._security_token:
+            added[HEADER_SECURITY_TOKEN] = self._security_token
+        to_sign = dict((key, value) for key, value in (headers or {}).items() if key.lower() not in _UNSIGNED_HEADERS)
+        to_sign.update(added)
+        added.update(_signer.sign_request(method, url, to_sign, body, self._access_key, self._secret_key, now=self._now))
+        return added
+
+
+class TokenAuth(AuthMethod):
+    """A user-supplied IAM token sent as ``X-Auth-Token``; it cannot be renewed here."""
+
+    name = 'token'
+
+    def __init__(self, token):
+        self._token = token
+
+    def __repr__(self):
+        return '<TokenAuth>'
+
+    def headers_for(self, method, url, headers, body, project_id=None):
+        """The static ``X-Auth-Token`` header."""
+        return {HEADER_AUTH_TOKEN: self._token}
+
+
+class PasswordAuth(AuthMethod):
+    """IAM user name and password exchanged for a token, lazily, once per run, thread-safe.
+
+    The token is project-scoped: by ``project_id`` when known, else by the
+    region's project name.  A 401 that says the token expired triggers one
+    renewal for the whole run; a second expiry is reported as the error it is,
+    so a broken IAM cannot cause a loop.
+    """
+
+    name = 'password'
+    MAX_RENEWALS = 1
+
+    def __init__(self, session, iam_endpoint, username, password, domain_name, region=None, project_id=None,
+                 timeout=None, verify=True):
+        self._session = session
+        self._iam_endpoint = iam_endpoint.rstrip('/')
+        self._username = username
+        self._password = password
+        self._domain_name = domain_name
+        self._region = region
+        self._project_id = project_id
+        self._timeout = timeout
+        self._verify = verify
+        self._lock = threading.Lock()
+        self._token = None
+        self.token_project_id = None
+        self.fetch_count = 0
+        self.renewals = 0
+
+    def __repr__(self):
+        return '<PasswordAuth user=%s domain=%s>' % (self._username, self._domain_name)
+
+    def _request_body(self):
+        if self._project_id:
+            scope = {'project': {'id': self._project_id}}
+        elif self._region:
+            scope = {'project': {'name': self._region}}
+        else:
+            raise HuaweiCloudError('password authentication needs region or project_id to scope the token',
+                                   code='InvalidParameter')
+        return {'auth': {
+            'identity': {
+                'methods': ['password'],
+                'password': {'user': {
+                    'domain': {'name': self._domain_name},
+                    'name': self._username,
+                    'password': self._password,
+                }},
+            },
+            'scope': scope,
+        }}
+
+    def _fetch(self):
+        url = self._iam_endpoint + '/v3/auth/tokens'
+        payload = json.dumps(self._request_body()).encode('utf-8')
+        try:
+            response = self._session.post(url, data=payload, headers={'Content-Type': 'application/json;charset=UTF-8'},
+                                          timeout=self._timeout, verify=self._verify, allow_redirects=False)
+        except Exception as exc:  # requests' exceptions, without importing requests here
+            raise HuaweiCloudError('could not obtain an IAM token: %s: %s' % (type(exc).__name__, scrub_userinfo(exc)),
+                                   method='POST', url=url)
+        self.fetch_count += 1
+        token = response.headers.get(HEADER_SUBJECT_TOKEN)
+        if response.status_code != 201 or not token:
+            error = parse_error_response(response.status_code, response.headers, response.content,
+                                         reason=response.reason, method='POST', url=url)
+            if response.status_code == 201:
+                error.message = 'IAM answered 201 without an X-Subject-Token header'
+            raise error
+        try:
+            document = json.loads(response.content.decode('utf-8'))
+            self.token_project_id = ((document.get('token') or {}).get('project') or {}).get('id')
+        except (ValueError, AttributeError):
+            self.token_project_id = None
+        LOG.debug('obtained an IAM token for user %s (fetch %d)', self._username, self.fetch_count)
+        return token
+
+    def token(self):
+        """The current token, fetched from IAM on first use (one fetch even with many threads)."""
+        with self._lock:
+            if self._token is None:
+                self._token = self._fetch()
+            return self._token
+
+    def scoped_project_id(self):
+        """The id of the project the token is scoped to (from the token body), fetching the token if needed."""
+        self.token()
+        return self.token_project_id
+
+    def headers_for(self, method, url, headers, body, project_id=None):
+        """The ``X-Auth-Token`` header with the run's token."""
+        return {HEADER_AUTH_TOKEN: self.token()}
+
+    def on_unauthorized(self, response):
+        """Renew the token once per run when the 401 says it expired; True means send again."""
+        error = parse_error_response(response.status_code, response.headers, response.content)
+        if not token_expired(error):
+            return False
+        used = None
+        request = getattr(response, 'request', None)
+        if request is not None:
+            used = request.headers.get(HEADER_AUTH_TOKEN)
+        with self._lock:
+            if self._token is not None and used is not None and used != self._token:
+                # Another thread already renewed it: just send again with the new one.
+                return True
+            if self.renewals >= self.MAX_RENEWALS:
+                return False
+            self.renewals += 1
+            self._token = None
+        LOG.debug('IAM token expired; obtaining a new one')
+        return True
+
+
+class RequestSigner:
+    """``requests`` auth hook: applies an :class:`AuthMethod` to a prepared request.
+
+    ``project_id`` is sent as ``X-Project-Id`` by AK/SK auth (project-scoped
+    service calls); leave it None for IAM calls.
+    """
+
+    def __init__(self, auth, project_id=None):
+        self.auth = auth
+        self.project_id = project_id
+
+    def __call__(self, prepared):
+        body = prepared.body
+        if hasattr(body, 'read'):
+            raise ValueError('streamed request bodies cannot be signed')
+        headers = dict(prepared.headers)
+        prepared.headers.update(self.auth.headers_for(prepared.method, prepared.url, headers, body,
+                                                      project_id=self.project_id))
+        return prepared
+
+
+def build_auth(mode, params, session=None, iam_endpoint=None, timeout=None, verify=True):
+    """Build the :class:`AuthMethod` for ``mode`` (from ``resolve_auth_mode``) and the module params."""
+    if mode == 'aksk':
+        return AkSkAuth(params['access_key'], params['secret_key'], params.get('security_token') or None)
+    if mode == 'token':
+        return TokenAuth(params['auth_token'])
+    if mode == 'password':
+        return PasswordAuth(session, iam_endpoint, params['username'], params['password'], params['domain_name'],
+                            region=params.get('region'), project_id=params.get('project_id'),
+                            timeout=timeout, verify=verify)
+    raise ValueError('unknown auth mode %r' % (mode,))

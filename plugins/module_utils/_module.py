@@ -1,0 +1,100 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""``HuaweiCloudModule``: the base of every module in the collection.
+
+It merges the common options into the module's argument spec, checks that the
+Python libraries are there, validates the credentials and numeric options
+(failing with a message that names the options), builds the client once, and
+turns a :class:`HuaweiCloudError` into a uniform ``fail_json``::
+
+    module = HuaweiCloudModule(argument_spec=dict(sync_task_ids=dict(type='list', elements='str', required=True)),
+                               service='oms', supports_check_mode=True)
+    try:
+        body, meta = module.client.get_json('/v2/{project_id}/sync-tasks/{sync_task_id}',
+                                            path_params={'sync_task_id': task_id})
+    except HuaweiCloudError as err:
+        module.fail_from_error(err, msg='Could not read sync task %s' % task_id)
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import threading
+import traceback
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.hwcloud.migration.plugins.module_utils._client import HuaweiCloudClient
+from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
+from ansible_collections.hwcloud.migration.plugins.module_utils._options import (
+    OptionError, common_argument_spec, resolve_auth_mode, validate_common_params)
+from ansible_collections.hwcloud.migration.plugins.module_utils._transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.hwcloud.migration.plugins.module_utils._version import USER_AGENT
+
+# Only the presence of jsonschema is checked here; _contract uses it.
+try:
+    import jsonschema  # noqa: F401 pylint: disable=unused-import
+    HAS_JSONSCHEMA = True
+    JSONSCHEMA_IMPORT_ERROR = None
+except ImportError:  # pragma: no cover - exercised by the sanity import test
+    HAS_JSONSCHEMA = False
+    JSONSCHEMA_IMPORT_ERROR = traceback.format_exc()
+
+
+class HuaweiCloudModule(AnsibleModule):
+    """``AnsibleModule`` with the common Huawei Cloud options, credential checks and a client.
+
+    ``argument_spec`` holds the module's own options (they win over a common
+    option of the same name); ``service`` is the service name used for the
+    endpoint (``oms``, ``modelarts``); other keyword arguments go to
+    ``AnsibleModule``.
+    """
+
+    def __init__(self, argument_spec=None, service=None, user_agent=None, **kwargs):
+        spec = common_argument_spec()
+        spec.update(argument_spec or {})
+        super(HuaweiCloudModule, self).__init__(argument_spec=spec, **kwargs)
+        self.service = service
+        self.user_agent = user_agent or USER_AGENT
+        self._client = None
+        self._client_lock = threading.Lock()
+
+        if not HAS_REQUESTS:
+            self.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+        if not HAS_JSONSCHEMA:
+            self.fail_json(msg=missing_required_lib('jsonschema'), exception=JSONSCHEMA_IMPORT_ERROR)
+        try:
+            validate_common_params(self.params)
+            self.auth_mode = resolve_auth_mode(self.params)
+        except OptionError as err:
+            self.fail_json(msg=str(err))
+
+    @property
+    def client(self):
+        """The :class:`HuaweiCloudClient` of this run, built on first use (fails the module on a bad configuration)."""
+        if self._client is None:
+            with self._client_lock:
+                if self._client is None:
+                    if not self.service:
+                        raise ValueError('HuaweiCloudModule needs service= to build a client')
+                    try:
+                        self._client = HuaweiCloudClient(self.params, self.service, user_agent=self.user_agent)
+                    except OptionError as err:
+                        self.fail_json(msg=str(err))
+        return self._client
+
+    def fail_from_error(self, err, msg=None, **extra):
+        """``fail_json`` for an API error: ``msg`` (plus the error's one-line text) and its details.
+
+        The result carries ``status``, ``error_code``, ``error_msg``,
+        ``request_id``, ``method`` and ``url``, plus any ``extra`` keys.
+        """
+        if isinstance(err, HuaweiCloudError):
+            details = err.to_dict()
+        else:
+            details = {'status': None, 'error_code': None, 'error_msg': str(err), 'request_id': None,
+                       'method': None, 'url': None}
+        text = '%s: %s' % (msg, err) if msg else str(err)
+        details.update(extra)
+        self.fail_json(msg=text, **details)

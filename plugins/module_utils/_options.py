@@ -1,0 +1,142 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The options every Huawei Cloud module shares, and the choice of the auth method.
+
+Precedence for each option: the module option, then the official SDK's
+environment variable (``HUAWEICLOUD_SDK_*``), then the Terraform provider's
+(``HW_*``).  Ansible's ``env_fallback`` takes the first variable that is set,
+which is why the SDK variable is listed first.
+
+The functions here are pure (they read a params dict and raise
+:class:`OptionError`), so the module base turns a bad configuration into one
+``fail_json`` that names the options to set or unset.
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+from ansible.module_utils.basic import env_fallback
+
+AUTH_AKSK = 'aksk'
+AUTH_TOKEN = 'token'
+AUTH_PASSWORD = 'password'
+
+DEFAULT_CLOUD = 'myhuaweicloud.com'
+MAX_CONCURRENCY_LIMIT = 64
+
+# Where each environment-backed option may come from, for error messages.
+ENV_VARS = {
+    'region': ('HW_REGION_NAME',),
+    'project_id': ('HUAWEICLOUD_SDK_PROJECT_ID', 'HW_PROJECT_ID'),
+    'access_key': ('HUAWEICLOUD_SDK_AK', 'HW_ACCESS_KEY'),
+    'secret_key': ('HUAWEICLOUD_SDK_SK', 'HW_SECRET_KEY'),
+    'security_token': ('HUAWEICLOUD_SDK_SECURITY_TOKEN', 'HW_SECURITY_TOKEN'),
+    'iam_endpoint': ('HUAWEICLOUD_SDK_IAM_ENDPOINT', 'HW_AUTH_URL'),
+    'cloud': ('HW_CLOUD',),
+    'retries': ('HW_MAX_RETRIES',),
+}
+
+
+class OptionError(ValueError):
+    """The common options are inconsistent or out of range; the message names the options."""
+
+
+def _env(option):
+    return (env_fallback, list(ENV_VARS[option]))
+
+
+def common_argument_spec():
+    """Return a fresh argument spec dict for the options every module shares."""
+    return dict(
+        region=dict(type='str', fallback=_env('region')),
+        project_id=dict(type='str', fallback=_env('project_id')),
+        access_key=dict(type='str', no_log=False, fallback=_env('access_key')),
+        secret_key=dict(type='str', no_log=True, fallback=_env('secret_key')),
+        security_token=dict(type='str', no_log=True, fallback=_env('security_token')),
+        auth_token=dict(type='str', no_log=True),
+        username=dict(type='str'),
+        password=dict(type='str', no_log=True),
+        domain_name=dict(type='str'),
+        endpoint=dict(type='str'),
+        iam_endpoint=dict(type='str', fallback=_env('iam_endpoint')),
+        cloud=dict(type='str', default=DEFAULT_CLOUD, fallback=_env('cloud')),
+        validate_certs=dict(type='bool', default=True),
+        ca_path=dict(type='path'),
+        timeout=dict(type='float', default=30.0),
+        retries=dict(type='int', default=4, fallback=_env('retries')),
+        max_concurrency=dict(type='int', default=8),
+        rate_limit=dict(type='float'),
+    )
+
+
+def _where(option):
+    """'access_key' or 'access_key (or HUAWEICLOUD_SDK_AK / HW_ACCESS_KEY)'."""
+    env = ENV_VARS.get(option)
+    if not env:
+        return option
+    return '%s (or %s)' % (option, ' / '.join(env))
+
+
+def _is_set(params, name):
+    value = params.get(name)
+    return value is not None and value != ''
+
+
+def resolve_auth_mode(params):
+    """Return the auth method the params select: ``'aksk'``, ``'token'`` or ``'password'``.
+
+    Exactly one must be configured: ``access_key`` + ``secret_key`` (with
+    ``security_token`` for temporary keys), ``auth_token``, or ``username`` +
+    ``password`` + ``domain_name``.  Half a pair, none, or several raise
+    :class:`OptionError` naming the options to set or unset.
+    """
+    aksk = [name for name in ('access_key', 'secret_key', 'security_token') if _is_set(params, name)]
+    password = [name for name in ('username', 'password') if _is_set(params, name)]
+    token = ['auth_token'] if _is_set(params, 'auth_token') else []
+
+    chosen = [group for group in (aksk, token, password) if group]
+    if len(chosen) > 1:
+        raise OptionError(
+            'Several authentication methods are configured (%s); set exactly one of: access_key and secret_key, '
+            'auth_token, or username and password, and unset the others (options or their environment variables).'
+            % '; '.join(', '.join(group) for group in chosen))
+    if not chosen:
+        raise OptionError(
+            'No credentials: set access_key and secret_key (or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK / '
+            'HW_ACCESS_KEY and HW_SECRET_KEY), or auth_token, or username, password and domain_name.')
+
+    if aksk:
+        missing = [name for name in ('access_key', 'secret_key') if name not in aksk]
+        if missing:
+            raise OptionError(
+                'Incomplete AK/SK credentials: %s %s set, but %s %s not; set %s.' % (
+                    ' and '.join(aksk), 'is' if len(aksk) == 1 else 'are',
+                    ' and '.join(missing), 'is' if len(missing) == 1 else 'are',
+                    ' and '.join(_where(name) for name in missing)))
+        return AUTH_AKSK
+    if token:
+        return AUTH_TOKEN
+    missing = [name for name in ('username', 'password', 'domain_name') if not _is_set(params, name)]
+    if missing:
+        raise OptionError(
+            'Incomplete password credentials: %s given, but %s missing; set %s.' % (
+                ' and '.join(password), ' and '.join(missing), ', '.join(missing)))
+    return AUTH_PASSWORD
+
+
+def validate_common_params(params):
+    """Check the numeric ranges of the common options; raise :class:`OptionError` naming the option."""
+    timeout = params.get('timeout')
+    if timeout is not None and not timeout > 0:
+        raise OptionError('timeout must be greater than 0 seconds, got %r.' % (timeout,))
+    retries = params.get('retries')
+    if retries is not None and retries < 0:
+        raise OptionError('retries must be 0 or more, got %r (check HW_MAX_RETRIES too).' % (retries,))
+    concurrency = params.get('max_concurrency')
+    if concurrency is not None and not 1 <= concurrency <= MAX_CONCURRENCY_LIMIT:
+        raise OptionError('max_concurrency must be between 1 and %d, got %r.' % (MAX_CONCURRENCY_LIMIT, concurrency))
+    rate_limit = params.get('rate_limit')
+    if rate_limit is not None and not rate_limit > 0:
+        raise OptionError('rate_limit must be greater than 0 requests per second (omit it for no limit), got %r.'
+                          % (rate_limit,))

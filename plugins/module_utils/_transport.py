@@ -1,0 +1,268 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""HTTP transport for Huawei Cloud calls: the session factory, the retry policy, the rate limiter.
+
+The whole retry policy lives here, in :func:`build_retry`:
+
+* only ``GET`` is retried (every call the collection makes is a read; the IAM
+  token ``POST`` is retried only when the connection could not be opened);
+* statuses 429, 500, 502, 503 and 504 are retried, nothing else: other 4xx
+  answers are final;
+* connect errors and read errors/timeouts are retried;
+* ``retries`` bounds the number of retries (so ``retries + 1`` attempts);
+* the wait is the server's ``Retry-After`` (seconds or an HTTP date) when the
+  response has one, else an exponential backoff (0.5 s, 1 s, 2 s, ... capped
+  at 20 s) plus up to 0.5 s of random jitter;
+* a deadline of ``timeout * (retries + 1)`` seconds from the start of the call,
+  at most 10 minutes (a retry resends the same signed request, and API Gateway
+  refuses an ``X-Sdk-Date`` more than 15 minutes old): no retry is started when
+  its wait would end after the deadline (a long ``Retry-After`` therefore ends
+  the call with the 429/503 it came with);
+* the last response is returned, not raised (``raise_on_status=False``), so the
+  caller parses its body into a :class:`HuaweiCloudError`.
+
+Everything but the deadline is plain urllib3 ``Retry``; the subclass adds the
+deadline, a jitter that works with urllib3 1.26 and 2.x, and records the wait
+it plans so tests can check it without sleeping.
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import logging
+import random
+import threading
+import time
+import traceback
+
+try:
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.exceptions import MaxRetryError, ResponseError
+    from urllib3.util.retry import Retry
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+except ImportError:  # pragma: no cover - exercised by the sanity import test
+    requests = None
+    HTTPAdapter = object
+    Retry = object
+    MaxRetryError = ResponseError = None
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+
+LOG = logging.getLogger(__name__)
+
+RETRY_STATUSES = frozenset([429, 500, 502, 503, 504])
+RETRY_METHODS = frozenset(['GET'])
+BACKOFF_FACTOR = 0.5
+BACKOFF_CAP = 20.0
+BACKOFF_JITTER = 0.5
+CONNECT_TIMEOUT_CAP = 10.0
+MAX_RETRY_WINDOW = 600.0
+POOL_CONNECTIONS = 4
+
+# Indirections so tests can drive time without sleeping.
+_clock = time.monotonic
+_wait = time.sleep
+
+
+def _sleep(seconds):
+    _wait(seconds)
+
+
+def retry_deadline(timeout, retries):
+    """Seconds after the start of a call past which no retry is started: ``timeout * (retries + 1)``, at most 600."""
+    return min(float(timeout) * (int(retries) + 1), MAX_RETRY_WINDOW)
+
+
+class DeadlineRetry(Retry):
+    """urllib3 ``Retry`` plus a total deadline and its own jittered, capped backoff.
+
+    ``max_elapsed`` is the budget (seconds) of one call; :meth:`started` returns
+    a copy whose ``deadline`` is that many seconds from now.  ``planned_wait``
+    is the wait chosen by the last :meth:`increment` (``Retry-After`` or backoff).
+    """
+
+    # Only these statuses may be retried because of a Retry-After header
+    # (urllib3 also lists 413, which is a final answer for these APIs).
+    RETRY_AFTER_STATUS_CODES = frozenset([429, 503])
+
+    def __init__(self, *args, **kwargs):
+        self.max_elapsed = kwargs.pop('max_elapsed', None)
+        self.deadline = kwargs.pop('deadline', None)
+        self.jitter = kwargs.pop('jitter', 0.0)
+        self.backoff_cap = kwargs.pop('backoff_cap', BACKOFF_CAP)
+        self.planned_wait = None
+        super(DeadlineRetry, self).__init__(*args, **kwargs)
+
+    def new(self, **kw):
+        """Copy with updated counters, keeping the deadline settings."""
+        kw.setdefault('max_elapsed', self.max_elapsed)
+        kw.setdefault('deadline', self.deadline)
+        kw.setdefault('jitter', self.jitter)
+        kw.setdefault('backoff_cap', self.backoff_cap)
+        return super(DeadlineRetry, self).new(**kw)
+
+    def started(self):
+        """A copy for one call: its deadline is ``max_elapsed`` seconds from now."""
+        if self.max_elapsed is None:
+            return self
+        return self.new(deadline=_clock() + self.max_elapsed)
+
+    def get_backoff_time(self):
+        """Exponential backoff (``backoff_factor * 2 ** (n - 1)``) plus jitter, capped."""
+        backoff = super(DeadlineRetry, self).get_backoff_time()
+        if backoff <= 0:
+            return 0.0
+        if self.jitter:
+            backoff += random.uniform(0, self.jitter)
+        return float(min(self.backoff_cap, backoff))
+
+    def wait_for(self, response=None):
+        """Seconds to wait before the next attempt: ``Retry-After`` when present and positive, else backoff."""
+        if response is not None and self.respect_retry_after_header:
+            retry_after = self.get_retry_after(response)
+            if retry_after:
+                return float(retry_after)
+        return self.get_backoff_time()
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
+        """Count the attempt, plan the wait, and give up when the wait would pass the deadline."""
+        new_retry = super(DeadlineRetry, self).increment(
+            method=method, url=url, response=response, error=error, _pool=_pool, _stacktrace=_stacktrace)
+        wait = new_retry.wait_for(response)
+        if new_retry.deadline is not None and _clock() + wait > new_retry.deadline:
+            LOG.debug('not retrying %s %s: a wait of %.1fs would pass the retry deadline', method, url, wait)
+            reason = error or ResponseError('retry deadline reached after %d attempt(s)' % len(new_retry.history))
+            raise MaxRetryError(_pool, url, reason)
+        new_retry.planned_wait = wait
+        LOG.debug('retrying %s %s in %.2fs (attempt %d)', method, url, wait, len(new_retry.history) + 1)
+        return new_retry
+
+    def sleep(self, response=None):
+        """Wait the planned time (computed by :meth:`increment`) before the next attempt."""
+        wait = self.planned_wait if self.planned_wait is not None else self.wait_for(response)
+        if wait > 0:
+            _sleep(wait)
+
+
+def build_retry(retries, timeout):
+    """The retry policy of the collection (see the module docstring) as a :class:`DeadlineRetry`."""
+    retries = int(retries)
+    return DeadlineRetry(
+        total=retries,
+        connect=retries,
+        read=retries,
+        status=retries,
+        other=0,
+        allowed_methods=RETRY_METHODS,
+        status_forcelist=RETRY_STATUSES,
+        backoff_factor=BACKOFF_FACTOR,
+        raise_on_status=False,
+        respect_retry_after_header=True,
+        max_elapsed=retry_deadline(timeout, retries),
+        jitter=BACKOFF_JITTER,
+        backoff_cap=BACKOFF_CAP,
+    )
+
+
+class RateLimiter:
+    """Thread-safe token bucket: at most ``rate`` requests per second, bursts up to ``burst``.
+
+    A caller reserves a token under the lock and sleeps outside it, so waiting
+    threads are served in order without holding the lock.
+    """
+
+    def __init__(self, rate, burst=1.0, clock=None, sleep=None):
+        if not rate > 0:
+            raise ValueError('rate must be greater than 0')
+        self.rate = float(rate)
+        self.burst = max(1.0, float(burst))
+        # None means the module-level clock and sleep, looked up at call time (tests patch them).
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._tokens = self.burst
+        self._last = None
+
+    def acquire(self):
+        """Take one token, waiting as long as needed; return the seconds waited."""
+        with self._lock:
+            now = self._clock() if self._clock is not None else _clock()
+            if self._last is not None:
+                self._tokens = min(self.burst, self._tokens + (now - self._last) * self.rate)
+            self._last = now
+            self._tokens -= 1.0
+            wait = -self._tokens / self.rate if self._tokens < 0 else 0.0
+        if wait > 0:
+            if self._sleep is not None:
+                self._sleep(wait)
+            else:
+                _sleep(wait)
+        return wait
+
+
+class HuaweiCloudAdapter(HTTPAdapter):
+    """``HTTPAdapter`` that starts a fresh retry deadline per call and applies the rate limiter."""
+
+    def __init__(self, retry, rate_limiter=None, **kwargs):
+        self.rate_limiter = rate_limiter
+        self._retry_policy = retry
+        super(HuaweiCloudAdapter, self).__init__(max_retries=retry, **kwargs)
+
+    @property
+    def max_retries(self):
+        """The retry policy with its deadline starting now (read once per call by ``send``)."""
+        return self._retry_policy.started()
+
+    @max_retries.setter
+    def max_retries(self, value):
+        self._retry_policy = value
+
+    def send(self, request, *args, **kwargs):
+        """Wait for the rate limiter, then send with the retry policy."""
+        if self.rate_limiter is not None:
+            self.rate_limiter.acquire()
+        return super(HuaweiCloudAdapter, self).send(request, *args, **kwargs)
+
+
+def request_timeout(timeout):
+    """(connect, read) timeouts for one attempt: connect is capped at 10 s, read is ``timeout``."""
+    timeout = float(timeout)
+    return (min(timeout, CONNECT_TIMEOUT_CAP), timeout)
+
+
+def verify_setting(validate_certs=True, ca_path=None):
+    """The ``verify`` argument for requests: the CA bundle path when given, else the boolean."""
+    if ca_path:
+        return ca_path
+    return bool(validate_certs)
+
+
+def build_session(user_agent, max_concurrency=8, retries=4, timeout=30.0, rate_limit=None,
+                  validate_certs=True, ca_path=None):
+    """Build the one ``requests.Session`` of a module run.
+
+    The connection pool holds ``max_concurrency`` connections per host, the
+    retry policy is :func:`build_retry`, a :class:`RateLimiter` is attached
+    when ``rate_limit`` is set, proxies and CA settings from the environment
+    are honoured (``trust_env`` stays on), and ``verify`` is preset from
+    ``validate_certs``/``ca_path`` (the client also passes it per request,
+    because requests lets ``REQUESTS_CA_BUNDLE`` override a session setting).
+    """
+    if not HAS_REQUESTS:
+        raise RuntimeError('the requests library is required')
+    session = requests.Session()
+    limiter = RateLimiter(rate_limit) if rate_limit else None
+    adapter = HuaweiCloudAdapter(
+        build_retry(retries, timeout),
+        rate_limiter=limiter,
+        pool_connections=POOL_CONNECTIONS,
+        pool_maxsize=int(max_concurrency),
+    )
+    session.mount('https://', adapter)
+    session.mount('http://', adapter)
+    session.headers['User-Agent'] = user_agent
+    session.verify = verify_setting(validate_certs, ca_path)
+    return session
