@@ -1,0 +1,99 @@
+"""The contract: seed examples, the schema file's shape, and the emulator's guard."""
+
+import ast
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, PROJECT, REPO, SEEDS, task_path
+
+SCHEMA_FILE = REPO / "plugins" / "module_utils" / "_api_schemas.py"
+EXAMPLES = sorted((DATA / "seed_examples").glob("*.json"))
+REQUIRED = ("ShowSyncTaskResponse", "ListSyncTasksResponse", "ListSyncTaskStatisticResponse",
+            "ShowDatasetSyncStatusResponse", "OmsErrorResponse")
+
+
+def json_objects(text):
+    """Every top-level JSON object embedded in a seed document's text."""
+    decoder = json.JSONDecoder()
+    found, position = [], 0
+    while True:
+        start = text.find("{", position)
+        if start < 0:
+            return found
+        try:
+            document, end = decoder.raw_decode(text, start)
+        except ValueError:
+            position = start + 1
+            continue
+        if isinstance(document, dict) and document:
+            found.append(document)
+        position = end
+
+
+def test_fixtures_exist():
+    assert len(EXAMPLES) == 7
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_seed_examples_validate(path, validators):
+    schema = path.stem.split("_")[-1]
+    document = json.loads(path.read_text())
+    assert not [e.message for e in validators[schema].iter_errors(document)]
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the shared seed folder is not beside the repository")
+def test_fixtures_match_the_seed_documents():
+    for seed in sorted(SEEDS.glob("*.txt")):
+        extracted = json_objects(seed.read_text(encoding="utf-8"))
+        fixtures = [json.loads(p.read_text()) for p in EXAMPLES if p.name.startswith(seed.stem + "_")]
+        assert extracted == fixtures, seed.name
+
+
+def test_schema_file_is_plain_python_38_data(schemas):
+    source = SCHEMA_FILE.read_text()
+    assert "GPL-3.0-or-later" in source.split("\n\n")[0]
+    assert "from __future__ import (absolute_import, division, print_function)" in source
+    assert "__metaclass__ = type" in source
+    tree = ast.parse(source, feature_version=(3, 8))
+    imports = [n for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))]
+    assert [getattr(n, "module", None) for n in imports] == ["__future__"]
+    for name in REQUIRED:
+        assert schemas[name]["$schema"].startswith("http://json-schema.org/draft-07")
+
+
+def test_nullable_optional_fields(validators):
+    show = json.loads((DATA / "seed_examples" / "004_6b4e5041273a57d1_0_ShowSyncTaskResponse.json").read_text())
+    for field in ("app_id", "dst_storage_policy", "src_region", "monthly_size", "enable_restore"):
+        assert not list(validators["ShowSyncTaskResponse"].iter_errors(dict(show, **{field: None})))
+    for bad in ({"status": "RUNNING"}, {"monthly_size": -1}, {"src_cloud_type": "Mars"},
+                {"description": "x" * 256}, {"monthly_size": "1"}, {"enable_kms": "no"}):
+        assert list(validators["ShowSyncTaskResponse"].iter_errors(dict(show, **bad))), bad
+    stats = {"sync_task_id": "t", "statistic_time_type": "FIVE_MINUTES",
+             "statistic_datas": [{"data_type": "REQUEST",
+                                  "data": [{"time_stamp": 0, "statistic_num": 1}] * 1001}]}
+    assert list(validators["ListSyncTaskStatisticResponse"].iter_errors(stats))
+
+
+def test_guard_refuses_an_answer_that_breaks_the_contract(emu):
+    emu.control("POST", "sync-tasks/task-healthy", {"src_cloud_type": "Mars"})
+    response = emu.get(task_path("task-healthy"), {"query_time": "0"})
+    assert response.status_code == 500
+    body = response.json()
+    assert body["error_code"] == "EMULATOR.CONTRACT"
+    assert "ShowSyncTaskResponse" in body["error_msg"] and "Mars" in body["error_msg"]
+    listing = emu.get("/v2/%s/sync-tasks" % PROJECT)
+    assert listing.status_code == 500
+
+
+def test_schemas_path_override(monkeypatch, tmp_path):
+    from hwc_emulator.contract import ContractError, load_schemas
+    other = tmp_path / "schemas.py"
+    other.write_text("SCHEMAS = {'X': {'type': 'object'}}\n")
+    monkeypatch.setenv("HWC_EMULATOR_SCHEMAS", str(other))
+    assert list(load_schemas()) == ["X"]
+    monkeypatch.setenv("HWC_EMULATOR_SCHEMAS", str(tmp_path / "missing.py"))
+    with pytest.raises(ContractError):
+        load_schemas()
