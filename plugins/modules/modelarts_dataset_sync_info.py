@@ -1,0 +1,296 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: modelarts_dataset_sync_info
+short_description: Read the synchronization status of Huawei Cloud ModelArts datasets
+version_added: 0.1.0
+author:
+  - hwcloud.migration maintainers (@hwcloud)
+description:
+  - Reads the status of the data synchronization task of ModelArts datasets
+    (C(GET /v2/{project_id}/datasets/{dataset_id}/sync-data/status)), and can wait until
+    every one has finished.
+  - Each result holds the API's fields plus RV(dataset_syncs[].finished) and
+    RV(dataset_syncs[].succeeded), so a playbook does not need to know the status names.
+  - Many datasets are read concurrently in one module call, at most O(max_concurrency) at a time.
+  - A dataset the service does not know is listed in RV(missing) and does not fail the task.
+  - Every response is checked against the collection's JSON Schema of the API; a mismatch
+    becomes a warning that names the field and the dataset, or fails the task when
+    O(strict_contract=true).
+extends_documentation_fragment:
+  - hwcloud.migration.huaweicloud
+options:
+  dataset_id:
+    description:
+      - ID of one dataset.
+      - Exactly one of O(dataset_id) and O(dataset_ids) is required.
+    type: str
+  dataset_ids:
+    description:
+      - IDs of datasets.
+      - Results come back in this order; an ID given twice is read and returned once.
+      - Exactly one of O(dataset_id) and O(dataset_ids) is required.
+    type: list
+    elements: str
+  wait:
+    description:
+      - Read the unfinished datasets again every O(wait_sleep) seconds until every dataset has
+        finished (status V(COMPLETED), V(FAILED) or V(NOT_EXIST)) or is missing.
+      - A dataset that finished with V(FAILED) does not fail the task; check
+        RV(dataset_syncs[].succeeded).
+    type: bool
+    default: false
+  wait_timeout:
+    description:
+      - How many seconds to wait at most with O(wait=true). When they run out, the task fails
+        with the last status of every unfinished dataset.
+    type: int
+    default: 600
+  wait_sleep:
+    description:
+      - Seconds between two reads of the unfinished datasets with O(wait=true).
+    type: int
+    default: 10
+  strict_contract:
+    description:
+      - Fail the task when a response does not match the API contract, instead of warning.
+    type: bool
+    default: false
+attributes:
+  check_mode:
+    support: full
+    description: The module only reads; it behaves the same in check mode, waiting included.
+  diff_mode:
+    support: none
+    description: Nothing is changed, so there is nothing to diff.
+notes:
+  - A dataset is "not found" when the service answers C(ModelArts.4352), C(ModelArts.4338) or
+    C(ModelArts.6623), or HTTP 404 other than the API gateway's C(APIGW.0101).
+  - Any other API error fails the task with the HTTP status, service error code, message,
+    request ID and the dataset ID it concerned.
+  - In the region ap-southeast-1 the default ModelArts endpoint is on C(myhuaweicloud.cn), as in
+    the official SDK.
+  - Requires the Python libraries C(requests) and C(jsonschema) on the host that runs the module.
+seealso:
+  - module: hwcloud.migration.oms_sync_task_info
+  - module: hwcloud.migration.oms_sync_task_statistics_info
+"""
+
+EXAMPLES = r"""
+- name: Wait for ModelArts dataset syncs after a migration
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/hwcloud.migration.huaweicloud:
+      region: cn-north-4
+      access_key: "{{ lookup('ansible.builtin.env', 'HUAWEICLOUD_SDK_AK') }}"
+      secret_key: "{{ lookup('ansible.builtin.env', 'HUAWEICLOUD_SDK_SK') }}"
+  tasks:
+    - name: Wait up to 30 minutes for every dataset to finish synchronizing
+      hwcloud.migration.modelarts_dataset_sync_info:
+        dataset_ids:
+          - gfghHSokody6AJigS5A
+          - WxCREuCkBSAlQr9xrde
+        wait: true
+        wait_timeout: 1800
+        wait_sleep: 30
+      register: dataset_syncs
+
+    - name: Fail when a dataset is unknown or its sync failed
+      ansible.builtin.assert:
+        that:
+          - dataset_syncs.missing | length == 0
+          - dataset_syncs.dataset_syncs | rejectattr('succeeded') | list | length == 0
+
+- name: Read the status of one dataset once
+  hwcloud.migration.modelarts_dataset_sync_info:
+    region: cn-north-4
+    dataset_id: gfghHSokody6AJigS5A
+  register: one_dataset
+"""
+
+RETURN = r"""
+dataset_syncs:
+  description:
+    - The sync status of each dataset found, in the order of the requested IDs (duplicates once).
+    - Each holds the API's fields as returned (any of them except C(status) may be absent or
+      null), with C(dataset_id) filled in from the request when the API leaves it out, plus
+      C(finished) and C(succeeded).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    dataset_id:
+      description: The dataset ID.
+      type: str
+      sample: gfghHSokody6AJigS5A
+    status:
+      description:
+        - The state of the sync task, V(QUEUING), V(STARTING), V(RUNNING), V(COMPLETED),
+          V(FAILED) or V(NOT_EXIST) (the dataset has no sync task).
+      type: str
+      sample: COMPLETED
+    finished:
+      description: Whether the status is final, V(COMPLETED), V(FAILED) or V(NOT_EXIST).
+      type: bool
+      sample: true
+    succeeded:
+      description: Whether the status is V(COMPLETED).
+      type: bool
+      sample: true
+    task_id:
+      description: The ID of the sync task.
+      type: str
+      sample: mGzVBVQJT0Yb6aVz1m9
+    create_time:
+      description: When the sync task was created, in milliseconds since the epoch.
+      type: int
+      sample: 1700639560751
+    duration_time:
+      description: How long the sync task ran.
+      type: int
+      sample: 3021
+    add_sample_count:
+      description: Samples added by the sync.
+      type: int
+      sample: 120
+    deleted_sample_count:
+      description: Samples deleted by the sync.
+      type: int
+      sample: 0
+    total_sample_count:
+      description: Samples in the dataset.
+      type: int
+      sample: 1520
+    error_code:
+      description: Why the sync failed, when it did.
+      type: str
+      sample: ModelArts.4360
+    error_msg:
+      description: The message that goes with C(error_code).
+      type: str
+      sample: Failed to synchronize the dataset.
+missing:
+  description: The requested dataset IDs the service does not know.
+  returned: always
+  type: list
+  elements: str
+  sample: [WxCREuCkBSAlQr9xrde]
+"""
+
+import time
+
+from ansible_collections.hwcloud.migration.plugins.module_utils._info import (
+    ContractReport, fetch_each, requested_ids)
+from ansible_collections.hwcloud.migration.plugins.module_utils._module import HuaweiCloudModule
+
+STATUS_PATH = '/v2/{project_id}/datasets/{dataset_id}/sync-data/status'
+FINISHED_STATUSES = ('COMPLETED', 'FAILED', 'NOT_EXIST')
+
+
+def dataset_sync(dataset_id, body):
+    """The API's fields, with the requested ID when the API omits it, plus finished/succeeded."""
+    entry = dict(body) if isinstance(body, dict) else {}
+    if entry.get('dataset_id') is None:
+        entry['dataset_id'] = dataset_id
+    status = entry.get('status')
+    entry['finished'] = status in FINISHED_STATUSES
+    entry['succeeded'] = status == 'COMPLETED'
+    return entry
+
+
+def main():
+    argument_spec = dict(
+        dataset_id=dict(type='str'),
+        dataset_ids=dict(type='list', elements='str'),
+        wait=dict(type='bool', default=False),
+        wait_timeout=dict(type='int', default=600),
+        wait_sleep=dict(type='int', default=10),
+        strict_contract=dict(type='bool', default=False),
+    )
+    module = HuaweiCloudModule(
+        argument_spec=argument_spec,
+        service='modelarts',
+        mutually_exclusive=[('dataset_id', 'dataset_ids')],
+        required_one_of=[('dataset_id', 'dataset_ids')],
+        supports_check_mode=True,
+    )
+    if module.params['wait_timeout'] < 0:
+        module.fail_json(msg='wait_timeout must be 0 or more seconds, got %d.' % module.params['wait_timeout'])
+    if module.params['wait_sleep'] < 1:
+        module.fail_json(msg='wait_sleep must be 1 second or more, got %d.' % module.params['wait_sleep'])
+    ids = _unique(requested_ids(module, 'dataset_id', 'dataset_ids'))
+    report = ContractReport(module.params['strict_contract'])
+
+    def read_status(dataset_id):
+        return module.client.get_json(STATUS_PATH, path_params={'dataset_id': dataset_id})
+
+    syncs = {}
+    missing = set()
+
+    def read(dataset_ids):
+        found, gone = fetch_each(module, dataset_ids, read_status, 'the sync status of dataset', 'dataset_id')
+        for dataset_id, body, meta in found:
+            report.check('ShowDatasetSyncStatusResponse', body, 'dataset %s' % dataset_id, meta)
+            syncs[dataset_id] = dataset_sync(dataset_id, body)
+        for dataset_id in gone:
+            missing.add(dataset_id)
+            syncs.pop(dataset_id, None)
+        report.apply(module)
+
+    def result():
+        return dict(changed=False,
+                    dataset_syncs=[syncs[dataset_id] for dataset_id in ids if dataset_id in syncs],
+                    missing=[dataset_id for dataset_id in ids if dataset_id in missing])
+
+    def unfinished():
+        return [dataset_id for dataset_id in ids if dataset_id in syncs and not syncs[dataset_id]['finished']]
+
+    read(ids)
+    if module.params['wait']:
+        deadline = time.monotonic() + module.params['wait_timeout']
+        pending = unfinished()
+        while pending:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                module.fail_json(
+                    msg='Timed out after %d seconds waiting for %d of %d dataset syncs to finish; last status: %s.'
+                        % (module.params['wait_timeout'], len(pending), len(ids), _last_statuses(ids, syncs, missing)),
+                    **result())
+            time.sleep(min(module.params['wait_sleep'], remaining))
+            read(pending)
+            pending = unfinished()
+
+    module.exit_json(**result())
+
+
+def _last_statuses(ids, syncs, missing):
+    described = []
+    for dataset_id in ids:
+        if dataset_id in missing:
+            described.append('%s not found' % dataset_id)
+        else:
+            status = syncs[dataset_id].get('status')
+            described.append('%s %s' % (dataset_id, status if status is not None else 'without status'))
+    return ', '.join(described)
+
+
+def _unique(items):
+    seen = set()
+    ordered = []
+    for item in items:
+        if item not in seen:
+            seen.add(item)
+            ordered.append(item)
+    return ordered
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,353 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: oms_sync_task_info
+short_description: Read Huawei Cloud OMS synchronization tasks
+version_added: 0.1.0
+author:
+  - hwcloud.migration maintainers (@hwcloud)
+description:
+  - Reads Object Storage Migration Service (OMS) v2 synchronization tasks, either the tasks
+    named by O(sync_task_id) or O(sync_task_ids) (API C(ShowSyncTask)), or every task of the
+    project (API C(ListSyncTasks)), following every page of the listing.
+  - Many tasks are read concurrently in one module call, at most O(max_concurrency) at a time.
+  - Each task is returned with the API's fields unchanged; a field the API leaves out stays absent.
+  - A task ID the service does not know is listed in RV(missing) and does not fail the task.
+  - Every response is checked against the collection's JSON Schema of the API; a mismatch
+    becomes a warning that names the field and the task, or fails the task when
+    O(strict_contract=true).
+extends_documentation_fragment:
+  - hwcloud.migration.huaweicloud
+options:
+  sync_task_id:
+    description:
+      - ID of one synchronization task to read.
+      - Mutually exclusive with O(sync_task_ids).
+      - When neither O(sync_task_id) nor O(sync_task_ids) is set, every task of the project is listed.
+    type: str
+  sync_task_ids:
+    description:
+      - IDs of synchronization tasks to read.
+      - Results come back in this order; an ID given twice is read and returned once.
+      - An empty list reads nothing (it does not list the project's tasks).
+      - Mutually exclusive with O(sync_task_id).
+    type: list
+    elements: str
+  query_time:
+    description:
+      - The moment whose calendar month the C(monthly_*) counters cover.
+      - Milliseconds since the epoch, V(now), a past offset such as V(-15m), V(-2h) or V(-7d),
+        or an ISO 8601 time with a zone such as V(2024-05-01T12:00:00Z).
+      - A 10-digit number is refused because it looks like seconds.
+      - Used when reading tasks by ID, and when listing with O(details=true).
+    type: raw
+    default: now
+  status:
+    description:
+      - When listing the project's tasks, only return tasks in this state.
+      - Cannot be combined with O(sync_task_id) or O(sync_task_ids).
+    type: str
+    choices: [SYNCHRONIZING, STOPPED]
+  details:
+    description:
+      - When listing the project's tasks, also read each task with C(ShowSyncTask) to add
+        its C(monthly_*) counters (one more request per task).
+      - Tasks read by ID always carry the counters.
+    type: bool
+    default: false
+  strict_contract:
+    description:
+      - Fail the task when a response does not match the API contract, instead of warning.
+    type: bool
+    default: false
+attributes:
+  check_mode:
+    support: full
+    description: The module only reads; it behaves the same in check mode.
+  diff_mode:
+    support: none
+    description: Nothing is changed, so there is nothing to diff.
+notes:
+  - The listing pages through C(GET /v2/{project_id}/sync-tasks) 100 tasks at a time until
+    C(count) tasks were read or a page is empty. The API refuses offsets above 10000, so at
+    most 10100 tasks can be listed; the module warns when the project holds more.
+  - A task created or deleted while the listing pages through may be missed or seen twice;
+    a task seen twice is returned once.
+  - With O(details=true), a listed task that is deleted before its details are read is
+    reported in RV(missing) and left out of RV(sync_tasks).
+  - A task is "not found" when the service answers HTTP 404 or error code C(OMS.1009). A 404
+    from the API gateway (C(APIGW.0101), the API itself does not exist) fails the task, since
+    it points at a wrong endpoint.
+  - Any other API error fails the task with the HTTP status, service error code, message,
+    request ID and the task ID it concerned.
+  - Requires the Python libraries C(requests) and C(jsonschema) on the host that runs the module.
+seealso:
+  - module: hwcloud.migration.oms_sync_task_statistics_info
+  - module: hwcloud.migration.modelarts_dataset_sync_info
+"""
+
+EXAMPLES = r"""
+- name: Check OMS sync tasks with credentials set once for the whole play
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/hwcloud.migration.huaweicloud:
+      region: cn-north-4
+      access_key: "{{ lookup('ansible.builtin.env', 'HUAWEICLOUD_SDK_AK') }}"
+      secret_key: "{{ lookup('ansible.builtin.env', 'HUAWEICLOUD_SDK_SK') }}"
+  tasks:
+    - name: Read two sync tasks, with this month's counters
+      hwcloud.migration.oms_sync_task_info:
+        sync_task_ids:
+          - 0d146099-8cf4-437d-b6ef-88e043771c8b
+          - d18befdd-eb82-41f3-8019-bbb593d74a3e
+      register: oms_tasks
+
+    - name: Fail when a task is gone or stopped
+      ansible.builtin.assert:
+        that:
+          - oms_tasks.missing | length == 0
+          - oms_tasks.sync_tasks | selectattr('status', 'ne', 'SYNCHRONIZING') | list | length == 0
+
+- name: List every task of the project that is still synchronizing
+  hwcloud.migration.oms_sync_task_info:
+    region: cn-north-4
+    status: SYNCHRONIZING
+  register: running_tasks
+
+- name: List every task with the counters of last month
+  hwcloud.migration.oms_sync_task_info:
+    region: cn-north-4
+    details: true
+    query_time: "2024-04-15T00:00:00Z"
+  register: april_tasks
+"""
+
+RETURN = r"""
+sync_tasks:
+  description:
+    - The synchronization tasks, in the order of O(sync_task_ids) (duplicates once), or in the
+      listing's order.
+    - Each task holds the API's fields as returned; only the main ones are listed here, and any
+      of them may be absent or null.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    sync_task_id:
+      description: The synchronization task ID.
+      type: str
+      sample: d18befdd-eb82-41f3-8019-bbb593d74a3e
+    status:
+      description: The task state, V(SYNCHRONIZING) or V(STOPPED).
+      type: str
+      sample: SYNCHRONIZING
+    src_cloud_type:
+      description: The source cloud provider.
+      type: str
+      sample: HuaweiCloud
+    src_region:
+      description: The region of the source bucket.
+      type: str
+      sample: cn-north-7
+    src_bucket:
+      description: The source bucket.
+      type: str
+      sample: oms-sdk-test-src
+    dst_region:
+      description: The region of the destination bucket.
+      type: str
+      sample: cn-north-7
+    dst_bucket:
+      description: The destination bucket.
+      type: str
+      sample: oms-sdk-test-dst
+    description:
+      description: The task description.
+      type: str
+      sample: sync task test
+    create_time:
+      description: When the task was created, in milliseconds since the epoch.
+      type: int
+      sample: 1700639560751
+    last_start_time:
+      description: When the task was last started, in milliseconds since the epoch.
+      type: int
+      sample: 1700639560751
+    enable_kms:
+      description: Whether KMS encryption is enabled. Only the older edition of the API returns it.
+      type: bool
+      sample: false
+    enable_metadata_migration:
+      description: Whether metadata migration is enabled.
+      type: bool
+      sample: false
+    enable_restore:
+      description: Whether archived objects are restored automatically.
+      type: bool
+      sample: false
+    app_id:
+      description: The Tencent Cloud app ID, for Tencent sources.
+      type: str
+      sample: null
+    object_overwrite_mode:
+      description: How a destination object with the same name is handled.
+      type: str
+      sample: SIZE_LAST_MODIFIED_COMPARISON_OVERWRITE
+    dst_storage_policy:
+      description: The destination storage class.
+      type: str
+      sample: null
+    consistency_check:
+      description: How objects are compared after migration.
+      type: str
+      sample: size_last_modified
+    source_cdn:
+      description: The CDN the source is read through. Only in listings.
+      type: dict
+      sample: null
+    monthly_acceptance_request:
+      description:
+        - Objects requested for synchronization in the month of O(query_time).
+        - Only when reading by ID, or listing with O(details=true).
+      type: int
+      sample: 11
+    monthly_success_object:
+      description: Objects synchronized in the month of O(query_time) (same condition).
+      type: int
+      sample: 0
+    monthly_failure_object:
+      description: Objects that failed in the month of O(query_time) (same condition).
+      type: int
+      sample: 11
+    monthly_skip_object:
+      description: Objects skipped in the month of O(query_time) (same condition).
+      type: int
+      sample: 0
+    monthly_size:
+      description: Bytes synchronized in the month of O(query_time) (same condition).
+      type: int
+      sample: 0
+missing:
+  description: The requested task IDs the service does not know (HTTP 404 or C(OMS.1009)).
+  returned: always
+  type: list
+  elements: str
+  sample: [0d146099-8cf4-437d-b6ef-88e043771c8b]
+"""
+
+from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
+from ansible_collections.hwcloud.migration.plugins.module_utils._info import (
+    ContractReport, fetch_each, requested_ids, time_option)
+from ansible_collections.hwcloud.migration.plugins.module_utils._module import HuaweiCloudModule
+from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import now_ms
+
+SHOW_PATH = '/v2/{project_id}/sync-tasks/{sync_task_id}'
+LIST_PATH = '/v2/{project_id}/sync-tasks'
+PAGE_SIZE = 100
+MAX_OFFSET = 10000
+
+
+def list_sync_tasks(module, report):
+    """Every task of the project (optionally of one status), across all pages."""
+    tasks = []
+    seen = set()
+    offset = 0
+    count = None
+    while True:
+        query = {'limit': PAGE_SIZE, 'offset': offset, 'status': module.params['status']}
+        try:
+            body, meta = module.client.get_json(LIST_PATH, query=query)
+        except HuaweiCloudError as err:
+            module.fail_from_error(err, msg='Could not list sync tasks (offset %d)' % offset, offset=offset)
+        report.check('ListSyncTasksResponse', body, 'sync task listing at offset %d' % offset, meta)
+        page = body.get('tasks') if isinstance(body, dict) else None
+        page = page if isinstance(page, list) else []
+        if isinstance(body, dict) and isinstance(body.get('count'), int):
+            count = body['count']
+        for task in page:
+            task_id = task.get('sync_task_id') if isinstance(task, dict) else None
+            if task_id is not None and task_id in seen:
+                continue
+            seen.add(task_id)
+            tasks.append(task)
+        offset += len(page)
+        if not page or count is None or offset >= count:
+            break
+        if offset > MAX_OFFSET:
+            module.warn('The project holds %d sync tasks; the OMS API lists at most %d, so %d were '
+                        'not read.' % (count, offset, count - offset))
+            break
+    return tasks
+
+
+def main():
+    argument_spec = dict(
+        sync_task_id=dict(type='str'),
+        sync_task_ids=dict(type='list', elements='str'),
+        query_time=dict(type='raw', default='now'),
+        status=dict(type='str', choices=['SYNCHRONIZING', 'STOPPED']),
+        details=dict(type='bool', default=False),
+        strict_contract=dict(type='bool', default=False),
+    )
+    module = HuaweiCloudModule(
+        argument_spec=argument_spec,
+        service='oms',
+        mutually_exclusive=[('sync_task_id', 'sync_task_ids')],
+        supports_check_mode=True,
+    )
+
+    # Everything the user typed is checked before the first request.
+    query_time = time_option(module, 'query_time', now_ms())
+    ids = requested_ids(module, 'sync_task_id', 'sync_task_ids')
+    if ids is not None and module.params['status'] is not None:
+        module.fail_json(msg='status filters the listing of all tasks; it cannot be combined with '
+                             'sync_task_id or sync_task_ids.')
+
+    report = ContractReport(module.params['strict_contract'])
+
+    def show(task_id):
+        return module.client.get_json(SHOW_PATH, path_params={'sync_task_id': task_id},
+                                      query={'query_time': query_time})
+
+    listed = None
+    if ids is None:
+        listed = list_sync_tasks(module, report)
+        report.apply(module)
+        if not module.params['details']:
+            module.exit_json(changed=False, sync_tasks=listed, missing=[])
+        ids = [task.get('sync_task_id') for task in listed
+               if isinstance(task, dict) and isinstance(task.get('sync_task_id'), str)]
+
+    found, missing = fetch_each(module, ids, show, 'sync task', 'sync_task_id')
+    details = {}
+    for task_id, body, meta in found:
+        report.check('ShowSyncTaskResponse', body, 'sync task %s' % task_id, meta)
+        details[task_id] = body
+    report.apply(module)
+
+    if listed is None:
+        sync_tasks = [details[task_id] for task_id, body, meta in found]
+    else:
+        # The listing's fields (source_cdn) plus the details' counters, in listing order.
+        sync_tasks = []
+        for task in listed:
+            task_id = task.get('sync_task_id') if isinstance(task, dict) else None
+            if task_id in missing:
+                continue
+            merged = dict(task) if isinstance(task, dict) else task
+            if isinstance(merged, dict) and isinstance(details.get(task_id), dict):
+                merged.update(details[task_id])
+            sync_tasks.append(merged)
+    module.exit_json(changed=False, sync_tasks=sync_tasks, missing=missing)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,310 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: oms_sync_task_statistics_info
+short_description: Read and summarise the statistics of Huawei Cloud OMS synchronization tasks
+version_added: 0.1.0
+author:
+  - hwcloud.migration maintainers (@hwcloud)
+description:
+  - Reads the statistics of Object Storage Migration Service (OMS) v2 synchronization tasks
+    over a time window (API C(ListSyncTaskStatistic)) and summarises them for health checks.
+  - The API returns one series per data type, in buckets of five minutes or one hour; empty
+    buckets are left out. The module returns the series as the API gave them, plus a
+    RV(sync_task_statistics[].summary) with totals, the failure, success and skip ratios,
+    the bytes synchronized and the last bucket with successful objects.
+  - Many tasks are read concurrently in one module call, at most O(max_concurrency) at a time.
+  - A task ID the service does not know is listed in RV(missing) and does not fail the task.
+  - Every response is checked against the collection's JSON Schema of the API; a mismatch
+    becomes a warning that names the field and the task, or fails the task when
+    O(strict_contract=true).
+extends_documentation_fragment:
+  - hwcloud.migration.huaweicloud
+options:
+  sync_task_id:
+    description:
+      - ID of one synchronization task.
+      - Exactly one of O(sync_task_id) and O(sync_task_ids) is required.
+    type: str
+  sync_task_ids:
+    description:
+      - IDs of synchronization tasks.
+      - Results come back in this order; an ID given twice is read and returned once.
+      - Exactly one of O(sync_task_id) and O(sync_task_ids) is required.
+    type: list
+    elements: str
+  data_type:
+    description:
+      - The statistics to read, sent to the API joined by commas.
+      - V(REQUEST) objects requested for synchronization, V(SUCCESS) objects synchronized,
+        V(FAILURE) objects that failed, V(SKIP) objects skipped, V(SIZE) bytes synchronized.
+      - A ratio in the summary needs both of its types, for example RV(sync_task_statistics[].summary.failure_ratio)
+        needs V(FAILURE) and V(REQUEST).
+    type: list
+    elements: str
+    choices: [REQUEST, SUCCESS, FAILURE, SKIP, SIZE]
+    default: [REQUEST, SUCCESS, FAILURE, SKIP, SIZE]
+  start_time:
+    description:
+      - Start of the window.
+      - Milliseconds since the epoch, V(now), a past offset such as V(-90s), V(-15m), V(-2h) or V(-7d),
+        or an ISO 8601 time with a zone such as V(2024-05-01T12:00:00Z).
+      - A 10-digit number is refused because it looks like seconds, and a time without a zone
+        is refused because its meaning would depend on where the module runs.
+      - Must not be after O(end_time). Offsets of both options count from the same moment.
+    type: raw
+    default: -1h
+  end_time:
+    description:
+      - End of the window, in the same forms as O(start_time).
+    type: raw
+    default: now
+  strict_contract:
+    description:
+      - Fail the task when a response does not match the API contract, instead of warning.
+    type: bool
+    default: false
+attributes:
+  check_mode:
+    support: full
+    description: The module only reads; it behaves the same in check mode.
+  diff_mode:
+    support: none
+    description: Nothing is changed, so there is nothing to diff.
+notes:
+  - The times are checked before any request is sent.
+  - OMS documents this API only in the regions cn-north-4, cn-east-3 and cn-southwest-2.
+  - Which bucket width the API chooses (C(FIVE_MINUTES) or C(ONE_HOUR)) is not documented;
+    RV(sync_task_statistics[].statistic_time_type) says which one it used. Bucket timestamps
+    mark the start of a bucket, so the first bucket may start before O(start_time).
+  - A task is "not found" when the service answers HTTP 404 or error code C(OMS.1009). A 404
+    from the API gateway (C(APIGW.0101)) fails the task, since it points at a wrong endpoint.
+  - Any other API error fails the task with the HTTP status, service error code, message,
+    request ID and the task ID it concerned.
+  - Requires the Python libraries C(requests) and C(jsonschema) on the host that runs the module.
+seealso:
+  - module: hwcloud.migration.oms_sync_task_info
+  - module: hwcloud.migration.modelarts_dataset_sync_info
+"""
+
+EXAMPLES = r"""
+- name: Gate on the last hour of OMS synchronization
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/hwcloud.migration.huaweicloud:
+      region: cn-north-4
+      access_key: "{{ lookup('ansible.builtin.env', 'HUAWEICLOUD_SDK_AK') }}"
+      secret_key: "{{ lookup('ansible.builtin.env', 'HUAWEICLOUD_SDK_SK') }}"
+  tasks:
+    - name: Read the statistics of the last hour
+      hwcloud.migration.oms_sync_task_statistics_info:
+        sync_task_ids:
+          - 0d146099-8cf4-437d-b6ef-88e043771c8b
+          - d18befdd-eb82-41f3-8019-bbb593d74a3e
+      register: oms_stats
+
+    - name: Fail when more than 1% of the requested objects failed
+      ansible.builtin.assert:
+        that: item.summary.failure_ratio is none or item.summary.failure_ratio <= 0.01
+        fail_msg: "{{ item.sync_task_id }}: {{ item.summary.series.FAILURE.total }} failures"
+      loop: "{{ oms_stats.sync_task_statistics }}"
+      loop_control:
+        label: "{{ item.sync_task_id }}"
+
+- name: Failures and requests of one task on one day, in UTC
+  hwcloud.migration.oms_sync_task_statistics_info:
+    region: cn-north-4
+    sync_task_id: 0d146099-8cf4-437d-b6ef-88e043771c8b
+    data_type: [REQUEST, FAILURE]
+    start_time: "2024-05-01T00:00:00Z"
+    end_time: "2024-05-02T00:00:00Z"
+  register: day_stats
+
+- name: The last 15 minutes, refusing any answer outside the API contract
+  hwcloud.migration.oms_sync_task_statistics_info:
+    region: cn-north-4
+    sync_task_id: 0d146099-8cf4-437d-b6ef-88e043771c8b
+    start_time: -15m
+    strict_contract: true
+  register: recent_stats
+"""
+
+RETURN = r"""
+sync_task_statistics:
+  description: One entry per task found, in the order of the requested IDs (duplicates once).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    sync_task_id:
+      description: The task ID, as requested.
+      type: str
+      sample: 0d146099-8cf4-437d-b6ef-88e043771c8b
+    statistic_time_type:
+      description: The bucket width the API used, V(FIVE_MINUTES) or V(ONE_HOUR); null when absent.
+      type: str
+      sample: FIVE_MINUTES
+    statistic_datas:
+      description:
+        - The series as the API returned them (an empty list when the response has none).
+        - Each is C({data_type, data}), and C(data) a list of C({time_stamp, statistic_num}),
+          C(time_stamp) in milliseconds since the epoch.
+      type: list
+      elements: dict
+      sample:
+        - data_type: REQUEST
+          data:
+            - time_stamp: 1700150400000
+              statistic_num: 1
+            - time_stamp: 1700151000000
+              statistic_num: 20
+    summary:
+      description:
+        - The series folded into the numbers a health check needs.
+        - Malformed buckets (a missing, null, negative or non-integer value) are skipped here
+          and reported by the contract check.
+      type: dict
+      contains:
+        window:
+          description: The window actually queried.
+          type: dict
+          contains:
+            start_time:
+              description: Start, in milliseconds since the epoch.
+              type: int
+              sample: 1700146800000
+            end_time:
+              description: End, in milliseconds since the epoch.
+              type: int
+              sample: 1700150400000
+            start:
+              description: Start, ISO 8601 in UTC with milliseconds.
+              type: str
+              sample: "2023-11-16T15:00:00.000Z"
+            end:
+              description: End, ISO 8601 in UTC with milliseconds.
+              type: str
+              sample: "2023-11-16T16:00:00.000Z"
+        statistic_time_type:
+          description: The bucket width, as in RV(sync_task_statistics[].statistic_time_type).
+          type: str
+          sample: FIVE_MINUTES
+        series:
+          description:
+            - One entry per requested data type (the keys of O(data_type)), whether or not
+              the response carried that series.
+            - Each entry has C(total) (sum of the buckets), C(points) (number of buckets),
+              C(max) (largest bucket), C(first_time_stamp) and C(last_time_stamp) (the
+              earliest and latest bucket, in milliseconds since the epoch, whatever the
+              response's order). Without buckets, C(total) and C(points) are 0 and the
+              others null.
+          type: dict
+          sample:
+            REQUEST: {total: 1116, points: 113, max: 20, first_time_stamp: 1700150400000, last_time_stamp: 1700188200000}
+            FAILURE: {total: 0, points: 0, max: null, first_time_stamp: null, last_time_stamp: null}
+        failure_ratio:
+          description:
+            - FAILURE total divided by REQUEST total, rounded to 6 decimals.
+            - Null when V(FAILURE) or V(REQUEST) was not requested, or the REQUEST total is 0.
+            - Not clamped to 1; buckets at the window's edges can make it exceed 1.
+          type: float
+          sample: 0.033333
+        success_ratio:
+          description: SUCCESS total divided by REQUEST total, under the same rules as RV(sync_task_statistics[].summary.failure_ratio).
+          type: float
+          sample: 0.9
+        skip_ratio:
+          description: SKIP total divided by REQUEST total, under the same rules as RV(sync_task_statistics[].summary.failure_ratio).
+          type: float
+          sample: 0.066667
+        bytes_synchronized:
+          description: SIZE total in bytes; null when V(SIZE) was not requested.
+          type: int
+          sample: 3072
+        last_success_time:
+          description:
+            - Time stamp of the latest V(SUCCESS) bucket with at least one object, in
+              milliseconds since the epoch.
+            - Null when there is none in the window or V(SUCCESS) was not requested.
+          type: int
+          sample: 1700151000000
+        last_success:
+          description: RV(sync_task_statistics[].summary.last_success_time) as ISO 8601 in UTC; null with it.
+          type: str
+          sample: "2023-11-16T16:10:00.000Z"
+missing:
+  description: The requested task IDs the service does not know (HTTP 404 or C(OMS.1009)).
+  returned: always
+  type: list
+  elements: str
+  sample: [d18befdd-eb82-41f3-8019-bbb593d74a3e]
+"""
+
+from ansible_collections.hwcloud.migration.plugins.module_utils._info import (
+    ContractReport, fetch_each, requested_ids, window_options)
+from ansible_collections.hwcloud.migration.plugins.module_utils._module import HuaweiCloudModule
+from ansible_collections.hwcloud.migration.plugins.module_utils._statistics import DATA_TYPES, summarize_statistics
+from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import now_ms
+
+STATISTICS_PATH = '/v2/{project_id}/sync-tasks/{sync_task_id}/statistics'
+
+
+def main():
+    argument_spec = dict(
+        sync_task_id=dict(type='str'),
+        sync_task_ids=dict(type='list', elements='str'),
+        data_type=dict(type='list', elements='str', choices=list(DATA_TYPES), default=list(DATA_TYPES)),
+        start_time=dict(type='raw', default='-1h'),
+        end_time=dict(type='raw', default='now'),
+        strict_contract=dict(type='bool', default=False),
+    )
+    module = HuaweiCloudModule(
+        argument_spec=argument_spec,
+        service='oms',
+        mutually_exclusive=[('sync_task_id', 'sync_task_ids')],
+        required_one_of=[('sync_task_id', 'sync_task_ids')],
+        supports_check_mode=True,
+    )
+
+    # Everything the user typed is checked before the first request.
+    start_ms, end_ms = window_options(module, 'start_time', 'end_time', now_ms())
+    data_types = []
+    for data_type in module.params['data_type']:
+        if data_type not in data_types:
+            data_types.append(data_type)
+    if not data_types:
+        module.fail_json(msg='data_type must name at least one of %s.' % ', '.join(DATA_TYPES))
+    ids = requested_ids(module, 'sync_task_id', 'sync_task_ids')
+    query = {'data_type': ','.join(data_types), 'start_time': start_ms, 'end_time': end_ms}
+
+    def read_statistics(task_id):
+        return module.client.get_json(STATISTICS_PATH, path_params={'sync_task_id': task_id}, query=query)
+
+    found, missing = fetch_each(module, ids, read_statistics, 'statistics of sync task', 'sync_task_id')
+    report = ContractReport(module.params['strict_contract'])
+    results = []
+    for task_id, body, meta in found:
+        report.check('ListSyncTaskStatisticResponse', body, 'sync task %s' % task_id, meta)
+        document = body if isinstance(body, dict) else {}
+        statistic_datas = document.get('statistic_datas')
+        time_type = document.get('statistic_time_type')
+        results.append({
+            'sync_task_id': task_id,
+            'statistic_time_type': time_type if isinstance(time_type, str) else None,
+            'statistic_datas': statistic_datas if isinstance(statistic_datas, list) else [],
+            'summary': summarize_statistics(body, data_types, start_ms, end_ms),
+        })
+    report.apply(module)
+    module.exit_json(changed=False, sync_task_statistics=results, missing=missing)
+
+
+if __name__ == '__main__':
+    main()

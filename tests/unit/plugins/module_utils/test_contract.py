@@ -1,0 +1,225 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import json
+import os
+import threading
+import time
+
+import pytest
+
+from ansible_collections.hwcloud.migration.plugins.module_utils import _contract
+from ansible_collections.hwcloud.migration.plugins.module_utils._contract import (
+    ContractChecker,
+    ContractUnavailableError,
+    check_contract,
+    format_path,
+    limit_violations,
+)
+
+pytestmark = pytest.mark.skipif(not _contract.HAS_JSONSCHEMA, reason='jsonschema is not installed')
+
+FIXTURES = os.path.join(os.path.dirname(__file__), 'fixtures')
+
+# A small stand-in for the statistics schema of _api_schemas, so these tests do not
+# depend on how the real contract is written.
+POINT = {
+    'type': 'object',
+    'required': ['time_stamp', 'statistic_num'],
+    'properties': {
+        'time_stamp': {'type': 'integer', 'minimum': 0},
+        'statistic_num': {'type': 'integer', 'minimum': 0},
+    },
+}
+STATISTICS = {
+    '$schema': 'http://json-schema.org/draft-07/schema#',
+    'type': 'object',
+    'required': ['statistic_time_type', 'statistic_datas'],
+    'properties': {
+        'sync_task_id': {'type': 'string'},
+        'statistic_time_type': {'enum': ['FIVE_MINUTES', 'ONE_HOUR']},
+        'statistic_datas': {
+            'type': 'array',
+            'maxItems': 1000,
+            'items': {
+                'type': 'object',
+                'required': ['data_type', 'data'],
+                'properties': {
+                    'data_type': {'enum': ['REQUEST', 'SUCCESS', 'FAILURE', 'SKIP', 'SIZE']},
+                    'data': {'type': 'array', 'maxItems': 1000, 'items': POINT},
+                },
+            },
+        },
+    },
+}
+SCHEMAS = {
+    'ListSyncTaskStatisticResponse': STATISTICS,
+    'Odd': {'type': 'object', 'properties': {'a b': {'type': 'integer'}, 'x.y': {'type': 'integer'}}},
+}
+
+
+@pytest.fixture
+def checker():
+    return ContractChecker(schemas=SCHEMAS)
+
+
+def seed_example():
+    with open(os.path.join(FIXTURES, 'list_sync_task_statistic_000.json')) as handle:
+        return json.load(handle)
+
+
+def test_seed_example_honours_the_contract(checker):
+    assert check_contract('ListSyncTaskStatisticResponse', seed_example(), checker=checker) == []
+
+
+def test_wrong_type_names_the_json_path(checker):
+    body = seed_example()
+    body['statistic_datas'][0]['data'][3]['statistic_num'] = 'x'
+    assert check_contract('ListSyncTaskStatisticResponse', body, checker=checker) == [
+        "statistic_datas[0].data[3].statistic_num: 'x' is not of type 'integer'",
+    ]
+
+
+def test_missing_fields_are_named_in_the_path(checker):
+    body = {'statistic_datas': [{'data_type': 'REQUEST', 'data': [{'time_stamp': 1700150400000}]}]}
+    assert checker.check('ListSyncTaskStatisticResponse', body) == [
+        'statistic_time_type: is required but absent',
+        'statistic_datas[0].data[0].statistic_num: is required but absent',
+    ]
+
+
+def test_several_violations_are_sorted_by_path(checker):
+    body = seed_example()
+    body['statistic_time_type'] = 'ONE_DAY'
+    body['statistic_datas'][0]['data'][10]['time_stamp'] = -1
+    body['statistic_datas'][0]['data'][2]['statistic_num'] = None
+    violations = checker.check('ListSyncTaskStatisticResponse', body)
+    assert violations == [
+        'statistic_datas[0].data[2].statistic_num: None is not of type \'integer\'',
+        'statistic_datas[0].data[10].time_stamp: -1 is less than the minimum of 0',
+        "statistic_time_type: 'ONE_DAY' is not one of ['FIVE_MINUTES', 'ONE_HOUR']",
+    ]
+
+
+@pytest.mark.parametrize('body', [None, [], 'oops', 42])
+def test_non_object_body_is_reported_at_the_root(checker, body):
+    violations = checker.check('ListSyncTaskStatisticResponse', body)
+    assert len(violations) == 1
+    assert violations[0].startswith('(response): ')
+    assert "is not of type 'object'" in violations[0]
+
+
+def test_odd_keys_are_quoted(checker):
+    assert checker.check('Odd', {'a b': 'x', 'x.y': 'z'}) == [
+        "['a b']: 'x' is not of type 'integer'",
+        "['x.y']: 'z' is not of type 'integer'",
+    ]
+
+
+def test_unknown_schema_name(checker):
+    with pytest.raises(ContractUnavailableError, match='NoSuchResponse'):
+        checker.check('NoSuchResponse', {})
+
+
+def test_broken_schema_fails_loudly():
+    broken = ContractChecker(schemas={'Broken': {'type': 'no-such-type'}})
+    with pytest.raises(Exception):
+        broken.check('Broken', {})
+
+
+def test_validator_is_compiled_once(checker, monkeypatch):
+    calls = []
+    real = ContractChecker._compile
+
+    def counting(schema):
+        calls.append(schema)
+        return real(schema)
+
+    monkeypatch.setattr(ContractChecker, '_compile', staticmethod(counting))
+    for dummy in range(5):
+        checker.check('ListSyncTaskStatisticResponse', seed_example())
+    assert len(calls) == 1
+    assert checker.validator('ListSyncTaskStatisticResponse') is checker.validator('ListSyncTaskStatisticResponse')
+
+
+def test_compiling_is_thread_safe(monkeypatch):
+    checker = ContractChecker(schemas=SCHEMAS)
+    calls = []
+    real = ContractChecker._compile
+    gate = threading.Barrier(8)
+
+    def slow(schema):
+        calls.append(schema)
+        time.sleep(0.05)  # widen the race window: every thread arrives before the first finishes
+        return real(schema)
+
+    monkeypatch.setattr(ContractChecker, '_compile', staticmethod(slow))
+    results = []
+
+    def worker():
+        gate.wait()
+        results.append(checker.check('ListSyncTaskStatisticResponse', seed_example()))
+
+    threads = [threading.Thread(target=worker) for dummy in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [[]] * 8
+    assert len(calls) == 1
+
+
+def test_default_checker_uses_the_shared_schemas():
+    from ansible_collections.hwcloud.migration.plugins.module_utils._api_schemas import SCHEMAS as shared
+    assert ContractChecker()._schemas is shared
+
+
+def test_missing_jsonschema_is_reported(monkeypatch):
+    monkeypatch.setattr(_contract, 'HAS_JSONSCHEMA', False)
+    with pytest.raises(ContractUnavailableError, match='jsonschema'):
+        ContractChecker(schemas=SCHEMAS).check('ListSyncTaskStatisticResponse', {})
+
+
+@pytest.mark.parametrize('path, expected', [
+    ([], '(response)'),
+    (['a'], 'a'),
+    (['a', 0, 'b'], 'a[0].b'),
+    ([0, 1], '[0][1]'),
+    (['with space'], "['with space']"),
+])
+def test_format_path(path, expected):
+    assert format_path(path) == expected
+
+
+def test_limit_violations():
+    lines = ['v%d' % i for i in range(25)]
+    assert limit_violations(lines, 10) == lines[:10] + ['... and 15 more violations']
+    assert limit_violations(lines[:3], 10) == lines[:3]
+    assert limit_violations(lines, None) == lines
+
+
+# The real contract (_api_schemas.SCHEMAS) against the example responses of the seed
+# documents: both editions of each OMS page, and the ModelArts page.
+@pytest.mark.parametrize('schema_name, fixture', [
+    ('ListSyncTaskStatisticResponse', 'list_sync_task_statistic_000.json'),
+    ('ListSyncTaskStatisticResponse', 'list_sync_task_statistic_001.json'),
+    ('ShowSyncTaskResponse', 'show_sync_task_002.json'),
+    ('ShowSyncTaskResponse', 'show_sync_task_004.json'),
+    ('ShowDatasetSyncStatusResponse', 'dataset_sync_status_003.json'),
+])
+def test_seed_examples_honour_the_shared_contract(schema_name, fixture):
+    with open(os.path.join(FIXTURES, fixture)) as handle:
+        body = json.load(handle)
+    assert check_contract(schema_name, body) == []
+
+
+def test_shared_contract_reports_a_bad_bucket():
+    body = seed_example()
+    body['statistic_datas'][0]['data'][3]['statistic_num'] = 'x'
+    assert check_contract('ListSyncTaskStatisticResponse', body) == [
+        "statistic_datas[0].data[3].statistic_num: 'x' is not of type 'integer'",
+    ]
