@@ -56,5 +56,8 @@ test: lint sanity units integration
 bench: venv
 	$(BIN)/python tests/benchmark/bench.py
 
+# Docs, Galaxy import, execution environment, version matrix, changelog.
+-include mk/ecosystem.mk
+
 clean:
 	rm -rf build tests/output reports .pytest_cache

@@ -131,7 +131,7 @@ def main():
                 for i, n in enumerate(per_process) if n]
             for process in processes:
                 process.start()
-            totals = [queue.get() for _ in processes]
+            totals = [queue.get() for _process in processes]
             for process in processes:
                 process.join()
         finally:

@@ -124,7 +124,7 @@ def _count_failure(state, access_key):
     if not state.settings.lockout_after:
         return
     with state.lock:
-        count, _ = state.failures.get(access_key, (0, 0.0))
+        count = state.failures.get(access_key, (0, 0.0))[0]
         count += 1
         state.failures[access_key] = (count, time.monotonic() + state.settings.lockout_ms / 1000.0)
 

@@ -79,7 +79,7 @@ def parse_query(raw_query):
         for part in raw_query.split("&"):
             if not part:
                 continue
-            key, _, value = part.partition("=")
+            key, _sep, value = part.partition("=")
             query.setdefault(unquote_plus(key), unquote_plus(value))
     return query
 
@@ -159,7 +159,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         emulator = self.server.emulator
         state = emulator.state
         request_id = uuid.uuid4().hex
-        raw_path, _, raw_query = self.path.partition("?")
+        raw_path, _sep, raw_query = self.path.partition("?")
         length = self.headers.get("Content-Length")
         try:
             length = int(length) if length else 0
@@ -350,7 +350,7 @@ class RequestHandler(BaseHTTPRequestHandler):
 
     def _log(self, request_id, route_name, status, started, auth_kind, principal, fired):
         emulator = self.server.emulator
-        raw_path, _, raw_query = self.path.partition("?")
+        raw_path, _sep, raw_query = self.path.partition("?")
         emulator.request_log.append({
             "time": now_ms(),
             "request_id": request_id,

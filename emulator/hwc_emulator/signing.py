@@ -51,7 +51,7 @@ def canonical_query(raw_query):
     for part in raw_query.split("&"):
         if not part:
             continue
-        key, _, value = part.partition("=")
+        key, _sep, value = part.partition("=")
         pairs.append((unquote_plus(key), unquote_plus(value)))
     pairs.sort()
     return "&".join("%s=%s" % (_encode(key), _encode(value)) for key, value in pairs)

@@ -1,7 +1,5 @@
 """The console script: first line, clean exit on signals, the generator, the demo scenario."""
 
-import json
-import os
 import signal
 import subprocess
 import sys
@@ -44,7 +42,7 @@ def test_bad_scenario_fails_fast(tmp_path):
     bad = tmp_path / "bad.yml"
     bad.write_text("sync_tasks: [{sync_task_id: a, colour: red}]\n")
     process = subprocess.run([PYTHON, "-m", "hwc_emulator", "--port", "0", "--scenario", str(bad)],
-                             capture_output=True, text=True, timeout=30)
+                             capture_output=True, text=True, timeout=30, check=False)
     assert process.returncode == 2 and "colour" in process.stderr and process.stdout == ""
 
 

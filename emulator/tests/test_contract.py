@@ -2,8 +2,6 @@
 
 import ast
 import json
-import re
-from pathlib import Path
 
 import pytest
 

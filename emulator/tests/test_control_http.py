@@ -44,7 +44,7 @@ def test_change_dataset(emu):
     body = emu.get("/v2/%s/datasets/ds-done/sync-data/status" % PROJECT).json()
     assert body["status"] == "FAILED" and body["error_msg"] == "changed"
     emu.control("POST", "datasets/ds-new", {"progress": ["RUNNING", "COMPLETED"], "advance_every_polls": 1})
-    seen = [emu.get("/v2/%s/datasets/ds-new/sync-data/status" % PROJECT).json()["status"] for _ in range(3)]
+    seen = [emu.get("/v2/%s/datasets/ds-new/sync-data/status" % PROJECT).json()["status"] for _poll in range(3)]
     assert seen == ["RUNNING", "COMPLETED", "COMPLETED"]
 
 
@@ -62,9 +62,9 @@ def test_request_log_without_secrets(emu):
     emu.get(LIST, {"limit": "2"})
     emu.get(LIST, sk="wrong-secret")
     emu.get_token(LIST, "test-static-token")
-    emu.session.post(emu.url + "/v3/auth/tokens", data=json.dumps({"auth": {"identity": {
-        "methods": ["password"], "password": {"user": {"name": "alice", "password": "alice-pw",
-                                                        "domain": {"name": "test-domain"}}}}}}))
+    user = {"name": "alice", "password": "alice-pw", "domain": {"name": "test-domain"}}
+    identity = {"methods": ["password"], "password": {"user": user}}
+    emu.session.post(emu.url + "/v3/auth/tokens", data=json.dumps({"auth": {"identity": identity}}))
     log = emu.control("GET", "requests").json()["requests"]
     assert [e["status"] for e in log] == [200, 401, 200, 201]
     assert [e["auth"] for e in log] == ["aksk", "refused", "token", "none"]

@@ -29,7 +29,7 @@ def test_latency(emu):
 
 def test_throttle_every_third_call_with_retry_after(emu):
     add_fault(emu, route="list_sync_tasks", kind="throttle", every=3, retry_after=2)
-    statuses = [emu.get(LIST) for _ in range(6)]
+    statuses = [emu.get(LIST) for _call in range(6)]
     assert [r.status_code for r in statuses] == [200, 200, 429, 200, 200, 429]
     throttled = statuses[2]
     assert throttled.headers["Retry-After"] == "2"
@@ -94,7 +94,7 @@ def test_contract_break_passes_the_guard_on_purpose(emu, validators):
 
 def test_rate_limit_above_n_per_second(emu):
     add_fault(emu, route="*", kind="rate_limit", limit=3)
-    statuses = [emu.get(LIST).status_code for _ in range(5)]
+    statuses = [emu.get(LIST).status_code for _call in range(5)]
     assert statuses[:3] == [200, 200, 200] and statuses[3:] == [429, 429]
     throttled = emu.get(LIST)
     assert throttled.json()["error_code"] == "APIGW.0308"

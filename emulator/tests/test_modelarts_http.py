@@ -41,7 +41,7 @@ def test_unknown_dataset(emu):
 
 
 def test_progress_over_polls(emu):
-    seen = [status_of(emu, "ds-polls").json()["status"] for _ in range(7)]
+    seen = [status_of(emu, "ds-polls").json()["status"] for _poll in range(7)]
     assert seen == ["QUEUING", "QUEUING", "RUNNING", "RUNNING", "COMPLETED", "COMPLETED", "COMPLETED"]
 
 
