@@ -1,0 +1,216 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""`make demo`: run the migration health gate against the bundled emulator.
+
+Starts ``hwc-emulator`` on a free loopback port with the demo scenario, runs
+``ansible-playbook hwcloud.migration.migration_health`` against it in report
+mode (``migration_health_fail=false``), then prints the verdict, the checks and
+where the reports are.  The emulator is stopped on every way out, Ctrl-C and
+SIGTERM included.
+
+Exit status: 0 when the gate ran (whatever its verdict: the demo scenario is
+meant to show violations), the playbook's status when it errored, 1 when the
+emulator could not start.
+
+Run from the repository root by the Makefile, with ANSIBLE_COLLECTIONS_PATH
+exported and the virtual environment's bin directory on PATH; it also works as
+``.venv/bin/python tools/demo.py`` after ``make venv``.
+"""
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+SCENARIO = REPO / 'emulator' / 'scenarios' / 'demo.yml'
+REPORT_DIR = REPO / 'reports'
+REPORT_FILES = ('migration-health.json', 'migration-health.xml', 'migration-health.html')
+START_TIMEOUT = 30
+# Credentials a developer may have exported for a real account: they must not
+# leak into a run aimed at the emulator (a stray security token would change the
+# auth method, a real key would simply be refused).
+CREDENTIAL_ENV_PREFIXES = ('HW_', 'HUAWEICLOUD_SDK_', 'CLOUD_SDK_')
+
+
+class Stop(Exception):
+    """Raised by the SIGTERM handler so the finally blocks run."""
+
+
+def _on_sigterm(signum, frame):
+    raise Stop()
+
+
+def find_tool(name):
+    """A console script of this virtual environment, else from PATH."""
+    local = Path(sys.executable).parent / name
+    if local.exists():
+        return str(local)
+    found = shutil.which(name)
+    if not found:
+        raise SystemExit('%s not found: run `make venv` first' % name)
+    return found
+
+
+def demo_settings(scenario_path):
+    """Region, demo AK/SK and dataset ids from the scenario (all made up, valid only there)."""
+    scenario = yaml.safe_load(scenario_path.read_text())
+    region = next(iter(scenario.get('regions') or {'cn-north-4': []}))
+    # The permanent pair: the temporary one would also need its security token.
+    keys = [key for key in (scenario.get('credentials') or {}).get('access_keys') or []
+            if not key.get('security_token')]
+    if not keys:
+        raise SystemExit('%s defines no permanent access key for the demo' % scenario_path)
+    datasets = [entry['dataset_id'] for entry in scenario.get('datasets') or [] if entry.get('dataset_id')]
+    return {'region': region, 'access_key': keys[0]['access_key'], 'secret_key': keys[0]['secret_key'],
+            'datasets': datasets}
+
+
+class Emulator:
+    """hwc-emulator as a child process; its output after the first line goes to a log file."""
+
+    def __init__(self, scenario, log_path):
+        self.log = open(str(log_path), 'w')
+        self.process = subprocess.Popen(
+            [find_tool('hwc-emulator'), '--host', '127.0.0.1', '--port', '0', '--scenario', str(scenario)],
+            stdout=subprocess.PIPE, stderr=self.log, text=True)
+        self.url = None
+
+    def wait_ready(self):
+        """Read ``Listening on http://HOST:PORT`` from the first stdout line."""
+        readable = select.select([self.process.stdout], [], [], START_TIMEOUT)[0]
+        line = self.process.stdout.readline().strip() if readable else ''
+        if not line.startswith('Listening on '):
+            raise RuntimeError('the emulator did not start (first line %r); see %s' % (line, self.log.name))
+        self.url = line[len('Listening on '):].rstrip('/')
+        # Keep draining stdout so a chatty emulator never blocks on a full pipe.
+        threading.Thread(target=self._drain, daemon=True).start()
+        return self.url
+
+    def _drain(self):
+        for line in self.process.stdout:
+            self.log.write(line)
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+
+def run_playbook(extra_vars, workdir):
+    """Run the gate playbook; returns its exit status.  Output goes straight to the terminal."""
+    vars_file = Path(workdir) / 'demo-vars.json'
+    vars_file.write_text(json.dumps(extra_vars))
+    env = {key: value for key, value in os.environ.items() if not key.startswith(CREDENTIAL_ENV_PREFIXES)}
+    env.setdefault('ANSIBLE_COLLECTIONS_PATH', str(REPO / '.venv' / 'collections'))
+    env.setdefault('ANSIBLE_LOCALHOST_WARNING', 'False')
+    env.setdefault('ANSIBLE_INVENTORY_UNPARSED_WARNING', 'False')
+    command = [find_tool('ansible-playbook'), 'hwcloud.migration.migration_health', '-e', '@%s' % vars_file]
+    print('$ %s' % ' '.join(command), flush=True)
+    process = subprocess.Popen(command, env=env, cwd=str(REPO))
+    try:
+        return process.wait()
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def check_table(checks):
+    """The checks as a plain-text table: subject, check, observed, threshold, result."""
+    header = ('SUBJECT', 'CHECK', 'OBSERVED', 'THRESHOLD', 'RESULT')
+    rows = [(check['subject'], check['id'], check['observed_display'], check['threshold_display'],
+             'FAIL' if not check['passed'] else ('SKIP' if check['skipped'] else 'PASS')) for check in checks]
+    widths = [max(len(str(row[index])) for row in [header] + rows) for index in range(len(header))]
+    lines = []
+    for row in [header] + rows:
+        lines.append('  '.join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip())
+    lines.insert(1, '  '.join('-' * width for width in widths))
+    return '\n'.join(lines)
+
+
+def summary(fact):
+    counts = fact['counts']
+    out = ['', '=' * 72,
+           'Verdict: %s  (%d of %d checks failed; %d of %d sync tasks, %d of %d datasets unhealthy)'
+           % (fact['verdict'], counts['checks_failed'], counts['checks'], counts['sync_tasks_unhealthy'],
+              counts['sync_tasks'], counts['datasets_unhealthy'], counts['datasets']),
+           'Window:  %s (%s to %s)' % (fact['window']['duration'], fact['window']['start'], fact['window']['end']),
+           '=' * 72, '', check_table(fact['checks'])]
+    if fact['violations']:
+        out += ['', 'Violations:'] + ['  - ' + line for line in fact['violations']]
+    out += ['', 'Reports:'] + ['  %s' % (REPORT_DIR / name) for name in REPORT_FILES]
+    out += ['', 'This was report mode (migration_health_fail=false); with the default the play fails '
+            'and lists the violations.']
+    return '\n'.join(out)
+
+
+def main():
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    settings = demo_settings(SCENARIO)
+    REPORT_DIR.mkdir(parents=True, exist_ok=True)
+    for name in REPORT_FILES:
+        # A stale report from an earlier run must not pass for this one.
+        (REPORT_DIR / name).unlink(missing_ok=True)
+    emulator = None
+    try:
+        emulator = Emulator(SCENARIO, REPORT_DIR / 'emulator.log')
+        try:
+            url = emulator.wait_ready()
+        except RuntimeError as exc:
+            print('demo: %s' % exc, file=sys.stderr)
+            return 1
+        print('Emulator listening on %s (scenario %s)' % (url, SCENARIO.relative_to(REPO)), flush=True)
+        extra_vars = {
+            'migration_health_sync_tasks': 'all',
+            'migration_health_datasets': settings['datasets'],
+            'migration_health_fail': False,
+            'migration_health_report_dir': str(REPORT_DIR),
+            'migration_health_connection': {
+                'region': settings['region'],
+                'access_key': settings['access_key'],
+                'secret_key': settings['secret_key'],
+                'endpoint': url,
+                'iam_endpoint': url,
+            },
+        }
+        with tempfile.TemporaryDirectory(prefix='hwcloud-demo-') as workdir:
+            started = time.time()
+            rc = run_playbook(extra_vars, workdir)
+        if rc != 0:
+            print('demo: ansible-playbook failed with exit status %d (emulator log: %s)'
+                  % (rc, REPORT_DIR / 'emulator.log'), file=sys.stderr)
+            return rc
+        fact = json.loads((REPORT_DIR / 'migration-health.json').read_text())
+        print(summary(fact))
+        print('\nGate ran in %.1fs.' % (time.time() - started))
+        return 0
+    except (KeyboardInterrupt, Stop):
+        print('\ndemo: interrupted', file=sys.stderr)
+        return 130
+    finally:
+        if emulator is not None:
+            emulator.stop()
+
+
+if __name__ == '__main__':
+    sys.exit(main())
