@@ -85,14 +85,12 @@ seealso:
 
 EXAMPLES = r"""
 - name: Wait for ModelArts dataset syncs after a migration
-  hosts: localhost
-  gather_facts: false
   module_defaults:
     group/hwcloud.migration.huaweicloud:
       region: cn-north-4
       access_key: "{{ lookup('ansible.builtin.env', 'HUAWEICLOUD_SDK_AK') }}"
       secret_key: "{{ lookup('ansible.builtin.env', 'HUAWEICLOUD_SDK_SK') }}"
-  tasks:
+  block:
     - name: Wait up to 30 minutes for every dataset to finish synchronizing
       hwcloud.migration.modelarts_dataset_sync_info:
         dataset_ids:

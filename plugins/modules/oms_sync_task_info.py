@@ -94,15 +94,13 @@ seealso:
 """
 
 EXAMPLES = r"""
-- name: Check OMS sync tasks with credentials set once for the whole play
-  hosts: localhost
-  gather_facts: false
+- name: Check OMS sync tasks with credentials set once for the whole block
   module_defaults:
     group/hwcloud.migration.huaweicloud:
       region: cn-north-4
       access_key: "{{ lookup('ansible.builtin.env', 'HUAWEICLOUD_SDK_AK') }}"
       secret_key: "{{ lookup('ansible.builtin.env', 'HUAWEICLOUD_SDK_SK') }}"
-  tasks:
+  block:
     - name: Read two sync tasks, with this month's counters
       hwcloud.migration.oms_sync_task_info:
         sync_task_ids:

@@ -96,14 +96,12 @@ seealso:
 
 EXAMPLES = r"""
 - name: Gate on the last hour of OMS synchronization
-  hosts: localhost
-  gather_facts: false
   module_defaults:
     group/hwcloud.migration.huaweicloud:
       region: cn-north-4
       access_key: "{{ lookup('ansible.builtin.env', 'HUAWEICLOUD_SDK_AK') }}"
       secret_key: "{{ lookup('ansible.builtin.env', 'HUAWEICLOUD_SDK_SK') }}"
-  tasks:
+  block:
     - name: Read the statistics of the last hour
       hwcloud.migration.oms_sync_task_statistics_info:
         sync_task_ids:
