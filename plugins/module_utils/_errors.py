@@ -127,8 +127,14 @@ def _first(document, fields):
 
 
 def _code_and_message(document):
-    """Find (code, message) in a dict, whichever of the known field names it uses."""
-    return _first(document, _CODE_FIELDS), _first(document, _MESSAGE_FIELDS)
+    """Find (code, message) in a dict, whichever of the known field names it uses.
+
+    A numeric code (IAM's ``{"error": {"code": 401}}``) only echoes the HTTP
+    status; it is not a service error code such as ``OMS.1009``, so it is dropped.
+    """
+    code_fields = dict((field, value) for field, value in document.items()
+                       if field in _CODE_FIELDS and not isinstance(value, (int, float)))
+    return _first(code_fields, _CODE_FIELDS), _first(document, _MESSAGE_FIELDS)
 
 
 def _find_error(document):
@@ -139,7 +145,7 @@ def _find_error(document):
     for value in document.values():
         if isinstance(value, dict):
             code, message = _code_and_message(value)
-            if code is not None or message is not None:
+            if code is not None or message is not None or value.get('title'):
                 return code, message, value.get('title')
     return None, None, None
 

@@ -23,8 +23,8 @@ def _body(document):
     (400, {'error': {'error_code': 'OMS.1003', 'error_msg': 'constraint'}}, 'OMS.1003', 'constraint'),
     (400, {'result': {'errorCode': 'Z.9', 'errorMsg': 'nested camel'}}, 'Z.9', 'nested camel'),
     (401, {'error': {'code': 401, 'message': 'The request you have made requires authentication.',
-                     'title': 'Unauthorized'}}, '401', 'The request you have made requires authentication.'),
-    (401, {'error': {'code': 401, 'title': 'Unauthorized'}}, '401', 'Unauthorized'),
+                     'title': 'Unauthorized'}}, None, 'The request you have made requires authentication.'),
+    (401, {'error': {'code': 401, 'title': 'Unauthorized'}}, None, 'Unauthorized'),
     (429, {'error_code': 'APIGW.0308', 'error_msg': 'The throttling threshold has been reached: '
                                                     'policy user over ratelimit,limit:5,time:1 second',
            'request_id': 'body-rid-1'}, 'APIGW.0308', None),
