@@ -48,7 +48,7 @@ chromium:
 
 # pytest exits 5 when it collects nothing: say so instead of failing the run.
 integration: venv chromium
-	$(BIN)/python -m pytest -q tests/integration; rc=$$?; \
+	$(BIN)/python -m pytest -q -n 2 tests/integration; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "integration: no tests collected"; rc=0; fi; exit $$rc
 
 test: lint sanity units integration
