@@ -3,8 +3,10 @@
 # ansible_collections/hwcloud/migration, as ansible-test requires, offline-safe.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-venv="$here/.venv"
-tree="$here/build/sanity/ansible_collections/hwcloud/migration"
+# SANITY_VENV runs it with another virtual environment's ansible-test (`make
+# test-matrix`), SANITY_TREE keeps that run's copy apart from the default one.
+venv="${SANITY_VENV:-$here/.venv}"
+tree="${SANITY_TREE:-$here/build/sanity}/ansible_collections/hwcloud/migration"
 
 # ansible-test bootstraps pip in its per-test environments with a script it
 # downloads from a host these machines cannot reach: cache an offline stand-in

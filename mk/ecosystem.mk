@@ -1,0 +1,100 @@
+# Ansible ecosystem targets, included by the Makefile (which defines BIN, VENV,
+# COLLECTIONS, PYTHON and the `venv` target):
+#
+#   make docs             regenerate docs/reference/ from the plugins' and role's docs
+#   make ecosystem        the tests in tests/ecosystem (docs current, Galaxy tarball, EE context)
+#   make changelog-check  antsibull-changelog lint (fragments, and changelog.yaml once released)
+#   make release-check    changelog lint, collection build, galaxy-importer, ansible-builder create
+#   make test-matrix      sanity, unit and integration tests on another ansible-core (2.16)
+#
+# galaxy-importer and ansible-builder pin their own ansible-core and ansible-lint,
+# so they live in a separate virtual environment, $(RELEASE_VENV).
+
+COLLECTION_VERSION := $(shell sed -n 's/^version:[[:space:]]*//p' galaxy.yml)
+DIST := build/dist
+TARBALL := $(DIST)/hwcloud-migration-$(COLLECTION_VERSION).tar.gz
+EE_DIR := build/ee
+# ansible-builder copies this fixed name into the image (see execution-environment.yml).
+EE_TARBALL := $(EE_DIR)/hwcloud.migration.tar.gz
+EE_CONTEXT := $(EE_DIR)/context
+RELEASE_VENV := build/release-venv
+RELEASE_STAMP := $(RELEASE_VENV)/.installed
+IMPORTER_DIR := build/importer
+
+MATRIX_CORE ?= 2.16
+MATRIX_PYTHON ?= python3.11
+MATRIX_VENV := build/venv-$(MATRIX_CORE)
+MATRIX_STAMP := $(MATRIX_VENV)/.installed
+
+.PHONY: docs ecosystem changelog-check collection-build galaxy-import ee-context release-check release-venv \
+	test-matrix matrix-venv
+
+docs: venv
+	$(BIN)/python tools/gen_docs.py
+
+release-venv: $(RELEASE_STAMP)
+
+$(RELEASE_STAMP): tests/ecosystem/requirements-release.txt
+	test -x $(RELEASE_VENV)/bin/python || $(PYTHON) -m venv $(RELEASE_VENV)
+	$(RELEASE_VENV)/bin/python -m pip install -q --upgrade pip
+	$(RELEASE_VENV)/bin/python -m pip install -q -r tests/ecosystem/requirements-release.txt
+	touch $@
+
+# tests/ecosystem finds ansible-builder in $(RELEASE_VENV).
+ecosystem: venv release-venv
+	$(BIN)/python -m pytest -q tests/ecosystem
+
+changelog-check: venv
+	$(BIN)/antsibull-changelog lint
+	@if [ -f changelogs/changelog.yaml ]; then $(BIN)/antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml; fi
+
+collection-build: venv
+	mkdir -p $(DIST) $(EE_DIR)
+	$(BIN)/ansible-galaxy collection build --force --output-path $(DIST) .
+	cp $(TARBALL) $(EE_TARBALL)
+
+# galaxy-importer exits 0 even when a step reports an error (ansible-doc failing
+# on a plugin, for one): fail on its ERROR lines ourselves. Its output is kept in
+# $(IMPORTER_DIR)/galaxy-importer.log, its result in importer_result.json there;
+# HOME is redirected there too, so its ansible-lint run leaves ~/.ansible alone.
+galaxy-import: collection-build release-venv
+	rm -rf $(IMPORTER_DIR) && mkdir -p $(IMPORTER_DIR)/home
+	cd $(IMPORTER_DIR) && set -o pipefail && env -u ANSIBLE_COLLECTIONS_PATH HOME="$(abspath $(IMPORTER_DIR))/home" \
+	  PATH="$(abspath $(RELEASE_VENV))/bin:$$PATH" GALAXY_IMPORTER_CONFIG="$(abspath tests/ecosystem/galaxy-importer.cfg)" \
+	  $(abspath $(RELEASE_VENV))/bin/python -m galaxy_importer.main $(abspath $(TARBALL)) 2>&1 | tee galaxy-importer.log
+	@if grep -q '^ERROR' $(IMPORTER_DIR)/galaxy-importer.log; then \
+	  echo "galaxy-import: galaxy-importer reported errors (above)"; exit 1; fi
+
+ee-context: collection-build release-venv
+	rm -rf $(EE_CONTEXT)
+	$(RELEASE_VENV)/bin/ansible-builder create -f execution-environment.yml -c $(EE_CONTEXT) \
+	  --output-filename Containerfile
+	@echo "EE build context in $(EE_CONTEXT); build it with: podman build -t hwcloud-migration-ee $(EE_CONTEXT)"
+
+release-check: changelog-check galaxy-import ee-context ecosystem
+
+# A second virtual environment with another ansible-core, on the same Python
+# (2.16 supports controllers on Python 3.10 to 3.12). ansible-lint is left out:
+# it pins its own ansible-core and `make lint` already runs on the main venv.
+matrix-venv: $(MATRIX_STAMP) $(COLLECTION_LINK)
+
+$(MATRIX_STAMP): requirements.txt requirements-test.txt emulator/pyproject.toml
+	test -x $(MATRIX_VENV)/bin/python || $(MATRIX_PYTHON) -m venv $(MATRIX_VENV)
+	$(MATRIX_VENV)/bin/python -m pip install -q --upgrade pip
+	grep -v '^ansible-lint' requirements-test.txt > $(MATRIX_VENV)/requirements-test.txt
+	cp requirements.txt $(MATRIX_VENV)/requirements.txt
+	$(MATRIX_VENV)/bin/python -m pip install -q -r $(MATRIX_VENV)/requirements-test.txt 'ansible-core~=$(MATRIX_CORE).0'
+	$(MATRIX_VENV)/bin/python -m pip install -q -e emulator
+	touch $@
+
+# Every step runs even when an earlier one fails; the summary lists each result.
+test-matrix: matrix-venv chromium
+	@$(MATRIX_VENV)/bin/ansible --version | head -1
+	@export PATH="$(abspath $(MATRIX_VENV))/bin:$$PATH"; failed=""; \
+	SANITY_VENV="$(abspath $(MATRIX_VENV))" SANITY_TREE="$(abspath build/sanity-$(MATRIX_CORE))" tools/sanity.sh \
+	  || failed="$$failed sanity"; \
+	$(MATRIX_VENV)/bin/python -m pytest -q tests/unit || failed="$$failed units"; \
+	$(MATRIX_VENV)/bin/python -m pytest -q tests/integration; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "integration: no tests collected"; elif [ $$rc -ne 0 ]; then failed="$$failed integration"; fi; \
+	if [ -n "$$failed" ]; then echo "test-matrix (ansible-core $(MATRIX_CORE)): FAILED:$$failed"; exit 1; fi; \
+	echo "test-matrix (ansible-core $(MATRIX_CORE)): sanity, units and integration passed"
