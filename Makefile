@@ -51,7 +51,9 @@ integration: venv chromium
 	$(BIN)/python -m pytest -q -n 2 tests/integration; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "integration: no tests collected"; rc=0; fi; exit $$rc
 
-test: lint sanity units integration
+# release-check (mk/ecosystem.mk): changelog lint, Galaxy build + galaxy-importer,
+# execution-environment context, docs up to date.
+test: lint sanity units integration release-check
 
 bench: venv
 	$(BIN)/python tests/benchmark/bench.py
