@@ -1,24 +1,46 @@
-"""Deterministic statistics series of a sync task.
+"""Deterministic statistics series of a sync task, computed in closed form.
 
 A task's activity is a sequence of 5-minute buckets (timestamps aligned to 300000 ms
-since the epoch). Every bucket draws the same number of values from a random
-generator seeded by the task, so regenerating a longer series reproduces the same
-prefix: the series can be extended as the clock moves without changing the past.
-Buckets are kept as prefix sums so that any window, any hourly roll-up and the
-monthly counters cost O(1) per output point.
+since the epoch). The buckets are grouped in epoch-aligned *pairs* (10 minutes).
+Nothing is materialised: any bucket, any window sum, any hourly roll-up and the
+monthly counters are computed on demand from the task's recipe.
+
+* The recipe is cut into a few *spans* of constant parameters (activity factor and
+  failure rate): the start and end of the series, its gaps and its bursts.
+* A pair whose two buckets lie in the same active span is *steady*: its totals per
+  data type are a function of the span's parameters only (REQUEST = round(2 x rate
+  x factor), FAILURE = round(REQUEST x failure_rate), SKIP = round(2 x skip rate),
+  SUCCESS = the rest, SIZE = SUCCESS x object_size), and the jitter splits those
+  totals between the two buckets, so every value is noisy while the pair sums are
+  exact. A window over a steady span therefore sums in O(1) (full pairs times the
+  pair totals, plus at most one bucket at each end).
+* A pair that straddles a span boundary draws each bucket on its own
+  (REQUEST = rate x factor x noise, FAILURE = REQUEST x failure rate x noise, ...).
+
+The noise of a pair comes from a keyed hash (BLAKE2b) of the task's seed and the
+pair's number since the epoch, so a value depends only on the scenario and its time:
+the same scenario gives the same numbers, and extending the series (a later
+horizon) never changes the past. Cost: a window sum is O(spans), a 5-minute point
+one hash; the first query of a task costs microseconds, not a week of buckets.
 """
 
-import random
+import hashlib
+import struct
 from array import array
-from itertools import accumulate
 
 BUCKET_MS = 300000
 HOUR_MS = 3600000
 DATA_TYPES = ("REQUEST", "SUCCESS", "FAILURE", "SKIP", "SIZE")
+_TYPE_INDEX = dict((name, index) for index, name in enumerate(DATA_TYPES))
 
-# How far past "now" a series is generated, so that a running emulator does not
-# regenerate on every new bucket.
+# How far past "now" a series is visible, so that a running emulator does not
+# rebuild its Series object on every new bucket (rebuilding is cheap anyway).
 HORIZON_MS = 6 * HOUR_MS
+
+_ZERO = (0, 0, 0, 0, 0)
+_DRAWS = struct.Struct("<8I")
+_SCALE = 1.0 / 4294967296.0
+_INFINITY = float("inf")
 
 
 def floor_bucket(ms, step=BUCKET_MS):
@@ -48,10 +70,67 @@ class SeriesSpec(object):
         self.gaps = tuple(gaps)
 
 
-class Series(object):
-    """Prefix sums of the five data types over 5-minute buckets."""
+def _first_bucket_at_or_after(ms):
+    """Absolute number of the first bucket whose timestamp is >= ms."""
+    return -((-ms) // BUCKET_MS)
 
-    __slots__ = ("first_ms", "count", "horizon_ms", "prefix")
+
+def _spans(spec, first_n):
+    """Cut the recipe into sorted, disjoint spans (lo, hi, factor, failure_rate) of active buckets.
+
+    ``lo``/``hi`` are absolute bucket numbers (``hi`` may be infinite); buckets
+    outside every span are inactive. The rules are those of the scenario format:
+    active from the first bucket overlapping the start until the end, minus the
+    gaps; bursts override the failure rate and scale the activity (first listed
+    wins where they overlap).
+    """
+    active_hi = _INFINITY if spec.end_ms is None else max(first_n, _first_bucket_at_or_after(spec.end_ms))
+    cuts = set([first_n])
+    if active_hi != _INFINITY:
+        cuts.add(active_hi)
+    gaps = []
+    for start, end in spec.gaps:
+        lo, hi = _first_bucket_at_or_after(start), _first_bucket_at_or_after(end)
+        if hi > lo:
+            gaps.append((lo, hi))
+            cuts.update((lo, hi))
+    bursts = []
+    for start, end, rate, factor in spec.bursts:
+        lo, hi = _first_bucket_at_or_after(start), _first_bucket_at_or_after(end)
+        if hi > lo:
+            bursts.append((lo, hi, rate, factor))
+            cuts.update((lo, hi))
+    edges = sorted(cut for cut in cuts if first_n <= cut <= active_hi)
+    if not edges or edges[-1] != active_hi:
+        edges.append(active_hi)
+    spans = []
+    for lo, hi in zip(edges, edges[1:]):
+        if hi <= lo:
+            continue
+        if any(g_lo <= lo and hi <= g_hi for g_lo, g_hi in gaps):
+            continue
+        factor, rate = 1.0, spec.failure_rate
+        for b_lo, b_hi, b_rate, b_factor in bursts:
+            if b_lo <= lo and hi <= b_hi:
+                factor, rate = b_factor, b_rate
+                break
+        if spans and spans[-1][1] == lo and spans[-1][2] == factor and spans[-1][3] == rate:
+            spans[-1] = (spans[-1][0], hi, factor, rate)
+        else:
+            spans.append((lo, hi, factor, rate))
+    return spans
+
+
+class Series(object):
+    """The five data types of one task over 5-minute buckets, in closed form.
+
+    ``first_ms`` is the first bucket of the series, ``count`` the number of
+    buckets up to the horizon (only those are visible); indexes below are
+    relative to ``first_ms``.
+    """
+
+    __slots__ = ("first_ms", "count", "horizon_ms", "_first_n", "_spans", "_hash", "_rate", "_skip",
+                 "_jitter", "_size", "_pair_totals", "_prefix")
 
     def __init__(self, spec, horizon_ms):
         self.first_ms = floor_bucket(spec.start_ms)
@@ -60,7 +139,159 @@ class Series(object):
             last = min(last, spec.end_ms)
         self.count = max(0, (last - self.first_ms) // BUCKET_MS + 1)
         self.horizon_ms = horizon_ms
-        self.prefix = _generate(spec, self.first_ms, self.count)
+        self._first_n = self.first_ms // BUCKET_MS
+        self._spans = _spans(spec, self._first_n)
+        key = hashlib.blake2b(str(spec.seed).encode("utf-8"), digest_size=32).digest()
+        self._hash = hashlib.blake2b(digest_size=32, key=key)
+        self._rate = spec.request_rate
+        self._skip = spec.skip_rate
+        self._jitter = spec.jitter
+        self._size = spec.object_size
+        self._pair_totals = {}
+        self._prefix = None
+
+    # -- bucket values ------------------------------------------------------------
+
+    def _draws(self, pair):
+        digest = self._hash.copy()
+        digest.update(pair.to_bytes(8, "little", signed=True))
+        return _DRAWS.unpack(digest.digest())
+
+    def _params(self, n):
+        """(factor, failure_rate) of absolute bucket ``n``, or None when inactive."""
+        for lo, hi, factor, rate in self._spans:
+            if n < lo:
+                return None
+            if n < hi:
+                return factor, rate
+        return None
+
+    def _steady_totals(self, factor, rate):
+        """Totals of a steady pair (both buckets in one span) as (R, S, F, K, Z)."""
+        key = (factor, rate)
+        totals = self._pair_totals.get(key)
+        if totals is None:
+            req = max(0, int(round(2.0 * self._rate * factor)))
+            fail = min(req, max(0, int(round(req * rate))))
+            skip = min(req - fail, max(0, int(round(2.0 * self._skip))))
+            success = req - fail - skip
+            totals = (req, success, fail, skip, success * self._size)
+            self._pair_totals[key] = totals
+        return totals
+
+    def _noise(self, draw):
+        return 1.0 + self._jitter * (2.0 * draw * _SCALE - 1.0)
+
+    def _single(self, params, d_req, d_fail, d_skip, d_size):
+        """One bucket drawn on its own (a pair across a span boundary)."""
+        if params is None:
+            return _ZERO
+        factor, rate = params
+        req = max(0, int(round(self._rate * factor * self._noise(d_req))))
+        if not req:
+            return _ZERO
+        # The failure share jitters but stays within [0, 1]: a rate of 1 fails everything.
+        share = rate + rate * (1.0 - rate) * (self._noise(d_fail) - 1.0) if 0.0 < rate < 1.0 else rate
+        fail = min(max(int(round(req * share)), 0), req)
+        skip = min(max(int(round(self._skip * self._noise(d_skip))), 0), req - fail)
+        success = req - fail - skip
+        size = max(0, int(success * self._size * self._noise(d_size))) if success else 0
+        return (req, success, fail, skip, size)
+
+    def _pair(self, pair):
+        """Values of the two buckets of pair number ``pair``: ((R, S, F, K, Z), (R, S, F, K, Z))."""
+        first = 2 * pair
+        params_a = self._params(first)
+        params_b = self._params(first + 1)
+        if params_a is None and params_b is None:
+            return _ZERO, _ZERO
+        d = self._draws(pair)
+        if params_a != params_b:
+            return (self._single(params_a, d[0], d[1], d[2], d[3]),
+                    self._single(params_b, d[4], d[5], d[6], d[7]))
+        req, _success, fail, skip, size = self._steady_totals(*params_a)
+        if not req:
+            return _ZERO, _ZERO
+        jitter = self._jitter
+        low = req // 2
+        high = req - low
+        shift = int(round(low * jitter * (2.0 * d[0] * _SCALE - 1.0)))
+        req_a = high + shift
+        req_b = low - shift
+        fail_a = int(round(fail * req_a / req * self._noise(d[1])))
+        fail_a = min(max(fail_a, fail - req_b, 0), req_a, fail)
+        fail_b = fail - fail_a
+        skip_a = int(round(skip / 2.0 * self._noise(d[2])))
+        skip_a = min(max(skip_a, skip - (req_b - fail_b), 0), req_a - fail_a, skip)
+        skip_b = skip - skip_a
+        success_a = req_a - fail_a - skip_a
+        success_b = req_b - fail_b - skip_b
+        if not success_a:
+            size_a = 0
+        elif not success_b:
+            size_a = size
+        else:
+            size_a = min(max(int(round(size * success_a / (success_a + success_b) * self._noise(d[3]))), 0), size)
+        return ((req_a, success_a, fail_a, skip_a, size_a),
+                (req_b, success_b, fail_b, skip_b, size - size_a))
+
+    def bucket(self, index):
+        """(R, S, F, K, Z) of the bucket at ``index`` (relative to ``first_ms``)."""
+        n = self._first_n + index
+        return self._pair(n >> 1)[n & 1]
+
+    def sums(self, lo, hi):
+        """(R, S, F, K, Z) summed over bucket indexes [lo, hi) (relative to ``first_ms``)."""
+        if hi <= lo:
+            return _ZERO
+        lo += self._first_n
+        hi += self._first_n
+        req = success = fail = skip = size = 0
+        for s_lo, s_hi, factor, rate in self._spans:
+            if s_hi <= lo:
+                continue
+            if s_lo >= hi:
+                break
+            a = max(lo, s_lo)
+            b = min(hi, s_hi)
+            parts = []
+            if a & 1:  # starts on the second bucket of a pair
+                parts.append(self._pair(a >> 1)[1])
+                a += 1
+            if b > a and b & 1:  # ends on the first bucket of a pair
+                parts.append(self._pair(b >> 1)[0])
+                b -= 1
+            full = (b - a) // 2 if b > a else 0
+            if full:
+                totals = self._steady_totals(factor, rate)
+                req += full * totals[0]
+                success += full * totals[1]
+                fail += full * totals[2]
+                skip += full * totals[3]
+                size += full * totals[4]
+            for values in parts:
+                req += values[0]
+                success += values[1]
+                fail += values[2]
+                skip += values[3]
+                size += values[4]
+        return (req, success, fail, skip, size)
+
+    # -- the interface used by the routes ----------------------------------------
+
+    @property
+    def prefix(self):
+        """Prefix sums per data type over every bucket up to the horizon (materialised on demand; tests)."""
+        if self._prefix is None:
+            running = [0] * 5
+            prefix = dict((name, array("q", [0])) for name in DATA_TYPES)
+            for index in range(self.count):
+                values = self.bucket(index)
+                for position, name in enumerate(DATA_TYPES):
+                    running[position] += values[position]
+                    prefix[name].append(running[position])
+            self._prefix = prefix
+        return self._prefix
 
     def index_at_or_after(self, ms):
         """Index of the first bucket whose timestamp is >= ms, clamped to [0, count]."""
@@ -77,17 +308,20 @@ class Series(object):
 
     def total(self, data_type, lo, hi):
         """Sum of a type over bucket indexes [lo, hi)."""
-        prefix = self.prefix[data_type]
-        return prefix[hi] - prefix[lo]
+        return self.sums(lo, hi)[_TYPE_INDEX[data_type]]
 
     def window_total(self, data_type, start_ms, end_ms, now):
         """Sum of a type over buckets with start_ms <= timestamp < end_ms, up to now."""
+        return self.window_totals(start_ms, end_ms, now)[_TYPE_INDEX[data_type]]
+
+    def window_totals(self, start_ms, end_ms, now):
+        """(R, S, F, K, Z) over buckets with start_ms <= timestamp < end_ms, up to now."""
         vis = self.visible_end(now)
         lo = min(self.index_at_or_after(start_ms), vis)
         hi = min(self.index_at_or_after(end_ms), vis)
         if hi <= lo:
-            return 0
-        return self.total(data_type, lo, hi)
+            return _ZERO
+        return self.sums(lo, hi)
 
     def points(self, data_types, start_ms, end_ms, now, step, omit, max_points, keep):
         """Return {type: [(timestamp, value), ...]} for the statistics call.
@@ -111,29 +345,23 @@ class Series(object):
             groups = reversed(groups)
         result = dict((t, []) for t in data_types)
         full = dict((t, False) for t in data_types)
-        prefixes = self.prefix
+        positions = [(name, _TYPE_INDEX[name]) for name in data_types]
         first_ms = self.first_ms
+        single = step == BUCKET_MS
         for group in groups:
             lo = 0 if group <= first_ms else min(-((first_ms - group) // BUCKET_MS), vis)
             hi_ms = group + step
             hi = min(-((first_ms - hi_ms) // BUCKET_MS), vis) if hi_ms > first_ms else 0
             if hi <= lo:
                 continue
-            if omit == "bucket":
-                empty = True
-                for name in DATA_TYPES:
-                    pre = prefixes[name]
-                    if pre[hi] != pre[lo]:
-                        empty = False
-                        break
-                if empty:
-                    continue
+            values = self.bucket(lo) if single and hi == lo + 1 else self.sums(lo, hi)
+            if omit == "bucket" and not any(values):
+                continue
             done = True
-            for name in data_types:
+            for name, position in positions:
                 if full[name]:
                     continue
-                pre = prefixes[name]
-                value = pre[hi] - pre[lo]
+                value = values[position]
                 if omit == "point" and value == 0:
                     done = False
                     continue
@@ -149,59 +377,3 @@ class Series(object):
             for series in result.values():
                 series.reverse()
         return result
-
-
-def _index_range(first_ms, count, start_ms, end_ms):
-    """Bucket indexes [lo, hi) whose timestamps lie in [start_ms, end_ms)."""
-    lo = 0 if start_ms <= first_ms else -((first_ms - start_ms) // BUCKET_MS)
-    hi = 0 if end_ms <= first_ms else -((first_ms - end_ms) // BUCKET_MS)
-    return max(0, min(lo, count)), max(0, min(hi, count))
-
-
-def _generate(spec, first_ms, count):
-    # Per bucket four uniform draws, always, so the sequence never depends on the
-    # window. Whole-array comprehensions keep this a few ms for a month of buckets.
-    rng = random.Random(spec.seed)
-    draws = [rng.random() for _ in range(4 * count)]
-    jitter = spec.jitter
-    # Activity per bucket: the first bucket overlapping the start, until end, minus gaps.
-    factor = [0.0] * count
-    lo = 0
-    if spec.start_ms > first_ms:
-        lo = min(count, (spec.start_ms - first_ms) // BUCKET_MS)
-    hi = count
-    if spec.end_ms is not None:
-        hi = _index_range(first_ms, count, first_ms, spec.end_ms)[1]
-    for i in range(lo, hi):
-        factor[i] = 1.0
-    for gap_start, gap_end in spec.gaps:
-        g_lo, g_hi = _index_range(first_ms, count, gap_start, gap_end)
-        for i in range(g_lo, g_hi):
-            factor[i] = 0.0
-    fail_rate = [spec.failure_rate] * count
-    for b_start, b_end, b_rate, b_factor in reversed(spec.bursts):  # the first listed wins
-        b_lo, b_hi = _index_range(first_ms, count, b_start, b_end)
-        for i in range(b_lo, b_hi):
-            fail_rate[i] = b_rate
-            if factor[i]:
-                factor[i] = b_factor
-    rate = spec.request_rate
-    skip_rate = spec.skip_rate
-    size_per_object = spec.object_size
-    u_req, u_fail, u_skip, u_size = draws[0::4], draws[1::4], draws[2::4], draws[3::4]
-    req = [max(0, int(round(rate * f * (1.0 + jitter * (2 * u - 1))))) if f else 0
-           for f, u in zip(factor, u_req)]
-    fail = [min(max(int(round(r * fr * (1.0 + jitter * (2 * u - 1)))), 0), r) if r else 0
-            for r, fr, u in zip(req, fail_rate, u_fail)]
-    skip = [min(max(int(round(skip_rate * (1.0 + jitter * (2 * u - 1)))), 0), r - x) if r else 0
-            for r, x, u in zip(req, fail, u_skip)]
-    success = [r - x - k for r, x, k in zip(req, fail, skip)]
-    size = [max(0, int(n * size_per_object * (1.0 + jitter * (2 * u - 1)))) if n else 0
-            for n, u in zip(success, u_size)]
-    return {
-        "REQUEST": array("q", accumulate(req, initial=0)),
-        "SUCCESS": array("q", accumulate(success, initial=0)),
-        "FAILURE": array("q", accumulate(fail, initial=0)),
-        "SKIP": array("q", accumulate(skip, initial=0)),
-        "SIZE": array("q", accumulate(size, initial=0)),
-    }

@@ -45,9 +45,9 @@ TASK_DEFAULTS = {
 DATASET_FIELDS = ("add_sample_count", "create_time", "dataset_id", "deleted_sample_count",
                   "duration_time", "error_code", "error_msg", "status", "task_id",
                   "total_sample_count")
-# The series cache is bounded by buckets held (5 prefix sums of 8 bytes each):
-# 3 million buckets is about 120 MB, e.g. 1400 tasks with a week of history.
-SERIES_CACHE_BUCKETS = 3000000
+# Series are computed in closed form (no buckets are held): a cached Series is a
+# few hundred bytes, so the cache is bounded by entries (about 10 MB at most).
+SERIES_CACHE_ENTRIES = 20000
 
 
 class AccessKey(object):
@@ -272,7 +272,6 @@ class State(object):
         self.faults = [Fault(spec, self.seed) for spec in data.get("faults") or []]
         self._series = OrderedDict()
         self._series_lock = threading.Lock()
-        self._series_buckets = 0
         self.failures = {}
 
     # projects and credentials -------------------------------------------------
@@ -412,7 +411,7 @@ class State(object):
             return task
 
     def series_of(self, task, now):
-        """The task's series, generated at least up to ``now`` (cached, LRU)."""
+        """The task's series, visible at least up to ``now`` (cached, LRU; cheap to build)."""
         key = (task.task_id, task.version)
         with self._series_lock:
             series = self._series.get(key)
@@ -421,14 +420,10 @@ class State(object):
                 return series
         series = Series(task.spec, now + HORIZON_MS)
         with self._series_lock:
-            old = self._series.pop(key, None)
-            if old is not None:
-                self._series_buckets -= old.count
+            self._series.pop(key, None)
             self._series[key] = series
-            self._series_buckets += series.count
-            while self._series_buckets > SERIES_CACHE_BUCKETS and len(self._series) > 1:
-                _, evicted = self._series.popitem(last=False)
-                self._series_buckets -= evicted.count
+            while len(self._series) > SERIES_CACHE_ENTRIES:
+                self._series.popitem(last=False)
         return series
 
     # datasets -------------------------------------------------------------------

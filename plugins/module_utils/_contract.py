@@ -11,7 +11,11 @@ of the field, for example::
 
 Validators are compiled once per schema name and cached (thread-safe), because
 ``fetch_many`` checks many responses of the same kind, possibly from several
-threads.  ``jsonschema`` is optional at import time: ``HAS_JSONSCHEMA`` says
+threads.  Each schema is also compiled into a plain-Python predicate for the
+keywords the contract uses (:func:`compile_fast_check`): a body it accepts is
+valid without a jsonschema walk (which costs milliseconds per statistics
+answer); anything it does not accept, or a schema with other keywords, goes to
+jsonschema, which stays the only source of the violation messages.  ``jsonschema`` is optional at import time: ``HAS_JSONSCHEMA`` says
 whether it is there, and the module reports ``missing_required_lib`` when not.
 """
 
@@ -75,6 +79,114 @@ def _describe(error):
     yield '%s: %s' % (format_path(path), error.message)
 
 
+# Keywords that carry no constraint.
+_ANNOTATIONS = frozenset(['$schema', '$id', '$comment', 'title', 'description', 'default', 'examples'])
+_TYPE_TESTS = {
+    # Exact types only: anything unusual (a float 1.0 for an integer, a tuple for
+    # an array) is left to jsonschema, which knows the draft's rules.
+    'object': lambda value: type(value) is dict,
+    'array': lambda value: type(value) is list,
+    'string': lambda value: type(value) is str,
+    'integer': lambda value: type(value) is int,
+    'boolean': lambda value: type(value) is bool,
+    'null': lambda value: value is None,
+}
+
+
+def _numeric(value):
+    return type(value) is int or type(value) is float
+
+
+def compile_fast_check(schema):
+    """A predicate ``check(instance) -> bool`` for ``schema``, or None when it uses other keywords.
+
+    Supported: ``type`` (a name or a list), ``enum`` of strings and null,
+    ``minimum``/``maximum``, ``minLength``/``maxLength``, ``minItems``/``maxItems``,
+    ``required``, ``properties``, ``additionalProperties: true`` and ``items``
+    (one schema), plus annotations.  The predicate only answers True for an
+    instance the schema accepts; False means "ask jsonschema".
+    """
+    if schema is True or schema == {}:
+        return lambda instance: True
+    if not isinstance(schema, dict):
+        return None
+    tests = []
+    for keyword, value in schema.items():
+        if keyword in _ANNOTATIONS:
+            continue
+        if keyword == 'type':
+            names = [value] if isinstance(value, str) else value
+            if not isinstance(names, list) or not names or any(name not in _TYPE_TESTS for name in names):
+                return None
+            type_tests = tuple(_TYPE_TESTS[name] for name in names)
+            tests.append(lambda instance, type_tests=type_tests: any(test(instance) for test in type_tests))
+        elif keyword == 'enum':
+            if not isinstance(value, list) or any(item is not None and not isinstance(item, str) for item in value):
+                return None
+            strings = frozenset(item for item in value if item is not None)
+            allow_null = None in value
+            tests.append(lambda instance, strings=strings, allow_null=allow_null:
+                         (type(instance) is str and instance in strings) or (allow_null and instance is None))
+        elif keyword in ('minimum', 'maximum'):
+            if not _numeric(value):
+                return None
+            if keyword == 'minimum':
+                tests.append(lambda instance, bound=value: not _numeric(instance) or instance >= bound)
+            else:
+                tests.append(lambda instance, bound=value: not _numeric(instance) or instance <= bound)
+        elif keyword in ('minLength', 'maxLength', 'minItems', 'maxItems'):
+            if type(value) is not int:
+                return None
+            kind = str if keyword.endswith('Length') else list
+            if keyword.startswith('min'):
+                tests.append(lambda instance, bound=value, kind=kind: type(instance) is not kind or len(instance) >= bound)
+            else:
+                tests.append(lambda instance, bound=value, kind=kind: type(instance) is not kind or len(instance) <= bound)
+        elif keyword == 'required':
+            if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
+                return None
+            names = tuple(value)
+            tests.append(lambda instance, names=names:
+                         type(instance) is not dict or all(name in instance for name in names))
+        elif keyword == 'properties':
+            if not isinstance(value, dict):
+                return None
+            checks = {}
+            for name, subschema in value.items():
+                check = compile_fast_check(subschema)
+                if check is None:
+                    return None
+                checks[name] = check
+
+            def properties(instance, checks=checks):
+                if type(instance) is not dict:
+                    return True
+                for name, item in instance.items():
+                    check = checks.get(name)
+                    if check is not None and not check(item):
+                        return False
+                return True
+            tests.append(properties)
+        elif keyword == 'additionalProperties':
+            if value is not True:
+                return None
+        elif keyword == 'items':
+            check = compile_fast_check(value) if isinstance(value, dict) else None
+            if check is None:
+                return None
+            tests.append(lambda instance, check=check: type(instance) is not list or all(map(check, instance)))
+        else:
+            return None
+    tests = tuple(tests)
+
+    def fast_check(instance):
+        for test in tests:
+            if not test(instance):
+                return False
+        return True
+    return fast_check
+
+
 class ContractChecker:
     """Validate bodies against a mapping of schema name to JSON Schema.
 
@@ -85,6 +197,7 @@ class ContractChecker:
     def __init__(self, schemas=None):
         self._schemas = SCHEMAS if schemas is None else schemas
         self._validators = {}
+        self._fast_checks = {}
         self._lock = threading.Lock()
 
     def validator(self, schema_name):
@@ -112,8 +225,23 @@ class ContractChecker:
         cls.check_schema(schema)
         return cls(schema)
 
+    def fast_check(self, schema_name):
+        """The compiled plain-Python predicate of ``schema_name`` (None: jsonschema only), built once."""
+        try:
+            return self._fast_checks[schema_name]
+        except KeyError:
+            pass
+        validator = self.validator(schema_name)  # the schema exists and is itself valid
+        with self._lock:
+            if schema_name not in self._fast_checks:
+                self._fast_checks[schema_name] = compile_fast_check(validator.schema)
+        return self._fast_checks[schema_name]
+
     def check(self, schema_name, body):
         """Return the list of violations of ``body`` against ``schema_name`` ([] when valid)."""
+        fast = self.fast_check(schema_name)
+        if fast is not None and fast(body):
+            return []
         errors = sorted(self.validator(schema_name).iter_errors(body), key=_sort_key)
         violations = []
         for error in errors:

@@ -36,8 +36,11 @@ import threading
 import time
 import traceback
 
+from urllib.parse import urlsplit
+
 try:
     import requests
+    from requests import Session as _Session
     from requests.adapters import HTTPAdapter
     from urllib3.exceptions import MaxRetryError, ResponseError
     from urllib3.util.retry import Retry
@@ -45,6 +48,7 @@ try:
     REQUESTS_IMPORT_ERROR = None
 except ImportError:  # pragma: no cover - exercised by the sanity import test
     requests = None
+    _Session = object
     HTTPAdapter = object
     Retry = object
     MaxRetryError = ResponseError = None
@@ -227,6 +231,39 @@ class HuaweiCloudAdapter(HTTPAdapter):
         return super(HuaweiCloudAdapter, self).send(request, *args, **kwargs)
 
 
+class HuaweiCloudSession(_Session):
+    """``requests.Session`` that reads the environment once per scheme and host, not on every request.
+
+    With ``trust_env`` (the default), requests looks up the proxy variables,
+    ``no_proxy`` and ``REQUESTS_CA_BUNDLE``/``CURL_CA_BUNDLE`` for every request,
+    walking the whole environment twice each time (about a sixth of the cost of
+    a request on loopback).  A module run does not change its environment, so
+    the merged settings are kept per (scheme, host, stream, verify, cert) and
+    reused; a call that passes its own ``proxies`` takes requests' own path.
+    """
+
+    def __init__(self):
+        super(HuaweiCloudSession, self).__init__()
+        self._environment_settings = {}
+
+    def merge_environment_settings(self, url, proxies, stream, verify, cert):
+        """requests' merge of the environment into the call's settings, computed once per host."""
+        if not self.trust_env or proxies:
+            return super(HuaweiCloudSession, self).merge_environment_settings(url, proxies, stream, verify, cert)
+        parts = urlsplit(url)
+        try:
+            key = (parts.scheme, parts.netloc, stream, verify, cert)
+            cached = self._environment_settings.get(key)
+        except TypeError:  # an unhashable cert or verify value: no caching
+            return super(HuaweiCloudSession, self).merge_environment_settings(url, proxies, stream, verify, cert)
+        if cached is None:
+            cached = super(HuaweiCloudSession, self).merge_environment_settings(url, {}, stream, verify, cert)
+            self._environment_settings[key] = cached
+        merged = dict(cached)
+        merged['proxies'] = dict(cached['proxies'])
+        return merged
+
+
 def request_timeout(timeout):
     """(connect, read) timeouts for one attempt: connect is capped at 10 s, read is ``timeout``."""
     timeout = float(timeout)
@@ -250,10 +287,13 @@ def build_session(user_agent, max_concurrency=8, retries=4, timeout=30.0, rate_l
     are honoured (``trust_env`` stays on), and ``verify`` is preset from
     ``validate_certs``/``ca_path`` (the client also passes it per request,
     because requests lets ``REQUESTS_CA_BUNDLE`` override a session setting).
+    The session is a :class:`HuaweiCloudSession`: the environment is read once
+    per host, and the one pool of ``max_concurrency`` keep-alive connections is
+    shared by every thread of ``fetch_many``.
     """
     if not HAS_REQUESTS:
         raise RuntimeError('the requests library is required')
-    session = requests.Session()
+    session = HuaweiCloudSession()
     limiter = RateLimiter(rate_limit) if rate_limit else None
     adapter = HuaweiCloudAdapter(
         build_retry(retries, timeout),

@@ -1,0 +1,555 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""`make bench`: gate hundreds of tasks against an emulator with network latency.
+
+Starts ``hwc-emulator`` on loopback with a generated scenario (500 sync tasks, 50
+datasets, an IAM user, a ``latency`` fault of 50 ms on every emulated route), then
+measures in one run:
+
+* the ``migration_health`` role gating everything (``ansible-playbook
+  hwcloud.migration.migration_health``, max_concurrency 16): the whole playbook,
+  and the three fetching module calls on their own (from a timing callback);
+* the baseline users write today: ``ansible.builtin.uri`` in a loop plus
+  ``ansible.builtin.assert``, with an IAM token (on a subset, scaled linearly);
+* the official Python SDK fetching the same data serially (on a subset, scaled);
+* the floor: requests x latency / concurrency.
+
+and, against a second emulator without latency (2,000 tasks): the peak memory of
+one module call for 2,000 tasks, and the per-request overhead of
+``HuaweiCloudClient.get_json`` over a bare ``requests.Session.get``.
+
+Prints one table and writes the same figures to build/bench/results.json.
+Everything listens on 127.0.0.1, every run has a timeout, and the emulators are
+stopped on every way out.
+
+    .venv/bin/python tests/benchmark/bench.py [--tasks 500] [--datasets 50] [--latency-ms 50]
+"""
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import argparse
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+COLLECTIONS = REPO / '.venv' / 'collections'
+OUT_DIR = REPO / 'build' / 'bench'
+REGION = 'cn-north-4'
+BENCH_USER = 'bench-user'
+BENCH_PASSWORD = 'bench-password-not-a-real-secret'
+START_TIMEOUT = 60
+PLAYBOOK_TIMEOUT = 300
+MODULES = ('hwcloud.migration.oms_sync_task_info', 'hwcloud.migration.oms_sync_task_statistics_info',
+           'hwcloud.migration.modelarts_dataset_sync_info')
+CREDENTIAL_ENV_PREFIXES = ('HW_', 'HUAWEICLOUD_SDK_', 'CLOUD_SDK_')
+
+# Targets of the issue ("Benchmark: gate hundreds of tasks at close to the network's limit").
+TARGET_SPEEDUP_VS_URI = 20.0
+TARGET_MODULES_VS_FLOOR = 2.0
+TARGET_GATE_VS_FLOOR = 4.0
+TARGET_PEAK_MB = 150.0
+TARGET_OVERHEAD_PCT = 30.0
+
+sys.path.insert(0, str(COLLECTIONS))
+
+
+class Stop(Exception):
+    """Raised by the SIGTERM handler so that the finally blocks run."""
+
+
+def _on_sigterm(signum, frame):
+    raise Stop()
+
+
+# -- the emulator --------------------------------------------------------------
+
+def write_scenario(path, tasks, datasets, latency_ms):
+    """A generated scenario plus an IAM user (``generate`` has only an AK/SK pair) and the latency fault."""
+    from hwc_emulator import generate
+    scenario = generate.make_scenario(tasks, datasets, seed=1)
+    scenario.setdefault('credentials', {})['users'] = [
+        {'name': BENCH_USER, 'password': BENCH_PASSWORD, 'domain': 'emulator-domain'}]
+    if latency_ms:
+        scenario['faults'] = [{'route': '*', 'kind': 'latency', 'ms': latency_ms}]
+    with open(str(path), 'w') as handle:
+        generate.dump_scenario(scenario, handle)
+    return {
+        'project_id': generate.BENCH_PROJECT_ID,
+        'access_key': generate.BENCH_ACCESS_KEY,
+        'secret_key': generate.BENCH_SECRET_KEY,
+        'task_ids': [task['sync_task_id'] for task in scenario['sync_tasks']],
+        'dataset_ids': [entry['dataset_id'] for entry in scenario['datasets']],
+    }
+
+
+class Emulator:
+    """hwc-emulator as a child process on a free loopback port."""
+
+    def __init__(self, scenario, log_path):
+        self.log = open(str(log_path), 'w')
+        self.process = subprocess.Popen(
+            [str(BIN / 'hwc-emulator'), '--host', '127.0.0.1', '--port', '0', '--scenario', str(scenario)],
+            stdout=subprocess.PIPE, stderr=self.log, text=True)
+        readable = select.select([self.process.stdout], [], [], START_TIMEOUT)[0]
+        line = self.process.stdout.readline().strip() if readable else ''
+        if not line.startswith('Listening on '):
+            self.stop()
+            raise RuntimeError('the emulator did not start (first line %r); see %s' % (line, log_path))
+        self.url = line[len('Listening on '):].rstrip('/')
+        threading.Thread(target=self._drain, daemon=True).start()
+
+    def _drain(self):
+        for line in self.process.stdout:
+            self.log.write(line)
+
+    def control(self, method, path, body=None):
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.url + '/_emulator/' + path, data=data, method=method,
+                                         headers={'Content-Type': 'application/json'})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            text = response.read().decode()
+        return json.loads(text) if text else None
+
+    def clear_log(self):
+        self.control('DELETE', 'requests')
+
+    def requests(self):
+        """The emulated requests answered since the last clear_log (the log keeps the last 5000)."""
+        answer = self.control('GET', 'requests?limit=5000')
+        entries = answer['requests'] if isinstance(answer, dict) else answer
+        return [entry for entry in entries if not entry['path'].startswith('/_emulator')]
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+
+def count_requests(entries):
+    statuses = {}
+    for entry in entries:
+        statuses[entry['status']] = statuses.get(entry['status'], 0) + 1
+    return {'total': len(entries), 'statuses': statuses}
+
+
+# -- ansible-playbook runs -----------------------------------------------------
+
+def ansible_env(timer_file):
+    env = {key: value for key, value in os.environ.items() if not key.startswith(CREDENTIAL_ENV_PREFIXES)}
+    env.update({
+        'ANSIBLE_COLLECTIONS_PATH': str(COLLECTIONS),
+        'ANSIBLE_LOCALHOST_WARNING': 'False',
+        'ANSIBLE_INVENTORY_UNPARSED_WARNING': 'False',
+        'ANSIBLE_NOCOLOR': '1',
+        'ANSIBLE_RETRY_FILES_ENABLED': 'False',
+        'ANSIBLE_CALLBACK_PLUGINS': str(HERE / 'callback_plugins'),
+        'ANSIBLE_CALLBACKS_ENABLED': 'bench_timer',
+        'BENCH_TIMER_FILE': str(timer_file),
+        'PATH': str(BIN) + os.pathsep + os.environ.get('PATH', ''),
+    })
+    return env
+
+
+def run_playbook(playbook, extra_vars, workdir, name):
+    """Run ansible-playbook; returns (wall seconds, task timings).  Raises on failure."""
+    vars_file = Path(workdir) / ('%s-vars.json' % name)
+    vars_file.write_text(json.dumps(extra_vars))
+    timer_file = Path(workdir) / ('%s-timer.json' % name)
+    log_file = OUT_DIR / ('%s.log' % name)
+    command = [str(BIN / 'ansible-playbook'), str(playbook), '-e', '@%s' % vars_file]
+    launched = time.time()
+    started = time.perf_counter()
+    with open(str(log_file), 'w') as log:
+        process = subprocess.run(command, env=ansible_env(timer_file), cwd=str(workdir), stdout=log,
+                                 stderr=subprocess.STDOUT, timeout=PLAYBOOK_TIMEOUT, check=False)
+    wall = time.perf_counter() - started
+    if process.returncode != 0:
+        raise RuntimeError('%s: ansible-playbook exited with %d; see %s' % (name, process.returncode, log_file))
+    timer = json.loads(timer_file.read_text())
+    timer['launched'] = launched
+    return wall, timer
+
+
+def module_seconds(timer):
+    """Seconds spent in the three fetching module tasks (start to result of each)."""
+    spent = {}
+    for task in timer['tasks']:
+        if task['action'] in MODULES and task['end'] is not None:
+            spent[task['action'].rsplit('.', 1)[1]] = task['end'] - task['start']
+    return spent
+
+
+def task_seconds(timer):
+    """[name, seconds] of every task of a run, in order (plus the playbook's start-up and wrap-up)."""
+    tasks = [task for task in timer['tasks'] if task['end'] is not None]
+    rows = []
+    if tasks:
+        rows.append(['(ansible-playbook start-up to the first task)', tasks[0]['start'] - timer['launched']])
+    rows += [[task['name'], task['end'] - task['start']] for task in tasks]
+    if tasks:
+        rows.append(['(after the last task)', timer['finished'] - tasks[-1]['end']])
+    return rows
+
+
+def connection(emulator, settings):
+    return {'region': REGION, 'access_key': settings['access_key'], 'secret_key': settings['secret_key'],
+            'endpoint': emulator.url, 'iam_endpoint': emulator.url}
+
+
+def bench_role(emulator, settings, workdir, concurrency):
+    extra_vars = {
+        'migration_health_sync_tasks': settings['task_ids'],
+        'migration_health_datasets': settings['dataset_ids'],
+        'migration_health_window': '1h',
+        'migration_health_max_concurrency': concurrency,
+        'migration_health_fail': False,
+        'migration_health_report_dir': str(OUT_DIR / 'reports'),
+        'migration_health_connection': connection(emulator, settings),
+    }
+    emulator.clear_log()
+    wall, timer = run_playbook('hwcloud.migration.migration_health', extra_vars, workdir, 'role')
+    requests = count_requests(emulator.requests())
+    spent = module_seconds(timer)
+    if len(spent) != 3:
+        raise RuntimeError('the role did not run the three fetching modules (%s); see %s'
+                           % (sorted(spent), OUT_DIR / 'role.log'))
+    report = json.loads((OUT_DIR / 'reports' / 'migration-health.json').read_text())
+    return {'wall_s': wall, 'requests': requests, 'module_s': spent, 'module_total_s': sum(spent.values()),
+            'tasks': task_seconds(timer), 'verdict': report.get('verdict'), 'checks': report.get('counts', {}).get('checks')}
+
+
+def bench_uri(emulator, settings, workdir, tasks, datasets, scale):
+    extra_vars = {
+        'bench_url': emulator.url, 'bench_region': REGION, 'bench_user': BENCH_USER,
+        'bench_password': BENCH_PASSWORD, 'bench_domain': 'emulator-domain',
+        'bench_sync_task_ids': settings['task_ids'][:tasks],
+        'bench_dataset_ids': settings['dataset_ids'][:datasets],
+    }
+    emulator.clear_log()
+    wall, timer = run_playbook(HERE / 'playbooks' / 'uri_gate.yml', extra_vars, workdir, 'uri')
+    requests = count_requests(emulator.requests())
+    return {'wall_s': wall, 'requests': requests, 'subset': {'sync_tasks': tasks, 'datasets': datasets},
+            'scale': scale, 'scaled_wall_s': wall * scale, 'scaled_requests': requests['total'] * scale}
+
+
+# -- the official SDK ------------------------------------------------------------
+
+def bench_sdk(emulator, settings, tasks, datasets, scale):
+    """OmsClient (huaweicloudsdkoms) plus, for ModelArts, requests signed by huaweicloudsdkcore's Signer."""
+    import requests
+    from huaweicloudsdkcore.auth.credentials import BasicCredentials
+    from huaweicloudsdkcore.sdk_request import SdkRequest
+    from huaweicloudsdkcore.signer.signer import Signer
+    from huaweicloudsdkoms.v2 import ListSyncTaskStatisticRequest, OmsClient, ShowSyncTaskRequest
+    try:
+        import huaweicloudsdkmodelarts  # noqa: F401 pylint: disable=unused-import
+        modelarts_sdk = True
+    except ImportError:
+        modelarts_sdk = False
+
+    credentials = BasicCredentials(settings['access_key'], settings['secret_key'], settings['project_id'])
+    client = OmsClient.new_builder().with_credentials(credentials).with_endpoints([emulator.url]).build()
+    signer = Signer(BasicCredentials(settings['access_key'], settings['secret_key']))
+    session = requests.Session()
+    host = emulator.url.split('://', 1)[1]
+    emulator.clear_log()
+    started = time.perf_counter()
+    now = int(time.time() * 1000)
+    for task_id in settings['task_ids'][:tasks]:
+        client.show_sync_task(ShowSyncTaskRequest(sync_task_id=task_id, query_time=now))
+        client.list_sync_task_statistic(ListSyncTaskStatisticRequest(
+            sync_task_id=task_id, data_type='REQUEST,SUCCESS,FAILURE,SKIP,SIZE', start_time=now - 3600000,
+            end_time=now))
+    for dataset_id in settings['dataset_ids'][:datasets]:
+        path = '/v2/%s/datasets/%s/sync-data/status' % (settings['project_id'], dataset_id)
+        request = SdkRequest(method='GET', schema='http', host=host, resource_path=path, query_params=[],
+                             header_params={'Content-Type': 'application/json',
+                                            'X-Project-Id': settings['project_id']}, body='')
+        signer.sign(request)
+        response = session.get(emulator.url + path, headers=request.header_params, timeout=30)
+        response.raise_for_status()
+        response.json()
+    wall = time.perf_counter() - started
+    session.close()
+    requests_made = count_requests(emulator.requests())
+    return {'wall_s': wall, 'requests': requests_made, 'subset': {'sync_tasks': tasks, 'datasets': datasets},
+            'scale': scale, 'scaled_wall_s': wall * scale, 'scaled_requests': requests_made['total'] * scale,
+            'modelarts': 'huaweicloudsdkmodelarts' if modelarts_sdk else
+                         'huaweicloudsdkcore Signer + requests (huaweicloudsdkmodelarts is not installed)'}
+
+
+# -- memory of one module call ---------------------------------------------------
+
+def peak_memory(emulator, settings, module, ids, workdir, extra=None):
+    """Run one module as a child process (as AnsiballZ would) and read its ru_maxrss."""
+    args = dict(connection(emulator, settings), project_id=settings['project_id'], max_concurrency=16,
+                sync_task_ids=ids)
+    args.update(extra or {})
+    args_file = Path(workdir) / ('%s-args.json' % module)
+    args_file.write_text(json.dumps({'ANSIBLE_MODULE_ARGS': args}))
+    out_file = Path(workdir) / ('%s-out.json' % module)
+    env = {key: value for key, value in os.environ.items() if not key.startswith(CREDENTIAL_ENV_PREFIXES)}
+    env['PYTHONPATH'] = str(COLLECTIONS)
+    started = time.perf_counter()
+    with open(str(out_file), 'w') as out:
+        process = subprocess.Popen([sys.executable, '-m', 'ansible_collections.hwcloud.migration.plugins.modules.'
+                                    + module, str(args_file)], stdout=out, stderr=subprocess.STDOUT, env=env,
+                                   cwd=str(workdir))
+        deadline = time.monotonic() + PLAYBOOK_TIMEOUT
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > deadline:
+                process.kill()
+                os.wait4(process.pid, 0)
+                raise RuntimeError('%s did not finish in %ds' % (module, PLAYBOOK_TIMEOUT))
+            time.sleep(0.02)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - started
+    text = out_file.read_text()
+    result = json.loads(text[text.index('{'):])
+    if result.get('failed') or process.returncode != 0:
+        raise RuntimeError('%s failed: %s' % (module, result.get('msg')))
+    returned = len(result.get('sync_tasks') or result.get('sync_task_statistics') or [])
+    return {'module': module, 'ids': len(ids), 'returned': returned, 'peak_mb': usage.ru_maxrss / 1024.0,
+            'wall_s': wall}
+
+
+# -- per-request client overhead -------------------------------------------------
+
+def client_overhead(emulator, settings, count, rounds=8):
+    """HuaweiCloudClient.get_json versus bare requests.Session.get calls with headers signed in advance.
+
+    Two bare baselines: a default ``requests.Session`` (what a script would use;
+    it reads the proxy variables from the environment on every call) and one
+    with ``trust_env = False`` (the least a request can cost).  The overhead is
+    reported against the faster of the two.
+    """
+    import requests
+    from ansible_collections.hwcloud.migration.plugins.module_utils import _signer
+    from ansible_collections.hwcloud.migration.plugins.module_utils._client import HuaweiCloudClient
+    from ansible_collections.hwcloud.migration.plugins.module_utils._version import USER_AGENT
+
+    params = dict(connection(emulator, settings), project_id=settings['project_id'])
+    client = HuaweiCloudClient(params, 'oms')
+    now = int(time.time() * 1000)
+    ids = settings['task_ids'][:200]
+    template = '/v2/{project_id}/sync-tasks/{sync_task_id}'
+    bare = requests.Session()
+    minimal = requests.Session()
+    minimal.trust_env = False
+    prepared = []
+    for task_id in ids:
+        url = '%s/v2/%s/sync-tasks/%s?query_time=%d' % (emulator.url, settings['project_id'], task_id, now)
+        headers = {'Accept': 'application/json', 'User-Agent': USER_AGENT, 'X-Project-Id': settings['project_id']}
+        headers.update(_signer.sign_request('GET', url, headers, b'', settings['access_key'],
+                                            settings['secret_key']))
+        prepared.append((url, headers))
+
+    def run_client(n):
+        for index in range(n):
+            client.get_json(template, path_params={'sync_task_id': ids[index % len(ids)]},
+                            query={'query_time': now})
+
+    def run_bare(session, n):
+        for index in range(n):
+            url, headers = prepared[index % len(ids)]
+            response = session.get(url, headers=headers, timeout=30)
+            if response.status_code != 200:
+                raise RuntimeError('bare request answered %d: %s' % (response.status_code, response.text[:200]))
+            response.json()
+
+    runners = {'client': run_client, 'bare': lambda n: run_bare(bare, n),
+               'bare_no_env': lambda n: run_bare(minimal, n)}
+    for runner in runners.values():  # warm the connection pools and the emulator
+        runner(20)
+    per_round = max(1, count // rounds)
+    timings = dict((name, 0.0) for name in runners)
+    for _ in range(rounds):  # interleaved, so that drift of the machine hits all three alike
+        for name, runner in runners.items():
+            started = time.perf_counter()
+            runner(per_round)
+            timings[name] += time.perf_counter() - started
+    done = per_round * rounds
+    for session in (bare, minimal, client.session):
+        session.close()
+    micro = dict((name, timings[name] / done * 1e6) for name in runners)
+    reference = min(micro['bare'], micro['bare_no_env'])
+    return {'requests_each': done, 'client_us': micro['client'], 'bare_us': micro['bare'],
+            'bare_no_env_us': micro['bare_no_env'],
+            'overhead_pct': (micro['client'] - reference) / reference * 100.0,
+            'overhead_vs_default_session_pct': (micro['client'] - micro['bare']) / micro['bare'] * 100.0}
+
+
+# -- the report ------------------------------------------------------------------
+
+def render(results):
+    role = results['role']
+    floor_s = results['floor']['wall_s']
+    rows = [
+        ('migration_health role, whole playbook', role['wall_s'], role['requests']['total'], ''),
+        ('  its 3 fetching module calls', role['module_total_s'], role['requests']['total'],
+         ' + '.join('%.2f' % role['module_s'][name.rsplit('.', 1)[1]] for name in MODULES)),
+        ('ansible.builtin.uri loop + assert', results['uri']['scaled_wall_s'], results['uri']['scaled_requests'],
+         'measured %.1fs on %d tasks + %d datasets (%d requests), x%g'
+         % (results['uri']['wall_s'], results['uri']['subset']['sync_tasks'],
+            results['uri']['subset']['datasets'], results['uri']['requests']['total'], results['uri']['scale'])),
+        ('official SDK, serial', results['sdk']['scaled_wall_s'], results['sdk']['scaled_requests'],
+         'measured %.1fs on %d tasks + %d datasets (%d requests), x%g'
+         % (results['sdk']['wall_s'], results['sdk']['subset']['sync_tasks'],
+            results['sdk']['subset']['datasets'], results['sdk']['requests']['total'], results['sdk']['scale'])),
+        ('floor: requests x latency / %d' % results['config']['concurrency'], floor_s,
+         results['floor']['requests'], '%d x %d ms / %d' % (results['floor']['requests'],
+                                                            results['config']['latency_ms'],
+                                                            results['config']['concurrency'])),
+    ]
+    header = ('row', 'wall s', 'requests', 'x role', 'note')
+    table = [header] + [(name, '%.2f' % wall, '%d' % requests, '%.2f' % (wall / role['wall_s']), note)
+                        for name, wall, requests, note in rows]
+    widths = [max(len(row[index]) for row in table) for index in range(4)]
+    lines = []
+    for position, row in enumerate(table):
+        cells = [row[0].ljust(widths[0])] + [row[index].rjust(widths[index]) for index in (1, 2, 3)] + [row[4]]
+        lines.append('  '.join(cells).rstrip())
+        if position == 0:
+            lines.append('  '.join('-' * width for width in widths) + '  ' + '-' * 4)
+    config = results['config']
+    out = ['', 'hwcloud.migration benchmark: %d sync tasks, %d datasets, %d ms latency per request, '
+           'max_concurrency %d (emulator %s)' % (config['tasks'], config['datasets'], config['latency_ms'],
+                                                  config['concurrency'], config['scenario']), ''] + lines
+    out += ['', 'role verdict: %s (%s checks); SDK ModelArts calls: %s'
+            % (role['verdict'], role['checks'], results['sdk']['modelarts']), '']
+    memory = results['memory']
+    overhead = results['overhead']
+    out += ['Peak memory of one module call (ru_maxrss of the module process, no latency):']
+    for entry in memory:
+        out.append('  %-32s %5d ids -> %6.1f MB in %.1fs' % (entry['module'], entry['ids'], entry['peak_mb'],
+                                                             entry['wall_s']))
+    out += ['Per-request client overhead (serial, %d requests each, no latency):' % overhead['requests_each'],
+            '  HuaweiCloudClient.get_json %.0f us per request (signs each request)' % overhead['client_us'],
+            '  bare requests.Session.get  %.0f us (headers signed in advance), %.0f us with trust_env=False'
+            % (overhead['bare_us'], overhead['bare_no_env_us']),
+            '  overhead vs the faster bare call: %+.1f%% (vs a default Session: %+.1f%%)'
+            % (overhead['overhead_pct'], overhead['overhead_vs_default_session_pct']), '',
+            'Targets:']
+    for target in results['targets']:
+        out.append('  [%s] %-44s %s' % ('met' if target['met'] else 'NOT MET', target['name'], target['figure']))
+    return '\n'.join(out)
+
+
+def targets(results):
+    role = results['role']
+    floor_s = results['floor']['wall_s']
+    speedup = results['uri']['scaled_wall_s'] / role['wall_s']
+    modules = role['module_total_s'] / floor_s
+    gate = role['wall_s'] / floor_s
+    peak = max(entry['peak_mb'] for entry in results['memory'])
+    overhead = results['overhead']['overhead_pct']
+    return [
+        {'name': 'role >= %gx faster than the uri baseline' % TARGET_SPEEDUP_VS_URI, 'value': speedup,
+         'met': speedup >= TARGET_SPEEDUP_VS_URI, 'figure': '%.1fx' % speedup},
+        {'name': 'fetching module calls <= %gx floor' % TARGET_MODULES_VS_FLOOR, 'value': modules,
+         'met': modules <= TARGET_MODULES_VS_FLOOR, 'figure': '%.2fx floor' % modules},
+        {'name': 'whole gate playbook <= %gx floor' % TARGET_GATE_VS_FLOOR, 'value': gate,
+         'met': gate <= TARGET_GATE_VS_FLOOR, 'figure': '%.2fx floor' % gate},
+        {'name': '2,000-task module call < %g MB peak' % TARGET_PEAK_MB, 'value': peak,
+         'met': peak < TARGET_PEAK_MB, 'figure': '%.1f MB' % peak},
+        {'name': 'client overhead <= %g%%' % TARGET_OVERHEAD_PCT, 'value': overhead,
+         'met': overhead <= TARGET_OVERHEAD_PCT, 'figure': '%+.1f%%' % overhead},
+    ]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--tasks', type=int, default=500)
+    parser.add_argument('--datasets', type=int, default=50)
+    parser.add_argument('--latency-ms', type=int, default=50)
+    parser.add_argument('--concurrency', type=int, default=16)
+    parser.add_argument('--uri-tasks', type=int, default=20, help='tasks of the uri baseline subset')
+    parser.add_argument('--sdk-tasks', type=int, default=50, help='tasks of the SDK baseline subset')
+    parser.add_argument('--memory-tasks', type=int, default=2000)
+    parser.add_argument('--overhead-requests', type=int, default=2000)
+    parser.add_argument('--output', default=str(OUT_DIR / 'results.json'))
+    args = parser.parse_args()
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+
+    uri_scale = args.tasks / float(args.uri_tasks)
+    sdk_scale = args.tasks / float(args.sdk_tasks)
+    uri_datasets = max(1, int(round(args.datasets / uri_scale)))
+    sdk_datasets = max(1, int(round(args.datasets / sdk_scale)))
+    emulators = []
+    started = time.perf_counter()
+    try:
+        with tempfile.TemporaryDirectory(prefix='hwcloud-bench-') as workdir:
+            scenario = Path(workdir) / 'bench.yml'
+            settings = write_scenario(scenario, args.tasks, args.datasets, args.latency_ms)
+            big_scenario = Path(workdir) / 'bench-big.yml'
+            big = write_scenario(big_scenario, max(args.memory_tasks, 200), 1, 0)
+            main_emulator = Emulator(scenario, OUT_DIR / 'emulator.log')
+            emulators.append(main_emulator)
+            print('emulator %s: %d tasks, %d datasets, %d ms latency' % (main_emulator.url, args.tasks,
+                                                                         args.datasets, args.latency_ms), flush=True)
+            results = {'config': {'tasks': args.tasks, 'datasets': args.datasets, 'latency_ms': args.latency_ms,
+                                  'concurrency': args.concurrency,
+                                  'scenario': 'hwc-emulator generate --tasks %d --datasets %d --seed 1 '
+                                              '+ IAM user + latency fault' % (args.tasks, args.datasets)}}
+            print('1/5 migration_health role ...', flush=True)
+            results['role'] = bench_role(main_emulator, settings, workdir, args.concurrency)
+            print('2/5 uri baseline on %d tasks + %d datasets ...' % (args.uri_tasks, uri_datasets), flush=True)
+            results['uri'] = bench_uri(main_emulator, settings, workdir, args.uri_tasks, uri_datasets, uri_scale)
+            print('3/5 official SDK on %d tasks + %d datasets ...' % (args.sdk_tasks, sdk_datasets), flush=True)
+            results['sdk'] = bench_sdk(main_emulator, settings, args.sdk_tasks, sdk_datasets, sdk_scale)
+            requests_total = results['role']['requests']['total']
+            results['floor'] = {'requests': requests_total,
+                                'wall_s': requests_total * args.latency_ms / 1000.0 / args.concurrency}
+            main_emulator.stop()
+            emulators.remove(main_emulator)
+
+            aux = Emulator(big_scenario, OUT_DIR / 'emulator-nolatency.log')
+            emulators.append(aux)
+            ids = big['task_ids'][:args.memory_tasks]
+            print('4/5 peak memory of one module call for %d tasks ...' % len(ids), flush=True)
+            results['memory'] = [
+                peak_memory(aux, big, 'oms_sync_task_info', ids, workdir),
+                peak_memory(aux, big, 'oms_sync_task_statistics_info', ids, workdir,
+                            {'data_type': ['REQUEST', 'SUCCESS', 'FAILURE', 'SKIP', 'SIZE'],
+                             'start_time': '-1h', 'end_time': 'now'}),
+            ]
+            print('5/5 client overhead over %d requests ...' % args.overhead_requests, flush=True)
+            results['overhead'] = client_overhead(aux, big, args.overhead_requests)
+    except (KeyboardInterrupt, Stop):
+        print('bench: interrupted', file=sys.stderr)
+        return 130
+    finally:
+        for emulator in emulators:
+            emulator.stop()
+    results['targets'] = targets(results)
+    results['elapsed_s'] = time.perf_counter() - started
+    text = render(results)
+    print(text)
+    print('\n(bench ran in %.0fs; results in %s)' % (results['elapsed_s'], args.output))
+    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.output).write_text(json.dumps(results, indent=2, sort_keys=True) + '\n')
+    (Path(args.output).parent / 'results.txt').write_text(text + '\n')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
