@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Measure how many AK/SK-signed requests per second the emulator answers.
 
 Starts `hwc-emulator` on loopback with a generated scenario, then runs CLIENTS

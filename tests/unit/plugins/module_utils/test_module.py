@@ -2,18 +2,21 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """HuaweiCloudModule: spec merging, credential checks, missing libraries, the client, fail_from_error."""
 
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
 import contextlib
 import json
 import logging
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
-
 from ansible_collections.hwcloud.migration.plugins.module_utils import _module
 from ansible_collections.hwcloud.migration.plugins.module_utils._client import HuaweiCloudClient
 from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
 from ansible_collections.hwcloud.migration.plugins.module_utils._module import HuaweiCloudModule
+
+from module_args import patch_module_args
 
 SK = 'SK-MODULE-SECRET-value-0000'
 PASSWORD = 'PW-MODULE-SECRET-value-0000'

@@ -2,18 +2,22 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Common options: environment precedence, auth method choice, ranges, and the doc fragment."""
 
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
 import json
 
 import pytest
 import yaml
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.hwcloud.migration.plugins.doc_fragments.huaweicloud import ModuleDocFragment
 from ansible_collections.hwcloud.migration.plugins.module_utils._options import (
     AUTH_AKSK, AUTH_PASSWORD, AUTH_TOKEN, OptionError, common_argument_spec, resolve_auth_mode,
     validate_common_params)
+
+from module_args import patch_module_args
 
 
 def _params(args=None):

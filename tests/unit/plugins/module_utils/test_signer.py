@@ -2,6 +2,9 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The signer against the official SDK's, byte for byte, over generated requests."""
 
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
 import copy
 import datetime as _datetime
 import json

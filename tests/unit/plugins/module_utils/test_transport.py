@@ -2,6 +2,9 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The retry policy, the deadline and the rate limiter, against a loopback server and a fake clock."""
 
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
 import email.utils
 import socket
 import threading

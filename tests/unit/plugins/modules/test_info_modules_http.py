@@ -13,10 +13,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from ansible.module_utils.common import warnings as ansible_warnings
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.hwcloud.migration.plugins.modules import modelarts_dataset_sync_info
 from ansible_collections.hwcloud.migration.plugins.modules import oms_sync_task_statistics_info
+
+from module_args import patch_module_args
 
 FIXTURES = os.path.join(os.path.dirname(__file__), '..', 'module_utils', 'fixtures')
 PROJECT = '2c0689c860ad4728a497c91ec0844383'
