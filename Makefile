@@ -38,7 +38,7 @@ sanity: venv
 
 # Two suites with their own conftest files: run them as separate sessions.
 units: venv chromium
-	$(BIN)/python -m pytest -q tests/unit
+	$(BIN)/python -m pytest -q tests/unit tests/benchmark
 	$(BIN)/python -m pytest -q emulator/tests
 
 # The HTML report is checked in Debian's headless Chromium; install it when absent

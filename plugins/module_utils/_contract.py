@@ -81,20 +81,39 @@ def _describe(error):
 
 # Keywords that carry no constraint.
 _ANNOTATIONS = frozenset(['$schema', '$id', '$comment', 'title', 'description', 'default', 'examples'])
+
+
+def _is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 _TYPE_TESTS = {
-    # Exact types only: anything unusual (a float 1.0 for an integer, a tuple for
-    # an array) is left to jsonschema, which knows the draft's rules.
-    'object': lambda value: type(value) is dict,
-    'array': lambda value: type(value) is list,
-    'string': lambda value: type(value) is str,
-    'integer': lambda value: type(value) is int,
-    'boolean': lambda value: type(value) is bool,
+    # Plain types only: anything unusual (a float 1.0 for an integer, a tuple for
+    # an array, True for an integer) is left to jsonschema, which knows the draft's rules.
+    'object': lambda value: isinstance(value, dict),
+    'array': lambda value: isinstance(value, list),
+    'string': lambda value: isinstance(value, str),
+    'integer': _is_int,
+    'boolean': lambda value: isinstance(value, bool),
     'null': lambda value: value is None,
 }
 
 
 def _numeric(value):
-    return type(value) is int or type(value) is float
+    return _is_int(value) or isinstance(value, float)
+
+
+def _properties_check(checks):
+    """A predicate applying ``checks`` (property name -> predicate) to an object's properties."""
+    def properties(instance):
+        if not isinstance(instance, dict):
+            return True
+        for name, item in instance.items():
+            check = checks.get(name)
+            if check is not None and not check(item):
+                return False
+        return True
+    return properties
 
 
 def compile_fast_check(schema):
@@ -126,7 +145,7 @@ def compile_fast_check(schema):
             strings = frozenset(item for item in value if item is not None)
             allow_null = None in value
             tests.append(lambda instance, strings=strings, allow_null=allow_null:
-                         (type(instance) is str and instance in strings) or (allow_null and instance is None))
+                         (isinstance(instance, str) and instance in strings) or (allow_null and instance is None))
         elif keyword in ('minimum', 'maximum'):
             if not _numeric(value):
                 return None
@@ -135,19 +154,19 @@ def compile_fast_check(schema):
             else:
                 tests.append(lambda instance, bound=value: not _numeric(instance) or instance <= bound)
         elif keyword in ('minLength', 'maxLength', 'minItems', 'maxItems'):
-            if type(value) is not int:
+            if not _is_int(value):
                 return None
             kind = str if keyword.endswith('Length') else list
             if keyword.startswith('min'):
-                tests.append(lambda instance, bound=value, kind=kind: type(instance) is not kind or len(instance) >= bound)
+                tests.append(lambda instance, bound=value, kind=kind: not isinstance(instance, kind) or len(instance) >= bound)
             else:
-                tests.append(lambda instance, bound=value, kind=kind: type(instance) is not kind or len(instance) <= bound)
+                tests.append(lambda instance, bound=value, kind=kind: not isinstance(instance, kind) or len(instance) <= bound)
         elif keyword == 'required':
             if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
                 return None
             names = tuple(value)
             tests.append(lambda instance, names=names:
-                         type(instance) is not dict or all(name in instance for name in names))
+                         not isinstance(instance, dict) or all(name in instance for name in names))
         elif keyword == 'properties':
             if not isinstance(value, dict):
                 return None
@@ -158,15 +177,7 @@ def compile_fast_check(schema):
                     return None
                 checks[name] = check
 
-            def properties(instance, checks=checks):
-                if type(instance) is not dict:
-                    return True
-                for name, item in instance.items():
-                    check = checks.get(name)
-                    if check is not None and not check(item):
-                        return False
-                return True
-            tests.append(properties)
+            tests.append(_properties_check(checks))
         elif keyword == 'additionalProperties':
             if value is not True:
                 return None
@@ -174,7 +185,7 @@ def compile_fast_check(schema):
             check = compile_fast_check(value) if isinstance(value, dict) else None
             if check is None:
                 return None
-            tests.append(lambda instance, check=check: type(instance) is not list or all(map(check, instance)))
+            tests.append(lambda instance, check=check: not isinstance(instance, list) or all(map(check, instance)))
         else:
             return None
     tests = tuple(tests)

@@ -39,7 +39,6 @@ import traceback
 from urllib.parse import urlsplit
 
 try:
-    import requests
     from requests import Session as _Session
     from requests.adapters import HTTPAdapter
     from urllib3.exceptions import MaxRetryError, ResponseError
@@ -47,7 +46,6 @@ try:
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError:  # pragma: no cover - exercised by the sanity import test
-    requests = None
     _Session = object
     HTTPAdapter = object
     Retry = object

@@ -381,7 +381,7 @@ def client_overhead(emulator, settings, count, rounds=8):
         runner(20)
     per_round = max(1, count // rounds)
     timings = dict((name, 0.0) for name in runners)
-    for _ in range(rounds):  # interleaved, so that drift of the machine hits all three alike
+    for _round in range(rounds):  # interleaved, so that drift of the machine hits all three alike
         for name, runner in runners.items():
             started = time.perf_counter()
             runner(per_round)
@@ -430,9 +430,10 @@ def render(results):
         if position == 0:
             lines.append('  '.join('-' * width for width in widths) + '  ' + '-' * 4)
     config = results['config']
-    out = ['', 'hwcloud.migration benchmark: %d sync tasks, %d datasets, %d ms latency per request, '
-           'max_concurrency %d (emulator %s)' % (config['tasks'], config['datasets'], config['latency_ms'],
-                                                  config['concurrency'], config['scenario']), ''] + lines
+    heading = ('hwcloud.migration benchmark: %d sync tasks, %d datasets, %d ms latency per request, '
+               'max_concurrency %d (emulator %s)'
+               % (config['tasks'], config['datasets'], config['latency_ms'], config['concurrency'], config['scenario']))
+    out = ['', heading, ''] + lines
     out += ['', 'role verdict: %s (%s checks); SDK ModelArts calls: %s'
             % (role['verdict'], role['checks'], results['sdk']['modelarts']), '']
     memory = results['memory']

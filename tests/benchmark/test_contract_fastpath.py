@@ -70,7 +70,7 @@ def test_fast_check_agrees_with_jsonschema(schema_name, body):
     validator = checker.validator(schema_name)
     assert fast(body) and validator.is_valid(body)
     rng = random.Random(schema_name + str(len(json.dumps(body))))
-    for _ in range(400):
+    for _attempt in range(400):
         mutated = _mutate(body, rng)
         if fast(mutated):
             assert validator.is_valid(mutated), mutated
