@@ -27,16 +27,15 @@ import threading
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._api_schemas import SCHEMAS
 
+# jsonschema is imported on first need, not here: valid bodies never need it
+# (the compiled fast check accepts them), and importing it costs each module
+# run tens of milliseconds.
 try:
-    import jsonschema
-    from jsonschema import validators as _validators
-    HAS_JSONSCHEMA = True
-    JSONSCHEMA_IMPORT_ERROR = None
-except ImportError as _exc:  # pragma: no cover - exercised by sanity import tests
-    jsonschema = None
-    _validators = None
+    from importlib.util import find_spec
+    HAS_JSONSCHEMA = find_spec('jsonschema') is not None
+except ImportError:  # pragma: no cover - Python 2 has no importlib.util
     HAS_JSONSCHEMA = False
-    JSONSCHEMA_IMPORT_ERROR = _exc
+JSONSCHEMA_IMPORT_ERROR = None if HAS_JSONSCHEMA else 'No module named jsonschema'
 
 ROOT_PATH = '(response)'
 _IDENTIFIER_RE = re.compile(r'^[A-Za-z_][A-Za-z0-9_-]*$')
@@ -230,8 +229,9 @@ class ContractChecker:
 
     @staticmethod
     def _compile(schema):
+        import jsonschema  # pylint: disable=import-outside-toplevel
         # The schema's own "$schema" picks the draft; Draft 7 when it names none.
-        cls = _validators.validator_for(schema, default=jsonschema.Draft7Validator)
+        cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft7Validator)
         # A broken schema is a bug in this collection: fail loudly, once.
         cls.check_schema(schema)
         return cls(schema)
@@ -242,10 +242,14 @@ class ContractChecker:
             return self._fast_checks[schema_name]
         except KeyError:
             pass
-        validator = self.validator(schema_name)  # the schema exists and is itself valid
+        if not HAS_JSONSCHEMA:
+            raise ContractUnavailableError(
+                'contract checks need the jsonschema Python library: %s' % JSONSCHEMA_IMPORT_ERROR)
+        if schema_name not in self._schemas:
+            raise ContractUnavailableError('no API schema named %r' % (schema_name,))
         with self._lock:
             if schema_name not in self._fast_checks:
-                self._fast_checks[schema_name] = compile_fast_check(validator.schema)
+                self._fast_checks[schema_name] = compile_fast_check(self._schemas[schema_name])
         return self._fast_checks[schema_name]
 
     def check(self, schema_name, body):

@@ -14,6 +14,8 @@
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+import threading
+
 from ansible_collections.hwcloud.migration.plugins.module_utils._client import quote_path_param
 from ansible_collections.hwcloud.migration.plugins.module_utils._contract import check_contract, limit_violations
 from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError, ParameterError
@@ -110,16 +112,20 @@ def fetch_each(module, ids, fetch, noun, id_key):
 class ContractReport:
     """Collects contract violations of the responses of one module run.
 
-    ``check()`` validates a body and remembers what is wrong with it;
-    ``apply(module)`` turns that into warnings, or into one ``fail_json`` when
-    ``strict`` (the ``strict_contract`` option).  The same line is reported
-    once even when a resource is read several times (polling).
+    ``check()`` validates a body and remembers what is wrong with it; it is
+    thread-safe, so the fetch threads of ``fetch_many`` check each body as it
+    arrives, overlapping the checks with the network waits.  ``apply(module)``
+    turns the violations into warnings, sorted so the output does not depend on
+    thread timing, or into one ``fail_json`` when ``strict`` (the
+    ``strict_contract`` option).  The same line is reported once even when a
+    resource is read several times (polling).
     """
 
     def __init__(self, strict):
         self.strict = strict
         self.lines = []
         self._seen = set()
+        self._lock = threading.Lock()
 
     def check(self, schema_name, body, subject, meta=None):
         """Validate ``body`` against ``schema_name``; ``subject`` names the resource in messages."""
@@ -128,23 +134,26 @@ class ContractReport:
             return violations
         request_id = (meta or {}).get('request_id')
         suffix = ' (request id %s)' % request_id if request_id else ''
-        for violation in limit_violations(violations, VIOLATIONS_PER_RESPONSE):
-            line = '%s: %s outside the API contract: %s%s' % (subject, schema_name, violation, suffix)
-            key = (subject, schema_name, violation)
-            if key not in self._seen:
-                self._seen.add(key)
-                self.lines.append(line)
+        with self._lock:
+            for violation in limit_violations(violations, VIOLATIONS_PER_RESPONSE):
+                line = '%s: %s outside the API contract: %s%s' % (subject, schema_name, violation, suffix)
+                key = (subject, schema_name, violation)
+                if key not in self._seen:
+                    self._seen.add(key)
+                    self.lines.append((subject, len(self.lines), line))
         return violations
 
     def apply(self, module):
         """Warn about every violation seen so far, or fail the task when strict."""
         if not self.lines:
             return
+        # Group by resource (threads finish in any order), keeping each response's own line order.
+        lines = [line for _subject, _order, line in sorted(self.lines)]
         if self.strict:
             module.fail_json(
                 msg='The API answered outside its contract (strict_contract is true): %s'
-                    % '; '.join(self.lines),
-                contract_violations=list(self.lines))
-        for line in self.lines:
+                    % '; '.join(lines),
+                contract_violations=lines)
+        for line in lines:
             module.warn(line)
         self.lines = []

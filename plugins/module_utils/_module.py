@@ -21,7 +21,6 @@ from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 import threading
-import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
@@ -32,14 +31,9 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._options import 
 from ansible_collections.hwcloud.migration.plugins.module_utils._transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.hwcloud.migration.plugins.module_utils._version import USER_AGENT
 
-# Only the presence of jsonschema is checked here; _contract uses it.
-try:
-    import jsonschema  # noqa: F401 pylint: disable=unused-import
-    HAS_JSONSCHEMA = True
-    JSONSCHEMA_IMPORT_ERROR = None
-except ImportError:  # pragma: no cover - exercised by the sanity import test
-    HAS_JSONSCHEMA = False
-    JSONSCHEMA_IMPORT_ERROR = traceback.format_exc()
+# Only the presence of jsonschema is checked here; _contract imports it when a
+# body needs explaining.
+from ansible_collections.hwcloud.migration.plugins.module_utils._contract import HAS_JSONSCHEMA, JSONSCHEMA_IMPORT_ERROR
 
 
 class HuaweiCloudModule(AnsibleModule):

@@ -228,15 +228,16 @@ def main():
     report = ContractReport(module.params['strict_contract'])
 
     def read_status(dataset_id):
-        return module.client.get_json(STATUS_PATH, path_params={'dataset_id': dataset_id})
+        body, meta = module.client.get_json(STATUS_PATH, path_params={'dataset_id': dataset_id})
+        report.check('ShowDatasetSyncStatusResponse', body, 'dataset %s' % dataset_id, meta)
+        return body, meta
 
     syncs = {}
     missing = set()
 
     def read(dataset_ids):
         found, gone = fetch_each(module, dataset_ids, read_status, 'the sync status of dataset', 'dataset_id')
-        for dataset_id, body, meta in found:
-            report.check('ShowDatasetSyncStatusResponse', body, 'dataset %s' % dataset_id, meta)
+        for dataset_id, body, _meta in found:
             syncs[dataset_id] = dataset_sync(dataset_id, body)
         for dataset_id in gone:
             missing.add(dataset_id)

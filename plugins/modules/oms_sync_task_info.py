@@ -312,8 +312,10 @@ def main():
     report = ContractReport(module.params['strict_contract'])
 
     def show(task_id):
-        return module.client.get_json(SHOW_PATH, path_params={'sync_task_id': task_id},
-                                      query={'query_time': query_time})
+        body, meta = module.client.get_json(SHOW_PATH, path_params={'sync_task_id': task_id},
+                                            query={'query_time': query_time})
+        report.check('ShowSyncTaskResponse', body, 'sync task %s' % task_id, meta)
+        return body, meta
 
     listed = None
     if ids is None:
@@ -326,13 +328,12 @@ def main():
 
     found, missing = fetch_each(module, ids, show, 'sync task', 'sync_task_id')
     details = {}
-    for task_id, body, meta in found:
-        report.check('ShowSyncTaskResponse', body, 'sync task %s' % task_id, meta)
+    for task_id, body, _meta in found:
         details[task_id] = body
     report.apply(module)
 
     if listed is None:
-        sync_tasks = [details[task_id] for task_id, body, meta in found]
+        sync_tasks = [body for _task_id, body, _meta in found]
     else:
         # The listing's fields (source_cdn) plus the details' counters, in listing order.
         sync_tasks = []

@@ -152,7 +152,7 @@ def test_connection_var_overrides_caller_module_defaults(demo_emulator, run_play
     run = run_playbook(playbook)
     assert run.rc == 0, run.output
     assert fact_of(run)["healthy"] is True
-    assert role_task(run, "Write the JSON report")[-1]["outcome"] == "skipped"
+    assert role_task(run, "Write the reports")[-1]["outcome"] == "skipped"
 
 
 def test_per_task_override_and_missing_task(demo_emulator, run_playbook, tmp_path):

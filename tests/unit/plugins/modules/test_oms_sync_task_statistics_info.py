@@ -161,3 +161,31 @@ def test_many_violations_are_capped(run_module):
     result, dummy = run_module(module, {'sync_task_id': 'task-a'}, handler_for({'task-a': body}))
     assert len(result['warnings']) == 11
     assert 'and 103 more violations' in result['warnings'][-1]
+
+
+def two_series_body():
+    return {'sync_task_id': 'task-a', 'statistic_time_type': 'FIVE_MINUTES', 'statistic_datas': [
+        {'data_type': 'REQUEST', 'data': [{'time_stamp': NOW - 600000, 'statistic_num': 10}]},
+        {'data_type': 'SIZE', 'data': [{'time_stamp': NOW - 600000, 'statistic_num': 4096}]},
+    ]}
+
+
+def test_return_data_types_trims_points_but_not_the_summary(run_module):
+    result, client = run_module(module, {'sync_task_id': 'task-a', 'data_type': ['REQUEST', 'SIZE'],
+                                         'return_data_types': ['REQUEST']},
+                                handler_for({'task-a': two_series_body()}))
+    assert not result.failed, result
+    assert client.calls[0][2]['data_type'] == 'REQUEST,SIZE'
+    (entry,) = result['sync_task_statistics']
+    assert [series['data_type'] for series in entry['statistic_datas']] == ['REQUEST']
+    assert entry['summary']['bytes_synchronized'] == 4096
+    assert entry['summary']['series']['SIZE']['total'] == 4096
+
+
+def test_return_data_types_must_be_queried(run_module):
+    result, client = run_module(module, {'sync_task_id': 'task-a', 'data_type': ['REQUEST'],
+                                         'return_data_types': ['REQUEST', 'SIZE']},
+                                handler_for({'task-a': two_series_body()}))
+    assert result.failed
+    assert 'return_data_types names SIZE, which data_type does not query' in result['msg']
+    assert client.calls == []
