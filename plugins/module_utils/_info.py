@@ -33,6 +33,12 @@ NOT_FOUND_CODES = {
 # endpoint or path, not a missing resource: it must fail, not hide in `missing`.
 _GATEWAY_PREFIX = 'APIGW.'
 
+# The options every info module adds to its own (documented by the doc fragment
+# hwcloud.migration.info_module); the connection options come from _module.
+INFO_ARGUMENT_SPEC = dict(
+    strict_contract=dict(type='bool', default=False),
+)
+
 # At most this many violation lines per response become warnings.
 VIOLATIONS_PER_RESPONSE = 10
 

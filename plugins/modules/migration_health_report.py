@@ -44,6 +44,7 @@ attributes:
     support: none
     description: No diff is shown.
   platform:
+    support: full
     platforms: all
     description: Runs on the controller.
 notes:

@@ -26,6 +26,7 @@ description:
     O(strict_contract=true).
 extends_documentation_fragment:
   - hwcloud.migration.huaweicloud
+  - hwcloud.migration.info_module
 options:
   dataset_id:
     description:
@@ -58,18 +59,6 @@ options:
       - Seconds between two reads of the unfinished datasets with O(wait=true).
     type: int
     default: 10
-  strict_contract:
-    description:
-      - Fail the task when a response does not match the API contract, instead of warning.
-    type: bool
-    default: false
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads; it behaves the same in check mode, waiting included.
-  diff_mode:
-    support: none
-    description: Nothing is changed, so there is nothing to diff.
 notes:
   - A dataset is "not found" when the service answers C(ModelArts.4352), C(ModelArts.4338) or
     C(ModelArts.6623), or HTTP 404 other than the API gateway's C(APIGW.0101).
@@ -186,7 +175,7 @@ missing:
 import time
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._info import (
-    ContractReport, fetch_each, requested_ids)
+    INFO_ARGUMENT_SPEC, ContractReport, fetch_each, requested_ids)
 from ansible_collections.hwcloud.migration.plugins.module_utils._module import HuaweiCloudModule
 
 STATUS_PATH = '/v2/{project_id}/datasets/{dataset_id}/sync-data/status'
@@ -211,8 +200,8 @@ def main():
         wait=dict(type='bool', default=False),
         wait_timeout=dict(type='int', default=600),
         wait_sleep=dict(type='int', default=10),
-        strict_contract=dict(type='bool', default=False),
     )
+    argument_spec.update(INFO_ARGUMENT_SPEC)
     module = HuaweiCloudModule(
         argument_spec=argument_spec,
         service='modelarts',

@@ -25,6 +25,7 @@ description:
     O(strict_contract=true).
 extends_documentation_fragment:
   - hwcloud.migration.huaweicloud
+  - hwcloud.migration.info_module
 options:
   sync_task_id:
     description:
@@ -62,18 +63,6 @@ options:
       - Tasks read by ID always carry the counters.
     type: bool
     default: false
-  strict_contract:
-    description:
-      - Fail the task when a response does not match the API contract, instead of warning.
-    type: bool
-    default: false
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads; it behaves the same in check mode.
-  diff_mode:
-    support: none
-    description: Nothing is changed, so there is nothing to diff.
 notes:
   - The listing pages through C(GET /v2/{project_id}/sync-tasks) 100 tasks at a time until
     C(count) tasks were read or a page is empty. The API refuses offsets above 10000, so at
@@ -243,7 +232,7 @@ missing:
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
 from ansible_collections.hwcloud.migration.plugins.module_utils._info import (
-    ContractReport, fetch_each, requested_ids, time_option)
+    INFO_ARGUMENT_SPEC, ContractReport, fetch_each, requested_ids, time_option)
 from ansible_collections.hwcloud.migration.plugins.module_utils._module import HuaweiCloudModule
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import now_ms
 
@@ -293,8 +282,8 @@ def main():
         query_time=dict(type='raw', default='now'),
         status=dict(type='str', choices=['SYNCHRONIZING', 'STOPPED']),
         details=dict(type='bool', default=False),
-        strict_contract=dict(type='bool', default=False),
     )
+    argument_spec.update(INFO_ARGUMENT_SPEC)
     module = HuaweiCloudModule(
         argument_spec=argument_spec,
         service='oms',

@@ -27,6 +27,7 @@ description:
     O(strict_contract=true).
 extends_documentation_fragment:
   - hwcloud.migration.huaweicloud
+  - hwcloud.migration.info_module
 options:
   sync_task_id:
     description:
@@ -77,18 +78,6 @@ options:
       - End of the window, in the same forms as O(start_time).
     type: raw
     default: now
-  strict_contract:
-    description:
-      - Fail the task when a response does not match the API contract, instead of warning.
-    type: bool
-    default: false
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads; it behaves the same in check mode.
-  diff_mode:
-    support: none
-    description: Nothing is changed, so there is nothing to diff.
 notes:
   - The times are checked before any request is sent.
   - OMS documents this API only in the regions cn-north-4, cn-east-3 and cn-southwest-2.
@@ -259,7 +248,7 @@ missing:
 """
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._info import (
-    ContractReport, fetch_each, requested_ids, window_options)
+    INFO_ARGUMENT_SPEC, ContractReport, fetch_each, requested_ids, window_options)
 from ansible_collections.hwcloud.migration.plugins.module_utils._module import HuaweiCloudModule
 from ansible_collections.hwcloud.migration.plugins.module_utils._statistics import DATA_TYPES, summarize_statistics
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import now_ms
@@ -275,8 +264,8 @@ def main():
         return_data_types=dict(type='list', elements='str', choices=list(DATA_TYPES)),
         start_time=dict(type='raw', default='-1h'),
         end_time=dict(type='raw', default='now'),
-        strict_contract=dict(type='bool', default=False),
     )
+    argument_spec.update(INFO_ARGUMENT_SPEC)
     module = HuaweiCloudModule(
         argument_spec=argument_spec,
         service='oms',
