@@ -9,13 +9,11 @@ import json
 import os
 import xml.etree.ElementTree as ET
 
+import ansible_runner
 import pytest
 import yaml
 
 from conftest import BIN, DEMO_SCENARIO, REPO, _CREDENTIAL_ENV_PREFIXES, ansible_env
-
-ansible_runner = pytest.importorskip(
-    'ansible_runner', reason='ansible-runner is not installed (it belongs in requirements-test.txt)')
 
 REPORTS = ('migration-health.json', 'migration-health.xml', 'migration-health.html')
 EVALUATE_TASK = 'Evaluate the migration health'
