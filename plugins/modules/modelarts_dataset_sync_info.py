@@ -66,7 +66,6 @@ notes:
     request ID and the dataset ID it concerned.
   - In the region ap-southeast-1 the default ModelArts endpoint is on C(myhuaweicloud.cn), as in
     the official SDK.
-  - Requires the Python libraries C(requests) and C(jsonschema) on the host that runs the module.
 seealso:
   - module: hwcloud.migration.oms_sync_task_info
   - module: hwcloud.migration.oms_sync_task_statistics_info

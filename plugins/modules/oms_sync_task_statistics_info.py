@@ -88,7 +88,6 @@ notes:
     from the API gateway (C(APIGW.0101)) fails the task, since it points at a wrong endpoint.
   - Any other API error fails the task with the HTTP status, service error code, message,
     request ID and the task ID it concerned.
-  - Requires the Python libraries C(requests) and C(jsonschema) on the host that runs the module.
 seealso:
   - module: hwcloud.migration.oms_sync_task_info
   - module: hwcloud.migration.modelarts_dataset_sync_info
