@@ -20,17 +20,16 @@ __metaclass__ = type
 
 import json
 import os
-import select
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import yaml
+from hwc_emulator.launcher import EmulatorProcess
 
 REPO = Path(__file__).resolve().parents[1]
 SCENARIO = REPO / 'emulator' / 'scenarios' / 'demo.yml'
@@ -74,42 +73,6 @@ def demo_settings(scenario_path):
     datasets = [entry['dataset_id'] for entry in scenario.get('datasets') or [] if entry.get('dataset_id')]
     return {'region': region, 'access_key': keys[0]['access_key'], 'secret_key': keys[0]['secret_key'],
             'datasets': datasets}
-
-
-class Emulator:
-    """hwc-emulator as a child process; its output after the first line goes to a log file."""
-
-    def __init__(self, scenario, log_path):
-        self.log = open(str(log_path), 'w')
-        self.process = subprocess.Popen(
-            [find_tool('hwc-emulator'), '--host', '127.0.0.1', '--port', '0', '--scenario', str(scenario)],
-            stdout=subprocess.PIPE, stderr=self.log, text=True)
-        self.url = None
-
-    def wait_ready(self):
-        """Read ``Listening on http://HOST:PORT`` from the first stdout line."""
-        readable = select.select([self.process.stdout], [], [], START_TIMEOUT)[0]
-        line = self.process.stdout.readline().strip() if readable else ''
-        if not line.startswith('Listening on '):
-            raise RuntimeError('the emulator did not start (first line %r); see %s' % (line, self.log.name))
-        self.url = line[len('Listening on '):].rstrip('/')
-        # Keep draining stdout so a chatty emulator never blocks on a full pipe.
-        threading.Thread(target=self._drain, daemon=True).start()
-        return self.url
-
-    def _drain(self):
-        for line in self.process.stdout:
-            self.log.write(line)
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
 
 
 def run_playbook(extra_vars, workdir):
@@ -173,12 +136,12 @@ def main():
         (REPORT_DIR / name).unlink(missing_ok=True)
     emulator = None
     try:
-        emulator = Emulator(SCENARIO, REPORT_DIR / 'emulator.log')
         try:
-            url = emulator.wait_ready()
+            emulator = EmulatorProcess(SCENARIO, log_path=REPORT_DIR / 'emulator.log', start_timeout=START_TIMEOUT)
         except RuntimeError as exc:
             print('demo: %s' % exc, file=sys.stderr)
             return 1
+        url = emulator.url
         print('Emulator listening on %s (scenario %s)' % (url, SCENARIO.relative_to(REPO)), flush=True)
         extra_vars = {
             'migration_health_sync_tasks': 'all',

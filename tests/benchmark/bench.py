@@ -29,15 +29,14 @@ __metaclass__ = type
 import argparse
 import json
 import os
-import select
 import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import urllib.request
 from pathlib import Path
+
+from hwc_emulator.launcher import EmulatorProcess
 
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -90,54 +89,6 @@ def write_scenario(path, tasks, datasets, latency_ms):
         'task_ids': [task['sync_task_id'] for task in scenario['sync_tasks']],
         'dataset_ids': [entry['dataset_id'] for entry in scenario['datasets']],
     }
-
-
-class Emulator:
-    """hwc-emulator as a child process on a free loopback port."""
-
-    def __init__(self, scenario, log_path):
-        self.log = open(str(log_path), 'w')
-        self.process = subprocess.Popen(
-            [str(BIN / 'hwc-emulator'), '--host', '127.0.0.1', '--port', '0', '--scenario', str(scenario)],
-            stdout=subprocess.PIPE, stderr=self.log, text=True)
-        readable = select.select([self.process.stdout], [], [], START_TIMEOUT)[0]
-        line = self.process.stdout.readline().strip() if readable else ''
-        if not line.startswith('Listening on '):
-            self.stop()
-            raise RuntimeError('the emulator did not start (first line %r); see %s' % (line, log_path))
-        self.url = line[len('Listening on '):].rstrip('/')
-        threading.Thread(target=self._drain, daemon=True).start()
-
-    def _drain(self):
-        for line in self.process.stdout:
-            self.log.write(line)
-
-    def control(self, method, path, body=None):
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(self.url + '/_emulator/' + path, data=data, method=method,
-                                         headers={'Content-Type': 'application/json'})
-        with urllib.request.urlopen(request, timeout=30) as response:
-            text = response.read().decode()
-        return json.loads(text) if text else None
-
-    def clear_log(self):
-        self.control('DELETE', 'requests')
-
-    def requests(self):
-        """The emulated requests answered since the last clear_log (the log keeps the last 5000)."""
-        answer = self.control('GET', 'requests?limit=5000')
-        entries = answer['requests'] if isinstance(answer, dict) else answer
-        return [entry for entry in entries if not entry['path'].startswith('/_emulator')]
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
 
 
 def count_requests(entries):
@@ -221,9 +172,9 @@ def bench_role(emulator, settings, workdir, concurrency):
         'migration_health_report_dir': str(OUT_DIR / 'reports'),
         'migration_health_connection': connection(emulator, settings),
     }
-    emulator.clear_log()
+    emulator.clear_requests_log()
     wall, timer = run_playbook('hwcloud.migration.migration_health', extra_vars, workdir, 'role')
-    requests = count_requests(emulator.requests())
+    requests = count_requests(emulator.requests_log())
     spent = module_seconds(timer)
     if len(spent) != 3:
         raise RuntimeError('the role did not run the three fetching modules (%s); see %s'
@@ -240,9 +191,9 @@ def bench_uri(emulator, settings, workdir, tasks, datasets, scale):
         'bench_sync_task_ids': settings['task_ids'][:tasks],
         'bench_dataset_ids': settings['dataset_ids'][:datasets],
     }
-    emulator.clear_log()
+    emulator.clear_requests_log()
     wall, timer = run_playbook(HERE / 'playbooks' / 'uri_gate.yml', extra_vars, workdir, 'uri')
-    requests = count_requests(emulator.requests())
+    requests = count_requests(emulator.requests_log())
     return {'wall_s': wall, 'requests': requests, 'subset': {'sync_tasks': tasks, 'datasets': datasets},
             'scale': scale, 'scaled_wall_s': wall * scale, 'scaled_requests': requests['total'] * scale}
 
@@ -267,7 +218,7 @@ def bench_sdk(emulator, settings, tasks, datasets, scale):
     signer = Signer(BasicCredentials(settings['access_key'], settings['secret_key']))
     session = requests.Session()
     host = emulator.url.split('://', 1)[1]
-    emulator.clear_log()
+    emulator.clear_requests_log()
     started = time.perf_counter()
     now = int(time.time() * 1000)
     for task_id in settings['task_ids'][:tasks]:
@@ -286,7 +237,7 @@ def bench_sdk(emulator, settings, tasks, datasets, scale):
         response.json()
     wall = time.perf_counter() - started
     session.close()
-    requests_made = count_requests(emulator.requests())
+    requests_made = count_requests(emulator.requests_log())
     return {'wall_s': wall, 'requests': requests_made, 'subset': {'sync_tasks': tasks, 'datasets': datasets},
             'scale': scale, 'scaled_wall_s': wall * scale, 'scaled_requests': requests_made['total'] * scale,
             'modelarts': 'huaweicloudsdkmodelarts' if modelarts_sdk else
@@ -507,7 +458,7 @@ def main():
             settings = write_scenario(scenario, args.tasks, args.datasets, args.latency_ms)
             big_scenario = Path(workdir) / 'bench-big.yml'
             big = write_scenario(big_scenario, max(args.memory_tasks, 200), 1, 0)
-            main_emulator = Emulator(scenario, OUT_DIR / 'emulator.log')
+            main_emulator = EmulatorProcess(scenario, log_path=OUT_DIR / 'emulator.log', start_timeout=START_TIMEOUT)
             emulators.append(main_emulator)
             print('emulator %s: %d tasks, %d datasets, %d ms latency' % (main_emulator.url, args.tasks,
                                                                          args.datasets, args.latency_ms), flush=True)
@@ -530,7 +481,8 @@ def main():
             main_emulator.stop()
             emulators.remove(main_emulator)
 
-            aux = Emulator(big_scenario, OUT_DIR / 'emulator-nolatency.log')
+            aux = EmulatorProcess(big_scenario, log_path=OUT_DIR / 'emulator-nolatency.log',
+                                  start_timeout=START_TIMEOUT)
             emulators.append(aux)
             ids = big['task_ids'][:args.memory_tasks]
             print('4/5 peak memory of one module call for %d tasks ...' % len(ids), flush=True)

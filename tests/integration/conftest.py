@@ -1,15 +1,14 @@
 """Integration harness: a real emulator process and real ansible-playbook runs."""
 import json
 import os
-import signal
 import subprocess
 import sys
 import textwrap
-import urllib.request
 from pathlib import Path
 
 import pytest
 import yaml
+from hwc_emulator.launcher import EmulatorProcess
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -21,42 +20,8 @@ DEMO_SCENARIO = REPO / "emulator" / "scenarios" / "demo.yml"
 _CREDENTIAL_ENV_PREFIXES = ("HW_", "HUAWEICLOUD_SDK_", "CLOUD_SDK_")
 
 
-class Emulator:
-    """A running hwc-emulator subprocess bound to a free loopback port."""
-
-    def __init__(self, scenario, extra_args=()):
-        self.scenario = Path(scenario)
-        command = [str(BIN / "hwc-emulator"), "--host", "127.0.0.1", "--port", "0",
-                   "--scenario", str(self.scenario)] + list(extra_args)
-        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        first = self.process.stdout.readline().strip()
-        if not first.startswith("Listening on "):
-            self.stop()
-            raise RuntimeError("emulator did not start: %r %s" % (first, self.process.stderr.read()))
-        self.url = first[len("Listening on "):]
-
-    def control(self, method, path, body=None):
-        """Call the emulator's control API (under /_emulator/) and return its JSON answer."""
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(self.url + "/_emulator/" + path.lstrip("/"), data=data, method=method,
-                                         headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=10) as response:
-            text = response.read().decode()
-        return json.loads(text) if text else None
-
-    def requests_log(self):
-        """The emulator's log of requests it answered."""
-        answer = self.control("GET", "requests")
-        return answer["requests"] if isinstance(answer, dict) and "requests" in answer else answer
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+# A running hwc-emulator on a free loopback port: Emulator(scenario, extra_args=()).
+Emulator = EmulatorProcess
 
 
 @pytest.fixture
@@ -65,7 +30,7 @@ def emulator_factory():
     started = []
 
     def start(scenario=DEMO_SCENARIO, extra_args=()):
-        emulator = Emulator(scenario, extra_args)
+        emulator = Emulator(scenario, extra_args=extra_args)
         started.append(emulator)
         return emulator
 

@@ -24,7 +24,7 @@ def throttled_emulator(emulator_factory, tmp_path):
     path = tmp_path / "rate-limit.yml"
     path.write_text(yaml.safe_dump(scenario, sort_keys=False))
     emulator = emulator_factory(path)
-    emulator.control("DELETE", "requests")
+    emulator.clear_requests_log()
     return emulator
 
 

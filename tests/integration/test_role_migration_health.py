@@ -91,7 +91,7 @@ def test_report_mode_does_not_fail(demo_emulator, run_playbook, tmp_path):
 
 
 def test_healthy_selection_passes_and_calls_each_api_once_per_id(demo_emulator, run_playbook, tmp_path):
-    demo_emulator.control("DELETE", "requests")
+    demo_emulator.clear_requests_log()
     run = run_playbook(_playbook_path(), extra_vars=gate_vars(
         demo_emulator, tmp_path, migration_health_sync_tasks=[HEALTHY_TASK],
         migration_health_datasets=[COMPLETED_DATASET]))
@@ -173,7 +173,7 @@ def test_per_task_override_and_missing_task(demo_emulator, run_playbook, tmp_pat
 
 
 def test_invalid_inputs_fail_before_any_api_call(demo_emulator, run_playbook, tmp_path):
-    demo_emulator.control("DELETE", "requests")
+    demo_emulator.clear_requests_log()
     run = run_playbook(_playbook_path(), extra_vars=gate_vars(
         demo_emulator, tmp_path, migration_health_sync_tasks=[{"id": HEALTHY_TASK, "max_failure": 1}]))
     assert run.rc != 0

@@ -55,7 +55,7 @@ def test_stalled_task_fails_the_stall_check(emulator, run_playbook, tmp_path):
 
 
 def test_all_follows_the_listing_across_pages(emulator, run_playbook, tmp_path):
-    emulator.control("DELETE", "requests")
+    emulator.clear_requests_log()
     run = run_playbook(str(REPO / "playbooks" / "migration_health.yml"), extra_vars=gate(
         emulator, tmp_path, migration_health_sync_tasks="all", migration_health_max_concurrency=16))
     assert run.rc == 0, run.output
