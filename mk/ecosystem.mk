@@ -70,6 +70,15 @@ docs: venv docs-venv
 	$(BIN)/sphinx-build -q -b html -c $(DOCS_DIR) -d $(DOCS_DIR)/doctrees -W --keep-going $(DOCS_DIR)/rst $(DOCS_DIR)/html
 	@echo "docs: $(DOCS_DIR)/html/index.html"
 
+# The Ansible community's checks of plugin docs (markup, option and return value
+# references, schema) and of docs/docsite (extra-docs.yml, links.yml, the RST).
+docs-lint: venv docs-venv
+	$(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
+
+# tests/ecosystem/test_docsite.py checks the site `docs` just built.
+docs-check: docs-lint docs
+	$(BIN)/python -m pytest -q tests/ecosystem/test_docsite.py
+
 release-venv: $(RELEASE_STAMP)
 
 $(RELEASE_STAMP): tests/ecosystem/requirements-release.txt
@@ -78,8 +87,8 @@ $(RELEASE_STAMP): tests/ecosystem/requirements-release.txt
 	$(RELEASE_VENV)/bin/python -m pip install -q -r tests/ecosystem/requirements-release.txt
 	touch $@
 
-# tests/ecosystem finds ansible-builder in $(RELEASE_VENV).
-ecosystem: venv release-venv
+# tests/ecosystem finds ansible-builder in $(RELEASE_VENV) and the docsite in $(DOCS_DIR).
+ecosystem: venv release-venv docs
 	$(BIN)/python -m pytest -q tests/ecosystem
 
 changelog-check: venv
@@ -110,6 +119,9 @@ ee-context: collection-build release-venv
 	@echo "EE build context in $(EE_CONTEXT); build it with: podman build -t hwcloud-migration-ee $(EE_CONTEXT)"
 
 release-check: changelog-check galaxy-import ee-context ecosystem
+
+# A prerequisite line of its own, so the list above stays as it is.
+release-check: docs-check
 
 # A second virtual environment with another ansible-core, on the same Python
 # (2.16 supports controllers on Python 3.10 to 3.12). ansible-lint is left out:
