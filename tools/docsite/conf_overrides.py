@@ -12,7 +12,7 @@ intersphinx_mapping = {}
 
 # The guides are Markdown (docs/*.md, read on GitHub too): MyST parses them, and
 # GitHub-style heading anchors keep links such as `guide.md#some-heading` valid.
-extensions = extensions + ['myst_parser']  # noqa: F821 (defined by the generated part)
+extensions = globals().get('extensions', []) + ['myst_parser']  # the generated part defines the list
 myst_heading_anchors = 4
 
 _ANSIBLE_DOCS = 'https://docs.ansible.com/projects/ansible/devel/'
