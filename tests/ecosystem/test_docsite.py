@@ -41,8 +41,10 @@ def site():
 
 def listed(plugin_type):
     """Short names of the collection's plugins of one type, as ansible-doc finds them."""
+    env = dict(os.environ)
+    env.setdefault('ANSIBLE_COLLECTIONS_PATH', str(REPO / '.venv' / 'collections'))
     process = subprocess.run([str(Path(sys.executable).parent / 'ansible-doc'), '-t', plugin_type, '--list', '--json', COLLECTION],
-                             capture_output=True, text=True, cwd=str(REPO), check=False)
+                             capture_output=True, text=True, cwd=str(REPO), env=env, check=False)
     assert process.returncode == 0, process.stdout + process.stderr
     return {name.split('.')[-1] for name in json.loads(process.stdout)}
 
@@ -57,6 +59,9 @@ def expected_pages():
             continue
         plugin_type = PAGE_TYPES[path.name]
         names = listed(plugin_type)
+        assert names or not any(path.glob('*.py')), (
+            'ansible-doc lists no %s plugins of %s although plugins/%s has some: ANSIBLE_COLLECTIONS_PATH must '
+            'lead to this checkout (make sets it)' % (plugin_type, COLLECTION, path.name))
         if plugin_type != 'filter' and plugin_type != 'test':
             # One plugin per file: a file ansible-doc does not list is a plugin without a page too.
             names |= {file.stem for file in path.glob('*.py') if not file.name.startswith('_')}
