@@ -52,7 +52,7 @@ integration: venv chromium
 	if [ $$rc -eq 5 ]; then echo "integration: no tests collected"; rc=0; fi; exit $$rc
 
 # release-check (mk/ecosystem.mk): changelog lint, Galaxy build + galaxy-importer,
-# execution-environment context, docs up to date.
+# execution-environment context, docs-check (antsibull-docs lint, docsite build).
 test: lint sanity units integration release-check
 
 bench: venv

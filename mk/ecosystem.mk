@@ -1,8 +1,9 @@
 # Ansible ecosystem targets, included by the Makefile (which defines BIN, VENV,
 # COLLECTIONS, PYTHON and the `venv` target):
 #
-#   make docs             regenerate docs/reference/ from the plugins' and role's docs
-#   make ecosystem        the tests in tests/ecosystem (docs current, Galaxy tarball, EE context)
+#   make docs             the collection's docsite in build/docs/html (antsibull-docs + Sphinx, offline)
+#   make docs-check       antsibull-docs lint of plugin docs and extra docs, the docsite build, its tests
+#   make ecosystem        the tests in tests/ecosystem (docsite pages, Galaxy tarball, EE context)
 #   make changelog-check  antsibull-changelog lint (fragments, and changelog.yaml once released)
 #   make release-check    changelog lint, collection build, galaxy-importer, ansible-builder create
 #   make test-matrix      sanity, unit and integration tests on another ansible-core (2.16)
@@ -26,11 +27,57 @@ MATRIX_PYTHON ?= python3.11
 MATRIX_VENV := build/venv-$(MATRIX_CORE)
 MATRIX_STAMP := $(MATRIX_VENV)/.installed
 
-.PHONY: docs ecosystem changelog-check collection-build galaxy-import ee-context release-check release-venv \
+.PHONY: docs docs-venv docs-lint docs-check ecosystem changelog-check collection-build galaxy-import ee-context release-check release-venv \
 	test-matrix matrix-venv
 
-docs: venv
-	$(BIN)/python tools/gen_docs.py
+# The docs tools go into the main venv, from their own requirements file: they
+# are needed to build and test the docs, never to run the collection.
+DOCS_DIR := build/docs
+DOCS_STAMP := $(VENV)/.docs-installed
+COLLECTION_FQCN := hwcloud.migration
+
+docs-venv: $(DOCS_STAMP)
+
+$(DOCS_STAMP): requirements-docs.txt $(STAMP)
+	$(BIN)/python -m pip install -q -r requirements-docs.txt
+	touch $@
+
+# antsibull-docs writes the Sphinx project (sphinx-init) and the pages of whatever
+# plugins and roles the collection has (collection --use-current, through the
+# venv's collections path); tools/docsite/conf_overrides.py adds our settings to
+# the generated conf.py. The guides are Markdown (docs/*.md): each takes the place
+# of its reStructuredText placeholder from docs/docsite/rst/, with the other files
+# of docs/ beside it so that links to them become downloads. Sphinx treats every
+# warning as an error, so a guide left out of docs/docsite/extra-docs.yml, a broken
+# link or a bad option reference fails the build.
+docs: venv docs-venv
+	rm -rf $(DOCS_DIR) && mkdir -p $(DOCS_DIR)/rst && chmod go-w $(DOCS_DIR) $(DOCS_DIR)/rst
+	$(BIN)/antsibull-docs sphinx-init --use-current --squash-hierarchy --fail-on-error \
+	  --project $(COLLECTION_FQCN) --title '$(COLLECTION_FQCN) documentation' --html-short-title $(COLLECTION_FQCN) \
+	  --copyright 'hwcloud.migration maintainers' --dest-dir $(DOCS_DIR) $(COLLECTION_FQCN) >/dev/null
+	cat tools/docsite/conf_overrides.py >> $(DOCS_DIR)/conf.py
+	$(BIN)/antsibull-docs --config-file $(DOCS_DIR)/antsibull-docs.cfg collection --use-current --squash-hierarchy \
+	  --fail-on-error --cleanup everything --dest-dir $(DOCS_DIR)/rst $(COLLECTION_FQCN)
+	@for placeholder in docs/docsite/rst/*.rst; do name=$$(basename "$$placeholder" .rst); \
+	  test -f "docs/$$name.md" || { echo "docs: $$placeholder has no docs/$$name.md to render"; exit 1; }; \
+	  rm "$(DOCS_DIR)/rst/docsite/$$name.rst"; done
+	find docs -maxdepth 1 -type f -exec cp {} $(DOCS_DIR)/rst/docsite/ \;
+	@# Files elsewhere in the checkout that a guide links to (../execution-environment.yml)
+	@# become downloads too; links to plugins and roles go to their pages (conf_overrides.py).
+	@grep -ohE '\]\(\.\./[^)# ]+' docs/*.md | sed 's/^](\.\.\///' | sort -u | grep -vE '^(plugins|roles)/' | \
+	  while read -r linked; do test -f "$$linked" || continue; \
+	    mkdir -p "$(DOCS_DIR)/rst/$$(dirname "$$linked")" && cp "$$linked" "$(DOCS_DIR)/rst/$$linked"; done
+	$(BIN)/sphinx-build -q -b html -c $(DOCS_DIR) -d $(DOCS_DIR)/doctrees -W --keep-going $(DOCS_DIR)/rst $(DOCS_DIR)/html
+	@echo "docs: $(DOCS_DIR)/html/index.html"
+
+# The Ansible community's checks of plugin docs (markup, option and return value
+# references, schema) and of docs/docsite (extra-docs.yml, links.yml, the RST).
+docs-lint: venv docs-venv
+	$(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
+
+# tests/ecosystem/test_docsite.py checks the site `docs` just built.
+docs-check: docs-lint docs
+	$(BIN)/python -m pytest -q tests/ecosystem/test_docsite.py
 
 release-venv: $(RELEASE_STAMP)
 
@@ -40,8 +87,8 @@ $(RELEASE_STAMP): tests/ecosystem/requirements-release.txt
 	$(RELEASE_VENV)/bin/python -m pip install -q -r tests/ecosystem/requirements-release.txt
 	touch $@
 
-# tests/ecosystem finds ansible-builder in $(RELEASE_VENV).
-ecosystem: venv release-venv
+# tests/ecosystem finds ansible-builder in $(RELEASE_VENV) and the docsite in $(DOCS_DIR).
+ecosystem: venv release-venv docs
 	$(BIN)/python -m pytest -q tests/ecosystem
 
 changelog-check: venv
@@ -72,6 +119,9 @@ ee-context: collection-build release-venv
 	@echo "EE build context in $(EE_CONTEXT); build it with: podman build -t hwcloud-migration-ee $(EE_CONTEXT)"
 
 release-check: changelog-check galaxy-import ee-context ecosystem
+
+# A prerequisite line of its own, so the list above stays as it is.
+release-check: docs-check
 
 # A second virtual environment with another ansible-core, on the same Python
 # (2.16 supports controllers on Python 3.10 to 3.12). ansible-lint is left out:

@@ -15,7 +15,7 @@ REQUIRED = {'MANIFEST.json', 'FILES.json', 'README.md', 'COPYING', 'meta/runtime
             'plugins/modules/oms_sync_task_info.py', 'plugins/modules/oms_sync_task_statistics_info.py',
             'plugins/modules/modelarts_dataset_sync_info.py', 'plugins/doc_fragments/huaweicloud.py',
             'roles/migration_health/meta/argument_specs.yml', 'playbooks/migration_health.yml',
-            'docs/reference/README.md'}
+            'docs/docsite/extra-docs.yml', 'docs/docsite/links.yml'}
 
 
 @pytest.fixture(scope='module')
