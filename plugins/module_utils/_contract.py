@@ -93,6 +93,7 @@ _TYPE_TESTS = {
     'array': lambda value: isinstance(value, list),
     'string': lambda value: isinstance(value, str),
     'integer': _is_int,
+    'number': lambda value: _numeric(value),
     'boolean': lambda value: isinstance(value, bool),
     'null': lambda value: value is None,
 }
