@@ -301,7 +301,7 @@ class TaskGroup(object):
         failed_tasks = statuses.count(4)
         status = self.pinned
         if status is None:
-            if not snaps:
+            if not planned:
                 status = 0
             elif any(s in ACTIVE for s in statuses) or created < planned:
                 status = 2 if created == planned else 1

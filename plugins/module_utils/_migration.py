@@ -79,16 +79,15 @@ def parse_task_id(value, name='task_id'):
     Raises :class:`MigrationValueError` for anything else (negative numbers,
     floats, booleans, words, empty strings, values above 2^63-1).
     """
+    number = None
     if _is_int(value):
         number = value
     elif isinstance(value, str) and _DIGITS_RE.match(value.strip()):
         number = int(value.strip())
-    else:
+    if number is None or not 0 <= number <= LONG_MAX:
         raise MigrationValueError(
-            '%s must be a migration task id: a whole number such as 1001 (or "1001"), got %r'
-            % (name, value))
-    if not 0 <= number <= LONG_MAX:
-        raise MigrationValueError('%s must be between 0 and %d, got %r' % (name, LONG_MAX, value))
+            '%s must be a migration task id: a whole number such as 1001 (or "1001"), at most %d; got %r'
+            % (name, LONG_MAX, value))
     return number
 
 
