@@ -93,7 +93,6 @@ _TYPE_TESTS = {
     'array': lambda value: isinstance(value, list),
     'string': lambda value: isinstance(value, str),
     'integer': _is_int,
-    'number': lambda value: _numeric(value),
     'boolean': lambda value: isinstance(value, bool),
     'null': lambda value: value is None,
 }
@@ -101,6 +100,9 @@ _TYPE_TESTS = {
 
 def _numeric(value):
     return _is_int(value) or isinstance(value, float)
+
+
+_TYPE_TESTS['number'] = _numeric
 
 
 def _properties_check(checks):

@@ -99,7 +99,7 @@ EXAMPLES = r"""
         that:
           - migration.missing | length == 0
           - migration.migration_tasks | selectattr('summary.status_name', 'eq', 'failed') | list | length == 0
-          - migration.migration_tasks | map(attribute='summary.failed_objects') | select('gt', 0) | list | length == 0
+          - migration.migration_tasks | map(attribute='summary.failed_objects') | map('default', 0, true) | select('gt', 0) | list | length == 0
 
     - name: Say when each running task should be done
       ansible.builtin.debug:

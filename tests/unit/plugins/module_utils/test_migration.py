@@ -7,6 +7,7 @@ __metaclass__ = type
 
 import pytest
 
+from ansible_collections.hwcloud.migration.plugins.module_utils._contract import ContractChecker, check_contract
 from ansible_collections.hwcloud.migration.plugins.module_utils._migration import (
     MigrationValueError, group_status_value, group_summary, parse_task_id, task_status_value, task_summary)
 
@@ -140,3 +141,34 @@ def test_failed_group_summary():
     assert summary['status_name'] == 'migration_failed' and summary['active'] is False
     assert summary['percent'] == 100.0 and summary['eta'] is None and summary['eta_unknown'] is False
     assert summary['error_code'] == 'TRF.0062'
+
+
+@pytest.mark.parametrize('schema_name', ['ShowTaskResponse', 'ListTasksResponse', 'ShowTaskGroupResponse',
+                                         'ListTaskGroupResponse'])
+def test_migration_schemas_take_the_fast_path(schema_name):
+    # progress is a JSON number: the compiled check must know that type, or every
+    # listing page would pay for a jsonschema walk.
+    assert ContractChecker().fast_check(schema_name) is not None
+
+
+def test_task_contract_follows_the_sdk_types():
+    checker = ContractChecker()
+    good = {'id': 1, 'status': 2, 'progress': 0.522, 'left_time': 1, 'group_id': None,
+            'error_reason': {'error_code': 'TRF.0062', 'error_msg': 'x'},
+            'failed_object_record': {'result': True, 'list_file_key': 'k', 'error_code': None},
+            'src_node': {'cloud_type': 'Google', 'object_key': ['a'], 'list_file': {'list_file_num': '3'}},
+            'bandwidth_policy': [{'start': '00:00', 'end': '06:00', 'max_bandwidth': 1048576}]}
+    assert check_contract('ShowTaskResponse', good, checker) == []
+    assert check_contract('ShowTaskResponse', dict(good, progress=1), checker) == []
+    bad = dict(good, id='1', status=8, progress=52.2, failed_num=-1)
+    assert check_contract('ShowTaskResponse', bad, checker) == [
+        'failed_num: -1 is less than the minimum of 0',
+        "id: '1' is not of type 'integer'",
+        'progress: 52.2 is greater than the maximum of 1',
+        'status: 8 is greater than the maximum of 7',
+    ]
+    assert check_contract('ShowTaskGroupResponse', {'group_id': 'g', 'status': 9, 'fail_num': 3}, checker) == []
+    assert check_contract('ListTaskGroupResponse', {'count': 1, 'taskgroups': [{'status': 10}]}, checker) == [
+        'taskgroups[0].group_id: is required but absent',
+        'taskgroups[0].status: 10 is greater than the maximum of 9',
+    ]
