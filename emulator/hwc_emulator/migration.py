@@ -433,8 +433,9 @@ def make_migration(count, groups=0, seed=0, id_base=100000):
                  "total_size": size, "total_num": size // rng.choice((65536, 1048576, 8388608)),
                  "migrate_speed": rng.choice((20, 50, 100)) * 1024 ** 2}
         if kind == "executing":
+            # At least 4 hours of work at its speed: it stays executing for any test run.
             entry["start"] = "-%dm" % rng.randint(5, 30)
-            entry["total_size"] = size * 64  # hours of work left
+            entry["total_size"] = entry["migrate_speed"] * 3600 * rng.randint(4, 48)
         elif kind == "waiting":
             entry["start"] = "+%dh" % rng.randint(1, 6)
         else:
