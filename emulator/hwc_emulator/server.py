@@ -124,6 +124,7 @@ class Emulator(object):
         return {"status": "ok", "scenario": str(self.scenario_path) if self.scenario_path else None,
                 "uptime_s": round(time.time() - self.started, 3), "projects": list(state.projects),
                 "sync_tasks": len(state.tasks), "datasets": len(state.datasets),
+                "migration_tasks": len(state.migration.tasks), "task_groups": len(state.migration.groups),
                 "faults": len(state.faults), "requests_logged": len(self.request_log)}
 
 

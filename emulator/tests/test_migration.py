@@ -246,3 +246,8 @@ def test_faults_apply_to_the_migration_routes(memu):
     assert broken["taskgroups"] == "none"
     memu.control("POST", "faults", {"route": "/v2/*/tasks", "kind": "throttle", "times": 1})
     assert memu.get(tasks_path()).status_code == 429
+
+
+def test_health_counts_migration_tasks_and_groups(memu):
+    health = memu.control("GET", "health").json()
+    assert (health["migration_tasks"], health["task_groups"]) == (160, 3)  # 3001 of p-east included
