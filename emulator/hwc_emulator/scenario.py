@@ -7,7 +7,7 @@ shape, so a typo in a key is reported at load time instead of being ignored.
 import jsonschema
 import yaml
 
-from . import generate
+from . import generate, migration
 from .timeexpr import TimeExprError, parse_duration_ms, parse_time_ms
 
 _TIME = {"type": ["string", "integer", "number"]}
@@ -227,12 +227,17 @@ SCENARIO_SCHEMA = {
             "properties": {
                 "sync_tasks": {"type": "integer", "minimum": 0},
                 "datasets": {"type": "integer", "minimum": 0},
+                "migration_tasks": {"type": "integer", "minimum": 0},
+                "task_groups": {"type": "integer", "minimum": 0},
                 "seed": {"type": ["integer", "string"]},
             },
         },
         "sync_tasks": {"type": "array", "items": _TASK},
         "datasets": {"type": "array", "items": _DATASET},
         "faults": {"type": "array", "items": FAULT_SCHEMA},
+        "migration": migration.SETTINGS_SCHEMA,
+        "migration_tasks": {"type": "array", "items": migration.TASK_SCHEMA},
+        "task_groups": {"type": "array", "items": migration.GROUP_SCHEMA},
     },
 }
 
@@ -272,6 +277,9 @@ def check(data, origin="scenario"):
             gen.get("sync_tasks", 0), seed=seed)
         data["datasets"] = list(data.get("datasets") or []) + generate.make_datasets(
             gen.get("datasets", 0), seed=seed)
+        tasks, groups = migration.make_migration(gen.get("migration_tasks", 0), gen.get("task_groups", 0), seed)
+        data["migration_tasks"] = list(data.get("migration_tasks") or []) + tasks
+        data["task_groups"] = list(data.get("task_groups") or []) + groups
     return data
 
 
@@ -305,8 +313,9 @@ def _check_times(data, origin):
                 parse_duration_ms(dataset["advance_every"])
             if dataset.get("create_time") is not None:
                 parse_time_ms(dataset["create_time"], 0)
+        migration.check_entries(data.get("migration_tasks") or [], data.get("task_groups") or [])
         for token in (data.get("credentials") or {}).get("tokens") or []:
             if token.get("expires_at") is not None:
                 parse_time_ms(token["expires_at"], 0)
-    except TimeExprError as exc:
+    except (TimeExprError, ValueError) as exc:
         raise ScenarioError("%s: %s" % (origin, exc))

@@ -12,7 +12,7 @@ from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, unquote_plus
 
-from . import auth, control, iam, modelarts, oms
+from . import auth, control, iam, modelarts, oms, oms_tasks
 from . import scenario as scenario_format
 from .contract import Contract, load_schemas
 from .replies import Reply, RequestContext, gateway_error, iam_error, service_error
@@ -29,6 +29,10 @@ ROUTES = (
     ("show_sync_task", "GET", ("v2", "*", "sync-tasks", "*"), oms.show_sync_task, oms.FORBIDDEN_CODE),
     ("list_sync_task_statistic", "GET", ("v2", "*", "sync-tasks", "*", "statistics"),
      oms.list_sync_task_statistic, oms.FORBIDDEN_CODE),
+    ("list_tasks", "GET", ("v2", "*", "tasks"), oms_tasks.list_tasks, oms.FORBIDDEN_CODE),
+    ("show_task", "GET", ("v2", "*", "tasks", "*"), oms_tasks.show_task, oms.FORBIDDEN_CODE),
+    ("list_task_group", "GET", ("v2", "*", "taskgroups"), oms_tasks.list_task_group, oms.FORBIDDEN_CODE),
+    ("show_task_group", "GET", ("v2", "*", "taskgroups", "*"), oms_tasks.show_task_group, oms.FORBIDDEN_CODE),
     ("show_dataset_sync_status", "GET", ("v2", "*", "datasets", "*", "sync-data", "status"),
      modelarts.show_dataset_sync_status, modelarts.FORBIDDEN_CODE),
     ("iam_create_token", "POST", ("v3", "auth", "tokens"), iam.create_token, None),
@@ -46,6 +50,10 @@ _CONTRACT_BREAKS = {
     "list_sync_tasks": ("count", "many"),
     "list_sync_task_statistic": ("statistic_time_type", "TEN_MINUTES"),
     "show_dataset_sync_status": ("status", "DONE"),
+    "show_task": ("status", "RUNNING"),
+    "list_tasks": ("tasks", "none"),
+    "show_task_group": ("status", "DONE"),
+    "list_task_group": ("taskgroups", "none"),
     "iam_create_token": ("token", "none"),
     "iam_list_projects": ("projects", "none"),
 }
@@ -116,6 +124,7 @@ class Emulator(object):
         return {"status": "ok", "scenario": str(self.scenario_path) if self.scenario_path else None,
                 "uptime_s": round(time.time() - self.started, 3), "projects": list(state.projects),
                 "sync_tasks": len(state.tasks), "datasets": len(state.datasets),
+                "migration_tasks": len(state.migration.tasks), "task_groups": len(state.migration.groups),
                 "faults": len(state.faults), "requests_logged": len(self.request_log)}
 
 

@@ -102,6 +102,9 @@ def _numeric(value):
     return _is_int(value) or isinstance(value, float)
 
 
+_TYPE_TESTS['number'] = _numeric
+
+
 def _properties_check(checks):
     """A predicate applying ``checks`` (property name -> predicate) to an object's properties."""
     def properties(instance):

@@ -1,0 +1,315 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: oms_task_group_info
+short_description: Read Huawei Cloud OMS migration task groups, with progress, ETA and failures
+version_added: 0.2.0
+author:
+  - hwcloud.migration maintainers (@hwcloud)
+description:
+  - Reads Object Storage Migration Service (OMS) v2 task groups (a large migration split into
+    many migration tasks), either the groups named by O(group_id) or O(group_ids) (API
+    C(ShowTaskGroup)), or every group of the project (API C(ListTaskGroup)), following every
+    page of the listing.
+  - Many groups are read concurrently in one module call, at most O(max_concurrency) at a time.
+  - Each group is returned with the API's fields unchanged; a field the API leaves out stays absent.
+    The module adds one key of its own, C(summary), derived from those fields.
+  - A group ID the service does not know is listed in RV(missing) and does not fail the task.
+  - Every response is checked against the collection's JSON Schema of the API, taken from the
+    official SDK's models; a mismatch becomes a warning that names the field and the group, or
+    fails the task when O(strict_contract=true).
+  - Use M(hwcloud.migration.oms_migration_task_info) with its O(hwcloud.migration.oms_migration_task_info#module:group_id)
+    option to read the tasks of a group.
+extends_documentation_fragment:
+  - hwcloud.migration.huaweicloud
+  - hwcloud.migration.info_module
+options:
+  group_id:
+    description:
+      - ID of one task group to read (a string, a UUID in practice).
+      - Mutually exclusive with O(group_ids).
+      - When neither O(group_id) nor O(group_ids) is set, every group of the project is listed.
+    type: str
+  group_ids:
+    description:
+      - IDs of task groups to read.
+      - Results come back in this order; an ID given twice is read and returned once.
+      - An empty list reads nothing (it does not list the project's groups).
+      - Mutually exclusive with O(group_id).
+    type: list
+    elements: str
+  status:
+    description:
+      - When listing the project's groups, only return groups in this state.
+      - The API's integer or its name; V(0)/V(waiting), V(1)/V(executing) (executing or creating tasks),
+        V(2)/V(monitoring), V(3)/V(paused), V(4)/V(creation_failed), V(5)/V(migration_failed),
+        V(6)/V(completed), V(7)/V(pausing), V(8)/V(waiting_for_deletion), V(9)/V(deleted).
+      - Always sent to the API as the integer.
+      - Cannot be combined with O(group_id) or O(group_ids).
+    type: raw
+notes:
+  - The listing pages through C(GET /v2/{project_id}/taskgroups) 100 groups at a time until
+    C(count) groups were read or a page is empty. The API refuses offsets above 10000, so at
+    most 10100 groups can be listed; when the project holds more, the module warns and sets
+    RV(truncated).
+  - A group is "not found" when the service answers error code C(OMS.1009) (seen with HTTP 400
+    and 404) or HTTP 404. A 404 from the API gateway (C(APIGW.0101)) fails the task, since it
+    points at a wrong endpoint.
+  - Any other API error fails the task with the HTTP status, service error code, message,
+    request ID and the group ID it concerned.
+seealso:
+  - module: hwcloud.migration.oms_migration_task_info
+"""
+
+EXAMPLES = r"""
+- name: Check a task group before the cutover
+  hwcloud.migration.oms_task_group_info:
+    region: cn-north-4
+    group_id: 3f2c7d0e-5b8a-4e61-9c4d-2a1b0c9d8e7f
+  register: group
+
+- name: Fail when the group lost tasks or objects
+  ansible.builtin.assert:
+    that:
+      - group.missing | length == 0
+      - group.task_groups[0].summary.failed_tasks == 0
+      - group.task_groups[0].summary.failed_objects == 0
+    fail_msg: >-
+      {{ group.task_groups[0].summary.error_code }} {{ group.task_groups[0].summary.error_msg }};
+      failed objects listed at {{ group.task_groups[0].summary.failed_object_list }}
+
+- name: List the groups whose migration failed
+  hwcloud.migration.oms_task_group_info:
+    region: cn-north-4
+    status: migration_failed
+  register: failed_groups
+"""
+
+RETURN = r"""
+task_groups:
+  description:
+    - The task groups, in the order of O(group_ids) (duplicates once), or in the listing's order.
+    - Each group holds the API's fields as returned (C(ShowTaskGroup) and C(ListTaskGroup) answer
+      the same fields); only the main ones are listed here, and any of them may be absent or null.
+    - The C(summary) key is added by this module; it is not an API field.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    group_id:
+      description: The task group ID.
+      type: str
+      sample: 3f2c7d0e-5b8a-4e61-9c4d-2a1b0c9d8e7f
+    status:
+      description:
+        - The group state, an integer; 0 waiting, 1 executing or creating tasks, 2 monitoring its tasks,
+          3 paused, 4 task creation failed, 5 migration failed, 6 completed, 7 pausing,
+          8 waiting for deletion, 9 deleted.
+      type: int
+      sample: 2
+    total_task_num:
+      description: Migration tasks in the group.
+      type: int
+      sample: 40
+    failed_task_num:
+      description: Migration tasks that failed.
+      type: int
+      sample: 2
+    complete_task_num:
+      description: Migration tasks completed.
+      type: int
+      sample: 30
+    executing_task_num:
+      description: Migration tasks running.
+      type: int
+      sample: 5
+    waiting_task_num:
+      description: Migration tasks waiting.
+      type: int
+      sample: 3
+    paused_task_num:
+      description: Migration tasks paused.
+      type: int
+      sample: 0
+    total_size:
+      description: Bytes to migrate.
+      type: int
+      sample: 5497558138880
+    complete_size:
+      description: Bytes migrated so far.
+      type: int
+      sample: 4398046511104
+    migrate_speed:
+      description: Current speed in bytes per second.
+      type: int
+      sample: 262144000
+    total_num:
+      description: Objects to migrate.
+      type: int
+      sample: 6000000
+    success_num:
+      description: Objects migrated.
+      type: int
+      sample: 4800000
+    fail_num:
+      description: Objects that failed.
+      type: int
+      sample: 120
+    skip_num:
+      description: Objects skipped.
+      type: int
+      sample: 0
+    error_reason:
+      description: Why the group failed, C(error_code) and C(error_msg).
+      type: dict
+      sample: {"error_code": "TRF.0062", "error_msg": "Some objects failed to upload."}
+    failed_object_record:
+      description: Where the list of failed objects was written (C(list_file_key)), as for migration tasks.
+      type: dict
+      sample: {"result": true, "list_file_key": "oms/taskgroup/3f2c7d0e/failed_object_lists.txt", "error_code": null}
+    summary:
+      description: Added by this module, derived from the API's fields at the time of the module run.
+      type: dict
+      contains:
+        status_name:
+          description: The readable name of RV(task_groups[].status), or null for a status this collection does not know.
+          type: str
+          sample: monitoring
+        active:
+          description: Whether the group still has work to do (waiting, executing or monitoring).
+          type: bool
+          sample: true
+        percent:
+          description: C(complete_size) / C(total_size) in percent, one decimal; null when the sizes are missing.
+          type: float
+          sample: 80.0
+        eta:
+          description:
+            - When an active group should be done (the remaining bytes over C(migrate_speed) from now),
+              ISO 8601 UTC; null when the group is not active or no estimate exists.
+          type: str
+          sample: "2026-11-30T18:00:00.000Z"
+        eta_ms:
+          description: RV(task_groups[].summary.eta) in milliseconds since the epoch.
+          type: int
+          sample: 1796061600000
+        eta_unknown:
+          description: True for an active group without an estimate (no speed, or sizes missing).
+          type: bool
+          sample: false
+        failed_tasks:
+          description: C(failed_task_num), or null when absent.
+          type: int
+          sample: 2
+        failed_objects:
+          description: C(fail_num), or null when absent.
+          type: int
+          sample: 120
+        failed_object_list:
+          description: C(failed_object_record.list_file_key), or null.
+          type: str
+          sample: oms/taskgroup/3f2c7d0e/failed_object_lists.txt
+        error_code:
+          description: C(error_reason.error_code), or null.
+          type: str
+          sample: TRF.0062
+        error_msg:
+          description: C(error_reason.error_msg), or null.
+          type: str
+          sample: Some objects failed to upload.
+missing:
+  description: The requested group IDs the service does not know (C(OMS.1009) or HTTP 404).
+  returned: always
+  type: list
+  elements: str
+  sample: [6a0e1c2d-0000-4000-8000-000000000000]
+truncated:
+  description:
+    - True when the listing held more groups than the API lets a client read (10100). Always
+      false when reading by ID.
+  returned: always
+  type: bool
+  sample: false
+"""
+
+from ansible_collections.hwcloud.migration.plugins.module_utils._info import (
+    INFO_ARGUMENT_SPEC, ContractReport, fetch_each, requested_ids)
+from ansible_collections.hwcloud.migration.plugins.module_utils._listing import list_all
+from ansible_collections.hwcloud.migration.plugins.module_utils._migration import (
+    MigrationValueError, group_status_value, group_summary)
+from ansible_collections.hwcloud.migration.plugins.module_utils._module import HuaweiCloudModule
+from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import now_ms
+
+SHOW_PATH = '/v2/{project_id}/taskgroups/{group_id}'
+LIST_PATH = '/v2/{project_id}/taskgroups'
+
+
+def with_summary(module, group, now):
+    """The API body plus our ``summary``; a body that already has one keeps it, with a warning."""
+    if not isinstance(group, dict):
+        return group
+    if 'summary' in group:
+        module.warn('task group %s: the API answered a "summary" field of its own; it is returned '
+                    'unchanged and the module adds no summary to this group.' % group.get('group_id'))
+        return group
+    entry = dict(group)
+    entry['summary'] = group_summary(group, now)
+    return entry
+
+
+def main():
+    argument_spec = dict(
+        group_id=dict(type='str'),
+        group_ids=dict(type='list', elements='str'),
+        status=dict(type='raw'),
+    )
+    argument_spec.update(INFO_ARGUMENT_SPEC)
+    module = HuaweiCloudModule(
+        argument_spec=argument_spec,
+        service='oms',
+        mutually_exclusive=[('group_id', 'group_ids')],
+        supports_check_mode=True,
+    )
+
+    # Everything the user typed is checked before the first request.
+    ids = requested_ids(module, 'group_id', 'group_ids')
+    status = None
+    if module.params['status'] is not None:
+        if ids is not None:
+            module.fail_json(msg='status filters the listing of all groups; it cannot be combined with '
+                                 'group_id or group_ids.')
+        try:
+            status = group_status_value(module.params['status'])
+        except MigrationValueError as err:
+            module.fail_json(msg=str(err))
+    now = now_ms()
+    report = ContractReport(module.params['strict_contract'])
+
+    if ids is None:
+        query = {} if status is None else {'status': status}
+        listing = list_all(module, report, LIST_PATH, query, 'taskgroups', 'group_id', 'ListTaskGroupResponse',
+                           'task groups')
+        report.apply(module)
+        module.exit_json(changed=False, task_groups=[with_summary(module, group, now) for group in listing.items],
+                         missing=[], truncated=listing.truncated)
+
+    def show(group_id):
+        body, meta = module.client.get_json(SHOW_PATH, path_params={'group_id': group_id})
+        report.check('ShowTaskGroupResponse', body, 'task group %s' % group_id, meta)
+        return body, meta
+
+    found, missing = fetch_each(module, ids, show, 'task group', 'group_id')
+    report.apply(module)
+    module.exit_json(changed=False, task_groups=[with_summary(module, body, now) for _id, body, _meta in found],
+                     missing=missing, truncated=False)
+
+
+if __name__ == '__main__':
+    main()

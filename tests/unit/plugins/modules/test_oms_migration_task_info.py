@@ -1,0 +1,183 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
+from ansible_collections.hwcloud.migration.plugins.modules import oms_migration_task_info as module
+
+from module_runner import run_module  # noqa: F401  pylint: disable=unused-import
+
+NOW = 1700150400000  # 2023-11-16T16:00:00Z
+
+
+def api_error(status, code, message='error', request_id='req-err-1'):
+    return HuaweiCloudError(message, status=status, code=code, request_id=request_id,
+                            method='GET', url='https://oms.cn-north-4.myhuaweicloud.com/v2/p/tasks/1')
+
+
+def task(task_id, status=2, **fields):
+    body = {'id': task_id, 'name': 'task-%d' % task_id, 'status': status, 'progress': 0.5,
+            'left_time': 60000, 'failed_num': 0, 'error_reason': None, 'failed_object_record': None}
+    body.update(fields)
+    return body
+
+
+@pytest.fixture(autouse=True)
+def fixed_now(monkeypatch):
+    monkeypatch.setattr(module, 'now_ms', lambda: NOW)
+
+
+def show_handler(tasks):
+    def handler(path, params, query):
+        assert path == module.SHOW_PATH and query == {}
+        return tasks[params['task_id']]
+    return handler
+
+
+def test_ids_as_numbers_or_digit_strings_read_once_each_in_order(run_module):
+    tasks = {'7': task(7), '3': task(3, status=5, progress=1, left_time=0)}
+    result, client = run_module(module, {'task_ids': [7, '3', '7', ' 7']}, show_handler(tasks))
+    assert not result.failed, result
+    assert [entry['id'] for entry in result['migration_tasks']] == [7, 3]
+    assert sorted(call[1]['task_id'] for call in client.calls) == ['3', '7']
+    running, done = result['migration_tasks']
+    assert running['summary']['eta'] == '2023-11-16T16:01:00.000Z' and running['summary']['percent'] == 50.0
+    assert done['summary']['status_name'] == 'succeeded' and done['summary']['eta'] is None
+    # The API's fields are returned as they came, the summary apart.
+    assert dict((k, v) for k, v in running.items() if k != 'summary') == tasks['7']
+    assert result['missing'] == [] and result['truncated'] is False and result['changed'] is False
+
+
+@pytest.mark.parametrize('args', [
+    {'task_id': 'abc'}, {'task_id': -4}, {'task_id': 1.5}, {'task_id': True},
+    {'task_ids': [1, '2', '../3']}, {'task_ids': [1, None]}, {'task_id': '9223372036854775808'},
+])
+def test_bad_ids_are_refused_before_any_request(run_module, args):
+    result, client = run_module(module, args)
+    assert result.failed, result
+    assert 'must be a migration task id: a whole number such as 1001' in result['msg'], result
+    assert client.calls == []
+
+
+def test_missing_ids_are_reported_whatever_the_status(run_module):
+    tasks = {'1': task(1), '2': api_error(400, 'OMS.1009'), '3': api_error(404, 'OMS.1009')}
+    result, _client = run_module(module, {'task_ids': [1, 2, 3]}, show_handler(tasks))
+    assert not result.failed, result
+    assert result['missing'] == [2, 3]
+    assert [entry['id'] for entry in result['migration_tasks']] == [1]
+
+
+def test_other_errors_fail_naming_the_task(run_module):
+    tasks = {'1': task(1), '2': api_error(403, 'OMS.0206', 'no permission', 'req-77')}
+    result, _client = run_module(module, {'task_ids': [1, 2]}, show_handler(tasks))
+    assert result.failed
+    assert 'Could not read migration task 2' in result['msg']
+    assert result['task_id'] == 2 and result['error_code'] == 'OMS.0206' and result['request_id'] == 'req-77'
+
+
+@pytest.mark.parametrize('args, named', [
+    ({'task_id': 1, 'status': 'failed'}, 'status'),
+    ({'task_ids': [1], 'group_id': 'g'}, 'group_id'),
+    ({'task_id': 1, 'task_name': 'x', 'status': 4}, 'status, task_name'),
+])
+def test_filters_cannot_be_combined_with_ids(run_module, args, named):
+    result, client = run_module(module, args)
+    assert result.failed and result['msg'].startswith(named) and 'cannot be combined' in result['msg']
+    assert client.calls == []
+
+
+@pytest.mark.parametrize('args, message', [
+    ({'status': 'done'}, '4 (failed)'),
+    ({'status': 0}, '5 (succeeded)'),
+    ({'task_name': 'x' * 256}, 'task_name must be 1 to 255 characters long'),
+    ({'group_id': ''}, 'group_id must be 1 to 255 characters long'),
+])
+def test_bad_filters_are_refused_before_any_request(run_module, args, message):
+    result, client = run_module(module, args)
+    assert result.failed and message in result['msg'], result
+    assert client.calls == []
+
+
+def paged(all_tasks, status=None):
+    """ListTasks over ``all_tasks``, honouring limit/offset/status like the API."""
+    def handler(path, params, query):
+        assert path == module.LIST_PATH
+        selected = [entry for entry in all_tasks if status is None or entry['status'] == query.get('status')]
+        offset, limit = query['offset'], query['limit']
+        assert limit == 100 and offset <= 10000
+        return {'count': len(selected), 'tasks': selected[offset:offset + limit]}
+    return handler
+
+
+def test_listing_reads_every_page_and_sends_the_status_as_an_integer(run_module):
+    all_tasks = [task(index, status=4) for index in range(250)]
+    result, client = run_module(module, {'status': 'failed', 'group_id': 'g-1', 'task_name': 'nightly'},
+                                paged(all_tasks, status=4))
+    assert not result.failed, result
+    assert len(result['migration_tasks']) == 250 and result['truncated'] is False
+    assert [call[2]['offset'] for call in client.calls] == [0, 100, 200]
+    assert all(call[2]['status'] == 4 and call[2]['group_id'] == 'g-1' and call[2]['task_name'] == 'nightly'
+               for call in client.calls)
+    assert all(entry['summary']['status_name'] == 'failed' for entry in result['migration_tasks'])
+
+
+def test_retrying_is_filtered_by_the_module_since_the_api_does_not(run_module):
+    all_tasks = [task(1, status=6), task(2, status=2), task(3, status=6)]
+    result, client = run_module(module, {'status': 'retrying'}, paged(all_tasks))
+    assert not result.failed, result
+    assert 'status' not in client.calls[0][2]
+    assert [entry['id'] for entry in result['migration_tasks']] == [1, 3]
+
+
+def test_listing_stops_at_the_api_offset_cap_and_says_so(run_module):
+    def handler(path, params, query):
+        offset = query['offset']
+        return {'count': 20000, 'tasks': [task(offset + index) for index in range(100)]}
+    result, client = run_module(module, {}, handler)
+    assert not result.failed, result
+    assert client.calls[-1][2]['offset'] == 10000 and len(client.calls) == 101
+    assert len(result['migration_tasks']) == 10100 and result['truncated'] is True
+    assert any('at most 10100 migration tasks' in warning and '9900 of 20000' in warning
+               for warning in result['warnings']), result['warnings']
+
+
+def test_a_task_seen_twice_while_paging_is_returned_once(run_module):
+    pages = {0: [task(index) for index in range(100)], 100: [task(99), task(100)]}
+    result, _client = run_module(module, {}, lambda path, params, query: {'count': 102, 'tasks': pages[query['offset']]})
+    assert [entry['id'] for entry in result['migration_tasks']] == list(range(101))
+
+
+def test_listing_errors_fail_with_the_offset(run_module):
+    def handler(path, params, query):
+        return {'count': 150, 'tasks': [task(i) for i in range(100)]} if query['offset'] == 0 \
+            else api_error(500, 'OMS.1001')
+    result, _client = run_module(module, {}, handler)
+    assert result.failed and 'Could not list migration tasks (offset 100)' in result['msg'] and result['offset'] == 100
+
+
+def test_contract_violations_warn_or_fail_when_strict(run_module):
+    broken = task(1, status='RUNNING', progress=52.2)
+    result, _client = run_module(module, {'task_id': 1}, show_handler({'1': broken}))
+    assert not result.failed
+    assert any('migration task 1: ShowTaskResponse outside the API contract: progress' in w for w in result['warnings'])
+    assert result['migration_tasks'][0]['status'] == 'RUNNING'
+    assert result['migration_tasks'][0]['summary']['status_name'] is None
+    strict, _client = run_module(module, {'task_id': 1, 'strict_contract': True}, show_handler({'1': broken}))
+    assert strict.failed and 'strict_contract' in strict['msg']
+
+
+def test_an_api_summary_field_is_kept_and_named(run_module):
+    body = task(1, summary='the API said so')
+    result, _client = run_module(module, {'task_id': 1}, show_handler({'1': body}))
+    assert result['migration_tasks'][0]['summary'] == 'the API said so'
+    assert any('"summary" field of its own' in warning for warning in result['warnings'])
+
+
+def test_check_mode_reads_the_same(run_module):
+    result, _client = run_module(module, {'task_id': 5, '_ansible_check_mode': True}, show_handler({'5': task(5)}))
+    assert not result.failed and result['migration_tasks'][0]['id'] == 5
