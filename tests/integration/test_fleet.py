@@ -85,8 +85,8 @@ def test_report_mode_fleet_succeeds_and_still_says_unhealthy(fleet_emulator, run
     assert _fleet_report(report_dir)["verdict"] == "UNHEALTHY"
 
 
-def test_api_failure_on_one_target_makes_it_error_and_the_others_are_evaluated(fleet_emulator, run_playbook,
-                                                                                tmp_path):
+def test_api_failure_on_one_target_makes_it_error_and_the_others_are_evaluated(
+        fleet_emulator, run_playbook, tmp_path):
     report_dir = tmp_path / "reports"
     run = _run_fleet(run_playbook, tmp_path, fleet_inventory(fleet_emulator, ["north", "east", "south"], report_dir))
     assert run.rc != 0, run.output

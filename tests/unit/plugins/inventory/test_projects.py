@@ -3,7 +3,6 @@
 """The projects inventory plugin: the project filter, and its IAM failures over a fake server."""
 
 import json
-import os
 
 import pytest
 
@@ -77,8 +76,8 @@ def parse(tmp_path, fake_server):
 
 
 def test_parse_builds_the_targets_from_iam(parse, fake_server):
-    fake_server.handler = lambda request: (200, {}, {'projects': [_project('p1', 'cn-north-4'),
-                                                                   _project('p2', 'cn-east-3')]})
+    listing = {'projects': [_project('p1', 'cn-north-4'), _project('p2', 'cn-east-3')]}
+    fake_server.handler = lambda request: (200, {}, listing)
     inventory = parse(target_settings={'endpoint': 'http://127.0.0.1:1', 'timeout': 5})
     assert sorted(inventory.groups['migration_health_targets'].get_hosts(), key=str)[0].name == 'cn-east-3'
     host_vars = inventory.get_host('cn-north-4').get_vars()

@@ -37,8 +37,8 @@ def test_all_healthy_targets_make_a_healthy_fleet():
 
 
 def test_one_unhealthy_target_makes_the_fleet_unhealthy():
-    fleet = _fleet.build_fleet({'a': _record(_fact()), 'b': _record(_fact('UNHEALTHY', 1, ['- x']),
-                                                                     error='Migration health gate FAILED')})
+    unhealthy = _record(_fact('UNHEALTHY', 1, ['- x']), error='Migration health gate FAILED')
+    fleet = _fleet.build_fleet({'a': _record(_fact()), 'b': unhealthy})
     assert fleet['verdict'] == 'UNHEALTHY'
     entry = fleet['targets'][1]
     assert entry['verdict'] == 'UNHEALTHY' and entry['error'] is None and entry['violations'] == ['- x']
