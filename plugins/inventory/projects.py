@@ -83,23 +83,20 @@ seealso:
 """
 
 EXAMPLES = r"""
-# projects.yml: every project of the account in two regions; credentials from the environment
-# (HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK).
+# projects.yml: every project of the account in two regions, one group per region;
+# credentials from the environment (HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK).
 plugin: hwcloud.migration.projects
 region: cn-north-4
 regions: [cn-north-4, cn-east-3]
 exclude: ['*_sandbox']
-
-# projects.yml: against the bundled emulator, one group per region.
-plugin: hwcloud.migration.projects
-iam_endpoint: http://127.0.0.1:8080
-region: cn-north-4
-target_settings:
-  endpoint: http://127.0.0.1:8080
-  iam_endpoint: http://127.0.0.1:8080
 keyed_groups:
   - key: migration_health_project.region
     prefix: region
+# Against the bundled emulator, which serves IAM and every service on one URL:
+# iam_endpoint: http://127.0.0.1:8080
+# target_settings:
+#   endpoint: http://127.0.0.1:8080
+#   iam_endpoint: http://127.0.0.1:8080
 """
 
 import fnmatch
