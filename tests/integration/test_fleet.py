@@ -228,3 +228,16 @@ def test_single_host_gate_is_unchanged_without_the_targets_group(fleet_emulator,
     assert "targets" not in fact
     assert not [entry for entry in run.results if entry["task"] == FLEET_TASK]
     assert sorted(path.name for path in report_dir.iterdir()) == sorted(REPORTS)
+
+
+def test_an_empty_targets_group_is_an_error_not_a_pass(fleet_emulator, run_playbook, tmp_path):
+    report_dir = tmp_path / "reports"
+    inventory = {"all": {"vars": {"migration_health_report_dir": str(report_dir)},
+                         "children": {"migration_health_targets": {"hosts": {}}}}}
+    run = _run_fleet(run_playbook, tmp_path, inventory)
+    assert run.rc != 0, run.output
+    assert run.task("Fail the fleet gate")["result"]["msg"] == (
+        "Migration health fleet gate FAILED: ERROR: no targets were evaluated")
+    fleet = _fleet_report(report_dir)
+    assert fleet["verdict"] == "ERROR" and fleet["targets"] == [] and fleet["counts"]["targets"] == 0
+    assert fleet_emulator.requests_log() == []
