@@ -77,9 +77,9 @@ notes:
   - An IAM failure (wrong credentials, no permission, a malformed answer) fails the inventory source with the
     service's status, code and request ID; the inventory is never built from a partial project list.
 seealso:
-  - name: Gating a fleet of projects (docs/fleet.md)
-    description: How the gate playbook uses the targets of this inventory.
-    link: https://github.com/hwcloud/hwcloud.migration/blob/main/docs/fleet.md
+  - ref: ansible_collections.hwcloud.migration.docsite.fleet
+    description: How the gate playbook uses the targets of this inventory (docs/fleet.md).
+  - module: hwcloud.migration.migration_health_fleet_report
 """
 
 EXAMPLES = r"""
