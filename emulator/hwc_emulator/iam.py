@@ -74,3 +74,27 @@ def list_projects(ctx):
     body = OrderedDict((("projects", projects),
                         ("links", OrderedDict((("self", "/v3/projects"), ("previous", None), ("next", None))))))
     return Reply(200, body, schema="KeystoneListProjectsResponse")
+
+
+def list_auth_projects(ctx):
+    """GET /v3/auth/projects: the projects the caller's credential may use.
+
+    An AK/SK pair or a user limited to some projects sees only those; a token
+    sees what its user sees, and a static token only the project it is scoped to.
+    """
+    state = ctx.state
+    principal = ctx.principal
+    allowed = None
+    if principal.kind == "token":
+        users = [user for user in state.users.values() if user.name == principal.name]
+        if users:
+            allowed = users[0].projects
+        elif principal.token_project is not None:
+            allowed = frozenset([principal.token_project])
+    else:
+        allowed = principal.projects
+    projects = [p for p in state.projects_named(None) if allowed is None or p["id"] in allowed]
+    body = OrderedDict((("projects", projects),
+                        ("links", OrderedDict((("self", "/v3/auth/projects"), ("previous", None),
+                                               ("next", None))))))
+    return Reply(200, body, schema="KeystoneListProjectsResponse")

@@ -37,6 +37,7 @@ ROUTES = (
      modelarts.show_dataset_sync_status, modelarts.FORBIDDEN_CODE),
     ("iam_create_token", "POST", ("v3", "auth", "tokens"), iam.create_token, None),
     ("iam_list_projects", "GET", ("v3", "projects"), iam.list_projects, "any"),
+    ("iam_list_auth_projects", "GET", ("v3", "auth", "projects"), iam.list_auth_projects, "any"),
 )
 _ROUTES_BY_LENGTH = {}
 for _route in ROUTES:
@@ -44,7 +45,7 @@ for _route in ROUTES:
 
 # Which service answers a fault on a route, for the default error bodies.
 _SERVICE = {"show_dataset_sync_status": "modelarts", "iam_create_token": "iam",
-            "iam_list_projects": "iam"}
+            "iam_list_projects": "iam", "iam_list_auth_projects": "iam"}
 _CONTRACT_BREAKS = {
     "show_sync_task": ("monthly_size", "many"),
     "list_sync_tasks": ("count", "many"),
@@ -56,6 +57,7 @@ _CONTRACT_BREAKS = {
     "list_task_group": ("taskgroups", "none"),
     "iam_create_token": ("token", "none"),
     "iam_list_projects": ("projects", "none"),
+    "iam_list_auth_projects": ("projects", "none"),
 }
 _PRE_FAULTS = ("throttle", "error", "connection_reset", "non_json", "rate_limit")
 

@@ -38,6 +38,8 @@ from pathlib import Path
 
 from hwc_emulator.launcher import EmulatorProcess
 
+import bench_fleet
+
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
@@ -494,15 +496,17 @@ def main():
             ]
             print('5/5 client overhead over %d requests ...' % args.overhead_requests, flush=True)
             results['overhead'] = client_overhead(aux, big, args.overhead_requests)
+            print('fleet: 10 targets x 50 sync tasks against one target alone ...', flush=True)
+            results['fleet'] = bench_fleet.run(workdir, latency_ms=args.latency_ms)
     except (KeyboardInterrupt, Stop):
         print('bench: interrupted', file=sys.stderr)
         return 130
     finally:
         for emulator in emulators:
             emulator.stop()
-    results['targets'] = targets(results)
+    results['targets'] = targets(results) + bench_fleet.targets(results['fleet'])
     results['elapsed_s'] = time.perf_counter() - started
-    text = render(results)
+    text = render(results) + '\n\n' + bench_fleet.render(results['fleet'])
     print(text)
     print('\n(bench ran in %.0fs; results in %s)' % (results['elapsed_s'], args.output))
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)

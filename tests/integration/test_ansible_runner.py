@@ -151,3 +151,37 @@ def test_healthy_selection_job_is_successful_in_gate_mode(demo_emulator, runner_
     fact = _set_fact_results(result)[0]['ansible_facts']['migration_health']
     assert fact['healthy'] is True and fact['verdict'] == 'HEALTHY'
     assert json.loads((report_dir / 'migration-health.json').read_text())['healthy'] is True
+
+
+def test_fleet_job_reports_one_verdict_for_three_targets(emulator_factory, runner_env, tmp_path):
+    from fleet_harness import FLEET_SCENARIO, TARGETS, credential_env, fleet_inventory
+
+    emulator = emulator_factory(FLEET_SCENARIO)
+    report_dir = tmp_path / 'reports'
+    private = tmp_path / 'runner'
+    private.mkdir()
+    envvars = dict(runner_env, **credential_env())
+    result = ansible_runner.run(
+        private_data_dir=str(private), project_dir=str(REPO / 'playbooks'), playbook='migration_health.yml',
+        inventory=fleet_inventory(emulator, ['north', 'east', 'southeast'], report_dir),
+        envvars=envvars, cmdline='--forks 3', ident='fleet', quiet=True, timeout=300)
+    stdout = result.stdout.read()
+    assert result.status == 'failed' and result.rc != 0, stdout
+
+    fleet_events = [event['event_data'] for event in result.events if event.get('event') == 'runner_on_ok'
+                    and event['event_data'].get('task') == 'Build the fleet verdict and write the fleet reports']
+    assert len(fleet_events) == 1, stdout
+    fleet = fleet_events[0]['res']['ansible_facts']['migration_health_fleet']
+    assert fleet['verdict'] == 'UNHEALTHY'
+    assert sorted(entry['name'] for entry in fleet['targets']) == ['east', 'north', 'southeast']
+    assert dict((entry['name'], entry['verdict']) for entry in fleet['targets']) == {
+        'north': 'HEALTHY', 'east': 'HEALTHY', 'southeast': 'UNHEALTHY'}
+    assert json.loads((report_dir / 'migration-health.json').read_text()) == fleet
+    for entry in fleet['targets']:
+        assert entry['region'] == TARGETS[entry['name']][0]
+        assert (report_dir / entry['name'] / 'migration-health.json').is_file()
+    # The unhealthy target's own gate failed (and was rescued); the job fails on the fleet verdict.
+    failed = [event['event_data'] for event in result.events if event.get('event') == 'runner_on_failed']
+    assert failed[-1]['task'] == 'Fail the fleet gate', [event['task'] for event in failed]
+    assert failed[-1]['res']['msg'].startswith('Migration health fleet gate FAILED: UNHEALTHY: 1 of 3 targets')
+    assert (private / 'artifacts' / 'fleet' / 'status').read_text().strip() == 'failed'

@@ -1,0 +1,148 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The fleet verdict (plugin_utils/_fleet.py): pure functions, no Ansible run."""
+
+import json
+import os
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from ansible_collections.hwcloud.migration.plugins.plugin_utils import _fleet
+
+NOW_MS = 1764514800000  # 2025-11-30T15:00:00Z
+
+
+def _fact(verdict='HEALTHY', failed=0, violations=()):
+    return {
+        'verdict': verdict, 'healthy': verdict == 'HEALTHY',
+        'counts': {'sync_tasks': 2, 'sync_tasks_unhealthy': 1 if failed else 0, 'datasets': 1,
+                   'datasets_unhealthy': 0, 'checks': 10, 'checks_passed': 10 - failed, 'checks_failed': failed,
+                   'checks_skipped': 0},
+        'violations': list(violations), 'checks': [],
+    }
+
+
+def _record(health, error=None, region='cn-north-4', project='cn-north-4', report_dir=None):
+    return {'region': region, 'project': project, 'project_id': 'p1', 'health': health, 'error': error,
+            'report_dir': report_dir}
+
+
+def test_all_healthy_targets_make_a_healthy_fleet():
+    fleet = _fleet.build_fleet({'b': _record(_fact()), 'a': _record(_fact())}, now_ms=NOW_MS)
+    assert fleet['verdict'] == 'HEALTHY' and fleet['healthy'] is True
+    assert [entry['name'] for entry in fleet['targets']] == ['a', 'b']
+    assert fleet['counts'] == {'targets': 2, 'healthy': 2, 'unhealthy': 0, 'error': 0}
+    assert fleet['evaluated_at'] == '2025-11-30T15:00:00Z'
+
+
+def test_one_unhealthy_target_makes_the_fleet_unhealthy():
+    unhealthy = _record(_fact('UNHEALTHY', 1, ['- x']), error='Migration health gate FAILED')
+    fleet = _fleet.build_fleet({'a': _record(_fact()), 'b': unhealthy})
+    assert fleet['verdict'] == 'UNHEALTHY'
+    entry = fleet['targets'][1]
+    assert entry['verdict'] == 'UNHEALTHY' and entry['error'] is None and entry['violations'] == ['- x']
+    assert entry['counts']['checks_failed'] == 1
+
+
+@pytest.mark.parametrize('record, why', [
+    (None, 'recorded no result'),
+    (_record(None, error='HTTP 403 OMS.0072'), 'HTTP 403 OMS.0072'),
+    (_record(None), 'no migration_health fact'),
+    (_record({'verdict': 'GREEN', 'counts': {}}), 'no known verdict'),
+    (_record({'verdict': 'HEALTHY', 'counts': {}, 'healthy': False}), 'healthy is False'),
+    (_record({'verdict': 'HEALTHY', 'healthy': True}), 'no counts'),
+    (_record(['not', 'a', 'fact']), 'not a mapping'),
+    (_record(_fact(), error='could not write the reports'), 'the checks passed but the target run failed'),
+])
+def test_a_target_the_fleet_cannot_vouch_for_is_error_never_healthy(record, why):
+    fleet = _fleet.build_fleet({'a': _record(_fact()), 'b': record})
+    entry = fleet['targets'][1]
+    assert entry['verdict'] == 'ERROR' and entry['healthy'] is False
+    assert why in entry['error']
+    assert fleet['verdict'] == 'ERROR' and fleet['counts']['error'] == 1
+
+
+def test_error_outranks_unhealthy():
+    fleet = _fleet.build_fleet({'a': _record(_fact('UNHEALTHY', 2)), 'b': _record(None, error='boom')})
+    assert fleet['verdict'] == 'ERROR'
+    assert fleet['counts'] == {'targets': 2, 'healthy': 0, 'unhealthy': 1, 'error': 1}
+
+
+def test_an_error_verdict_from_the_target_keeps_its_counts():
+    fact = _fact('ERROR', 1)
+    fact['healthy'] = False
+    fact['error'] = 'statistics read failed'
+    entry = _fleet.build_fleet({'a': _record(fact, error='gate failed')})['targets'][0]
+    assert entry['verdict'] == 'ERROR' and entry['counts']['checks_failed'] == 1
+    assert entry['error'] == 'statistics read failed'
+
+
+def test_an_empty_fleet_is_error():
+    fleet = _fleet.build_fleet({})
+    assert fleet['verdict'] == 'ERROR' and fleet['healthy'] is False
+    assert _fleet.failure_message(fleet).endswith('no targets were evaluated')
+    suite = ET.fromstring(_fleet.render_junit(fleet).split('\n', 1)[1]).find('testsuite')
+    assert suite.find('testcase/error') is not None
+
+
+@pytest.mark.parametrize('targets', [[], {'': _record(_fact())}, {'a': 'text'}])
+def test_malformed_input_is_refused(targets):
+    with pytest.raises(_fleet.FleetInputError):
+        _fleet.build_fleet(targets)
+
+
+def test_violations_are_capped_but_counted():
+    lines = ['- v%d' % number for number in range(30)]
+    entry = _fleet.build_fleet({'a': _record(_fact('UNHEALTHY', 30, lines))})['targets'][0]
+    assert len(entry['violations']) == _fleet.MAX_VIOLATIONS_SHOWN and entry['violations_total'] == 30
+
+
+def test_failure_message_names_each_target_that_is_not_healthy():
+    fleet = _fleet.build_fleet({'a': _record(_fact()), 'b': _record(_fact('UNHEALTHY', 2)),
+                                'c': _record(None, error='HTTP 403')})
+    lines = _fleet.failure_message(fleet).splitlines()
+    assert lines[0] == ('Migration health fleet gate FAILED: ERROR: 2 of 3 targets are not healthy '
+                        '(1 unhealthy, 1 error)')
+    assert lines[1] == '- b: UNHEALTHY: 2 of 10 checks failed'
+    assert lines[2].startswith('- c: ERROR: HTTP 403')
+    assert len(lines) == 3
+
+
+def test_junit_has_one_case_per_target_and_survives_hostile_text():
+    fleet = _fleet.build_fleet({'a': _record(_fact()), 'b': _record(_fact('UNHEALTHY', 1, ['<b>"&\x01'])),
+                                'c': _record(None, error='bad <xml> & \x02 control')})
+    root = ET.fromstring(_fleet.render_junit(fleet).split('\n', 1)[1])
+    assert root.get('tests') == '3' and root.get('failures') == '1' and root.get('errors') == '1'
+    cases = dict((case.get('name'), case) for case in root.iter('testcase'))
+    assert cases['a'].find('failure') is None and cases['a'].find('error') is None
+    assert cases['b'].find('failure') is not None
+    assert 'bad <xml> &' in cases['c'].find('error').get('message')
+
+
+def test_html_is_autoescaped_and_links_each_target_report(tmp_path):
+    own = tmp_path / 'b'
+    own.mkdir()
+    (own / 'migration-health.html').write_text('x')
+    (own / 'migration-health.json').write_text('{}')
+    fleet = _fleet.build_fleet({'a': _record(None, error='<script>alert(1)</script>'),
+                                'b': _record(_fact(), report_dir=str(own))})
+    html = _fleet.render_html(fleet, title='T <&>', dest=str(tmp_path))
+    assert '<script>alert' not in html and '&lt;script&gt;alert(1)&lt;/script&gt;' in html
+    assert '<title>T &lt;&amp;&gt;</title>' in html
+    assert 'href="b/migration-health.html"' in html
+    assert fleet['targets'][1]['reports'] == {'dir': str(own), 'html': str(own / 'migration-health.html'),
+                                              'json': str(own / 'migration-health.json')}
+    assert fleet['targets'][0]['reports'] is None
+
+
+def test_write_reports_writes_three_files_and_is_idempotent(tmp_path):
+    fleet = _fleet.build_fleet({'a': _record(_fact())}, now_ms=NOW_MS)
+    dest = tmp_path / 'reports'
+    changed, paths = _fleet.write_reports(fleet, str(dest), check_mode=True)
+    assert changed and not dest.exists()
+    changed, paths = _fleet.write_reports(fleet, str(dest))
+    assert changed and sorted(os.listdir(str(dest))) == sorted(_fleet.REPORT_NAMES.values())
+    assert json.loads((dest / 'migration-health.json').read_text()) == fleet
+    changed, _paths = _fleet.write_reports(fleet, str(dest))
+    assert not changed
