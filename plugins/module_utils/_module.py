@@ -5,8 +5,14 @@
 
 It merges the common options into the module's argument spec, checks that the
 Python libraries are there, validates the credentials and numeric options
-(failing with a message that names the options), builds the client once, and
-turns a :class:`HuaweiCloudError` into a uniform ``fail_json``::
+(failing with a message that names the options, before any request), warns
+when certificate checks are off, builds the client once, and turns a
+:class:`HuaweiCloudError` into a uniform ``fail_json``.
+
+An info module (one with the ``strict_contract`` option of ``_info``) always
+returns ``complete`` and ``problems`` (see :func:`._info.report_problem`), and
+its ``exit_json`` becomes a ``fail_json`` carrying the whole result plus
+``errors`` when some reads failed (:func:`._info.fetch_each`)::
 
     module = HuaweiCloudModule(argument_spec=dict(sync_task_ids=dict(type='list', elements='str', required=True)),
                                service='oms', supports_check_mode=True)
@@ -26,6 +32,7 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._client import HuaweiCloudClient
 from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
+from ansible_collections.hwcloud.migration.plugins.module_utils._info import ReadErrors
 from ansible_collections.hwcloud.migration.plugins.module_utils._options import (
     OptionError, common_argument_spec, resolve_auth_mode, validate_common_params)
 from ansible_collections.hwcloud.migration.plugins.module_utils._transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
@@ -53,6 +60,8 @@ class HuaweiCloudModule(AnsibleModule):
         self.user_agent = user_agent or USER_AGENT
         self._client = None
         self._client_lock = threading.Lock()
+        self.read_errors = ReadErrors()
+        self.problems = []
 
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
@@ -63,6 +72,23 @@ class HuaweiCloudModule(AnsibleModule):
             self.auth_mode = resolve_auth_mode(self.params)
         except OptionError as err:
             self.fail_json(msg=str(err))
+        if not self.params.get('validate_certs', True):
+            self.warn('validate_certs is false: the TLS certificates of the endpoints are not verified, so anyone '
+                      'on the network path can read the credentials and change the answers; use ca_path for a '
+                      'private CA instead.')
+
+    def _reports_completeness(self):
+        return 'strict_contract' in self.params
+
+    def exit_json(self, **kwargs):
+        """Exit with ``kwargs``; an info module adds ``complete``/``problems``, and fails instead when reads failed."""
+        if self._reports_completeness():
+            kwargs.setdefault('problems', list(self.problems))
+            kwargs.setdefault('complete', not kwargs['problems'])
+            if self.read_errors:
+                kwargs['complete'] = False
+                self.fail_json(**self.read_errors.failure(kwargs))
+        super(HuaweiCloudModule, self).exit_json(**kwargs)
 
     @property
     def client(self):

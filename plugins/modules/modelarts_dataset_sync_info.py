@@ -174,11 +174,12 @@ missing:
 import time
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._info import (
-    INFO_ARGUMENT_SPEC, ContractReport, fetch_each, requested_ids)
+    INFO_ARGUMENT_SPEC, ContractReport, check_fields, fetch_each, report_problem, requested_ids, unique)
 from ansible_collections.hwcloud.migration.plugins.module_utils._module import HuaweiCloudModule
 
 STATUS_PATH = '/v2/{project_id}/datasets/{dataset_id}/sync-data/status'
 FINISHED_STATUSES = ('COMPLETED', 'FAILED', 'NOT_EXIST')
+KNOWN_STATUSES = ('QUEUING', 'STARTING', 'RUNNING') + FINISHED_STATUSES
 
 
 def dataset_sync(dataset_id, body):
@@ -212,12 +213,15 @@ def main():
         module.fail_json(msg='wait_timeout must be 0 or more seconds, got %d.' % module.params['wait_timeout'])
     if module.params['wait_sleep'] < 1:
         module.fail_json(msg='wait_sleep must be 1 second or more, got %d.' % module.params['wait_sleep'])
-    ids = _unique(requested_ids(module, 'dataset_id', 'dataset_ids'))
+    ids = unique(requested_ids(module, 'dataset_id', 'dataset_ids'))
     report = ContractReport(module.params['strict_contract'])
 
     def read_status(dataset_id):
         body, meta = module.client.get_json(STATUS_PATH, path_params={'dataset_id': dataset_id})
         report.check('ShowDatasetSyncStatusResponse', body, 'dataset %s' % dataset_id, meta)
+        if not check_fields(module, dataset_id, body, {'status': 'str'}) and body['status'] not in KNOWN_STATUSES:
+            report_problem(module, dataset_id, 'status', 'status is %r, not one of %s'
+                           % (body['status'], ', '.join(KNOWN_STATUSES)))
         return body, meta
 
     syncs = {}
@@ -241,7 +245,8 @@ def main():
         return [dataset_id for dataset_id in ids if dataset_id in syncs and not syncs[dataset_id]['finished']]
 
     read(ids)
-    if module.params['wait']:
+    # A failed read ends the wait: the run fails with what it read (see _info.fetch_each).
+    if module.params['wait'] and not module.read_errors:
         deadline = time.monotonic() + module.params['wait_timeout']
         pending = unfinished()
         while pending:
@@ -253,6 +258,8 @@ def main():
                     **result())
             time.sleep(min(module.params['wait_sleep'], remaining))
             read(pending)
+            if module.read_errors:
+                break
             pending = unfinished()
 
     module.exit_json(**result())
@@ -267,16 +274,6 @@ def _last_statuses(ids, syncs, missing):
             status = syncs[dataset_id].get('status')
             described.append('%s %s' % (dataset_id, status if status is not None else 'without status'))
     return ', '.join(described)
-
-
-def _unique(items):
-    seen = set()
-    ordered = []
-    for item in items:
-        if item not in seen:
-            seen.add(item)
-            ordered.append(item)
-    return ordered
 
 
 if __name__ == '__main__':

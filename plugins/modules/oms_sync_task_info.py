@@ -229,49 +229,16 @@ missing:
   sample: [0d146099-8cf4-437d-b6ef-88e043771c8b]
 """
 
-from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
 from ansible_collections.hwcloud.migration.plugins.module_utils._info import (
-    INFO_ARGUMENT_SPEC, ContractReport, fetch_each, requested_ids, time_option)
+    INFO_ARGUMENT_SPEC, ContractReport, check_fields, fetch_each, list_all, requested_ids, time_option)
 from ansible_collections.hwcloud.migration.plugins.module_utils._module import HuaweiCloudModule
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import now_ms
 
 SHOW_PATH = '/v2/{project_id}/sync-tasks/{sync_task_id}'
 LIST_PATH = '/v2/{project_id}/sync-tasks'
-PAGE_SIZE = 100
-MAX_OFFSET = 10000
-
-
-def list_sync_tasks(module, report):
-    """Every task of the project (optionally of one status), across all pages."""
-    tasks = []
-    seen = set()
-    offset = 0
-    count = None
-    while True:
-        query = {'limit': PAGE_SIZE, 'offset': offset, 'status': module.params['status']}
-        try:
-            body, meta = module.client.get_json(LIST_PATH, query=query)
-        except HuaweiCloudError as err:
-            module.fail_from_error(err, msg='Could not list sync tasks (offset %d)' % offset, offset=offset)
-        report.check('ListSyncTasksResponse', body, 'sync task listing at offset %d' % offset, meta)
-        page = body.get('tasks') if isinstance(body, dict) else None
-        page = page if isinstance(page, list) else []
-        if isinstance(body, dict) and isinstance(body.get('count'), int):
-            count = body['count']
-        for task in page:
-            task_id = task.get('sync_task_id') if isinstance(task, dict) else None
-            if task_id is not None and task_id in seen:
-                continue
-            seen.add(task_id)
-            tasks.append(task)
-        offset += len(page)
-        if not page or count is None or offset >= count:
-            break
-        if offset > MAX_OFFSET:
-            module.warn('The project holds %d sync tasks; the OMS API lists at most %d, so %d were '
-                        'not read.' % (count, offset, count - offset))
-            break
-    return tasks
+# The fields the health checks read: a task without them cannot be judged.
+LISTED_FIELDS = {'sync_task_id': 'str', 'status': 'str'}
+SHOWN_FIELDS = {'status': 'str', 'monthly_acceptance_request': 'count', 'monthly_failure_object': 'count'}
 
 
 def main():
@@ -303,11 +270,17 @@ def main():
         body, meta = module.client.get_json(SHOW_PATH, path_params={'sync_task_id': task_id},
                                             query={'query_time': query_time})
         report.check('ShowSyncTaskResponse', body, 'sync task %s' % task_id, meta)
+        check_fields(module, task_id, body, SHOWN_FIELDS)
         return body, meta
 
     listed = None
     if ids is None:
-        listed = list_sync_tasks(module, report)
+        listed = list_all(module, LIST_PATH, {'status': module.params['status']}, 'tasks', 'ListSyncTasksResponse',
+                          'sync tasks', report, id_key='sync_task_id')
+        for position, entry in enumerate(listed):
+            task_id = entry.get('sync_task_id') if isinstance(entry, dict) else None
+            check_fields(module, task_id if isinstance(task_id, str) else 'tasks[%d]' % position, entry,
+                         LISTED_FIELDS)
         report.apply(module)
         if not module.params['details']:
             module.exit_json(changed=False, sync_tasks=listed, missing=[])
