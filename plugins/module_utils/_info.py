@@ -46,6 +46,8 @@ NOT_FOUND_CODES = {
 # A 404 from the API gateway (APIGW.0101 "API does not exist") means a wrong
 # endpoint or path, not a missing resource: it must fail, not hide in `missing`.
 _GATEWAY_PREFIX = 'APIGW.'
+# A 404 whose body could not be read whole says nothing about the resource.
+_UNREAD_CODES = frozenset(['IncompleteResponse', 'NotAttempted'])
 
 # The options every info module adds to its own (documented by the doc fragment
 # hwcloud.migration.info_module); the connection options come from _module.
@@ -161,7 +163,7 @@ def is_not_found(err, service):
     if not isinstance(err, HuaweiCloudError) or isinstance(err, ParameterError):
         return False
     code = err.code or ''
-    if code.startswith(_GATEWAY_PREFIX):
+    if code.startswith(_GATEWAY_PREFIX) or code in _UNREAD_CODES:
         return False
     if code in NOT_FOUND_CODES.get(service, ()):
         return True

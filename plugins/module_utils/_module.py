@@ -28,6 +28,8 @@ __metaclass__ = type
 
 import threading
 
+from urllib.parse import urlsplit
+
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._client import HuaweiCloudClient
@@ -63,6 +65,7 @@ class HuaweiCloudModule(AnsibleModule):
         self.read_errors = ReadErrors()
         self.problems = []
 
+        self._hide_endpoint_userinfo()
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
         if not HAS_JSONSCHEMA:
@@ -76,6 +79,19 @@ class HuaweiCloudModule(AnsibleModule):
             self.warn('validate_certs is false: the TLS certificates of the endpoints are not verified, so anyone '
                       'on the network path can read the credentials and change the answers; use ca_path for a '
                       'private CA instead.')
+
+    def _hide_endpoint_userinfo(self):
+        # An endpoint with user:password@ is refused when the client is built, but
+        # Ansible echoes module arguments (invocation, -vvv): mask the userinfo
+        # there too, as it masks no_log options.
+        for name in ('endpoint', 'iam_endpoint'):
+            value = self.params.get(name)
+            if isinstance(value, str) and '@' in value:
+                netloc = urlsplit(value if '://' in value else 'https://' + value.strip()).netloc
+                userinfo = netloc.rpartition('@')[0]
+                for secret in (userinfo, userinfo.partition(':')[2]):
+                    if secret:
+                        self.no_log_values.add(secret)
 
     def _reports_completeness(self):
         return 'strict_contract' in self.params
