@@ -150,7 +150,7 @@ def resolve_auth_mode(params):
 
 def is_host_label(value):
     """Whether ``value`` is one lower-case DNS label (letters, digits, inner hyphens, at most 63)."""
-    return isinstance(value, str) and bool(_HOST_LABEL_RE.match(value))
+    return isinstance(value, str) and bool(_HOST_LABEL_RE.fullmatch(value))
 
 
 def _check_host_values(params):
