@@ -19,11 +19,6 @@ description:
     every one has finished.
   - Each result holds the API's fields plus RV(dataset_syncs[].finished) and
     RV(dataset_syncs[].succeeded), so a playbook does not need to know the status names.
-  - Many datasets are read concurrently in one module call, at most O(max_concurrency) at a time.
-  - A dataset the service does not know is listed in RV(missing) and does not fail the task.
-  - Every response is checked against the collection's JSON Schema of the API; a mismatch
-    becomes a warning that names the field and the dataset, or fails the task when
-    O(strict_contract=true).
 extends_documentation_fragment:
   - hwcloud.migration.huaweicloud
   - hwcloud.migration.info_module
@@ -62,8 +57,6 @@ options:
 notes:
   - A dataset is "not found" when the service answers C(ModelArts.4352), C(ModelArts.4338) or
     C(ModelArts.6623), or HTTP 404 other than the API gateway's C(APIGW.0101).
-  - Any other API error fails the task with the HTTP status, service error code, message,
-    request ID and the dataset ID it concerned.
   - In the region ap-southeast-1 the default ModelArts endpoint is on C(myhuaweicloud.cn), as in
     the official SDK.
 seealso:
@@ -72,12 +65,8 @@ seealso:
 """
 
 EXAMPLES = r"""
+# The connection options come from module_defaults or the environment (see the notes).
 - name: Wait for ModelArts dataset syncs after a migration
-  module_defaults:
-    group/hwcloud.migration.huaweicloud:
-      region: cn-north-4
-      access_key: "{{ lookup('ansible.builtin.env', 'HUAWEICLOUD_SDK_AK') }}"
-      secret_key: "{{ lookup('ansible.builtin.env', 'HUAWEICLOUD_SDK_SK') }}"
   block:
     - name: Wait up to 30 minutes for every dataset to finish synchronizing
       hwcloud.migration.modelarts_dataset_sync_info:
@@ -169,6 +158,39 @@ missing:
   type: list
   elements: str
   sample: [WxCREuCkBSAlQr9xrde]
+complete:
+  description:
+    - Whether every answer could be used by the health checks.
+    - False when RV(problems) is not empty, and on a failure because some reads failed.
+  returned: always
+  type: bool
+  sample: true
+problems:
+  description:
+    - The answers the health checks cannot use, one entry per resource and field.
+    - C(id) is the resource ID (null for a listing), C(field) the field, C(message) what is wrong with it.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - id: 0d146099-8cf4-437d-b6ef-88e043771c8b
+      field: status
+      message: status is None, not a string
+errors:
+  description:
+    - One entry per ID that could not be read, when the task failed because of them.
+    - C(id), C(status) (HTTP status, null without an answer), C(error_code), C(request_id), C(message),
+      and C(attempted) (false for IDs not read because of fail fast).
+  returned: failure
+  type: list
+  elements: dict
+  sample:
+    - id: d18befdd-eb82-41f3-8019-bbb593d74a3e
+      status: 503
+      error_code: OMS.2004
+      request_id: 6c7a4e1f0b5d4b5e9c3f2a1d0e9f8a7b
+      message: "GET https://oms.cn-north-4.myhuaweicloud.com/v2/.../sync-tasks/d18b... failed: HTTP 503 OMS.2004"
+      attempted: true
 """
 
 import time
