@@ -366,18 +366,13 @@ class HuaweiCloudClient:
         HTTP answer, 429 or 5xx, after the transport's own retries), no new
         item is started: the rest get a :class:`NotAttemptedError`.
         """
-        unique = []
-        seen = set()
-        for item in items:
-            if item not in seen:
-                seen.add(item)
-                unique.append(item)
-        if not unique:
+        distinct = unique(items)
+        if not distinct:
             return []
         is_server_failure = is_server_failure or server_failure
         outcomes = {}
         lock = threading.Lock()
-        pending = iter(unique)
+        pending = iter(distinct)
         streak = [0, None]  # consecutive server failures, the last of them
 
         def next_item():
@@ -409,7 +404,7 @@ class HuaweiCloudClient:
                     outcome = err
                 record(item, outcome)
 
-        workers = min(self.max_concurrency, len(unique))
+        workers = min(self.max_concurrency, len(distinct))
         if workers == 1:
             work()
         else:
@@ -417,7 +412,18 @@ class HuaweiCloudClient:
                 futures = [pool.submit(work) for _worker in range(workers)]
                 for future in futures:
                     future.result()
-        return [(item, outcomes[item]) for item in unique]
+        return [(item, outcomes[item]) for item in distinct]
+
+
+def unique(items):
+    """``items`` without repeats, in the order of first appearance (items must be hashable)."""
+    seen = set()
+    ordered = []
+    for item in items:
+        if item not in seen:
+            seen.add(item)
+            ordered.append(item)
+    return ordered
 
 
 def server_failure(err):

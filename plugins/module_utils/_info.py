@@ -68,17 +68,6 @@ PAGE_SIZE = 100
 MAX_OFFSET = 10000
 
 
-def unique(items):
-    """``items`` without repeats, in the order of first appearance (items must be hashable)."""
-    seen = set()
-    ordered = []
-    for item in items:
-        if item not in seen:
-            seen.add(item)
-            ordered.append(item)
-    return ordered
-
-
 class ReadErrors:
     """The failed reads of one module run (thread-safe); the module base fails the run on exit when any."""
 
@@ -327,8 +316,12 @@ def check_fields(module, resource_id, document, fields):
             usable = isinstance(value, int) and not isinstance(value, bool) and value >= 0
             wanted = 'an integer of 0 or more'
         if not usable:
-            state = 'absent' if name not in document else ('%r' % (value,) if not isinstance(value, (dict, list))
-                                                            else _kind(value))
+            if name not in document:
+                state = 'absent'
+            elif isinstance(value, (dict, list)):
+                state = _kind(value)
+            else:
+                state = '%r' % (value,)
             report_problem(module, resource_id, name, '%s is %s, not %s' % (name, state, wanted))
             bad.append(name)
     return bad

@@ -97,7 +97,7 @@ def read_window(module, ids, read, start_ms, end_ms, noun, id_key):
                     continue
                 if len(window.parts) - 1 + len(pieces) > MAX_PARTS:
                     window.give_up(part, 'the window needs more than %d reads of %d buckets: it could not be '
-                                           'read completely' % (MAX_PARTS, MAX_POINTS))
+                                         'read completely' % (MAX_PARTS, MAX_POINTS))
                     continue
                 work.append((window, part, pieces))
         if not work:
@@ -123,5 +123,5 @@ def read_window(module, ids, read, start_ms, end_ms, noun, id_key):
         for window in reads:
             for part in window.full_parts():
                 window.give_up(part, 'parts of the window still hold %d buckets after %d rounds of splitting: '
-                                       'the window could not be read completely' % (MAX_POINTS, MAX_ROUNDS))
+                                     'the window could not be read completely' % (MAX_POINTS, MAX_ROUNDS))
     return reads, missing

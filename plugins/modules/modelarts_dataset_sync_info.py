@@ -195,8 +195,9 @@ errors:
 
 import time
 
+from ansible_collections.hwcloud.migration.plugins.module_utils._client import unique
 from ansible_collections.hwcloud.migration.plugins.module_utils._info import (
-    INFO_ARGUMENT_SPEC, ContractReport, check_fields, fetch_each, report_problem, requested_ids, unique)
+    INFO_ARGUMENT_SPEC, ContractReport, check_fields, fetch_each, report_problem, requested_ids)
 from ansible_collections.hwcloud.migration.plugins.module_utils._module import HuaweiCloudModule
 
 STATUS_PATH = '/v2/{project_id}/datasets/{dataset_id}/sync-data/status'

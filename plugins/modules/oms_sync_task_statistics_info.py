@@ -286,8 +286,9 @@ errors:
       attempted: true
 """
 
+from ansible_collections.hwcloud.migration.plugins.module_utils._client import unique
 from ansible_collections.hwcloud.migration.plugins.module_utils._info import (
-    INFO_ARGUMENT_SPEC, ContractReport, report_problem, requested_ids, unique, window_options)
+    INFO_ARGUMENT_SPEC, ContractReport, report_problem, requested_ids, window_options)
 from ansible_collections.hwcloud.migration.plugins.module_utils._module import HuaweiCloudModule
 from ansible_collections.hwcloud.migration.plugins.module_utils._statistics import DATA_TYPES, summarize_statistics
 from ansible_collections.hwcloud.migration.plugins.module_utils._statistics_reader import read_window

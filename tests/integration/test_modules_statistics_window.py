@@ -85,6 +85,5 @@ def test_a_week_is_read_in_parts_and_summed_completely(emulator_factory, run_pla
     assert summary["series"]["FAILURE"]["total"] == truth["FAILURE"]
     assert summary["failure_ratio"] == round(truth["FAILURE"] / truth["REQUEST"], 6)
 
-
     [hour] = result(run, "hour")["sync_task_statistics"]
     assert hour["summary"]["complete"] is True and hour["summary"]["series"]["REQUEST"]["points"] <= 13

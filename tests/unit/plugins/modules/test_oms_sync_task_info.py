@@ -302,8 +302,8 @@ def test_listing_without_a_number_count_pages_until_a_short_page(run_module):
 def test_listed_task_without_status_makes_the_result_incomplete(run_module):
     broken = seed_task('task-b')
     broken['status'] = None
-    result, dummy = run_module(module, {}, lambda path, params, query: {'count': 2, 'tasks': [seed_task('task-a'),
-                                                                                            broken]})
+    listing = {'count': 2, 'tasks': [seed_task('task-a'), broken]}
+    result, dummy = run_module(module, {}, lambda path, params, query: listing)
     assert not result.failed, result
     assert result['complete'] is False
     assert result['problems'] == [{'id': 'task-b', 'field': 'status', 'message': 'status is None, not a string'}]
