@@ -315,6 +315,14 @@ class HuaweiCloudClient:
                     continue
             return response
 
+    def _read_body(self, response, url, request_id):
+        """``(content, None)``, or ``(None, error)`` for a body cut off or not complete in time."""
+        try:
+            return _transport.read_body(response, self.timeout[1]), None
+        except _transport.BodyReadError as exc:
+            return None, HuaweiCloudError(exc.describe(self.timeout[1]), status=response.status_code,
+                                          code='IncompleteResponse', request_id=request_id, method='GET', url=url)
+
     def _request_json(self, url, project_id=None):
         retries = int(self.params['retries'])
         started = _transport.clock()
@@ -323,12 +331,9 @@ class HuaweiCloudClient:
         while True:
             response = self._send(url, project_id)
             request_id = response.headers.get('X-Request-Id')
-            try:
-                content = _transport.read_body(response, self.timeout[1])
+            content, error = self._read_body(response, url, request_id)
+            if error is None:
                 break
-            except _transport.BodyReadError as exc:
-                error = HuaweiCloudError(exc.describe(self.timeout[1]), status=response.status_code,
-                                         code='IncompleteResponse', request_id=request_id, method='GET', url=url)
             attempt += 1
             wait = _transport.backoff_wait(attempt)
             if attempt > retries or _transport.clock() - started + wait > budget:

@@ -162,3 +162,16 @@ def test_a_failed_part_fails_the_task_with_its_error(run_module):
                                handler)
     assert result.failed and result['sync_task_statistics'] == []
     assert result['errors'][0]['id'] == 'a' and result['errors'][0]['request_id'] == 'rid-part'
+
+
+def test_validate_certs_false_adds_a_warning(run_module):
+    result, dummy = run_module(task_module, {'sync_task_id': 'a', 'validate_certs': False},
+                               lambda path, params, query: task_body('a'))
+    assert not result.failed
+    assert any('validate_certs is false' in warning and 'ca_path' in warning for warning in result['warnings'])
+
+
+def test_region_that_is_not_a_host_label_fails_before_any_request(run_module):
+    result, client = run_module(task_module, {'sync_task_id': 'a', 'region': 'evil.example.com/'},
+                                lambda path, params, query: task_body('a'))
+    assert result.failed and 'region must be a region id' in result['msg'] and client.calls == []
