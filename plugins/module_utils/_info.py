@@ -68,6 +68,9 @@ PAGE_SIZE = 100
 MAX_OFFSET = 10000
 
 
+_PROBLEMS_LOCK = threading.Lock()
+
+
 class ReadErrors:
     """The failed reads of one module run (thread-safe); the module base fails the run on exit when any."""
 
@@ -138,13 +141,14 @@ def report_problem(module, resource_id, field, message):
     ``resource_id`` names the resource (None for a listing), ``field`` the
     JSON path of the field, ``message`` what is wrong with it.
     """
-    problems = getattr(module, 'problems', None)
-    if problems is None:
-        problems = []
-        module.problems = problems
     entry = {'id': resource_id, 'field': field, 'message': message}
-    if entry not in problems:
-        problems.append(entry)
+    with _PROBLEMS_LOCK:
+        problems = getattr(module, 'problems', None)
+        if problems is None:
+            problems = []
+            module.problems = problems
+        if entry not in problems:
+            problems.append(entry)
 
 
 def is_not_found(err, service):

@@ -45,6 +45,10 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._version import 
 from ansible_collections.hwcloud.migration.plugins.module_utils._contract import HAS_JSONSCHEMA, JSONSCHEMA_IMPORT_ERROR
 
 
+def _problem_order(entry):
+    return (str(entry['id']), entry['field'], entry['message'])
+
+
 class HuaweiCloudModule(AnsibleModule):
     """``AnsibleModule`` with the common Huawei Cloud options, credential checks and a client.
 
@@ -99,7 +103,8 @@ class HuaweiCloudModule(AnsibleModule):
     def exit_json(self, **kwargs):
         """Exit with ``kwargs``; an info module adds ``complete``/``problems``, and fails instead when reads failed."""
         if self._reports_completeness():
-            kwargs.setdefault('problems', list(self.problems))
+            # Sorted: reads run in threads, and the result must not depend on their timing.
+            kwargs.setdefault('problems', sorted(self.problems, key=_problem_order))
             kwargs.setdefault('complete', not kwargs['problems'])
             if self.read_errors:
                 kwargs['complete'] = False

@@ -84,7 +84,7 @@ def test_dataset_status_the_checks_cannot_use_is_a_problem(run_module):
                                lambda path, params, query: answers[params['dataset_id']])
     assert not result.failed and result['complete'] is False
     found = [(problem['id'], problem['field']) for problem in result['problems']]
-    assert found == [('odd', 'status'), ('none', 'status')]
+    assert found == [('none', 'status'), ('odd', 'status')]
 
 
 def test_monthly_counters_that_are_not_numbers_are_problems(run_module):
