@@ -15,7 +15,7 @@ _DURATION = {"type": ["string", "integer", "number"]}
 _NULLABLE_TEXT = {"type": ["string", "null"]}
 
 FAULT_KINDS = ("latency", "throttle", "error", "connection_reset", "truncated_body",
-               "non_json", "contract_break", "rate_limit")
+               "non_json", "contract_break", "rate_limit", "trickle", "token_expired")
 
 FAULT_SCHEMA = {
     "type": "object",
@@ -31,6 +31,7 @@ FAULT_SCHEMA = {
         "after": {"type": "integer", "minimum": 0},
         "times": {"type": "integer", "minimum": 1},
         "ms": {"type": "integer", "minimum": 0},
+        "chunk_bytes": {"type": "integer", "minimum": 1},
         "status": {"type": "integer", "minimum": 100, "maximum": 599},
         "retry_after": {"type": ["integer", "string"]},
         "limit": {"type": "integer", "minimum": 1},

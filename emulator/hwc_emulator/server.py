@@ -59,7 +59,7 @@ _CONTRACT_BREAKS = {
     "iam_list_projects": ("projects", "none"),
     "iam_list_auth_projects": ("projects", "none"),
 }
-_PRE_FAULTS = ("throttle", "error", "connection_reset", "non_json", "rate_limit")
+_PRE_FAULTS = ("throttle", "error", "connection_reset", "non_json", "rate_limit", "token_expired")
 
 
 def match_route(raw_path, method):
@@ -230,7 +230,9 @@ class RequestHandler(BaseHTTPRequestHandler):
                 reply.body[fault.spec.get("field", field)] = fault.spec.get("value", value)
                 reply.bypass_contract = True
         truncate = any(f.kind == "truncated_body" for f in post_faults)
-        self._send(reply, request_id, name, started, auth_kind, principal, fired, truncate=truncate)
+        trickle = next((f.spec for f in post_faults if f.kind == "trickle"), None)
+        self._send(reply, request_id, name, started, auth_kind, principal, fired, truncate=truncate,
+                   trickle=trickle)
 
     def _faults(self, state, name, raw_path):
         pre, post, delay = None, [], 0
@@ -267,6 +269,12 @@ class RequestHandler(BaseHTTPRequestHandler):
                           content_type=spec.get("content_type", "text/html"))
             reply.bypass_contract = True
             self._send(reply, request_id, name, started, "none", None, fired)
+            return
+        if kind == "token_expired":
+            # What API Gateway answers once a token's 24 hours are up.
+            reply = gateway_error(401, "APIGW.0307", "Incorrect IAM authentication information: token expires",
+                                  request_id)
+            self._send(reply, request_id, name, started, "refused", None, fired)
             return
         if kind in ("throttle", "rate_limit"):
             status = spec.get("status", 429)
@@ -312,7 +320,7 @@ class RequestHandler(BaseHTTPRequestHandler):
             pass
 
     def _send(self, reply, request_id, route_name, started, auth_kind, principal, fired,
-              truncate=False):
+              truncate=False, trickle=None):
         emulator = self.server.emulator
         if reply.raw is not None:
             payload = reply.raw
@@ -347,7 +355,10 @@ class RequestHandler(BaseHTTPRequestHandler):
         if truncate:
             payload = payload[:len(payload) // 2]
         try:
-            self.wfile.write(head + payload)
+            if trickle is not None:
+                self._trickle(head, payload, trickle)
+            else:
+                self.wfile.write(head + payload)
         except OSError:
             self.close_connection = True
         if route_name != "control":  # the log is about the emulated APIs only
@@ -358,6 +369,17 @@ class RequestHandler(BaseHTTPRequestHandler):
                       "bypass_contract": reply.bypass_contract or truncate,
                       "content_type": reply.content_type, "body": payload,
                       "request_id": request_id})
+
+    def _trickle(self, head, payload, spec):
+        """Headers at once, then the body ``chunk_bytes`` at a time every ``ms`` milliseconds."""
+        self.wfile.write(head)
+        self.wfile.flush()
+        step = spec.get("chunk_bytes", 1)
+        pause = spec.get("ms", 500) / 1000.0
+        for offset in range(0, len(payload), step):
+            time.sleep(pause)
+            self.wfile.write(payload[offset:offset + step])
+            self.wfile.flush()
 
     def _log(self, request_id, route_name, status, started, auth_kind, principal, fired):
         emulator = self.server.emulator

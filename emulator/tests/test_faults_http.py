@@ -124,3 +124,22 @@ def test_method_filter_and_listing(emu):
 def test_invalid_fault_is_refused(emu):
     response = emu.control("POST", "faults", {"route": "*", "kind": "meteor"})
     assert response.status_code == 400 and "kind" in response.json()["error"]
+
+
+def test_trickle_sends_the_real_answer_slowly(emu):
+    add_fault(emu, route="list_sync_tasks", kind="trickle", ms=20, chunk_bytes=8, times=1)
+    started = time.monotonic()
+    slow = emu.get(LIST)
+    elapsed = time.monotonic() - started
+    assert slow.status_code == 200
+    chunks = -(-len(slow.content) // 8)
+    assert elapsed >= chunks * 0.02 * 0.9
+    assert slow.json() == emu.get(LIST).json()  # the same answer, only slower
+
+
+def test_token_expired_answers_like_the_gateway(emu):
+    add_fault(emu, route="list_sync_tasks", kind="token_expired", times=1)
+    expired = emu.get(LIST)
+    assert expired.status_code == 401
+    assert expired.json()["error_code"] == "APIGW.0307" and "token expires" in expired.json()["error_msg"]
+    assert emu.get(LIST).status_code == 200

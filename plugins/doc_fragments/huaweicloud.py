@@ -97,6 +97,8 @@ options:
   timeout:
     description:
       - Read timeout in seconds of each HTTP attempt (the connect timeout is the smaller of this and 10 seconds).
+      - The body of each answer must arrive within O(timeout) seconds of its headers, so a server that trickles
+        its answer cannot hold a call; a body cut off or too slow is retried like a read error.
       - A call, retries included, starts no new attempt after O(timeout) * (O(retries) + 1) seconds, and never after
         10 minutes (a signed request expires after 15).
       - Must be greater than 0.
@@ -105,8 +107,9 @@ options:
   retries:
     description:
       - How many times a read call is retried after a connection error, a timeout, or HTTP 429, 500, 502, 503 or 504.
-      - Waits follow the C(Retry-After) response header when present, else an exponential backoff with jitter.
-        Other 4xx answers are never retried.
+      - Waits follow the C(Retry-After) response header when present, else an exponential backoff; either way
+        up to 0.5 seconds of random jitter is added. Other 4xx answers are never retried.
+      - The IAM token request of password authentication is retried the same way.
       - If not set, the value of E(HW_MAX_RETRIES) is used, else the default. Must be 0 or more.
     type: int
     default: 4
@@ -123,6 +126,17 @@ options:
 notes:
   - Every option that reads environment variables uses the option first, then the official Huawei Cloud SDK variable
     (E(HUAWEICLOUD_SDK_*)), then the Terraform provider variable (E(HW_*)); the first one set wins.
+  - Set the connection once for a play or a block with C(module_defaults) for the action group
+    C(group/hwcloud.migration.huaweicloud) (region, credentials, endpoints); the examples of the modules
+    assume that, or the environment variables, and leave the connection options out.
+  - Credentials are checked before any request. A credential with a line break or another control
+    character (a trailing newline from a vault file or an environment variable) is refused with a message
+    that does not repeat it; O(region) must be a plain host label such as V(cn-north-4) and O(cloud) a
+    domain name, because both become part of host names; O(endpoint) and O(iam_endpoint) must not
+    contain C(user:password@).
+  - With O(validate_certs=false) the task result carries a warning.
+  - C(ANSIBLE_DEBUG) and C(ANSIBLE_KEEP_REMOTE_FILES) expose module arguments, secrets included, despite
+    C(no_log); where they are on, give credentials through the environment variables instead.
   - Configuring credentials of two methods at once (for example E(HW_ACCESS_KEY) in the environment and O(auth_token))
     is an error that names the options to unset.
 requirements:

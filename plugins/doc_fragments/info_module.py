@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""What every read-only info module of the collection shares: the contract check option and its attributes."""
+"""What every read-only info module of the collection shares: the contract check option, its notes and attributes."""
 
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
@@ -18,6 +18,24 @@ options:
         adds over time are allowed either way.
     type: bool
     default: false
+notes:
+  - Many resources are read concurrently in one module call, at most O(max_concurrency) requests at a time.
+    Results come back in the order of the requested IDs; an ID given twice is read and returned once.
+  - Every response is checked against the collection's JSON Schema of the API; a mismatch becomes a warning
+    that names the field and the resource, or fails the task when O(strict_contract=true).
+  - A resource the service says does not exist is listed in RV(missing) and does not fail the task.
+    For OMS that is HTTP 404 or error code C(OMS.1009); a 404 from the API gateway (C(APIGW.0101), the API
+    itself does not exist) is not "not found" but an error, since it points at a wrong endpoint.
+  - Any other API error fails the task, but only once every ID was tried, and the result keeps every ID's
+    outcome, the resources read in the usual list, RV(missing), and RV(errors) with one entry per failed ID
+    (HTTP status, service error code, request ID, message). The top-level C(status), C(error_code),
+    C(error_msg), C(request_id), C(method) and C(url) describe the first failure.
+  - Fail fast, after 5 reads in a row failed with no HTTP answer, HTTP 429 or 5xx (each after its own retries),
+    no new read is started; the IDs not read are in RV(errors) with C(attempted=false) and error code
+    C(NotAttempted).
+  - An answer the health checks cannot use (a field they read absent, null or of the wrong type, a listing or
+    a series that could not be read completely) does not fail the task; it sets RV(complete=false) and is
+    named in RV(problems). A gate must treat RV(complete=false) as "could not be evaluated", never as healthy.
 attributes:
   check_mode:
     support: full

@@ -26,9 +26,9 @@ import json
 import logging
 import threading
 
-from ansible_collections.hwcloud.migration.plugins.module_utils import _signer
+from ansible_collections.hwcloud.migration.plugins.module_utils import _signer, _transport
 from ansible_collections.hwcloud.migration.plugins.module_utils._errors import (
-    HuaweiCloudError, parse_error_response, scrub_userinfo)
+    HuaweiCloudError, describe_send_failure, parse_error_response)
 
 LOG = logging.getLogger(__name__)
 
@@ -176,22 +176,32 @@ class PasswordAuth(AuthMethod):
     def _fetch(self):
         url = self._iam_endpoint + '/v3/auth/tokens'
         payload = json.dumps(self._request_body()).encode('utf-8')
+        # The POST is retried by the session's retry policy like any read; the body
+        # is read under the same wall-clock limit as every other answer.
         try:
             response = self._session.post(url, data=payload, headers={'Content-Type': 'application/json;charset=UTF-8'},
-                                          timeout=self._timeout, verify=self._verify, allow_redirects=False)
+                                          timeout=self._timeout, verify=self._verify, allow_redirects=False,
+                                          stream=True)
         except Exception as exc:  # requests' exceptions, without importing requests here
-            raise HuaweiCloudError('could not obtain an IAM token: %s: %s' % (type(exc).__name__, scrub_userinfo(exc)),
+            raise HuaweiCloudError('could not obtain an IAM token: %s' % describe_send_failure(exc),
                                    method='POST', url=url)
+        limit = self._timeout[1] if isinstance(self._timeout, tuple) else (self._timeout or 30.0)
+        try:
+            content = _transport.read_body(response, limit)
+        except _transport.BodyReadError as exc:
+            raise HuaweiCloudError('could not obtain an IAM token: %s' % exc.describe(limit),
+                                   status=response.status_code, code='IncompleteResponse',
+                                   request_id=response.headers.get('X-Request-Id'), method='POST', url=url)
         self.fetch_count += 1
         token = response.headers.get(HEADER_SUBJECT_TOKEN)
         if response.status_code != 201 or not token:
-            error = parse_error_response(response.status_code, response.headers, response.content,
+            error = parse_error_response(response.status_code, response.headers, content,
                                          reason=response.reason, method='POST', url=url)
             if response.status_code == 201:
                 error.message = 'IAM answered 201 without an X-Subject-Token header'
             raise error
         try:
-            document = json.loads(response.content.decode('utf-8'))
+            document = json.loads(content.decode('utf-8'))
             self.token_project_id = ((document.get('token') or {}).get('project') or {}).get('id')
         except (ValueError, AttributeError):
             self.token_project_id = None

@@ -13,7 +13,14 @@ Endpoint precedence for a service: the ``endpoint`` option, then the SDK's
 default cloud lives on ``myhuaweicloud.cn``, as in the official SDK).  IAM:
 ``iam_endpoint`` (or its environment variables), else
 ``https://iam.{region}.{cloud}``.  Plain ``http://`` endpoints are accepted
-(the bundled emulator listens on ``http://127.0.0.1:PORT``).
+(the bundled emulator listens on ``http://127.0.0.1:PORT``); an endpoint with
+``user:password@`` is refused (the URL appears in error messages).
+
+A GET whose body arrives cut off, or not within ``timeout`` seconds, is sent
+again (up to ``retries`` times, within the call's deadline); the error that
+ends a call keeps the request id of the last answer.  Every exception raised
+while sending becomes a :class:`HuaweiCloudError` worded from its type and
+the URL, never from a header value.
 """
 
 from __future__ import (absolute_import, division, print_function)
@@ -32,29 +39,13 @@ from urllib.parse import quote, urlsplit
 from ansible_collections.hwcloud.migration.plugins.module_utils import _transport
 from ansible_collections.hwcloud.migration.plugins.module_utils._auth import RequestSigner, build_auth
 from ansible_collections.hwcloud.migration.plugins.module_utils._errors import (
-    HuaweiCloudError, ParameterError, parse_error_response, scrub_userinfo)
+    HuaweiCloudError, NotAttemptedError, ParameterError, body_excerpt, describe_send_failure, parse_error_response)
 from ansible_collections.hwcloud.migration.plugins.module_utils._options import (
-    DEFAULT_CLOUD, OptionError, resolve_auth_mode, validate_common_params)
+    DEFAULT_CLOUD, DEFAULTS, OptionError, resolve_auth_mode, validate_common_params)
 from ansible_collections.hwcloud.migration.plugins.module_utils._signer import canonical_query_string
 from ansible_collections.hwcloud.migration.plugins.module_utils._version import USER_AGENT
 
-try:
-    from requests.exceptions import RequestException
-except ImportError:  # pragma: no cover - exercised by the sanity import test
-    RequestException = None
-
 LOG = logging.getLogger(__name__)
-
-# Defaults for the options a caller may leave out of ``params``.
-_PARAM_DEFAULTS = {
-    'cloud': DEFAULT_CLOUD,
-    'validate_certs': True,
-    'ca_path': None,
-    'timeout': 30.0,
-    'retries': 4,
-    'max_concurrency': 8,
-    'rate_limit': None,
-}
 
 # (min, max) length in characters of path parameters; any other name gets DEFAULT_PARAM_LIMITS.
 PARAM_LIMITS = {'project_id': (1, 1024)}
@@ -62,7 +53,6 @@ DEFAULT_PARAM_LIMITS = (1, 255)
 
 # C0 and C1 control characters, DEL, and the Unicode line/paragraph separators.
 _CONTROL_RE = re.compile('[\x00-\x1f\x7f-\x9f\u2028\u2029]')
-_BODY_EXCERPT = 200
 
 
 def _env_name(service, region):
@@ -74,8 +64,19 @@ def _normalise_endpoint(value, option):
     if '://' not in value:
         value = 'https://' + value
     parts = urlsplit(value)
+    if '@' in parts.netloc:
+        # Not repeated: the part before "@" is a password more often than not.
+        raise OptionError('%s must not contain user:password@ (the URL appears in error messages); give the '
+                          'credentials in the authentication options or their environment variables instead.'
+                          % option)
+    if _CONTROL_RE.search(value) or ' ' in value:
+        raise OptionError('%s must be a URL without spaces or control characters.' % option)
     if parts.scheme not in ('http', 'https') or not parts.netloc or parts.query or parts.fragment:
         raise OptionError('%s must be an http:// or https:// URL without query, got %r.' % (option, value))
+    try:
+        parts.port  # pylint: disable=pointless-statement
+    except ValueError:
+        raise OptionError('%s has an invalid port, got %r.' % (option, value))
     return value.rstrip('/')
 
 
@@ -150,11 +151,6 @@ def _query_pairs(query):
     return pairs
 
 
-def _excerpt(content):
-    text = ' '.join(content.decode('utf-8', 'replace').split())
-    return text[:_BODY_EXCERPT] + ('...' if len(text) > _BODY_EXCERPT else '')
-
-
 class HuaweiCloudClient:
     """Client of one Huawei Cloud service for one module run (see the module docstring).
 
@@ -165,7 +161,7 @@ class HuaweiCloudClient:
     """
 
     def __init__(self, params, service, user_agent=None, session=None, auth=None, environ=None):
-        merged = dict(_PARAM_DEFAULTS)
+        merged = dict(DEFAULTS)
         merged.update(dict((key, value) for key, value in params.items() if value is not None))
         validate_common_params(merged)
         self.params = merged
@@ -291,25 +287,61 @@ class HuaweiCloudClient:
         return self._request_json(url, project_id=self._project_id)
 
     def _send(self, url, project_id):
-        if RequestException is None:
-            raise HuaweiCloudError('the requests library is required', method='GET', url=url)
         signer = RequestSigner(self.auth, project_id=project_id)
         renewed = False
         while True:
             try:
                 response = self.session.request('GET', url, auth=signer, timeout=self.timeout, verify=self.verify,
-                                                allow_redirects=False, headers={'Accept': 'application/json'})
-            except RequestException as exc:
-                raise HuaweiCloudError('%s: %s' % (type(exc).__name__, scrub_userinfo(exc)), method='GET', url=url)
-            if response.status_code == 401 and not renewed and self.auth.on_unauthorized(response):
-                renewed = True
-                continue
+                                                allow_redirects=False, stream=True,
+                                                headers={'Accept': 'application/json'})
+            except HuaweiCloudError as err:  # the IAM token request of password auth failed
+                raise err
+            except Exception as exc:  # anything requests, urllib3, the signer or a socket raises
+                raise HuaweiCloudError(describe_send_failure(exc), method='GET', url=url)
+            if response.status_code == 401 and not renewed:
+                try:
+                    _transport.read_body(response, self.timeout[1])
+                except _transport.BodyReadError:
+                    return response  # reported by the caller, which reads the body again
+                try:
+                    renew = self.auth.on_unauthorized(response)
+                except HuaweiCloudError:
+                    raise
+                except Exception as exc:
+                    raise HuaweiCloudError(describe_send_failure(exc), method='GET', url=url)
+                if renew:
+                    response.close()
+                    renewed = True
+                    continue
             return response
 
+    def _read_body(self, response, url, request_id):
+        """``(content, None)``, or ``(None, error)`` for a body cut off or not complete in time."""
+        try:
+            return _transport.read_body(response, self.timeout[1]), None
+        except _transport.BodyReadError as exc:
+            return None, HuaweiCloudError(exc.describe(self.timeout[1]), status=response.status_code,
+                                          code='IncompleteResponse', request_id=request_id, method='GET', url=url)
+
     def _request_json(self, url, project_id=None):
-        response = self._send(url, project_id)
-        content = response.content
-        request_id = response.headers.get('X-Request-Id')
+        retries = int(self.params['retries'])
+        started = _transport.clock()
+        budget = _transport.retry_deadline(self.params['timeout'], retries)
+        attempt = 0
+        while True:
+            response = self._send(url, project_id)
+            request_id = response.headers.get('X-Request-Id')
+            content, error = self._read_body(response, url, request_id)
+            if error is None:
+                break
+            attempt += 1
+            wait = _transport.backoff_wait(attempt)
+            if attempt > retries or _transport.clock() - started + wait > budget:
+                if attempt > 1:
+                    error.message += ' (%d attempts)' % attempt
+                raise error
+            LOG.debug('GET %s: %s; retrying in %.2fs', url, error.message, wait)
+            _transport.sleep(wait)
         LOG.debug('GET %s -> %s (request id %s)', url, response.status_code, request_id)
         if not 200 <= response.status_code < 300:
             raise parse_error_response(response.status_code, response.headers, content, reason=response.reason,
@@ -317,14 +349,15 @@ class HuaweiCloudClient:
         try:
             body = json.loads(content.decode('utf-8'))
         except ValueError:
-            message = 'the response body is not JSON: %s' % _excerpt(content) if content else 'the response body is empty'
+            message = ('the response body is not JSON: %s' % body_excerpt(content) if content
+                       else 'the response body is empty')
             raise HuaweiCloudError(message, status=response.status_code, code='InvalidResponse',
                                    request_id=request_id, method='GET', url=url)
         return body, {'status': response.status_code, 'request_id': request_id, 'url': url}
 
     # -- concurrency --------------------------------------------------------
 
-    def fetch_many(self, fn, items):
+    def fetch_many(self, fn, items, fail_fast_after=None, is_server_failure=None):
         """Run ``fn(item)`` for each distinct item, at most ``max_concurrency`` at a time.
 
         Returns a list of ``(item, result)`` pairs, one per distinct item, in the
@@ -332,25 +365,73 @@ class HuaweiCloudClient:
         :class:`HuaweiCloudError`, the exception takes the place of the result
         (check with ``isinstance``); any other exception propagates.  Items
         must be hashable.
+
+        With ``fail_fast_after`` N, once N items in a row (in completion order)
+        failed with a server failure (``is_server_failure(err)``, default: no
+        HTTP answer, 429 or 5xx, after the transport's own retries), no new
+        item is started: the rest get a :class:`NotAttemptedError`.
         """
-        unique = []
-        seen = set()
-        for item in items:
-            if item not in seen:
-                seen.add(item)
-                unique.append(item)
-        if not unique:
+        distinct = unique(items)
+        if not distinct:
             return []
+        is_server_failure = is_server_failure or server_failure
+        outcomes = {}
+        lock = threading.Lock()
+        pending = iter(distinct)
+        streak = [0, None]  # consecutive server failures, the last of them
 
-        def run(item):
-            try:
-                return fn(item)
-            except HuaweiCloudError as err:
-                return err
+        def next_item():
+            with lock:
+                for item in pending:
+                    if fail_fast_after and streak[0] >= fail_fast_after:
+                        outcomes[item] = NotAttemptedError(streak[0], streak[1])
+                        continue
+                    return True, item
+                return False, None
 
-        workers = min(self.max_concurrency, len(unique))
+        def record(item, outcome):
+            with lock:
+                outcomes[item] = outcome
+                if isinstance(outcome, HuaweiCloudError) and is_server_failure(outcome):
+                    streak[0] += 1
+                    streak[1] = outcome
+                elif not isinstance(outcome, NotAttemptedError):
+                    streak[0] = 0
+
+        def work():
+            while True:
+                more, item = next_item()
+                if not more:
+                    return
+                try:
+                    outcome = fn(item)
+                except HuaweiCloudError as err:
+                    outcome = err
+                record(item, outcome)
+
+        workers = min(self.max_concurrency, len(distinct))
         if workers == 1:
-            return [(item, run(item)) for item in unique]
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = [(item, pool.submit(run, item)) for item in unique]
-            return [(item, future.result()) for item, future in futures]
+            work()
+        else:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                futures = [pool.submit(work) for _worker in range(workers)]
+                for future in futures:
+                    future.result()
+        return [(item, outcomes[item]) for item in distinct]
+
+
+def unique(items):
+    """``items`` without repeats, in the order of first appearance (items must be hashable)."""
+    seen = set()
+    ordered = []
+    for item in items:
+        if item not in seen:
+            seen.add(item)
+            ordered.append(item)
+    return ordered
+
+
+def server_failure(err):
+    """Whether ``err`` is the service (or the way to it) failing, not an answer about one resource."""
+    return isinstance(err, HuaweiCloudError) and not isinstance(err, (ParameterError, NotAttemptedError)) and (
+        err.status is None or err.status == 429 or err.status >= 500)

@@ -76,7 +76,7 @@ class HuaweiCloudError(Exception):
         if self.code:
             text += ' %s' % self.code
         if self.message:
-            text += ': %s' % _one_line(self.message)
+            text += ': %s' % one_line(self.message)
         if self.request_id:
             text += ' (request id %s)' % self.request_id
         return text
@@ -90,11 +90,53 @@ class ParameterError(HuaweiCloudError, ValueError):
         super(ParameterError, self).__init__(message, code='InvalidParameter')
 
     def __str__(self):
-        return _one_line(self.message)
+        return one_line(self.message)
 
 
-def _one_line(text):
+class NotAttemptedError(HuaweiCloudError):
+    """A resource not read because the service had just failed ``streak`` times in a row (fail fast)."""
+
+    def __init__(self, streak, last=None):
+        cause = ' (the last: %s)' % last if last is not None else ''
+        super(NotAttemptedError, self).__init__(
+            'not attempted: the service failed %d times in a row before this read%s' % (streak, cause),
+            code='NotAttempted')
+        self.streak = streak
+
+
+def one_line(text):
+    """``text`` with every run of white space (line breaks included) folded to one space."""
     return _SPACE_RE.sub(' ', str(text)).strip()
+
+
+# Exceptions of requests/urllib3 whose text names only the host, the path and the
+# socket-level cause: they are quoted (minus any user:password@).  Every other
+# exception raised while sending is named by its type only, because its text may
+# quote a header value (requests' InvalidHeader does).
+_TRANSPORT_EXCEPTIONS = frozenset([
+    'ConnectionError', 'ConnectTimeout', 'ReadTimeout', 'Timeout', 'SSLError', 'ProxyError',
+    'ChunkedEncodingError', 'ContentDecodingError', 'TooManyRedirects', 'RetryError', 'MaxRetryError',
+    'NewConnectionError', 'ProtocolError',
+])
+
+
+def describe_send_failure(exc):
+    """A one-line description of an exception raised while sending a request, safe to show.
+
+    Transport failures keep their text (scrubbed of ``user:password@``); any
+    other exception is named by its type with a generic reason.
+    """
+    names = [cls.__name__ for cls in type(exc).__mro__]
+    name = names[0]
+    if any(known in _TRANSPORT_EXCEPTIONS for known in names):
+        text = scrub_userinfo(one_line(exc))
+        if len(text) > 400:
+            text = text[:400] + '...'
+        return '%s: %s' % (name, text)
+    if 'InvalidHeader' in names or 'UnicodeError' in names:
+        return ('%s: a request header could not be sent (a credential or option holds characters HTTP headers '
+                'cannot carry; the value is not shown)' % name)
+    return '%s: the request could not be sent (details are not shown because they may include credentials)' % name
 
 
 def _header(headers, name):
@@ -150,9 +192,10 @@ def _find_error(document):
     return None, None, None
 
 
-def _excerpt(body_bytes):
+def body_excerpt(body_bytes):
+    """The start of a response body as one line of text (markup removed), for an error message."""
     text = body_bytes.decode('utf-8', 'replace') if isinstance(body_bytes, bytes) else str(body_bytes)
-    text = _one_line(_TAG_RE.sub(' ', text))
+    text = one_line(_TAG_RE.sub(' ', text))
     if len(text) > _EXCERPT_LENGTH:
         text = text[:_EXCERPT_LENGTH] + '...'
     return text
@@ -195,9 +238,9 @@ def parse_error_response(status, headers, body_bytes, reason=None, method=None, 
                         request_id = _text(value.get('request_id'))
                         break
         if code is None and message is None:
-            message = _excerpt(body_bytes)
+            message = body_excerpt(body_bytes)
     elif body_bytes:
-        message = _excerpt(body_bytes)
+        message = body_excerpt(body_bytes)
     if not message:
         message = _status_line(status, reason)
     return HuaweiCloudError(message, status=status, code=code, request_id=request_id or None, method=method, url=url)

@@ -6,9 +6,22 @@
 * option checks done before any request is sent (times, resource ids);
 * fetching many resources concurrently through the client, splitting the
   answers into found, "not found" (reported in ``missing``, never an error)
-  and real errors (which fail the task, naming the resource);
+  and real errors;
+* partial results: a run that could not read some resources still fails, but
+  only when the module exits, so its result keeps every resource it read plus
+  ``errors`` (one entry per failed resource: id, status, error code, request
+  id, message); after ``FAIL_FAST_AFTER`` server failures in a row no new
+  read is started and the rest are listed as not attempted;
+* fail-closed shape checks: :func:`report_problem` records an answer the
+  health checks cannot use (a field absent, null or of the wrong type, a
+  listing or a series that could not be read completely); every info module
+  result then carries ``complete: false`` and the ``problems`` list;
 * contract checking of every response, reported as warnings or, with
   ``strict_contract``, as one failure.
+
+A module gets the partial results and the ``complete``/``problems`` keys
+just by using :func:`fetch_each` and ending with ``module.exit_json``
+(:class:`._module.HuaweiCloudModule` turns the exit into the failure).
 """
 
 from __future__ import (absolute_import, division, print_function)
@@ -18,7 +31,8 @@ import threading
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._client import quote_path_param
 from ansible_collections.hwcloud.migration.plugins.module_utils._contract import check_contract, limit_violations
-from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError, ParameterError
+from ansible_collections.hwcloud.migration.plugins.module_utils._errors import (
+    HuaweiCloudError, NotAttemptedError, ParameterError)
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import (
     TimeExpressionError, parse_time, resolve_window)
 
@@ -32,6 +46,8 @@ NOT_FOUND_CODES = {
 # A 404 from the API gateway (APIGW.0101 "API does not exist") means a wrong
 # endpoint or path, not a missing resource: it must fail, not hide in `missing`.
 _GATEWAY_PREFIX = 'APIGW.'
+# A 404 whose body could not be read whole says nothing about the resource.
+_UNREAD_CODES = frozenset(['IncompleteResponse', 'NotAttempted'])
 
 # The options every info module adds to its own (documented by the doc fragment
 # hwcloud.migration.info_module); the connection options come from _module.
@@ -42,13 +58,105 @@ INFO_ARGUMENT_SPEC = dict(
 # At most this many violation lines per response become warnings.
 VIOLATIONS_PER_RESPONSE = 10
 
+# After this many reads in a row failed with a server failure (no HTTP answer,
+# 429 or 5xx, each after its own retries), no new read is started: a dead
+# endpoint then costs a few ids' retries, not every id's.
+FAIL_FAST_AFTER = 5
+
+# A listing page holds at most this many items, and the API refuses offsets above MAX_OFFSET.
+PAGE_SIZE = 100
+MAX_OFFSET = 10000
+
+
+_PROBLEMS_LOCK = threading.Lock()
+
+
+class ReadErrors:
+    """The failed reads of one module run (thread-safe); the module base fails the run on exit when any."""
+
+    def __init__(self):
+        self.entries = []
+        self.first = None
+        self._lock = threading.Lock()
+
+    def __bool__(self):
+        return bool(self.entries)
+
+    __nonzero__ = __bool__
+
+    def add(self, resource_id, err, noun, id_key):
+        """Record that ``noun`` ``resource_id`` could not be read because of ``err`` (a HuaweiCloudError)."""
+        entry = {
+            'id': resource_id,
+            'status': err.status,
+            'error_code': err.code,
+            'request_id': err.request_id,
+            'message': str(err),
+            'attempted': not isinstance(err, NotAttemptedError),
+        }
+        with self._lock:
+            self.entries.append(entry)
+            if self.first is None and not isinstance(err, NotAttemptedError):
+                self.first = (resource_id, err, noun, id_key)
+
+    def failure(self, result):
+        """``result`` (the module's usual result) turned into the keyword arguments of ``fail_json``."""
+        failed = dict(result)
+        failed.pop('changed', None)
+        entries = list(self.entries)
+        failed['errors'] = entries
+        skipped = [entry['id'] for entry in entries if not entry['attempted']]
+        if self.first is not None:
+            resource_id, err, noun, id_key = self.first
+            details = err.to_dict()
+            details[id_key] = resource_id
+            for key, value in details.items():
+                failed.setdefault(key, value)
+            text = 'Could not read %s %s: %s' % (noun, resource_id, err)
+        else:  # pragma: no cover - a NotAttempted entry always follows a real failure
+            text = 'Could not read every resource'
+        attempted = len(entries) - len(skipped)
+        if attempted > 1:
+            text += '; %d reads failed in all' % attempted
+        if skipped:
+            text += ('; %d not attempted after %d server failures in a row (fail fast)'
+                     % (len(skipped), FAIL_FAST_AFTER))
+        text += '. The result lists what was read, the missing ids, and every failed id under errors.'
+        failed['msg'] = text
+        return failed
+
+
+def read_errors(module):
+    """The :class:`ReadErrors` of ``module``'s run (created on first use)."""
+    errors = getattr(module, 'read_errors', None)
+    if errors is None:
+        errors = ReadErrors()
+        module.read_errors = errors
+    return errors
+
+
+def report_problem(module, resource_id, field, message):
+    """Record that an answer cannot be used by the health checks: the run's result says ``complete: false``.
+
+    ``resource_id`` names the resource (None for a listing), ``field`` the
+    JSON path of the field, ``message`` what is wrong with it.
+    """
+    entry = {'id': resource_id, 'field': field, 'message': message}
+    with _PROBLEMS_LOCK:
+        problems = getattr(module, 'problems', None)
+        if problems is None:
+            problems = []
+            module.problems = problems
+        if entry not in problems:
+            problems.append(entry)
+
 
 def is_not_found(err, service):
     """Whether ``err`` (a ``HuaweiCloudError``) says the requested resource does not exist."""
     if not isinstance(err, HuaweiCloudError) or isinstance(err, ParameterError):
         return False
     code = err.code or ''
-    if code.startswith(_GATEWAY_PREFIX):
+    if code.startswith(_GATEWAY_PREFIX) or code in _UNREAD_CODES:
         return False
     if code in NOT_FOUND_CODES.get(service, ()):
         return True
@@ -99,20 +207,128 @@ def fetch_each(module, ids, fetch, noun, id_key):
 
     Returns ``(found, missing)``: ``found`` is a list of ``(id, body, meta)`` in
     input order without duplicates, ``missing`` the ids that answered "not
-    found".  Any other error fails the task with the API's details plus
-    ``{id_key: id}``, and a message naming the ``noun`` and the id.
+    found".  Any other error is recorded in :func:`read_errors`: the run goes
+    on, and ``module.exit_json`` then fails it with the usual result plus
+    ``errors`` and the API's details of the first failure (``status``,
+    ``error_code``, ``request_id``, ..., ``{id_key: id}``), in a message naming
+    the ``noun`` and the id.  After :data:`FAIL_FAST_AFTER` server failures in
+    a row the remaining ids are not read and listed as not attempted.
     """
     found = []
     missing = []
-    for item, outcome in module.client.fetch_many(fetch, ids):
+    errors = read_errors(module)
+    for item, outcome in module.client.fetch_many(fetch, ids, fail_fast_after=FAIL_FAST_AFTER):
         if isinstance(outcome, HuaweiCloudError):
             if is_not_found(outcome, module.service):
                 missing.append(item)
-                continue
-            module.fail_from_error(outcome, msg='Could not read %s %s' % (noun, item), **{id_key: item})
+            else:
+                errors.add(item, outcome, noun, id_key)
+            continue
         body, meta = outcome
         found.append((item, body, meta))
     return found, missing
+
+
+def list_all(module, path, query, items_key, schema_name, noun, report, id_key=None):
+    """Every item of a paged listing (``{"count": N, items_key: [...]}``), failing closed.
+
+    Pages ``PAGE_SIZE`` items at a time from offset 0.  A page whose
+    ``items_key`` is absent, null or not a list fails the task naming the
+    field.  When ``count`` is a number, paging stops once that many were
+    read (or a page is empty); when it is not (absent, null, a string),
+    paging goes on until a page holds fewer than ``PAGE_SIZE`` items, so the
+    listing is never cut to its first page.  Items seen twice (by ``id_key``)
+    are kept once.  More items than the API can list (offset above
+    ``MAX_OFFSET``) is recorded with :func:`report_problem`.  A failed page
+    fails the task with the API's details and the offset.
+    """
+    items = []
+    seen = set()
+    offset = 0
+    count = None
+    while True:
+        page_query = dict(query or {})
+        page_query.update({'limit': PAGE_SIZE, 'offset': offset})
+        try:
+            body, meta = module.client.get_json(path, query=page_query)
+        except HuaweiCloudError as err:
+            module.fail_from_error(err, msg='Could not list %s (offset %d)' % (noun, offset), offset=offset)
+        report.check(schema_name, body, '%s listing at offset %d' % (noun, offset), meta)
+        request_id = meta.get('request_id')
+        where = ' (request id %s)' % request_id if request_id else ''
+        if not isinstance(body, dict):
+            module.fail_json(msg='Could not list %s: the answer at offset %d is not a JSON object%s; the listing '
+                                 'cannot be trusted.' % (noun, offset, where), offset=offset, request_id=request_id)
+        page = body.get(items_key)
+        if not isinstance(page, list):
+            module.fail_json(msg='Could not list %s: field %s of the answer at offset %d is %s, not a list%s; the '
+                                 'listing cannot be trusted.' % (noun, items_key, offset, _kind(page), where),
+                             offset=offset, request_id=request_id)
+        if _is_number(body.get('count')):
+            count = int(body['count'])
+        else:
+            count = None
+        for item in page:
+            item_id = item.get(id_key) if id_key and isinstance(item, dict) else None
+            if item_id is not None:
+                if item_id in seen:
+                    continue
+                seen.add(item_id)
+            items.append(item)
+        offset += len(page)
+        if not page or (count is not None and offset >= count) or (count is None and len(page) < PAGE_SIZE):
+            break
+        if offset > MAX_OFFSET:
+            total = '%d' % count if count is not None else 'more than %d' % offset
+            report_problem(module, None, 'count',
+                           'the project holds %s %s; the API lists at most %d, so the listing is incomplete'
+                           % (total, noun, offset))
+            module.warn('The project holds %s %s; the API lists at most %d, so some were not read.'
+                        % (total, noun, offset))
+            break
+    return items
+
+
+def _is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _kind(value):
+    if value is None:
+        return 'null'
+    if isinstance(value, dict):
+        return 'an object'
+    return 'of type %s' % type(value).__name__
+
+
+def check_fields(module, resource_id, document, fields):
+    """Record a :func:`report_problem` for each of ``fields`` ({name: check}) that ``document`` lacks.
+
+    ``check`` is ``'str'`` (a non-empty string) or ``'count'`` (an integer 0 or
+    more).  Returns the names of the unusable fields.
+    """
+    bad = []
+    if not isinstance(document, dict):
+        report_problem(module, resource_id, '(response)', 'the answer is %s, not an object' % _kind(document))
+        return list(fields)
+    for name, check in fields.items():
+        value = document.get(name)
+        if check == 'str':
+            usable = isinstance(value, str) and value != ''
+            wanted = 'a string'
+        else:
+            usable = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+            wanted = 'an integer of 0 or more'
+        if not usable:
+            if name not in document:
+                state = 'absent'
+            elif isinstance(value, (dict, list)):
+                state = _kind(value)
+            else:
+                state = '%r' % (value,)
+            report_problem(module, resource_id, name, '%s is %s, not %s' % (name, state, wanted))
+            bad.append(name)
+    return bad
 
 
 class ContractReport:

@@ -5,8 +5,14 @@
 
 It merges the common options into the module's argument spec, checks that the
 Python libraries are there, validates the credentials and numeric options
-(failing with a message that names the options), builds the client once, and
-turns a :class:`HuaweiCloudError` into a uniform ``fail_json``::
+(failing with a message that names the options, before any request), warns
+when certificate checks are off, builds the client once, and turns a
+:class:`HuaweiCloudError` into a uniform ``fail_json``.
+
+An info module (one with the ``strict_contract`` option of ``_info``) always
+returns ``complete`` and ``problems`` (see :func:`._info.report_problem`), and
+its ``exit_json`` becomes a ``fail_json`` carrying the whole result plus
+``errors`` when some reads failed (:func:`._info.fetch_each`)::
 
     module = HuaweiCloudModule(argument_spec=dict(sync_task_ids=dict(type='list', elements='str', required=True)),
                                service='oms', supports_check_mode=True)
@@ -22,10 +28,13 @@ __metaclass__ = type
 
 import threading
 
+from urllib.parse import urlsplit
+
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._client import HuaweiCloudClient
 from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
+from ansible_collections.hwcloud.migration.plugins.module_utils._info import ReadErrors
 from ansible_collections.hwcloud.migration.plugins.module_utils._options import (
     OptionError, common_argument_spec, resolve_auth_mode, validate_common_params)
 from ansible_collections.hwcloud.migration.plugins.module_utils._transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
@@ -34,6 +43,10 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._version import 
 # Only the presence of jsonschema is checked here; _contract imports it when a
 # body needs explaining.
 from ansible_collections.hwcloud.migration.plugins.module_utils._contract import HAS_JSONSCHEMA, JSONSCHEMA_IMPORT_ERROR
+
+
+def _problem_order(entry):
+    return (str(entry['id']), entry['field'], entry['message'])
 
 
 class HuaweiCloudModule(AnsibleModule):
@@ -53,7 +66,10 @@ class HuaweiCloudModule(AnsibleModule):
         self.user_agent = user_agent or USER_AGENT
         self._client = None
         self._client_lock = threading.Lock()
+        self.read_errors = ReadErrors()
+        self.problems = []
 
+        self._hide_endpoint_userinfo()
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
         if not HAS_JSONSCHEMA:
@@ -63,6 +79,37 @@ class HuaweiCloudModule(AnsibleModule):
             self.auth_mode = resolve_auth_mode(self.params)
         except OptionError as err:
             self.fail_json(msg=str(err))
+        if not self.params.get('validate_certs', True):
+            self.warn('validate_certs is false: the TLS certificates of the endpoints are not verified, so anyone '
+                      'on the network path can read the credentials and change the answers; use ca_path for a '
+                      'private CA instead.')
+
+    def _hide_endpoint_userinfo(self):
+        # An endpoint with user:password@ is refused when the client is built, but
+        # Ansible echoes module arguments (invocation, -vvv): mask the userinfo
+        # there too, as it masks no_log options.
+        for name in ('endpoint', 'iam_endpoint'):
+            value = self.params.get(name)
+            if isinstance(value, str) and '@' in value:
+                netloc = urlsplit(value if '://' in value else 'https://' + value.strip()).netloc
+                userinfo = netloc.rpartition('@')[0]
+                for secret in (userinfo, userinfo.partition(':')[2]):
+                    if secret:
+                        self.no_log_values.add(secret)
+
+    def _reports_completeness(self):
+        return 'strict_contract' in self.params
+
+    def exit_json(self, **kwargs):
+        """Exit with ``kwargs``; an info module adds ``complete``/``problems``, and fails instead when reads failed."""
+        if self._reports_completeness():
+            # Sorted: reads run in threads, and the result must not depend on their timing.
+            kwargs.setdefault('problems', sorted(self.problems, key=_problem_order))
+            kwargs.setdefault('complete', not kwargs['problems'])
+            if self.read_errors:
+                kwargs['complete'] = False
+                self.fail_json(**self.read_errors.failure(kwargs))
+        super(HuaweiCloudModule, self).exit_json(**kwargs)
 
     @property
     def client(self):

@@ -16,6 +16,8 @@ The functions here are pure (they read a params dict and raise
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+import re
+
 from ansible.module_utils.basic import env_fallback
 
 AUTH_AKSK = 'aksk'
@@ -24,6 +26,27 @@ AUTH_PASSWORD = 'password'
 
 DEFAULT_CLOUD = 'myhuaweicloud.com'
 MAX_CONCURRENCY_LIMIT = 64
+
+# The one source of the defaults of the common options: the argument spec, the
+# client (for callers that pass a partial params dict) and the transport read them here.
+DEFAULTS = {
+    'cloud': DEFAULT_CLOUD,
+    'validate_certs': True,
+    'ca_path': None,
+    'timeout': 30.0,
+    'retries': 4,
+    'max_concurrency': 8,
+    'rate_limit': None,
+}
+
+# Options whose values end up in HTTP headers or request bodies: a line break or
+# another control character there is refused before anything is sent, because
+# the HTTP library would otherwise quote the value in its error.
+CREDENTIAL_OPTIONS = ('access_key', 'secret_key', 'security_token', 'auth_token', 'username', 'password',
+                      'domain_name', 'project_id')
+_CONTROL_RE = re.compile('[\x00-\x1f\x7f-\x9f\u2028\u2029]')
+# One DNS label (RFC 1123), lower case: what a region id is, and all that may go into a host name.
+_HOST_LABEL_RE = re.compile(r'^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$')
 
 # Where each environment-backed option may come from, for error messages.
 ENV_VARS = {
@@ -60,12 +83,12 @@ def common_argument_spec():
         domain_name=dict(type='str'),
         endpoint=dict(type='str'),
         iam_endpoint=dict(type='str', fallback=_env('iam_endpoint')),
-        cloud=dict(type='str', default=DEFAULT_CLOUD, fallback=_env('cloud')),
-        validate_certs=dict(type='bool', default=True),
+        cloud=dict(type='str', default=DEFAULTS['cloud'], fallback=_env('cloud')),
+        validate_certs=dict(type='bool', default=DEFAULTS['validate_certs']),
         ca_path=dict(type='path'),
-        timeout=dict(type='float', default=30.0),
-        retries=dict(type='int', default=4, fallback=_env('retries')),
-        max_concurrency=dict(type='int', default=8),
+        timeout=dict(type='float', default=DEFAULTS['timeout']),
+        retries=dict(type='int', default=DEFAULTS['retries'], fallback=_env('retries')),
+        max_concurrency=dict(type='int', default=DEFAULTS['max_concurrency']),
         rate_limit=dict(type='float'),
     )
 
@@ -125,8 +148,46 @@ def resolve_auth_mode(params):
     return AUTH_PASSWORD
 
 
+def is_host_label(value):
+    """Whether ``value`` is one lower-case DNS label (letters, digits, inner hyphens, at most 63)."""
+    return isinstance(value, str) and bool(_HOST_LABEL_RE.fullmatch(value))
+
+
+def _check_host_values(params):
+    region = params.get('region')
+    if _is_set(params, 'region') and not is_host_label(region):
+        # The value is not repeated: it may hold anything, and it is not a region either way.
+        raise OptionError('region must be a region id such as cn-north-4 (lower-case letters, digits and inner '
+                          'hyphens, at most 63 characters), because it becomes part of the endpoint host names; '
+                          'check region (or %s). To reach another host, set endpoint and iam_endpoint instead.'
+                          % ' / '.join(ENV_VARS['region']))
+    cloud = params.get('cloud')
+    if _is_set(params, 'cloud'):
+        labels = cloud.split('.') if isinstance(cloud, str) else []
+        if len(labels) < 2 or len(cloud) > 253 or not all(is_host_label(label) for label in labels):
+            raise OptionError('cloud must be a domain name such as myhuaweicloud.com (lower-case labels separated '
+                              'by dots), because it becomes part of the endpoint host names; check cloud (or '
+                              'HW_CLOUD). To reach another host, set endpoint and iam_endpoint instead.')
+
+
+def _check_credentials(params):
+    for name in CREDENTIAL_OPTIONS:
+        value = params.get(name)
+        if isinstance(value, str) and _CONTROL_RE.search(value):
+            raise OptionError('%s contains a line break or another control character (a trailing newline from a '
+                              'vault file or an environment variable is the usual cause); remove it. The value is '
+                              'not shown.' % _where(name))
+
+
 def validate_common_params(params):
-    """Check the numeric ranges of the common options; raise :class:`OptionError` naming the option."""
+    """Check the common options before any request; raise :class:`OptionError` naming the option.
+
+    Numeric ranges; credentials free of control characters (never repeating
+    their value); ``region`` a plain host label and ``cloud`` a domain name,
+    since both become part of host names.
+    """
+    _check_credentials(params)
+    _check_host_values(params)
     timeout = params.get('timeout')
     if timeout is not None and not timeout > 0:
         raise OptionError('timeout must be greater than 0 seconds, got %r.' % (timeout,))

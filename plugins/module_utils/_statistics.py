@@ -9,9 +9,14 @@ buckets five minutes or one hour wide; empty buckets are omitted.  The summary
 folds those series into the few numbers a health gate needs.
 
 The functions never raise on a malformed response: a missing key, a ``null``
-or a value of the wrong type is treated as "no data" for that bucket or series.
-Reporting what is wrong with the response is the job of the contract check
-(``_contract.check_contract``), which runs on the same body.
+or a value of the wrong type is treated as "no data" for that bucket or series,
+and named in the summary's ``problems`` (which makes ``complete`` false), so a
+health check can fail on data it could not see instead of passing on zeros.
+
+The API documents at most ``MAX_POINTS`` buckets per series.  A series that
+comes back that long may have been cut, so the window is read again in parts
+(:func:`split_window`) and the parts merged by bucket time stamp
+(:func:`merge_parts`); the reading itself is done by ``_statistics_reader``.
 
 This file is plain Python (no Ansible objects); keep it Python 3.8 compatible.
 """
@@ -22,6 +27,15 @@ __metaclass__ = type
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import ms_to_iso
 
 DATA_TYPES = ('REQUEST', 'SUCCESS', 'FAILURE', 'SKIP', 'SIZE')
+
+# The documented maximum of points per series: an answer this long may be cut.
+MAX_POINTS = 1000
+# Bucket width of each statistic_time_type, in milliseconds.
+BUCKET_WIDTHS = {'FIVE_MINUTES': 300000, 'ONE_HOUR': 3600000}
+# Width assumed for a part whose answer does not say (an hour is a multiple of both).
+DEFAULT_SPLIT_ALIGN = 3600000
+# A part is sized for about this many buckets, leaving room below MAX_POINTS.
+SPLIT_TARGET_POINTS = 900
 
 # Ratios are rounded to this many decimal places: enough to tell one failure in
 # a million requests from none, short enough to read in a report.
@@ -100,7 +114,133 @@ def _normalise_types(data_types):
     return wanted
 
 
-def summarize_statistics(response, data_types, start_ms, end_ms):
+def shape_problems(response, data_types):
+    """What in ``response`` the summary cannot use, as a list of lines naming the field.
+
+    ``statistic_datas`` absent, null or not a list; an entry that is not an
+    object or whose ``data`` is not a list; buckets with a missing, null,
+    negative or non-integer ``time_stamp``/``statistic_num``; a requested data
+    type without a series.
+    """
+    wanted = _normalise_types(data_types)
+    if not isinstance(response, dict):
+        return ['(response): the answer is not a JSON object']
+    series_list = response.get('statistic_datas')
+    if series_list is None:
+        return ['statistic_datas: %s, so no series can be read'
+                % ('absent' if 'statistic_datas' not in response else 'null')]
+    if not isinstance(series_list, list):
+        return ['statistic_datas: of type %s, not a list, so no series can be read' % type(series_list).__name__]
+    problems = []
+    present = set()
+    for index, series in enumerate(series_list):
+        if not isinstance(series, dict):
+            problems.append('statistic_datas[%d]: not an object' % index)
+            continue
+        data_type = series.get('data_type')
+        buckets = series.get('data')
+        if data_type in wanted:
+            present.add(data_type)
+        if not isinstance(buckets, list):
+            problems.append('statistic_datas[%d].data (%s): %s, not a list'
+                            % (index, data_type, 'null' if buckets is None else type(buckets).__name__))
+            continue
+        if data_type not in wanted:
+            continue
+        bad = [position for position, bucket in enumerate(buckets)
+               if not isinstance(bucket, dict) or not _is_count(bucket.get('time_stamp'))
+               or not _is_count(bucket.get('statistic_num'))]
+        if bad:
+            problems.append('statistic_datas[%d].data (%s): %d bucket(s) with a missing, null, negative or '
+                            'non-integer time_stamp or statistic_num, first at data[%d]'
+                            % (index, data_type, len(bad), bad[0]))
+    for data_type in wanted:
+        if data_type not in present:
+            problems.append('statistic_datas: no %s series in the answer' % data_type)
+    return problems
+
+
+def capped_types(response):
+    """The data types whose series holds ``MAX_POINTS`` buckets or more (the answer may be cut)."""
+    capped = []
+    series_list = response.get('statistic_datas') if isinstance(response, dict) else None
+    for series in series_list if isinstance(series_list, list) else []:
+        if isinstance(series, dict) and isinstance(series.get('data'), list) and len(series['data']) >= MAX_POINTS:
+            if series.get('data_type') not in capped:
+                capped.append(series.get('data_type'))
+    return capped
+
+
+def bucket_width(response):
+    """The bucket width (ms) an answer says it used, or None."""
+    time_type = response.get('statistic_time_type') if isinstance(response, dict) else None
+    return BUCKET_WIDTHS.get(time_type) if isinstance(time_type, str) else None
+
+
+def split_window(start_ms, end_ms, width=None):
+    """Cut [start_ms, end_ms] into parts of about ``SPLIT_TARGET_POINTS`` buckets of ``width`` ms.
+
+    The cuts are multiples of the bucket width (an hour when unknown), and
+    neighbouring parts share their boundary: the bucket that starts there is
+    in both answers, and :func:`merge_parts` counts it once.  Returns the list
+    of (start, end) pairs, or ``[(start_ms, end_ms)]`` when the window is too
+    short to cut.
+    """
+    align = width or DEFAULT_SPLIT_ALIGN
+    buckets = (end_ms - start_ms) // align + 1
+    count = max(2, -(-buckets // SPLIT_TARGET_POINTS))
+    cuts = []
+    for index in range(1, count):
+        cut = start_ms + (end_ms - start_ms) * index // count
+        cut -= cut % align
+        if cut > start_ms and cut < end_ms and (not cuts or cut > cuts[-1]):
+            cuts.append(cut)
+    if not cuts:
+        return [(start_ms, end_ms)]
+    bounds = [start_ms] + cuts + [end_ms]
+    return list(zip(bounds, bounds[1:]))
+
+
+def merge_parts(parts, data_types):
+    """Merge the answers of the parts of one window into one answer.
+
+    ``parts`` is a list of answers (dicts).  When the parts used different
+    bucket widths, the finer buckets are summed into the coarser ones first.
+    A bucket time stamp present in several parts (the shared boundary) counts
+    once: the largest value is kept, since each part sees all or a part of
+    that bucket.  Returns ``{statistic_time_type, statistic_datas}``, the
+    series sorted by time stamp, one per requested type any part had.
+    """
+    wanted = _normalise_types(data_types)
+    widths = [bucket_width(part) for part in parts]
+    known = [width for width in widths if width]
+    coarse = max(known) if known else None
+    time_type = None
+    for name, width in BUCKET_WIDTHS.items():
+        if width == coarse:
+            time_type = name
+    merged = dict((data_type, {}) for data_type in wanted)
+    seen_types = set()
+    for part, width in zip(parts, widths):
+        for data_type in wanted:
+            sums = {}
+            for time_stamp, count in iter_points(part, data_type):
+                seen_types.add(data_type)
+                if coarse and width and width < coarse:
+                    time_stamp -= time_stamp % coarse
+                sums[time_stamp] = sums.get(time_stamp, 0) + count
+            target = merged[data_type]
+            for time_stamp, count in sums.items():
+                if count > target.get(time_stamp, -1):
+                    target[time_stamp] = count
+    datas = [{'data_type': data_type,
+              'data': [{'time_stamp': time_stamp, 'statistic_num': merged[data_type][time_stamp]}
+                       for time_stamp in sorted(merged[data_type])]}
+             for data_type in wanted if data_type in seen_types]
+    return {'statistic_time_type': time_type, 'statistic_datas': datas}
+
+
+def summarize_statistics(response, data_types, start_ms, end_ms, problems=None):
     """Summarise one ListSyncTaskStatistic response.
 
     ``data_types`` is what was asked for (a list, or the comma-joined string sent
@@ -151,6 +291,10 @@ def summarize_statistics(response, data_types, start_ms, end_ms):
 
     requests = series.get('REQUEST')
     size = series.get('SIZE')
+    all_problems = list(problems or [])
+    for line in shape_problems(response, wanted):
+        if line not in all_problems:
+            all_problems.append(line)
     return {
         'window': {
             'start_time': start_ms,
@@ -166,4 +310,6 @@ def summarize_statistics(response, data_types, start_ms, end_ms):
         'bytes_synchronized': size['total'] if size is not None else None,
         'last_success_time': last_success_time,
         'last_success': ms_to_iso(last_success_time),
+        'complete': not all_problems,
+        'problems': all_problems,
     }

@@ -5,15 +5,17 @@
 
 The whole retry policy lives here, in :func:`build_retry`:
 
-* only ``GET`` is retried (every call the collection makes is a read; the IAM
-  token ``POST`` is retried only when the connection could not be opened);
+* ``GET`` and ``POST`` are retried (every call the collection makes is a read;
+  its only ``POST`` is the IAM token request, which creates nothing lasting, so
+  it is retried like any other call);
 * statuses 429, 500, 502, 503 and 504 are retried, nothing else: other 4xx
   answers are final;
 * connect errors and read errors/timeouts are retried;
 * ``retries`` bounds the number of retries (so ``retries + 1`` attempts);
 * the wait is the server's ``Retry-After`` (seconds or an HTTP date) when the
   response has one, else an exponential backoff (0.5 s, 1 s, 2 s, ... capped
-  at 20 s) plus up to 0.5 s of random jitter;
+  at 20 s); either way up to 0.5 s of random jitter is added, so clients told
+  to come back at the same moment do not all come back at once;
 * a deadline of ``timeout * (retries + 1)`` seconds from the start of the call,
   at most 10 minutes (a retry resends the same signed request, and API Gateway
   refuses an ``X-Sdk-Date`` more than 15 minutes old): no retry is started when
@@ -21,6 +23,12 @@ The whole retry policy lives here, in :func:`build_retry`:
   the call with the 429/503 it came with);
 * the last response is returned, not raised (``raise_on_status=False``), so the
   caller parses its body into a :class:`HuaweiCloudError`.
+
+Bodies are read by :func:`read_body`, under a wall-clock limit of ``timeout``
+seconds from the moment the headers arrived: a server that trickles its
+answer cannot hold a call longer than that (urllib3's read timeout alone only
+bounds each wait for the next byte).  A body cut off or too slow is retried by
+the client (:mod:`._client`) within the same budget.
 
 Everything but the deadline is plain urllib3 ``Retry``; the subclass adds the
 deadline, a jitter that works with urllib3 1.26 and 2.x, and records the wait
@@ -37,6 +45,8 @@ import time
 import traceback
 
 from urllib.parse import urlsplit
+
+from ansible_collections.hwcloud.migration.plugins.module_utils._options import DEFAULTS
 
 try:
     from requests import Session as _Session
@@ -56,7 +66,7 @@ except ImportError:  # pragma: no cover - exercised by the sanity import test
 LOG = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset([429, 500, 502, 503, 504])
-RETRY_METHODS = frozenset(['GET'])
+RETRY_METHODS = frozenset(['GET', 'POST'])
 BACKOFF_FACTOR = 0.5
 BACKOFF_CAP = 20.0
 BACKOFF_JITTER = 0.5
@@ -126,7 +136,7 @@ class DeadlineRetry(Retry):
         if response is not None and self.respect_retry_after_header:
             retry_after = self.get_retry_after(response)
             if retry_after:
-                return float(retry_after)
+                return float(retry_after) + (random.uniform(0, self.jitter) if self.jitter else 0.0)
         return self.get_backoff_time()
 
     def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
@@ -147,6 +157,104 @@ class DeadlineRetry(Retry):
         wait = self.planned_wait if self.planned_wait is not None else self.wait_for(response)
         if wait > 0:
             _sleep(wait)
+
+
+def backoff_wait(attempt):
+    """The wait before retry number ``attempt`` (1, 2, ...) when no ``Retry-After`` applies, with jitter."""
+    return min(BACKOFF_CAP, BACKOFF_FACTOR * (2 ** (max(1, attempt) - 1)) + random.uniform(0, BACKOFF_JITTER))
+
+
+def sleep(seconds):
+    """Sleep through the module's indirection (tests replace ``_wait``)."""
+    if seconds > 0:
+        _sleep(seconds)
+
+
+def clock():
+    """The monotonic clock the retry deadlines use (tests replace ``_clock``)."""
+    return _clock()
+
+
+class BodyReadError(Exception):
+    """A response body that could not be read whole: ``reason`` is ``'truncated'`` or ``'too slow'``."""
+
+    def __init__(self, reason, received, expected=None):
+        self.reason = reason
+        self.received = received
+        self.expected = expected
+        super(BodyReadError, self).__init__(reason)
+
+    def describe(self, limit):
+        """One sentence for an error message (no header or body content)."""
+        if self.reason == 'too slow':
+            return ('the response body did not arrive within %.1f s (%d bytes received); the server is answering '
+                    'too slowly' % (limit, self.received))
+        if self.expected is not None:
+            return 'the response body was cut off after %d of %d bytes' % (self.received, self.expected)
+        return 'the response body was cut off after %d bytes' % self.received
+
+
+def _socket_of(response):
+    connection = getattr(getattr(response, 'raw', None), '_connection', None)
+    return getattr(connection, 'sock', None)
+
+
+def read_body(response, limit):
+    """Read a streamed ``requests`` response's body within ``limit`` seconds (wall clock).
+
+    A watchdog shuts the connection down when the limit passes, which also
+    ends a read blocked on a silent server.  Raises :class:`BodyReadError`
+    for a body cut off (fewer bytes than ``Content-Length``, or a connection
+    reset while reading) or not complete in time.
+    """
+    if getattr(response, '_content_consumed', False) and isinstance(getattr(response, '_content', None), bytes):
+        return response._content  # read already (a 401 whose body the auth method looked at)
+    expected = response.headers.get('Content-Length')
+    try:
+        expected = int(expected) if expected is not None else None
+    except ValueError:
+        expected = None
+    expired = threading.Event()
+    sock = _socket_of(response)
+
+    def cut():
+        expired.set()
+        if sock is not None:
+            try:
+                sock.shutdown(2)  # socket.SHUT_RDWR
+            except (OSError, ValueError):
+                pass
+
+    watchdog = threading.Timer(max(0.0, float(limit)), cut)
+    watchdog.daemon = True
+    chunks = []
+    received = 0
+    started = _clock()
+    watchdog.start()
+    try:
+        for chunk in response.iter_content(65536):
+            chunks.append(chunk)
+            received += len(chunk)
+            if expired.is_set() or _clock() - started > limit:
+                raise BodyReadError('too slow', received, expected)
+    except BodyReadError:
+        response.close()
+        raise
+    except Exception:  # requests/urllib3 errors on a broken or shut-down connection
+        response.close()
+        raise BodyReadError('too slow' if expired.is_set() else 'truncated', received, expected)
+    finally:
+        watchdog.cancel()
+    if expired.is_set():
+        raise BodyReadError('too slow', received, expected)
+    content = b''.join(chunks)
+    encoding = (response.headers.get('Content-Encoding') or '').lower()
+    if expected is not None and not encoding and len(content) < expected:
+        raise BodyReadError('truncated', len(content), expected)
+    # Kept where requests keeps it, so response.content works afterwards.
+    response._content = content
+    response._content_consumed = True
+    return content
 
 
 def build_retry(retries, timeout):
@@ -268,15 +376,16 @@ def request_timeout(timeout):
     return (min(timeout, CONNECT_TIMEOUT_CAP), timeout)
 
 
-def verify_setting(validate_certs=True, ca_path=None):
+def verify_setting(validate_certs=DEFAULTS['validate_certs'], ca_path=DEFAULTS['ca_path']):
     """The ``verify`` argument for requests: the CA bundle path when given, else the boolean."""
     if ca_path:
         return ca_path
     return bool(validate_certs)
 
 
-def build_session(user_agent, max_concurrency=8, retries=4, timeout=30.0, rate_limit=None,
-                  validate_certs=True, ca_path=None):
+def build_session(user_agent, max_concurrency=DEFAULTS['max_concurrency'], retries=DEFAULTS['retries'],
+                  timeout=DEFAULTS['timeout'], rate_limit=DEFAULTS['rate_limit'],
+                  validate_certs=DEFAULTS['validate_certs'], ca_path=DEFAULTS['ca_path']):
     """Build the one ``requests.Session`` of a module run.
 
     The connection pool holds ``max_concurrency`` connections per host, the

@@ -19,11 +19,6 @@ description:
     every one has finished.
   - Each result holds the API's fields plus RV(dataset_syncs[].finished) and
     RV(dataset_syncs[].succeeded), so a playbook does not need to know the status names.
-  - Many datasets are read concurrently in one module call, at most O(max_concurrency) at a time.
-  - A dataset the service does not know is listed in RV(missing) and does not fail the task.
-  - Every response is checked against the collection's JSON Schema of the API; a mismatch
-    becomes a warning that names the field and the dataset, or fails the task when
-    O(strict_contract=true).
 extends_documentation_fragment:
   - hwcloud.migration.huaweicloud
   - hwcloud.migration.info_module
@@ -62,8 +57,6 @@ options:
 notes:
   - A dataset is "not found" when the service answers C(ModelArts.4352), C(ModelArts.4338) or
     C(ModelArts.6623), or HTTP 404 other than the API gateway's C(APIGW.0101).
-  - Any other API error fails the task with the HTTP status, service error code, message,
-    request ID and the dataset ID it concerned.
   - In the region ap-southeast-1 the default ModelArts endpoint is on C(myhuaweicloud.cn), as in
     the official SDK.
 seealso:
@@ -72,12 +65,8 @@ seealso:
 """
 
 EXAMPLES = r"""
+# The connection options come from module_defaults or the environment (see the notes).
 - name: Wait for ModelArts dataset syncs after a migration
-  module_defaults:
-    group/hwcloud.migration.huaweicloud:
-      region: cn-north-4
-      access_key: "{{ lookup('ansible.builtin.env', 'HUAWEICLOUD_SDK_AK') }}"
-      secret_key: "{{ lookup('ansible.builtin.env', 'HUAWEICLOUD_SDK_SK') }}"
   block:
     - name: Wait up to 30 minutes for every dataset to finish synchronizing
       hwcloud.migration.modelarts_dataset_sync_info:
@@ -169,16 +158,51 @@ missing:
   type: list
   elements: str
   sample: [WxCREuCkBSAlQr9xrde]
+complete:
+  description:
+    - Whether every answer could be used by the health checks.
+    - False when RV(problems) is not empty, and on a failure because some reads failed.
+  returned: always
+  type: bool
+  sample: true
+problems:
+  description:
+    - The answers the health checks cannot use, one entry per resource and field.
+    - C(id) is the resource ID (null for a listing), C(field) the field, C(message) what is wrong with it.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - id: 0d146099-8cf4-437d-b6ef-88e043771c8b
+      field: status
+      message: status is None, not a string
+errors:
+  description:
+    - One entry per ID that could not be read, when the task failed because of them.
+    - C(id), C(status) (HTTP status, null without an answer), C(error_code), C(request_id), C(message),
+      and C(attempted) (false for IDs not read because of fail fast).
+  returned: failure
+  type: list
+  elements: dict
+  sample:
+    - id: d18befdd-eb82-41f3-8019-bbb593d74a3e
+      status: 503
+      error_code: OMS.2004
+      request_id: 6c7a4e1f0b5d4b5e9c3f2a1d0e9f8a7b
+      message: "GET https://oms.cn-north-4.myhuaweicloud.com/v2/.../sync-tasks/d18b... failed: HTTP 503 OMS.2004"
+      attempted: true
 """
 
 import time
 
+from ansible_collections.hwcloud.migration.plugins.module_utils._client import unique
 from ansible_collections.hwcloud.migration.plugins.module_utils._info import (
-    INFO_ARGUMENT_SPEC, ContractReport, fetch_each, requested_ids)
+    INFO_ARGUMENT_SPEC, ContractReport, check_fields, fetch_each, report_problem, requested_ids)
 from ansible_collections.hwcloud.migration.plugins.module_utils._module import HuaweiCloudModule
 
 STATUS_PATH = '/v2/{project_id}/datasets/{dataset_id}/sync-data/status'
 FINISHED_STATUSES = ('COMPLETED', 'FAILED', 'NOT_EXIST')
+KNOWN_STATUSES = ('QUEUING', 'STARTING', 'RUNNING') + FINISHED_STATUSES
 
 
 def dataset_sync(dataset_id, body):
@@ -212,12 +236,15 @@ def main():
         module.fail_json(msg='wait_timeout must be 0 or more seconds, got %d.' % module.params['wait_timeout'])
     if module.params['wait_sleep'] < 1:
         module.fail_json(msg='wait_sleep must be 1 second or more, got %d.' % module.params['wait_sleep'])
-    ids = _unique(requested_ids(module, 'dataset_id', 'dataset_ids'))
+    ids = unique(requested_ids(module, 'dataset_id', 'dataset_ids'))
     report = ContractReport(module.params['strict_contract'])
 
     def read_status(dataset_id):
         body, meta = module.client.get_json(STATUS_PATH, path_params={'dataset_id': dataset_id})
         report.check('ShowDatasetSyncStatusResponse', body, 'dataset %s' % dataset_id, meta)
+        if not check_fields(module, dataset_id, body, {'status': 'str'}) and body['status'] not in KNOWN_STATUSES:
+            report_problem(module, dataset_id, 'status', 'status is %r, not one of %s'
+                           % (body['status'], ', '.join(KNOWN_STATUSES)))
         return body, meta
 
     syncs = {}
@@ -241,7 +268,8 @@ def main():
         return [dataset_id for dataset_id in ids if dataset_id in syncs and not syncs[dataset_id]['finished']]
 
     read(ids)
-    if module.params['wait']:
+    # A failed read ends the wait: the run fails with what it read (see _info.fetch_each).
+    if module.params['wait'] and not module.read_errors:
         deadline = time.monotonic() + module.params['wait_timeout']
         pending = unfinished()
         while pending:
@@ -253,6 +281,8 @@ def main():
                     **result())
             time.sleep(min(module.params['wait_sleep'], remaining))
             read(pending)
+            if module.read_errors:
+                break
             pending = unfinished()
 
     module.exit_json(**result())
@@ -267,16 +297,6 @@ def _last_statuses(ids, syncs, missing):
             status = syncs[dataset_id].get('status')
             described.append('%s %s' % (dataset_id, status if status is not None else 'without status'))
     return ', '.join(described)
-
-
-def _unique(items):
-    seen = set()
-    ordered = []
-    for item in items:
-        if item not in seen:
-            seen.add(item)
-            ordered.append(item)
-    return ordered
 
 
 if __name__ == '__main__':

@@ -17,12 +17,7 @@ description:
   - Reads Object Storage Migration Service (OMS) v2 synchronization tasks, either the tasks
     named by O(sync_task_id) or O(sync_task_ids) (API C(ShowSyncTask)), or every task of the
     project (API C(ListSyncTasks)), following every page of the listing.
-  - Many tasks are read concurrently in one module call, at most O(max_concurrency) at a time.
   - Each task is returned with the API's fields unchanged; a field the API leaves out stays absent.
-  - A task ID the service does not know is listed in RV(missing) and does not fail the task.
-  - Every response is checked against the collection's JSON Schema of the API; a mismatch
-    becomes a warning that names the field and the task, or fails the task when
-    O(strict_contract=true).
 extends_documentation_fragment:
   - hwcloud.migration.huaweicloud
   - hwcloud.migration.info_module
@@ -65,17 +60,16 @@ options:
     default: false
 notes:
   - The listing pages through C(GET /v2/{project_id}/sync-tasks) 100 tasks at a time until
-    C(count) tasks were read or a page is empty. The API refuses offsets above 10000, so at
-    most 10100 tasks can be listed; the module warns when the project holds more.
+    C(count) tasks were read or a page is empty; when C(count) is not a number, until a page
+    holds fewer than 100 tasks. A page without a C(tasks) list fails the task naming the field.
+    The API refuses offsets above 10000, so at most 10100 tasks can be listed; when the project
+    holds more, the module warns and sets RV(complete=false).
+  - A task without a C(status), or read by ID with C(monthly_acceptance_request) or
+    C(monthly_failure_object) that is not a count, is named in RV(problems).
   - A task created or deleted while the listing pages through may be missed or seen twice;
     a task seen twice is returned once.
   - With O(details=true), a listed task that is deleted before its details are read is
     reported in RV(missing) and left out of RV(sync_tasks).
-  - A task is "not found" when the service answers HTTP 404 or error code C(OMS.1009). A 404
-    from the API gateway (C(APIGW.0101), the API itself does not exist) fails the task, since
-    it points at a wrong endpoint.
-  - Any other API error fails the task with the HTTP status, service error code, message,
-    request ID and the task ID it concerned.
 seealso:
   - module: hwcloud.migration.oms_sync_task_statistics_info
   - module: hwcloud.migration.modelarts_dataset_sync_info
@@ -227,51 +221,51 @@ missing:
   type: list
   elements: str
   sample: [0d146099-8cf4-437d-b6ef-88e043771c8b]
+complete:
+  description:
+    - Whether every answer could be used by the health checks.
+    - False when RV(problems) is not empty, and on a failure because some reads failed.
+  returned: always
+  type: bool
+  sample: true
+problems:
+  description:
+    - The answers the health checks cannot use, one entry per resource and field.
+    - C(id) is the resource ID (null for a listing), C(field) the field, C(message) what is wrong with it.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - id: 0d146099-8cf4-437d-b6ef-88e043771c8b
+      field: status
+      message: status is None, not a string
+errors:
+  description:
+    - One entry per ID that could not be read, when the task failed because of them.
+    - C(id), C(status) (HTTP status, null without an answer), C(error_code), C(request_id), C(message),
+      and C(attempted) (false for IDs not read because of fail fast).
+  returned: failure
+  type: list
+  elements: dict
+  sample:
+    - id: d18befdd-eb82-41f3-8019-bbb593d74a3e
+      status: 503
+      error_code: OMS.2004
+      request_id: 6c7a4e1f0b5d4b5e9c3f2a1d0e9f8a7b
+      message: "GET https://oms.cn-north-4.myhuaweicloud.com/v2/.../sync-tasks/d18b... failed: HTTP 503 OMS.2004"
+      attempted: true
 """
 
-from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
 from ansible_collections.hwcloud.migration.plugins.module_utils._info import (
-    INFO_ARGUMENT_SPEC, ContractReport, fetch_each, requested_ids, time_option)
+    INFO_ARGUMENT_SPEC, ContractReport, check_fields, fetch_each, list_all, requested_ids, time_option)
 from ansible_collections.hwcloud.migration.plugins.module_utils._module import HuaweiCloudModule
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import now_ms
 
 SHOW_PATH = '/v2/{project_id}/sync-tasks/{sync_task_id}'
 LIST_PATH = '/v2/{project_id}/sync-tasks'
-PAGE_SIZE = 100
-MAX_OFFSET = 10000
-
-
-def list_sync_tasks(module, report):
-    """Every task of the project (optionally of one status), across all pages."""
-    tasks = []
-    seen = set()
-    offset = 0
-    count = None
-    while True:
-        query = {'limit': PAGE_SIZE, 'offset': offset, 'status': module.params['status']}
-        try:
-            body, meta = module.client.get_json(LIST_PATH, query=query)
-        except HuaweiCloudError as err:
-            module.fail_from_error(err, msg='Could not list sync tasks (offset %d)' % offset, offset=offset)
-        report.check('ListSyncTasksResponse', body, 'sync task listing at offset %d' % offset, meta)
-        page = body.get('tasks') if isinstance(body, dict) else None
-        page = page if isinstance(page, list) else []
-        if isinstance(body, dict) and isinstance(body.get('count'), int):
-            count = body['count']
-        for task in page:
-            task_id = task.get('sync_task_id') if isinstance(task, dict) else None
-            if task_id is not None and task_id in seen:
-                continue
-            seen.add(task_id)
-            tasks.append(task)
-        offset += len(page)
-        if not page or count is None or offset >= count:
-            break
-        if offset > MAX_OFFSET:
-            module.warn('The project holds %d sync tasks; the OMS API lists at most %d, so %d were '
-                        'not read.' % (count, offset, count - offset))
-            break
-    return tasks
+# The fields the health checks read: a task without them cannot be judged.
+LISTED_FIELDS = {'sync_task_id': 'str', 'status': 'str'}
+SHOWN_FIELDS = {'status': 'str', 'monthly_acceptance_request': 'count', 'monthly_failure_object': 'count'}
 
 
 def main():
@@ -303,11 +297,17 @@ def main():
         body, meta = module.client.get_json(SHOW_PATH, path_params={'sync_task_id': task_id},
                                             query={'query_time': query_time})
         report.check('ShowSyncTaskResponse', body, 'sync task %s' % task_id, meta)
+        check_fields(module, task_id, body, SHOWN_FIELDS)
         return body, meta
 
     listed = None
     if ids is None:
-        listed = list_sync_tasks(module, report)
+        listed = list_all(module, LIST_PATH, {'status': module.params['status']}, 'tasks', 'ListSyncTasksResponse',
+                          'sync tasks', report, id_key='sync_task_id')
+        for position, entry in enumerate(listed):
+            task_id = entry.get('sync_task_id') if isinstance(entry, dict) else None
+            check_fields(module, task_id if isinstance(task_id, str) else 'tasks[%d]' % position, entry,
+                         LISTED_FIELDS)
         report.apply(module)
         if not module.params['details']:
             module.exit_json(changed=False, sync_tasks=listed, missing=[])

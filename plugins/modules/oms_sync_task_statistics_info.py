@@ -20,11 +20,6 @@ description:
     buckets are left out. The module returns the series as the API gave them, plus a
     RV(sync_task_statistics[].summary) with totals, the failure, success and skip ratios,
     the bytes synchronized and the last bucket with successful objects.
-  - Many tasks are read concurrently in one module call, at most O(max_concurrency) at a time.
-  - A task ID the service does not know is listed in RV(missing) and does not fail the task.
-  - Every response is checked against the collection's JSON Schema of the API; a mismatch
-    becomes a warning that names the field and the task, or fails the task when
-    O(strict_contract=true).
 extends_documentation_fragment:
   - hwcloud.migration.huaweicloud
   - hwcloud.migration.info_module
@@ -84,22 +79,21 @@ notes:
   - Which bucket width the API chooses (C(FIVE_MINUTES) or C(ONE_HOUR)) is not documented;
     RV(sync_task_statistics[].statistic_time_type) says which one it used. Bucket timestamps
     mark the start of a bucket, so the first bucket may start before O(start_time).
-  - A task is "not found" when the service answers HTTP 404 or error code C(OMS.1009). A 404
-    from the API gateway (C(APIGW.0101)) fails the task, since it points at a wrong endpoint.
-  - Any other API error fails the task with the HTTP status, service error code, message,
-    request ID and the task ID it concerned.
+  - The API returns at most 1000 buckets per series. When a series comes back with 1000, the
+    module reads the window again in parts of about 900 buckets, cut on bucket boundaries,
+    concurrently within O(max_concurrency), and merges them by bucket time stamp (the bucket at
+    a boundary is in two parts and counts once). The returned series and summary then cover
+    the whole window. A window that cannot be read whole (more than 100 parts, or parts that
+    stay full) is summarised from what was read with
+    RV(sync_task_statistics[].summary.complete=false).
 seealso:
   - module: hwcloud.migration.oms_sync_task_info
   - module: hwcloud.migration.modelarts_dataset_sync_info
 """
 
 EXAMPLES = r"""
+# The connection options come from module_defaults or the environment (see the notes).
 - name: Gate on the last hour of OMS synchronization
-  module_defaults:
-    group/hwcloud.migration.huaweicloud:
-      region: cn-north-4
-      access_key: "{{ lookup('ansible.builtin.env', 'HUAWEICLOUD_SDK_AK') }}"
-      secret_key: "{{ lookup('ansible.builtin.env', 'HUAWEICLOUD_SDK_SK') }}"
   block:
     - name: Read the statistics of the last hour
       hwcloud.migration.oms_sync_task_statistics_info:
@@ -168,7 +162,7 @@ sync_task_statistics:
       description:
         - The series folded into the numbers a health check needs.
         - Malformed buckets (a missing, null, negative or non-integer value) are skipped here
-          and reported by the contract check.
+          and named in RV(sync_task_statistics[].summary.problems).
       type: dict
       contains:
         window:
@@ -238,18 +232,66 @@ sync_task_statistics:
           description: RV(sync_task_statistics[].summary.last_success_time) as ISO 8601 in UTC; null with it.
           type: str
           sample: "2023-11-16T16:10:00.000Z"
+        complete:
+          description:
+            - Whether the summary covers the whole window with usable data.
+            - False when C(statistic_datas) is absent, null or not a list, a requested series is missing,
+              buckets are malformed, or the window could not be read whole; the totals and ratios
+              then describe only what was read, and a gate must not pass on them.
+          type: bool
+          sample: true
+        problems:
+          description: What made RV(sync_task_statistics[].summary.complete) false, one line each, naming the field.
+          type: list
+          elements: str
+          sample: ["statistic_datas: null, so no series can be read"]
 missing:
   description: The requested task IDs the service does not know (HTTP 404 or C(OMS.1009)).
   returned: always
   type: list
   elements: str
   sample: [d18befdd-eb82-41f3-8019-bbb593d74a3e]
+complete:
+  description:
+    - Whether every answer could be used by the health checks.
+    - False when RV(problems) is not empty, and on a failure because some reads failed.
+  returned: always
+  type: bool
+  sample: true
+problems:
+  description:
+    - The answers the health checks cannot use, one entry per resource and field.
+    - C(id) is the resource ID (null for a listing), C(field) the field, C(message) what is wrong with it.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - id: 0d146099-8cf4-437d-b6ef-88e043771c8b
+      field: status
+      message: status is None, not a string
+errors:
+  description:
+    - One entry per ID that could not be read, when the task failed because of them.
+    - C(id), C(status) (HTTP status, null without an answer), C(error_code), C(request_id), C(message),
+      and C(attempted) (false for IDs not read because of fail fast).
+  returned: failure
+  type: list
+  elements: dict
+  sample:
+    - id: d18befdd-eb82-41f3-8019-bbb593d74a3e
+      status: 503
+      error_code: OMS.2004
+      request_id: 6c7a4e1f0b5d4b5e9c3f2a1d0e9f8a7b
+      message: "GET https://oms.cn-north-4.myhuaweicloud.com/v2/.../sync-tasks/d18b... failed: HTTP 503 OMS.2004"
+      attempted: true
 """
 
+from ansible_collections.hwcloud.migration.plugins.module_utils._client import unique
 from ansible_collections.hwcloud.migration.plugins.module_utils._info import (
-    INFO_ARGUMENT_SPEC, ContractReport, fetch_each, requested_ids, window_options)
+    INFO_ARGUMENT_SPEC, ContractReport, report_problem, requested_ids, window_options)
 from ansible_collections.hwcloud.migration.plugins.module_utils._module import HuaweiCloudModule
 from ansible_collections.hwcloud.migration.plugins.module_utils._statistics import DATA_TYPES, summarize_statistics
+from ansible_collections.hwcloud.migration.plugins.module_utils._statistics_reader import read_window
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import now_ms
 
 STATISTICS_PATH = '/v2/{project_id}/sync-tasks/{sync_task_id}/statistics'
@@ -275,10 +317,7 @@ def main():
 
     # Everything the user typed is checked before the first request.
     start_ms, end_ms = window_options(module, 'start_time', 'end_time', now_ms())
-    data_types = []
-    for data_type in module.params['data_type']:
-        if data_type not in data_types:
-            data_types.append(data_type)
+    data_types = unique(module.params['data_type'])
     if not data_types:
         module.fail_json(msg='data_type must name at least one of %s.' % ', '.join(DATA_TYPES))
     return_types = module.params['return_data_types']
@@ -288,29 +327,34 @@ def main():
             module.fail_json(msg='return_data_types names %s, which data_type does not query (%s).'
                                  % (', '.join(unqueried), ', '.join(data_types)))
     ids = requested_ids(module, 'sync_task_id', 'sync_task_ids')
-    query = {'data_type': ','.join(data_types), 'start_time': start_ms, 'end_time': end_ms}
 
     report = ContractReport(module.params['strict_contract'])
 
-    def read_statistics(task_id):
+    def read_statistics(task_id, start, end):
+        query = {'data_type': ','.join(data_types), 'start_time': start, 'end_time': end}
         body, meta = module.client.get_json(STATISTICS_PATH, path_params={'sync_task_id': task_id}, query=query)
         report.check('ListSyncTaskStatisticResponse', body, 'sync task %s' % task_id, meta)
         return body, meta
 
-    found, missing = fetch_each(module, ids, read_statistics, 'statistics of sync task', 'sync_task_id')
+    reads, missing = read_window(module, ids, read_statistics, start_ms, end_ms,
+                                 'statistics of sync task', 'sync_task_id')
     results = []
-    for task_id, body, _meta in found:
+    for window in reads:
+        body = window.response(data_types)
         document = body if isinstance(body, dict) else {}
         statistic_datas = document.get('statistic_datas')
         if return_types is not None and isinstance(statistic_datas, list):
             statistic_datas = [entry for entry in statistic_datas
                                if not isinstance(entry, dict) or entry.get('data_type') in return_types]
         time_type = document.get('statistic_time_type')
+        summary = summarize_statistics(body, data_types, start_ms, end_ms, problems=window.part_problems(data_types))
+        for problem in summary['problems']:
+            report_problem(module, window.task_id, 'statistic_datas', problem)
         results.append({
-            'sync_task_id': task_id,
+            'sync_task_id': window.task_id,
             'statistic_time_type': time_type if isinstance(time_type, str) else None,
             'statistic_datas': statistic_datas if isinstance(statistic_datas, list) else [],
-            'summary': summarize_statistics(body, data_types, start_ms, end_ms),
+            'summary': summary,
         })
     report.apply(module)
     module.exit_json(changed=False, sync_task_statistics=results, missing=missing)

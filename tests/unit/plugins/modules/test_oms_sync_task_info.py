@@ -277,11 +277,36 @@ def test_non_object_body_does_not_crash(run_module):
     assert any("is not of type 'object'" in warning for warning in result['warnings'])
 
 
-def test_malformed_listing_page_does_not_crash(run_module):
-    result, dummy = run_module(module, {}, lambda path, params, query: {'tasks': 'nope'})
+@pytest.mark.parametrize('tasks, described', [('nope', 'of type str'), (None, 'null'), ({}, 'an object')])
+def test_listing_without_a_task_list_fails_naming_the_field(run_module, tasks, described):
+    result, client = run_module(module, {}, lambda path, params, query: {'count': 3, 'tasks': tasks})
+    assert result.failed, result
+    assert 'field tasks of the answer at offset 0 is %s, not a list' % described in result['msg']
+    assert result['request_id'] == 'req-1' and len(client.calls) == 1
+
+
+def test_listing_without_a_number_count_pages_until_a_short_page(run_module):
+    tasks = [seed_task('task-%03d' % index) for index in range(230)]
+
+    def handler(path, params, query):
+        page = tasks[query['offset']:query['offset'] + query['limit']]
+        return {'count': 'many', 'tasks': page}
+
+    result, client = run_module(module, {}, handler)
     assert not result.failed, result
-    assert result['sync_tasks'] == []
-    assert any('count: is required but absent' in warning for warning in result['warnings'])
+    assert [task['sync_task_id'] for task in result['sync_tasks']] == [task['sync_task_id'] for task in tasks]
+    assert [call[2]['offset'] for call in client.calls] == [0, 100, 200]
+    assert result['complete'] is True
+
+
+def test_listed_task_without_status_makes_the_result_incomplete(run_module):
+    broken = seed_task('task-b')
+    broken['status'] = None
+    listing = {'count': 2, 'tasks': [seed_task('task-a'), broken]}
+    result, dummy = run_module(module, {}, lambda path, params, query: listing)
+    assert not result.failed, result
+    assert result['complete'] is False
+    assert result['problems'] == [{'id': 'task-b', 'field': 'status', 'message': 'status is None, not a string'}]
 
 
 def test_check_mode_reads_the_same(run_module):
