@@ -13,7 +13,8 @@ import subprocess
 
 import pytest
 
-from ansible_collections.hwcloud.migration.plugins.filter import migration_health
+from ansible_collections.hwcloud.migration.plugins.plugin_utils import (
+    _health_evaluate)
 
 CHROMIUM = '/usr/bin/chromium'
 
@@ -43,10 +44,10 @@ def png_size(path):
 
 @pytest.fixture
 def report(tmp_path, health_data):
-    fact = migration_health.evaluate(health_data.unhealthy_results(), health_data.unhealthy_settings(),
+    fact = _health_evaluate.evaluate(health_data.unhealthy_results(), health_data.unhealthy_settings(),
                                      now_ms=health_data.NOW)
     path = tmp_path / 'migration-health.html'
-    path.write_text(migration_health.render_html(fact), encoding='utf-8')
+    path.write_text(_health_html.render_html(fact), encoding='utf-8')
     return path, fact
 
 
