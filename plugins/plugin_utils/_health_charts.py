@@ -17,16 +17,21 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import (
     BUCKET_MS,
     CHART_COLOURS,
-    CHART_PLOT_WIDTH,
     CHART_TYPES,
+    MAX_CHART_COLUMNS,
+    MIN_CHART_COLUMNS,
+    SPARKLINE_COLUMNS,
     SPARKLINE_PLOT_WIDTH,
 )
 
 # Past this many buckets the grid is not filled (a one-bucket-per-pixel chart
 # would not show the zeros anyway and the fill would cost memory).
 MAX_GRID = 20000
-# Markers with a tooltip per non-zero point, only on charts this sparse.
-MAX_MARKERS = 100
+# A sparkline shows throughput and failures; SUCCESS would sit on REQUEST.
+SPARKLINE_TYPES = ('REQUEST', 'FAILURE')
+# Markers with a tooltip per non-zero point, only on charts this sparse (a short window);
+# on a long one they would outweigh the lines.
+MAX_MARKERS = 48
 
 
 def bucket_grid(stamps, start, end, bucket):
@@ -104,6 +109,19 @@ def downsample_series(series, start, end, bucket, columns):
     return result, True
 
 
+def chart_columns(failing, healthy, budget, healthy_types=len(CHART_TYPES)):
+    """Columns of each failing subject's chart so that all series together stay within ``budget`` points.
+
+    Each chart type keeps up to two points per column; a healthy subject takes
+    ``SPARKLINE_COLUMNS`` for each of its ``healthy_types`` series.  Never fewer
+    than ``MIN_CHART_COLUMNS`` (bursts still show) nor more than one column per
+    two pixels.
+    """
+    left = budget - healthy * 2 * healthy_types * SPARKLINE_COLUMNS
+    columns = left // max(1, failing * 2 * len(CHART_TYPES))
+    return int(max(MIN_CHART_COLUMNS, min(MAX_CHART_COLUMNS, columns)))
+
+
 def nice_step(raw):
     """The smallest 1, 2, 2.5 or 5 times a power of ten that is >= ``raw``, as a whole number >= 1."""
     step = 1
@@ -162,11 +180,16 @@ def _prepared(task, window, columns):
     return complete, partial, start, end, bucket
 
 
-def chart(task, window, threshold_ratio=None, width=580, height=220):
-    """Geometry of one full chart: axes, ticks, one polyline per type, the partial bucket, the threshold."""
+def chart(task, window, threshold_ratio=None, columns=MAX_CHART_COLUMNS, width=580, height=220):
+    """Geometry of one full chart: axes, ticks, one polyline per type, the partial bucket, the threshold.
+
+    The threshold line is the REQUEST line scaled by the ratio (``threshold``
+    holds the SVG transform): wherever FAILURE rises above it, that bucket's
+    failure ratio is above the limit.
+    """
     left, right, top, bottom = 56, 16, 16, 52
     plot_w, plot_h = width - left - right, height - top - bottom
-    complete, partial, start, end, bucket = _prepared(task, window, plot_w // 2)
+    complete, partial, start, end, bucket = _prepared(task, window, min(columns, plot_w // 2))
     peak = 0
     for data_type in CHART_TYPES:
         for _stamp, count in complete[data_type] + partial[data_type]:
@@ -233,9 +256,12 @@ def chart(task, window, threshold_ratio=None, width=580, height=220):
                                   for stamp, count in partial[data_type])
 
     threshold = None
-    if threshold_ratio is not None and complete['REQUEST']:
+    if threshold_ratio is not None and len(complete['REQUEST']) > 1:
+        baseline = top + plot_h
         threshold = {
-            'points': coords([[stamp, count * threshold_ratio] for stamp, count in complete['REQUEST']]),
+            # y' = baseline - ratio * (baseline - y): the REQUEST line scaled towards the x axis.
+            'transform': 'translate(0 %s) scale(1 %s)' % (_number(baseline * (1 - threshold_ratio)),
+                                                          _number(threshold_ratio)),
             'label': 'FAILURE limit (%.4g%% of REQUEST)' % (threshold_ratio * 100),
         }
         legend.append({'x': left + 120 * len(CHART_TYPES), 'colour': CHART_COLOURS['FAILURE'],
@@ -251,10 +277,14 @@ def chart(task, window, threshold_ratio=None, width=580, height=220):
     }
 
 
+def _number(value):
+    return ('%.4f' % value).rstrip('0').rstrip('.')
+
+
 def sparkline(task, window, width=SPARKLINE_PLOT_WIDTH + 4, height=28):
     """Geometry of a small REQUEST and FAILURE line for a healthy subject (complete buckets only)."""
-    complete, _partial, start, end, _bucket = _prepared(task, window, (width - 4) // 2)
-    peak = max([count for data_type in ('REQUEST', 'FAILURE') for _stamp, count in complete[data_type]] + [1])
+    complete, _partial, start, end, _bucket = _prepared(task, window, SPARKLINE_COLUMNS)
+    peak = max([count for data_type in SPARKLINE_TYPES for _stamp, count in complete[data_type]] + [1])
 
     def coords(points):
         return ' '.join('%d,%d' % (round(2 + (width - 4) * (stamp - start) / float(end - start)),
@@ -262,6 +292,6 @@ def sparkline(task, window, width=SPARKLINE_PLOT_WIDTH + 4, height=28):
                         for stamp, count in points)
 
     lines = [{'series': data_type, 'colour': CHART_COLOURS[data_type], 'points': coords(complete[data_type])}
-             for data_type in ('REQUEST', 'FAILURE') if complete[data_type]]
+             for data_type in SPARKLINE_TYPES if complete[data_type]]
     return {'width': width, 'height': height, 'lines': lines, 'peak': peak,
             'empty': not lines}

@@ -87,13 +87,20 @@ BUCKET_MS = {
 CHART_TYPES = ('REQUEST', 'SUCCESS', 'FAILURE')
 CHART_COLOURS = {'REQUEST': '#1f6feb', 'SUCCESS': '#1a7f37', 'FAILURE': '#cf222e'}
 
-# Plot widths in pixels: a series never needs more than two points (min and
-# max) per pixel column of the chart it is drawn on.
+# Plot widths in pixels: a series never needs more than two points (its lowest
+# and highest bucket) per column of the chart it is drawn on.
 CHART_PLOT_WIDTH = 508
-SPARKLINE_PLOT_WIDTH = 120
-# Columns of the downsampled series kept in the fact (two points per column at most).
-SERIES_COLUMNS = CHART_PLOT_WIDTH // 2
-SPARKLINE_COLUMNS = SPARKLINE_PLOT_WIDTH // 2
+SPARKLINE_PLOT_WIDTH = 96
+# Columns: at most one per two pixels of a full chart, a fixed few for a sparkline.
+MAX_CHART_COLUMNS = CHART_PLOT_WIDTH // 2
+MIN_CHART_COLUMNS = 16
+SPARKLINE_COLUMNS = 16
+# Points (all series of all subjects) the fact keeps, and the HTML charts draw,
+# unless full series are asked for: about 2.4 MB of JSON and 0.5 MB of SVG, so
+# the reports of a gate stay small however many of its tasks fail.  The fewer
+# failing tasks, the more columns each of their charts gets.
+SERIES_POINT_BUDGET = 120000
+HTML_POINT_BUDGET = 50000
 
 DEFAULT_TITLE = 'Migration health'
 

@@ -16,7 +16,7 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import
     ms_to_iso,
     now_ms as _current_ms,
 )
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_charts import downsample_series
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_charts import chart_columns, downsample_series
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import (
     BUCKET_MS,
     CHART_TYPES,
@@ -25,7 +25,7 @@ from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constant
     KIND_SYNC_TASK,
     KINDS_BY_NAME,
     SCHEMA_VERSION,
-    SERIES_COLUMNS,
+    SERIES_POINT_BUDGET,
     SPARKLINE_COLUMNS,
     SUBJECT_KINDS,
     TASK_THRESHOLDS,
@@ -412,8 +412,10 @@ def evaluate(results, policy, now_ms=None):
 
     window_bounds = _window_bounds(statistics_by_id, policy, now)
     if not policy.get('full_series'):
+        failing = sum(1 for entry in task_entries if entry['found'] and not entry['healthy'])
+        columns = chart_columns(failing, len(task_entries) - failing, SERIES_POINT_BUDGET)
         for entry in task_entries:
-            _downsample_entry(entry, window_bounds)
+            _downsample_entry(entry, window_bounds, SPARKLINE_COLUMNS if entry['healthy'] else columns)
 
     dataset_entries = []
     for item in policy['datasets']:
@@ -470,14 +472,13 @@ def evaluate(results, policy, now_ms=None):
     return fact
 
 
-def _downsample_entry(entry, window):
-    """Keep the buckets the report can draw: chart width for a failing task, sparkline width for a healthy one.
+def _downsample_entry(entry, window, columns):
+    """Keep the buckets the report can draw: ``columns`` columns of at most two points each.
 
     Per column the lowest and highest bucket stay, so a burst is never averaged
     away; ``series_downsampled`` tells a reader (and the chart) that the empty
     buckets are then written out as zeros.
     """
-    columns = SERIES_COLUMNS if not entry['healthy'] else SPARKLINE_COLUMNS
     bucket = BUCKET_MS.get(entry.get('statistic_time_type'), 0)
     series, downsampled = downsample_series(entry.get('series') or {}, window['start_time'], window['end_time'],
                                             bucket, columns)

@@ -16,9 +16,15 @@ import os
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_charts import chart, sparkline
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_charts import (
+    SPARKLINE_TYPES,
+    chart,
+    chart_columns,
+    sparkline,
+)
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import (
     DEFAULT_TITLE,
+    HTML_POINT_BUDGET,
     SUBJECT_KINDS,
     VERDICT_HEALTHY,
 )
@@ -98,7 +104,7 @@ def _check_summary(fact):
     return rows
 
 
-def _subjects(fact, kind, checks_by_subject):
+def _subjects(fact, kind, checks_by_subject, columns):
     """The rows of one kind, failing first (most failed checks first), each with its view data."""
     window = fact.get('window') or {}
     rows = []
@@ -123,7 +129,7 @@ def _subjects(fact, kind, checks_by_subject):
                 row['sparkline'] = sparkline(entry, window)
             else:
                 ratio = (entry.get('thresholds') or {}).get('max_window_failure_ratio')
-                row['chart'] = chart(entry, window, threshold_ratio=ratio)
+                row['chart'] = chart(entry, window, threshold_ratio=ratio, columns=columns)
                 row['time_type'] = entry.get('statistic_time_type')
         rows.append(row)
     rows.sort(key=lambda row: (row['healthy'], -len(row['failed_checks']), row['position']))
@@ -135,9 +141,13 @@ def view_model(fact, title=DEFAULT_TITLE):
     checks_by_subject = {}
     for check in fact['checks']:
         checks_by_subject.setdefault((check['kind'], check['subject']), []).append(check)
+    charted = [entry for kind in SUBJECT_KINDS if kind['charted'] for entry in fact.get(kind['fact_key']) or []
+               if entry.get('found')]
+    failing = sum(1 for entry in charted if not entry['healthy'])
+    columns = chart_columns(failing, len(charted) - failing, HTML_POINT_BUDGET, healthy_types=len(SPARKLINE_TYPES))
     kinds = []
     for kind in SUBJECT_KINDS:
-        rows = _subjects(fact, kind, checks_by_subject)
+        rows = _subjects(fact, kind, checks_by_subject, columns)
         kinds.append({
             'kind': kind['kind'], 'title': kind['title'], 'label': kind['label'], 'plural': kind['plural'],
             'charted': kind['charted'],

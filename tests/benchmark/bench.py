@@ -71,8 +71,8 @@ GATE_STEPS_WINDOW = '2d'
 #       --collections <a checkout of de99b14>/.venv/collections
 # (emulator without latency, window 2d, one run per size).
 BASELINE_GATE_STEPS = {
-    100: {'evaluate_s': None, 'report_s': None, 'html_mb': None, 'json_mb': None},
-    500: {'evaluate_s': None, 'report_s': None, 'html_mb': None, 'json_mb': None},
+    100: {'evaluate_s': 3.00, 'report_s': 1.53, 'html_mb': 1.84, 'json_mb': 1.29},
+    500: {'evaluate_s': 10.73, 'report_s': 2.73, 'html_mb': 9.16, 'json_mb': 6.47},
 }
 # Task names of the evaluation and report steps, before and after issue 12.
 EVALUATE_STEPS = ('Evaluate the migration health', 'Keep the migration_health fact')
