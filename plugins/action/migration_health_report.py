@@ -34,7 +34,7 @@ class ActionModule(ActionBase):
 
     TRANSFERS_FILES = False
     _requires_connection = False
-    _VALID_ARGS = frozenset(('health', 'policy', 'results_from', 'dest', 'title'))
+    _VALID_ARGS = frozenset(('health', 'policy', 'results_from', 'dest', 'title', 'fact_name'))
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
@@ -46,6 +46,7 @@ class ActionModule(ActionBase):
                 results_from=dict(type='dict', default={}),
                 dest=dict(type='path'),
                 title=dict(type='str', default=DEFAULT_TITLE),
+                fact_name=dict(type='str'),
             ),
             mutually_exclusive=[('health', 'policy')],
             required_one_of=[('health', 'policy')],
@@ -59,7 +60,14 @@ class ActionModule(ActionBase):
         if errors:
             raise AnsibleActionFail('health is not a migration_health fact (docs/migration_health_fact.schema.json): '
                                     + '; '.join(errors))
-        result.update(changed=False, health=fact)
+        if args['fact_name']:
+            # Returned once, as a host fact: a second copy (or a set_fact templating
+            # it) would cost as much as the evaluation of a large gate.
+            if not args['fact_name'].isidentifier():
+                raise AnsibleActionFail('fact_name: %r is not a variable name' % (args['fact_name'],))
+            result.update(changed=False, ansible_facts={args['fact_name']: fact})
+        else:
+            result.update(changed=False, health=fact)
         if args['dest']:
             try:
                 changed, paths = write_reports(fact, args['dest'], title=args['title'],

@@ -52,6 +52,13 @@ options:
       - Directory to write the reports into, on the controller. Created when missing.
       - When not given, nothing is written; the fact is still returned.
     type: path
+  fact_name:
+    description:
+      - Return the fact as the host fact of this name (persistent and cacheable, like
+        C(ansible.builtin.set_fact) with C(cacheable=true)) instead of as RV(health).
+      - Returning it once this way, rather than registering it and templating it into a
+        C(set_fact), is what keeps a large gate fast.
+    type: str
   title:
     description:
       - Title of the HTML page.
@@ -94,7 +101,7 @@ RETURN = r"""
 health:
   description:
     - The C(migration_health) fact (shape in C(docs/migration_health_fact.schema.json)).
-  returned: always
+  returned: when O(fact_name) is not given
   type: dict
 reports:
   description: The path of each report.

@@ -151,7 +151,7 @@ def _bounds(series, window):
 def _time_label(stamp, with_date, full):
     iso = ms_to_iso(stamp)
     if full:
-        return iso[:16].replace('T', ' ') + ' UTC'
+        return iso[:16].replace('T', ' ')
     if with_date:
         return iso[5:16].replace('T', ' ')
     return iso[11:16]
@@ -180,7 +180,7 @@ def _prepared(task, window, columns):
     return complete, partial, start, end, bucket
 
 
-def chart(task, window, threshold_ratio=None, columns=MAX_CHART_COLUMNS, width=580, height=220):
+def chart(task, window, threshold_ratio=None, columns=MAX_CHART_COLUMNS, markers=True, width=580, height=220):
     """Geometry of one full chart: axes, ticks, one polyline per type, the partial bucket, the threshold.
 
     The threshold line is the REQUEST line scaled by the ratio (``threshold``
@@ -233,7 +233,7 @@ def chart(task, window, threshold_ratio=None, columns=MAX_CHART_COLUMNS, width=5
         if len(points) > 1 or (points and not partial[data_type]):
             lines.append({'series': data_type, 'colour': colour, 'points': coords(points),
                           'wide': data_type == 'REQUEST'})
-        if len(points) <= MAX_MARKERS:
+        if markers and len(points) <= MAX_MARKERS:
             markers.extend({'x': round(x_of(stamp)), 'y': round(y_of(count)), 'colour': colour,
                             'title': '%s %s: %d' % (data_type, ms_to_iso(stamp), count)}
                            for stamp, count in points if count)
@@ -247,12 +247,14 @@ def chart(task, window, threshold_ratio=None, columns=MAX_CHART_COLUMNS, width=5
     if bucket and any(partial[data_type] for data_type in CHART_TYPES):
         first = min(point[0] for data_type in CHART_TYPES for point in partial[data_type])
         x = x_of(max(start, first))
-        partial_area = {'x': round(x, 1), 'width': round(max(2.0, left + plot_w - x), 1)}
+        counts = ', '.join('%s %d' % (data_type, sum(count for _stamp, count in partial[data_type]))
+                           for data_type in CHART_TYPES)
+        partial_area = {'x': round(x, 1), 'width': round(max(2.0, left + plot_w - x), 1),
+                        'title': 'partial bucket from %s, still filling when the statistics were read: %s'
+                                 % (ms_to_iso(first), counts)}
         for data_type in CHART_TYPES:
             partial_points.extend({'x': round(x_of(stamp)), 'y': round(y_of(count)),
-                                   'colour': CHART_COLOURS[data_type],
-                                   'title': '%s %s: %d (partial bucket, still filling)'
-                                            % (data_type, ms_to_iso(stamp), count)}
+                                   'colour': CHART_COLOURS[data_type]}
                                   for stamp, count in partial[data_type])
 
     threshold = None
@@ -267,7 +269,16 @@ def chart(task, window, threshold_ratio=None, columns=MAX_CHART_COLUMNS, width=5
         legend.append({'x': left + 120 * len(CHART_TYPES), 'colour': CHART_COLOURS['FAILURE'],
                        'label': 'limit', 'dashed': True})
 
+    # What every chart over the same time span shares (axes, grid, time labels,
+    # legend swatches): the page draws it once and each chart reuses it.
+    frame = {
+        'key': (width, height, start, end, threshold is not None),
+        'width': width, 'height': height, 'left': left, 'top': top, 'plot_w': plot_w, 'plot_h': plot_h,
+        'grid': [tick['y'] for tick in y_ticks], 'x_ticks': x_ticks,
+        'swatches': [dict(item) for item in legend], 'legend_y': height - 12,
+    }
     return {
+        'frame': frame,
         'width': width, 'height': height, 'left': left, 'top': top, 'plot_w': plot_w, 'plot_h': plot_h,
         'x_ticks': x_ticks, 'y_ticks': y_ticks, 'lines': lines, 'markers': markers,
         'legend': legend, 'legend_y': height - 12, 'partial': partial_area, 'partial_points': partial_points,

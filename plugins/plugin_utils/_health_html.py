@@ -33,6 +33,7 @@ from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_junit im
 
 TEMPLATE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'templates')
 TEMPLATE = 'migration_health.html.j2'
+MAX_CHARTS_WITH_MARKERS = 20
 
 
 def _text(value):
@@ -104,7 +105,7 @@ def _check_summary(fact):
     return rows
 
 
-def _subjects(fact, kind, checks_by_subject, columns):
+def _subjects(fact, kind, checks_by_subject, columns, markers):
     """The rows of one kind, failing first (most failed checks first), each with its view data."""
     window = fact.get('window') or {}
     rows = []
@@ -129,7 +130,7 @@ def _subjects(fact, kind, checks_by_subject, columns):
                 row['sparkline'] = sparkline(entry, window)
             else:
                 ratio = (entry.get('thresholds') or {}).get('max_window_failure_ratio')
-                row['chart'] = chart(entry, window, threshold_ratio=ratio, columns=columns)
+                row['chart'] = chart(entry, window, threshold_ratio=ratio, columns=columns, markers=markers)
                 row['time_type'] = entry.get('statistic_time_type')
         rows.append(row)
     rows.sort(key=lambda row: (row['healthy'], -len(row['failed_checks']), row['position']))
@@ -145,9 +146,19 @@ def view_model(fact, title=DEFAULT_TITLE):
                if entry.get('found')]
     failing = sum(1 for entry in charted if not entry['healthy'])
     columns = chart_columns(failing, len(charted) - failing, HTML_POINT_BUDGET, healthy_types=len(SPARKLINE_TYPES))
+    # A tooltip per point helps on a few charts; on hundreds it would outweigh the lines.
+    markers = failing <= MAX_CHARTS_WITH_MARKERS
     kinds = []
+    frames = {}
     for kind in SUBJECT_KINDS:
-        rows = _subjects(fact, kind, checks_by_subject, columns)
+        rows = _subjects(fact, kind, checks_by_subject, columns, markers)
+        for row in rows:
+            if row['chart']:
+                frame = row['chart']['frame']
+                if frame['key'] not in frames:
+                    frame['id'] = 'chart-frame-%d' % len(frames)
+                    frames[frame['key']] = frame
+                row['chart']['frame_id'] = frames[frame['key']]['id']
         kinds.append({
             'kind': kind['kind'], 'title': kind['title'], 'label': kind['label'], 'plural': kind['plural'],
             'charted': kind['charted'],
@@ -167,6 +178,7 @@ def view_model(fact, title=DEFAULT_TITLE):
         'counts': fact['counts'],
         'kinds': kinds,
         'check_summary': _check_summary(fact),
+        'frames': list(frames.values()),
         'healthy_checks': sum(len(row['checks']) for kind in kinds for row in kind['rows'] if row['healthy']),
     }
 

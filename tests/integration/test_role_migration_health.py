@@ -67,9 +67,17 @@ def test_gate_fails_with_one_line_per_violation_after_writing_reports(demo_emula
     fact = json.loads((report_dir / "migration-health.json").read_text())
     assert fact["healthy"] is False
     assert fact == fact_of(run)
-    suite = ET.parse(str(report_dir / "migration-health.xml")).getroot().find("testsuite")
-    assert len(suite.findall("testcase")) == len(fact["checks"])
-    assert "UNHEALTHY" in (report_dir / "migration-health.html").read_text()
+    root = ET.parse(str(report_dir / "migration-health.xml")).getroot()
+    assert len(list(root.iter("testcase"))) == len(fact["checks"])
+    # One suite per sync task and dataset: CI shows a tree of subjects.
+    suites = {suite.get("name"): suite for suite in root.findall("testsuite")}
+    assert len(suites) == fact["counts"]["sync_tasks"] + fact["counts"]["datasets"]
+    assert int(suites["sync task %s" % STOPPED_TASK].get("failures")) >= 1
+    html = (report_dir / "migration-health.html").read_text()
+    assert 'id="verdict">UNHEALTHY</div>' in html
+    # The failing subjects are listed with their failed checks; the stopped task's block names its check.
+    assert html.index(STOPPED_TASK) < html.index(HEALTHY_TASK)
+    assert "<td>task-status" in html
 
 
 def _playbook_path():

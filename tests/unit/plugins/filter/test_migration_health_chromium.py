@@ -77,7 +77,8 @@ def test_report_dom_shows_the_verdict(tmp_path, report):
     assert process.returncode == 0, process.stderr.decode('utf-8', 'replace')[-2000:]
     assert fact['verdict'] == 'UNHEALTHY'
     assert 'id="verdict">UNHEALTHY</div>' in dom
-    assert dom.count('<svg') == 4
+    assert dom.count('<svg') == 5  # 3 charts, 1 sparkline, the axes the charts share
+    assert dom.count('role="img"') == 4
     assert 'task-stalled' in dom
 
 

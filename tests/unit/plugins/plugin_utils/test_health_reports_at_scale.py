@@ -79,10 +79,14 @@ def test_page_is_readable(scale):
     # The window crosses a day: the x axis carries dates.
     charts = re.findall(r'<svg [^>]*aria-label="statistics of .*?</svg>', html, re.S)
     assert len(charts) == fact['counts']['sync_tasks_unhealthy']
-    ticks = re.findall(r'class="x-tick">([^<]+)<', charts[0])
-    assert ticks[0] == '2023-11-14 18:02 UTC' and ticks[-1] == '11-16 18:02'
+    # (axes and time labels are drawn once, in a frame every chart over the window reuses)
+    assert '<use href="#chart-frame-0"/>' in charts[0]
+    ticks = re.findall(r'class="x-tick">([^<]+)<', html)
+    assert ticks[0] == '2023-11-14 18:02' and ticks[-1] == '11-16 18:02'
+    assert ticks[1] == '11-15 06:02'
     # The newest bucket is partial: shaded and marked, not drawn as the end of the line.
     assert 'data-partial="true"' in charts[0] and '>partial<' in charts[0]
+    assert 'partial bucket from 2023-11-16T18:00:00.000Z, still filling' in charts[0]
     request = re.search(r'points="([^"]+)" data-series="REQUEST"', charts[0]).group(1).split()
     assert len(request) > 2 * 16  # more columns than a sparkline
     end_x = int(request[-1].split(',')[0])
