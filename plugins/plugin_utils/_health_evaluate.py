@@ -508,9 +508,10 @@ def _window_bounds(statistics_by_id, policy, now):
 def failure_message(fact):
     """The text the role fails with: a headline, then one violation per line."""
     counts = fact['counts']
-    unhealthy = ', '.join('%d of %d %s' % (counts.get(kind['count_key'] + '_unhealthy', 0),
-                                            counts.get(kind['count_key'], 0), kind['plural'])
-                          for kind in SUBJECT_KINDS)
+    unhealthy = ', '.join(
+        '%d of %d %s' % (counts.get(kind['count_key'] + '_unhealthy', 0), counts.get(kind['count_key'], 0),
+                         kind['plural'])
+        for kind in SUBJECT_KINDS)
     lines = ['Migration health gate FAILED: %d of %d checks failed (%s unhealthy)'
              % (counts['checks_failed'], counts['checks'], unhealthy)]
     lines.extend('- ' + line for line in fact['violations'])
