@@ -28,7 +28,7 @@ from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constant
     SUBJECT_KINDS,
     VERDICT_HEALTHY,
 )
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_evaluate import format_ratio
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_checks import format_ratio
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_junit import xml_safe
 
 TEMPLATE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'templates')

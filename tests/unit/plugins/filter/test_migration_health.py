@@ -15,7 +15,7 @@ import pytest
 
 from ansible_collections.hwcloud.migration.plugins.filter import migration_health as migration_health_filter
 from ansible_collections.hwcloud.migration.plugins.plugin_utils import (
-    _health_constants, _health_evaluate, _health_html, _health_junit, _health_policy)
+    _health_checks, _health_constants, _health_evaluate, _health_html, _health_junit, _health_policy)
 
 SCHEMA_PATH = Path(__file__).resolve().parents[4] / 'docs' / 'migration_health_fact.schema.json'
 SCHEMA = json.loads(SCHEMA_PATH.read_text())
@@ -441,7 +441,7 @@ def test_fact_is_json_serialisable(health_data):
 @pytest.mark.parametrize('ms, text', [(None, 'n/a'), (0, '0s'), (999, '0s'), (45000, '45s'),
                                       (3600000 + 120000, '1h 2m'), (90061000, '1d 1h')])
 def test_format_duration(ms, text):
-    assert _health_evaluate.format_duration(ms) == text
+    assert _health_checks.format_duration(ms) == text
 
 
 # ---------------------------------------------------------------------------
