@@ -84,3 +84,11 @@ def test_doors_are_thin_and_nothing_imports_a_filter(path):
             if isinstance(node, ast.ImportFrom) and node.module:
                 assert 'hwcloud.migration.plugins.filter' not in node.module, module
                 assert 'hwcloud.migration.plugins.action' not in node.module, module
+
+
+def test_policy_full_series_is_a_boolean():
+    from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_policy import normalise_policy
+    assert normalise_policy({'sync_tasks': ['a']})['full_series'] is False
+    assert normalise_policy({'sync_tasks': ['a'], 'full_series': True})['full_series'] is True
+    with pytest.raises(_health_constants.MigrationHealthError, match=r"full_series: 'yes please' is not a boolean"):
+        normalise_policy({'sync_tasks': ['a'], 'full_series': 'yes please'})
