@@ -64,12 +64,13 @@ TARGET_HTML_MB = 1.5
 TARGET_JSON_MB = 5.0
 TARGET_GATE_STEPS_VS_BASELINE = 0.5
 GATE_STEPS_WINDOW = '2d'
-# Seconds of the role's evaluation `set_fact` + `Write the reports` steps with
-# the filter-based layout of release 0.1.0 (commit de99b14), measured on this
-# 2-core machine with
-#   .venv/bin/python tests/benchmark/bench.py --gate-steps-only \
-#       --collections <a checkout of de99b14>/.venv/collections
-# (emulator without latency, window 2d, one run per size).
+# Seconds of the role's evaluation `set_fact` + `Write the reports` steps, and
+# the report sizes, with the filter-based layout of release 0.1.0 (commit
+# de99b14), measured on the project's shared 2-core VM (emulator without
+# latency, window 2d, one run per size) with:
+#   mkdir -p /tmp/base/ansible_collections/hwcloud/migration
+#   git archive de99b14 | tar -x -C /tmp/base/ansible_collections/hwcloud/migration
+#   BENCH_COLLECTIONS=/tmp/base .venv/bin/python tests/benchmark/bench.py --gate-steps-only
 BASELINE_GATE_STEPS = {
     100: {'evaluate_s': 3.00, 'report_s': 1.53, 'html_mb': 1.84, 'json_mb': 1.29},
     500: {'evaluate_s': 10.73, 'report_s': 2.73, 'html_mb': 9.16, 'json_mb': 6.47},
