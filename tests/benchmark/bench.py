@@ -17,6 +17,11 @@ and, against a second emulator without latency (2,000 tasks): the peak memory of
 one module call for 2,000 tasks, and the per-request overhead of
 ``HuaweiCloudClient.get_json`` over a bare ``requests.Session.get``.
 
+and, against emulators without latency, the role's evaluation + report steps and
+the size of its reports for 100 and 500 sync tasks over a 2-day window, next to
+the 0.1.0 baseline (``BASELINE_GATE_STEPS``; ``--gate-steps-only`` runs just
+that; ``BENCH_COLLECTIONS`` points the runs at another checkout's collections).
+
 Prints one table and writes the same figures to build/bench/results.json.
 Everything listens on 127.0.0.1, every run has a timeout, and the emulators are
 stopped on every way out.
