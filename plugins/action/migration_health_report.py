@@ -1,87 +1,32 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Write the migration_health reports (JSON, JUnit, HTML) on the controller in one step.
+"""Evaluate the migration health and write its reports (JSON, JUnit, HTML) on the controller in one step.
 
-One action instead of a directory task and three ``copy`` tasks: the reports
-are rendered and written here, on the controller, so no module is shipped and
-no content crosses a connection (that cost most of a large gate's run time).
+The registered module results are read straight from the task's variables
+(``results_from`` names them) instead of being templated through a filter:
+templating a large result was most of a big gate's evaluation time.  The work
+itself is in ``plugins/plugin_utils``.
 """
 
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-import json
 import os
-import tempfile
 
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.hwcloud.migration.plugins.filter.migration_health import (
-    _plain, render_html, render_junit)
-
-REPORT_FILES = (
-    ('json', 'migration-health.json'),
-    ('junit', 'migration-health.xml'),
-    ('html', 'migration-health.html'),
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import (
+    DEFAULT_TITLE,
+    MigrationHealthError,
 )
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_evaluate import evaluate
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_plain import plain
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reports import write_reports
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_schema import fact_errors
 
-
-def render_reports(fact, title='Migration health'):
-    """The text of each report, keyed ``json``, ``junit`` and ``html``."""
-    return {
-        'json': json.dumps(fact, indent=2, sort_keys=False) + '\n',
-        'junit': render_junit(fact),
-        'html': render_html(fact, title=title),
-    }
-
-
-def _current(path):
-    try:
-        with open(path, 'rb') as handle:
-            return handle.read()
-    except (IOError, OSError):
-        return None
-
-
-def _write_atomically(path, data, mode):
-    directory = os.path.dirname(path)
-    handle, temp_path = tempfile.mkstemp(prefix='.migration-health-', dir=directory)
-    try:
-        with os.fdopen(handle, 'wb') as stream:
-            stream.write(data)
-        os.chmod(temp_path, mode)
-        os.replace(temp_path, path)
-    except BaseException:
-        if os.path.exists(temp_path):
-            os.unlink(temp_path)
-        raise
-
-
-def write_reports(fact, dest, title='Migration health', check_mode=False):
-    """Write the three reports of ``fact`` into directory ``dest``.
-
-    Returns ``(changed, paths)``: whether any file is new or different, and the
-    path of each report keyed ``json``, ``junit`` and ``html``.  In check mode
-    nothing is written, but ``changed`` says what would happen.
-    """
-    dest = os.path.abspath(os.path.expanduser(dest))
-    texts = render_reports(fact, title=title)
-    paths = {}
-    changed = False
-    if not check_mode and not os.path.isdir(dest):
-        os.makedirs(dest, 0o755)
-    for key, name in REPORT_FILES:
-        path = os.path.join(dest, name)
-        paths[key] = path
-        data = texts[key].encode('utf-8')
-        if _current(path) == data:
-            continue
-        changed = True
-        if not check_mode:
-            _write_atomically(path, data, 0o644)
-    return changed, paths
+RESULT_KEYS = ('sync_task_info', 'sync_task_statistics_info', 'dataset_sync_info')
 
 
 class ActionModule(ActionBase):
@@ -89,25 +34,64 @@ class ActionModule(ActionBase):
 
     TRANSFERS_FILES = False
     _requires_connection = False
-    _VALID_ARGS = frozenset(('health', 'dest', 'title'))
+    _VALID_ARGS = frozenset(('health', 'policy', 'results_from', 'dest', 'title', 'fact_name'))
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
         del tmp
-        validation, args = self.validate_argument_spec(argument_spec=dict(
-            health=dict(type='dict', required=True),
-            dest=dict(type='path', required=True),
-            title=dict(type='str', default='Migration health'),
-        ))
+        validation, args = self.validate_argument_spec(
+            argument_spec=dict(
+                health=dict(type='dict'),
+                policy=dict(type='dict'),
+                results_from=dict(type='dict', default={}),
+                dest=dict(type='path'),
+                title=dict(type='str', default=DEFAULT_TITLE),
+                fact_name=dict(type='str'),
+            ),
+            mutually_exclusive=[('health', 'policy')],
+            required_one_of=[('health', 'policy')],
+        )
         del validation
-        fact = _plain(args['health'])
-        for key in ('verdict', 'checks'):
-            if key not in fact:
-                raise AnsibleActionFail('health must be the migration_health fact; it has no %r key' % key)
-        try:
-            changed, paths = write_reports(fact, args['dest'], title=args['title'],
-                                           check_mode=self._task.check_mode)
-        except (IOError, OSError) as exc:
-            raise AnsibleActionFail('could not write the reports to %s: %s' % (args['dest'], exc))
-        result.update(changed=changed, reports=paths, dest=os.path.dirname(paths['json']))
+        if args['policy'] is not None:
+            fact = self._evaluate(args['policy'], args['results_from'], task_vars or {})
+        else:
+            fact = plain(args['health'])
+        errors = fact_errors(fact)
+        if errors:
+            raise AnsibleActionFail('health is not a migration_health fact (docs/migration_health_fact.schema.json): '
+                                    + '; '.join(errors))
+        if args['fact_name']:
+            # Returned once, as a host fact: a second copy (or a set_fact templating
+            # it) would cost as much as the evaluation of a large gate.
+            if not args['fact_name'].isidentifier():
+                raise AnsibleActionFail('fact_name: %r is not a variable name' % (args['fact_name'],))
+            result.update(changed=False, ansible_facts={args['fact_name']: fact})
+        else:
+            result.update(changed=False, health=fact)
+        if args['dest']:
+            try:
+                changed, paths = write_reports(fact, args['dest'], title=args['title'],
+                                               check_mode=self._task.check_mode)
+            except (IOError, OSError) as exc:
+                raise AnsibleActionFail('could not write the reports to %s: %s' % (args['dest'], exc))
+            result.update(changed=changed, reports=paths, dest=os.path.dirname(paths['json']))
         return result
+
+    @staticmethod
+    def _evaluate(policy, results_from, task_vars):
+        unknown = sorted(set(results_from) - set(RESULT_KEYS))
+        if unknown:
+            raise AnsibleActionFail('results_from: unknown key(s) %s; use %s'
+                                    % (', '.join(unknown), ', '.join(RESULT_KEYS)))
+        results = {}
+        for key, name in results_from.items():
+            if name is None:
+                continue
+            if not isinstance(name, str) or name not in task_vars:
+                raise AnsibleActionFail('results_from.%s: %r is not a variable of this host; give the name a '
+                                        'module result was registered as' % (key, name))
+            results[key] = plain(task_vars[name])
+        try:
+            return evaluate(results, plain(policy))
+        except MigrationHealthError as exc:
+            raise AnsibleActionFail('migration_health: %s' % exc)

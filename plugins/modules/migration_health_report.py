@@ -8,29 +8,57 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: migration_health_report
-short_description: Write the migration health reports (JSON, JUnit, HTML)
+short_description: Evaluate the migration health and write its reports (JSON, JUnit, HTML)
 version_added: 0.1.0
 author:
   - hwcloud.migration maintainers (@hwcloud)
 description:
-  - Writes the three reports of a C(migration_health) fact into one directory on the
-    controller, in one step - C(migration-health.json) (the fact), C(migration-health.xml)
-    (JUnit, one test case per check) and C(migration-health.html) (one self-contained page
-    with the verdict, the tasks, datasets and checks, and an inline SVG chart per sync task).
-  - Used by the C(hwcloud.migration.migration_health) role; usable on its own with a fact
-    produced by the P(hwcloud.migration.migration_health_evaluate#filter) filter.
+  - Evaluates registered module results against a gate policy (with O(policy) and O(results_from)),
+    or takes a C(migration_health) fact evaluated earlier (with O(health)), checks the fact against
+    its JSON Schema and returns it as RV(health).
+  - With O(dest), writes its three reports into one directory on the controller, in one step -
+    C(migration-health.json) (the fact), C(migration-health.xml) (JUnit, one test suite per sync
+    task or dataset, one test case per check) and C(migration-health.html) (one self-contained page
+    with the verdict, how many subjects failed each check, the failing subjects first with their
+    checks and a chart, the healthy ones as one row with a sparkline).
+  - Used by the C(hwcloud.migration.migration_health) role; usable on its own.
+  - Reading the results by variable name, instead of templating them into a filter, is what keeps
+    a gate over hundreds of sync tasks fast.
   - Each file is replaced atomically and only when its content changes.
 options:
   health:
     description:
-      - The C(migration_health) fact.
+      - A C(migration_health) fact, for example from the P(hwcloud.migration.migration_health_evaluate#filter)
+        filter.
+      - Mutually exclusive with O(policy); one of the two is required.
     type: dict
-    required: true
+  policy:
+    description:
+      - The gate policy, as returned by the P(hwcloud.migration.migration_health_policy#filter) filter
+        (or the settings it accepts). The action evaluates the results named by O(results_from).
+    type: dict
+  results_from:
+    description:
+      - Names of the variables the module results were registered as, with the keys
+        C(sync_task_info) (M(hwcloud.migration.oms_sync_task_info)),
+        C(sync_task_statistics_info) (M(hwcloud.migration.oms_sync_task_statistics_info)) and
+        C(dataset_sync_info) (M(hwcloud.migration.modelarts_dataset_sync_info)).
+      - A key left out counts as no results; a name that is not a variable of the host fails the task.
+      - Used with O(policy).
+    type: dict
+    default: {}
   dest:
     description:
       - Directory to write the reports into, on the controller. Created when missing.
+      - When not given, nothing is written; the fact is still returned.
     type: path
-    required: true
+  fact_name:
+    description:
+      - Return the fact as the host fact of this name (persistent and cacheable, like
+        C(ansible.builtin.set_fact) with C(cacheable=true)) instead of as RV(health).
+      - Returning it once this way, rather than registering it and templating it into a
+        C(set_fact), is what keeps a large gate fast.
+    type: str
   title:
     description:
       - Title of the HTML page.
@@ -54,6 +82,15 @@ seealso:
 """
 
 EXAMPLES = r"""
+- name: Evaluate registered results and write the reports
+  hwcloud.migration.migration_health_report:
+    policy: "{{ gate_policy }}"
+    results_from:
+      sync_task_info: task_info
+      sync_task_statistics_info: statistics_info
+    dest: "{{ playbook_dir }}/reports"
+  register: gate
+
 - name: Write the reports of a gate evaluated earlier in the play
   hwcloud.migration.migration_health_report:
     health: "{{ migration_health }}"
@@ -61,9 +98,14 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+health:
+  description:
+    - The C(migration_health) fact (shape in C(docs/migration_health_fact.schema.json)).
+  returned: when O(fact_name) is not given
+  type: dict
 reports:
   description: The path of each report.
-  returned: always
+  returned: when O(dest) is given
   type: dict
   contains:
     json:
@@ -80,7 +122,7 @@ reports:
       sample: /builds/migration/reports/migration-health.html
 dest:
   description: The absolute path of the report directory.
-  returned: always
+  returned: when O(dest) is given
   type: str
   sample: /builds/migration/reports
 """

@@ -17,6 +17,11 @@ and, against a second emulator without latency (2,000 tasks): the peak memory of
 one module call for 2,000 tasks, and the per-request overhead of
 ``HuaweiCloudClient.get_json`` over a bare ``requests.Session.get``.
 
+and, against emulators without latency, the role's evaluation + report steps and
+the size of its reports for 100 and 500 sync tasks over a 2-day window, next to
+the 0.1.0 baseline (``BASELINE_GATE_STEPS``; ``--gate-steps-only`` runs just
+that; ``BENCH_COLLECTIONS`` points the runs at another checkout's collections).
+
 Prints one table and writes the same figures to build/bench/results.json.
 Everything listens on 127.0.0.1, every run has a timeout, and the emulators are
 stopped on every way out.
@@ -43,7 +48,7 @@ import bench_fleet
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
-COLLECTIONS = REPO / '.venv' / 'collections'
+COLLECTIONS = Path(os.environ.get('BENCH_COLLECTIONS') or (REPO / '.venv' / 'collections'))
 OUT_DIR = REPO / 'build' / 'bench'
 REGION = 'cn-north-4'
 BENCH_USER = 'bench-user'
@@ -60,6 +65,27 @@ TARGET_MODULES_VS_FLOOR = 2.0
 TARGET_GATE_VS_FLOOR = 4.0
 TARGET_PEAK_MB = 150.0
 TARGET_OVERHEAD_PCT = 30.0
+# Issue 12: the reports of a 500-task gate over a 2-day window, and the time of
+# its evaluation + report steps against the baseline measured before the change.
+TARGET_HTML_MB = 1.5
+TARGET_JSON_MB = 5.0
+TARGET_GATE_STEPS_VS_BASELINE = 0.5
+GATE_STEPS_WINDOW = '2d'
+# Seconds of the role's evaluation `set_fact` + `Write the reports` steps, and
+# the report sizes, with the filter-based layout of release 0.1.0 (commit
+# de99b14), measured on the project's shared 2-core VM (emulator without
+# latency, window 2d, one run per size) with:
+#   mkdir -p /tmp/base/ansible_collections/hwcloud/migration
+#   git archive de99b14 | tar -x -C /tmp/base/ansible_collections/hwcloud/migration
+#   BENCH_COLLECTIONS=/tmp/base .venv/bin/python tests/benchmark/bench.py --gate-steps-only
+BASELINE_GATE_STEPS = {
+    100: {'evaluate_s': 3.00, 'report_s': 1.53, 'html_mb': 1.84, 'json_mb': 1.29},
+    500: {'evaluate_s': 10.73, 'report_s': 2.73, 'html_mb': 9.16, 'json_mb': 6.47},
+}
+# Task names of the evaluation and report steps, before and after issue 12.
+EVALUATE_STEPS = ('Evaluate the migration health', 'Keep the migration_health fact')
+# (after issue 12 'Evaluate the migration health' also writes the reports)
+REPORT_STEPS = ('Write the reports',)
 
 sys.path.insert(0, str(COLLECTIONS))
 
@@ -350,6 +376,78 @@ def client_overhead(emulator, settings, count, rounds=8):
             'overhead_vs_default_session_pct': (micro['client'] - micro['bare']) / micro['bare'] * 100.0}
 
 
+def _step_seconds(timer, names):
+    spent = 0.0
+    for task in timer['tasks']:
+        if task['end'] is not None and any(task['name'].split(' : ')[-1].startswith(name) for name in names):
+            spent += task['end'] - task['start']
+    return spent
+
+
+def bench_gate_steps(tasks, workdir, window=GATE_STEPS_WINDOW):
+    """Time the evaluation and report steps of the role for ``tasks`` sync tasks (no latency), with report sizes."""
+    scenario = Path(workdir) / ('steps-%d.yml' % tasks)
+    settings = write_scenario(scenario, tasks, 0, 0)
+    emulator = EmulatorProcess(scenario, log_path=OUT_DIR / ('emulator-steps-%d.log' % tasks),
+                               start_timeout=START_TIMEOUT)
+    try:
+        report_dir = OUT_DIR / ('reports-%d' % tasks)
+        extra_vars = {
+            'migration_health_sync_tasks': settings['task_ids'],
+            'migration_health_window': window,
+            'migration_health_max_concurrency': 16,
+            'migration_health_fail': False,
+            'migration_health_report_dir': str(report_dir),
+            'migration_health_connection': connection(emulator, settings),
+        }
+        wall, timer = run_playbook('hwcloud.migration.migration_health', extra_vars, workdir, 'steps-%d' % tasks)
+    finally:
+        emulator.stop()
+    return {
+        'tasks': tasks, 'window': window, 'wall_s': wall,
+        'evaluate_s': _step_seconds(timer, EVALUATE_STEPS),
+        'report_s': _step_seconds(timer, REPORT_STEPS),
+        'html_mb': (report_dir / 'migration-health.html').stat().st_size / 1e6,
+        'json_mb': (report_dir / 'migration-health.json').stat().st_size / 1e6,
+        'junit_mb': (report_dir / 'migration-health.xml').stat().st_size / 1e6,
+        'steps': task_seconds(timer),
+    }
+
+
+def render_gate_steps(steps):
+    lines = ['Gate evaluation + report steps (%s window, no latency; before = release 0.1.0 baseline):'
+             % GATE_STEPS_WINDOW]
+    for entry in steps:
+        before = BASELINE_GATE_STEPS.get(entry['tasks']) or {}
+
+        def was(key, unit):
+            return ('%.2f%s' % (before[key], unit)) if before.get(key) is not None else 'n/a'
+        lines.append('  %4d tasks: evaluate %.2fs (before %s), reports %.2fs (before %s); '
+                     'HTML %.2f MB (before %s), JSON %.2f MB (before %s), JUnit %.2f MB'
+                     % (entry['tasks'], entry['evaluate_s'], was('evaluate_s', 's'), entry['report_s'],
+                        was('report_s', 's'), entry['html_mb'], was('html_mb', ' MB'), entry['json_mb'],
+                        was('json_mb', ' MB'), entry['junit_mb']))
+    return '\n'.join(lines)
+
+
+def gate_step_targets(steps):
+    largest = max(steps, key=lambda entry: entry['tasks'])
+    before = BASELINE_GATE_STEPS.get(largest['tasks']) or {}
+    result = [
+        {'name': '%d-task HTML report <= %g MB' % (largest['tasks'], TARGET_HTML_MB), 'value': largest['html_mb'],
+         'met': largest['html_mb'] <= TARGET_HTML_MB, 'figure': '%.2f MB' % largest['html_mb']},
+        {'name': '%d-task JSON report <= %g MB' % (largest['tasks'], TARGET_JSON_MB), 'value': largest['json_mb'],
+         'met': largest['json_mb'] <= TARGET_JSON_MB, 'figure': '%.2f MB' % largest['json_mb']},
+    ]
+    if before.get('evaluate_s') is not None:
+        now = largest['evaluate_s'] + largest['report_s']
+        was = before['evaluate_s'] + before['report_s']
+        result.append({'name': 'evaluate + reports <= %g x baseline' % TARGET_GATE_STEPS_VS_BASELINE,
+                       'value': now / was, 'met': now <= was * TARGET_GATE_STEPS_VS_BASELINE,
+                       'figure': '%.2fs vs %.2fs (%.2fx)' % (now, was, now / was)})
+    return result
+
+
 # -- the report ------------------------------------------------------------------
 
 def render(results):
@@ -392,6 +490,8 @@ def render(results):
             % (role['verdict'], role['checks'], results['sdk']['modelarts']), '']
     memory = results['memory']
     overhead = results['overhead']
+    if results.get('gate_steps'):
+        out += [render_gate_steps(results['gate_steps']), '']
     out += ['Peak memory of one module call (ru_maxrss of the module process, no latency):']
     for entry in memory:
         out.append('  %-32s %5d ids -> %6.1f MB in %.1fs' % (entry['module'], entry['ids'], entry['peak_mb'],
@@ -427,7 +527,7 @@ def targets(results):
          'met': peak < TARGET_PEAK_MB, 'figure': '%.1f MB' % peak},
         {'name': 'client overhead <= %g%%' % TARGET_OVERHEAD_PCT, 'value': overhead,
          'met': overhead <= TARGET_OVERHEAD_PCT, 'figure': '%+.1f%%' % overhead},
-    ]
+    ] + (gate_step_targets(results['gate_steps']) if results.get('gate_steps') else [])
 
 
 def main():
@@ -443,10 +543,16 @@ def main():
     parser.add_argument('--sdk-tasks', type=int, default=50, help='tasks of the SDK baseline subset')
     parser.add_argument('--memory-tasks', type=int, default=2000)
     parser.add_argument('--overhead-requests', type=int, default=2000)
+    parser.add_argument('--gate-steps-tasks', type=int, nargs='*', default=[100, 500],
+                        help='gate sizes whose evaluation and report steps are timed (2-day window)')
+    parser.add_argument('--gate-steps-only', action='store_true',
+                        help='only time the evaluation and report steps and measure the report sizes')
     parser.add_argument('--output', default=str(OUT_DIR / 'results.json'))
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, _on_sigterm)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
+    if args.gate_steps_only:
+        return gate_steps_only(args.gate_steps_tasks)
 
     uri_scale = args.tasks / float(args.uri_tasks)
     sdk_scale = args.tasks / float(args.sdk_tasks)
@@ -468,14 +574,14 @@ def main():
                                   'concurrency': args.concurrency,
                                   'scenario': 'hwc-emulator generate --tasks %d --datasets %d --seed 1 '
                                               '+ IAM user + latency fault' % (args.tasks, args.datasets)}}
-            print('1/5 migration_health role, %d runs ...' % args.role_runs, flush=True)
+            print('1/7 migration_health role, %d runs ...' % args.role_runs, flush=True)
             runs = sorted((bench_role(main_emulator, settings, workdir, args.concurrency)
                            for _run in range(max(1, args.role_runs))), key=lambda run: run['wall_s'])
             results['role'] = dict(runs[len(runs) // 2], runs=[
                 {'wall_s': run['wall_s'], 'module_total_s': run['module_total_s']} for run in runs])
-            print('2/5 uri baseline on %d tasks + %d datasets ...' % (args.uri_tasks, uri_datasets), flush=True)
+            print('2/7 uri baseline on %d tasks + %d datasets ...' % (args.uri_tasks, uri_datasets), flush=True)
             results['uri'] = bench_uri(main_emulator, settings, workdir, args.uri_tasks, uri_datasets, uri_scale)
-            print('3/5 official SDK on %d tasks + %d datasets ...' % (args.sdk_tasks, sdk_datasets), flush=True)
+            print('3/7 official SDK on %d tasks + %d datasets ...' % (args.sdk_tasks, sdk_datasets), flush=True)
             results['sdk'] = bench_sdk(main_emulator, settings, args.sdk_tasks, sdk_datasets, sdk_scale)
             requests_total = results['role']['requests']['total']
             results['floor'] = {'requests': requests_total,
@@ -487,16 +593,21 @@ def main():
                                   start_timeout=START_TIMEOUT)
             emulators.append(aux)
             ids = big['task_ids'][:args.memory_tasks]
-            print('4/5 peak memory of one module call for %d tasks ...' % len(ids), flush=True)
+            print('4/7 peak memory of one module call for %d tasks ...' % len(ids), flush=True)
             results['memory'] = [
                 peak_memory(aux, big, 'oms_sync_task_info', ids, workdir),
                 peak_memory(aux, big, 'oms_sync_task_statistics_info', ids, workdir,
                             {'data_type': ['REQUEST', 'SUCCESS', 'FAILURE', 'SKIP', 'SIZE'],
                              'start_time': '-1h', 'end_time': 'now'}),
             ]
-            print('5/5 client overhead over %d requests ...' % args.overhead_requests, flush=True)
+            print('5/7 client overhead over %d requests ...' % args.overhead_requests, flush=True)
             results['overhead'] = client_overhead(aux, big, args.overhead_requests)
-            print('fleet: 10 targets x 50 sync tasks against one target alone ...', flush=True)
+            aux.stop()
+            emulators.remove(aux)
+            print('6/7 evaluation and report steps for %s tasks over %s ...'
+                  % (', '.join(str(count) for count in args.gate_steps_tasks), GATE_STEPS_WINDOW), flush=True)
+            results['gate_steps'] = [bench_gate_steps(count, workdir) for count in args.gate_steps_tasks]
+            print('7/7 fleet: 10 targets x 50 sync tasks against one target alone ...', flush=True)
             results['fleet'] = bench_fleet.run(workdir, latency_ms=args.latency_ms)
     except (KeyboardInterrupt, Stop):
         print('bench: interrupted', file=sys.stderr)
@@ -512,6 +623,21 @@ def main():
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(json.dumps(results, indent=2, sort_keys=True) + '\n')
     (Path(args.output).parent / 'results.txt').write_text(text + '\n')
+    return 0
+
+
+def gate_steps_only(sizes):
+    """``--gate-steps-only``: the evaluation and report steps and the report sizes, nothing else."""
+    try:
+        with tempfile.TemporaryDirectory(prefix='hwcloud-bench-') as workdir:
+            steps = [bench_gate_steps(count, workdir) for count in sizes]
+    except (KeyboardInterrupt, Stop):
+        print('bench: interrupted', file=sys.stderr)
+        return 130
+    print(render_gate_steps(steps))
+    for target in gate_step_targets(steps):
+        print('  [%s] %-44s %s' % ('met' if target['met'] else 'NOT MET', target['name'], target['figure']))
+    (OUT_DIR / 'gate-steps.json').write_text(json.dumps(steps, indent=2) + '\n')
     return 0
 
 

@@ -67,9 +67,17 @@ def test_gate_fails_with_one_line_per_violation_after_writing_reports(demo_emula
     fact = json.loads((report_dir / "migration-health.json").read_text())
     assert fact["healthy"] is False
     assert fact == fact_of(run)
-    suite = ET.parse(str(report_dir / "migration-health.xml")).getroot().find("testsuite")
-    assert len(suite.findall("testcase")) == len(fact["checks"])
-    assert "UNHEALTHY" in (report_dir / "migration-health.html").read_text()
+    root = ET.parse(str(report_dir / "migration-health.xml")).getroot()
+    assert len(list(root.iter("testcase"))) == len(fact["checks"])
+    # One suite per sync task and dataset: CI shows a tree of subjects.
+    suites = {suite.get("name"): suite for suite in root.findall("testsuite")}
+    assert len(suites) == fact["counts"]["sync_tasks"] + fact["counts"]["datasets"]
+    assert int(suites["sync task %s" % STOPPED_TASK].get("failures")) >= 1
+    html = (report_dir / "migration-health.html").read_text()
+    assert 'id="verdict">UNHEALTHY</div>' in html
+    # The failing subjects are listed with their failed checks; the stopped task's block names its check.
+    assert html.index(STOPPED_TASK) < html.index(HEALTHY_TASK)
+    assert "<td>task-status" in html
 
 
 def _playbook_path():
@@ -152,7 +160,8 @@ def test_connection_var_overrides_caller_module_defaults(demo_emulator, run_play
     run = run_playbook(playbook)
     assert run.rc == 0, run.output
     assert fact_of(run)["healthy"] is True
-    assert role_task(run, "Write the reports")[-1]["outcome"] == "skipped"
+    # No report directory: the evaluation step writes nothing.
+    assert "reports" not in role_task(run, "Evaluate the migration health")[-1]["result"]
 
 
 def test_per_task_override_and_missing_task(demo_emulator, run_playbook, tmp_path):

@@ -13,14 +13,16 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from ansible_collections.hwcloud.migration.plugins.filter import migration_health
+from ansible_collections.hwcloud.migration.plugins.filter import migration_health as migration_health_filter
+from ansible_collections.hwcloud.migration.plugins.plugin_utils import (
+    _health_checks, _health_constants, _health_evaluate, _health_html, _health_junit, _health_policy)
 
 SCHEMA_PATH = Path(__file__).resolve().parents[4] / 'docs' / 'migration_health_fact.schema.json'
 SCHEMA = json.loads(SCHEMA_PATH.read_text())
 
 
 def evaluate(health_data, results=None, settings=None, **kwargs):
-    fact = migration_health.evaluate(
+    fact = _health_evaluate.evaluate(
         health_data.healthy_results() if results is None else results,
         health_data.settings() if settings is None else settings,
         now_ms=kwargs.pop('now_ms', health_data.NOW))
@@ -43,7 +45,7 @@ def task_entry(fact, task_id):
 # ---------------------------------------------------------------------------
 
 def test_policy_normalises_ids_dicts_and_duplicates():
-    policy = migration_health.normalise_policy({
+    policy = _health_policy.normalise_policy({
         'sync_tasks': ['a', {'id': 'b', 'max_window_failure_ratio': 0.5}, 'a', {'id': 'b', 'max_stall_age': '2h'}],
         'datasets': ['d1', 'd1'],
     })
@@ -58,14 +60,14 @@ def test_policy_normalises_ids_dicts_and_duplicates():
 
 @pytest.mark.parametrize('value', ['all', 'ALL', ' all '])
 def test_policy_all(value):
-    policy = migration_health.normalise_policy({'sync_tasks': value})
+    policy = _health_policy.normalise_policy({'sync_tasks': value})
     assert policy['all_sync_tasks'] is True
     assert policy['sync_task_ids'] == []
 
 
 def test_policy_accepts_numbers_given_as_strings():
     # Extra vars given on the command line (-e key=value) arrive as strings.
-    policy = migration_health.normalise_policy({
+    policy = _health_policy.normalise_policy({
         'sync_tasks': ['a'], 'max_window_failure_ratio': '0.1', 'max_window_failed_objects': '7'})
     assert policy['thresholds']['max_window_failure_ratio'] == 0.1
     assert policy['thresholds']['max_window_failed_objects'] == 7
@@ -88,20 +90,20 @@ def test_policy_accepts_numbers_given_as_strings():
     ({'sync_tasks': ['x'], 'skip_checks': {'stall': True}}, 'not a list of check ids'),
 ])
 def test_policy_rejects_bad_input(settings, message):
-    with pytest.raises(migration_health.MigrationHealthError) as excinfo:
-        migration_health.normalise_policy(settings)
+    with pytest.raises(_health_constants.MigrationHealthError) as excinfo:
+        _health_policy.normalise_policy(settings)
     assert message in str(excinfo.value)
 
 
 def test_filter_wrapper_raises_ansible_filter_error():
     from ansible.errors import AnsibleFilterError
-    filters = migration_health.FilterModule().filters()
+    filters = migration_health_filter.FilterModule().filters()
     with pytest.raises(AnsibleFilterError, match='nothing to gate'):
         filters['migration_health_policy']({'sync_tasks': []})
 
 
 def test_filters_are_registered():
-    assert sorted(migration_health.FilterModule().filters()) == [
+    assert sorted(migration_health_filter.FilterModule().filters()) == [
         'migration_health_evaluate', 'migration_health_failure_message', 'migration_health_html',
         'migration_health_junit', 'migration_health_policy']
 
@@ -125,7 +127,7 @@ def test_healthy(health_data):
     assert task['series']['REQUEST'][0] == [health_data.WINDOW_START, 10]
     assert fact['window']['start_time'] == health_data.WINDOW_START
     assert fact['window']['end_time'] == health_data.NOW
-    assert migration_health.failure_message(fact).startswith('Migration health gate FAILED: 0 of 14')
+    assert _health_evaluate.failure_message(fact).startswith('Migration health gate FAILED: 0 of 14')
 
 
 def test_check_ids_unique_per_subject_and_messages_one_line(health_data):
@@ -265,7 +267,7 @@ def test_stall_allows_for_hour_buckets(health_data):
 
 def test_now_defaults_to_current_time(health_data):
     # Data from 2023 is far older than 30 minutes today.
-    fact = migration_health.evaluate(health_data.healthy_results(), health_data.settings())
+    fact = _health_evaluate.evaluate(health_data.healthy_results(), health_data.settings())
     assert check(fact, 'task-a', 'stall')['passed'] is False
     assert fact['evaluated_at_ms'] > health_data.NOW
 
@@ -415,7 +417,7 @@ def test_unhealthy_mix_and_failure_message(health_data):
         ('task-failing', 'window-failure-ratio'), ('task-failing', 'window-failed-objects'),
         ('task-failing', 'monthly-failure-ratio'), ('task-stalled', 'stall'), ('task-stopped', 'task-status'),
         ('task-gone', 'task-found'), ('ds-failed', 'dataset-status'), ('ds-gone', 'dataset-found')])
-    message = migration_health.failure_message(fact)
+    message = _health_evaluate.failure_message(fact)
     lines = message.splitlines()
     assert lines[0] == ('Migration health gate FAILED: 8 of 30 checks failed '
                         '(4 of 5 sync tasks, 2 of 3 datasets unhealthy)')
@@ -439,7 +441,7 @@ def test_fact_is_json_serialisable(health_data):
 @pytest.mark.parametrize('ms, text', [(None, 'n/a'), (0, '0s'), (999, '0s'), (45000, '45s'),
                                       (3600000 + 120000, '1h 2m'), (90061000, '1d 1h')])
 def test_format_duration(ms, text):
-    assert migration_health.format_duration(ms) == text
+    assert _health_checks.format_duration(ms) == text
 
 
 # ---------------------------------------------------------------------------
@@ -466,16 +468,33 @@ def test_junit_one_case_per_check(health_data, which):
         fact = evaluate(health_data, health_data.unhealthy_results(), health_data.unhealthy_settings())
     else:
         fact = hostile_fact(health_data)
-    root = ET.fromstring(migration_health.render_junit(fact).encode('utf-8'))
+    root = ET.fromstring(_health_junit.render_junit(fact).encode('utf-8'))
     assert root.tag == 'testsuites'
+    assert int(root.get('tests')) == len(fact['checks'])
+    assert int(root.get('failures')) == fact['counts']['checks_failed']
     suites = root.findall('testsuite')
-    assert len(suites) == 1
-    suite = suites[0]
-    cases = suite.findall('testcase')
-    assert len(cases) == len(fact['checks']) == int(suite.get('tests'))
+    # One suite per subject, in the order the fact lists the checks: CI shows a tree of subjects.
+    subjects = []
+    for entry in fact['checks']:
+        if (entry['kind'], entry['subject']) not in subjects:
+            subjects.append((entry['kind'], entry['subject']))
+    assert len(suites) == len(subjects)
+    cases = []
+    for suite, (kind, subject) in zip(suites, subjects):
+        label = 'sync task' if kind == 'sync_task' else 'dataset'
+        assert suite.get('name') == '%s %s' % (label, subject.replace('\x01', '\ufffd'))
+        own = suite.findall('testcase')
+        assert int(suite.get('tests')) == len(own)
+        assert int(suite.get('failures')) == len([case for case in own if case.find('failure') is not None])
+        assert int(suite.get('skipped')) == len([case for case in own if case.find('skipped') is not None])
+        props = {prop.get('name'): prop.get('value') for prop in suite.find('properties')}
+        assert props['verdict'] == fact['verdict']
+        assert props['subject'] == subject.replace('\x01', '\ufffd')
+        cases.extend(own)
+    assert len(cases) == len(fact['checks'])
     failures = [case for case in cases if case.find('failure') is not None]
-    assert len(failures) == fact['counts']['checks_failed'] == int(suite.get('failures'))
-    assert len([case for case in cases if case.find('skipped') is not None]) == int(suite.get('skipped'))
+    assert len(failures) == fact['counts']['checks_failed']
+    assert len([case for case in cases if case.find('skipped') is not None]) == int(root.get('skipped'))
     for case, entry in zip(cases, fact['checks']):
         assert case.get('name') == entry['id']
         assert case.get('classname') == 'migration_health.%s.%s' % (entry['kind'], entry['subject'].replace('\x01', '\ufffd'))
@@ -484,13 +503,11 @@ def test_junit_one_case_per_check(health_data, which):
         if failure is not None:
             assert failure.get('message') == entry['message'].replace('\x01', '\ufffd')
             assert 'threshold: %s' % entry['threshold_display'] in failure.text
-    props = {prop.get('name'): prop.get('value') for prop in suite.find('properties')}
-    assert props['verdict'] == fact['verdict']
 
 
 def test_junit_escapes_hostile_text(health_data):
     fact = hostile_fact(health_data)
-    text = migration_health.render_junit(fact)
+    text = _health_junit.render_junit(fact)
     assert '<script>' not in text
     assert '\x01' not in text
     root = ET.fromstring(text.encode('utf-8'))
@@ -558,24 +575,33 @@ def test_html_is_well_formed_and_self_contained(health_data, which):
         fact = evaluate(health_data, health_data.unhealthy_results(), health_data.unhealthy_settings())
     else:
         fact = hostile_fact(health_data)
-    text = migration_health.render_html(fact)
+    text = _health_html.render_html(fact)
     assert text.startswith('<!DOCTYPE html>')
     parser = parse_html(text)
-    assert parser.references == []
+    # Only links within the page (from a subject's row to its checks and chart).
+    assert [reference for reference in parser.references if not reference[2].startswith('#')] == []
     assert not re.search(r'(src|href)\s*=\s*["\']?\s*(https?:)?//', text, re.I)
     assert '@import' not in text and 'url(' not in text
     assert 'script' not in parser.tags
     assert 'link' not in parser.tags
     body_text = ''.join(parser.text)
     assert fact['verdict'] in body_text
-    # One chart per found task, one row per check.
-    assert parser.tags.count('svg') == sum(1 for task in fact['sync_tasks'] if task['found'])
+    # A full chart per found failing task, a sparkline per found healthy one with data.
+    # (plus one hidden svg holding the axes the full charts share, when there is a full chart)
+    failing_found = any(task['found'] and not task['healthy'] for task in fact['sync_tasks'])
+    assert parser.tags.count('svg') - failing_found == sum(1 for task in fact['sync_tasks'] if task['found'] and (
+        not task['healthy'] or task['window_request_total']))
+    # Every failed check is shown under its subject, the others of that subject by id; healthy subjects are one row.
+    failing = {(kind, entry['id']) for kind, key in (('sync_task', 'sync_tasks'), ('dataset', 'datasets'))
+               for entry in fact[key] if not entry['healthy']}
     for check_entry in fact['checks']:
-        assert check_entry['message'].replace('\x01', '\ufffd') in body_text
+        if not check_entry['passed']:
+            assert (check_entry['kind'], check_entry['subject']) in failing
+            assert check_entry['message'].replace('\x01', '\ufffd') in body_text
 
 
 def test_html_escapes_hostile_text(health_data):
-    text = migration_health.render_html(hostile_fact(health_data))
+    text = _health_html.render_html(hostile_fact(health_data))
     assert '<script>' not in text
     assert '&lt;script&gt;alert(1)&lt;/script&gt;' in text
     assert '\x01' not in text
@@ -583,16 +609,19 @@ def test_html_escapes_hostile_text(health_data):
 
 def test_html_charts_series_and_handles_empty_series(health_data):
     fact = evaluate(health_data, health_data.unhealthy_results(), health_data.unhealthy_settings())
-    text = migration_health.render_html(fact)
-    charts = re.findall(r'<svg .*?</svg>', text, re.S)
-    assert len(charts) == 4
-    for chart in charts[:3]:
+    text = _health_html.render_html(fact)
+    charts = re.findall(r'<svg [^>]*aria-label="statistics of .*?</svg>', text, re.S)
+    assert len(charts) == 3
+    sparklines = re.findall(r'<svg [^>]*aria-label="trend of .*?</svg>', text, re.S)
+    assert len(sparklines) == 1 and 'task-ok' in sparklines[0]
+    # Failing subjects are ordered by their number of failed checks: task-stopped (no data) last.
+    for chart in charts[:2]:
         for data_type in ('REQUEST', 'SUCCESS', 'FAILURE'):
             assert 'data-series="%s"' % data_type in chart
     # task-stopped had no data at all: axes and a note, no lines.
-    assert 'no data in the window' in charts[3]
-    assert '<polyline' not in charts[3]
-    assert 'REQUEST (0)' in charts[3]
+    assert 'no data in the window' in charts[2]
+    assert '<polyline' not in charts[2]
+    assert 'REQUEST (0)' in charts[2]
 
 
 def test_html_chart_fills_omitted_buckets_with_zero(health_data):
@@ -601,7 +630,7 @@ def test_html_chart_fills_omitted_buckets_with_zero(health_data):
     results = health_data.replace_statistics(health_data.healthy_results(), 'task-a', health_data.statistics(
         'task-a', [5] + [0] * 10 + [5], [5] + [0] * 10 + [5], [0] * 12))
     fact = evaluate(health_data, results)
-    chart = re.findall(r'<svg .*?</svg>', migration_health.render_html(fact), re.S)[0]
+    chart = re.findall(r'<svg .*?</svg>', _health_html.render_html(fact), re.S)[0]
     points = re.search(r'<polyline [^>]*points="([^"]+)" data-series="REQUEST"', chart).group(1).split()
     assert len(points) == 12
     ys = [float(point.split(',')[1]) for point in points]
@@ -611,6 +640,6 @@ def test_html_chart_fills_omitted_buckets_with_zero(health_data):
 def test_html_without_tasks_or_datasets(health_data):
     results = health_data.healthy_results(task_ids=())
     fact = evaluate(health_data, results, health_data.settings(sync_tasks=[]))
-    text = migration_health.render_html(fact)
+    text = _health_html.render_html(fact)
     parse_html(text)
     assert 'No sync tasks were gated.' in text

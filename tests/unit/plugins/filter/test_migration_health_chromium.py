@@ -8,12 +8,22 @@ from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 import os
+import re
+import shutil
 import struct
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
-from ansible_collections.hwcloud.migration.plugins.filter import migration_health
+from ansible_collections.hwcloud.migration.plugins.plugin_utils import _health_evaluate, _health_html
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'plugin_utils'))
+from health_scale import scale_gate  # noqa: E402  (a helper of the plugin_utils tests)
+
+# Kept for a person to look at (build/ is not committed).
+ARTEFACTS = Path(__file__).resolve().parents[4] / 'build' / 'test-artefacts'
 
 CHROMIUM = '/usr/bin/chromium'
 
@@ -27,7 +37,7 @@ def chromium(tmp_path, *args):
     command = [
         CHROMIUM, '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
         '--disable-background-networking', '--disable-component-update', '--disable-sync',
-        '--user-data-dir=%s' % (tmp_path / 'profile'),
+        '--enable-logging=stderr', '--v=0', '--user-data-dir=%s' % (tmp_path / 'profile'),
     ] + list(args)
     # HOME in tmp_path: Chromium writes caches there; keep them out of the user's home.
     env = dict(os.environ, HOME=str(tmp_path))
@@ -43,10 +53,10 @@ def png_size(path):
 
 @pytest.fixture
 def report(tmp_path, health_data):
-    fact = migration_health.evaluate(health_data.unhealthy_results(), health_data.unhealthy_settings(),
+    fact = _health_evaluate.evaluate(health_data.unhealthy_results(), health_data.unhealthy_settings(),
                                      now_ms=health_data.NOW)
     path = tmp_path / 'migration-health.html'
-    path.write_text(migration_health.render_html(fact), encoding='utf-8')
+    path.write_text(_health_html.render_html(fact), encoding='utf-8')
     return path, fact
 
 
@@ -67,5 +77,45 @@ def test_report_dom_shows_the_verdict(tmp_path, report):
     assert process.returncode == 0, process.stderr.decode('utf-8', 'replace')[-2000:]
     assert fact['verdict'] == 'UNHEALTHY'
     assert 'id="verdict">UNHEALTHY</div>' in dom
-    assert dom.count('<svg') == 4
+    assert dom.count('<svg') == 5  # 3 charts, 1 sparkline, the axes the charts share
+    assert dom.count('role="img"') == 4
     assert 'task-stalled' in dom
+
+
+def console_errors(process):
+    """Console messages and page errors Chromium logged (with --enable-logging=stderr)."""
+    text = process.stderr.decode('utf-8', 'replace')
+    return [line for line in text.splitlines() if 'CONSOLE' in line or 'Uncaught' in line]
+
+
+@pytest.fixture(scope='module')
+def scale_report(tmp_path_factory):
+    _results, _policy, fact = scale_gate()
+    path = tmp_path_factory.mktemp('scale') / 'migration-health.html'
+    path.write_text(_health_html.render_html(fact), encoding='utf-8')
+    return path, fact
+
+
+def test_500_task_report_renders_without_console_errors(tmp_path, scale_report):
+    path, fact = scale_report
+    shot = tmp_path / 'shot.png'
+    process = chromium(tmp_path, '--screenshot=%s' % shot, '--window-size=1280,4000', path.as_uri())
+    assert shot.exists(), process.stderr.decode('utf-8', 'replace')[-2000:]
+    assert console_errors(process) == []
+    assert png_size(shot) == (1280, 4000)
+    assert shot.stat().st_size > 100000
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(str(shot), str(ARTEFACTS / 'migration-health-500-tasks.png'))
+
+
+def test_500_task_report_dom_has_every_subject(tmp_path, scale_report):
+    path, fact = scale_report
+    process = chromium(tmp_path, '--dump-dom', path.as_uri())
+    dom = process.stdout.decode('utf-8', 'replace')
+    assert process.returncode == 0, process.stderr.decode('utf-8', 'replace')[-2000:]
+    assert console_errors(process) == []
+    assert dom.rstrip().endswith('</html>')
+    unhealthy = fact['counts']['sync_tasks_unhealthy']
+    assert len(re.findall(r'aria-label="statistics of ', dom)) == unhealthy
+    assert len(re.findall(r'aria-label="trend of ', dom)) == fact['counts']['sync_tasks'] - unhealthy
+    assert 'id="verdict">UNHEALTHY</div>' in dom

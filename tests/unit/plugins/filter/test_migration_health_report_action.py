@@ -8,12 +8,13 @@ import json
 import os
 import xml.etree.ElementTree as ET
 
-from ansible_collections.hwcloud.migration.plugins.action import migration_health_report as action
-from ansible_collections.hwcloud.migration.plugins.filter import migration_health
+from ansible_collections.hwcloud.migration.plugins.plugin_utils import _health_reports as action
+from ansible_collections.hwcloud.migration.plugins.plugin_utils import (
+    _health_evaluate)
 
 
 def _fact(health_data):
-    return migration_health.evaluate(health_data.unhealthy_results(), health_data.unhealthy_settings(),
+    return _health_evaluate.evaluate(health_data.unhealthy_results(), health_data.unhealthy_settings(),
                                      now_ms=health_data.NOW)
 
 
@@ -24,7 +25,7 @@ def test_writes_the_three_reports_into_a_new_directory(health_data, tmp_path):
     assert changed is True
     assert sorted(os.listdir(str(dest))) == ['migration-health.html', 'migration-health.json', 'migration-health.xml']
     assert json.loads((dest / 'migration-health.json').read_text()) == fact
-    cases = ET.parse(paths['junit']).getroot().find('testsuite').findall('testcase')
+    cases = list(ET.parse(paths['junit']).getroot().iter('testcase'))
     assert len(cases) == len(fact['checks'])
     assert 'UNHEALTHY' in (dest / 'migration-health.html').read_text()
     assert oct(os.stat(paths['html']).st_mode & 0o777) == oct(0o644)

@@ -1,0 +1,308 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Chart numbers of the HTML report: downsampling and geometry, no markup.
+
+A series is a list of ``[time_stamp, count]`` pairs in time order.  The API
+omits empty buckets; a chart puts them back as zeros on the bucket grid so a
+line never bridges a gap as if objects kept flowing.  Past the chart's pixel
+width a series keeps, per pixel column, its lowest and highest bucket: a burst
+one bucket wide survives, where averaging would flatten it.  The template lays
+out what these functions compute.
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import ms_to_iso
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import (
+    BUCKET_MS,
+    CHART_COLOURS,
+    CHART_TYPES,
+    MAX_CHART_COLUMNS,
+    MIN_CHART_COLUMNS,
+    SPARKLINE_COLUMNS,
+    SPARKLINE_PLOT_WIDTH,
+)
+
+# Past this many buckets the grid is not filled (a one-bucket-per-pixel chart
+# would not show the zeros anyway and the fill would cost memory).
+MAX_GRID = 20000
+# A sparkline shows throughput and failures; SUCCESS would sit on REQUEST.
+SPARKLINE_TYPES = ('REQUEST', 'FAILURE')
+# Markers with a tooltip per non-zero point, only on charts this sparse (a short window);
+# on a long one they would outweigh the lines.
+MAX_MARKERS = 48
+
+
+def bucket_grid(stamps, start, end, bucket):
+    """Bucket start times from the first bucket starting at or after ``start`` up to ``end`` (exclusive).
+
+    The grid is anchored on the returned time stamps (the API's buckets need not
+    start on a round minute) and includes every returned stamp.
+    """
+    if not bucket or not stamps or end <= start or (end - start) // bucket >= MAX_GRID:
+        return None
+    anchor = stamps[0] % bucket
+    first = start - ((start - anchor) % bucket)
+    if first < start:
+        first += bucket
+    return sorted(set(range(first, end, bucket)) | set(stamps))
+
+
+def fill_grid(points, grid):
+    """``points`` on ``grid``: every grid stamp present, omitted buckets as zero."""
+    if grid is None:
+        return [list(point) for point in points]
+    counts = dict((point[0], point[1]) for point in points)
+    return [[stamp, counts.get(stamp, 0)] for stamp in grid]
+
+
+def downsample(points, start, end, columns):
+    """At most two points per column of ``[start, end)``: each column's lowest and highest, in time order.
+
+    Series short enough already are returned unchanged.  The first and last
+    points always stay, so the chart spans the same time.
+    """
+    if columns <= 0 or len(points) <= 2 * columns or end <= start:
+        return [list(point) for point in points]
+    span = float(end - start)
+    kept = []
+    current = None
+    low = high = None
+    for point in points:
+        column = min(columns - 1, max(0, int((point[0] - start) * columns / span)))
+        if column != current:
+            if current is not None:
+                kept.extend(_column_points(low, high))
+            current, low, high = column, point, point
+            continue
+        if point[1] < low[1]:
+            low = point
+        if point[1] > high[1]:
+            high = point
+    if current is not None:
+        kept.extend(_column_points(low, high))
+    return [list(point) for point in kept]
+
+
+def _column_points(low, high):
+    if low is high or low[0] == high[0]:
+        return [low]
+    return [low, high] if low[0] < high[0] else [high, low]
+
+
+def downsample_series(series, start, end, bucket, columns):
+    """Every chart type of ``series`` filled on the bucket grid, then downsampled to ``columns``.
+
+    Returns ``(series, downsampled)``; ``downsampled`` is false when nothing had
+    to go (the series is returned as the API gave it, empty buckets omitted).
+    """
+    stamps = sorted(set(point[0] for data_type in CHART_TYPES for point in series.get(data_type) or []))
+    grid = bucket_grid(stamps, start, end, bucket)
+    length = len(grid) if grid is not None else max([len(series.get(data_type) or []) for data_type in CHART_TYPES])
+    if length <= 2 * columns:
+        return dict((data_type, [list(point) for point in series.get(data_type) or []])
+                    for data_type in CHART_TYPES), False
+    result = {}
+    for data_type in CHART_TYPES:
+        result[data_type] = downsample(fill_grid(series.get(data_type) or [], grid), start, end, columns)
+    return result, True
+
+
+def chart_columns(failing, healthy, budget, healthy_types=len(CHART_TYPES)):
+    """Columns of each failing subject's chart so that all series together stay within ``budget`` points.
+
+    Each chart type keeps up to two points per column; a healthy subject takes
+    ``SPARKLINE_COLUMNS`` for each of its ``healthy_types`` series.  Never fewer
+    than ``MIN_CHART_COLUMNS`` (bursts still show) nor more than one column per
+    two pixels.
+    """
+    left = budget - healthy * 2 * healthy_types * SPARKLINE_COLUMNS
+    columns = left // max(1, failing * 2 * len(CHART_TYPES))
+    return int(max(MIN_CHART_COLUMNS, min(MAX_CHART_COLUMNS, columns)))
+
+
+def nice_step(raw):
+    """The smallest 1, 2, 2.5 or 5 times a power of ten that is >= ``raw``, as a whole number >= 1."""
+    step = 1
+    while True:
+        for factor in (1, 2, 2.5, 5):
+            value = step * factor
+            if value >= raw and float(value).is_integer():
+                return int(value)
+        step *= 10
+
+
+def _bounds(series, window):
+    stamps = sorted(set(point[0] for data_type in CHART_TYPES for point in series.get(data_type) or []))
+    start = window.get('start_time')
+    end = window.get('end_time')
+    if start is None or end is None or end <= start:
+        start = stamps[0] if stamps else 0
+        end = stamps[-1] if stamps else 1
+    if stamps:
+        start = min(start, stamps[0])
+        end = max(end, stamps[-1])
+    if end <= start:
+        end = start + 1
+    return stamps, start, end
+
+
+def _time_label(stamp, with_date, full):
+    iso = ms_to_iso(stamp)
+    if full:
+        return iso[:16].replace('T', ' ')
+    if with_date:
+        return iso[5:16].replace('T', ' ')
+    return iso[11:16]
+
+
+def _prepared(task, window, columns):
+    """The chart's series: on the bucket grid, split into complete and partial buckets, downsampled."""
+    series = task.get('series') or {}
+    bucket = BUCKET_MS.get(task.get('statistic_time_type'), 0)
+    stamps, start, end = _bounds(series, window)
+    # A fact evaluated with downsampling already holds its zeros; refilling would add false ones.
+    grid = None if task.get('series_downsampled') else bucket_grid(stamps, start, end, bucket)
+    complete = {}
+    partial = {}
+    # The newest bucket may have started less than one width before the window's
+    # end: its count covers part of a bucket, so it is shown apart, not as a drop.
+    partial_from = end - bucket if bucket else None
+    for data_type in CHART_TYPES:
+        points = fill_grid(series.get(data_type) or [], grid)
+        if partial_from is not None:
+            partial[data_type] = [point for point in points if point[0] > partial_from]
+            points = [point for point in points if point[0] <= partial_from]
+        else:
+            partial[data_type] = []
+        complete[data_type] = downsample(points, start, end, columns)
+    return complete, partial, start, end, bucket
+
+
+def chart(task, window, threshold_ratio=None, columns=MAX_CHART_COLUMNS, markers=True, width=580, height=220):
+    """Geometry of one full chart: axes, ticks, one polyline per type, the partial bucket, the threshold.
+
+    The threshold line is the REQUEST line scaled by the ratio (``threshold``
+    holds the SVG transform): wherever FAILURE rises above it, that bucket's
+    failure ratio is above the limit.
+    """
+    left, right, top, bottom = 56, 16, 16, 52
+    plot_w, plot_h = width - left - right, height - top - bottom
+    complete, partial, start, end, bucket = _prepared(task, window, min(columns, plot_w // 2))
+    peak = 0
+    for data_type in CHART_TYPES:
+        for _stamp, count in complete[data_type] + partial[data_type]:
+            peak = max(peak, count)
+    y_step = nice_step(peak / 4.0)
+    y_max = y_step * 4
+
+    def x_of(stamp):
+        return left + plot_w * (stamp - start) / float(end - start)
+
+    def y_of(count):
+        return top + plot_h - plot_h * count / float(y_max)
+
+    def coords(points):
+        return ' '.join('%d,%d' % (round(x_of(stamp)), round(y_of(count))) for stamp, count in points)
+
+    with_date = ms_to_iso(start)[:10] != ms_to_iso(end)[:10]
+    x_ticks = []
+    for index in range(5):
+        fraction = index / 4.0
+        stamp = int(start + (end - start) * fraction)
+        x_ticks.append({
+            'x': round(x_of(stamp), 1),
+            'anchor': 'start' if index == 0 else ('end' if index == 4 else 'middle'),
+            'label': _time_label(stamp, with_date, index == 0),
+        })
+    y_ticks = []
+    for index in range(5):
+        count = y_step * index
+        y_ticks.append({'y': round(y_of(count), 1),
+                        'label': ('%d' % count) if float(count).is_integer() else ('%g' % count)})
+
+    lines = []
+    markers = []
+    totals = {'REQUEST': task.get('window_request_total'), 'SUCCESS': task.get('window_success_total'),
+              'FAILURE': task.get('window_failure_total')}
+    legend = []
+    for position, data_type in enumerate(CHART_TYPES):
+        points = complete[data_type]
+        colour = CHART_COLOURS[data_type]
+        if len(points) > 1 or (points and not partial[data_type]):
+            lines.append({'series': data_type, 'colour': colour, 'points': coords(points),
+                          'wide': data_type == 'REQUEST'})
+        if markers and len(points) <= MAX_MARKERS:
+            markers.extend({'x': round(x_of(stamp)), 'y': round(y_of(count)), 'colour': colour,
+                            'title': '%s %s: %d' % (data_type, ms_to_iso(stamp), count)}
+                           for stamp, count in points if count)
+        total = totals[data_type]
+        if total is None:
+            total = sum(count for _stamp, count in points + partial[data_type])
+        legend.append({'x': left + 120 * position, 'colour': colour, 'label': '%s (%d)' % (data_type, total), 'dashed': False})
+
+    partial_area = None
+    partial_points = []
+    if bucket and any(partial[data_type] for data_type in CHART_TYPES):
+        first = min(point[0] for data_type in CHART_TYPES for point in partial[data_type])
+        x = x_of(max(start, first))
+        counts = ', '.join('%s %d' % (data_type, sum(count for _stamp, count in partial[data_type]))
+                           for data_type in CHART_TYPES)
+        partial_area = {'x': round(x, 1), 'width': round(max(2.0, left + plot_w - x), 1),
+                        'title': 'partial bucket from %s, still filling when the statistics were read: %s'
+                                 % (ms_to_iso(first), counts)}
+        for data_type in CHART_TYPES:
+            partial_points.extend({'x': round(x_of(stamp)), 'y': round(y_of(count)),
+                                   'colour': CHART_COLOURS[data_type]}
+                                  for stamp, count in partial[data_type])
+
+    threshold = None
+    if threshold_ratio is not None and len(complete['REQUEST']) > 1:
+        baseline = top + plot_h
+        threshold = {
+            # y' = baseline - ratio * (baseline - y): the REQUEST line scaled towards the x axis.
+            'transform': 'translate(0 %s) scale(1 %s)' % (_number(baseline * (1 - threshold_ratio)),
+                                                          _number(threshold_ratio)),
+            'label': 'FAILURE limit (%.4g%% of REQUEST)' % (threshold_ratio * 100),
+        }
+        legend.append({'x': left + 120 * len(CHART_TYPES), 'colour': CHART_COLOURS['FAILURE'],
+                       'label': 'limit', 'dashed': True})
+
+    # What every chart over the same time span shares (axes, grid, time labels,
+    # legend swatches): the page draws it once and each chart reuses it.
+    frame = {
+        'key': (width, height, start, end, threshold is not None),
+        'width': width, 'height': height, 'left': left, 'top': top, 'plot_w': plot_w, 'plot_h': plot_h,
+        'grid': [tick['y'] for tick in y_ticks], 'x_ticks': x_ticks,
+        'swatches': [dict(item) for item in legend], 'legend_y': height - 12,
+    }
+    return {
+        'frame': frame,
+        'width': width, 'height': height, 'left': left, 'top': top, 'plot_w': plot_w, 'plot_h': plot_h,
+        'x_ticks': x_ticks, 'y_ticks': y_ticks, 'lines': lines, 'markers': markers,
+        'legend': legend, 'legend_y': height - 12, 'partial': partial_area, 'partial_points': partial_points,
+        'threshold': threshold, 'empty': not any(complete[data_type] or partial[data_type]
+                                                 for data_type in CHART_TYPES),
+        'with_date': with_date,
+    }
+
+
+def _number(value):
+    return ('%.4f' % value).rstrip('0').rstrip('.')
+
+
+def sparkline(task, window, width=SPARKLINE_PLOT_WIDTH + 4, height=28):
+    """Geometry of a small REQUEST and FAILURE line for a healthy subject (complete buckets only)."""
+    complete, _partial, start, end, _bucket = _prepared(task, window, SPARKLINE_COLUMNS)
+    peak = max([count for data_type in SPARKLINE_TYPES for _stamp, count in complete[data_type]] + [1])
+
+    def coords(points):
+        return ' '.join('%d,%d' % (round(2 + (width - 4) * (stamp - start) / float(end - start)),
+                                   round(height - 2 - (height - 4) * count / float(peak)))
+                        for stamp, count in points)
+
+    lines = [{'series': data_type, 'colour': CHART_COLOURS[data_type], 'points': coords(complete[data_type])}
+             for data_type in SPARKLINE_TYPES if complete[data_type]]
+    return {'width': width, 'height': height, 'lines': lines, 'peak': peak,
+            'empty': not lines}

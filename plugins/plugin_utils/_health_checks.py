@@ -1,0 +1,302 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The gate's checks, one function per check, grouped by subject kind.
+
+Each check adds one entry (id, subject, kind, observed, threshold, passed,
+skipped, message) through ``Checks``; ``_health_evaluate`` calls them per
+subject and assembles the fact.  A new subject kind brings its check functions
+here and its entry in ``_health_constants.SUBJECT_KINDS``.
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+from ansible_collections.hwcloud.migration.plugins.module_utils._errors import _one_line
+from ansible_collections.hwcloud.migration.plugins.module_utils._statistics import _ratio, iter_points
+from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import ms_to_iso
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import (
+    BUCKET_MS,
+    CHART_TYPES,
+    KIND_DATASET,
+    KIND_SYNC_TASK,
+)
+
+
+def format_duration(ms):
+    """Format milliseconds as a short human duration: ``1h 5m``, ``42s``, ``0s``."""
+    if ms is None:
+        return 'n/a'
+    seconds = int(ms) // 1000
+    if seconds <= 0:
+        return '0s'
+    parts = []
+    for unit, size in (('d', 86400), ('h', 3600), ('m', 60), ('s', 1)):
+        if seconds >= size:
+            parts.append('%d%s' % (seconds // size, unit))
+            seconds %= size
+    return ' '.join(parts[:2])
+
+
+def format_ratio(ratio):
+    """Format a ratio (0.0125) as a percentage (``1.25%``); ``None`` gives ``n/a``."""
+    if ratio is None:
+        return 'n/a'
+    return '%.2f%%' % (ratio * 100)
+
+
+def _status_list(statuses):
+    return ', '.join(statuses) if statuses else '(none)'
+
+
+def _count(value):
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def _chart_series(statistics):
+    """The REQUEST/SUCCESS/FAILURE buckets of one statistics entry as ``[[time_stamp, count], ...]``."""
+    series = {}
+    for data_type in CHART_TYPES:
+        points = sorted(iter_points(statistics or {}, data_type))
+        series[data_type] = [[time_stamp, count] for time_stamp, count in points]
+    return series
+
+
+class Checks:
+    """Collects check entries for one evaluation; checks named in ``disabled`` always pass, as skipped."""
+
+    def __init__(self, disabled=()):
+        self.entries = []
+        self.disabled = frozenset(disabled)
+
+    def add(self, check_id, subject, kind, observed, threshold, passed, message,
+            observed_display=None, threshold_display=None, skipped=False):
+        if check_id in self.disabled and not skipped:
+            # Still evaluated, so the report shows what the check would have said.
+            message = 'disabled by skip_checks (would have %s): %s' % ('passed' if passed else 'failed', message)
+            passed = skipped = True
+        entry = {
+            'id': check_id,
+            'subject': subject,
+            'kind': kind,
+            'observed': observed,
+            'threshold': threshold,
+            'passed': bool(passed),
+            'skipped': bool(skipped),
+            'message': _one_line(message),
+            'observed_display': observed_display if observed_display is not None else _display(observed),
+            'threshold_display': threshold_display if threshold_display is not None else _display(threshold),
+        }
+        self.entries.append(entry)
+        return entry
+
+
+def _display(value):
+    if value is None:
+        return 'n/a'
+    if isinstance(value, (list, tuple)):
+        return _status_list(value)
+    return str(value)
+
+
+def task_observed(task):
+    """The observed values of one sync task before its statistics are read (all None when not found)."""
+    task = task or {}
+    return {
+        'status': task.get('status'),
+        'src_bucket': task.get('src_bucket'),
+        'dst_bucket': task.get('dst_bucket'),
+        'description': task.get('description'),
+        'statistic_time_type': None,
+        'window_request_total': None,
+        'window_success_total': None,
+        'window_failure_total': None,
+        'window_skip_total': None,
+        'window_failure_ratio': None,
+        'window_failed_objects': None,
+        'bytes_synchronized': None,
+        'monthly_acceptance_request': _count(task.get('monthly_acceptance_request')),
+        'monthly_success_object': _count(task.get('monthly_success_object')),
+        'monthly_failure_object': _count(task.get('monthly_failure_object')),
+        'monthly_skip_object': _count(task.get('monthly_skip_object')),
+        'monthly_size': _count(task.get('monthly_size')),
+        'monthly_failure_ratio': None,
+        'last_success_time': None,
+        'last_success': None,
+        'last_success_age_ms': None,
+        'last_success_age': None,
+        'series': {data_type: [] for data_type in CHART_TYPES},
+    }
+
+
+def task_checks(checks, task_id, task, statistics, thresholds, now, window):
+    """Evaluate one found sync task; returns its observed values for the report."""
+    kind = KIND_SYNC_TASK
+    status = task.get('status')
+    allowed = thresholds['allowed_task_statuses']
+    passed = status in allowed
+    checks.add('task-status', task_id, kind, status, allowed, passed,
+               'status %s is %s' % (status, 'allowed' if passed else 'not one of %s' % _status_list(allowed)),
+               threshold_display='in [%s]' % _status_list(allowed))
+
+    observed = task_observed(task)
+
+    if statistics is None:
+        checks.add('window-statistics', task_id, kind, None, None, False,
+                   'no statistics were returned for the last %s' % window,
+                   observed_display='missing', threshold_display='present')
+        _monthly_check(checks, task_id, observed, thresholds)
+        return observed
+
+    summary = statistics.get('summary') or {}
+    series = summary.get('series') or {}
+
+    def total(data_type):
+        entry = series.get(data_type)
+        return entry.get('total') if isinstance(entry, dict) else None
+
+    requests = total('REQUEST')
+    failures = total('FAILURE')
+    time_type = statistics.get('statistic_time_type') or summary.get('statistic_time_type')
+    observed.update({
+        'statistic_time_type': time_type,
+        'window_request_total': requests,
+        'window_success_total': total('SUCCESS'),
+        'window_failure_total': failures,
+        'window_skip_total': total('SKIP'),
+        'window_failure_ratio': summary.get('failure_ratio'),
+        'window_failed_objects': failures,
+        'bytes_synchronized': summary.get('bytes_synchronized'),
+        'last_success_time': summary.get('last_success_time'),
+        'last_success': summary.get('last_success') or ms_to_iso(summary.get('last_success_time')),
+        'series': _chart_series(statistics),
+    })
+
+    _window_ratio_check(checks, task_id, observed, thresholds, window)
+    _window_failed_check(checks, task_id, observed, thresholds, window)
+    _monthly_check(checks, task_id, observed, thresholds)
+    _stall_check(checks, task_id, observed, thresholds, now, window)
+    return observed
+
+
+def _monthly_check(checks, task_id, observed, thresholds):
+    limit = thresholds.get('max_monthly_failure_ratio')
+    requests = observed['monthly_acceptance_request']
+    failures = observed['monthly_failure_object']
+    # The same ratio rule (and rounding) as the window ratios the statistics module computes.
+    ratio = _ratio(None if failures is None else {'total': failures},
+                   None if requests is None else {'total': requests})
+    observed['monthly_failure_ratio'] = ratio
+    threshold_display = '<= %s' % format_ratio(limit) if limit is not None else 'disabled'
+    if limit is None:
+        checks.add('monthly-failure-ratio', task_id, KIND_SYNC_TASK, ratio, None, True,
+                   'check disabled (max_monthly_failure_ratio is null)',
+                   observed_display=format_ratio(ratio), threshold_display=threshold_display, skipped=True)
+    elif ratio is None:
+        why = 'no objects requested this month' if requests == 0 else 'monthly counters not returned'
+        checks.add('monthly-failure-ratio', task_id, KIND_SYNC_TASK, None, limit, True,
+                   'skipped: %s' % why, observed_display='n/a', threshold_display=threshold_display, skipped=True)
+    else:
+        passed = ratio <= limit
+        checks.add('monthly-failure-ratio', task_id, KIND_SYNC_TASK, ratio, limit, passed,
+                   'monthly failure ratio %s (%d failed of %d requested) is %s %s'
+                   % (format_ratio(ratio), failures, requests, 'within' if passed else 'above', format_ratio(limit)),
+                   observed_display=format_ratio(ratio), threshold_display=threshold_display)
+
+
+def _window_ratio_check(checks, task_id, observed, thresholds, window):
+    limit = thresholds.get('max_window_failure_ratio')
+    ratio = observed['window_failure_ratio']
+    threshold_display = '<= %s' % format_ratio(limit) if limit is not None else 'disabled'
+    if limit is None:
+        checks.add('window-failure-ratio', task_id, KIND_SYNC_TASK, ratio, None, True,
+                   'check disabled (max_window_failure_ratio is null)',
+                   observed_display=format_ratio(ratio), threshold_display=threshold_display, skipped=True)
+    elif ratio is None:
+        checks.add('window-failure-ratio', task_id, KIND_SYNC_TASK, None, limit, True,
+                   'skipped: no objects requested in the last %s' % window,
+                   observed_display='n/a', threshold_display=threshold_display, skipped=True)
+    else:
+        passed = ratio <= limit
+        checks.add('window-failure-ratio', task_id, KIND_SYNC_TASK, ratio, limit, passed,
+                   'failure ratio %s over the last %s (%s failed of %s requested) is %s %s'
+                   % (format_ratio(ratio), window, observed['window_failure_total'],
+                      observed['window_request_total'], 'within' if passed else 'above', format_ratio(limit)),
+                   observed_display=format_ratio(ratio), threshold_display=threshold_display)
+
+
+def _window_failed_check(checks, task_id, observed, thresholds, window):
+    limit = thresholds.get('max_window_failed_objects')
+    failed = observed['window_failed_objects']
+    if limit is None:
+        checks.add('window-failed-objects', task_id, KIND_SYNC_TASK, failed, None, True,
+                   'check disabled (max_window_failed_objects is null)',
+                   threshold_display='disabled', skipped=True)
+        return
+    failed = failed or 0
+    passed = failed <= limit
+    checks.add('window-failed-objects', task_id, KIND_SYNC_TASK, failed, limit, passed,
+               '%d object(s) failed in the last %s, %s %d'
+               % (failed, window, 'within the limit of' if passed else 'above the limit of', limit),
+               threshold_display='<= %d' % limit)
+
+
+def _stall_check(checks, task_id, observed, thresholds, now, window):
+    limit_ms = thresholds.get('max_stall_age_ms')
+    limit = thresholds.get('max_stall_age')
+    requests = observed['window_request_total'] or 0
+    last_success = observed['last_success_time']
+    age = None
+    if last_success is not None:
+        # The bucket's time stamp is its start; the newest success may be as late
+        # as the bucket's end, so measure from there (never below zero).
+        bucket = BUCKET_MS.get(observed['statistic_time_type'], 0)
+        age = max(0, now - (last_success + bucket))
+        observed['last_success_age_ms'] = age
+        observed['last_success_age'] = format_duration(age)
+    threshold_display = '<= %s' % limit if limit is not None else 'disabled'
+    if limit_ms is None:
+        checks.add('stall', task_id, KIND_SYNC_TASK, age, None, True,
+                   'check disabled (max_stall_age is null)',
+                   observed_display=format_duration(age), threshold_display=threshold_display, skipped=True)
+    elif requests <= 0:
+        checks.add('stall', task_id, KIND_SYNC_TASK, age, limit_ms, True,
+                   'skipped: no objects requested in the last %s' % window,
+                   observed_display=format_duration(age), threshold_display=threshold_display, skipped=True)
+    elif age is None:
+        checks.add('stall', task_id, KIND_SYNC_TASK, None, limit_ms, False,
+                   'stalled: %d object(s) requested in the last %s but none succeeded' % (requests, window),
+                   observed_display='no success in %s' % window, threshold_display=threshold_display)
+    else:
+        passed = age <= limit_ms
+        checks.add('stall', task_id, KIND_SYNC_TASK, age, limit_ms, passed,
+                   '%slast successful object %s ago while %d object(s) were requested in the last %s (limit %s)'
+                   % ('' if passed else 'stalled: ', format_duration(age), requests, window, limit),
+                   observed_display=format_duration(age), threshold_display=threshold_display)
+
+
+def dataset_checks(checks, dataset_id, dataset_sync, allowed):
+    status = dataset_sync.get('status')
+    passed = status in allowed
+    reason = ''
+    error_code = dataset_sync.get('error_code')
+    error_msg = dataset_sync.get('error_msg') or dataset_sync.get('error_message')
+    if status == 'FAILED' and (error_code or error_msg):
+        reason = ' (%s)' % ': '.join(str(part) for part in (error_code, error_msg) if part)
+    checks.add('dataset-status', dataset_id, KIND_DATASET, status, allowed, passed,
+               'status %s%s is %s' % (status, reason, 'allowed' if passed else 'not one of %s' % _status_list(allowed)),
+               threshold_display='in [%s]' % _status_list(allowed))
+    return {
+        'status': status,
+        'error_code': error_code,
+        'error_msg': error_msg,
+        'finished': dataset_sync.get('finished'),
+        'succeeded': dataset_sync.get('succeeded'),
+        'task_id': dataset_sync.get('task_id'),
+        'total_sample_count': dataset_sync.get('total_sample_count'),
+    }
+
+
+def missing_check(checks, check_id, subject, kind, noun):
+    checks.add(check_id, subject, kind, False, True, False,
+               '%s %s was not found' % (noun, subject),
+               observed_display='missing', threshold_display='found')

@@ -1,0 +1,109 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Constants of the migration health gate, shared by its policy, evaluation and reports.
+
+Subject kinds and their checks are data here, not branches in the code: a new
+kind (OMS migration tasks, task groups) is one more entry in ``SUBJECT_KINDS``
+plus its evaluation function, and every report lists it without change.
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+SCHEMA_VERSION = 1
+
+KIND_SYNC_TASK = 'sync_task'
+KIND_DATASET = 'dataset'
+
+VERDICT_HEALTHY = 'HEALTHY'
+VERDICT_UNHEALTHY = 'UNHEALTHY'
+# Reserved for "could not be evaluated"; the reports already know how to show it.
+VERDICT_ERROR = 'ERROR'
+VERDICTS = (VERDICT_HEALTHY, VERDICT_UNHEALTHY, VERDICT_ERROR)
+
+# Thresholds a per-subject dict may override; the names are the role variables without their prefix.
+TASK_THRESHOLDS = (
+    'allowed_task_statuses',
+    'max_window_failure_ratio',
+    'max_window_failed_objects',
+    'max_monthly_failure_ratio',
+    'max_stall_age',
+)
+DATASET_THRESHOLDS = ('allowed_dataset_statuses',)
+
+# One entry per kind of subject, in report order.  ``fact_key`` is the list in
+# the fact, ``count_key`` the prefix of its counts, ``checks`` its check ids in
+# evaluation order (the found check first).
+SUBJECT_KINDS = (
+    {
+        'kind': KIND_SYNC_TASK,
+        'fact_key': 'sync_tasks',
+        'count_key': 'sync_tasks',
+        'label': 'sync task',
+        'plural': 'sync tasks',
+        'title': 'Sync tasks',
+        'thresholds': TASK_THRESHOLDS,
+        'checks': ('task-found', 'task-status', 'window-statistics', 'window-failure-ratio',
+                   'window-failed-objects', 'monthly-failure-ratio', 'stall'),
+        'charted': True,
+    },
+    {
+        'kind': KIND_DATASET,
+        'fact_key': 'datasets',
+        'count_key': 'datasets',
+        'label': 'dataset',
+        'plural': 'datasets',
+        'title': 'Datasets',
+        'thresholds': DATASET_THRESHOLDS,
+        'checks': ('dataset-found', 'dataset-status'),
+        'charted': False,
+    },
+)
+KINDS_BY_NAME = dict((entry['kind'], entry) for entry in SUBJECT_KINDS)
+ALL_CHECKS = tuple(check for entry in SUBJECT_KINDS for check in entry['checks'])
+
+# Checks that skip_checks may switch off; a missing subject always fails.
+SKIPPABLE_CHECKS = ('task-status', 'window-statistics', 'window-failure-ratio', 'window-failed-objects',
+                    'monthly-failure-ratio', 'stall', 'dataset-status')
+
+DEFAULT_POLICY = {
+    'window': '1h',
+    'allowed_task_statuses': ['SYNCHRONIZING'],
+    'max_window_failure_ratio': 0.05,
+    'max_window_failed_objects': 100,
+    'max_monthly_failure_ratio': 0.05,
+    'max_stall_age': '30m',
+    'allowed_dataset_statuses': ['COMPLETED'],
+    'full_series': False,
+}
+
+# Width of one statistics bucket: a bucket's time_stamp is its start, so an
+# object counted in it may have succeeded up to one width later.
+BUCKET_MS = {
+    'FIVE_MINUTES': 5 * 60 * 1000,
+    'ONE_HOUR': 60 * 60 * 1000,
+}
+
+CHART_TYPES = ('REQUEST', 'SUCCESS', 'FAILURE')
+CHART_COLOURS = {'REQUEST': '#1f6feb', 'SUCCESS': '#1a7f37', 'FAILURE': '#cf222e'}
+
+# Plot widths in pixels: a series never needs more than two points (its lowest
+# and highest bucket) per column of the chart it is drawn on.
+CHART_PLOT_WIDTH = 508
+SPARKLINE_PLOT_WIDTH = 96
+# Columns: at most one per two pixels of a full chart, a fixed few for a sparkline.
+MAX_CHART_COLUMNS = CHART_PLOT_WIDTH // 2
+MIN_CHART_COLUMNS = 16
+SPARKLINE_COLUMNS = 16
+# Points (all series of all subjects) the fact keeps, and the HTML charts draw,
+# unless full series are asked for: about 2.4 MB of JSON and 0.5 MB of SVG, so
+# the reports of a gate stay small however many of its tasks fail.  The fewer
+# failing tasks, the more columns each of their charts gets.
+SERIES_POINT_BUDGET = 120000
+HTML_POINT_BUDGET = 50000
+
+DEFAULT_TITLE = 'Migration health'
+
+
+class MigrationHealthError(ValueError):
+    """An input to the health evaluation is invalid; the message says which and why."""

@@ -1,0 +1,201 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The HTML report of the ``migration_health`` fact: a view model here, the markup in a template.
+
+``templates/migration_health.html.j2`` lays the page out with autoescaping on,
+so no text of the fact (ids, API error messages) can become markup.  This
+module decides what the page shows and in which order (failing subjects first,
+their checks grouped under them, healthy ones as one row with a sparkline) and
+asks ``_health_charts`` for the chart numbers.
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import os
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_charts import (
+    SPARKLINE_TYPES,
+    chart,
+    chart_columns,
+    sparkline,
+)
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import (
+    DEFAULT_TITLE,
+    HTML_POINT_BUDGET,
+    SUBJECT_KINDS,
+    VERDICT_HEALTHY,
+)
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_checks import format_ratio
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_junit import xml_safe
+
+TEMPLATE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'templates')
+TEMPLATE = 'migration_health.html.j2'
+MAX_CHARTS_WITH_MARKERS = 20
+
+
+def _text(value):
+    return '' if value is None else value
+
+
+def _task_status(entry):
+    return _text(entry.get('status')) if entry.get('found') else 'NOT FOUND'
+
+
+def _dataset_error(entry):
+    return ': '.join(str(part) for part in (entry.get('error_code'), entry.get('error_msg')) if part)
+
+
+# The columns each kind adds after its common ones: (header, value of an entry, numeric).
+KIND_COLUMNS = {
+    'sync_task': (
+        ('Status', _task_status, False),
+        ('Requested', lambda entry: _text(entry.get('window_request_total')), True),
+        ('Succeeded', lambda entry: _text(entry.get('window_success_total')), True),
+        ('Failed', lambda entry: _text(entry.get('window_failure_total')), True),
+        ('Window failure ratio', lambda entry: format_ratio(entry.get('window_failure_ratio')), True),
+        ('Monthly failure ratio', lambda entry: format_ratio(entry.get('monthly_failure_ratio')), True),
+        ('Last success', lambda entry: _text(entry.get('last_success')), False),
+        ('Age', lambda entry: _text(entry.get('last_success_age')), False),
+    ),
+    'dataset': (
+        ('Status', _task_status, False),
+        ('Error', _dataset_error, False),
+    ),
+}
+
+
+def subject_label(entry):
+    """What a person recognises a subject by: its name or description, else its id."""
+    for key in ('name', 'description', 'dataset_name'):
+        if entry.get(key):
+            return str(entry[key])
+    return str(entry['id'])
+
+
+def subject_route(entry):
+    """``source -> destination`` when the subject says where data moves, else ''."""
+    source = entry.get('src_bucket')
+    destination = entry.get('dst_bucket')
+    if source or destination:
+        return '%s \u2192 %s' % (source or '?', destination or '?')
+    return ''
+
+
+def _check_summary(fact):
+    """Per check id: subjects evaluated, failed and skipped, in check order; only checks that ran."""
+    rows = []
+    by_id = {}
+    for check in fact['checks']:
+        row = by_id.get(check['id'])
+        if row is None:
+            row = by_id[check['id']] = {'id': check['id'], 'kind': check['kind'], 'subjects': 0, 'failed': 0,
+                                        'skipped': 0}
+            rows.append(row)
+        row['subjects'] += 1
+        if not check['passed']:
+            row['failed'] += 1
+        elif check['skipped']:
+            row['skipped'] += 1
+    order = dict((check_id, index) for index, check_id in
+                 enumerate(check for kind in SUBJECT_KINDS for check in kind['checks']))
+    rows.sort(key=lambda row: (-row['failed'], order.get(row['id'], len(order))))
+    return rows
+
+
+def _subjects(fact, kind, checks_by_subject, columns, markers):
+    """The rows of one kind, failing first (most failed checks first), each with its view data."""
+    window = fact.get('window') or {}
+    rows = []
+    for position, entry in enumerate(fact.get(kind['fact_key']) or []):
+        checks = checks_by_subject.get((kind['kind'], entry['id']), [])
+        row = {
+            'id': entry['id'],
+            'anchor': 'subject-%s-%d' % (kind['kind'], position),
+            'label': subject_label(entry),
+            'route': subject_route(entry),
+            'healthy': entry['healthy'],
+            'failed_checks': entry.get('failed_checks') or [],
+            'cells': [{'text': getter(entry), 'num': numeric} for _header, getter, numeric in
+                      KIND_COLUMNS.get(kind['kind'], ())],
+            'checks': checks,
+            'chart': None,
+            'sparkline': None,
+            'position': position,
+        }
+        if kind['charted'] and entry.get('found'):
+            if entry['healthy']:
+                row['sparkline'] = sparkline(entry, window)
+            else:
+                ratio = (entry.get('thresholds') or {}).get('max_window_failure_ratio')
+                row['chart'] = chart(entry, window, threshold_ratio=ratio, columns=columns, markers=markers)
+                row['time_type'] = entry.get('statistic_time_type')
+        rows.append(row)
+    rows.sort(key=lambda row: (row['healthy'], -len(row['failed_checks']), row['position']))
+    return rows
+
+
+def view_model(fact, title=DEFAULT_TITLE):
+    """Everything the template shows, computed from the fact."""
+    checks_by_subject = {}
+    for check in fact['checks']:
+        checks_by_subject.setdefault((check['kind'], check['subject']), []).append(check)
+    charted = [entry for kind in SUBJECT_KINDS if kind['charted'] for entry in fact.get(kind['fact_key']) or []
+               if entry.get('found')]
+    failing = sum(1 for entry in charted if not entry['healthy'])
+    columns = chart_columns(failing, len(charted) - failing, HTML_POINT_BUDGET, healthy_types=len(SPARKLINE_TYPES))
+    # A tooltip per point helps on a few charts; on hundreds it would outweigh the lines.
+    markers = failing <= MAX_CHARTS_WITH_MARKERS
+    kinds = []
+    frames = {}
+    for kind in SUBJECT_KINDS:
+        rows = _subjects(fact, kind, checks_by_subject, columns, markers)
+        for row in rows:
+            if row['chart']:
+                frame = row['chart']['frame']
+                if frame['key'] not in frames:
+                    frame['id'] = 'chart-frame-%d' % len(frames)
+                    frames[frame['key']] = frame
+                row['chart']['frame_id'] = frames[frame['key']]['id']
+        kinds.append({
+            'kind': kind['kind'], 'title': kind['title'], 'label': kind['label'], 'plural': kind['plural'],
+            'charted': kind['charted'],
+            'headers': [header for header, _getter, _numeric in KIND_COLUMNS.get(kind['kind'], ())],
+            'rows': rows,
+            'failing': [row for row in rows if not row['healthy']],
+            'total': len(rows),
+            'unhealthy': sum(1 for row in rows if not row['healthy']),
+        })
+    verdict = fact.get('verdict') or (VERDICT_HEALTHY if fact.get('healthy') else 'UNHEALTHY')
+    return {
+        'title': title,
+        'verdict': verdict,
+        'verdict_class': verdict.lower(),
+        'fact': fact,
+        'window': fact.get('window') or {},
+        'counts': fact['counts'],
+        'kinds': kinds,
+        'check_summary': _check_summary(fact),
+        'frames': list(frames.values()),
+        'healthy_checks': sum(len(row['checks']) for kind in kinds for row in kind['rows'] if row['healthy']),
+    }
+
+
+_ENVIRONMENT = []
+
+
+def _environment():
+    if not _ENVIRONMENT:
+        environment = Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=True,
+                                  undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        # Text XML cannot carry is replaced before escaping (a browser would reject the page otherwise).
+        environment.finalize = lambda value: xml_safe(value) if isinstance(value, str) else value
+        _ENVIRONMENT.append(environment)
+    return _ENVIRONMENT[0]
+
+
+def render_html(fact, title=DEFAULT_TITLE):
+    """Render the health fact as one self-contained HTML page (inline CSS and SVG, no script)."""
+    return _environment().get_template(TEMPLATE).render(view_model(fact, title=title))

@@ -1,0 +1,94 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Writing the three reports of a ``migration_health`` fact (JSON, JUnit, HTML) into one directory."""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import json
+import os
+import tempfile
+
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import DEFAULT_TITLE
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_html import render_html
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_junit import render_junit
+
+REPORT_FILES = (
+    ('json', 'migration-health.json'),
+    ('junit', 'migration-health.xml'),
+    ('html', 'migration-health.html'),
+)
+
+
+def render_json(fact):
+    """The JSON report: the fact, one subject or check per line so a diff stays readable and the file small."""
+    lines = ['{']
+    keys = list(fact)
+    for index, key in enumerate(keys):
+        value = fact[key]
+        comma = ',' if index < len(keys) - 1 else ''
+        if isinstance(value, list) and value:
+            lines.append('  %s: [' % json.dumps(key))
+            lines.extend('    %s%s' % (json.dumps(item, separators=(',', ':')), ',' if position < len(value) - 1 else '')
+                         for position, item in enumerate(value))
+            lines.append('  ]%s' % comma)
+        else:
+            lines.append('  %s: %s%s' % (json.dumps(key), json.dumps(value, separators=(',', ':')), comma))
+    lines.append('}')
+    return '\n'.join(lines) + '\n'
+
+
+def render_reports(fact, title=DEFAULT_TITLE):
+    """The text of each report, keyed ``json``, ``junit`` and ``html``."""
+    return {
+        'json': render_json(fact),
+        'junit': render_junit(fact),
+        'html': render_html(fact, title=title),
+    }
+
+
+def _current(path):
+    try:
+        with open(path, 'rb') as handle:
+            return handle.read()
+    except (IOError, OSError):
+        return None
+
+
+def _write_atomically(path, data, mode):
+    directory = os.path.dirname(path)
+    handle, temp_path = tempfile.mkstemp(prefix='.migration-health-', dir=directory)
+    try:
+        with os.fdopen(handle, 'wb') as stream:
+            stream.write(data)
+        os.chmod(temp_path, mode)
+        os.replace(temp_path, path)
+    except BaseException:
+        if os.path.exists(temp_path):
+            os.unlink(temp_path)
+        raise
+
+
+def write_reports(fact, dest, title=DEFAULT_TITLE, check_mode=False):
+    """Write the three reports of ``fact`` into directory ``dest``.
+
+    Returns ``(changed, paths)``: whether any file is new or different, and the
+    path of each report keyed ``json``, ``junit`` and ``html``.  In check mode
+    nothing is written, but ``changed`` says what would happen.
+    """
+    dest = os.path.abspath(os.path.expanduser(dest))
+    texts = render_reports(fact, title=title)
+    paths = {}
+    changed = False
+    if not check_mode and not os.path.isdir(dest):
+        os.makedirs(dest, 0o755)
+    for key, name in REPORT_FILES:
+        path = os.path.join(dest, name)
+        paths[key] = path
+        data = texts[key].encode('utf-8')
+        if _current(path) == data:
+            continue
+        changed = True
+        if not check_mode:
+            _write_atomically(path, data, 0o644)
+    return changed, paths

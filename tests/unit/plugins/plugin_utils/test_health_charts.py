@@ -1,0 +1,82 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Chart numbers: downsampling, time labels, the partial bucket, the column budget."""
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+from ansible_collections.hwcloud.migration.plugins.plugin_utils import _health_charts
+
+MINUTE = 60 * 1000
+BUCKET = 5 * MINUTE
+# 2023-11-16T17:02:00Z .. 18:02:00Z: the newest bucket (18:00) is two minutes old.
+START = 1700154120000
+END = START + 60 * MINUTE
+
+
+def _task(points, healthy=False):
+    return {'id': 'task-1', 'statistic_time_type': 'FIVE_MINUTES', 'healthy': healthy,
+            'window_request_total': None, 'window_success_total': None, 'window_failure_total': None,
+            'series': {'REQUEST': points, 'SUCCESS': points, 'FAILURE': []}}
+
+
+def _points():
+    first = START - START % BUCKET + BUCKET
+    return [[stamp, 100] for stamp in range(first, END, BUCKET)]
+
+
+def test_a_window_within_a_day_has_times_only():
+    chart = _health_charts.chart(_task(_points()), {'start_time': START, 'end_time': END})
+    labels = [tick['label'] for tick in chart['x_ticks']]
+    assert labels[0] == '2023-11-16 17:02'
+    assert labels[1:] == ['17:17', '17:32', '17:47', '18:02']
+    assert chart['with_date'] is False
+
+
+def test_the_partial_newest_bucket_is_apart_not_a_drop():
+    points = _points()
+    points[-1][1] = 5  # two minutes into the bucket: few objects yet
+    chart = _health_charts.chart(_task(points), {'start_time': START, 'end_time': END})
+    request = [line for line in chart['lines'] if line['series'] == 'REQUEST'][0]['points'].split()
+    ys = {int(point.split(',')[1]) for point in request}
+    assert len(ys) == 1  # a flat line: the low partial count is not part of it
+    assert chart['partial'] is not None
+    assert len(chart['partial_points']) == 3  # REQUEST, SUCCESS and (empty, so zero) FAILURE
+    assert 'REQUEST 5' in chart['partial']['title']
+
+
+def test_threshold_is_the_request_line_scaled():
+    chart = _health_charts.chart(_task(_points()), {'start_time': START, 'end_time': END}, threshold_ratio=0.05)
+    assert chart['threshold']['transform'] == 'translate(0 159.6) scale(1 0.05)'
+    assert chart['threshold']['label'] == 'FAILURE limit (5% of REQUEST)'
+    assert _health_charts.chart(_task(_points()), {'start_time': START, 'end_time': END})['threshold'] is None
+
+
+def test_downsample_keeps_each_columns_extremes_in_time_order():
+    series = [[stamp, 10] for stamp in range(100)]
+    series[41] = [41, 0]
+    series[43] = [43, 90]
+    kept = _health_charts.downsample(series, 0, 100, 10)
+    assert [41, 0] in kept and [43, 90] in kept
+    assert kept.index([41, 0]) < kept.index([43, 90])
+    assert kept[0] == [0, 10] and len(kept) <= 20
+    assert [point[0] for point in kept] == sorted(point[0] for point in kept)
+    short = [[1, 1], [2, 2]]
+    assert _health_charts.downsample(short, 0, 100, 10) == short
+
+
+def test_downsample_series_fills_empty_buckets_before_dropping():
+    # Bursts on an otherwise empty (omitted) grid: the zeros between them are kept.
+    first = START - START % BUCKET + BUCKET
+    sparse = [[first + index * BUCKET, 50] for index in (0, 11)]
+    series, downsampled = _health_charts.downsample_series(
+        {'REQUEST': sparse, 'SUCCESS': [], 'FAILURE': []}, START, END, BUCKET, 2)
+    assert downsampled is True
+    assert [0 for _stamp, count in series['REQUEST'] if count == 0]
+    assert [first, 50] in series['REQUEST'] and [first + 11 * BUCKET, 50] in series['REQUEST']
+
+
+def test_chart_columns_share_the_budget():
+    assert _health_charts.chart_columns(1, 0, 120000) == 254  # one failing task: full width
+    many = _health_charts.chart_columns(300, 200, 120000)
+    assert 16 <= many < 254
+    assert 300 * 6 * many + 200 * 6 * 16 <= 120000
+    assert _health_charts.chart_columns(5000, 0, 120000) == 16  # never below a readable floor
