@@ -21,8 +21,9 @@ from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constant
     DEFAULT_TITLE,
     MigrationHealthError,
 )
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_evaluate import evaluate
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_evaluate import error_fact, evaluate
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_plain import plain
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reads import gate_error
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reports import write_reports
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_schema import fact_errors
 
@@ -34,7 +35,7 @@ class ActionModule(ActionBase):
 
     TRANSFERS_FILES = False
     _requires_connection = False
-    _VALID_ARGS = frozenset(('health', 'policy', 'results_from', 'dest', 'title', 'fact_name'))
+    _VALID_ARGS = frozenset(('health', 'policy', 'results_from', 'errors', 'dest', 'title', 'fact_name'))
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
@@ -44,22 +45,31 @@ class ActionModule(ActionBase):
                 health=dict(type='dict'),
                 policy=dict(type='dict'),
                 results_from=dict(type='dict', default={}),
+                errors=dict(type='list', elements='dict'),
                 dest=dict(type='path'),
                 title=dict(type='str', default=DEFAULT_TITLE),
                 fact_name=dict(type='str'),
             ),
-            mutually_exclusive=[('health', 'policy')],
-            required_one_of=[('health', 'policy')],
+            mutually_exclusive=[('health', 'policy'), ('health', 'errors')],
+            required_one_of=[('health', 'policy', 'errors')],
         )
         del validation
-        if args['policy'] is not None:
-            fact = self._evaluate(args['policy'], args['results_from'], task_vars or {})
-        else:
+        errors = [self._gate_error(entry) for entry in args['errors'] or []]
+        if args['health'] is not None:
             fact = plain(args['health'])
-        errors = fact_errors(fact)
-        if errors:
+        elif args['policy'] is not None:
+            fact = self._evaluate(args['policy'], args['results_from'], task_vars or {}, errors)
+        else:
+            fact = error_fact(errors)
+        problems = fact_errors(fact)
+        if problems and errors:
+            # Reporting a failure must not fail in turn: say what was wrong with the fact instead.
+            fact = error_fact(errors + [gate_error('evaluation', 'the fact does not match its schema: '
+                                                   + '; '.join(problems))])
+            problems = fact_errors(fact)
+        if problems:
             raise AnsibleActionFail('health is not a migration_health fact (docs/migration_health_fact.schema.json): '
-                                    + '; '.join(errors))
+                                    + '; '.join(problems))
         if args['fact_name']:
             # Returned once, as a host fact: a second copy (or a set_fact templating
             # it) would cost as much as the evaluation of a large gate.
@@ -78,7 +88,16 @@ class ActionModule(ActionBase):
         return result
 
     @staticmethod
-    def _evaluate(policy, results_from, task_vars):
+    def _gate_error(entry):
+        entry = plain(entry)
+        if not entry.get('step') or not entry.get('message'):
+            raise AnsibleActionFail('errors: each entry needs a step and a message, got %r' % (entry,))
+        return gate_error(entry['step'], entry['message'], subject_id=entry.get('id'), field=entry.get('field'),
+                          status=entry.get('status'), error_code=entry.get('error_code'),
+                          request_id=entry.get('request_id'))
+
+    @staticmethod
+    def _evaluate(policy, results_from, task_vars, errors):
         unknown = sorted(set(results_from) - set(RESULT_KEYS))
         if unknown:
             raise AnsibleActionFail('results_from: unknown key(s) %s; use %s'
@@ -92,6 +111,14 @@ class ActionModule(ActionBase):
                                         'module result was registered as' % (key, name))
             results[key] = plain(task_vars[name])
         try:
-            return evaluate(results, plain(policy))
+            return evaluate(results, plain(policy), errors=errors)
         except MigrationHealthError as exc:
-            raise AnsibleActionFail('migration_health: %s' % exc)
+            if not errors:
+                raise AnsibleActionFail('migration_health: %s' % exc)
+            return error_fact(errors + [gate_error('inputs', str(exc))])
+        except Exception as exc:  # pylint: disable=broad-except
+            if not errors:
+                raise
+            # The gate is already failing: keep its reports truthful rather than lose them to a second error.
+            return error_fact(errors + [gate_error('evaluation', 'the evaluation failed: %s: %s'
+                                                   % (type(exc).__name__, exc))])
