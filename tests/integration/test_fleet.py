@@ -95,8 +95,12 @@ def test_api_failure_on_one_target_makes_it_error_and_the_others_are_evaluated(
     assert fleet["counts"] == {"targets": 3, "healthy": 2, "unhealthy": 0, "error": 1}
     entries = _entries(fleet)
     south = entries["south"]
-    assert south["verdict"] == "ERROR" and south["healthy"] is False and south["counts"] is None
-    assert "403" in south["error"] and "OMS.0072" in south["error"] and "request id" in south["error"]
+    # The target's own gate says ERROR (its fact, its reports), naming the read that failed.
+    assert south["verdict"] == "ERROR" and south["healthy"] is False, south
+    assert "403" in south["error"] and "OMS.0072" in south["error"] and "request id" in south["error"], south
+    assert "sync task read" in south["error"], south
+    own = json.loads((report_dir / "south" / "migration-health.json").read_text())
+    assert own["verdict"] == "ERROR" and own["errors"][0]["status"] == 403, own["errors"]
     for name in ("north", "east"):
         assert entries[name]["verdict"] == "HEALTHY"
         assert (report_dir / name / "migration-health.json").is_file()
