@@ -21,11 +21,11 @@ from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constant
     DEFAULT_TITLE,
     MigrationHealthError,
 )
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_evaluate import error_fact, evaluate
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_evaluate import (
+    checked_fact, error_fact, evaluate, evaluate_failing_gate)
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_plain import plain
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reads import gate_error
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reads import error_from_entry
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reports import write_reports
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_schema import fact_errors
 
 RESULT_KEYS = ('sync_task_info', 'sync_task_statistics_info', 'dataset_sync_info')
 
@@ -54,19 +54,17 @@ class ActionModule(ActionBase):
             required_one_of=[('health', 'policy', 'errors')],
         )
         del validation
-        errors = [self._gate_error(entry) for entry in args['errors'] or []]
+        try:
+            errors = [error_from_entry(plain(entry)) for entry in args['errors'] or []]
+        except MigrationHealthError as exc:
+            raise AnsibleActionFail('errors: %s' % exc)
         if args['health'] is not None:
             fact = plain(args['health'])
         elif args['policy'] is not None:
             fact = self._evaluate(args['policy'], args['results_from'], task_vars or {}, errors)
         else:
             fact = error_fact(errors)
-        problems = fact_errors(fact)
-        if problems and errors:
-            # Reporting a failure must not fail in turn: say what was wrong with the fact instead.
-            fact = error_fact(errors + [gate_error('evaluation', 'the fact does not match its schema: '
-                                                   + '; '.join(problems))])
-            problems = fact_errors(fact)
+        fact, problems = checked_fact(fact, errors)
         if problems:
             raise AnsibleActionFail('health is not a migration_health fact (docs/migration_health_fact.schema.json): '
                                     + '; '.join(problems))
@@ -88,16 +86,7 @@ class ActionModule(ActionBase):
         return result
 
     @staticmethod
-    def _gate_error(entry):
-        entry = plain(entry)
-        if not entry.get('step') or not entry.get('message'):
-            raise AnsibleActionFail('errors: each entry needs a step and a message, got %r' % (entry,))
-        return gate_error(entry['step'], entry['message'], subject_id=entry.get('id'), field=entry.get('field'),
-                          status=entry.get('status'), error_code=entry.get('error_code'),
-                          request_id=entry.get('request_id'))
-
-    @staticmethod
-    def _evaluate(policy, results_from, task_vars, errors):
+    def _evaluate(policy, results_from, task_vars, errors=()):
         unknown = sorted(set(results_from) - set(RESULT_KEYS))
         if unknown:
             raise AnsibleActionFail('results_from: unknown key(s) %s; use %s'
@@ -110,15 +99,10 @@ class ActionModule(ActionBase):
                 raise AnsibleActionFail('results_from.%s: %r is not a variable of this host; give the name a '
                                         'module result was registered as' % (key, name))
             results[key] = plain(task_vars[name])
+        if errors:
+            # The gate is already failing: whatever else goes wrong, its reports say ERROR and why.
+            return evaluate_failing_gate(results, plain(policy), errors)
         try:
-            return evaluate(results, plain(policy), errors=errors)
+            return evaluate(results, plain(policy))
         except MigrationHealthError as exc:
-            if not errors:
-                raise AnsibleActionFail('migration_health: %s' % exc)
-            return error_fact(errors + [gate_error('inputs', str(exc))])
-        except Exception as exc:  # pylint: disable=broad-except
-            if not errors:
-                raise
-            # The gate is already failing: keep its reports truthful rather than lose them to a second error.
-            return error_fact(errors + [gate_error('evaluation', 'the evaluation failed: %s: %s'
-                                                   % (type(exc).__name__, exc))])
+            raise AnsibleActionFail('migration_health: %s' % exc)

@@ -31,6 +31,7 @@ from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constant
     KIND_SYNC_TASK,
     KINDS_BY_NAME,
     SCHEMA_VERSION,
+    MigrationHealthError,
     SERIES_POINT_BUDGET,
     SPARKLINE_COLUMNS,
     SUBJECT_KINDS,
@@ -46,6 +47,7 @@ from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reads im
     read_outcomes,
     subject_issues,
 )
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_schema import fact_errors
 
 
 def _effective(policy_thresholds, overrides, names):
@@ -154,6 +156,37 @@ def evaluate(results, policy, now_ms=None, errors=()):
         gate_errors.extend(outcome.errors)
     gate_errors.extend(_empty_selection_errors(policy, subjects, outcomes))
     return _fact(policy, now, window_bounds, subjects, checks.entries, gate_errors)
+
+
+def evaluate_failing_gate(results, policy, errors):
+    """The fact of a gate that is already failing (``errors``): what was read, evaluated, and ERROR.
+
+    Whatever else goes wrong (invalid inputs, an unexpected answer) becomes one
+    more error in an error fact, so the reports of a failing run are always
+    written and always say why.
+    """
+    errors = list(errors)
+    try:
+        return evaluate(results, policy, errors=errors)
+    except MigrationHealthError as exc:
+        return error_fact(errors + [gate_error('inputs', str(exc))])
+    except Exception as exc:  # pylint: disable=broad-except
+        return error_fact(errors + [gate_error('evaluation', 'the evaluation failed: %s: %s'
+                                               % (type(exc).__name__, exc))])
+
+
+def checked_fact(fact, errors=()):
+    """``(fact, problems)``: the fact checked against its schema (``problems`` lists what is wrong).
+
+    For a gate already failing (``errors``), a fact that does not match becomes
+    an error fact saying so: reporting a failure must not fail in turn.
+    """
+    problems = fact_errors(fact)
+    if problems and errors:
+        fact = error_fact(list(errors) + [gate_error('evaluation', 'the fact does not match its schema: '
+                                                     + '; '.join(problems))])
+        problems = fact_errors(fact)
+    return fact, problems
 
 
 def _apply_read_issues(checks, subjects, outcomes):

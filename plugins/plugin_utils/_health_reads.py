@@ -22,7 +22,10 @@ from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._errors import one_line
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import SUBJECT_KINDS
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import (
+    SUBJECT_KINDS,
+    MigrationHealthError,
+)
 
 
 def _text(value):
@@ -56,6 +59,15 @@ def gate_error(step, message, subject_id=None, field=None, status=None, error_co
         'message': one_line(message) if message else 'no message',
         'attempted': attempted if isinstance(attempted, bool) else None,
     }
+
+
+def error_from_entry(entry):
+    """A :func:`gate_error` from a dict a caller gives (``step`` and ``message`` required, the rest optional)."""
+    if not isinstance(entry, dict) or not entry.get('step') or not entry.get('message'):
+        raise MigrationHealthError('each entry needs a step and a message, got %r' % (entry,))
+    return gate_error(entry['step'], entry['message'], subject_id=entry.get('id'), field=entry.get('field'),
+                      status=entry.get('status'), error_code=entry.get('error_code'),
+                      request_id=entry.get('request_id'))
 
 
 def error_line(error):
