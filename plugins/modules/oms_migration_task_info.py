@@ -269,6 +269,30 @@ truncated:
   returned: always
   type: bool
   sample: false
+complete:
+  description:
+    - Whether every answer could be used by the health checks.
+    - False when RV(problems) is not empty, and on a failure because some reads failed.
+  returned: always
+  type: bool
+  sample: true
+problems:
+  description:
+    - The answers the health checks cannot use, one entry per resource and field.
+    - C(id) is the resource ID (null for a listing), C(field) the field, C(message) what is wrong with it.
+  returned: always
+  type: list
+  elements: dict
+  sample: []
+errors:
+  description:
+    - One entry per ID that could not be read, when the task failed because of them.
+    - C(id), C(status) (HTTP status, null without an answer), C(error_code), C(request_id), C(message),
+      and C(attempted) (false for IDs not read because of fail fast).
+  returned: failure
+  type: list
+  elements: dict
+  sample: []
 """
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._info import (

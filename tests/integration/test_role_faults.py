@@ -137,7 +137,7 @@ def assert_truthful_reports(run, report_dir, started_ms):
     html = (report_dir / "migration-health.html").read_text()
     assert 'id="verdict">%s<' % fact["verdict"] in html
     junit = ET.parse(str(report_dir / "migration-health.xml")).getroot()
-    errors = [element for element in junit.iter("error")]
+    errors = list(junit.iter("error"))
     assert int(junit.get("errors")) == len(errors)
     if fact["verdict"] == "ERROR":
         assert errors and fact["error"], fact

@@ -219,9 +219,8 @@ def test_error_fact_and_a_failing_gate_always_give_a_valid_fact(health_data):
     fact = _health_evaluate.evaluate_failing_gate({}, health_data.settings(window='forever'), errors)
     jsonschema.validate(fact, SCHEMA)
     assert [error['step'] for error in fact['errors']] == ['run', 'inputs'] and 'forever' in fact['error']
-    fact = _health_evaluate.evaluate_failing_gate({'sync_task_info': {'sync_tasks': [{'sync_task_id': 'task-a',
-                                                                                        'status': 'SYNCHRONIZING',
-                                                                                        'src_bucket': 5}]}},
+    odd_task = {'sync_task_id': 'task-a', 'status': 'SYNCHRONIZING', 'src_bucket': 5}
+    fact = _health_evaluate.evaluate_failing_gate({'sync_task_info': {'sync_tasks': [odd_task]}},
                                                   health_data.settings(), errors)
     fact, problems = _health_evaluate.checked_fact(fact, errors)
     assert problems == [] and fact['verdict'] == 'ERROR'
