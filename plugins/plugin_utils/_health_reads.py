@@ -50,7 +50,7 @@ def gate_error(step, message, subject_id=None, field=None, status=None, error_co
                attempted=None):
     """One entry of the fact's ``errors``: a read that failed, or an answer the gate could not use."""
     return {
-        'step': str(step),
+        'step': one_line(step) or 'gate',
         'id': _text(subject_id),
         'field': _text(field),
         'status': _status(status),
