@@ -11,8 +11,8 @@ here and its entry in ``_health_constants.SUBJECT_KINDS``.
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-from ansible_collections.hwcloud.migration.plugins.module_utils._errors import _one_line
-from ansible_collections.hwcloud.migration.plugins.module_utils._statistics import _ratio, iter_points
+from ansible_collections.hwcloud.migration.plugins.module_utils._errors import one_line
+from ansible_collections.hwcloud.migration.plugins.module_utils._statistics import iter_points, ratio as _ratio_of
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import ms_to_iso
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import (
     BUCKET_MS,
@@ -82,7 +82,7 @@ class Checks:
             'threshold': threshold,
             'passed': bool(passed),
             'skipped': bool(skipped),
-            'message': _one_line(message),
+            'message': one_line(message),
             'observed_display': observed_display if observed_display is not None else _display(observed),
             'threshold_display': threshold_display if threshold_display is not None else _display(threshold),
         }
@@ -183,8 +183,7 @@ def _monthly_check(checks, task_id, observed, thresholds):
     requests = observed['monthly_acceptance_request']
     failures = observed['monthly_failure_object']
     # The same ratio rule (and rounding) as the window ratios the statistics module computes.
-    ratio = _ratio(None if failures is None else {'total': failures},
-                   None if requests is None else {'total': requests})
+    ratio = _ratio_of(failures, requests)
     observed['monthly_failure_ratio'] = ratio
     threshold_display = '<= %s' % format_ratio(limit) if limit is not None else 'disabled'
     if limit is None:
