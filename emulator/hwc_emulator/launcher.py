@@ -15,9 +15,17 @@ import subprocess
 import sys
 import threading
 import urllib.request
+from pathlib import Path
 
 LISTENING = "Listening on "
 CONTROL_PREFIX = "/_emulator"
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def bundled_demo_scenario():
+    """The demo scenario: inside the installed package, or at emulator/scenarios/ in a checkout."""
+    installed = _PACKAGE / "scenarios" / "demo.yml"
+    return installed if installed.is_file() else _PACKAGE.parent / "scenarios" / "demo.yml"
 
 
 def console_script():
