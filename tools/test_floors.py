@@ -16,7 +16,7 @@ __metaclass__ = type
 
 import json
 import sys
-import xml.etree.ElementTree as ElementTree
+from xml.etree import ElementTree
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]

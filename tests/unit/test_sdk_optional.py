@@ -5,7 +5,7 @@
 import re
 import subprocess
 import sys
-import xml.etree.ElementTree as ElementTree
+from xml.etree import ElementTree
 from pathlib import Path
 
 UNIT = Path(__file__).resolve().parent
