@@ -118,7 +118,7 @@ ee-context: collection-build release-venv
 	  --output-filename Containerfile
 	@echo "EE build context in $(EE_CONTEXT); build it with: podman build -t hwcloud-migration-ee $(EE_CONTEXT)"
 
-release-check: changelog-check galaxy-import ee-context ecosystem
+release-check: changelog-check galaxy-import ee-context ecosystem emulator-release-check
 
 # A prerequisite line of its own, so the list above stays as it is.
 release-check: docs-check
@@ -144,7 +144,6 @@ test-matrix: matrix-venv chromium
 	SANITY_VENV="$(abspath $(MATRIX_VENV))" SANITY_TREE="$(abspath build/sanity-$(MATRIX_CORE))" tools/sanity.sh \
 	  || failed="$$failed sanity"; \
 	$(MATRIX_VENV)/bin/python -m pytest -q tests/unit || failed="$$failed units"; \
-	$(MATRIX_VENV)/bin/python -m pytest -q tests/integration; rc=$$?; \
-	if [ $$rc -eq 5 ]; then echo "integration: no tests collected"; elif [ $$rc -ne 0 ]; then failed="$$failed integration"; fi; \
+	$(MATRIX_VENV)/bin/python -m pytest -q tests/integration || failed="$$failed integration"; \
 	if [ -n "$$failed" ]; then echo "test-matrix (ansible-core $(MATRIX_CORE)): FAILED:$$failed"; exit 1; fi; \
 	echo "test-matrix (ansible-core $(MATRIX_CORE)): sanity, units and integration passed"
