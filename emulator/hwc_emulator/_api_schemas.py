@@ -256,3 +256,218 @@ SCHEMAS = {
         "additionalProperties": True,
     },
 }
+
+# --- OMS v2 migration tasks and task groups -----------------------------------
+# Taken field by field from the official SDK's models (huaweicloudsdkoms v2:
+# ShowTaskResponse / TaskResp, ListTasksResponse, ShowTaskGroupResponse /
+# TaskGroupResp, ListTaskGroupResponse and the nested ErrorReasonResp,
+# FailedObjectRecordDto, BandwidthPolicyDto, SrcNodeResp, DstNodeResp,
+# TaskGroupSrcNodeResp, TaskGroupDstNodeResp, ListFile, SmnInfo, SourceCdnResp).
+# The SDK declares no field required; only the identifier and the status are
+# required here, as without them an answer says nothing about a task.
+
+MIGRATION_TASK_STATUSES = (1, 2, 3, 4, 5, 6, 7)
+TASK_GROUP_STATUSES = (0, 1, 2, 3, 4, 5, 6, 7, 8, 9)
+MIGRATION_TASK_TYPES = ("list", "object", "prefix", "url_list")
+TASK_GROUP_TYPES = ("LIST", "URL_LIST", "PREFIX")
+MIGRATION_GROUP_TYPES = ("NORMAL_TASK", "SYNC_TASK", "GROUP_TASK")
+MIGRATION_SRC_CLOUD_TYPES = (
+    "AWS", "Azure", "Aliyun", "Tencent", "HuaweiCloud", "QingCloud", "KingsoftCloud",
+    "Baidu", "Google", "Qiniu", "URLSource", "UCloud",
+)
+TASK_GROUP_SRC_CLOUD_TYPES = (
+    "AWS", "AZURE", "ALIYUN", "TENCENT", "HUAWEICLOUD", "QINGCLOUD", "KINGSOFTCLOUD",
+    "BAIDU", "QINIU", "GOOGLE", "URLSOURCE", "UCLOUD",
+)
+OBS_SYSTEMS = ("BUCKET", "PFS")
+TASK_PRIORITIES = ("HIGH", "MEDIUM", "LOW")
+
+
+def _integer(minimum=None, maximum=_LONG_MAX):
+    schema = {"type": ["integer", "null"], "maximum": maximum}
+    if minimum is not None:
+        schema["minimum"] = minimum
+    return schema
+
+
+def _nested(properties):
+    return {"type": ["object", "null"], "properties": properties, "additionalProperties": True}
+
+
+_ERROR_REASON = _nested({"error_code": _text(255), "error_msg": _text(65536)})
+_FAILED_OBJECT_RECORD = _nested({
+    "result": _BOOLEAN,
+    "list_file_key": _text(1024),
+    "error_code": _text(255),
+})
+_BANDWIDTH_POLICY = {
+    "type": ["array", "null"],
+    "maxItems": 5,
+    "items": {
+        "type": "object",
+        "properties": {
+            "start": _text(5),
+            "end": _text(5),
+            "max_bandwidth": _integer(0),
+        },
+        "additionalProperties": True,
+    },
+}
+_LIST_FILE = _nested({
+    "list_file_key": _text(1024),
+    "obs_bucket": _text(1024),
+    # A string in the SDK's ListFile model.
+    "list_file_num": _text(255),
+})
+_OBJECT_KEYS = {"type": ["array", "null"], "items": {"type": "string"}}
+_SMN_INFO = _nested({
+    "notify_result": _BOOLEAN,
+    "notify_error_message": _text(65536),
+    "topic_name": _text(255),
+})
+_DST_NODE = _nested({"bucket": _text(1024), "region": _text(100), "save_prefix": _text(1024)})
+
+
+def _src_node(cloud_types):
+    return _nested({
+        "bucket": _text(1024),
+        "cloud_type": _choice(cloud_types),
+        "region": _text(100),
+        "app_id": _text(255),
+        "object_key": _OBJECT_KEYS,
+        "list_file": _LIST_FILE,
+    })
+
+
+# ShowTaskResponse and the items of ListTasksResponse (TaskResp) have the same fields.
+_MIGRATION_TASK_PROPERTIES = {
+    "bandwidth_policy": _BANDWIDTH_POLICY,
+    "complete_size": _COUNTER,
+    "description": _text(255),
+    "dst_node": _DST_NODE,
+    "enable_failed_object_recording": _BOOLEAN,
+    "enable_metadata_migration": _BOOLEAN,
+    "enable_restore": _BOOLEAN,
+    "error_reason": _ERROR_REASON,
+    "failed_num": _COUNTER,
+    "failed_object_record": _FAILED_OBJECT_RECORD,
+    "group_id": _text(255),
+    "id": {"type": "integer", "minimum": 0, "maximum": _LONG_MAX},
+    "is_query_over": _BOOLEAN,
+    # Milliseconds left; the SDK documents no range, so a negative value ("unknown")
+    # is not refused here; the summaries treat it as an unknown time left.
+    "left_time": _integer(),
+    "migrate_since": _TIMESTAMP,
+    "migrate_speed": _COUNTER,
+    "name": _text(255),
+    # A fraction: 0.522 is 52.2 %.
+    "progress": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
+    "real_size": _COUNTER,
+    "skipped_num": _COUNTER,
+    "src_node": _src_node(MIGRATION_SRC_CLOUD_TYPES),
+    "start_time": _TIMESTAMP,
+    "status": {"type": "integer", "minimum": 1, "maximum": 7},
+    "successful_num": _COUNTER,
+    "task_type": _choice(MIGRATION_TASK_TYPES),
+    "group_type": _choice(MIGRATION_GROUP_TYPES),
+    "total_num": _COUNTER,
+    "total_size": _COUNTER,
+    "total_time": _COUNTER,
+    "smn_info": _SMN_INFO,
+    "source_cdn": _SOURCE_CDN,
+    "success_record_error_reason": _text(255),
+    "skip_record_error_reason": _text(255),
+    "object_overwrite_mode": _choice(OBJECT_OVERWRITE_MODES),
+    "dst_storage_policy": _choice(DST_STORAGE_POLICIES, max_length=128),
+    "consistency_check": _choice(CONSISTENCY_CHECKS),
+    "enable_requester_pays": _BOOLEAN,
+    "obs_system": _choice(OBS_SYSTEMS),
+    "task_priority": _choice(TASK_PRIORITIES),
+}
+
+_MIGRATION_TASK = {
+    "type": "object",
+    "required": ["id", "status"],
+    "properties": _MIGRATION_TASK_PROPERTIES,
+    "additionalProperties": True,
+}
+
+# ShowTaskGroupResponse and the items of ListTaskGroupResponse (TaskGroupResp).
+_TASK_GROUP_PROPERTIES = {
+    "group_id": {"type": "string", "minLength": 1, "maxLength": 255},
+    "status": {"type": "integer", "minimum": 0, "maximum": 9},
+    "error_reason": _ERROR_REASON,
+    "src_node": _src_node(TASK_GROUP_SRC_CLOUD_TYPES),
+    "description": _text(255),
+    "dst_node": _DST_NODE,
+    "enable_metadata_migration": _BOOLEAN,
+    "enable_failed_object_recording": _BOOLEAN,
+    "enable_restore": _BOOLEAN,
+    "task_type": _choice(TASK_GROUP_TYPES),
+    "bandwidth_policy": _BANDWIDTH_POLICY,
+    "smn_config": _SMN_INFO,
+    "source_cdn": _SOURCE_CDN,
+    "migrate_since": _TIMESTAMP,
+    "migrate_speed": _COUNTER,
+    "total_time": _COUNTER,
+    "start_time": _TIMESTAMP,
+    "total_task_num": _COUNTER,
+    "create_task_num": _COUNTER,
+    "failed_task_num": _COUNTER,
+    "complete_task_num": _COUNTER,
+    "paused_task_num": _COUNTER,
+    "executing_task_num": _COUNTER,
+    "waiting_task_num": _COUNTER,
+    "total_num": _COUNTER,
+    "create_complete_num": _COUNTER,
+    "success_num": _COUNTER,
+    "fail_num": _COUNTER,
+    "skip_num": _COUNTER,
+    "total_size": _COUNTER,
+    "create_complete_size": _COUNTER,
+    "complete_size": _COUNTER,
+    "failed_object_record": _FAILED_OBJECT_RECORD,
+    "object_overwrite_mode": _choice(OBJECT_OVERWRITE_MODES),
+    "dst_storage_policy": _choice(DST_STORAGE_POLICIES, max_length=128),
+    "consistency_check": _choice(CONSISTENCY_CHECKS),
+    "obs_system": _choice(OBS_SYSTEMS),
+    "enable_requester_pays": _BOOLEAN,
+}
+
+_TASK_GROUP = {
+    "type": "object",
+    "required": ["group_id", "status"],
+    "properties": _TASK_GROUP_PROPERTIES,
+    "additionalProperties": True,
+}
+
+SCHEMAS.update({
+    "ShowTaskResponse": dict(
+        _MIGRATION_TASK, **{"$schema": "http://json-schema.org/draft-07/schema#",
+                            "title": "OMS v2 ShowTask response (200)"}),
+    "ListTasksResponse": {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": "OMS v2 ListTasks response (200)",
+        "type": "object",
+        "required": ["count", "tasks"],
+        "properties": {
+            "count": {"type": "integer", "minimum": 0, "maximum": _LONG_MAX},
+            "tasks": {"type": "array", "minItems": 0, "maxItems": 100, "items": _MIGRATION_TASK},
+        },
+        "additionalProperties": True,
+    },
+    "ShowTaskGroupResponse": dict(
+        _TASK_GROUP, **{"$schema": "http://json-schema.org/draft-07/schema#",
+                        "title": "OMS v2 ShowTaskGroup response (200)"}),
+    "ListTaskGroupResponse": {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": "OMS v2 ListTaskGroup response (200)",
+        "type": "object",
+        "required": ["count", "taskgroups"],
+        "properties": {
+            "count": {"type": "integer", "minimum": 0, "maximum": _LONG_MAX},
+            "taskgroups": {"type": "array", "minItems": 0, "maxItems": 100, "items": _TASK_GROUP},
+        },
+        "additionalProperties": True,
+    },
+})
