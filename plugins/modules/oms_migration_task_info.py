@@ -75,7 +75,7 @@ notes:
     twice; a task seen twice is returned once.
   - A task whose C(status), C(progress), C(left_time), C(failed_num), C(total_num), C(error_reason)
     or C(failed_object_record) is absent or of the wrong type (or a listed task without an C(id)) is
-    named in RV(problems) and sets RV(complete=false): a gate cannot judge it. C(left_time),
+    named in RV(problems) and sets RV(complete=false), since a gate cannot judge it. C(left_time),
     C(error_reason) and C(failed_object_record) may be null (no estimate yet, no failure).
   - An active task without an estimate has C(summary.eta_unknown=true); that alone is not a problem,
     the gate decides what a missing ETA means.

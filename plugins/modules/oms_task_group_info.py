@@ -62,7 +62,7 @@ notes:
     more, the module warns and sets RV(truncated) and RV(complete=false).
   - A group whose C(status), C(total_size), C(complete_size), C(migrate_speed), C(failed_task_num)
     or C(fail_num) is absent or of the wrong type (or a listed group without a C(group_id)) is named
-    in RV(problems) and sets RV(complete=false): a gate cannot judge it.
+    in RV(problems) and sets RV(complete=false), since a gate cannot judge it.
   - An active group without an estimate (no speed yet) has C(summary.eta_unknown=true); that alone is
     not a problem, the gate decides what a missing ETA means.
 seealso:
