@@ -355,7 +355,8 @@ def check_fields(module, resource_id, document, fields):
     for name, check in fields.items():
         value = document.get(name)
         if isinstance(check, tuple):
-            usable = not isinstance(value, (bool, dict, list)) and value in check
+            # Same type as well as equal: 2.0 or True is not the status 2 or 1 the summaries read.
+            usable = any(type(value) is type(allowed) and value == allowed for allowed in check)
             wanted = 'one of %s' % ', '.join(str(allowed) for allowed in check)
         else:
             test, wanted = _FIELD_CHECKS[check]

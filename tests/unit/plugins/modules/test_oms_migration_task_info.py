@@ -193,6 +193,7 @@ ABSENT = object()
     ('status', 'RUNNING', "status is 'RUNNING', not one of 1, 2, 3, 4, 5, 6, 7"),
     ('status', 12345, 'status is 12345, not one of'),
     ('status', True, 'status is True, not one of'),
+    ('status', 2.0, 'status is 2.0, not one of'),
     ('progress', ABSENT, 'progress is absent, not a number from 0 to 1'),
     ('progress', None, 'progress is None, not a number from 0 to 1'),
     ('progress', 52.2, 'progress is 52.2, not a number from 0 to 1'),
