@@ -62,6 +62,10 @@ docs: venv docs-venv
 	  test -f "docs/$$name.md" || { echo "docs: $$placeholder has no docs/$$name.md to render"; exit 1; }; \
 	  rm "$(DOCS_DIR)/rst/docsite/$$name.rst"; done
 	find docs -maxdepth 1 -type f -exec cp {} $(DOCS_DIR)/rst/docsite/ \;
+	@# Each guide keeps its placeholder's label, so plugin docs can refer to it (seealso ref).
+	@for placeholder in docs/docsite/rst/*.rst; do name=$$(basename "$$placeholder" .rst); \
+	  label=$$(sed -n '1s/^\.\. _\(.*\):$$/\1/p' "$$placeholder"); \
+	  { test -z "$$label" || printf '(%s)=\n' "$$label"; cat "docs/$$name.md"; } > "$(DOCS_DIR)/rst/docsite/$$name.md"; done
 	@# Files elsewhere in the checkout that a guide links to (../execution-environment.yml)
 	@# become downloads too; links to plugins and roles go to their pages (conf_overrides.py).
 	@grep -ohE '\]\(\.\./[^)# ]+' docs/*.md | sed 's/^](\.\.\///' | sort -u | grep -vE '^(plugins|roles)/' | \
