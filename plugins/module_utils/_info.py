@@ -151,6 +151,32 @@ def report_problem(module, resource_id, field, message):
             problems.append(entry)
 
 
+def with_summary(module, resource_id, body, summarize, noun):
+    """``body`` (the API's answer, kept verbatim) plus the module's own ``summary`` of it.
+
+    The summary is added under a key of ours; a body that already has a
+    ``summary`` keeps it unchanged and is reported as a problem, because the
+    checks would then read the API's field as ours.
+    """
+    if not isinstance(body, dict):
+        return body
+    if 'summary' in body:
+        module.warn('%s %s: the API answered a "summary" field of its own; it is returned unchanged and the '
+                    'module adds no summary to it.' % (noun, resource_id))
+        report_problem(module, resource_id, 'summary', 'the API answered a summary field of its own, so the '
+                                                       "module's summary (status name, ETA, failures) is not there")
+        return body
+    entry = dict(body)
+    entry['summary'] = summarize(body)
+    return entry
+
+
+def listed_id(entry, position, items_key, id_key, usable):
+    """How a problem names a listed resource: its id when ``usable(id)``, else its place in the listing."""
+    resource_id = entry.get(id_key) if isinstance(entry, dict) else None
+    return resource_id if usable(resource_id) else '%s[%d]' % (items_key, position)
+
+
 def is_not_found(err, service):
     """Whether ``err`` (a ``HuaweiCloudError``) says the requested resource does not exist."""
     if not isinstance(err, HuaweiCloudError) or isinstance(err, ParameterError):

@@ -312,7 +312,7 @@ errors:
 """
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._info import (
-    INFO_ARGUMENT_SPEC, ContractReport, check_fields, fetch_each, list_all, report_problem)
+    INFO_ARGUMENT_SPEC, ContractReport, check_fields, fetch_each, list_all, listed_id, with_summary)
 from ansible_collections.hwcloud.migration.plugins.module_utils._migration import (
     TASK_CHECKED_FIELDS, TASK_LISTING_STATUSES, MigrationValueError, parse_task_id, task_status_value, task_summary)
 from ansible_collections.hwcloud.migration.plugins.module_utils._module import HuaweiCloudModule
@@ -363,12 +363,8 @@ def listing_query(module):
     return query, keep_status
 
 
-def listed_id(task, position):
-    """How a problem names a listed task: its id, or its place in the listing when it has no usable id."""
-    task_id = task.get('id') if isinstance(task, dict) else None
-    if isinstance(task_id, int) and not isinstance(task_id, bool):
-        return task_id
-    return 'tasks[%d]' % position
+def _usable_task_id(value):
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def kept_by_status(task, status):
@@ -381,21 +377,6 @@ def kept_by_status(task, status):
     if not isinstance(value, int) or isinstance(value, bool):
         return True
     return value == status
-
-
-def with_summary(module, task, task_id, now):
-    """The API body plus our ``summary``; a body that already has one keeps it, and that is a problem."""
-    if not isinstance(task, dict):
-        return task
-    if 'summary' in task:
-        module.warn('migration task %s: the API answered a "summary" field of its own; it is returned '
-                    'unchanged and the module adds no summary to this task.' % task_id)
-        report_problem(module, task_id, 'summary', 'the API answered a summary field of its own, so the '
-                                                   "module's summary (status name, ETA, failures) is not there")
-        return task
-    entry = dict(task)
-    entry['summary'] = task_summary(task, now)
-    return entry
 
 
 def main():
@@ -423,6 +404,10 @@ def main():
                                             'it' if len(filters) == 1 else 'they'))
     query, keep_status = listing_query(module)
     now = now_ms()
+
+    def summarize(task):
+        return task_summary(task, now)
+
     report = ContractReport(module.params['strict_contract'])
 
     if ids is None:
@@ -433,9 +418,9 @@ def main():
         for position, entry in enumerate(listing.items):
             if keep_status is not None and not kept_by_status(entry, keep_status):
                 continue
-            task_id = listed_id(entry, position)
+            task_id = listed_id(entry, position, 'tasks', 'id', _usable_task_id)
             check_fields(module, task_id, entry, LISTED_FIELDS)
-            tasks.append(with_summary(module, entry, task_id, now))
+            tasks.append(with_summary(module, task_id, entry, summarize, 'migration task'))
         module.exit_json(changed=False, migration_tasks=tasks, missing=[], truncated=listing.truncated)
 
     def show(task_id):
@@ -446,7 +431,7 @@ def main():
 
     found, missing = fetch_each(module, ids, show, 'migration task', 'task_id')
     report.apply(module)
-    module.exit_json(changed=False, migration_tasks=[with_summary(module, body, task_id, now)
+    module.exit_json(changed=False, migration_tasks=[with_summary(module, task_id, body, summarize, 'migration task')
                                                      for task_id, body, _meta in found],
                      missing=missing, truncated=False)
 

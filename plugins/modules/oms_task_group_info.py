@@ -275,7 +275,7 @@ errors:
 """
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._info import (
-    INFO_ARGUMENT_SPEC, ContractReport, check_fields, fetch_each, list_all, report_problem, requested_ids)
+    INFO_ARGUMENT_SPEC, ContractReport, check_fields, fetch_each, list_all, listed_id, requested_ids, with_summary)
 from ansible_collections.hwcloud.migration.plugins.module_utils._migration import (
     GROUP_CHECKED_FIELDS, MigrationValueError, group_status_value, group_summary)
 from ansible_collections.hwcloud.migration.plugins.module_utils._module import HuaweiCloudModule
@@ -287,25 +287,8 @@ LIST_PATH = '/v2/{project_id}/taskgroups'
 LISTED_FIELDS = dict(GROUP_CHECKED_FIELDS, group_id='str')
 
 
-def listed_id(group, position):
-    """How a problem names a listed group: its id, or its place in the listing when it has no usable id."""
-    group_id = group.get('group_id') if isinstance(group, dict) else None
-    return group_id if isinstance(group_id, str) and group_id else 'taskgroups[%d]' % position
-
-
-def with_summary(module, group, group_id, now):
-    """The API body plus our ``summary``; a body that already has one keeps it, and that is a problem."""
-    if not isinstance(group, dict):
-        return group
-    if 'summary' in group:
-        module.warn('task group %s: the API answered a "summary" field of its own; it is returned '
-                    'unchanged and the module adds no summary to this group.' % group_id)
-        report_problem(module, group_id, 'summary', 'the API answered a summary field of its own, so the '
-                                                    "module's summary (status name, ETA, failures) is not there")
-        return group
-    entry = dict(group)
-    entry['summary'] = group_summary(group, now)
-    return entry
+def _usable_group_id(value):
+    return isinstance(value, str) and bool(value)
 
 
 def main():
@@ -334,6 +317,10 @@ def main():
         except MigrationValueError as err:
             module.fail_json(msg=str(err))
     now = now_ms()
+
+    def summarize(group):
+        return group_summary(group, now)
+
     report = ContractReport(module.params['strict_contract'])
 
     if ids is None:
@@ -342,9 +329,9 @@ def main():
         report.apply(module)
         groups = []
         for position, entry in enumerate(listing.items):
-            group_id = listed_id(entry, position)
+            group_id = listed_id(entry, position, 'taskgroups', 'group_id', _usable_group_id)
             check_fields(module, group_id, entry, LISTED_FIELDS)
-            groups.append(with_summary(module, entry, group_id, now))
+            groups.append(with_summary(module, group_id, entry, summarize, 'task group'))
         module.exit_json(changed=False, task_groups=groups, missing=[], truncated=listing.truncated)
 
     def show(group_id):
@@ -355,7 +342,7 @@ def main():
 
     found, missing = fetch_each(module, ids, show, 'task group', 'group_id')
     report.apply(module)
-    module.exit_json(changed=False, task_groups=[with_summary(module, body, group_id, now)
+    module.exit_json(changed=False, task_groups=[with_summary(module, group_id, body, summarize, 'task group')
                                                  for group_id, body, _meta in found],
                      missing=missing, truncated=False)
 
