@@ -1,17 +1,12 @@
 # The emulator as users install it, included by the Makefile (which defines BIN and `venv`):
 #
-#   make emulator-schemas        copy the collection's API contract into the emulator package
-#                                (run it after editing plugins/module_utils/_api_schemas.py)
 #   make emulator-dist           build the emulator's sdist and wheel into $(EMULATOR_DIST)
 #   make emulator-release-check  install that wheel in a new environment outside the checkout
 #                                and drive it with the official SDK and its pytest plugin
 
 EMULATOR_DIST := build/emulator-dist
 
-.PHONY: emulator-schemas emulator-dist emulator-release-check
-
-emulator-schemas:
-	cp plugins/module_utils/_api_schemas.py emulator/hwc_emulator/_api_schemas.py
+.PHONY: emulator-dist emulator-release-check
 
 # `python -m build` makes the sdist, then the wheel from it: a file missing from
 # the sdist shows up as a broken wheel. Its working folders are not left behind.

@@ -2,8 +2,9 @@
 
 The contract is the collection's ``plugins/module_utils/_api_schemas.py``, shipped
 inside this package as ``_api_schemas.py`` so that an installed emulator needs no
-checkout; a test keeps the two files identical (``make emulator-schemas`` copies
-the collection's file over). Every JSON body the emulator is about to send is
+checkout. In the repository that file is a symbolic link to the collection's, so
+there is one contract to edit; building the sdist puts the file itself in the
+package. Every JSON body the emulator is about to send is
 checked against its schema; a body that would break the contract is replaced by a
 500 that says so. Schemas are compiled once, at start.
 """
