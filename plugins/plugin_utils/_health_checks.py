@@ -12,7 +12,7 @@ from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._errors import one_line
-from ansible_collections.hwcloud.migration.plugins.module_utils._statistics import _ratio, iter_points
+from ansible_collections.hwcloud.migration.plugins.module_utils._statistics import iter_points, ratio as _ratio_of
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import ms_to_iso
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import (
     BUCKET_MS,
@@ -253,7 +253,7 @@ def task_checks(checks, task_id, task, statistics, thresholds, now, window):
         'window_failure_total': failures,
         'window_skip_total': total('SKIP'),
         # The same rule (and rounding) as the module's summary, from the totals the checks just validated.
-        'window_failure_ratio': _ratio({'total': failures}, {'total': requests}),
+        'window_failure_ratio': _ratio_of(failures, requests),
         'window_failed_objects': failures,
         'bytes_synchronized': summary.get('bytes_synchronized') if _is_count(summary.get('bytes_synchronized'))
         else None,
@@ -298,8 +298,7 @@ def _monthly_check(checks, task_id, observed, thresholds, task):
     requests = observed['monthly_acceptance_request']
     failures = observed['monthly_failure_object']
     # The same ratio rule (and rounding) as the window ratios the statistics module computes.
-    ratio = _ratio(None if failures is None else {'total': failures},
-                   None if requests is None else {'total': requests})
+    ratio = _ratio_of(failures, requests)
     observed['monthly_failure_ratio'] = ratio
     threshold_display = '<= %s' % format_ratio(limit) if limit is not None else 'disabled'
     if limit is None:
