@@ -33,7 +33,13 @@ DATASET_THRESHOLDS = ('allowed_dataset_statuses',)
 
 # One entry per kind of subject, in report order.  ``fact_key`` is the list in
 # the fact, ``count_key`` the prefix of its counts, ``checks`` its check ids in
-# evaluation order (the found check first).
+# evaluation order (the found check first).  ``reads`` says which module result
+# feeds which checks, so a failed read or an answer the module flagged as
+# unusable fails exactly those checks as "not evaluated" (``_health_reads``):
+# ``result`` is the key of the registered result, ``items``/``id_key`` where
+# the subjects are in it, ``step`` how messages name the read, ``checks`` the
+# checks it feeds and ``fields`` (optional) which checks a flagged field feeds
+# (a field not listed affects every check of the read but the found check).
 SUBJECT_KINDS = (
     {
         'kind': KIND_SYNC_TASK,
@@ -46,6 +52,16 @@ SUBJECT_KINDS = (
         'checks': ('task-found', 'task-status', 'window-statistics', 'window-failure-ratio',
                    'window-failed-objects', 'monthly-failure-ratio', 'stall'),
         'charted': True,
+        'reads': (
+            {'result': 'sync_task_info', 'items': 'sync_tasks', 'id_key': 'sync_task_id', 'step': 'sync task read',
+             'checks': ('task-found', 'task-status', 'monthly-failure-ratio'),
+             'fields': {'status': ('task-status',),
+                        'monthly_acceptance_request': ('monthly-failure-ratio',),
+                        'monthly_failure_object': ('monthly-failure-ratio',)}},
+            {'result': 'sync_task_statistics_info', 'items': 'sync_task_statistics', 'id_key': 'sync_task_id',
+             'step': 'statistics read',
+             'checks': ('window-statistics', 'window-failure-ratio', 'window-failed-objects', 'stall')},
+        ),
     },
     {
         'kind': KIND_DATASET,
@@ -57,6 +73,10 @@ SUBJECT_KINDS = (
         'thresholds': DATASET_THRESHOLDS,
         'checks': ('dataset-found', 'dataset-status'),
         'charted': False,
+        'reads': (
+            {'result': 'dataset_sync_info', 'items': 'dataset_syncs', 'id_key': 'dataset_id',
+             'step': 'dataset sync read', 'checks': ('dataset-found', 'dataset-status')},
+        ),
     },
 )
 KINDS_BY_NAME = dict((entry['kind'], entry) for entry in SUBJECT_KINDS)
@@ -65,6 +85,9 @@ ALL_CHECKS = tuple(check for entry in SUBJECT_KINDS for check in entry['checks']
 # Checks that skip_checks may switch off; a missing subject always fails.
 SKIPPABLE_CHECKS = ('task-status', 'window-statistics', 'window-failure-ratio', 'window-failed-objects',
                     'monthly-failure-ratio', 'stall', 'dataset-status')
+
+# The checks fed by the statistics of the window: all fail when the statistics are missing or incomplete.
+WINDOW_CHECKS = ('window-failure-ratio', 'window-failed-objects', 'stall')
 
 DEFAULT_POLICY = {
     'window': '1h',
@@ -75,6 +98,7 @@ DEFAULT_POLICY = {
     'max_stall_age': '30m',
     'allowed_dataset_statuses': ['COMPLETED'],
     'full_series': False,
+    'allow_empty': False,
 }
 
 # Width of one statistics bucket: a bucket's time_stamp is its start, so an
@@ -103,6 +127,9 @@ SERIES_POINT_BUDGET = 120000
 HTML_POINT_BUDGET = 50000
 
 DEFAULT_TITLE = 'Migration health'
+
+# Failed reads and unusable answers named in the fact's ``error`` line; all are in ``errors``.
+ERRORS_IN_SUMMARY = 3
 
 
 class MigrationHealthError(ValueError):
