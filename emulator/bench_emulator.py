@@ -34,17 +34,21 @@ def _paths(rng, tasks, watched, datasets):
     kind = rng.random()
     now = int(time.time() * 1000)
     if kind < 0.5:
-        task = "gen-task-%05d" % rng.randrange(watched)
-        return "/v2/%s/sync-tasks/%s" % (PROJECT, task), "query_time=%d" % now
+        task = 'gen-task-%05d' % rng.randrange(watched)
+        return '/v2/%s/sync-tasks/%s' % (PROJECT, task), 'query_time=%d' % now
     if kind < 0.7:
-        return "/v2/%s/sync-tasks" % PROJECT, "limit=%d&offset=%d" % (rng.choice((10, 50, 100)),
-                                                                      rng.randrange(0, tasks))
+        return '/v2/%s/sync-tasks' % PROJECT, 'limit=%d&offset=%d' % (
+            rng.choice((10, 50, 100)),
+            rng.randrange(0, tasks),
+        )
     if kind < 0.9:
-        task = "gen-task-%05d" % rng.randrange(watched)
-        return ("/v2/%s/sync-tasks/%s/statistics" % (PROJECT, task),
-                "data_type=FAILURE%%2CREQUEST&end_time=%d&start_time=%d" % (now, now - 3600000))
-    dataset = "gen-dataset-%05d" % rng.randrange(datasets)
-    return "/v2/%s/datasets/%s/sync-data/status" % (PROJECT, dataset), ""
+        task = 'gen-task-%05d' % rng.randrange(watched)
+        return (
+            '/v2/%s/sync-tasks/%s/statistics' % (PROJECT, task),
+            'data_type=FAILURE%%2CREQUEST&end_time=%d&start_time=%d' % (now, now - 3600000),
+        )
+    dataset = 'gen-dataset-%05d' % rng.randrange(datasets)
+    return '/v2/%s/datasets/%s/sync-data/status' % (PROJECT, dataset), ''
 
 
 def _client(host, port, counted_from, deadline, tasks, watched, datasets, seed, results):
@@ -54,12 +58,19 @@ def _client(host, port, counted_from, deadline, tasks, watched, datasets, seed, 
     while time.monotonic() < deadline:
         counted = time.monotonic() >= counted_from
         path, query = _paths(rng, tasks, watched, datasets)
-        sdk_date = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        headers = sign_headers("GET", "%s:%d" % (host, port), path, query,
-                               {"Content-Type": "application/json", "X-Project-Id": PROJECT},
-                               generate.BENCH_ACCESS_KEY, generate.BENCH_SECRET_KEY, sdk_date)
+        sdk_date = datetime.now(timezone.utc).strftime('%Y%m%dT%H%M%SZ')
+        headers = sign_headers(
+            'GET',
+            '%s:%d' % (host, port),
+            path,
+            query,
+            {'Content-Type': 'application/json', 'X-Project-Id': PROJECT},
+            generate.BENCH_ACCESS_KEY,
+            generate.BENCH_SECRET_KEY,
+            sdk_date,
+        )
         try:
-            connection.request("GET", path + ("?" + query if query else ""), headers=headers)
+            connection.request('GET', path + ('?' + query if query else ''), headers=headers)
             response = connection.getresponse()
             response.read()
         except (OSError, http.client.HTTPException):
@@ -77,16 +88,18 @@ def _client(host, port, counted_from, deadline, tasks, watched, datasets, seed, 
     results.append((ok, failed))
 
 
-def _process(host, port, threads, start_at, warmup, duration, tasks, watched, datasets, base_seed,
-             queue):
+def _process(host, port, threads, start_at, warmup, duration, tasks, watched, datasets, base_seed, queue):
     while time.time() < start_at:
         time.sleep(0.005)
     counted_from = time.monotonic() + warmup
     deadline = counted_from + duration
     results = []
-    workers = [threading.Thread(target=_client, args=(host, port, counted_from, deadline, tasks,
-                                                      watched, datasets, base_seed + i, results))
-               for i in range(threads)]
+    workers = [
+        threading.Thread(
+            target=_client, args=(host, port, counted_from, deadline, tasks, watched, datasets, base_seed + i, results)
+        )
+        for i in range(threads)
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:
@@ -96,38 +109,57 @@ def _process(host, port, threads, start_at, warmup, duration, tasks, watched, da
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--processes", type=int, default=2, help="client processes the clients share")
-    parser.add_argument("--duration", type=float, default=5.0)
-    parser.add_argument("--warmup", type=float, default=2.0, help="seconds run but not counted")
-    parser.add_argument("--tasks", type=int, default=2000, help="tasks in the scenario (all listed)")
-    parser.add_argument("--watched", type=int, default=200,
-                        help="tasks shown and queried for statistics (a gate's working set)")
-    parser.add_argument("--datasets", type=int, default=200)
+    parser.add_argument('--clients', type=int, default=16)
+    parser.add_argument('--processes', type=int, default=2, help='client processes the clients share')
+    parser.add_argument('--duration', type=float, default=5.0)
+    parser.add_argument('--warmup', type=float, default=2.0, help='seconds run but not counted')
+    parser.add_argument('--tasks', type=int, default=2000, help='tasks in the scenario (all listed)')
+    parser.add_argument(
+        '--watched', type=int, default=200, help="tasks shown and queried for statistics (a gate's working set)"
+    )
+    parser.add_argument('--datasets', type=int, default=200)
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as workdir:
-        scenario = os.path.join(workdir, "bench.yml")
-        with open(scenario, "w") as handle:
+        scenario = os.path.join(workdir, 'bench.yml')
+        with open(scenario, 'w') as handle:
             generate.dump_scenario(generate.make_scenario(args.tasks, args.datasets, seed=1), handle)
-        server = subprocess.Popen([sys.executable, "-m", "hwc_emulator", "--host", "127.0.0.1",
-                                   "--port", "0", "--scenario", scenario],
-                                  stdout=subprocess.PIPE, text=True)
+        server = subprocess.Popen(
+            [sys.executable, '-m', 'hwc_emulator', '--host', '127.0.0.1', '--port', '0', '--scenario', scenario],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         try:
             line = server.stdout.readline().strip()
-            if not line.startswith("Listening on http://"):
-                raise SystemExit("emulator did not start: %r" % line)
-            host, port = line[len("Listening on http://"):].rsplit(":", 1)
+            if not line.startswith('Listening on http://'):
+                raise SystemExit('emulator did not start: %r' % line)
+            host, port = line[len('Listening on http://') :].rsplit(':', 1)
             port = int(port)
             queue = multiprocessing.Queue()
             start_at = time.time() + 1.0
             per_process = [args.clients // args.processes] * args.processes
             for i in range(args.clients % args.processes):
                 per_process[i] += 1
-            processes = [multiprocessing.Process(target=_process, args=(
-                host, port, n, start_at, args.warmup, args.duration, args.tasks,
-                min(args.watched, args.tasks), args.datasets, 1000 * i, queue))
-                for i, n in enumerate(per_process) if n]
+            processes = [
+                multiprocessing.Process(
+                    target=_process,
+                    args=(
+                        host,
+                        port,
+                        n,
+                        start_at,
+                        args.warmup,
+                        args.duration,
+                        args.tasks,
+                        min(args.watched, args.tasks),
+                        args.datasets,
+                        1000 * i,
+                        queue,
+                    ),
+                )
+                for i, n in enumerate(per_process)
+                if n
+            ]
             for process in processes:
                 process.start()
             totals = [queue.get() for _process in processes]
@@ -138,9 +170,11 @@ def main():
             server.wait(timeout=10)
     ok = sum(t[0] for t in totals)
     failed = sum(t[1] for t in totals)
-    print("%d clients, %.1f s: %d requests OK, %d not OK, %.0f signed requests/second"
-          % (args.clients, args.duration, ok, failed, (ok + failed) / args.duration))
+    print(
+        '%d clients, %.1f s: %d requests OK, %d not OK, %.0f signed requests/second'
+        % (args.clients, args.duration, ok, failed, (ok + failed) / args.duration)
+    )
 
 
-if __name__ == "__main__":
+if __name__ == '__main__':
     main()

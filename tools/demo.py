@@ -19,7 +19,9 @@ ansible-core and the emulator); any environment with those works:
 in that environment's ``collections`` folder, where the Makefile links this
 checkout.
 """
-from __future__ import (absolute_import, division, print_function)
+
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import argparse
@@ -35,6 +37,7 @@ import time
 from pathlib import Path
 
 import yaml
+
 from hwc_emulator.launcher import EmulatorProcess
 
 REPO = Path(__file__).resolve().parents[1]
@@ -91,21 +94,31 @@ def demo_settings(scenario_path):
     scenario = yaml.safe_load(scenario_path.read_text())
     region = next(iter(scenario.get('regions') or {'cn-north-4': []}))
     # The permanent pair: the temporary one would also need its security token.
-    keys = [key for key in (scenario.get('credentials') or {}).get('access_keys') or []
-            if not key.get('security_token')]
+    keys = [
+        key for key in (scenario.get('credentials') or {}).get('access_keys') or [] if not key.get('security_token')
+    ]
     if not keys:
         raise SystemExit('%s defines no permanent access key for the demo' % scenario_path)
     datasets = [entry['dataset_id'] for entry in scenario.get('datasets') or [] if entry.get('dataset_id')]
-    return {'region': region, 'access_key': keys[0]['access_key'], 'secret_key': keys[0]['secret_key'],
-            'datasets': datasets}
+    return {
+        'region': region,
+        'access_key': keys[0]['access_key'],
+        'secret_key': keys[0]['secret_key'],
+        'datasets': datasets,
+    }
 
 
 def gate_command():
     """The gate run, as a shell line that works from any folder (it names the collections path)."""
     stray = sorted(key for key in os.environ if key.startswith(CREDENTIAL_ENV_PREFIXES))
     words = ['env'] + [part for key in stray for part in ('-u', key)]
-    words += ['ANSIBLE_COLLECTIONS_PATH=%s' % collections_path(), find_tool('ansible-playbook'),
-              'hwcloud.migration.migration_health', '-e', '@%s' % VARS_FILE]
+    words += [
+        'ANSIBLE_COLLECTIONS_PATH=%s' % collections_path(),
+        find_tool('ansible-playbook'),
+        'hwcloud.migration.migration_health',
+        '-e',
+        '@%s' % VARS_FILE,
+    ]
     return ' '.join(shlex.quote(str(word)) for word in words)
 
 
@@ -135,8 +148,16 @@ def run_playbook(extra_vars):
 def check_table(checks):
     """The checks as a plain-text table: subject, check, observed, threshold, result."""
     header = ('SUBJECT', 'CHECK', 'OBSERVED', 'THRESHOLD', 'RESULT')
-    rows = [(check['subject'], check['id'], check['observed_display'], check['threshold_display'],
-             'FAIL' if not check['passed'] else ('SKIP' if check['skipped'] else 'PASS')) for check in checks]
+    rows = [
+        (
+            check['subject'],
+            check['id'],
+            check['observed_display'],
+            check['threshold_display'],
+            'FAIL' if not check['passed'] else ('SKIP' if check['skipped'] else 'PASS'),
+        )
+        for check in checks
+    ]
     widths = [max(len(str(row[index])) for row in [header] + rows) for index in range(len(header))]
     lines = []
     for row in [header] + rows:
@@ -147,36 +168,57 @@ def check_table(checks):
 
 def rerun_instructions(port):
     """The two commands that run this gate again by hand: the emulator, then the playbook."""
-    emulator = ' '.join(shlex.quote(str(word)) for word in (
-        find_tool('hwc-emulator'), '--port', port, '--scenario', SCENARIO))
-    return '\n'.join([
-        'Run the gate again yourself (from any folder; the vars file stays in %s):' % VARS_FILE.parent,
-        '  %s &' % emulator,
-        '  %s' % gate_command(),
-        'then stop the emulator with: kill %1'])
+    emulator = ' '.join(
+        shlex.quote(str(word)) for word in (find_tool('hwc-emulator'), '--port', port, '--scenario', SCENARIO)
+    )
+    return '\n'.join(
+        [
+            'Run the gate again yourself (from any folder; the vars file stays in %s):' % VARS_FILE.parent,
+            '  %s &' % emulator,
+            '  %s' % gate_command(),
+            'then stop the emulator with: kill %1',
+        ]
+    )
 
 
 def summary(fact):
     counts = fact['counts']
-    out = ['', '=' * 72,
-           'Verdict: %s  (%d of %d checks failed; %d of %d sync tasks, %d of %d datasets unhealthy)'
-           % (fact['verdict'], counts['checks_failed'], counts['checks'], counts['sync_tasks_unhealthy'],
-              counts['sync_tasks'], counts['datasets_unhealthy'], counts['datasets']),
-           'Window:  %s (%s to %s)' % (fact['window']['duration'], fact['window']['start'], fact['window']['end']),
-           '=' * 72, '', check_table(fact['checks'])]
+    out = [
+        '',
+        '=' * 72,
+        'Verdict: %s  (%d of %d checks failed; %d of %d sync tasks, %d of %d datasets unhealthy)'
+        % (
+            fact['verdict'],
+            counts['checks_failed'],
+            counts['checks'],
+            counts['sync_tasks_unhealthy'],
+            counts['sync_tasks'],
+            counts['datasets_unhealthy'],
+            counts['datasets'],
+        ),
+        'Window:  %s (%s to %s)' % (fact['window']['duration'], fact['window']['start'], fact['window']['end']),
+        '=' * 72,
+        '',
+        check_table(fact['checks']),
+    ]
     if fact['violations']:
         out += ['', 'Violations:'] + ['  - ' + line for line in fact['violations']]
     out += ['', 'Reports:'] + ['  %s' % (REPORT_DIR / name) for name in REPORT_FILES]
-    out += ['', 'This was report mode (migration_health_fail=false); with the default the play fails '
-            'and lists the violations.']
+    out += [
+        '',
+        'This was report mode (migration_health_fail=false); with the default the play fails and lists the violations.',
+    ]
     return '\n'.join(out)
 
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(description='Run the migration health gate against the bundled emulator.')
-    parser.add_argument('--port', type=int, default=DEFAULT_PORT,
-                        help='loopback port of the emulator (default %d; 0 or a taken port: any free one)'
-                             % DEFAULT_PORT)
+    parser.add_argument(
+        '--port',
+        type=int,
+        default=DEFAULT_PORT,
+        help='loopback port of the emulator (default %d; 0 or a taken port: any free one)' % DEFAULT_PORT,
+    )
     return parser.parse_args(argv)
 
 
@@ -191,8 +233,9 @@ def main(argv=None):
     emulator = None
     try:
         try:
-            emulator = EmulatorProcess(SCENARIO, log_path=REPORT_DIR / 'emulator.log', start_timeout=START_TIMEOUT,
-                                       port=free_port(args.port))
+            emulator = EmulatorProcess(
+                SCENARIO, log_path=REPORT_DIR / 'emulator.log', start_timeout=START_TIMEOUT, port=free_port(args.port)
+            )
         except RuntimeError as exc:
             print('demo: %s' % exc, file=sys.stderr)
             return 1
@@ -214,8 +257,11 @@ def main(argv=None):
         started = time.time()
         rc = run_playbook(extra_vars)
         if rc != 0:
-            print('demo: ansible-playbook failed with exit status %d (emulator log: %s)'
-                  % (rc, REPORT_DIR / 'emulator.log'), file=sys.stderr)
+            print(
+                'demo: ansible-playbook failed with exit status %d (emulator log: %s)'
+                % (rc, REPORT_DIR / 'emulator.log'),
+                file=sys.stderr,
+            )
             return rc
         fact = json.loads((REPORT_DIR / 'migration-health.json').read_text())
         print(summary(fact))

@@ -12,7 +12,9 @@ that folder, with nothing of the checkout importable:
 
 Usage: python tools/emulator_wheel_check.py DIST
 """
-from __future__ import (absolute_import, division, print_function)
+
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import json
@@ -29,23 +31,27 @@ PLUGIN_TEST = REPO / 'tools' / 'emulator_wheel' / 'test_installed_emulator.py'
 # The SDK is what the installed emulator is checked against; pytest runs its plugin.
 TEST_REQUIREMENTS = ('huaweicloudsdkoms>=3.1', 'pytest>=7')
 
-ORIGIN_CHECK = '''
+ORIGIN_CHECK = """
 import json, hwc_emulator, hwc_emulator.contract as contract
 print(json.dumps({"package": hwc_emulator.__file__, "contract": str(contract.default_schema_path()),
                   "schemas": sorted(contract.load_schemas())}))
-'''
+"""
 
 
 def run(command, cwd, env):
     print('$ %s' % ' '.join(str(part) for part in command), flush=True)
-    return subprocess.run([str(part) for part in command], cwd=str(cwd), env=env, check=True,
-                          stdout=subprocess.PIPE, text=True).stdout
+    return subprocess.run(
+        [str(part) for part in command], cwd=str(cwd), env=env, check=True, stdout=subprocess.PIPE, text=True
+    ).stdout
 
 
 def clean_env(venv):
     """The new environment's PATH first, and nothing that could point back into the checkout."""
-    env = {key: value for key, value in os.environ.items()
-           if key not in ('PYTHONPATH', 'VIRTUAL_ENV', 'HWC_EMULATOR_SCHEMAS', 'ANSIBLE_COLLECTIONS_PATH')}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ('PYTHONPATH', 'VIRTUAL_ENV', 'HWC_EMULATOR_SCHEMAS', 'ANSIBLE_COLLECTIONS_PATH')
+    }
     env['PATH'] = str(venv / 'bin') + os.pathsep + env.get('PATH', '')
     env['NO_PROXY'] = env['no_proxy'] = '127.0.0.1,localhost'
     return env
@@ -59,8 +65,11 @@ def main(argv):
     wheels = sorted(dist.glob('hwc_emulator-*.whl'))
     sdists = sorted(dist.glob('hwc_emulator-*.tar.gz'))
     if len(wheels) != 1 or len(sdists) != 1:
-        print('emulator-release-check: expected one wheel and one sdist in %s, found %s'
-              % (dist, [path.name for path in wheels + sdists]), file=sys.stderr)
+        print(
+            'emulator-release-check: expected one wheel and one sdist in %s, found %s'
+            % (dist, [path.name for path in wheels + sdists]),
+            file=sys.stderr,
+        )
         return 1
     work = Path(tempfile.mkdtemp(prefix='hwc-emulator-wheel-'))
     try:
@@ -68,15 +77,20 @@ def main(argv):
         env = clean_env(venv)
         run([sys.executable, '-m', 'venv', '--without-pip', venv], work, env)
         # This interpreter's pip installs into the new environment: no pip bootstrap there.
-        run([sys.executable, '-m', 'pip', '--python', venv / 'bin' / 'python', 'install', '-q',
-             wheels[0]] + list(TEST_REQUIREMENTS), work, env)
+        run(
+            [sys.executable, '-m', 'pip', '--python', venv / 'bin' / 'python', 'install', '-q', wheels[0]]
+            + list(TEST_REQUIREMENTS),
+            work,
+            env,
+        )
         python = venv / 'bin' / 'python'
         origin = json.loads(run([python, '-c', ORIGIN_CHECK], work, env))
         site = str(venv)
         for key in ('package', 'contract'):
             if not origin[key].startswith(site) or origin[key].startswith(str(REPO)):
-                raise SystemExit('emulator-release-check: %s comes from %s, not the new environment'
-                                 % (key, origin[key]))
+                raise SystemExit(
+                    'emulator-release-check: %s comes from %s, not the new environment' % (key, origin[key])
+                )
         if 'ShowSyncTaskResponse' not in origin['schemas']:
             raise SystemExit('emulator-release-check: the shipped contract lacks ShowSyncTaskResponse')
         print('contract shipped in the wheel: %s (%d schemas)' % (origin['contract'], len(origin['schemas'])))
@@ -85,13 +99,14 @@ def main(argv):
         # The plugin's fixture starts `hwc-emulator --host 127.0.0.1 --port 0 --scenario FILE`
         # from the environment's bin folder: the console script is exercised there.
         print(run([python, '-m', 'pytest', '-p', 'no:cacheprovider', '-q', PLUGIN_TEST.name], work, env))
-        print('emulator-release-check: %s installed outside the checkout serves the official SDK'
-              % wheels[0].name)
+        print('emulator-release-check: %s installed outside the checkout serves the official SDK' % wheels[0].name)
         return 0
     except subprocess.CalledProcessError as exc:
         print(exc.stdout or '', file=sys.stderr)
-        print('emulator-release-check: %s exited with %d' % (' '.join(str(p) for p in exc.cmd), exc.returncode),
-              file=sys.stderr)
+        print(
+            'emulator-release-check: %s exited with %d' % (' '.join(str(p) for p in exc.cmd), exc.returncode),
+            file=sys.stderr,
+        )
         return 1
     finally:
         shutil.rmtree(str(work), ignore_errors=True)

@@ -7,18 +7,19 @@ are, so this stand-in bootstraps pip from the interpreter's bundled copy
 (ensurepip, in a subprocess so it does not override the machine's pip
 configuration) and then installs the requested packages from the registry.
 """
+
 import subprocess
 import sys
 
 # Options that only the real get-pip script understands.
-GET_PIP_ONLY = {"--no-setuptools", "--no-wheel"}
+GET_PIP_ONLY = {'--no-setuptools', '--no-wheel'}
 
 
 def main():
-    subprocess.check_call([sys.executable, "-m", "ensurepip", "--upgrade"])
+    subprocess.check_call([sys.executable, '-m', 'ensurepip', '--upgrade'])
     args = [arg for arg in sys.argv[1:] if arg not in GET_PIP_ONLY]
-    subprocess.check_call([sys.executable, "-m", "pip", "install"] + args)
+    subprocess.check_call([sys.executable, '-m', 'pip', 'install'] + args)
 
 
-if __name__ == "__main__":
+if __name__ == '__main__':
     main()

@@ -11,13 +11,15 @@ The Makefile runs every suite with ``--junitxml=build/test-results/SUITE.xml``.
 A floor is raised when tests are added (``make test`` says by how much a suite is
 above it) and lowered only on purpose, with the commit that removes tests.
 """
-from __future__ import (absolute_import, division, print_function)
+
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import json
 import sys
-from xml.etree import ElementTree
 from pathlib import Path
+from xml.etree import ElementTree
 
 REPO = Path(__file__).resolve().parents[1]
 FLOORS = REPO / 'tests' / 'floors.json'
@@ -28,12 +30,16 @@ def counts(path):
     """``{tests, failures, errors, skipped, ran, skipped_names}`` from a JUnit XML file of pytest."""
     root = ElementTree.parse(str(path)).getroot()
     suites = [root] if root.tag == 'testsuite' else root.findall('testsuite')
-    total = dict((key, sum(int(suite.get(key, 0)) for suite in suites))
-                 for key in ('tests', 'failures', 'errors', 'skipped'))
+    total = dict(
+        (key, sum(int(suite.get(key, 0)) for suite in suites)) for key in ('tests', 'failures', 'errors', 'skipped')
+    )
     total['ran'] = total['tests'] - total['skipped']
-    total['skipped_names'] = ['%s::%s' % (case.get('classname'), case.get('name'))
-                              for suite in suites for case in suite.iter('testcase')
-                              if case.find('skipped') is not None]
+    total['skipped_names'] = [
+        '%s::%s' % (case.get('classname'), case.get('name'))
+        for suite in suites
+        for case in suite.iter('testcase')
+        if case.find('skipped') is not None
+    ]
     return total
 
 
@@ -47,15 +53,23 @@ def check(suite, floors, quiet=False):
         return '%s: no results (%s): the suite did not run' % (suite, path.relative_to(REPO))
     found = counts(path)
     line = '%-12s %4d tests ran (%d failed, %d errors, %d skipped); floor %d' % (
-        suite + ':', found['ran'], found['failures'], found['errors'], found['skipped'], floor)
+        suite + ':',
+        found['ran'],
+        found['failures'],
+        found['errors'],
+        found['skipped'],
+        floor,
+    )
     print(line)
     if not quiet:
         for name in found['skipped_names']:
             print('    skipped: %s' % name)
     if found['ran'] < floor:
-        return ('%s ran %d tests, fewer than its floor of %d (tests/floors.json): a test file is no longer '
-                'collected or tests skip as a whole; lower the floor only when tests were removed on purpose'
-                % (suite, found['ran'], floor))
+        return (
+            '%s ran %d tests, fewer than its floor of %d (tests/floors.json): a test file is no longer '
+            'collected or tests skip as a whole; lower the floor only when tests were removed on purpose'
+            % (suite, found['ran'], floor)
+        )
     return None
 
 

@@ -20,7 +20,7 @@ class AuthFailure(Exception):
 class Principal(object):
     """Who made a request: kind is ``aksk``, ``temporary_aksk`` or ``token``."""
 
-    __slots__ = ("kind", "name", "projects", "token_project", "header_project")
+    __slots__ = ('kind', 'name', 'projects', 'token_project', 'header_project')
 
     def __init__(self, kind, name, projects=None, token_project=None, header_project=None):
         self.kind = kind
@@ -30,8 +30,8 @@ class Principal(object):
         self.header_project = header_project
 
 
-def _refuse(message, code="APIGW.0301", status=401):
-    return AuthFailure(status, code, "Incorrect IAM authentication information: " + message)
+def _refuse(message, code='APIGW.0301', status=401):
+    return AuthFailure(status, code, 'Incorrect IAM authentication information: ' + message)
 
 
 def _sdk_date_ms(value):
@@ -47,68 +47,75 @@ def authenticate(state, method, raw_path, raw_query, headers, body, now):
 
     ``headers`` is the request's header mapping (case-insensitive ``get``).
     """
-    authorization = headers.get("Authorization")
+    authorization = headers.get('Authorization')
     if authorization:
         return _check_aksk(state, method, raw_path, raw_query, headers, body, now, authorization)
-    token_value = headers.get("X-Auth-Token")
+    token_value = headers.get('X-Auth-Token')
     if token_value:
         return _check_token(state, token_value, now)
-    raise _refuse("x-auth-token not found")
+    raise _refuse('x-auth-token not found')
 
 
 def _check_token(state, value, now):
     token = state.tokens.get(value.strip())
     if token is None:
-        raise _refuse("decrypt token fail")
+        raise _refuse('decrypt token fail')
     if token.expires_ms <= now:
-        raise _refuse("token expires", code="APIGW.0307")
-    return Principal("token", token.principal, token_project=token.project_id)
+        raise _refuse('token expires', code='APIGW.0307')
+    return Principal('token', token.principal, token_project=token.project_id)
 
 
 def _check_aksk(state, method, raw_path, raw_query, headers, body, now, authorization):
     parsed = signing.parse_authorization(authorization)
     if parsed is None:
-        raise _refuse("verify aksk signature fail (malformed Authorization header)")
+        raise _refuse('verify aksk signature fail (malformed Authorization header)')
     access_key, signed_headers, given = parsed
-    sdk_date = headers.get("X-Sdk-Date")
+    sdk_date = headers.get('X-Sdk-Date')
     date_ms = _sdk_date_ms(sdk_date)
-    if date_ms is None or "x-sdk-date" not in signed_headers:
-        raise _refuse("verify aksk signature fail (x-sdk-date missing, unsigned or malformed)")
+    if date_ms is None or 'x-sdk-date' not in signed_headers:
+        raise _refuse('verify aksk signature fail (x-sdk-date missing, unsigned or malformed)')
     if abs(now - date_ms) > state.settings.max_clock_skew_ms:
-        raise _refuse("x-sdk-date expired: the request time is more than %d minutes off"
-                      % (state.settings.max_clock_skew_ms // 60000), code="APIGW.0303")
+        raise _refuse(
+            'x-sdk-date expired: the request time is more than %d minutes off'
+            % (state.settings.max_clock_skew_ms // 60000),
+            code='APIGW.0303',
+        )
     key = state.access_keys.get(access_key)
     if key is None:
-        raise _refuse("verify aksk signature fail (access key not found)")
+        raise _refuse('verify aksk signature fail (access key not found)')
     _check_lockout(state, access_key)
 
     def header_lookup(name):
-        values = headers.get_all(name) if hasattr(headers, "get_all") else None
+        values = headers.get_all(name) if hasattr(headers, 'get_all') else None
         if values:
-            return ",".join(v.strip() for v in values)
+            return ','.join(v.strip() for v in values)
         return headers.get(name)
 
     canonical = signing.canonical_request(
-        method, raw_path, raw_query, header_lookup, signed_headers,
-        signing.payload_hash(body, headers.get("X-Sdk-Content-Sha256")))
+        method,
+        raw_path,
+        raw_query,
+        header_lookup,
+        signed_headers,
+        signing.payload_hash(body, headers.get('X-Sdk-Content-Sha256')),
+    )
     expected = None
     if canonical is not None:
         expected = signing.signature(key.secret_key, signing.string_to_sign(sdk_date, canonical))
     if expected is None or not hmac.compare_digest(expected, given):
         _count_failure(state, access_key)
-        raise _refuse("verify aksk signature fail")
+        raise _refuse('verify aksk signature fail')
     if key.security_token is not None:
-        presented = headers.get("X-Security-Token")
+        presented = headers.get('X-Security-Token')
         if not presented:
             _count_failure(state, access_key)
-            raise _refuse("x-security-token not found: this access key is temporary")
+            raise _refuse('x-security-token not found: this access key is temporary')
         if not hmac.compare_digest(presented.strip().encode(), key.security_token.encode()):
             _count_failure(state, access_key)
-            raise _refuse("verify security token fail")
+            raise _refuse('verify security token fail')
     _clear_failures(state, access_key)
-    kind = "temporary_aksk" if key.security_token is not None else "aksk"
-    return Principal(kind, access_key, projects=key.projects,
-                     header_project=headers.get("X-Project-Id"))
+    kind = 'temporary_aksk' if key.security_token is not None else 'aksk'
+    return Principal(kind, access_key, projects=key.projects, header_project=headers.get('X-Project-Id'))
 
 
 def _check_lockout(state, access_key):
@@ -117,7 +124,7 @@ def _check_lockout(state, access_key):
         return
     record = state.failures.get(access_key)
     if record and record[0] >= limit and time.monotonic() < record[1]:
-        raise _refuse("the access key is locked after %d failed attempts" % limit)
+        raise _refuse('the access key is locked after %d failed attempts' % limit)
 
 
 def _count_failure(state, access_key):
@@ -141,15 +148,11 @@ def authorize_project(state, principal, project_id, forbidden_code):
     A token must be scoped to exactly that project (the gateway knows its scope);
     an AK/SK pair must own the project (the service says ``forbidden_code``).
     """
-    if principal.kind == "token":
+    if principal.kind == 'token':
         if principal.token_project != project_id:
-            raise AuthFailure(403, "APIGW.0302",
-                              "The token is not scoped to the project in the request path.")
+            raise AuthFailure(403, 'APIGW.0302', 'The token is not scoped to the project in the request path.')
         return
     if principal.header_project and principal.header_project != project_id:
-        raise AuthFailure(403, "APIGW.0302",
-                          "The X-Project-Id header does not match the project in the request path.")
-    if project_id not in state.projects or (
-            principal.projects is not None and project_id not in principal.projects):
-        raise AuthFailure(403, forbidden_code,
-                          "No permission: the credential does not own project %s." % project_id)
+        raise AuthFailure(403, 'APIGW.0302', 'The X-Project-Id header does not match the project in the request path.')
+    if project_id not in state.projects or (principal.projects is not None and project_id not in principal.projects):
+        raise AuthFailure(403, forbidden_code, 'No permission: the credential does not own project %s.' % project_id)

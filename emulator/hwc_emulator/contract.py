@@ -16,8 +16,8 @@ from pathlib import Path
 import fastjsonschema
 import jsonschema
 
-ENV_VAR = "HWC_EMULATOR_SCHEMAS"
-BUNDLED_PATH = Path(__file__).resolve().parent / "_api_schemas.py"
+ENV_VAR = 'HWC_EMULATOR_SCHEMAS'
+BUNDLED_PATH = Path(__file__).resolve().parent / '_api_schemas.py'
 
 
 class ContractError(RuntimeError):
@@ -36,16 +36,16 @@ def load_schemas(path=None):
     """Import the schema file by path and return its SCHEMAS dict."""
     path = Path(path) if path else default_schema_path()
     if not path.is_file():
-        raise ContractError("API schema file not found: %s (set %s)" % (path, ENV_VAR))
-    spec = importlib.util.spec_from_file_location("hwc_emulator_api_schemas", str(path))
+        raise ContractError('API schema file not found: %s (set %s)' % (path, ENV_VAR))
+    spec = importlib.util.spec_from_file_location('hwc_emulator_api_schemas', str(path))
     module = importlib.util.module_from_spec(spec)
     try:
         spec.loader.exec_module(module)
     except Exception as exc:  # a broken contract file must stop the start-up clearly
-        raise ContractError("cannot load API schemas from %s: %s" % (path, exc))
-    schemas = getattr(module, "SCHEMAS", None)
+        raise ContractError('cannot load API schemas from %s: %s' % (path, exc))
+    schemas = getattr(module, 'SCHEMAS', None)
     if not isinstance(schemas, dict):
-        raise ContractError("%s has no SCHEMAS dict" % path)
+        raise ContractError('%s has no SCHEMAS dict' % path)
     return schemas
 
 
@@ -79,7 +79,7 @@ class Contract(object):
         del raw
         check = self._checks.get(schema_name)
         if check is None:
-            return ["no schema named %s" % schema_name]
+            return ['no schema named %s' % schema_name]
         try:
             check(document)
         except fastjsonschema.JsonSchemaException as exc:
@@ -87,11 +87,11 @@ class Contract(object):
         return []
 
 
-def _messages(errors, prefix=""):
+def _messages(errors, prefix=''):
     problems = []
     for error in errors:
-        where = prefix + "/".join(str(p) for p in error.absolute_path)
-        problems.append("%s: %s" % (where or "(root)", error.message))
+        where = prefix + '/'.join(str(p) for p in error.absolute_path)
+        problems.append('%s: %s' % (where or '(root)', error.message))
         if len(problems) >= 5:
             break
     return problems

@@ -13,9 +13,9 @@ from .timeexpr import TimeExprError
 _TASK_CHANGES = dict(scenario_format._TASK, required=[])
 _DATASET_CHANGES = dict(scenario_format._DATASET, required=[])
 _VALIDATORS = {
-    "task": jsonschema.Draft7Validator(_TASK_CHANGES),
-    "dataset": jsonschema.Draft7Validator(_DATASET_CHANGES),
-    "fault": jsonschema.Draft7Validator(scenario_format.FAULT_SCHEMA),
+    'task': jsonschema.Draft7Validator(_TASK_CHANGES),
+    'dataset': jsonschema.Draft7Validator(_DATASET_CHANGES),
+    'fault': jsonschema.Draft7Validator(scenario_format.FAULT_SCHEMA),
 }
 
 
@@ -24,20 +24,20 @@ def _answer(status, body):
 
 
 def _bad(message):
-    return _answer(400, {"error": message})
+    return _answer(400, {'error': message})
 
 
 def _json_body(ctx, what):
     try:
-        document = json.loads(ctx.body.decode("utf-8") or "{}")
+        document = json.loads(ctx.body.decode('utf-8') or '{}')
     except (UnicodeDecodeError, ValueError):
-        raise ValueError("the body must be a JSON object")
+        raise ValueError('the body must be a JSON object')
     if not isinstance(document, dict):
-        raise ValueError("the body must be a JSON object")
+        raise ValueError('the body must be a JSON object')
     errors = list(_VALIDATORS[what].iter_errors(document))
     if errors:
-        where = "/".join(str(p) for p in errors[0].absolute_path) or "(body)"
-        raise ValueError("%s: %s" % (where, errors[0].message))
+        where = '/'.join(str(p) for p in errors[0].absolute_path) or '(body)'
+        raise ValueError('%s: %s' % (where, errors[0].message))
     return document
 
 
@@ -45,43 +45,57 @@ def handle(emulator, ctx, segments):
     """Dispatch /_emulator/<segments...>; returns a Reply."""
     method = ctx.method
     state = ctx.state
-    name = segments[0] if segments else ""
+    name = segments[0] if segments else ''
     try:
-        if name == "health" and method == "GET":
+        if name == 'health' and method == 'GET':
             return _answer(200, emulator.health())
-        if name == "reset" and method == "POST":
+        if name == 'reset' and method == 'POST':
             emulator.reset()
-            return _answer(200, {"reset": True, "health": emulator.health()})
-        if name == "requests" and method == "GET":
-            limit = int(ctx.query.get("limit", "0") or 0)
+            return _answer(200, {'reset': True, 'health': emulator.health()})
+        if name == 'requests' and method == 'GET':
+            limit = int(ctx.query.get('limit', '0') or 0)
             entries = list(emulator.request_log)
             if limit > 0:
                 entries = entries[-limit:]
-            return _answer(200, {"requests": entries})
-        if name == "requests" and method == "DELETE":
+            return _answer(200, {'requests': entries})
+        if name == 'requests' and method == 'DELETE':
             emulator.request_log.clear()
-            return _answer(200, {"cleared": True})
-        if name == "sync-tasks" and len(segments) == 2 and method == "POST":
-            changes = _json_body(ctx, "task")
+            return _answer(200, {'cleared': True})
+        if name == 'sync-tasks' and len(segments) == 2 and method == 'POST':
+            changes = _json_body(ctx, 'task')
             task = state.upsert_task(unquote(segments[1]), changes)
-            return _answer(200, {"sync_task_id": task.task_id, "project_id": task.project_id,
-                                 "fields": task.fields, "source_cdn": task.source_cdn})
-        if name == "datasets" and len(segments) == 2 and method == "POST":
-            changes = _json_body(ctx, "dataset")
+            return _answer(
+                200,
+                {
+                    'sync_task_id': task.task_id,
+                    'project_id': task.project_id,
+                    'fields': task.fields,
+                    'source_cdn': task.source_cdn,
+                },
+            )
+        if name == 'datasets' and len(segments) == 2 and method == 'POST':
+            changes = _json_body(ctx, 'dataset')
             dataset = state.upsert_dataset(unquote(segments[1]), changes)
-            return _answer(200, {"dataset_id": dataset.dataset_id, "project_id": dataset.project_id,
-                                 "fields": dataset.fields, "progress": dataset.progress})
-        if name == "faults" and len(segments) == 1:
-            if method == "GET":
-                return _answer(200, {"faults": [f.describe() for f in state.faults]})
-            if method == "POST":
-                fault = state.add_fault(_json_body(ctx, "fault"))
+            return _answer(
+                200,
+                {
+                    'dataset_id': dataset.dataset_id,
+                    'project_id': dataset.project_id,
+                    'fields': dataset.fields,
+                    'progress': dataset.progress,
+                },
+            )
+        if name == 'faults' and len(segments) == 1:
+            if method == 'GET':
+                return _answer(200, {'faults': [f.describe() for f in state.faults]})
+            if method == 'POST':
+                fault = state.add_fault(_json_body(ctx, 'fault'))
                 return _answer(201, fault.describe())
-            if method == "DELETE":
-                return _answer(200, {"removed": state.clear_faults()})
-        if name == "faults" and len(segments) == 2 and method == "DELETE":
+            if method == 'DELETE':
+                return _answer(200, {'removed': state.clear_faults()})
+        if name == 'faults' and len(segments) == 2 and method == 'DELETE':
             removed = state.clear_faults(unquote(segments[1]))
-            return _answer(200 if removed else 404, {"removed": removed})
+            return _answer(200 if removed else 404, {'removed': removed})
     except (ValueError, ScenarioError, TimeExprError) as exc:
         return _bad(str(exc))
-    return _answer(404, {"error": "no control route %s %s" % (method, ctx.raw_path)})
+    return _answer(404, {'error': 'no control route %s %s' % (method, ctx.raw_path)})

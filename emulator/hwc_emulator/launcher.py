@@ -17,25 +17,25 @@ import threading
 import urllib.request
 from pathlib import Path
 
-LISTENING = "Listening on "
-CONTROL_PREFIX = "/_emulator"
+LISTENING = 'Listening on '
+CONTROL_PREFIX = '/_emulator'
 _PACKAGE = Path(__file__).resolve().parent
 
 
 def bundled_demo_scenario():
     """The demo scenario: inside the installed package, or at emulator/scenarios/ in a checkout."""
-    installed = _PACKAGE / "scenarios" / "demo.yml"
-    return installed if installed.is_file() else _PACKAGE.parent / "scenarios" / "demo.yml"
+    installed = _PACKAGE / 'scenarios' / 'demo.yml'
+    return installed if installed.is_file() else _PACKAGE.parent / 'scenarios' / 'demo.yml'
 
 
 def console_script():
     """The ``hwc-emulator`` script of this interpreter's environment, else the one on PATH."""
-    local = os.path.join(os.path.dirname(sys.executable), "hwc-emulator")
+    local = os.path.join(os.path.dirname(sys.executable), 'hwc-emulator')
     if os.path.exists(local):
         return local
-    found = shutil.which("hwc-emulator")
+    found = shutil.which('hwc-emulator')
     if not found:
-        raise RuntimeError("hwc-emulator is not installed: pip install -e emulator (or make venv)")
+        raise RuntimeError('hwc-emulator is not installed: pip install -e emulator (or make venv)')
     return found
 
 
@@ -51,21 +51,22 @@ class EmulatorProcess:
     """
 
     def __init__(self, scenario, log_path=None, extra_args=(), start_timeout=30, port=0):
-        self.log = open(str(log_path), "w") if log_path else None
-        command = [console_script(), "--host", "127.0.0.1", "--port", str(port), "--scenario", str(scenario)]
-        self.process = subprocess.Popen(command + list(extra_args), stdout=subprocess.PIPE,
-                                        stderr=self.log or subprocess.PIPE, text=True)
+        self.log = open(str(log_path), 'w') if log_path else None
+        command = [console_script(), '--host', '127.0.0.1', '--port', str(port), '--scenario', str(scenario)]
+        self.process = subprocess.Popen(
+            command + list(extra_args), stdout=subprocess.PIPE, stderr=self.log or subprocess.PIPE, text=True
+        )
         try:
             readable = select.select([self.process.stdout], [], [], start_timeout)[0]
-            first = self.process.stdout.readline().strip() if readable else ""
+            first = self.process.stdout.readline().strip() if readable else ''
         except BaseException:  # Ctrl-C or SIGTERM while starting: leave no orphan behind
             self.stop()
             raise
         if not first.startswith(LISTENING):
             self.stop()
-            where = ("see %s" % log_path) if log_path else self.process.stderr.read()
-            raise RuntimeError("the emulator did not start (first line %r): %s" % (first, where))
-        self.url = first[len(LISTENING):].rstrip("/")
+            where = ('see %s' % log_path) if log_path else self.process.stderr.read()
+            raise RuntimeError('the emulator did not start (first line %r): %s' % (first, where))
+        self.url = first[len(LISTENING) :].rstrip('/')
         # Keep draining stdout so a chatty emulator never blocks on a full pipe.
         threading.Thread(target=self._drain, daemon=True).start()
 
@@ -77,21 +78,25 @@ class EmulatorProcess:
     def control(self, method, path, body=None, timeout=30):
         """Call the control API (``/_emulator/PATH``) and return its JSON answer (None when empty)."""
         data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(self.url + CONTROL_PREFIX + "/" + path.lstrip("/"), data=data,
-                                         method=method, headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            self.url + CONTROL_PREFIX + '/' + path.lstrip('/'),
+            data=data,
+            method=method,
+            headers={'Content-Type': 'application/json'},
+        )
         with urllib.request.urlopen(request, timeout=timeout) as response:
             text = response.read().decode()
         return json.loads(text) if text else None
 
     def requests_log(self, limit=5000):
         """The emulated requests answered since the log was last cleared (control calls are not logged)."""
-        answer = self.control("GET", "requests?limit=%d" % limit)
-        entries = answer["requests"] if isinstance(answer, dict) else answer
-        return [entry for entry in entries if not entry["path"].startswith(CONTROL_PREFIX)]
+        answer = self.control('GET', 'requests?limit=%d' % limit)
+        entries = answer['requests'] if isinstance(answer, dict) else answer
+        return [entry for entry in entries if not entry['path'].startswith(CONTROL_PREFIX)]
 
     def clear_requests_log(self):
         """Forget the requests answered so far."""
-        self.control("DELETE", "requests")
+        self.control('DELETE', 'requests')
 
     def stop(self):
         """Stop the emulator (SIGTERM, then kill after 10 s); safe to call twice."""

@@ -33,137 +33,149 @@ from collections import OrderedDict, namedtuple
 
 from .timeexpr import parse_time_ms
 
-TASK_STATUSES = OrderedDict((("waiting", 1), ("executing", 2), ("stopped", 3), ("failed", 4),
-                             ("succeeded", 5), ("retrying", 6), ("pausing", 7)))
-GROUP_STATUSES = OrderedDict((("waiting", 0), ("executing", 1), ("monitoring", 2), ("paused", 3),
-                              ("creation_failed", 4), ("migration_failed", 5), ("completed", 6),
-                              ("pausing", 7), ("waiting_for_deletion", 8), ("deleted", 9)))
+TASK_STATUSES = OrderedDict(
+    (('waiting', 1), ('executing', 2), ('stopped', 3), ('failed', 4), ('succeeded', 5), ('retrying', 6), ('pausing', 7))
+)
+GROUP_STATUSES = OrderedDict(
+    (
+        ('waiting', 0),
+        ('executing', 1),
+        ('monitoring', 2),
+        ('paused', 3),
+        ('creation_failed', 4),
+        ('migration_failed', 5),
+        ('completed', 6),
+        ('pausing', 7),
+        ('waiting_for_deletion', 8),
+        ('deleted', 9),
+    )
+)
 ACTIVE = frozenset([1, 2, 6])
 # Failure reasons use the service's TRF.* codes (its "migration failure reasons" page).
-FAILED_OBJECTS_REASON = OrderedDict((("error_code", "TRF.0062"),
-                                     ("error_msg", "Some objects failed to upload.")))
-DEFAULT_FAIL_REASON = OrderedDict((("error_code", "TRF.0001"),
-                                   ("error_msg", "System error. Restart the migration task.")))
+FAILED_OBJECTS_REASON = OrderedDict((('error_code', 'TRF.0062'), ('error_msg', 'Some objects failed to upload.')))
+DEFAULT_FAIL_REASON = OrderedDict(
+    (('error_code', 'TRF.0001'), ('error_msg', 'System error. Restart the migration task.'))
+)
 
-_TIME = {"type": ["string", "integer", "number"]}
-_TEXT = {"type": ["string", "null"]}
-_COUNT = {"type": "integer", "minimum": 0}
+_TIME = {'type': ['string', 'integer', 'number']}
+_TEXT = {'type': ['string', 'null']}
+_COUNT = {'type': 'integer', 'minimum': 0}
 _REASON = {
-    "type": ["object", "null"],
-    "additionalProperties": False,
-    "properties": {"error_code": {"type": "string"}, "error_msg": {"type": "string"}},
+    'type': ['object', 'null'],
+    'additionalProperties': False,
+    'properties': {'error_code': {'type': 'string'}, 'error_msg': {'type': 'string'}},
 }
-_NODE = {"type": ["object", "null"]}
+_NODE = {'type': ['object', 'null']}
 
 TASK_SCHEMA = {
-    "type": "object",
-    "required": ["id"],
-    "additionalProperties": False,
-    "properties": {
-        "id": {"type": "integer", "minimum": 0},
-        "name": {"type": "string"},
-        "project_id": {"type": "string"},
-        "group_id": _TEXT,
-        "description": _TEXT,
-        "status": {"type": ["string", "integer"]},
-        "start": _TIME,
-        "fail_at": _TIME,
-        "halt_at": _TIME,
-        "total_size": _COUNT,
-        "total_num": _COUNT,
-        "complete_size": _COUNT,
-        "migrate_speed": _COUNT,
-        "failed_objects": _COUNT,
-        "skipped_objects": _COUNT,
-        "error_reason": _REASON,
-        "failed_object_list_key": {"type": "string"},
-        "enable_failed_object_recording": {"type": "boolean"},
-        "task_type": _TEXT,
-        "group_type": _TEXT,
-        "src_node": _NODE,
-        "dst_node": _NODE,
-        "bandwidth_policy": {"type": ["array", "null"]},
-        "task_priority": _TEXT,
-        "object_overwrite_mode": _TEXT,
-        "dst_storage_policy": _TEXT,
-        "consistency_check": _TEXT,
+    'type': 'object',
+    'required': ['id'],
+    'additionalProperties': False,
+    'properties': {
+        'id': {'type': 'integer', 'minimum': 0},
+        'name': {'type': 'string'},
+        'project_id': {'type': 'string'},
+        'group_id': _TEXT,
+        'description': _TEXT,
+        'status': {'type': ['string', 'integer']},
+        'start': _TIME,
+        'fail_at': _TIME,
+        'halt_at': _TIME,
+        'total_size': _COUNT,
+        'total_num': _COUNT,
+        'complete_size': _COUNT,
+        'migrate_speed': _COUNT,
+        'failed_objects': _COUNT,
+        'skipped_objects': _COUNT,
+        'error_reason': _REASON,
+        'failed_object_list_key': {'type': 'string'},
+        'enable_failed_object_recording': {'type': 'boolean'},
+        'task_type': _TEXT,
+        'group_type': _TEXT,
+        'src_node': _NODE,
+        'dst_node': _NODE,
+        'bandwidth_policy': {'type': ['array', 'null']},
+        'task_priority': _TEXT,
+        'object_overwrite_mode': _TEXT,
+        'dst_storage_policy': _TEXT,
+        'consistency_check': _TEXT,
     },
 }
 
 GROUP_SCHEMA = {
-    "type": "object",
-    "required": ["group_id"],
-    "additionalProperties": False,
-    "properties": {
-        "group_id": {"type": "string", "minLength": 1},
-        "project_id": {"type": "string"},
-        "description": _TEXT,
-        "status": {"type": ["string", "integer"]},
-        "total_task_num": _COUNT,
-        "error_reason": _REASON,
-        "failed_object_list_key": {"type": "string"},
-        "task_type": _TEXT,
-        "src_node": _NODE,
-        "dst_node": _NODE,
+    'type': 'object',
+    'required': ['group_id'],
+    'additionalProperties': False,
+    'properties': {
+        'group_id': {'type': 'string', 'minLength': 1},
+        'project_id': {'type': 'string'},
+        'description': _TEXT,
+        'status': {'type': ['string', 'integer']},
+        'total_task_num': _COUNT,
+        'error_reason': _REASON,
+        'failed_object_list_key': {'type': 'string'},
+        'task_type': _TEXT,
+        'src_node': _NODE,
+        'dst_node': _NODE,
     },
 }
 
 SETTINGS_SCHEMA = {
-    "type": "object",
-    "additionalProperties": False,
+    'type': 'object',
+    'additionalProperties': False,
     # OMS.1009 is seen with HTTP 400 (what Terraform meets) and 404.
-    "properties": {"not_found_status": {"enum": [400, 404]}},
+    'properties': {'not_found_status': {'enum': [400, 404]}},
 }
 
 
 def status_code(value, table, what):
     """The API integer of a status given by name or integer; ValueError otherwise."""
     if isinstance(value, bool):
-        raise ValueError("%s status %r" % (what, value))
+        raise ValueError('%s status %r' % (what, value))
     if isinstance(value, int):
         if value in table.values():
             return value
     elif str(value).strip().lower() in table:
         return table[str(value).strip().lower()]
-    raise ValueError("%s status %r is not one of %s" % (what, value, ", ".join(table)))
+    raise ValueError('%s status %r is not one of %s' % (what, value, ', '.join(table)))
 
 
 def check_entries(tasks, groups):
     """Parse every time expression and status of the scenario's entries once; ValueError names the bad one."""
     for entry in tasks:
-        for key in ("start", "fail_at", "halt_at"):
+        for key in ('start', 'fail_at', 'halt_at'):
             if entry.get(key) is not None:
                 parse_time_ms(entry[key], 0)
-        if "status" in entry:
-            status_code(entry["status"], TASK_STATUSES, "migration task %s:" % entry.get("id"))
+        if 'status' in entry:
+            status_code(entry['status'], TASK_STATUSES, 'migration task %s:' % entry.get('id'))
     for entry in groups:
-        if "status" in entry:
-            status_code(entry["status"], GROUP_STATUSES, "task group %s:" % entry.get("group_id"))
+        if 'status' in entry:
+            status_code(entry['status'], GROUP_STATUSES, 'task group %s:' % entry.get('group_id'))
 
 
-Snapshot = namedtuple("Snapshot", "status done speed started end_ms processed failed skipped")
+Snapshot = namedtuple('Snapshot', 'status done speed started end_ms processed failed skipped')
 
 
 class MigrationTask(object):
     """One migration task of a scenario, with its lifecycle (see the module docstring)."""
 
     def __init__(self, entry, project_id, loaded_ms):
-        self.task_id = entry["id"]
-        self.project_id = entry.get("project_id") or project_id
-        self.name = entry.get("name") or "migration-task-%d" % self.task_id
-        self.group_id = entry.get("group_id")
+        self.task_id = entry['id']
+        self.project_id = entry.get('project_id') or project_id
+        self.name = entry.get('name') or 'migration-task-%d' % self.task_id
+        self.group_id = entry.get('group_id')
         self.entry = entry
-        self.pinned = status_code(entry["status"], TASK_STATUSES, "migration task") if "status" in entry else None
-        self.start_ms = parse_time_ms(entry.get("start", "-1h"), loaded_ms)
-        self.fail_ms = parse_time_ms(entry["fail_at"], loaded_ms) if entry.get("fail_at") is not None else None
-        halt = entry.get("halt_at")
+        self.pinned = status_code(entry['status'], TASK_STATUSES, 'migration task') if 'status' in entry else None
+        self.start_ms = parse_time_ms(entry.get('start', '-1h'), loaded_ms)
+        self.fail_ms = parse_time_ms(entry['fail_at'], loaded_ms) if entry.get('fail_at') is not None else None
+        halt = entry.get('halt_at')
         self.halt_ms = parse_time_ms(halt, loaded_ms) if halt is not None else loaded_ms
-        self.total_size = entry.get("total_size", 10 * 1024 ** 3)
-        self.total_num = entry.get("total_num", 10000)
-        self.initial = min(entry.get("complete_size", 0), self.total_size)
-        self.speed = entry.get("migrate_speed", 50 * 1024 ** 2)
-        self.failed_objects = min(entry.get("failed_objects", 0), self.total_num)
-        self.skipped_objects = min(entry.get("skipped_objects", 0), self.total_num - self.failed_objects)
+        self.total_size = entry.get('total_size', 10 * 1024**3)
+        self.total_num = entry.get('total_num', 10000)
+        self.initial = min(entry.get('complete_size', 0), self.total_size)
+        self.speed = entry.get('migrate_speed', 50 * 1024**2)
+        self.failed_objects = min(entry.get('failed_objects', 0), self.total_num)
+        self.skipped_objects = min(entry.get('skipped_objects', 0), self.total_num - self.failed_objects)
 
     def _done_at(self, moment):
         if moment <= self.start_ms:
@@ -205,16 +217,18 @@ class MigrationTask(object):
         """The ``error_reason`` a failed task answers (None while it has not failed)."""
         if snap.status != 4:
             return None
-        if self.entry.get("error_reason"):
-            return OrderedDict(sorted(self.entry["error_reason"].items()))
+        if self.entry.get('error_reason'):
+            return OrderedDict(sorted(self.entry['error_reason'].items()))
         if self.fail_ms is None and self.failed_objects and self.pinned is None:
             return FAILED_OBJECTS_REASON
         return DEFAULT_FAIL_REASON
 
     def list_file_key(self):
         """Where the failed-object list is written in the destination bucket."""
-        return self.entry.get("failed_object_list_key") or "oms/failed_object_lists/%s/%d.txt" % (
-            self.name, self.task_id)
+        return self.entry.get('failed_object_list_key') or 'oms/failed_object_lists/%s/%d.txt' % (
+            self.name,
+            self.task_id,
+        )
 
     def body(self, now, snap=None):
         """The ShowTask answer (also an item of ListTasks) at ``now``."""
@@ -222,7 +236,7 @@ class MigrationTask(object):
         snap = snap or self.snapshot(now)
         total = self.total_size
         fraction = snap.done / float(total) if total else (1.0 if snap.status == 5 else 0.0)
-        recording = entry.get("enable_failed_object_recording", True)
+        recording = entry.get('enable_failed_object_recording', True)
         if snap.status in ACTIVE and snap.started:
             left = -(-(total - snap.done) * 1000 // snap.speed) if snap.speed else None
         elif snap.status in ACTIVE:
@@ -231,65 +245,78 @@ class MigrationTask(object):
             left = 0
         record = None
         if snap.failed and recording:
-            record = OrderedDict((("result", True), ("list_file_key", self.list_file_key()), ("error_code", None)))
+            record = OrderedDict((('result', True), ('list_file_key', self.list_file_key()), ('error_code', None)))
         end = snap.end_ms if snap.end_ms is not None else now
         skipped_bytes = total * snap.skipped // self.total_num if self.total_num else 0
-        src = OrderedDict((("bucket", "src-%d" % self.task_id), ("cloud_type", "Aliyun"),
-                           ("region", "cn-hangzhou"), ("app_id", None), ("object_key", [""]), ("list_file", None)))
-        src.update(entry.get("src_node") or {})
-        dst = OrderedDict((("bucket", "dst-%d" % self.task_id), ("region", "cn-north-4"), ("save_prefix", "")))
-        dst.update(entry.get("dst_node") or {})
-        return OrderedDict((
-            ("bandwidth_policy", entry.get("bandwidth_policy") or []),
-            ("complete_size", snap.done),
-            ("description", entry.get("description") or ""),
-            ("dst_node", dst),
-            ("enable_failed_object_recording", recording),
-            ("enable_metadata_migration", False),
-            ("enable_restore", False),
-            ("error_reason", self.error_reason(snap)),
-            ("failed_num", snap.failed),
-            ("failed_object_record", record),
-            ("group_id", self.group_id),
-            ("id", self.task_id),
-            ("is_query_over", snap.started),
-            ("left_time", left),
-            ("migrate_since", 0),
-            ("migrate_speed", snap.speed),
-            ("name", self.name),
-            ("progress", math.floor(fraction * 10000) / 10000.0),
-            ("real_size", max(0, snap.done - skipped_bytes)),
-            ("skipped_num", snap.skipped),
-            ("src_node", src),
-            ("start_time", self.start_ms if snap.started else None),
-            ("status", snap.status),
-            ("successful_num", max(0, snap.processed - snap.failed - snap.skipped)),
-            ("task_type", entry.get("task_type", "prefix")),
-            ("group_type", entry.get("group_type") or ("GROUP_TASK" if self.group_id else "NORMAL_TASK")),
-            ("total_num", self.total_num),
-            ("total_size", total),
-            ("total_time", max(0, end - self.start_ms) if snap.started else 0),
-            ("smn_info", None),
-            ("source_cdn", None),
-            ("success_record_error_reason", None),
-            ("skip_record_error_reason", None),
-            ("object_overwrite_mode", entry.get("object_overwrite_mode", "SIZE_LAST_MODIFIED_COMPARISON_OVERWRITE")),
-            ("dst_storage_policy", entry.get("dst_storage_policy", "STANDARD")),
-            ("consistency_check", entry.get("consistency_check", "size_last_modified")),
-            ("enable_requester_pays", False),
-            ("obs_system", "BUCKET"),
-            ("task_priority", entry.get("task_priority", "MEDIUM")),
-        ))
+        src = OrderedDict(
+            (
+                ('bucket', 'src-%d' % self.task_id),
+                ('cloud_type', 'Aliyun'),
+                ('region', 'cn-hangzhou'),
+                ('app_id', None),
+                ('object_key', ['']),
+                ('list_file', None),
+            )
+        )
+        src.update(entry.get('src_node') or {})
+        dst = OrderedDict((('bucket', 'dst-%d' % self.task_id), ('region', 'cn-north-4'), ('save_prefix', '')))
+        dst.update(entry.get('dst_node') or {})
+        return OrderedDict(
+            (
+                ('bandwidth_policy', entry.get('bandwidth_policy') or []),
+                ('complete_size', snap.done),
+                ('description', entry.get('description') or ''),
+                ('dst_node', dst),
+                ('enable_failed_object_recording', recording),
+                ('enable_metadata_migration', False),
+                ('enable_restore', False),
+                ('error_reason', self.error_reason(snap)),
+                ('failed_num', snap.failed),
+                ('failed_object_record', record),
+                ('group_id', self.group_id),
+                ('id', self.task_id),
+                ('is_query_over', snap.started),
+                ('left_time', left),
+                ('migrate_since', 0),
+                ('migrate_speed', snap.speed),
+                ('name', self.name),
+                ('progress', math.floor(fraction * 10000) / 10000.0),
+                ('real_size', max(0, snap.done - skipped_bytes)),
+                ('skipped_num', snap.skipped),
+                ('src_node', src),
+                ('start_time', self.start_ms if snap.started else None),
+                ('status', snap.status),
+                ('successful_num', max(0, snap.processed - snap.failed - snap.skipped)),
+                ('task_type', entry.get('task_type', 'prefix')),
+                ('group_type', entry.get('group_type') or ('GROUP_TASK' if self.group_id else 'NORMAL_TASK')),
+                ('total_num', self.total_num),
+                ('total_size', total),
+                ('total_time', max(0, end - self.start_ms) if snap.started else 0),
+                ('smn_info', None),
+                ('source_cdn', None),
+                ('success_record_error_reason', None),
+                ('skip_record_error_reason', None),
+                (
+                    'object_overwrite_mode',
+                    entry.get('object_overwrite_mode', 'SIZE_LAST_MODIFIED_COMPARISON_OVERWRITE'),
+                ),
+                ('dst_storage_policy', entry.get('dst_storage_policy', 'STANDARD')),
+                ('consistency_check', entry.get('consistency_check', 'size_last_modified')),
+                ('enable_requester_pays', False),
+                ('obs_system', 'BUCKET'),
+                ('task_priority', entry.get('task_priority', 'MEDIUM')),
+            )
+        )
 
 
 class TaskGroup(object):
     """A task group; its numbers are aggregated from its member tasks at each read."""
 
     def __init__(self, entry, project_id):
-        self.group_id = entry["group_id"]
-        self.project_id = entry.get("project_id") or project_id
+        self.group_id = entry['group_id']
+        self.project_id = entry.get('project_id') or project_id
         self.entry = entry
-        self.pinned = status_code(entry["status"], GROUP_STATUSES, "task group") if "status" in entry else None
+        self.pinned = status_code(entry['status'], GROUP_STATUSES, 'task group') if 'status' in entry else None
 
     def body(self, now, members):
         """The ShowTaskGroup answer (also an item of ListTaskGroup) at ``now``."""
@@ -297,7 +324,7 @@ class TaskGroup(object):
         snaps = [(task, task.snapshot(now)) for task in members]
         statuses = [snap.status for _task, snap in snaps]
         created = len(snaps)
-        planned = max(entry.get("total_task_num", created), created)
+        planned = max(entry.get('total_task_num', created), created)
         failed_tasks = statuses.count(4)
         status = self.pinned
         if status is None:
@@ -311,7 +338,7 @@ class TaskGroup(object):
                 status = 5 if failed_tasks else 6
         reason = None
         if status in (4, 5):
-            reason = entry.get("error_reason")
+            reason = entry.get('error_reason')
             if not reason:
                 first = next((task.error_reason(snap) for task, snap in snaps if snap.status == 4), None)
                 reason = first or DEFAULT_FAIL_REASON
@@ -323,69 +350,79 @@ class TaskGroup(object):
         fail_num = sum(snap.failed for _task, snap in snaps)
         record = None
         if fail_num:
-            key = entry.get("failed_object_list_key") or "oms/taskgroup/%s/failed_object_lists.txt" % self.group_id
-            record = OrderedDict((("result", True), ("list_file_key", key), ("error_code", None)))
-        src = OrderedDict((("bucket", "src-group"), ("cloud_type", "ALIYUN"), ("region", "cn-hangzhou"),
-                           ("app_id", None), ("object_key", [""]), ("list_file", None)))
-        src.update(entry.get("src_node") or {})
-        dst = OrderedDict((("bucket", "dst-group"), ("region", "cn-north-4"), ("save_prefix", "")))
-        dst.update(entry.get("dst_node") or {})
+            key = entry.get('failed_object_list_key') or 'oms/taskgroup/%s/failed_object_lists.txt' % self.group_id
+            record = OrderedDict((('result', True), ('list_file_key', key), ('error_code', None)))
+        src = OrderedDict(
+            (
+                ('bucket', 'src-group'),
+                ('cloud_type', 'ALIYUN'),
+                ('region', 'cn-hangzhou'),
+                ('app_id', None),
+                ('object_key', ['']),
+                ('list_file', None),
+            )
+        )
+        src.update(entry.get('src_node') or {})
+        dst = OrderedDict((('bucket', 'dst-group'), ('region', 'cn-north-4'), ('save_prefix', '')))
+        dst.update(entry.get('dst_node') or {})
         total_num = sum(task.total_num for task, _snap in snaps)
         total_size = sum(task.total_size for task, _snap in snaps)
-        return OrderedDict((
-            ("group_id", self.group_id),
-            ("status", status),
-            ("error_reason", reason),
-            ("src_node", src),
-            ("description", entry.get("description") or ""),
-            ("dst_node", dst),
-            ("enable_metadata_migration", False),
-            ("enable_failed_object_recording", True),
-            ("enable_restore", False),
-            ("task_type", entry.get("task_type", "PREFIX")),
-            ("bandwidth_policy", []),
-            ("smn_config", None),
-            ("source_cdn", None),
-            ("migrate_since", 0),
-            ("migrate_speed", sum(snap.speed for _task, snap in snaps)),
-            ("total_time", max(0, end - start) if start is not None else 0),
-            ("start_time", start),
-            ("total_task_num", planned),
-            ("create_task_num", created),
-            ("failed_task_num", failed_tasks),
-            ("complete_task_num", statuses.count(5)),
-            ("paused_task_num", statuses.count(3) + statuses.count(7)),
-            ("executing_task_num", statuses.count(2) + statuses.count(6)),
-            ("waiting_task_num", statuses.count(1)),
-            ("total_num", total_num),
-            ("create_complete_num", total_num),
-            ("success_num", sum(max(0, s.processed - s.failed - s.skipped) for _task, s in snaps)),
-            ("fail_num", fail_num),
-            ("skip_num", sum(snap.skipped for _task, snap in snaps)),
-            ("total_size", total_size),
-            ("create_complete_size", total_size),
-            ("complete_size", sum(snap.done for _task, snap in snaps)),
-            ("failed_object_record", record),
-            ("object_overwrite_mode", "SIZE_LAST_MODIFIED_COMPARISON_OVERWRITE"),
-            ("dst_storage_policy", "STANDARD"),
-            ("consistency_check", "size_last_modified"),
-            ("obs_system", "BUCKET"),
-            ("enable_requester_pays", False),
-        ))
+        return OrderedDict(
+            (
+                ('group_id', self.group_id),
+                ('status', status),
+                ('error_reason', reason),
+                ('src_node', src),
+                ('description', entry.get('description') or ''),
+                ('dst_node', dst),
+                ('enable_metadata_migration', False),
+                ('enable_failed_object_recording', True),
+                ('enable_restore', False),
+                ('task_type', entry.get('task_type', 'PREFIX')),
+                ('bandwidth_policy', []),
+                ('smn_config', None),
+                ('source_cdn', None),
+                ('migrate_since', 0),
+                ('migrate_speed', sum(snap.speed for _task, snap in snaps)),
+                ('total_time', max(0, end - start) if start is not None else 0),
+                ('start_time', start),
+                ('total_task_num', planned),
+                ('create_task_num', created),
+                ('failed_task_num', failed_tasks),
+                ('complete_task_num', statuses.count(5)),
+                ('paused_task_num', statuses.count(3) + statuses.count(7)),
+                ('executing_task_num', statuses.count(2) + statuses.count(6)),
+                ('waiting_task_num', statuses.count(1)),
+                ('total_num', total_num),
+                ('create_complete_num', total_num),
+                ('success_num', sum(max(0, s.processed - s.failed - s.skipped) for _task, s in snaps)),
+                ('fail_num', fail_num),
+                ('skip_num', sum(snap.skipped for _task, snap in snaps)),
+                ('total_size', total_size),
+                ('create_complete_size', total_size),
+                ('complete_size', sum(snap.done for _task, snap in snaps)),
+                ('failed_object_record', record),
+                ('object_overwrite_mode', 'SIZE_LAST_MODIFIED_COMPARISON_OVERWRITE'),
+                ('dst_storage_policy', 'STANDARD'),
+                ('consistency_check', 'size_last_modified'),
+                ('obs_system', 'BUCKET'),
+                ('enable_requester_pays', False),
+            )
+        )
 
 
 class MigrationWorld(object):
     """The migration tasks and task groups of one loaded scenario."""
 
     def __init__(self, data, loaded_ms, default_project):
-        settings = data.get("migration") or {}
-        self.not_found_status = settings.get("not_found_status", 400)
+        settings = data.get('migration') or {}
+        self.not_found_status = settings.get('not_found_status', 400)
         self.tasks = OrderedDict()
-        for entry in data.get("migration_tasks") or []:
+        for entry in data.get('migration_tasks') or []:
             task = MigrationTask(entry, default_project, loaded_ms)
             self.tasks[task.task_id] = task
         self.groups = OrderedDict()
-        for entry in data.get("task_groups") or []:
+        for entry in data.get('task_groups') or []:
             group = TaskGroup(entry, default_project)
             self.groups[group.group_id] = group
         # Listing order: newest (highest) id first.
@@ -422,30 +459,38 @@ def make_migration(count, groups=0, seed=0, id_base=100000):
     2 waiting, 1 stopped, 1 pausing. The first ``groups * 5`` tasks go to the
     groups in turn.
     """
-    rng = random.Random("migration:%s" % (seed,))
-    mix = ["succeeded"] * 9 + ["executing"] * 4 + ["failed"] * 3 + ["waiting"] * 2 + ["stopped", "pausing"]
-    group_ids = [str(uuid.uuid5(uuid.NAMESPACE_OID, "hwc-emulator-group-%s-%d" % (seed, i))) for i in range(groups)]
+    rng = random.Random('migration:%s' % (seed,))
+    mix = ['succeeded'] * 9 + ['executing'] * 4 + ['failed'] * 3 + ['waiting'] * 2 + ['stopped', 'pausing']
+    group_ids = [str(uuid.uuid5(uuid.NAMESPACE_OID, 'hwc-emulator-group-%s-%d' % (seed, i))) for i in range(groups)]
     tasks = []
     for index in range(count):
         kind = mix[index % len(mix)]
-        size = rng.choice((1, 4, 16, 64)) * 1024 ** 3
-        entry = {"id": id_base + index, "name": "gen-migration-%05d" % index,
-                 "total_size": size, "total_num": size // rng.choice((65536, 1048576, 8388608)),
-                 "migrate_speed": rng.choice((20, 50, 100)) * 1024 ** 2}
-        if kind == "executing":
+        size = rng.choice((1, 4, 16, 64)) * 1024**3
+        entry = {
+            'id': id_base + index,
+            'name': 'gen-migration-%05d' % index,
+            'total_size': size,
+            'total_num': size // rng.choice((65536, 1048576, 8388608)),
+            'migrate_speed': rng.choice((20, 50, 100)) * 1024**2,
+        }
+        if kind == 'executing':
             # At least 4 hours of work at its speed: it stays executing for any test run.
-            entry["start"] = "-%dm" % rng.randint(5, 30)
-            entry["total_size"] = entry["migrate_speed"] * 3600 * rng.randint(4, 48)
-        elif kind == "waiting":
-            entry["start"] = "+%dh" % rng.randint(1, 6)
+            entry['start'] = '-%dm' % rng.randint(5, 30)
+            entry['total_size'] = entry['migrate_speed'] * 3600 * rng.randint(4, 48)
+        elif kind == 'waiting':
+            entry['start'] = '+%dh' % rng.randint(1, 6)
         else:
-            entry["status"] = kind
-            entry["start"] = "-%dh" % rng.randint(2, 48)
-        if kind == "failed":
-            entry["failed_objects"] = rng.randint(1, 500)
-            entry["error_reason"] = {"error_code": "TRF.0152", "error_msg": "The AK/SK cannot access the source bucket or objects."}
+            entry['status'] = kind
+            entry['start'] = '-%dh' % rng.randint(2, 48)
+        if kind == 'failed':
+            entry['failed_objects'] = rng.randint(1, 500)
+            entry['error_reason'] = {
+                'error_code': 'TRF.0152',
+                'error_msg': 'The AK/SK cannot access the source bucket or objects.',
+            }
         if index < groups * 5:
-            entry["group_id"] = group_ids[index % groups]
+            entry['group_id'] = group_ids[index % groups]
         tasks.append(entry)
-    return tasks, [{"group_id": group_id, "description": "generated group %d" % i}
-                   for i, group_id in enumerate(group_ids)]
+    return tasks, [
+        {'group_id': group_id, 'description': 'generated group %d' % i} for i, group_id in enumerate(group_ids)
+    ]

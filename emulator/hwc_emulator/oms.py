@@ -15,16 +15,20 @@ import re
 from collections import OrderedDict
 
 from .replies import Reply, service_error
-from .series import DATA_TYPES, HOUR_MS, BUCKET_MS
+from .series import BUCKET_MS, DATA_TYPES, HOUR_MS
 from .timeexpr import month_bounds_ms
 
-SYNC_TASK_STATUSES = ("SYNCHRONIZING", "STOPPED")
-FORBIDDEN_CODE = "OMS.0072"
-_INTEGER = re.compile(r"^-?[0-9]+$")
+SYNC_TASK_STATUSES = ('SYNCHRONIZING', 'STOPPED')
+FORBIDDEN_CODE = 'OMS.0072'
+_INTEGER = re.compile(r'^-?[0-9]+$')
 _LONG_MAX = 9223372036854775807
-_MONTHLY = (("monthly_acceptance_request", "REQUEST"), ("monthly_success_object", "SUCCESS"),
-            ("monthly_failure_object", "FAILURE"), ("monthly_skip_object", "SKIP"),
-            ("monthly_size", "SIZE"))
+_MONTHLY = (
+    ('monthly_acceptance_request', 'REQUEST'),
+    ('monthly_success_object', 'SUCCESS'),
+    ('monthly_failure_object', 'FAILURE'),
+    ('monthly_skip_object', 'SKIP'),
+    ('monthly_size', 'SIZE'),
+)
 
 
 class ParameterError(Exception):
@@ -37,23 +41,23 @@ class ParameterError(Exception):
 
 def _required(query, name):
     value = query.get(name)
-    if value is None or value == "":
-        raise ParameterError("OMS.1004", "Required parameter is missing: %s." % name)
+    if value is None or value == '':
+        raise ParameterError('OMS.1004', 'Required parameter is missing: %s.' % name)
     return value
 
 
 def _integer(name, text, minimum=0, maximum=_LONG_MAX):
     if not _INTEGER.match(text):
-        raise ParameterError("OMS.1010", "Parameter %s must be an integer: %r." % (name, text))
+        raise ParameterError('OMS.1010', 'Parameter %s must be an integer: %r.' % (name, text))
     value = int(text)
     if value < minimum or value > maximum:
-        raise ParameterError("OMS.1003", "Parameter %s must be between %d and %d." % (name, minimum, maximum))
+        raise ParameterError('OMS.1003', 'Parameter %s must be between %d and %d.' % (name, minimum, maximum))
     return value
 
 
 def _task_id(task_id):
     if not task_id or len(task_id) > 255:
-        raise ParameterError("OMS.0054", "Invalid task ID: it must be 1 to 255 characters long.")
+        raise ParameterError('OMS.0054', 'Invalid task ID: it must be 1 to 255 characters long.')
     return task_id
 
 
@@ -65,31 +69,32 @@ def _find_task(ctx, project_id, task_id):
 
 
 def _not_found(task_id):
-    return service_error(404, "OMS.1009", "The sync task %s does not exist." % task_id)
+    return service_error(404, 'OMS.1009', 'The sync task %s does not exist.' % task_id)
 
 
 def list_sync_tasks(ctx, project_id):
     """GET /v2/{project_id}/sync-tasks"""
     query = ctx.query
     try:
-        limit = _integer("limit", query["limit"], 1, 100) if "limit" in query else 10
-        offset = _integer("offset", query["offset"], 0, 10000) if "offset" in query else 0
-        status = query.get("status")
+        limit = _integer('limit', query['limit'], 1, 100) if 'limit' in query else 10
+        offset = _integer('offset', query['offset'], 0, 10000) if 'offset' in query else 0
+        status = query.get('status')
         if status is not None and status not in SYNC_TASK_STATUSES:
-            raise ParameterError("OMS.0002", "Invalid parameter format: status must be one of %s."
-                                 % ", ".join(SYNC_TASK_STATUSES))
+            raise ParameterError(
+                'OMS.0002', 'Invalid parameter format: status must be one of %s.' % ', '.join(SYNC_TASK_STATUSES)
+            )
     except ParameterError as exc:
         return exc.reply
     items = ctx.state.listing.get((project_id, status), ())
-    body = OrderedDict((("count", len(items)), ("tasks", list(items[offset:offset + limit]))))
-    return Reply(200, body, schema="ListSyncTasksResponse")
+    body = OrderedDict((('count', len(items)), ('tasks', list(items[offset : offset + limit]))))
+    return Reply(200, body, schema='ListSyncTasksResponse')
 
 
 def show_sync_task(ctx, project_id, task_id):
     """GET /v2/{project_id}/sync-tasks/{sync_task_id}?query_time=MS"""
     try:
         _task_id(task_id)
-        query_time = _integer("query_time", _required(ctx.query, "query_time"))
+        query_time = _integer('query_time', _required(ctx.query, 'query_time'))
     except ParameterError as exc:
         return exc.reply
     task = _find_task(ctx, project_id, task_id)
@@ -102,12 +107,12 @@ def show_sync_task(ctx, project_id, task_id):
     series = ctx.state.series_of(task, ctx.now) if month_start is not None else None
     body = OrderedDict()
     for name, value in task.fields.items():
-        if name == "object_overwrite_mode":
+        if name == 'object_overwrite_mode':
             _add_monthly(body, series, month_start, month_end, ctx.now)
         body[name] = value
-    if "monthly_size" not in body:
+    if 'monthly_size' not in body:
         _add_monthly(body, series, month_start, month_end, ctx.now)
-    return Reply(200, body, schema="ShowSyncTaskResponse")
+    return Reply(200, body, schema='ShowSyncTaskResponse')
 
 
 def _add_monthly(body, series, month_start, month_end, now):
@@ -117,13 +122,14 @@ def _add_monthly(body, series, month_start, month_end, now):
 
 def _data_types(text):
     if len(text) > 255:
-        raise ParameterError("OMS.1003", "Parameter data_type is longer than 255 characters.")
+        raise ParameterError('OMS.1003', 'Parameter data_type is longer than 255 characters.')
     types = []
-    for part in text.split(","):
+    for part in text.split(','):
         name = part.strip()
         if name not in DATA_TYPES:
-            raise ParameterError("OMS.0002", "Invalid parameter format: data_type %r is not one of %s."
-                                 % (name, ", ".join(DATA_TYPES)))
+            raise ParameterError(
+                'OMS.0002', 'Invalid parameter format: data_type %r is not one of %s.' % (name, ', '.join(DATA_TYPES))
+            )
         if name not in types:
             types.append(name)
     return types
@@ -134,13 +140,13 @@ def list_sync_task_statistic(ctx, project_id, task_id):
     settings = ctx.state.settings
     try:
         _task_id(task_id)
-        types = _data_types(_required(ctx.query, "data_type"))
-        start = _integer("start_time", _required(ctx.query, "start_time"))
-        end = _integer("end_time", _required(ctx.query, "end_time"))
+        types = _data_types(_required(ctx.query, 'data_type'))
+        start = _integer('start_time', _required(ctx.query, 'start_time'))
+        end = _integer('end_time', _required(ctx.query, 'end_time'))
         if start > end:
-            raise ParameterError("OMS.1003", "Parameter start_time must not be later than end_time.")
+            raise ParameterError('OMS.1003', 'Parameter start_time must not be later than end_time.')
         if settings.max_window_ms is not None and end - start > settings.max_window_ms:
-            raise ParameterError("OMS.1003", "The query window is longer than %d ms." % settings.max_window_ms)
+            raise ParameterError('OMS.1003', 'The query window is longer than %d ms.' % settings.max_window_ms)
     except ParameterError as exc:
         return exc.reply
     task = _find_task(ctx, project_id, task_id)
@@ -149,15 +155,22 @@ def list_sync_task_statistic(ctx, project_id, task_id):
     hourly = end - start > settings.hourly_above_ms
     step = HOUR_MS if hourly else BUCKET_MS
     series = ctx.state.series_of(task, ctx.now)
-    points = series.points(types, start, end, ctx.now, step, settings.omit_empty,
-                           settings.max_points, settings.keep)
+    points = series.points(types, start, end, ctx.now, step, settings.omit_empty, settings.max_points, settings.keep)
     datas = []
     for name in types:
-        datas.append(OrderedDict((
-            ("data_type", name),
-            ("data", [{"time_stamp": ts, "statistic_num": num} for ts, num in points[name]]),
-        )))
-    body = OrderedDict((("sync_task_id", task_id),
-                        ("statistic_time_type", "ONE_HOUR" if hourly else "FIVE_MINUTES"),
-                        ("statistic_datas", datas)))
-    return Reply(200, body, schema="ListSyncTaskStatisticResponse")
+        datas.append(
+            OrderedDict(
+                (
+                    ('data_type', name),
+                    ('data', [{'time_stamp': ts, 'statistic_num': num} for ts, num in points[name]]),
+                )
+            )
+        )
+    body = OrderedDict(
+        (
+            ('sync_task_id', task_id),
+            ('statistic_time_type', 'ONE_HOUR' if hourly else 'FIVE_MINUTES'),
+            ('statistic_datas', datas),
+        )
+    )
+    return Reply(200, body, schema='ListSyncTaskStatisticResponse')

@@ -9,10 +9,11 @@ class Reply(object):
     ``schema`` names the SCHEMAS entry the body must honour (None: not checked).
     """
 
-    __slots__ = ("status", "body", "schema", "headers", "raw", "content_type", "bypass_contract")
+    __slots__ = ('status', 'body', 'schema', 'headers', 'raw', 'content_type', 'bypass_contract')
 
-    def __init__(self, status, body=None, schema=None, headers=None, raw=None,
-                 content_type="application/json;charset=UTF-8"):
+    def __init__(
+        self, status, body=None, schema=None, headers=None, raw=None, content_type='application/json;charset=UTF-8'
+    ):
         self.status = status
         self.body = body
         self.schema = schema
@@ -25,8 +26,19 @@ class Reply(object):
 class RequestContext(object):
     """The parsed request a route works from."""
 
-    __slots__ = ("state", "method", "raw_path", "raw_query", "query", "headers", "body", "now",
-                 "request_id", "principal", "params")
+    __slots__ = (
+        'state',
+        'method',
+        'raw_path',
+        'raw_query',
+        'query',
+        'headers',
+        'body',
+        'now',
+        'request_id',
+        'principal',
+        'params',
+    )
 
     def __init__(self, state, method, raw_path, raw_query, query, headers, body, now, request_id):
         self.state = state
@@ -44,21 +56,19 @@ class RequestContext(object):
 
 def service_error(status, code, message):
     """OMS and ModelArts error body: ``{"error_code", "error_msg"}``."""
-    return Reply(status, OrderedDict((("error_code", code), ("error_msg", message))),
-                 schema="OmsErrorResponse")
+    return Reply(status, OrderedDict((('error_code', code), ('error_msg', message))), schema='OmsErrorResponse')
 
 
 def gateway_error(status, code, message, request_id):
     """API gateway error body: the service shape plus ``request_id``."""
-    body = OrderedDict((("error_code", code), ("error_msg", message), ("request_id", request_id)))
-    return Reply(status, body, schema="OmsErrorResponse")
+    body = OrderedDict((('error_code', code), ('error_msg', message), ('request_id', request_id)))
+    return Reply(status, body, schema='OmsErrorResponse')
 
 
-_IAM_TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found"}
+_IAM_TITLES = {400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found'}
 
 
 def iam_error(status, message):
     """IAM (Keystone) error body."""
-    body = {"error": OrderedDict((("code", status), ("message", message),
-                                  ("title", _IAM_TITLES.get(status, "Error"))))}
-    return Reply(status, body, schema="IamErrorResponse")
+    body = {'error': OrderedDict((('code', status), ('message', message), ('title', _IAM_TITLES.get(status, 'Error'))))}
+    return Reply(status, body, schema='IamErrorResponse')

@@ -30,7 +30,7 @@ from array import array
 
 BUCKET_MS = 300000
 HOUR_MS = 3600000
-DATA_TYPES = ("REQUEST", "SUCCESS", "FAILURE", "SKIP", "SIZE")
+DATA_TYPES = ('REQUEST', 'SUCCESS', 'FAILURE', 'SKIP', 'SIZE')
 _TYPE_INDEX = dict((name, index) for index, name in enumerate(DATA_TYPES))
 
 # How far past "now" a series is visible, so that a running emulator does not
@@ -38,9 +38,9 @@ _TYPE_INDEX = dict((name, index) for index, name in enumerate(DATA_TYPES))
 HORIZON_MS = 6 * HOUR_MS
 
 _ZERO = (0, 0, 0, 0, 0)
-_DRAWS = struct.Struct("<8I")
+_DRAWS = struct.Struct('<8I')
 _SCALE = 1.0 / 4294967296.0
-_INFINITY = float("inf")
+_INFINITY = float('inf')
 
 
 def floor_bucket(ms, step=BUCKET_MS):
@@ -51,11 +51,32 @@ def floor_bucket(ms, step=BUCKET_MS):
 class SeriesSpec(object):
     """The resolved (absolute-time) recipe of a task's activity."""
 
-    __slots__ = ("seed", "start_ms", "end_ms", "request_rate", "skip_rate", "jitter",
-                 "failure_rate", "object_size", "bursts", "gaps")
+    __slots__ = (
+        'seed',
+        'start_ms',
+        'end_ms',
+        'request_rate',
+        'skip_rate',
+        'jitter',
+        'failure_rate',
+        'object_size',
+        'bursts',
+        'gaps',
+    )
 
-    def __init__(self, seed, start_ms, end_ms=None, request_rate=100.0, skip_rate=0.0,
-                 jitter=0.2, failure_rate=0.0, object_size=1048576, bursts=(), gaps=()):
+    def __init__(
+        self,
+        seed,
+        start_ms,
+        end_ms=None,
+        request_rate=100.0,
+        skip_rate=0.0,
+        jitter=0.2,
+        failure_rate=0.0,
+        object_size=1048576,
+        bursts=(),
+        gaps=(),
+    ):
         self.seed = seed
         self.start_ms = start_ms
         self.end_ms = end_ms
@@ -129,8 +150,20 @@ class Series(object):
     relative to ``first_ms``.
     """
 
-    __slots__ = ("first_ms", "count", "horizon_ms", "_first_n", "_spans", "_hash", "_rate", "_skip",
-                 "_jitter", "_size", "_pair_totals", "_prefix")
+    __slots__ = (
+        'first_ms',
+        'count',
+        'horizon_ms',
+        '_first_n',
+        '_spans',
+        '_hash',
+        '_rate',
+        '_skip',
+        '_jitter',
+        '_size',
+        '_pair_totals',
+        '_prefix',
+    )
 
     def __init__(self, spec, horizon_ms):
         self.first_ms = floor_bucket(spec.start_ms)
@@ -141,7 +174,7 @@ class Series(object):
         self.horizon_ms = horizon_ms
         self._first_n = self.first_ms // BUCKET_MS
         self._spans = _spans(spec, self._first_n)
-        key = hashlib.blake2b(str(spec.seed).encode("utf-8"), digest_size=32).digest()
+        key = hashlib.blake2b(str(spec.seed).encode('utf-8'), digest_size=32).digest()
         self._hash = hashlib.blake2b(digest_size=32, key=key)
         self._rate = spec.request_rate
         self._skip = spec.skip_rate
@@ -154,7 +187,7 @@ class Series(object):
 
     def _draws(self, pair):
         digest = self._hash.copy()
-        digest.update(pair.to_bytes(8, "little", signed=True))
+        digest.update(pair.to_bytes(8, 'little', signed=True))
         return _DRAWS.unpack(digest.digest())
 
     def _params(self, n):
@@ -207,8 +240,7 @@ class Series(object):
             return _ZERO, _ZERO
         d = self._draws(pair)
         if params_a != params_b:
-            return (self._single(params_a, d[0], d[1], d[2], d[3]),
-                    self._single(params_b, d[4], d[5], d[6], d[7]))
+            return (self._single(params_a, d[0], d[1], d[2], d[3]), self._single(params_b, d[4], d[5], d[6], d[7]))
         req, _success, fail, skip, size = self._steady_totals(*params_a)
         if not req:
             return _ZERO, _ZERO
@@ -232,8 +264,7 @@ class Series(object):
             size_a = size
         else:
             size_a = min(max(int(round(size * success_a / (success_a + success_b) * self._noise(d[3]))), 0), size)
-        return ((req_a, success_a, fail_a, skip_a, size_a),
-                (req_b, success_b, fail_b, skip_b, size - size_a))
+        return ((req_a, success_a, fail_a, skip_a, size_a), (req_b, success_b, fail_b, skip_b, size - size_a))
 
     def bucket(self, index):
         """(R, S, F, K, Z) of the bucket at ``index`` (relative to ``first_ms``)."""
@@ -284,7 +315,7 @@ class Series(object):
         """Prefix sums per data type over every bucket up to the horizon (materialised on demand; tests)."""
         if self._prefix is None:
             running = [0] * 5
-            prefix = dict((name, array("q", [0])) for name in DATA_TYPES)
+            prefix = dict((name, array('q', [0])) for name in DATA_TYPES)
             for index in range(self.count):
                 values = self.bucket(index)
                 for position, name in enumerate(DATA_TYPES):
@@ -341,7 +372,7 @@ class Series(object):
         if last_group < first_group:
             return dict((t, []) for t in data_types)
         groups = range(first_group, last_group + step, step)
-        if keep == "latest":
+        if keep == 'latest':
             groups = reversed(groups)
         result = dict((t, []) for t in data_types)
         full = dict((t, False) for t in data_types)
@@ -355,14 +386,14 @@ class Series(object):
             if hi <= lo:
                 continue
             values = self.bucket(lo) if single and hi == lo + 1 else self.sums(lo, hi)
-            if omit == "bucket" and not any(values):
+            if omit == 'bucket' and not any(values):
                 continue
             done = True
             for name, position in positions:
                 if full[name]:
                     continue
                 value = values[position]
-                if omit == "point" and value == 0:
+                if omit == 'point' and value == 0:
                     done = False
                     continue
                 series = result[name]
@@ -373,7 +404,7 @@ class Series(object):
                     done = False
             if done:
                 break
-        if keep == "latest":
+        if keep == 'latest':
             for series in result.values():
                 series.reverse()
         return result

@@ -10,8 +10,8 @@ import re
 import time
 from datetime import datetime, timezone
 
-_UNIT_MS = {"ms": 1, "s": 1000, "m": 60000, "h": 3600000, "d": 86400000, "w": 604800000}
-_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d|w)")
+_UNIT_MS = {'ms': 1, 's': 1000, 'm': 60000, 'h': 3600000, 'd': 86400000, 'w': 604800000}
+_PART = re.compile(r'(\d+(?:\.\d+)?)(ms|s|m|h|d|w)')
 
 
 class TimeExprError(ValueError):
@@ -26,28 +26,28 @@ def now_ms():
 def parse_duration_ms(value):
     """Return a duration in milliseconds from ``'15m'``, ``'1d12h'`` or seconds."""
     if isinstance(value, bool):
-        raise TimeExprError("not a duration: %r" % (value,))
+        raise TimeExprError('not a duration: %r' % (value,))
     if isinstance(value, (int, float)):
         return int(value * 1000)
     text = str(value).strip().lower()
     if not text:
-        raise TimeExprError("empty duration")
+        raise TimeExprError('empty duration')
     pos = 0
     total = 0.0
     for match in _PART.finditer(text):
         if match.start() != pos:
-            raise TimeExprError("not a duration: %r" % (value,))
+            raise TimeExprError('not a duration: %r' % (value,))
         total += float(match.group(1)) * _UNIT_MS[match.group(2)]
         pos = match.end()
     if pos != len(text):
-        raise TimeExprError("not a duration: %r" % (value,))
+        raise TimeExprError('not a duration: %r' % (value,))
     return int(total)
 
 
 def parse_time_ms(value, now):
     """Return epoch milliseconds for a point-in-time expression, relative to ``now``."""
     if isinstance(value, bool):
-        raise TimeExprError("not a time: %r" % (value,))
+        raise TimeExprError('not a time: %r' % (value,))
     if isinstance(value, (int, float)):
         return int(value)
     if isinstance(value, datetime):
@@ -55,17 +55,17 @@ def parse_time_ms(value, now):
             value = value.replace(tzinfo=timezone.utc)
         return int(value.timestamp() * 1000)
     text = str(value).strip()
-    if text.lower() == "now":
+    if text.lower() == 'now':
         return now
-    if text[:1] in "+-" and text[1:2].isdigit():
-        sign = -1 if text[0] == "-" else 1
+    if text[:1] in '+-' and text[1:2].isdigit():
+        sign = -1 if text[0] == '-' else 1
         return now + sign * parse_duration_ms(text[1:])
     if text.isdigit():
         return int(text)
     try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(text.replace('Z', '+00:00'))
     except ValueError:
-        raise TimeExprError("not a time: %r" % (value,))
+        raise TimeExprError('not a time: %r' % (value,))
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
     return int(parsed.timestamp() * 1000)
@@ -74,7 +74,7 @@ def parse_time_ms(value, now):
 def iso_utc(ms):
     """Format epoch milliseconds the way IAM writes ``expires_at``."""
     stamp = datetime.fromtimestamp(ms / 1000.0, tz=timezone.utc)
-    return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + "%06dZ" % stamp.microsecond
+    return stamp.strftime('%Y-%m-%dT%H:%M:%S.') + '%06dZ' % stamp.microsecond
 
 
 def month_bounds_ms(ms):

@@ -10,18 +10,20 @@ import os
 
 import pytest
 
-pytest_plugins = ["pytester"]
+pytest_plugins = ['pytester']
 
 SCENARIO = {
-    "regions": {"ap-southeast-1": ["p-plugin-1"]},
-    "credentials": {"access_keys": [
-        {"access_key": "PLUGINTEMPAK00000001", "secret_key": "plugin-temp-sk", "security_token": "plugin-st"},
-        {"access_key": "PLUGINAK000000000001", "secret_key": "plugin-test-sk-0001"},
-    ]},
-    "sync_tasks": [{"sync_task_id": "plugin-task-1"}, {"sync_task_id": "plugin-task-2", "status": "STOPPED"}],
+    'regions': {'ap-southeast-1': ['p-plugin-1']},
+    'credentials': {
+        'access_keys': [
+            {'access_key': 'PLUGINTEMPAK00000001', 'secret_key': 'plugin-temp-sk', 'security_token': 'plugin-st'},
+            {'access_key': 'PLUGINAK000000000001', 'secret_key': 'plugin-test-sk-0001'},
+        ]
+    },
+    'sync_tasks': [{'sync_task_id': 'plugin-task-1'}, {'sync_task_id': 'plugin-task-2', 'status': 'STOPPED'}],
 }
 
-SDK_CALL = '''
+SDK_CALL = """
 from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkoms.v2 import ListSyncTasksRequest, OmsClient
 
@@ -30,16 +32,18 @@ def list_tasks(emulator):
     credentials = BasicCredentials(emulator.access_key, emulator.secret_key, emulator.project_id)
     client = OmsClient.new_builder().with_credentials(credentials).with_endpoints([emulator.url]).build()
     return sorted(task.sync_task_id for task in client.list_sync_tasks(ListSyncTasksRequest(limit=10)).tasks)
-'''
+"""
 
 
 def run(pytester, source, *args):
     pytester.makepyfile(test_user=SDK_CALL + source)
-    return pytester.runpytest_subprocess("-p", "no:cacheprovider", *args)
+    return pytester.runpytest_subprocess('-p', 'no:cacheprovider', *args)
 
 
 def test_a_dict_scenario_gives_url_credentials_and_request_log(pytester):
-    result = run(pytester, '''
+    result = run(
+        pytester,
+        """
 import pytest
 
 @pytest.mark.hwc_scenario(%r)
@@ -58,13 +62,17 @@ def test_gate(hwc_emulator):
     assert hwc_emulator.requests_log(route="show_sync_task") == []
     hwc_emulator.clear_requests_log()
     assert hwc_emulator.requests_log() == []
-''' % (SCENARIO,))
+"""
+        % (SCENARIO,),
+    )
     result.assert_outcomes(passed=1)
 
 
 def test_a_file_scenario_is_found_beside_the_test_and_faults_and_reset_work(pytester):
-    pytester.makefile(".yml", burst=json.dumps(SCENARIO))
-    result = run(pytester, '''
+    pytester.makefile('.yml', burst=json.dumps(SCENARIO))
+    result = run(
+        pytester,
+        """
 import pytest
 from huaweicloudsdkcore.exceptions.exceptions import ServerResponseException
 
@@ -79,12 +87,15 @@ def test_gate(hwc_emulator):
     hwc_emulator.reset()
     assert list_tasks(hwc_emulator) == ["plugin-task-1", "plugin-task-2"]
     assert [entry["status"] for entry in hwc_emulator.requests_log()] == [200]
-''')
+""",
+    )
     result.assert_outcomes(passed=1)
 
 
 def test_without_a_marker_the_bundled_demo_runs_and_a_fixture_can_choose_the_scenario(pytester):
-    result = run(pytester, '''
+    result = run(
+        pytester,
+        """
 import pytest
 
 
@@ -100,13 +111,17 @@ class TestOwnScenario:
 
     def test_own(self, hwc_emulator):
         assert list_tasks(hwc_emulator) == ["plugin-task-1", "plugin-task-2"]
-''' % (SCENARIO,))
+"""
+        % (SCENARIO,),
+    )
     result.assert_outcomes(passed=2)
 
 
 def test_the_factory_stops_every_emulator_it_started(pytester, tmp_path):
-    pids = tmp_path / "pids.txt"
-    result = run(pytester, '''
+    pids = tmp_path / 'pids.txt'
+    result = run(
+        pytester,
+        """
 def test_two(hwc_emulator_factory):
     first = hwc_emulator_factory(%r)
     second = hwc_emulator_factory()
@@ -114,7 +129,9 @@ def test_two(hwc_emulator_factory):
     assert list_tasks(first) == ["plugin-task-1", "plugin-task-2"]
     with open(%r, "w") as handle:
         handle.write("%%d %%d" %% (first.process.pid, second.process.pid))
-''' % (SCENARIO, str(pids)))
+"""
+        % (SCENARIO, str(pids)),
+    )
     result.assert_outcomes(passed=1)
     for pid in pids.read_text().split():
         with pytest.raises(ProcessLookupError):
@@ -122,7 +139,9 @@ def test_two(hwc_emulator_factory):
 
 
 def test_a_scenario_the_emulator_refuses_is_an_error_with_its_message(pytester):
-    result = run(pytester, '''
+    result = run(
+        pytester,
+        """
 import pytest
 
 @pytest.mark.hwc_scenario({"sync_tasks": [{"sync_task_id": "a", "colour": "red"}]})
@@ -132,7 +151,8 @@ def test_gate(hwc_emulator):
 @pytest.mark.hwc_scenario("missing.yml")
 def test_missing(hwc_emulator):
     pass
-''')
+""",
+    )
     result.assert_outcomes(errors=2)
-    result.stdout.fnmatch_lines(["*the emulator did not start*", "*colour*"])
-    result.stdout.fnmatch_lines(["*scenario file not found*missing.yml*"])
+    result.stdout.fnmatch_lines(['*the emulator did not start*', '*colour*'])
+    result.stdout.fnmatch_lines(['*scenario file not found*missing.yml*'])

@@ -2,7 +2,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 DOCUMENTATION = r"""
@@ -107,13 +108,18 @@ from ansible.errors import AnsibleParserError
 from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.inventory import BaseInventoryPlugin, Constructable
 
-from ansible_collections.hwcloud.migration.plugins.module_utils._client import (
-    HuaweiCloudClient, resolve_iam_endpoint)
+from ansible_collections.hwcloud.migration.plugins.module_utils._client import HuaweiCloudClient, resolve_iam_endpoint
 from ansible_collections.hwcloud.migration.plugins.module_utils._contract import (
-    ContractUnavailableError, check_contract, limit_violations)
+    ContractUnavailableError,
+    check_contract,
+    limit_violations,
+)
 from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
 from ansible_collections.hwcloud.migration.plugins.module_utils._options import (
-    ENV_VARS, OptionError, common_argument_spec)
+    ENV_VARS,
+    OptionError,
+    common_argument_spec,
+)
 
 GROUP = 'migration_health_targets'
 PROJECTS_PATH = '/v3/auth/projects'
@@ -122,8 +128,19 @@ REGION_RE = re.compile(r'^[a-z]{2}(-[a-z0-9]+)+$')
 HOST_NAME_RE = re.compile(r'^[A-Za-z0-9_.-]+$')
 PROJECT_ID_RE = re.compile(r'^[A-Za-z0-9_-]{1,64}$')
 # Settings a target may be given: none of them is a secret.
-TARGET_SETTINGS = frozenset(['endpoint', 'iam_endpoint', 'cloud', 'validate_certs', 'ca_path', 'timeout',
-                             'retries', 'max_concurrency', 'rate_limit'])
+TARGET_SETTINGS = frozenset(
+    [
+        'endpoint',
+        'iam_endpoint',
+        'cloud',
+        'validate_certs',
+        'ca_path',
+        'timeout',
+        'retries',
+        'max_concurrency',
+        'rate_limit',
+    ]
+)
 # Settings of this source that every target shares (the credentials are not among them).
 _SHARED_SETTINGS = ('endpoint', 'iam_endpoint', 'cloud', 'validate_certs', 'ca_path', 'timeout', 'retries')
 _CONVERT = {'int': int, 'float': float}
@@ -196,8 +213,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable):
                             try:
                                 value = convert(value)
                             except ValueError:
-                                raise AnsibleParserError('%s must be a number, check the environment variable %s'
-                                                         % (name, variable))
+                                raise AnsibleParserError(
+                                    '%s must be a number, check the environment variable %s' % (name, variable)
+                                )
                         break
             if value not in (None, ''):
                 params[name] = value
@@ -211,17 +229,20 @@ class InventoryModule(BaseInventoryPlugin, Constructable):
         for option in ('include', 'exclude'):
             for pattern in self.get_option(option) or []:
                 if not isinstance(pattern, str) or not pattern:
-                    raise AnsibleParserError('%s: every pattern must be a non-empty string, such as cn-north-4*'
-                                             % option)
+                    raise AnsibleParserError(
+                        '%s: every pattern must be a non-empty string, such as cn-north-4*' % option
+                    )
         prefix = self.get_option('host_prefix') or ''
         if prefix and not HOST_NAME_RE.match(prefix):
             raise AnsibleParserError('host_prefix may hold letters, digits, ".", "_" and "-" only')
         settings = self.get_option('target_settings') or {}
         unknown = sorted(set(settings) - TARGET_SETTINGS)
         if unknown:
-            raise AnsibleParserError('target_settings accepts %s only, not %s; credentials reach the targets through '
-                                     'their environment, never through the inventory'
-                                     % (', '.join(sorted(TARGET_SETTINGS)), ', '.join(unknown)))
+            raise AnsibleParserError(
+                'target_settings accepts %s only, not %s; credentials reach the targets through '
+                'their environment, never through the inventory'
+                % (', '.join(sorted(TARGET_SETTINGS)), ', '.join(unknown))
+            )
         return regions, prefix, settings
 
     def _list_projects(self, params):
@@ -241,13 +262,17 @@ class InventoryModule(BaseInventoryPlugin, Constructable):
         except ContractUnavailableError as exc:
             raise AnsibleParserError('hwcloud.migration.projects: cannot check the IAM answer: %s' % to_native(exc))
         if violations:
-            raise AnsibleParserError('hwcloud.migration.projects: the IAM project list (request id %s) breaks the API '
-                                     'contract: %s' % (meta['request_id'], '; '.join(limit_violations(violations))))
+            raise AnsibleParserError(
+                'hwcloud.migration.projects: the IAM project list (request id %s) breaks the API '
+                'contract: %s' % (meta['request_id'], '; '.join(limit_violations(violations)))
+            )
         links = body.get('links') if isinstance(body, dict) else None
         if isinstance(links, dict) and links.get('next'):
             # Reading only the first page would leave projects ungated without a word.
-            raise AnsibleParserError('hwcloud.migration.projects: IAM answered a paged project list (request id %s); '
-                                     'narrow it with regions or include' % meta['request_id'])
+            raise AnsibleParserError(
+                'hwcloud.migration.projects: IAM answered a paged project list (request id %s); '
+                'narrow it with regions or include' % meta['request_id']
+            )
         return body['projects']
 
     def parse(self, inventory, loader, path, cache=True):
@@ -256,15 +281,21 @@ class InventoryModule(BaseInventoryPlugin, Constructable):
         regions, prefix, settings = self._check_options()
         params = self._client_params()
         projects = self._list_projects(params)
-        kept, skipped = select_projects(projects, regions, self.get_option('include') or [],
-                                        self.get_option('exclude') or [])
+        kept, skipped = select_projects(
+            projects, regions, self.get_option('include') or [], self.get_option('exclude') or []
+        )
         for project, reason in skipped:
-            self.display.vvv('hwcloud.migration.projects: project %r left out: %s'
-                             % (project.get('id') if isinstance(project, dict) else project, reason))
+            self.display.vvv(
+                'hwcloud.migration.projects: project %r left out: %s'
+                % (project.get('id') if isinstance(project, dict) else project, reason)
+            )
         # Defaults stay out, so each target still honours its own environment (HW_MAX_RETRIES ...).
         defaults = common_argument_spec()
-        shared = dict((name, params[name]) for name in _SHARED_SETTINGS
-                      if name in params and params[name] != defaults[name].get('default'))
+        shared = dict(
+            (name, params[name])
+            for name in _SHARED_SETTINGS
+            if name in params and params[name] != defaults[name].get('default')
+        )
         self.inventory.add_group(GROUP)
         strict = self.get_option('strict')
         seen = set()

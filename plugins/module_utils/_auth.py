@@ -19,7 +19,8 @@ once per module run and renews it once when the service says it expired.
 the final URL and body.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import json
@@ -28,7 +29,10 @@ import threading
 
 from ansible_collections.hwcloud.migration.plugins.module_utils import _signer, _transport
 from ansible_collections.hwcloud.migration.plugins.module_utils._errors import (
-    HuaweiCloudError, describe_send_failure, parse_error_response)
+    HuaweiCloudError,
+    describe_send_failure,
+    parse_error_response,
+)
 
 LOG = logging.getLogger(__name__)
 
@@ -40,10 +44,21 @@ HEADER_SUBJECT_TOKEN = 'X-Subject-Token'
 # Headers that a proxy or the HTTP library may add, drop or rewrite on the way:
 # they are sent but never signed (the server verifies only the names listed
 # in SignedHeaders).
-_UNSIGNED_HEADERS = frozenset([
-    'connection', 'keep-alive', 'proxy-authorization', 'proxy-connection', 'te', 'trailer',
-    'transfer-encoding', 'upgrade', 'accept-encoding', 'content-length', 'authorization',
-])
+_UNSIGNED_HEADERS = frozenset(
+    [
+        'connection',
+        'keep-alive',
+        'proxy-authorization',
+        'proxy-connection',
+        'te',
+        'trailer',
+        'transfer-encoding',
+        'upgrade',
+        'accept-encoding',
+        'content-length',
+        'authorization',
+    ]
+)
 
 # Error codes that mean "your token expired, get a new one".
 TOKEN_EXPIRED_CODES = frozenset(['APIGW.0307', 'ModelArts.6620'])
@@ -101,7 +116,9 @@ class AkSkAuth(AuthMethod):
             added[HEADER_SECURITY_TOKEN] = self._security_token
         to_sign = dict((key, value) for key, value in (headers or {}).items() if key.lower() not in _UNSIGNED_HEADERS)
         to_sign.update(added)
-        added.update(_signer.sign_request(method, url, to_sign, body, self._access_key, self._secret_key, now=self._now))
+        added.update(
+            _signer.sign_request(method, url, to_sign, body, self._access_key, self._secret_key, now=self._now)
+        )
         return added
 
 
@@ -133,8 +150,18 @@ class PasswordAuth(AuthMethod):
     name = 'password'
     MAX_RENEWALS = 1
 
-    def __init__(self, session, iam_endpoint, username, password, domain_name, region=None, project_id=None,
-                 timeout=None, verify=True):
+    def __init__(
+        self,
+        session,
+        iam_endpoint,
+        username,
+        password,
+        domain_name,
+        region=None,
+        project_id=None,
+        timeout=None,
+        verify=True,
+    ):
         self._session = session
         self._iam_endpoint = iam_endpoint.rstrip('/')
         self._username = username
@@ -159,19 +186,24 @@ class PasswordAuth(AuthMethod):
         elif self._region:
             scope = {'project': {'name': self._region}}
         else:
-            raise HuaweiCloudError('password authentication needs region or project_id to scope the token',
-                                   code='InvalidParameter')
-        return {'auth': {
-            'identity': {
-                'methods': ['password'],
-                'password': {'user': {
-                    'domain': {'name': self._domain_name},
-                    'name': self._username,
-                    'password': self._password,
-                }},
-            },
-            'scope': scope,
-        }}
+            raise HuaweiCloudError(
+                'password authentication needs region or project_id to scope the token', code='InvalidParameter'
+            )
+        return {
+            'auth': {
+                'identity': {
+                    'methods': ['password'],
+                    'password': {
+                        'user': {
+                            'domain': {'name': self._domain_name},
+                            'name': self._username,
+                            'password': self._password,
+                        }
+                    },
+                },
+                'scope': scope,
+            }
+        }
 
     def _fetch(self):
         url = self._iam_endpoint + '/v3/auth/tokens'
@@ -179,24 +211,37 @@ class PasswordAuth(AuthMethod):
         # The POST is retried by the session's retry policy like any read; the body
         # is read under the same wall-clock limit as every other answer.
         try:
-            response = self._session.post(url, data=payload, headers={'Content-Type': 'application/json;charset=UTF-8'},
-                                          timeout=self._timeout, verify=self._verify, allow_redirects=False,
-                                          stream=True)
+            response = self._session.post(
+                url,
+                data=payload,
+                headers={'Content-Type': 'application/json;charset=UTF-8'},
+                timeout=self._timeout,
+                verify=self._verify,
+                allow_redirects=False,
+                stream=True,
+            )
         except Exception as exc:  # requests' exceptions, without importing requests here
-            raise HuaweiCloudError('could not obtain an IAM token: %s' % describe_send_failure(exc),
-                                   method='POST', url=url)
+            raise HuaweiCloudError(
+                'could not obtain an IAM token: %s' % describe_send_failure(exc), method='POST', url=url
+            )
         limit = self._timeout[1] if isinstance(self._timeout, tuple) else (self._timeout or 30.0)
         try:
             content = _transport.read_body(response, limit)
         except _transport.BodyReadError as exc:
-            raise HuaweiCloudError('could not obtain an IAM token: %s' % exc.describe(limit),
-                                   status=response.status_code, code='IncompleteResponse',
-                                   request_id=response.headers.get('X-Request-Id'), method='POST', url=url)
+            raise HuaweiCloudError(
+                'could not obtain an IAM token: %s' % exc.describe(limit),
+                status=response.status_code,
+                code='IncompleteResponse',
+                request_id=response.headers.get('X-Request-Id'),
+                method='POST',
+                url=url,
+            )
         self.fetch_count += 1
         token = response.headers.get(HEADER_SUBJECT_TOKEN)
         if response.status_code != 201 or not token:
-            error = parse_error_response(response.status_code, response.headers, content,
-                                         reason=response.reason, method='POST', url=url)
+            error = parse_error_response(
+                response.status_code, response.headers, content, reason=response.reason, method='POST', url=url
+            )
             if response.status_code == 201:
                 error.message = 'IAM answered 201 without an X-Subject-Token header'
             raise error
@@ -261,8 +306,9 @@ class RequestSigner:
         if hasattr(body, 'read'):
             raise ValueError('streamed request bodies cannot be signed')
         headers = dict(prepared.headers)
-        prepared.headers.update(self.auth.headers_for(prepared.method, prepared.url, headers, body,
-                                                      project_id=self.project_id))
+        prepared.headers.update(
+            self.auth.headers_for(prepared.method, prepared.url, headers, body, project_id=self.project_id)
+        )
         return prepared
 
 
@@ -273,7 +319,15 @@ def build_auth(mode, params, session=None, iam_endpoint=None, timeout=None, veri
     if mode == 'token':
         return TokenAuth(params['auth_token'])
     if mode == 'password':
-        return PasswordAuth(session, iam_endpoint, params['username'], params['password'], params['domain_name'],
-                            region=params.get('region'), project_id=params.get('project_id'),
-                            timeout=timeout, verify=verify)
+        return PasswordAuth(
+            session,
+            iam_endpoint,
+            params['username'],
+            params['password'],
+            params['domain_name'],
+            region=params.get('region'),
+            project_id=params.get('project_id'),
+            timeout=timeout,
+            verify=verify,
+        )
     raise ValueError('unknown auth mode %r' % (mode,))

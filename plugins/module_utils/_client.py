@@ -23,7 +23,8 @@ while sending becomes a :class:`HuaweiCloudError` worded from its type and
 the URL, never from a header value.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import json
@@ -32,16 +33,26 @@ import os
 import re
 import string
 import threading
-
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote, urlsplit
 
 from ansible_collections.hwcloud.migration.plugins.module_utils import _transport
 from ansible_collections.hwcloud.migration.plugins.module_utils._auth import RequestSigner, build_auth
 from ansible_collections.hwcloud.migration.plugins.module_utils._errors import (
-    HuaweiCloudError, NotAttemptedError, ParameterError, body_excerpt, describe_send_failure, parse_error_response)
+    HuaweiCloudError,
+    NotAttemptedError,
+    ParameterError,
+    body_excerpt,
+    describe_send_failure,
+    parse_error_response,
+)
 from ansible_collections.hwcloud.migration.plugins.module_utils._options import (
-    DEFAULT_CLOUD, DEFAULTS, OptionError, resolve_auth_mode, validate_common_params)
+    DEFAULT_CLOUD,
+    DEFAULTS,
+    OptionError,
+    resolve_auth_mode,
+    validate_common_params,
+)
 from ansible_collections.hwcloud.migration.plugins.module_utils._signer import canonical_query_string
 from ansible_collections.hwcloud.migration.plugins.module_utils._version import USER_AGENT
 
@@ -66,15 +77,16 @@ def _normalise_endpoint(value, option):
     parts = urlsplit(value)
     if '@' in parts.netloc:
         # Not repeated: the part before "@" is a password more often than not.
-        raise OptionError('%s must not contain user:password@ (the URL appears in error messages); give the '
-                          'credentials in the authentication options or their environment variables instead.'
-                          % option)
+        raise OptionError(
+            '%s must not contain user:password@ (the URL appears in error messages); give the '
+            'credentials in the authentication options or their environment variables instead.' % option
+        )
     if _CONTROL_RE.search(value) or ' ' in value:
         raise OptionError('%s must be a URL without spaces or control characters.' % option)
     if parts.scheme not in ('http', 'https') or not parts.netloc or parts.query or parts.fragment:
         raise OptionError('%s must be an http:// or https:// URL without query, got %r.' % (option, value))
     try:
-        parts.port  # pylint: disable=pointless-statement
+        _port = parts.port  # urlsplit checks the port only when it is read
     except ValueError:
         raise OptionError('%s has an invalid port, got %r.' % (option, value))
     return value.rstrip('/')
@@ -85,8 +97,9 @@ def resolve_endpoint(service, region=None, cloud=None, endpoint=None, environ=No
     if endpoint:
         return _normalise_endpoint(endpoint, 'endpoint')
     if not region:
-        raise OptionError('region (or HW_REGION_NAME) is required to find the %s endpoint, unless endpoint is set.'
-                          % service)
+        raise OptionError(
+            'region (or HW_REGION_NAME) is required to find the %s endpoint, unless endpoint is set.' % service
+        )
     environ = os.environ if environ is None else environ
     env_name = _env_name(service, region)
     if environ.get(env_name):
@@ -142,8 +155,9 @@ def _query_pairs(query):
             if item is None:
                 continue
             if isinstance(item, bool) or not isinstance(item, (str, int)):
-                raise ParameterError('query parameter %s must be a string or an integer, got %s'
-                                     % (key, type(item).__name__), name=key)
+                raise ParameterError(
+                    'query parameter %s must be a string or an integer, got %s' % (key, type(item).__name__), name=key
+                )
             text = str(item)
             if _CONTROL_RE.search(text):
                 raise ParameterError('query parameter %s must not contain control characters' % key, name=key)
@@ -175,14 +189,25 @@ class HuaweiCloudClient:
         self.max_concurrency = int(merged['max_concurrency'])
         self.user_agent = user_agent or USER_AGENT
         if session is None:
-            session = _transport.build_session(self.user_agent, max_concurrency=self.max_concurrency,
-                                               retries=merged['retries'], timeout=merged['timeout'],
-                                               rate_limit=merged['rate_limit'],
-                                               validate_certs=merged['validate_certs'], ca_path=merged['ca_path'])
+            session = _transport.build_session(
+                self.user_agent,
+                max_concurrency=self.max_concurrency,
+                retries=merged['retries'],
+                timeout=merged['timeout'],
+                rate_limit=merged['rate_limit'],
+                validate_certs=merged['validate_certs'],
+                ca_path=merged['ca_path'],
+            )
         self.session = session
         if auth is None:
-            auth = build_auth(resolve_auth_mode(merged), merged, session=session, iam_endpoint=self.iam_endpoint,
-                              timeout=self.timeout, verify=self.verify)
+            auth = build_auth(
+                resolve_auth_mode(merged),
+                merged,
+                session=session,
+                iam_endpoint=self.iam_endpoint,
+                timeout=self.timeout,
+                verify=self.verify,
+            )
         self.auth = auth
         self._project_id = merged.get('project_id') or None
         self._project_lock = threading.Lock()
@@ -203,8 +228,11 @@ class HuaweiCloudClient:
 
     def _discover_project_id(self):
         if not self.region:
-            raise HuaweiCloudError('set project_id (or HUAWEICLOUD_SDK_PROJECT_ID / HW_PROJECT_ID), or region so '
-                                   'that it can be looked up in IAM', code='InvalidParameter')
+            raise HuaweiCloudError(
+                'set project_id (or HUAWEICLOUD_SDK_PROJECT_ID / HW_PROJECT_ID), or region so '
+                'that it can be looked up in IAM',
+                code='InvalidParameter',
+            )
         scoped = getattr(self.auth, 'scoped_project_id', None)
         if scoped is not None:
             found = scoped()
@@ -212,19 +240,26 @@ class HuaweiCloudClient:
                 return found
         url = '%s/v3/projects?%s' % (self.iam_endpoint, canonical_query_string([('name', self.region)]))
         body, meta = self._request_json(url, project_id=None)
-        projects = [project for project in (body or {}).get('projects') or []
-                    if isinstance(project, dict) and project.get('name') == self.region and project.get('id')]
+        projects = [
+            project
+            for project in (body or {}).get('projects') or []
+            if isinstance(project, dict) and project.get('name') == self.region and project.get('id')
+        ]
         if len(projects) == 1:
             LOG.debug('project %s discovered for region %s', projects[0]['id'], self.region)
             return projects[0]['id']
         if not projects:
-            message = ('no IAM project named %s is visible to these credentials; set project_id '
-                       '(or HUAWEICLOUD_SDK_PROJECT_ID / HW_PROJECT_ID)' % self.region)
+            message = (
+                'no IAM project named %s is visible to these credentials; set project_id '
+                '(or HUAWEICLOUD_SDK_PROJECT_ID / HW_PROJECT_ID)' % self.region
+            )
             code = 'ProjectNotFound'
         else:
-            message = ('%d IAM projects are named %s (%s); set project_id (or HUAWEICLOUD_SDK_PROJECT_ID / '
-                       'HW_PROJECT_ID) to choose one' % (len(projects), self.region,
-                                                         ', '.join(project['id'] for project in projects)))
+            message = (
+                '%d IAM projects are named %s (%s); set project_id (or HUAWEICLOUD_SDK_PROJECT_ID / '
+                'HW_PROJECT_ID) to choose one'
+                % (len(projects), self.region, ', '.join(project['id'] for project in projects))
+            )
             code = 'AmbiguousProject'
         raise HuaweiCloudError(message, status=None, code=code, request_id=meta['request_id'], method='GET', url=url)
 
@@ -291,9 +326,16 @@ class HuaweiCloudClient:
         renewed = False
         while True:
             try:
-                response = self.session.request('GET', url, auth=signer, timeout=self.timeout, verify=self.verify,
-                                                allow_redirects=False, stream=True,
-                                                headers={'Accept': 'application/json'})
+                response = self.session.request(
+                    'GET',
+                    url,
+                    auth=signer,
+                    timeout=self.timeout,
+                    verify=self.verify,
+                    allow_redirects=False,
+                    stream=True,
+                    headers={'Accept': 'application/json'},
+                )
             except HuaweiCloudError as err:  # the IAM token request of password auth failed
                 raise err
             except Exception as exc:  # anything requests, urllib3, the signer or a socket raises
@@ -320,8 +362,14 @@ class HuaweiCloudClient:
         try:
             return _transport.read_body(response, self.timeout[1]), None
         except _transport.BodyReadError as exc:
-            return None, HuaweiCloudError(exc.describe(self.timeout[1]), status=response.status_code,
-                                          code='IncompleteResponse', request_id=request_id, method='GET', url=url)
+            return None, HuaweiCloudError(
+                exc.describe(self.timeout[1]),
+                status=response.status_code,
+                code='IncompleteResponse',
+                request_id=request_id,
+                method='GET',
+                url=url,
+            )
 
     def _request_json(self, url, project_id=None):
         retries = int(self.params['retries'])
@@ -344,15 +392,23 @@ class HuaweiCloudClient:
             _transport.sleep(wait)
         LOG.debug('GET %s -> %s (request id %s)', url, response.status_code, request_id)
         if not 200 <= response.status_code < 300:
-            raise parse_error_response(response.status_code, response.headers, content, reason=response.reason,
-                                       method='GET', url=url)
+            raise parse_error_response(
+                response.status_code, response.headers, content, reason=response.reason, method='GET', url=url
+            )
         try:
             body = json.loads(content.decode('utf-8'))
         except ValueError:
-            message = ('the response body is not JSON: %s' % body_excerpt(content) if content
-                       else 'the response body is empty')
-            raise HuaweiCloudError(message, status=response.status_code, code='InvalidResponse',
-                                   request_id=request_id, method='GET', url=url)
+            message = (
+                'the response body is not JSON: %s' % body_excerpt(content) if content else 'the response body is empty'
+            )
+            raise HuaweiCloudError(
+                message,
+                status=response.status_code,
+                code='InvalidResponse',
+                request_id=request_id,
+                method='GET',
+                url=url,
+            )
         return body, {'status': response.status_code, 'request_id': request_id, 'url': url}
 
     # -- concurrency --------------------------------------------------------
@@ -433,5 +489,8 @@ def unique(items):
 
 def server_failure(err):
     """Whether ``err`` is the service (or the way to it) failing, not an answer about one resource."""
-    return isinstance(err, HuaweiCloudError) and not isinstance(err, (ParameterError, NotAttemptedError)) and (
-        err.status is None or err.status == 429 or err.status >= 500)
+    return (
+        isinstance(err, HuaweiCloudError)
+        and not isinstance(err, (ParameterError, NotAttemptedError))
+        and (err.status is None or err.status == 429 or err.status >= 500)
+    )

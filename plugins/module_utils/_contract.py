@@ -19,7 +19,8 @@ jsonschema, which stays the only source of the violation messages.  ``jsonschema
 whether it is there, and the module reports ``missing_required_lib`` when not.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import re
@@ -32,6 +33,7 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._api_schemas imp
 # run tens of milliseconds.
 try:
     from importlib.util import find_spec
+
     HAS_JSONSCHEMA = find_spec('jsonschema') is not None
 except ImportError:  # pragma: no cover - Python 2 has no importlib.util
     HAS_JSONSCHEMA = False
@@ -60,8 +62,7 @@ def format_path(path):
 
 def _sort_key(error):
     # Paths mix ints and strings; tag them so sorting never compares the two.
-    return [(0, part, '') if isinstance(part, int) else (1, 0, str(part))
-            for part in error.absolute_path]
+    return [(0, part, '') if isinstance(part, int) else (1, 0, str(part)) for part in error.absolute_path]
 
 
 def _describe(error):
@@ -107,6 +108,7 @@ _TYPE_TESTS['number'] = _numeric
 
 def _properties_check(checks):
     """A predicate applying ``checks`` (property name -> predicate) to an object's properties."""
+
     def properties(instance):
         if not isinstance(instance, dict):
             return True
@@ -115,6 +117,7 @@ def _properties_check(checks):
             if check is not None and not check(item):
                 return False
         return True
+
     return properties
 
 
@@ -146,8 +149,11 @@ def compile_fast_check(schema):
                 return None
             strings = frozenset(item for item in value if item is not None)
             allow_null = None in value
-            tests.append(lambda instance, strings=strings, allow_null=allow_null:
-                         (isinstance(instance, str) and instance in strings) or (allow_null and instance is None))
+            tests.append(
+                lambda instance, strings=strings, allow_null=allow_null: (
+                    (isinstance(instance, str) and instance in strings) or (allow_null and instance is None)
+                )
+            )
         elif keyword in ('minimum', 'maximum'):
             if not _numeric(value):
                 return None
@@ -160,15 +166,20 @@ def compile_fast_check(schema):
                 return None
             kind = str if keyword.endswith('Length') else list
             if keyword.startswith('min'):
-                tests.append(lambda instance, bound=value, kind=kind: not isinstance(instance, kind) or len(instance) >= bound)
+                tests.append(
+                    lambda instance, bound=value, kind=kind: not isinstance(instance, kind) or len(instance) >= bound
+                )
             else:
-                tests.append(lambda instance, bound=value, kind=kind: not isinstance(instance, kind) or len(instance) <= bound)
+                tests.append(
+                    lambda instance, bound=value, kind=kind: not isinstance(instance, kind) or len(instance) <= bound
+                )
         elif keyword == 'required':
             if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
                 return None
             names = tuple(value)
-            tests.append(lambda instance, names=names:
-                         not isinstance(instance, dict) or all(name in instance for name in names))
+            tests.append(
+                lambda instance, names=names: not isinstance(instance, dict) or all(name in instance for name in names)
+            )
         elif keyword == 'properties':
             if not isinstance(value, dict):
                 return None
@@ -197,6 +208,7 @@ def compile_fast_check(schema):
             if not test(instance):
                 return False
         return True
+
     return fast_check
 
 
@@ -220,7 +232,8 @@ class ContractChecker:
             return compiled
         if not HAS_JSONSCHEMA:
             raise ContractUnavailableError(
-                'contract checks need the jsonschema Python library: %s' % JSONSCHEMA_IMPORT_ERROR)
+                'contract checks need the jsonschema Python library: %s' % JSONSCHEMA_IMPORT_ERROR
+            )
         with self._lock:
             compiled = self._validators.get(schema_name)
             if compiled is None:
@@ -233,6 +246,7 @@ class ContractChecker:
     @staticmethod
     def _compile(schema):
         import jsonschema  # pylint: disable=import-outside-toplevel
+
         # The schema's own "$schema" picks the draft; Draft 7 when it names none.
         cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft7Validator)
         # A broken schema is a bug in this collection: fail loudly, once.
@@ -247,7 +261,8 @@ class ContractChecker:
             pass
         if not HAS_JSONSCHEMA:
             raise ContractUnavailableError(
-                'contract checks need the jsonschema Python library: %s' % JSONSCHEMA_IMPORT_ERROR)
+                'contract checks need the jsonschema Python library: %s' % JSONSCHEMA_IMPORT_ERROR
+            )
         if schema_name not in self._schemas:
             raise ContractUnavailableError('no API schema named %r' % (schema_name,))
         with self._lock:

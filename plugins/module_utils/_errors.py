@@ -9,7 +9,8 @@ credential, token or signature can leak into a message, a log line or a module
 result through it.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import json
@@ -25,10 +26,21 @@ _SPACE_RE = re.compile(r'\s+')
 
 # Reason phrases for the statuses these APIs document, used when a body says nothing.
 _REASONS = {
-    400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found',
-    405: 'Method Not Allowed', 406: 'Not Acceptable', 409: 'Conflict', 413: 'Payload Too Large',
-    415: 'Unsupported Media Type', 429: 'Too Many Requests', 500: 'Internal Server Error',
-    501: 'Not Implemented', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'Not Found',
+    405: 'Method Not Allowed',
+    406: 'Not Acceptable',
+    409: 'Conflict',
+    413: 'Payload Too Large',
+    415: 'Unsupported Media Type',
+    429: 'Too Many Requests',
+    500: 'Internal Server Error',
+    501: 'Not Implemented',
+    502: 'Bad Gateway',
+    503: 'Service Unavailable',
+    504: 'Gateway Timeout',
 }
 
 
@@ -100,7 +112,8 @@ class NotAttemptedError(HuaweiCloudError):
         cause = ' (the last: %s)' % last if last is not None else ''
         super(NotAttemptedError, self).__init__(
             'not attempted: the service failed %d times in a row before this read%s' % (streak, cause),
-            code='NotAttempted')
+            code='NotAttempted',
+        )
         self.streak = streak
 
 
@@ -113,11 +126,23 @@ def one_line(text):
 # socket-level cause: they are quoted (minus any user:password@).  Every other
 # exception raised while sending is named by its type only, because its text may
 # quote a header value (requests' InvalidHeader does).
-_TRANSPORT_EXCEPTIONS = frozenset([
-    'ConnectionError', 'ConnectTimeout', 'ReadTimeout', 'Timeout', 'SSLError', 'ProxyError',
-    'ChunkedEncodingError', 'ContentDecodingError', 'TooManyRedirects', 'RetryError', 'MaxRetryError',
-    'NewConnectionError', 'ProtocolError',
-])
+_TRANSPORT_EXCEPTIONS = frozenset(
+    [
+        'ConnectionError',
+        'ConnectTimeout',
+        'ReadTimeout',
+        'Timeout',
+        'SSLError',
+        'ProxyError',
+        'ChunkedEncodingError',
+        'ContentDecodingError',
+        'TooManyRedirects',
+        'RetryError',
+        'MaxRetryError',
+        'NewConnectionError',
+        'ProtocolError',
+    ]
+)
 
 
 def describe_send_failure(exc):
@@ -134,8 +159,10 @@ def describe_send_failure(exc):
             text = text[:400] + '...'
         return '%s: %s' % (name, text)
     if 'InvalidHeader' in names or 'UnicodeError' in names:
-        return ('%s: a request header could not be sent (a credential or option holds characters HTTP headers '
-                'cannot carry; the value is not shown)' % name)
+        return (
+            '%s: a request header could not be sent (a credential or option holds characters HTTP headers '
+            'cannot carry; the value is not shown)' % name
+        )
     return '%s: the request could not be sent (details are not shown because they may include credentials)' % name
 
 
@@ -174,8 +201,11 @@ def _code_and_message(document):
     A numeric code (IAM's ``{"error": {"code": 401}}``) only echoes the HTTP
     status; it is not a service error code such as ``OMS.1009``, so it is dropped.
     """
-    code_fields = dict((field, value) for field, value in document.items()
-                       if field in _CODE_FIELDS and not isinstance(value, (int, float)))
+    code_fields = dict(
+        (field, value)
+        for field, value in document.items()
+        if field in _CODE_FIELDS and not isinstance(value, (int, float))
+    )
     return _first(code_fields, _CODE_FIELDS), _first(document, _MESSAGE_FIELDS)
 
 

@@ -24,7 +24,8 @@ just by using :func:`fetch_each` and ending with ``module.exit_json``
 (:class:`._module.HuaweiCloudModule` turns the exit into the failure).
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import threading
@@ -32,9 +33,15 @@ import threading
 from ansible_collections.hwcloud.migration.plugins.module_utils._client import quote_path_param
 from ansible_collections.hwcloud.migration.plugins.module_utils._contract import check_contract, limit_violations
 from ansible_collections.hwcloud.migration.plugins.module_utils._errors import (
-    HuaweiCloudError, NotAttemptedError, ParameterError)
+    HuaweiCloudError,
+    NotAttemptedError,
+    ParameterError,
+)
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import (
-    TimeExpressionError, parse_time, resolve_window)
+    TimeExpressionError,
+    parse_time,
+    resolve_window,
+)
 
 # Service error codes that mean "this resource does not exist", whatever the status.
 NOT_FOUND_CODES = {
@@ -119,8 +126,7 @@ class ReadErrors:
         if attempted > 1:
             text += '; %d reads failed in all' % attempted
         if skipped:
-            text += ('; %d not attempted after %d server failures in a row (fail fast)'
-                     % (len(skipped), FAIL_FAST_AFTER))
+            text += '; %d not attempted after %d server failures in a row (fail fast)' % (len(skipped), FAIL_FAST_AFTER)
         text += '. The result lists what was read, the missing ids, and every failed id under errors.'
         failed['msg'] = text
         return failed
@@ -161,10 +167,17 @@ def with_summary(module, resource_id, body, summarize, noun):
     if not isinstance(body, dict):
         return body
     if 'summary' in body:
-        module.warn('%s %s: the API answered a "summary" field of its own; it is returned unchanged and the '
-                    'module adds no summary to it.' % (noun, resource_id))
-        report_problem(module, resource_id, 'summary', 'the API answered a summary field of its own, so the '
-                                                       "module's summary (status name, ETA, failures) is not there")
+        module.warn(
+            '%s %s: the API answered a "summary" field of its own; it is returned unchanged and the '
+            'module adds no summary to it.' % (noun, resource_id)
+        )
+        report_problem(
+            module,
+            resource_id,
+            'summary',
+            'the API answered a summary field of its own, so the '
+            "module's summary (status name, ETA, failures) is not there",
+        )
         return body
     entry = dict(body)
     entry['summary'] = summarize(body)
@@ -222,8 +235,9 @@ def time_option(module, name, now):
 def window_options(module, start_name, end_name, now):
     """Resolve a (start, end) pair of time options to epoch ms, or fail naming the option."""
     try:
-        return resolve_window(module.params[start_name], module.params[end_name], now=now,
-                              start_name=start_name, end_name=end_name)
+        return resolve_window(
+            module.params[start_name], module.params[end_name], now=now, start_name=start_name, end_name=end_name
+        )
     except TimeExpressionError as err:
         module.fail_json(msg=str(err))
 
@@ -300,13 +314,20 @@ def list_all(module, path, query, items_key, schema_name, noun, report, id_key=N
         request_id = meta.get('request_id')
         where = ' (request id %s)' % request_id if request_id else ''
         if not isinstance(body, dict):
-            module.fail_json(msg='Could not list %s: the answer at offset %d is not a JSON object%s; the listing '
-                                 'cannot be trusted.' % (noun, offset, where), offset=offset, request_id=request_id)
+            module.fail_json(
+                msg='Could not list %s: the answer at offset %d is not a JSON object%s; the listing '
+                'cannot be trusted.' % (noun, offset, where),
+                offset=offset,
+                request_id=request_id,
+            )
         page = body.get(items_key)
         if not isinstance(page, list):
-            module.fail_json(msg='Could not list %s: field %s of the answer at offset %d is %s, not a list%s; the '
-                                 'listing cannot be trusted.' % (noun, items_key, offset, _kind(page), where),
-                             offset=offset, request_id=request_id)
+            module.fail_json(
+                msg='Could not list %s: field %s of the answer at offset %d is %s, not a list%s; the '
+                'listing cannot be trusted.' % (noun, items_key, offset, _kind(page), where),
+                offset=offset,
+                request_id=request_id,
+            )
         if _is_number(body.get('count')):
             count = int(body['count'])
         else:
@@ -329,11 +350,17 @@ def list_all(module, path, query, items_key, schema_name, noun, report, id_key=N
             else:
                 unread = 'some of more than %d' % offset
                 total = 'more than %d' % offset
-            report_problem(module, None, 'count',
-                           'the listing holds %s %s; the API lists at most %d, so %s were not read'
-                           % (total, noun, MAX_OFFSET + PAGE_SIZE, unread))
-            module.warn('The API lists at most %d %s (offset up to %d); %s were not read. Narrow the listing '
-                        'with its filters, or read the rest by ID.' % (MAX_OFFSET + PAGE_SIZE, noun, MAX_OFFSET, unread))
+            report_problem(
+                module,
+                None,
+                'count',
+                'the listing holds %s %s; the API lists at most %d, so %s were not read'
+                % (total, noun, MAX_OFFSET + PAGE_SIZE, unread),
+            )
+            module.warn(
+                'The API lists at most %d %s (offset up to %d); %s were not read. Narrow the listing '
+                'with its filters, or read the rest by ID.' % (MAX_OFFSET + PAGE_SIZE, noun, MAX_OFFSET, unread)
+            )
             break
     return Listing(items, count, truncated)
 
@@ -441,9 +468,9 @@ class ContractReport:
         lines = [line for _subject, _order, line in sorted(self.lines)]
         if self.strict:
             module.fail_json(
-                msg='The API answered outside its contract (strict_contract is true): %s'
-                    % '; '.join(lines),
-                contract_violations=lines)
+                msg='The API answered outside its contract (strict_contract is true): %s' % '; '.join(lines),
+                contract_violations=lines,
+            )
         for line in lines:
             module.warn(line)
         self.lines = []

@@ -22,7 +22,8 @@ same, so a gate reads both alike:
   ``error_reason``).
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import re
@@ -110,7 +111,8 @@ def parse_task_id(value, name='task_id'):
     if number is None or not 0 <= number <= LONG_MAX:
         raise MigrationValueError(
             '%s must be a migration task id: a whole number such as 1001 (or "1001"), at most %d; got %r'
-            % (name, LONG_MAX, value))
+            % (name, LONG_MAX, value)
+        )
     return number
 
 
@@ -148,8 +150,7 @@ def _error_reason(body):
         return None, None
     code = reason.get('error_code')
     message = reason.get('error_msg')
-    return (code if isinstance(code, str) and code else None,
-            message if isinstance(message, str) and message else None)
+    return (code if isinstance(code, str) and code else None, message if isinstance(message, str) and message else None)
 
 
 def _failed_object_list(body):

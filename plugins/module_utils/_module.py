@@ -23,26 +23,30 @@ its ``exit_json`` becomes a ``fail_json`` carrying the whole result plus
         module.fail_from_error(err, msg='Could not read sync task %s' % task_id)
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import threading
-
 from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._client import HuaweiCloudClient
-from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
-from ansible_collections.hwcloud.migration.plugins.module_utils._info import ReadErrors
-from ansible_collections.hwcloud.migration.plugins.module_utils._options import (
-    OptionError, common_argument_spec, resolve_auth_mode, validate_common_params)
-from ansible_collections.hwcloud.migration.plugins.module_utils._transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
-from ansible_collections.hwcloud.migration.plugins.module_utils._version import USER_AGENT
 
 # Only the presence of jsonschema is checked here; _contract imports it when a
 # body needs explaining.
 from ansible_collections.hwcloud.migration.plugins.module_utils._contract import HAS_JSONSCHEMA, JSONSCHEMA_IMPORT_ERROR
+from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
+from ansible_collections.hwcloud.migration.plugins.module_utils._info import ReadErrors
+from ansible_collections.hwcloud.migration.plugins.module_utils._options import (
+    OptionError,
+    common_argument_spec,
+    resolve_auth_mode,
+    validate_common_params,
+)
+from ansible_collections.hwcloud.migration.plugins.module_utils._transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.hwcloud.migration.plugins.module_utils._version import USER_AGENT
 
 
 def _problem_order(entry):
@@ -80,9 +84,11 @@ class HuaweiCloudModule(AnsibleModule):
         except OptionError as err:
             self.fail_json(msg=str(err))
         if not self.params.get('validate_certs', True):
-            self.warn('validate_certs is false: the TLS certificates of the endpoints are not verified, so anyone '
-                      'on the network path can read the credentials and change the answers; use ca_path for a '
-                      'private CA instead.')
+            self.warn(
+                'validate_certs is false: the TLS certificates of the endpoints are not verified, so anyone '
+                'on the network path can read the credentials and change the answers; use ca_path for a '
+                'private CA instead.'
+            )
 
     def _hide_endpoint_userinfo(self):
         # An endpoint with user:password@ is refused when the client is built, but
@@ -134,8 +140,14 @@ class HuaweiCloudModule(AnsibleModule):
         if isinstance(err, HuaweiCloudError):
             details = err.to_dict()
         else:
-            details = {'status': None, 'error_code': None, 'error_msg': str(err), 'request_id': None,
-                       'method': None, 'url': None}
+            details = {
+                'status': None,
+                'error_code': None,
+                'error_msg': str(err),
+                'request_id': None,
+                'method': None,
+                'url': None,
+            }
         text = '%s: %s' % (msg, err) if msg else str(err)
         details.update(extra)
         self.fail_json(msg=text, **details)

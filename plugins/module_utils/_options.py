@@ -13,7 +13,8 @@ The functions here are pure (they read a params dict and raise
 ``fail_json`` that names the options to set or unset.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import re
@@ -42,8 +43,16 @@ DEFAULTS = {
 # Options whose values end up in HTTP headers or request bodies: a line break or
 # another control character there is refused before anything is sent, because
 # the HTTP library would otherwise quote the value in its error.
-CREDENTIAL_OPTIONS = ('access_key', 'secret_key', 'security_token', 'auth_token', 'username', 'password',
-                      'domain_name', 'project_id')
+CREDENTIAL_OPTIONS = (
+    'access_key',
+    'secret_key',
+    'security_token',
+    'auth_token',
+    'username',
+    'password',
+    'domain_name',
+    'project_id',
+)
 _CONTROL_RE = re.compile('[\x00-\x1f\x7f-\x9f\u2028\u2029]')
 # One DNS label (RFC 1123), lower case: what a region id is, and all that may go into a host name.
 _HOST_LABEL_RE = re.compile(r'^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$')
@@ -123,28 +132,36 @@ def resolve_auth_mode(params):
         raise OptionError(
             'Several authentication methods are configured (%s); set exactly one of: access_key and secret_key, '
             'auth_token, or username and password, and unset the others (options or their environment variables).'
-            % '; '.join(', '.join(group) for group in chosen))
+            % '; '.join(', '.join(group) for group in chosen)
+        )
     if not chosen:
         raise OptionError(
             'No credentials: set access_key and secret_key (or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK / '
-            'HW_ACCESS_KEY and HW_SECRET_KEY), or auth_token, or username, password and domain_name.')
+            'HW_ACCESS_KEY and HW_SECRET_KEY), or auth_token, or username, password and domain_name.'
+        )
 
     if aksk:
         missing = [name for name in ('access_key', 'secret_key') if name not in aksk]
         if missing:
             raise OptionError(
-                'Incomplete AK/SK credentials: %s %s set, but %s %s not; set %s.' % (
-                    ' and '.join(aksk), 'is' if len(aksk) == 1 else 'are',
-                    ' and '.join(missing), 'is' if len(missing) == 1 else 'are',
-                    ' and '.join(_where(name) for name in missing)))
+                'Incomplete AK/SK credentials: %s %s set, but %s %s not; set %s.'
+                % (
+                    ' and '.join(aksk),
+                    'is' if len(aksk) == 1 else 'are',
+                    ' and '.join(missing),
+                    'is' if len(missing) == 1 else 'are',
+                    ' and '.join(_where(name) for name in missing),
+                )
+            )
         return AUTH_AKSK
     if token:
         return AUTH_TOKEN
     missing = [name for name in ('username', 'password', 'domain_name') if not _is_set(params, name)]
     if missing:
         raise OptionError(
-            'Incomplete password credentials: %s given, but %s missing; set %s.' % (
-                ' and '.join(password), ' and '.join(missing), ', '.join(missing)))
+            'Incomplete password credentials: %s given, but %s missing; set %s.'
+            % (' and '.join(password), ' and '.join(missing), ', '.join(missing))
+        )
     return AUTH_PASSWORD
 
 
@@ -157,26 +174,32 @@ def _check_host_values(params):
     region = params.get('region')
     if _is_set(params, 'region') and not is_host_label(region):
         # The value is not repeated: it may hold anything, and it is not a region either way.
-        raise OptionError('region must be a region id such as cn-north-4 (lower-case letters, digits and inner '
-                          'hyphens, at most 63 characters), because it becomes part of the endpoint host names; '
-                          'check region (or %s). To reach another host, set endpoint and iam_endpoint instead.'
-                          % ' / '.join(ENV_VARS['region']))
+        raise OptionError(
+            'region must be a region id such as cn-north-4 (lower-case letters, digits and inner '
+            'hyphens, at most 63 characters), because it becomes part of the endpoint host names; '
+            'check region (or %s). To reach another host, set endpoint and iam_endpoint instead.'
+            % ' / '.join(ENV_VARS['region'])
+        )
     cloud = params.get('cloud')
     if _is_set(params, 'cloud'):
         labels = cloud.split('.') if isinstance(cloud, str) else []
         if len(labels) < 2 or len(cloud) > 253 or not all(is_host_label(label) for label in labels):
-            raise OptionError('cloud must be a domain name such as myhuaweicloud.com (lower-case labels separated '
-                              'by dots), because it becomes part of the endpoint host names; check cloud (or '
-                              'HW_CLOUD). To reach another host, set endpoint and iam_endpoint instead.')
+            raise OptionError(
+                'cloud must be a domain name such as myhuaweicloud.com (lower-case labels separated '
+                'by dots), because it becomes part of the endpoint host names; check cloud (or '
+                'HW_CLOUD). To reach another host, set endpoint and iam_endpoint instead.'
+            )
 
 
 def _check_credentials(params):
     for name in CREDENTIAL_OPTIONS:
         value = params.get(name)
         if isinstance(value, str) and _CONTROL_RE.search(value):
-            raise OptionError('%s contains a line break or another control character (a trailing newline from a '
-                              'vault file or an environment variable is the usual cause); remove it. The value is '
-                              'not shown.' % _where(name))
+            raise OptionError(
+                '%s contains a line break or another control character (a trailing newline from a '
+                'vault file or an environment variable is the usual cause); remove it. The value is '
+                'not shown.' % _where(name)
+            )
 
 
 def validate_common_params(params):
@@ -199,5 +222,6 @@ def validate_common_params(params):
         raise OptionError('max_concurrency must be between 1 and %d, got %r.' % (MAX_CONCURRENCY_LIMIT, concurrency))
     rate_limit = params.get('rate_limit')
     if rate_limit is not None and not rate_limit > 0:
-        raise OptionError('rate_limit must be greater than 0 requests per second (omit it for no limit), got %r.'
-                          % (rate_limit,))
+        raise OptionError(
+            'rate_limit must be greater than 0 requests per second (omit it for no limit), got %r.' % (rate_limit,)
+        )

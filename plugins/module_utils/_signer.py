@@ -21,13 +21,14 @@ payload is not signed, and ``Authorization``).  The caller's dict is never
 modified.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import hashlib
 import hmac
 from datetime import datetime, timezone
-from urllib.parse import quote, unquote, urlsplit, parse_qsl
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 _UTC = timezone.utc
 
@@ -167,14 +168,16 @@ def _payload_hash(headers, body):
 
 def canonical_request(method, path, query_pairs, headers, body, signed_names):
     """Build the canonical request string (six parts joined by newlines)."""
-    return '\n'.join([
-        method.upper(),
-        canonical_uri(path),
-        canonical_query_string(query_pairs),
-        _canonical_headers(headers, signed_names),
-        ';'.join(signed_names),
-        _payload_hash(headers, body),
-    ])
+    return '\n'.join(
+        [
+            method.upper(),
+            canonical_uri(path),
+            canonical_query_string(query_pairs),
+            _canonical_headers(headers, signed_names),
+            ';'.join(signed_names),
+            _payload_hash(headers, body),
+        ]
+    )
 
 
 def string_to_sign(sdk_date, canonical):
@@ -203,7 +206,11 @@ def sign_parts(method, host, path, query_pairs, headers, body, ak, sk, now=None)
     canonical = canonical_request(method, path, query_pairs, work, body, names)
     signature = hmac.new(_to_bytes(sk), string_to_sign(sdk_date, canonical).encode('utf-8'), hashlib.sha256).hexdigest()
     added[HEADER_AUTHORIZATION] = '%s Access=%s, SignedHeaders=%s, Signature=%s' % (
-        ALGORITHM, ak, ';'.join(names), signature)
+        ALGORITHM,
+        ak,
+        ';'.join(names),
+        signature,
+    )
     return added
 
 

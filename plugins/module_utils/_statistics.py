@@ -21,7 +21,8 @@ comes back that long may have been cut, so the window is read again in parts
 This file is plain Python (no Ansible objects); keep it Python 3.8 compatible.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import ms_to_iso
@@ -103,8 +104,9 @@ def ratio(part, whole):
 
 
 def _series_ratio(numerator, denominator):
-    return ratio(None if numerator is None else numerator['total'],
-                 None if denominator is None else denominator['total'])
+    return ratio(
+        None if numerator is None else numerator['total'], None if denominator is None else denominator['total']
+    )
 
 
 def _normalise_types(data_types):
@@ -133,8 +135,10 @@ def shape_problems(response, data_types):
         return ['(response): the answer is not a JSON object']
     series_list = response.get('statistic_datas')
     if series_list is None:
-        return ['statistic_datas: %s, so no series can be read'
-                % ('absent' if 'statistic_datas' not in response else 'null')]
+        return [
+            'statistic_datas: %s, so no series can be read'
+            % ('absent' if 'statistic_datas' not in response else 'null')
+        ]
     if not isinstance(series_list, list):
         return ['statistic_datas: of type %s, not a list, so no series can be read' % type(series_list).__name__]
     problems = []
@@ -148,18 +152,25 @@ def shape_problems(response, data_types):
         if data_type in wanted:
             present.add(data_type)
         if not isinstance(buckets, list):
-            problems.append('statistic_datas[%d].data (%s): %s, not a list'
-                            % (index, data_type, 'null' if buckets is None else type(buckets).__name__))
+            problems.append(
+                'statistic_datas[%d].data (%s): %s, not a list'
+                % (index, data_type, 'null' if buckets is None else type(buckets).__name__)
+            )
             continue
         if data_type not in wanted:
             continue
-        bad = [position for position, bucket in enumerate(buckets)
-               if not isinstance(bucket, dict) or not _is_count(bucket.get('time_stamp'))
-               or not _is_count(bucket.get('statistic_num'))]
+        bad = [
+            position
+            for position, bucket in enumerate(buckets)
+            if not isinstance(bucket, dict)
+            or not _is_count(bucket.get('time_stamp'))
+            or not _is_count(bucket.get('statistic_num'))
+        ]
         if bad:
-            problems.append('statistic_datas[%d].data (%s): %d bucket(s) with a missing, null, negative or '
-                            'non-integer time_stamp or statistic_num, first at data[%d]'
-                            % (index, data_type, len(bad), bad[0]))
+            problems.append(
+                'statistic_datas[%d].data (%s): %d bucket(s) with a missing, null, negative or '
+                'non-integer time_stamp or statistic_num, first at data[%d]' % (index, data_type, len(bad), bad[0])
+            )
     for data_type in wanted:
         if data_type not in present:
             problems.append('statistic_datas: no %s series in the answer' % data_type)
@@ -239,10 +250,17 @@ def merge_parts(parts, data_types):
             for time_stamp, count in sums.items():
                 if count > target.get(time_stamp, -1):
                     target[time_stamp] = count
-    datas = [{'data_type': data_type,
-              'data': [{'time_stamp': time_stamp, 'statistic_num': merged[data_type][time_stamp]}
-                       for time_stamp in sorted(merged[data_type])]}
-             for data_type in wanted if data_type in seen_types]
+    datas = [
+        {
+            'data_type': data_type,
+            'data': [
+                {'time_stamp': time_stamp, 'statistic_num': merged[data_type][time_stamp]}
+                for time_stamp in sorted(merged[data_type])
+            ],
+        }
+        for data_type in wanted
+        if data_type in seen_types
+    ]
     return {'statistic_time_type': time_type, 'statistic_datas': datas}
 
 

@@ -15,14 +15,25 @@ from what was read and named in the summary's ``problems`` (``complete:
 false``).
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
 from ansible_collections.hwcloud.migration.plugins.module_utils._info import (
-    FAIL_FAST_AFTER, fetch_each, is_not_found, read_errors)
+    FAIL_FAST_AFTER,
+    fetch_each,
+    is_not_found,
+    read_errors,
+)
 from ansible_collections.hwcloud.migration.plugins.module_utils._statistics import (
-    MAX_POINTS, bucket_width, capped_types, merge_parts, shape_problems, split_window)
+    MAX_POINTS,
+    bucket_width,
+    capped_types,
+    merge_parts,
+    shape_problems,
+    split_window,
+)
 
 # Parts of one task's window, at most: 100 parts of 900 five-minute buckets is a year.
 MAX_PARTS = 100
@@ -92,12 +103,17 @@ def read_window(module, ids, read, start_ms, end_ms, noun, id_key):
                 pieces = split_window(part[0], part[1], bucket_width(part[2]))
                 if len(pieces) < 2:
                     window.give_up(
-                        part, 'the part %d-%d holds %d buckets, the API maximum, and is too short to split: the window '
-                        'could not be read completely' % (part[0], part[1], MAX_POINTS))
+                        part,
+                        'the part %d-%d holds %d buckets, the API maximum, and is too short to split: the window '
+                        'could not be read completely' % (part[0], part[1], MAX_POINTS),
+                    )
                     continue
                 if len(window.parts) - 1 + len(pieces) > MAX_PARTS:
-                    window.give_up(part, 'the window needs more than %d reads of %d buckets: it could not be '
-                                         'read completely' % (MAX_PARTS, MAX_POINTS))
+                    window.give_up(
+                        part,
+                        'the window needs more than %d reads of %d buckets: it could not be '
+                        'read completely' % (MAX_PARTS, MAX_POINTS),
+                    )
                     continue
                 work.append((window, part, pieces))
         if not work:
@@ -116,12 +132,15 @@ def read_window(module, ids, read, start_ms, end_ms, noun, id_key):
                     errors.add(window.task_id, error, noun, id_key)
                 continue
             index = window.parts.index(part)
-            window.parts[index:index + 1] = [(start, end, answer[0]) for (start, end), answer in zip(pieces, answers)]
+            window.parts[index : index + 1] = [(start, end, answer[0]) for (start, end), answer in zip(pieces, answers)]
             window.split = True
         reads = [window for window in reads if window.task_id not in failed]
     else:
         for window in reads:
             for part in window.full_parts():
-                window.give_up(part, 'parts of the window still hold %d buckets after %d rounds of splitting: '
-                                     'the window could not be read completely' % (MAX_POINTS, MAX_ROUNDS))
+                window.give_up(
+                    part,
+                    'parts of the window still hold %d buckets after %d rounds of splitting: '
+                    'the window could not be read completely' % (MAX_POINTS, MAX_ROUNDS),
+                )
     return reads, missing

@@ -27,7 +27,8 @@ This file is plain Python (no Ansible objects) so the modules, the role's filter
 plugin and the tests share it.  Keep it Python 3.8 compatible.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import math
@@ -46,9 +47,9 @@ MS_PER_UNIT = {
 
 # Below this an integer is "plausibly seconds": 1e11 ms is 1973-03-03, 1e11 s is
 # the year 5138, and 10-digit second timestamps (2001..2286) all fall under it.
-SECONDS_THRESHOLD = 10 ** 11
+SECONDS_THRESHOLD = 10**11
 # At or above this an integer is "plausibly microseconds or nanoseconds".
-MICROSECONDS_THRESHOLD = 10 ** 14
+MICROSECONDS_THRESHOLD = 10**14
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
@@ -83,15 +84,18 @@ def _check_epoch_ms(value, name):
     if value < 0:
         raise TimeExpressionError(
             '%s: %d is negative; give milliseconds since the epoch, "now", an offset '
-            'such as "-15m" or an ISO 8601 time with a zone' % (_label(name), value))
+            'such as "-15m" or an ISO 8601 time with a zone' % (_label(name), value)
+        )
     if value < SECONDS_THRESHOLD:
         raise TimeExpressionError(
             '%s: %d looks like seconds since the epoch, not milliseconds; multiply it '
-            'by 1000 (%d)' % (_label(name), value, value * 1000))
+            'by 1000 (%d)' % (_label(name), value, value * 1000)
+        )
     if value >= MICROSECONDS_THRESHOLD:
         raise TimeExpressionError(
             '%s: %d is after the year 5000 as milliseconds; it looks like micro- or '
-            'nanoseconds since the epoch, give milliseconds' % (_label(name), value))
+            'nanoseconds since the epoch, give milliseconds' % (_label(name), value)
+        )
     return value
 
 
@@ -105,20 +109,23 @@ def parse_duration(value, name='duration'):
     if isinstance(value, bool) or not isinstance(value, str):
         raise TimeExpressionError(
             '%s: %r is not a duration; give a number with a unit, such as "90s", '
-            '"15m", "1h" or "7d"' % (_label(name), value))
+            '"15m", "1h" or "7d"' % (_label(name), value)
+        )
     text = value.strip().lower()
     if _DIGITS_RE.match(text):
         raise TimeExpressionError(
             '%s: %r has no unit; write for example "%ss" or "%sm"'
-            % (_label(name), value, text.lstrip('+'), text.lstrip('+')))
+            % (_label(name), value, text.lstrip('+'), text.lstrip('+'))
+        )
     if text.startswith(('-', '+')):
         raise TimeExpressionError(
-            '%s: %r is signed; a duration is a length of time such as "1h"'
-            % (_label(name), value))
+            '%s: %r is signed; a duration is a length of time such as "1h"' % (_label(name), value)
+        )
     if not _DURATION_RE.match(text):
         raise TimeExpressionError(
             '%s: %r is not a duration; give a number with a unit (ms, s, m, h, d, w), '
-            'such as "90s", "15m", "1h30m" or "7d"' % (_label(name), value))
+            'such as "90s", "15m", "1h30m" or "7d"' % (_label(name), value)
+        )
     total = 0
     for amount, unit in _DURATION_PART_RE.findall(text):
         total += int(amount) * MS_PER_UNIT[unit]
@@ -131,12 +138,13 @@ def _parse_iso(text, match, name):
     if match.group('zone') is None:
         raise TimeExpressionError(
             '%s: %r has no time zone; add "Z" for UTC or an offset such as "+02:00" '
-            '(a time without a zone depends on where the task runs)' % (_label(name), text))
+            '(a time without a zone depends on where the task runs)' % (_label(name), text)
+        )
     if match.group('hour') is None:
         # A date with a zone but no time ("2024-05-01Z") is not an ISO 8601 date-time.
         raise TimeExpressionError(
-            '%s: %r has no time of day; write for example "%sT00:00:00Z"'
-            % (_label(name), text, text[:10]))
+            '%s: %r has no time of day; write for example "%sT00:00:00Z"' % (_label(name), text, text[:10])
+        )
     zone = match.group('zone')
     if zone in ('Z', 'z'):
         offset = timedelta(0)
@@ -154,10 +162,15 @@ def _parse_iso(text, match, name):
     microseconds = int((fraction + '000000')[:6])
     try:
         moment = datetime(
-            int(match.group('year')), int(match.group('month')), int(match.group('day')),
-            int(match.group('hour')), int(match.group('minute')),
-            int(match.group('second') or '0'), microseconds,
-            tzinfo=timezone(offset))
+            int(match.group('year')),
+            int(match.group('month')),
+            int(match.group('day')),
+            int(match.group('hour')),
+            int(match.group('minute')),
+            int(match.group('second') or '0'),
+            microseconds,
+            tzinfo=timezone(offset),
+        )
     except ValueError as exc:
         raise TimeExpressionError('%s: %r is not a valid date-time: %s' % (_label(name), text, exc))
     delta = moment - _EPOCH
@@ -179,17 +192,16 @@ def parse_time(value, now=None, name='time'):
     if isinstance(value, bool) or value is None:
         raise TimeExpressionError(
             '%s: %r is not a time; give milliseconds since the epoch, "now", an offset '
-            'such as "-15m" or an ISO 8601 time with a zone' % (_label(name), value))
+            'such as "-15m" or an ISO 8601 time with a zone' % (_label(name), value)
+        )
     if isinstance(value, int):
         return _check_epoch_ms(value, name)
     if isinstance(value, float):
         if math.isnan(value) or math.isinf(value) or not value.is_integer():
-            raise TimeExpressionError(
-                '%s: %r is not a whole number of milliseconds' % (_label(name), value))
+            raise TimeExpressionError('%s: %r is not a whole number of milliseconds' % (_label(name), value))
         return _check_epoch_ms(int(value), name)
     if not isinstance(value, str):
-        raise TimeExpressionError(
-            '%s: %r (%s) is not a time expression' % (_label(name), value, type(value).__name__))
+        raise TimeExpressionError('%s: %r (%s) is not a time expression' % (_label(name), value, type(value).__name__))
 
     text = value.strip()
     if not text:
@@ -204,7 +216,8 @@ def parse_time(value, now=None, name='time'):
         if offset.group(1) == '+':
             raise TimeExpressionError(
                 '%s: %r is in the future; offsets look back from now, write "-%s"'
-                % (_label(name), value, offset.group(2).strip()))
+                % (_label(name), value, offset.group(2).strip())
+            )
         reference = now_ms() if now is None else now
         resolved = reference - parse_duration(offset.group(2), name=name)
         if resolved < 0:
@@ -212,8 +225,8 @@ def parse_time(value, now=None, name='time'):
         return resolved
     if _DURATION_RE.match(text.lower()):
         raise TimeExpressionError(
-            '%s: %r is a duration, not a time; write "-%s" for that long before now'
-            % (_label(name), value, text))
+            '%s: %r is a duration, not a time; write "-%s" for that long before now' % (_label(name), value, text)
+        )
 
     iso = _ISO_RE.match(text)
     if iso:
@@ -221,7 +234,8 @@ def parse_time(value, now=None, name='time'):
     raise TimeExpressionError(
         '%s: %r is not a time expression; give milliseconds since the epoch, "now", '
         'an offset such as "-15m", "-2h" or "-7d", or an ISO 8601 time with a zone '
-        'such as "2024-05-01T12:00:00Z"' % (_label(name), value))
+        'such as "2024-05-01T12:00:00Z"' % (_label(name), value)
+    )
 
 
 def resolve_window(start, end, now=None, start_name='start_time', end_name='end_time'):
@@ -238,7 +252,8 @@ def resolve_window(start, end, now=None, start_name='start_time', end_name='end_
     if start_ms > end_ms:
         raise TimeExpressionError(
             '%s (%s) is after %s (%s); the window must run forwards'
-            % (start_name, ms_to_iso(start_ms), end_name, ms_to_iso(end_ms)))
+            % (start_name, ms_to_iso(start_ms), end_name, ms_to_iso(end_ms))
+        )
     return start_ms, end_ms
 
 

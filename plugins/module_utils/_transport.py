@@ -35,7 +35,8 @@ deadline, a jitter that works with urllib3 1.26 and 2.x, and records the wait
 it plans so tests can check it without sleeping.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import logging
@@ -43,7 +44,6 @@ import random
 import threading
 import time
 import traceback
-
 from urllib.parse import urlsplit
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._options import DEFAULTS
@@ -53,6 +53,7 @@ try:
     from requests.adapters import HTTPAdapter
     from urllib3.exceptions import MaxRetryError, ResponseError
     from urllib3.util.retry import Retry
+
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError:  # pragma: no cover - exercised by the sanity import test
@@ -142,7 +143,8 @@ class DeadlineRetry(Retry):
     def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
         """Count the attempt, plan the wait, and give up when the wait would pass the deadline."""
         new_retry = super(DeadlineRetry, self).increment(
-            method=method, url=url, response=response, error=error, _pool=_pool, _stacktrace=_stacktrace)
+            method=method, url=url, response=response, error=error, _pool=_pool, _stacktrace=_stacktrace
+        )
         wait = new_retry.wait_for(response)
         if new_retry.deadline is not None and _clock() + wait > new_retry.deadline:
             LOG.debug('not retrying %s %s: a wait of %.1fs would pass the retry deadline', method, url, wait)
@@ -187,8 +189,10 @@ class BodyReadError(Exception):
     def describe(self, limit):
         """One sentence for an error message (no header or body content)."""
         if self.reason == 'too slow':
-            return ('the response body did not arrive within %.1f s (%d bytes received); the server is answering '
-                    'too slowly' % (limit, self.received))
+            return (
+                'the response body did not arrive within %.1f s (%d bytes received); the server is answering '
+                'too slowly' % (limit, self.received)
+            )
         if self.expected is not None:
             return 'the response body was cut off after %d of %d bytes' % (self.received, self.expected)
         return 'the response body was cut off after %d bytes' % self.received
@@ -383,9 +387,15 @@ def verify_setting(validate_certs=DEFAULTS['validate_certs'], ca_path=DEFAULTS['
     return bool(validate_certs)
 
 
-def build_session(user_agent, max_concurrency=DEFAULTS['max_concurrency'], retries=DEFAULTS['retries'],
-                  timeout=DEFAULTS['timeout'], rate_limit=DEFAULTS['rate_limit'],
-                  validate_certs=DEFAULTS['validate_certs'], ca_path=DEFAULTS['ca_path']):
+def build_session(
+    user_agent,
+    max_concurrency=DEFAULTS['max_concurrency'],
+    retries=DEFAULTS['retries'],
+    timeout=DEFAULTS['timeout'],
+    rate_limit=DEFAULTS['rate_limit'],
+    validate_certs=DEFAULTS['validate_certs'],
+    ca_path=DEFAULTS['ca_path'],
+):
     """Build the one ``requests.Session`` of a module run.
 
     The connection pool holds ``max_concurrency`` connections per host, the

@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 DOCUMENTATION = r"""
@@ -197,7 +198,13 @@ import time
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._client import unique
 from ansible_collections.hwcloud.migration.plugins.module_utils._info import (
-    INFO_ARGUMENT_SPEC, ContractReport, check_fields, fetch_each, report_problem, requested_ids)
+    INFO_ARGUMENT_SPEC,
+    ContractReport,
+    check_fields,
+    fetch_each,
+    report_problem,
+    requested_ids,
+)
 from ansible_collections.hwcloud.migration.plugins.module_utils._module import HuaweiCloudModule
 
 STATUS_PATH = '/v2/{project_id}/datasets/{dataset_id}/sync-data/status'
@@ -243,8 +250,12 @@ def main():
         body, meta = module.client.get_json(STATUS_PATH, path_params={'dataset_id': dataset_id})
         report.check('ShowDatasetSyncStatusResponse', body, 'dataset %s' % dataset_id, meta)
         if not check_fields(module, dataset_id, body, {'status': 'str'}) and body['status'] not in KNOWN_STATUSES:
-            report_problem(module, dataset_id, 'status', 'status is %r, not one of %s'
-                           % (body['status'], ', '.join(KNOWN_STATUSES)))
+            report_problem(
+                module,
+                dataset_id,
+                'status',
+                'status is %r, not one of %s' % (body['status'], ', '.join(KNOWN_STATUSES)),
+            )
         return body, meta
 
     syncs = {}
@@ -260,9 +271,11 @@ def main():
         report.apply(module)
 
     def result():
-        return dict(changed=False,
-                    dataset_syncs=[syncs[dataset_id] for dataset_id in ids if dataset_id in syncs],
-                    missing=[dataset_id for dataset_id in ids if dataset_id in missing])
+        return dict(
+            changed=False,
+            dataset_syncs=[syncs[dataset_id] for dataset_id in ids if dataset_id in syncs],
+            missing=[dataset_id for dataset_id in ids if dataset_id in missing],
+        )
 
     def unfinished():
         return [dataset_id for dataset_id in ids if dataset_id in syncs and not syncs[dataset_id]['finished']]
@@ -277,8 +290,9 @@ def main():
             if remaining <= 0:
                 module.fail_json(
                     msg='Timed out after %d seconds waiting for %d of %d dataset syncs to finish; last status: %s.'
-                        % (module.params['wait_timeout'], len(pending), len(ids), _last_statuses(ids, syncs, missing)),
-                    **result())
+                    % (module.params['wait_timeout'], len(pending), len(ids), _last_statuses(ids, syncs, missing)),
+                    **result(),
+                )
             time.sleep(min(module.params['wait_sleep'], remaining))
             read(pending)
             if module.read_errors:

@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 DOCUMENTATION = r"""
@@ -312,9 +313,22 @@ errors:
 """
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._info import (
-    INFO_ARGUMENT_SPEC, ContractReport, check_fields, fetch_each, list_all, listed_id, with_summary)
+    INFO_ARGUMENT_SPEC,
+    ContractReport,
+    check_fields,
+    fetch_each,
+    list_all,
+    listed_id,
+    with_summary,
+)
 from ansible_collections.hwcloud.migration.plugins.module_utils._migration import (
-    TASK_CHECKED_FIELDS, TASK_LISTING_STATUSES, MigrationValueError, parse_task_id, task_status_value, task_summary)
+    TASK_CHECKED_FIELDS,
+    TASK_LISTING_STATUSES,
+    MigrationValueError,
+    parse_task_id,
+    task_status_value,
+    task_summary,
+)
 from ansible_collections.hwcloud.migration.plugins.module_utils._module import HuaweiCloudModule
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import now_ms
 
@@ -399,9 +413,10 @@ def main():
     ids = requested_task_ids(module)
     filters = [name for name in LISTING_FILTERS if module.params[name] is not None]
     if ids is not None and filters:
-        module.fail_json(msg='%s filter%s the listing of all tasks; %s cannot be combined with task_id or '
-                             'task_ids.' % (', '.join(filters), 's' if len(filters) == 1 else '',
-                                            'it' if len(filters) == 1 else 'they'))
+        module.fail_json(
+            msg='%s filter%s the listing of all tasks; %s cannot be combined with task_id or '
+            'task_ids.' % (', '.join(filters), 's' if len(filters) == 1 else '', 'it' if len(filters) == 1 else 'they')
+        )
     query, keep_status = listing_query(module)
     now = now_ms()
 
@@ -411,8 +426,9 @@ def main():
     report = ContractReport(module.params['strict_contract'])
 
     if ids is None:
-        listing = list_all(module, LIST_PATH, query, 'tasks', 'ListTasksResponse', 'migration tasks', report,
-                           id_key='id')
+        listing = list_all(
+            module, LIST_PATH, query, 'tasks', 'ListTasksResponse', 'migration tasks', report, id_key='id'
+        )
         report.apply(module)
         tasks = []
         for position, entry in enumerate(listing.items):
@@ -431,9 +447,14 @@ def main():
 
     found, missing = fetch_each(module, ids, show, 'migration task', 'task_id')
     report.apply(module)
-    module.exit_json(changed=False, migration_tasks=[with_summary(module, task_id, body, summarize, 'migration task')
-                                                     for task_id, body, _meta in found],
-                     missing=missing, truncated=False)
+    module.exit_json(
+        changed=False,
+        migration_tasks=[
+            with_summary(module, task_id, body, summarize, 'migration task') for task_id, body, _meta in found
+        ],
+        missing=missing,
+        truncated=False,
+    )
 
 
 if __name__ == '__main__':

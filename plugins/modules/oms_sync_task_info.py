@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 DOCUMENTATION = r"""
@@ -257,7 +258,14 @@ errors:
 """
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._info import (
-    INFO_ARGUMENT_SPEC, ContractReport, check_fields, fetch_each, list_all, requested_ids, time_option)
+    INFO_ARGUMENT_SPEC,
+    ContractReport,
+    check_fields,
+    fetch_each,
+    list_all,
+    requested_ids,
+    time_option,
+)
 from ansible_collections.hwcloud.migration.plugins.module_utils._module import HuaweiCloudModule
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import now_ms
 
@@ -288,31 +296,43 @@ def main():
     query_time = time_option(module, 'query_time', now_ms())
     ids = requested_ids(module, 'sync_task_id', 'sync_task_ids')
     if ids is not None and module.params['status'] is not None:
-        module.fail_json(msg='status filters the listing of all tasks; it cannot be combined with '
-                             'sync_task_id or sync_task_ids.')
+        module.fail_json(
+            msg='status filters the listing of all tasks; it cannot be combined with sync_task_id or sync_task_ids.'
+        )
 
     report = ContractReport(module.params['strict_contract'])
 
     def show(task_id):
-        body, meta = module.client.get_json(SHOW_PATH, path_params={'sync_task_id': task_id},
-                                            query={'query_time': query_time})
+        body, meta = module.client.get_json(
+            SHOW_PATH, path_params={'sync_task_id': task_id}, query={'query_time': query_time}
+        )
         report.check('ShowSyncTaskResponse', body, 'sync task %s' % task_id, meta)
         check_fields(module, task_id, body, SHOWN_FIELDS)
         return body, meta
 
     listed = None
     if ids is None:
-        listed = list_all(module, LIST_PATH, {'status': module.params['status']}, 'tasks', 'ListSyncTasksResponse',
-                          'sync tasks', report, id_key='sync_task_id').items
+        listed = list_all(
+            module,
+            LIST_PATH,
+            {'status': module.params['status']},
+            'tasks',
+            'ListSyncTasksResponse',
+            'sync tasks',
+            report,
+            id_key='sync_task_id',
+        ).items
         for position, entry in enumerate(listed):
             task_id = entry.get('sync_task_id') if isinstance(entry, dict) else None
-            check_fields(module, task_id if isinstance(task_id, str) else 'tasks[%d]' % position, entry,
-                         LISTED_FIELDS)
+            check_fields(module, task_id if isinstance(task_id, str) else 'tasks[%d]' % position, entry, LISTED_FIELDS)
         report.apply(module)
         if not module.params['details']:
             module.exit_json(changed=False, sync_tasks=listed, missing=[])
-        ids = [task.get('sync_task_id') for task in listed
-               if isinstance(task, dict) and isinstance(task.get('sync_task_id'), str)]
+        ids = [
+            task.get('sync_task_id')
+            for task in listed
+            if isinstance(task, dict) and isinstance(task.get('sync_task_id'), str)
+        ]
 
     found, missing = fetch_each(module, ids, show, 'sync task', 'sync_task_id')
     details = {}

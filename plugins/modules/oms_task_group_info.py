@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 DOCUMENTATION = r"""
@@ -275,9 +276,21 @@ errors:
 """
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._info import (
-    INFO_ARGUMENT_SPEC, ContractReport, check_fields, fetch_each, list_all, listed_id, requested_ids, with_summary)
+    INFO_ARGUMENT_SPEC,
+    ContractReport,
+    check_fields,
+    fetch_each,
+    list_all,
+    listed_id,
+    requested_ids,
+    with_summary,
+)
 from ansible_collections.hwcloud.migration.plugins.module_utils._migration import (
-    GROUP_CHECKED_FIELDS, MigrationValueError, group_status_value, group_summary)
+    GROUP_CHECKED_FIELDS,
+    MigrationValueError,
+    group_status_value,
+    group_summary,
+)
 from ansible_collections.hwcloud.migration.plugins.module_utils._module import HuaweiCloudModule
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import now_ms
 
@@ -310,8 +323,9 @@ def main():
     status = None
     if module.params['status'] is not None:
         if ids is not None:
-            module.fail_json(msg='status filters the listing of all groups; it cannot be combined with '
-                                 'group_id or group_ids.')
+            module.fail_json(
+                msg='status filters the listing of all groups; it cannot be combined with group_id or group_ids.'
+            )
         try:
             status = group_status_value(module.params['status'])
         except MigrationValueError as err:
@@ -324,8 +338,16 @@ def main():
     report = ContractReport(module.params['strict_contract'])
 
     if ids is None:
-        listing = list_all(module, LIST_PATH, {'status': status}, 'taskgroups', 'ListTaskGroupResponse',
-                           'task groups', report, id_key='group_id')
+        listing = list_all(
+            module,
+            LIST_PATH,
+            {'status': status},
+            'taskgroups',
+            'ListTaskGroupResponse',
+            'task groups',
+            report,
+            id_key='group_id',
+        )
         report.apply(module)
         groups = []
         for position, entry in enumerate(listing.items):
@@ -342,9 +364,12 @@ def main():
 
     found, missing = fetch_each(module, ids, show, 'task group', 'group_id')
     report.apply(module)
-    module.exit_json(changed=False, task_groups=[with_summary(module, group_id, body, summarize, 'task group')
-                                                 for group_id, body, _meta in found],
-                     missing=missing, truncated=False)
+    module.exit_json(
+        changed=False,
+        task_groups=[with_summary(module, group_id, body, summarize, 'task group') for group_id, body, _meta in found],
+        missing=missing,
+        truncated=False,
+    )
 
 
 if __name__ == '__main__':

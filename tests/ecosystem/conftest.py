@@ -4,6 +4,7 @@
 Run with ``make ecosystem`` (or ``make release-check``), which also creates
 build/release-venv with ansible-builder for test_ee.py.
 """
+
 import os
 import shutil
 import subprocess
@@ -34,8 +35,13 @@ def ansible_galaxy():
 def collection_tarball(tmp_path_factory, ansible_galaxy):
     """``ansible-galaxy collection build`` of the checkout into a temporary directory."""
     out = tmp_path_factory.mktemp('dist')
-    process = subprocess.run([ansible_galaxy, 'collection', 'build', '--output-path', str(out), str(REPO)],
-                             capture_output=True, text=True, cwd=str(REPO), check=False)
+    process = subprocess.run(
+        [ansible_galaxy, 'collection', 'build', '--output-path', str(out), str(REPO)],
+        capture_output=True,
+        text=True,
+        cwd=str(REPO),
+        check=False,
+    )
     assert process.returncode == 0, process.stdout + process.stderr
     tarballs = list(out.glob('hwcloud-migration-*.tar.gz'))
     assert len(tarballs) == 1, tarballs

@@ -8,6 +8,7 @@ directories) and look for their pages in build/docs/html, which `make docs` (and
 their placeholders for antsibull-docs and extra-docs.yml in step, and check that the
 repository's own Markdown links resolve, since GitHub shows those files as they are.
 """
+
 import html
 import json
 import os
@@ -26,9 +27,20 @@ DOCSITE = REPO / 'docs' / 'docsite'
 # plugins/ directories whose plugins get a page, and their plugin type. Action
 # plugins share their module's page; module_utils, plugin_utils and doc fragments
 # are no plugins of their own.
-PAGE_TYPES = {'modules': 'module', 'filter': 'filter', 'test': 'test', 'inventory': 'inventory',
-              'lookup': 'lookup', 'callback': 'callback', 'connection': 'connection', 'become': 'become',
-              'cache': 'cache', 'vars': 'vars', 'strategy': 'strategy', 'shell': 'shell'}
+PAGE_TYPES = {
+    'modules': 'module',
+    'filter': 'filter',
+    'test': 'test',
+    'inventory': 'inventory',
+    'lookup': 'lookup',
+    'callback': 'callback',
+    'connection': 'connection',
+    'become': 'become',
+    'cache': 'cache',
+    'vars': 'vars',
+    'strategy': 'strategy',
+    'shell': 'shell',
+}
 NO_PAGE = {'action', 'module_utils', 'plugin_utils', 'doc_fragments', 'templates'}
 
 
@@ -43,8 +55,14 @@ def listed(plugin_type):
     """Short names of the collection's plugins of one type, as ansible-doc finds them."""
     env = dict(os.environ)
     env.setdefault('ANSIBLE_COLLECTIONS_PATH', str(REPO / '.venv' / 'collections'))
-    process = subprocess.run([str(Path(sys.executable).parent / 'ansible-doc'), '-t', plugin_type, '--list', '--json', COLLECTION],
-                             capture_output=True, text=True, cwd=str(REPO), env=env, check=False)
+    process = subprocess.run(
+        [str(Path(sys.executable).parent / 'ansible-doc'), '-t', plugin_type, '--list', '--json', COLLECTION],
+        capture_output=True,
+        text=True,
+        cwd=str(REPO),
+        env=env,
+        check=False,
+    )
     assert process.returncode == 0, process.stdout + process.stderr
     return {name.split('.')[-1] for name in json.loads(process.stdout)}
 
@@ -61,7 +79,8 @@ def expected_pages():
         names = listed(plugin_type)
         assert names or not any(path.glob('*.py')), (
             'ansible-doc lists no %s plugins of %s although plugins/%s has some: ANSIBLE_COLLECTIONS_PATH must '
-            'lead to this checkout (make sets it)' % (plugin_type, COLLECTION, path.name))
+            'lead to this checkout (make sets it)' % (plugin_type, COLLECTION, path.name)
+        )
         if plugin_type != 'filter' and plugin_type != 'test':
             # One plugin per file: a file ansible-doc does not list is a plugin without a page too.
             names |= {file.stem for file in path.glob('*.py') if not file.name.startswith('_')}
@@ -108,7 +127,8 @@ def test_guides_placeholders_and_extra_docs_agree():
     index = yaml.safe_load((DOCSITE / 'extra-docs.yml').read_text(encoding='utf-8'))
     listed_guides = [entry for section in index['sections'] for entry in section['toctree']]
     assert sorted(guides) == sorted(placeholders), (
-        'every docs/NAME.md needs docs/docsite/rst/NAME.rst (and the reverse)')
+        'every docs/NAME.md needs docs/docsite/rst/NAME.rst (and the reverse)'
+    )
     assert sorted(listed_guides) == sorted(guides), 'docs/docsite/extra-docs.yml must list every guide once'
     for name, placeholder in sorted(placeholders.items()):
         lines = placeholder.read_text(encoding='utf-8').splitlines()

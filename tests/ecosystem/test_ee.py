@@ -5,6 +5,7 @@ No image is built (no container engine here): ``ansible-builder create`` writes
 the context, and ``ansible-builder introspect`` shows what an image build would
 read from the installed collection's meta/execution-environment.yml.
 """
+
 import shutil
 import subprocess
 from pathlib import Path
@@ -15,8 +16,11 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _requirement_names(text):
-    return {line.split('#')[0].strip().split('>')[0].split('=')[0].split('<')[0].strip()
-            for line in text.splitlines() if line.split('#')[0].strip()}
+    return {
+        line.split('#')[0].strip().split('>')[0].split('=')[0].split('<')[0].strip()
+        for line in text.splitlines()
+        if line.split('#')[0].strip()
+    }
 
 
 def test_definition_files():
@@ -37,14 +41,30 @@ def test_ansible_builder_create(tmp_path, ansible_builder, collection_tarball):
     (tmp_path / 'build' / 'ee').mkdir(parents=True)
     shutil.copy(str(collection_tarball), str(tmp_path / 'build' / 'ee' / 'hwcloud.migration.tar.gz'))
     context = tmp_path / 'context'
-    process = subprocess.run([ansible_builder, 'create', '-f', str(tmp_path / 'execution-environment.yml'),
-                              '-c', str(context), '--output-filename', 'Containerfile'],
-                             capture_output=True, text=True, cwd=str(tmp_path), check=False)
+    process = subprocess.run(
+        [
+            ansible_builder,
+            'create',
+            '-f',
+            str(tmp_path / 'execution-environment.yml'),
+            '-c',
+            str(context),
+            '--output-filename',
+            'Containerfile',
+        ],
+        capture_output=True,
+        text=True,
+        cwd=str(tmp_path),
+        check=False,
+    )
     assert process.returncode == 0, process.stdout + process.stderr
 
     containerfile = (context / 'Containerfile').read_text()
-    assert 'ARG EE_BASE_IMAGE="%s"' % yaml.safe_load(
-        (REPO / 'execution-environment.yml').read_text())['images']['base_image']['name'] in containerfile
+    assert (
+        'ARG EE_BASE_IMAGE="%s"'
+        % yaml.safe_load((REPO / 'execution-environment.yml').read_text())['images']['base_image']['name']
+        in containerfile
+    )
     assert 'ansible-galaxy collection install' in containerfile
     assert 'introspect' in containerfile
 
@@ -56,14 +76,18 @@ def test_ansible_builder_create(tmp_path, ansible_builder, collection_tarball):
     assert 'ca-certificates' in (build / 'bindep.txt').read_text()
 
 
-def test_introspection_finds_the_collection_requirements(tmp_path, ansible_builder, ansible_galaxy,
-                                                         collection_tarball):
+def test_introspection_finds_the_collection_requirements(tmp_path, ansible_builder, ansible_galaxy, collection_tarball):
     collections = tmp_path / 'collections'
-    process = subprocess.run([ansible_galaxy, 'collection', 'install', '--force', '-p', str(collections),
-                              str(collection_tarball)], capture_output=True, text=True, check=False)
+    process = subprocess.run(
+        [ansible_galaxy, 'collection', 'install', '--force', '-p', str(collections), str(collection_tarball)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert process.returncode == 0, process.stdout + process.stderr
-    process = subprocess.run([ansible_builder, 'introspect', '--sanitize', str(collections)],
-                             capture_output=True, text=True, check=False)
+    process = subprocess.run(
+        [ansible_builder, 'introspect', '--sanitize', str(collections)], capture_output=True, text=True, check=False
+    )
     assert process.returncode == 0, process.stdout + process.stderr
     found = yaml.safe_load(process.stdout.split('\n', 1)[1])
     python = {line.split('#')[0].strip() for line in found['python']}

@@ -69,6 +69,7 @@ class FakeTime:
 def fake_time(monkeypatch):
     """Patch the transport's clock and sleep (retry waits, rate limiter): nothing sleeps for real."""
     from ansible_collections.hwcloud.migration.plugins.module_utils import _transport
+
     fake = FakeTime()
     monkeypatch.setattr(_transport, '_clock', fake.clock)
     monkeypatch.setattr(_transport, '_wait', fake.sleep)

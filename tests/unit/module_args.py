@@ -13,7 +13,8 @@ Import it as ``from module_args import patch_module_args``: ``tests/unit`` is on
 ``sys.path`` because ``tests/unit/conftest.py`` is a rootless conftest.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import contextlib

@@ -5,8 +5,8 @@
 import re
 import subprocess
 import sys
-from xml.etree import ElementTree
 from pathlib import Path
+from xml.etree import ElementTree
 
 UNIT = Path(__file__).resolve().parent
 SDK_TESTS = UNIT / 'plugins' / 'module_utils'
@@ -14,8 +14,11 @@ SDK_TESTS = UNIT / 'plugins' / 'module_utils'
 
 def test_no_test_file_skips_as_a_whole():
     whole_file = re.compile(r'^(\w+\s*=\s*)?pytest\.importorskip\(', re.MULTILINE)
-    offenders = [str(path.relative_to(UNIT)) for path in sorted(UNIT.rglob('test_*.py'))
-                 if whole_file.search(path.read_text(encoding='utf-8'))]
+    offenders = [
+        str(path.relative_to(UNIT))
+        for path in sorted(UNIT.rglob('test_*.py'))
+        if whole_file.search(path.read_text(encoding='utf-8'))
+    ]
     assert offenders == [], 'a module-level importorskip skips the whole file: use sdk_oracle or skip the test itself'
 
 
@@ -27,8 +30,12 @@ def test_without_the_sdk_only_its_tests_skip(tmp_path):
     report = tmp_path / 'report.xml'
     process = subprocess.run(
         [sys.executable, '-m', 'pytest', '-q', '-p', 'no:cacheprovider', '--junitxml', str(report), str(SDK_TESTS)],
-        cwd=str(UNIT.parents[1]), capture_output=True, text=True, check=False,
-        env={'PYTHONPATH': str(hidden.parent), 'PATH': str(Path(sys.executable).parent)})
+        cwd=str(UNIT.parents[1]),
+        capture_output=True,
+        text=True,
+        check=False,
+        env={'PYTHONPATH': str(hidden.parent), 'PATH': str(Path(sys.executable).parent)},
+    )
     assert process.returncode == 0, process.stdout + process.stderr
     passed, skipped = {}, {}
     for case in ElementTree.parse(str(report)).getroot().iter('testcase'):

@@ -24,14 +24,17 @@ _ANSIBLE_LABELS = {
 # A guide links to a plugin's or role's source, which GitHub shows; on the docsite
 # that link becomes a reference to the plugin's or role's page (antsibull-docs'
 # label), so a link to a plugin without a page fails the build like any other.
-_SOURCE_LINK = _re.compile(r'^(?:\.\./)+(?:plugins/(?P<dir>[a-z_]+)/(?P<plugin>\w+)\.(?:py|yml|yaml)'
-                           r'|roles/(?P<role>\w+)(?:/[^#]*)?)$')
+_SOURCE_LINK = _re.compile(
+    r'^(?:\.\./)+(?:plugins/(?P<dir>[a-z_]+)/(?P<plugin>\w+)\.(?:py|yml|yaml)'
+    r'|roles/(?P<role>\w+)(?:/[^#]*)?)$'
+)
 # plugins/ directory -> plugin type in antsibull-docs' labels; the others are the same.
 _PLUGIN_TYPES = {'modules': 'module'}
 
 
 def _source_links_to_pages(app, doctree):
     from sphinx import addnodes
+
     for node in list(doctree.findall(addnodes.pending_xref)):
         if node.get('reftype') != 'myst':
             continue

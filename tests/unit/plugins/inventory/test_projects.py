@@ -5,7 +5,6 @@
 import json
 
 import pytest
-
 from ansible.errors import AnsibleParserError
 from ansible.inventory.data import InventoryData
 from ansible.parsing.dataloader import DataLoader
@@ -28,15 +27,28 @@ def test_project_region_takes_the_name_up_to_the_first_underscore():
 
 
 def test_select_projects_filters_and_explains_what_is_not_a_target():
-    projects = [_project('p3', 'cn-east-3'), _project('p1', 'cn-north-4'), _project('p2', 'cn-north-4_dev'),
-                _project('p4', 'cn-north-4_old', enabled=False), _project('p5', 'MOS'),
-                _project('p/6', 'cn-south-1'), _project('p7', 'cn south 1'), {'name': 'cn-south-1'}]
+    projects = [
+        _project('p3', 'cn-east-3'),
+        _project('p1', 'cn-north-4'),
+        _project('p2', 'cn-north-4_dev'),
+        _project('p4', 'cn-north-4_old', enabled=False),
+        _project('p5', 'MOS'),
+        _project('p/6', 'cn-south-1'),
+        _project('p7', 'cn south 1'),
+        {'name': 'cn-south-1'},
+    ]
     kept, skipped = plugin_module.select_projects(projects)
     assert [item['name'] for item in kept] == ['cn-east-3', 'cn-north-4', 'cn-north-4_dev']
     assert kept[2] == {'id': 'p2', 'name': 'cn-north-4_dev', 'region': 'cn-north-4', 'domain_id': 'd1'}
-    assert sorted(reason for _project_, reason in skipped) == sorted([
-        'it is disabled', 'its name does not start with a region ID', 'its id is not a project id',
-        'its name is not usable as a host name', 'its id is not a project id'])
+    assert sorted(reason for _project_, reason in skipped) == sorted(
+        [
+            'it is disabled',
+            'its name does not start with a region ID',
+            'its id is not a project id',
+            'its name is not usable as a host name',
+            'its id is not a project id',
+        ]
+    )
     kept, _skipped = plugin_module.select_projects(projects, regions=['cn-north-4'], exclude=['*_dev'])
     assert [item['name'] for item in kept] == ['cn-north-4']
     kept, _skipped = plugin_module.select_projects(projects, include=['cn-east-*', 'cn-north-4_*'])
@@ -50,8 +62,19 @@ def _options(source):
     integration tests cover that path with ansible-inventory.)
     """
     options = dict((name, spec.get('default')) for name, spec in common_argument_spec().items())
-    options.update(regions=[], include=[], exclude=[], host_prefix='', target_settings={}, compose={}, groups={},
-                   keyed_groups=[], strict=False, use_extra_vars=False, leading_separator=True)
+    options.update(
+        regions=[],
+        include=[],
+        exclude=[],
+        host_prefix='',
+        target_settings={},
+        compose={},
+        groups={},
+        keyed_groups=[],
+        strict=False,
+        use_extra_vars=False,
+        leading_separator=True,
+    )
     options.update(source)
     return options
 
@@ -59,9 +82,14 @@ def _options(source):
 @pytest.fixture
 def parse(tmp_path, fake_server):
     """Parse an inventory source of the plugin against the fake server; returns the InventoryData."""
+
     def run(**options):
-        source = {'plugin': 'hwcloud.migration.projects', 'iam_endpoint': fake_server.url,
-                  'access_key': 'UNITAK', 'secret_key': SECRET}
+        source = {
+            'plugin': 'hwcloud.migration.projects',
+            'iam_endpoint': fake_server.url,
+            'access_key': 'UNITAK',
+            'secret_key': SECRET,
+        }
         source.update(options)
         path = tmp_path / 'unit.projects.yml'
         path.write_text(json.dumps(source))
@@ -72,6 +100,7 @@ def parse(tmp_path, fake_server):
         inventory = InventoryData()
         plugin.parse(inventory, DataLoader(), str(path), cache=False)
         return inventory
+
     return run
 
 
@@ -82,8 +111,12 @@ def test_parse_builds_the_targets_from_iam(parse, fake_server):
     assert sorted(inventory.groups['migration_health_targets'].get_hosts(), key=str)[0].name == 'cn-east-3'
     host_vars = inventory.get_host('cn-north-4').get_vars()
     assert host_vars['migration_health_connection'] == {
-        'iam_endpoint': fake_server.url, 'endpoint': 'http://127.0.0.1:1', 'timeout': 5,
-        'region': 'cn-north-4', 'project_id': 'p1'}
+        'iam_endpoint': fake_server.url,
+        'endpoint': 'http://127.0.0.1:1',
+        'timeout': 5,
+        'region': 'cn-north-4',
+        'project_id': 'p1',
+    }
     assert SECRET not in json.dumps(host_vars, default=str)
     request = fake_server.requests[0]
     assert request.path == '/v3/auth/projects'
@@ -91,14 +124,24 @@ def test_parse_builds_the_targets_from_iam(parse, fake_server):
     assert request.header('X-Project-Id') is None
 
 
-@pytest.mark.parametrize('answer, words', [
-    ((401, {'X-Request-Id': 'r-401'}, {'error_code': 'APIGW.0301', 'error_msg': 'verify aksk signature fail'}),
-     ['IAM project listing failed', 'APIGW.0301', 'r-401']),
-    ((200, {}, '<html>proxy</html>'), ['not JSON']),
-    ((200, {'X-Request-Id': 'r-bad'}, {'projects': [{'name': 'cn-north-4'}]}), ['breaks the API contract', 'r-bad']),
-    ((200, {'X-Request-Id': 'r-page'}, {'projects': [], 'links': {'next': 'http://x/v3/auth/projects?page=2'}}),
-     ['paged project list', 'r-page']),
-])
+@pytest.mark.parametrize(
+    'answer, words',
+    [
+        (
+            (401, {'X-Request-Id': 'r-401'}, {'error_code': 'APIGW.0301', 'error_msg': 'verify aksk signature fail'}),
+            ['IAM project listing failed', 'APIGW.0301', 'r-401'],
+        ),
+        ((200, {}, '<html>proxy</html>'), ['not JSON']),
+        (
+            (200, {'X-Request-Id': 'r-bad'}, {'projects': [{'name': 'cn-north-4'}]}),
+            ['breaks the API contract', 'r-bad'],
+        ),
+        (
+            (200, {'X-Request-Id': 'r-page'}, {'projects': [], 'links': {'next': 'http://x/v3/auth/projects?page=2'}}),
+            ['paged project list', 'r-page'],
+        ),
+    ],
+)
 def test_iam_failures_fail_the_source_without_the_secret(parse, fake_server, answer, words):
     fake_server.handler = lambda request: answer
     with pytest.raises(AnsibleParserError) as caught:
@@ -109,13 +152,16 @@ def test_iam_failures_fail_the_source_without_the_secret(parse, fake_server, ans
     assert SECRET not in message
 
 
-@pytest.mark.parametrize('options, words', [
-    ({'regions': ['cn north']}, "regions: 'cn north' is not a region ID"),
-    ({'include': ['']}, 'include: every pattern must be a non-empty string'),
-    ({'host_prefix': 'a b'}, 'host_prefix may hold'),
-    ({'target_settings': {'password': SECRET}}, 'target_settings accepts'),
-    ({'secret_key': None}, 'Incomplete AK/SK credentials'),
-])
+@pytest.mark.parametrize(
+    'options, words',
+    [
+        ({'regions': ['cn north']}, "regions: 'cn north' is not a region ID"),
+        ({'include': ['']}, 'include: every pattern must be a non-empty string'),
+        ({'host_prefix': 'a b'}, 'host_prefix may hold'),
+        ({'target_settings': {'password': SECRET}}, 'target_settings accepts'),
+        ({'secret_key': None}, 'Incomplete AK/SK credentials'),
+    ],
+)
 def test_bad_options_are_refused_before_any_request(parse, fake_server, options, words):
     with pytest.raises(AnsibleParserError) as caught:
         parse(**options)

@@ -2,7 +2,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Auth methods: AK/SK headers and signing, static token, IAM password tokens and their renewal."""
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import datetime
@@ -11,11 +12,10 @@ import threading
 from types import SimpleNamespace
 
 import pytest
+from sdk_oracle import SdkRequest, sdk_signer  # the SDK's tests skip one by one without it
 
 from ansible_collections.hwcloud.migration.plugins.module_utils import _auth, _transport
 from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
-
-from sdk_oracle import SdkRequest, sdk_signer  # the SDK's tests skip one by one without it
 
 AK = 'AKEXAMPLE0000000TEST'
 SK = 'SKEXAMPLE-secret-value-0000000000000000'
@@ -25,8 +25,15 @@ URL = 'https://oms.cn-north-4.myhuaweicloud.com/v2/0123abc/sync-tasks/task-1?que
 
 def _sdk_authorization(url, headers, body=None):
     host, path, pairs = _auth._signer.split_url(url)
-    request = SdkRequest(method='GET', schema='https', host=host, resource_path=path, query_params=pairs,
-                         header_params=dict(headers), body=body)
+    request = SdkRequest(
+        method='GET',
+        schema='https',
+        host=host,
+        resource_path=path,
+        query_params=pairs,
+        header_params=dict(headers),
+        body=body,
+    )
     return sdk_signer.Signer(SimpleNamespace(ak=AK, sk=SK)).sign(request).header_params['Authorization']
 
 
@@ -75,22 +82,37 @@ def test_repr_never_shows_secrets():
         assert SK not in repr(auth) and 'STS' not in repr(auth) and 'PW' not in repr(auth)
 
 
-@pytest.mark.parametrize('status, body, expired', [
-    (401, {'error_code': 'APIGW.0307', 'error_msg': 'The token must be updated.'}, True),
-    (401, {'error_code': 'ModelArts.6620', 'error_msg': 'Refresh the token.'}, True),
-    (401, {'error_code': 'APIGW.0301', 'error_msg': 'Incorrect IAM authentication information: token expires'}, True),
-    (401, {'error': {'code': 401, 'message': 'The token has expired', 'title': 'Unauthorized'}}, True),
-    (401, {'error_code': 'APIGW.0301', 'error_msg': 'Incorrect IAM authentication information: x-auth-token not found'},
-     False),
-    (401, {'error_code': 'ModelArts.4504', 'error_msg': 'IAM error'}, False),
-    (403, {'error_code': 'APIGW.0307', 'error_msg': 'token expired'}, False),
-])
+@pytest.mark.parametrize(
+    'status, body, expired',
+    [
+        (401, {'error_code': 'APIGW.0307', 'error_msg': 'The token must be updated.'}, True),
+        (401, {'error_code': 'ModelArts.6620', 'error_msg': 'Refresh the token.'}, True),
+        (
+            401,
+            {'error_code': 'APIGW.0301', 'error_msg': 'Incorrect IAM authentication information: token expires'},
+            True,
+        ),
+        (401, {'error': {'code': 401, 'message': 'The token has expired', 'title': 'Unauthorized'}}, True),
+        (
+            401,
+            {
+                'error_code': 'APIGW.0301',
+                'error_msg': 'Incorrect IAM authentication information: x-auth-token not found',
+            },
+            False,
+        ),
+        (401, {'error_code': 'ModelArts.4504', 'error_msg': 'IAM error'}, False),
+        (403, {'error_code': 'APIGW.0307', 'error_msg': 'token expired'}, False),
+    ],
+)
 def test_token_expired_detection(status, body, expired):
     from ansible_collections.hwcloud.migration.plugins.module_utils._errors import parse_error_response
+
     assert _auth.token_expired(parse_error_response(status, {}, json.dumps(body).encode())) is expired
 
 
 # -- password -----------------------------------------------------------------
+
 
 class IamAndService:
     """Fake IAM (POST /v3/auth/tokens) and a service that expires chosen tokens."""
@@ -107,13 +129,24 @@ class IamAndService:
     def handle(self, request):
         if request.method == 'POST' and request.path == '/v3/auth/tokens':
             if self.iam_status != 201:
-                return self.iam_status, {'X-Request-Id': 'iam-rid'}, {
-                    'error': {'code': 401, 'message': 'The username or password is wrong.', 'title': 'Unauthorized'}}
+                return (
+                    self.iam_status,
+                    {'X-Request-Id': 'iam-rid'},
+                    {'error': {'code': 401, 'message': 'The username or password is wrong.', 'title': 'Unauthorized'}},
+                )
             with self.lock:
                 self.issued += 1
                 token = 'TOKEN-%d' % self.issued
-            return 201, {'X-Subject-Token': token}, {'token': {'expires_at': '2099-01-01T00:00:00.000000Z',
-                                                               'project': {'id': 'scoped-project-id', 'name': 'r'}}}
+            return (
+                201,
+                {'X-Subject-Token': token},
+                {
+                    'token': {
+                        'expires_at': '2099-01-01T00:00:00.000000Z',
+                        'project': {'id': 'scoped-project-id', 'name': 'r'},
+                    }
+                },
+            )
         token = request.header('X-Auth-Token')
         if self.always_expired or token in self.expired_tokens:
             return 401, {}, {'error_code': 'APIGW.0307', 'error_msg': 'The token must be updated.'}
@@ -126,8 +159,9 @@ class IamAndService:
 def _password_auth(server, **kwargs):
     session = _transport.build_session('ua', retries=0)
     kwargs.setdefault('region', 'cn-north-4')
-    return session, _auth.PasswordAuth(session, server.url, 'alice', 'P@ss-SECRET', 'example-domain', timeout=(5, 5),
-                                       **kwargs)
+    return session, _auth.PasswordAuth(
+        session, server.url, 'alice', 'P@ss-SECRET', 'example-domain', timeout=(5, 5), **kwargs
+    )
 
 
 def _call(session, auth, url):
@@ -145,10 +179,17 @@ def test_password_body_and_scope_by_region(fake_server):
     assert auth.headers_for('GET', 'u', {}, None) == {'X-Auth-Token': 'TOKEN-1'}
     post = fake.token_posts()[0]
     assert post.header('Content-Type').startswith('application/json')
-    assert json.loads(post.body) == {'auth': {
-        'identity': {'methods': ['password'], 'password': {'user': {
-            'domain': {'name': 'example-domain'}, 'name': 'alice', 'password': 'P@ss-SECRET'}}},
-        'scope': {'project': {'name': 'cn-north-4'}}}}
+    assert json.loads(post.body) == {
+        'auth': {
+            'identity': {
+                'methods': ['password'],
+                'password': {
+                    'user': {'domain': {'name': 'example-domain'}, 'name': 'alice', 'password': 'P@ss-SECRET'}
+                },
+            },
+            'scope': {'project': {'name': 'cn-north-4'}},
+        }
+    }
     assert auth.scoped_project_id() == 'scoped-project-id'
 
 
@@ -167,7 +208,7 @@ def test_token_fetched_once_for_many_requests_and_threads(fake_server):
         thread.start()
     for thread in threads:
         thread.join()
-    for dummy in range(5):
+    for _dummy in range(5):
         assert _call(session, auth, fake_server.url + '/v2/x').json() == {'token_seen': 'TOKEN-1'}
     assert len(fake.token_posts()) == 1
     assert auth.fetch_count == 1
@@ -188,7 +229,7 @@ def test_no_reauth_loop(fake_server):
     fake = IamAndService(fake_server)
     fake.always_expired = True
     session, auth = _password_auth(fake_server)
-    for dummy in range(3):
+    for _dummy in range(3):
         assert _call(session, auth, fake_server.url + '/v2/x').status_code == 401
     assert len(fake.token_posts()) == 2  # the first token and one renewal, never more
     assert auth.renewals == 1
@@ -198,8 +239,12 @@ def test_other_401_does_not_reauth(fake_server):
     IamAndService(fake_server)
     session, auth = _password_auth(fake_server)
     auth.token()
-    response = SimpleNamespace(status_code=401, headers={}, request=None,
-                               content=b'{"error_code": "APIGW.0301", "error_msg": "verify aksk signature fail"}')
+    response = SimpleNamespace(
+        status_code=401,
+        headers={},
+        request=None,
+        content=b'{"error_code": "APIGW.0301", "error_msg": "verify aksk signature fail"}',
+    )
     assert auth.on_unauthorized(response) is False
     assert auth.renewals == 0
 
@@ -209,8 +254,9 @@ def test_concurrent_expiry_renews_once(fake_server):
     session, auth = _password_auth(fake_server)
     old = auth.token()
     body = b'{"error_code": "APIGW.0307", "error_msg": "The token must be updated."}'
-    stale = SimpleNamespace(status_code=401, headers={}, content=body,
-                            request=SimpleNamespace(headers={'X-Auth-Token': old}))
+    stale = SimpleNamespace(
+        status_code=401, headers={}, content=body, request=SimpleNamespace(headers={'X-Auth-Token': old})
+    )
     assert auth.on_unauthorized(stale) is True
     new = auth.token()
     assert new != old
@@ -249,8 +295,9 @@ def test_password_needs_a_scope():
 def test_build_auth():
     assert isinstance(_auth.build_auth('aksk', {'access_key': 'a', 'secret_key': 's'}), _auth.AkSkAuth)
     assert isinstance(_auth.build_auth('token', {'auth_token': 't'}), _auth.TokenAuth)
-    password = _auth.build_auth('password', {'username': 'u', 'password': 'p', 'domain_name': 'd'},
-                                iam_endpoint='https://iam.example/')
+    password = _auth.build_auth(
+        'password', {'username': 'u', 'password': 'p', 'domain_name': 'd'}, iam_endpoint='https://iam.example/'
+    )
     assert isinstance(password, _auth.PasswordAuth)
     with pytest.raises(ValueError):
         _auth.build_auth('kerberos', {})

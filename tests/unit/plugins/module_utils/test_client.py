@@ -2,7 +2,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """HuaweiCloudClient: endpoints, project discovery, get_json, fetch_many, and secret hygiene."""
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import json
@@ -12,14 +13,17 @@ from types import SimpleNamespace
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from sdk_oracle import SdkRequest, sdk_signer  # the SDK's tests skip one by one without it
 
 from ansible_collections.hwcloud.migration.plugins.module_utils import _client
 from ansible_collections.hwcloud.migration.plugins.module_utils._client import (
-    HuaweiCloudClient, quote_path_param, resolve_endpoint, resolve_iam_endpoint)
+    HuaweiCloudClient,
+    quote_path_param,
+    resolve_endpoint,
+    resolve_iam_endpoint,
+)
 from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError, ParameterError
 from ansible_collections.hwcloud.migration.plugins.module_utils._options import OptionError
-
-from sdk_oracle import SdkRequest, sdk_signer  # the SDK's tests skip one by one without it
 
 AK = 'AK-PUBLIC-ID-0001'
 SK = 'SK-TOP-SECRET-do-not-leak-0123456789'
@@ -30,8 +34,15 @@ SECRETS = (SK, TOKEN, PASSWORD)
 
 
 def _client_for(server, **params):
-    base = {'region': 'cn-north-4', 'endpoint': server.url, 'iam_endpoint': server.url, 'access_key': AK,
-            'secret_key': SK, 'project_id': PROJECT, 'retries': 1}
+    base = {
+        'region': 'cn-north-4',
+        'endpoint': server.url,
+        'iam_endpoint': server.url,
+        'access_key': AK,
+        'secret_key': SK,
+        'project_id': PROJECT,
+        'retries': 1,
+    }
     base.update(params)
     return HuaweiCloudClient(dict((k, v) for k, v in base.items() if v is not None), 'oms')
 
@@ -45,22 +56,31 @@ def _verify_with_sdk(recorded):
         if name.lower() in signed:
             headers[name] = value
     parts = urlsplit(recorded.path)
-    request = SdkRequest(method=recorded.method, schema='http', host=recorded.header('Host'), resource_path=parts.path,
-                         query_params=parse_qsl(parts.query, keep_blank_values=True), header_params=headers,
-                         body=recorded.body)
+    request = SdkRequest(
+        method=recorded.method,
+        schema='http',
+        host=recorded.header('Host'),
+        resource_path=parts.path,
+        query_params=parse_qsl(parts.query, keep_blank_values=True),
+        header_params=headers,
+        body=recorded.body,
+    )
     expected = sdk_signer.Signer(SimpleNamespace(ak=AK, sk=SK)).sign(request).header_params['Authorization']
     return expected == authorization
 
 
 # -- endpoints -------------------------------------------------------------------
 
+
 def test_default_endpoints():
     assert resolve_endpoint('oms', 'cn-north-4') == 'https://oms.cn-north-4.myhuaweicloud.com'
     assert resolve_endpoint('oms', 'eu-west-101', 'myhuaweicloud.eu') == 'https://oms.eu-west-101.myhuaweicloud.eu'
     assert resolve_endpoint('modelarts', 'cn-north-4') == 'https://modelarts.cn-north-4.myhuaweicloud.com'
     assert resolve_endpoint('modelarts', 'ap-southeast-1') == 'https://modelarts.ap-southeast-1.myhuaweicloud.cn'
-    assert resolve_endpoint('modelarts', 'ap-southeast-1', 'example.cloud') == \
-        'https://modelarts.ap-southeast-1.example.cloud'
+    assert (
+        resolve_endpoint('modelarts', 'ap-southeast-1', 'example.cloud')
+        == 'https://modelarts.ap-southeast-1.example.cloud'
+    )
     assert resolve_iam_endpoint('cn-north-4') == 'https://iam.cn-north-4.myhuaweicloud.com'
     assert resolve_iam_endpoint(None) == 'https://iam.myhuaweicloud.com'
     assert resolve_iam_endpoint('r', iam_endpoint='http://127.0.0.1:9/') == 'http://127.0.0.1:9'
@@ -69,11 +89,14 @@ def test_default_endpoints():
 def test_endpoint_option_then_environment_then_default():
     environ = {'HUAWEICLOUD_SDK_REGION_OMS_CN_NORTH_4': 'http://127.0.0.1:8080/'}
     assert resolve_endpoint('oms', 'cn-north-4', environ=environ) == 'http://127.0.0.1:8080'
-    assert resolve_endpoint('oms', 'cn-north-4', endpoint='https://override.example', environ=environ) == \
-        'https://override.example'
+    assert (
+        resolve_endpoint('oms', 'cn-north-4', endpoint='https://override.example', environ=environ)
+        == 'https://override.example'
+    )
     assert resolve_endpoint('oms', 'cn-east-3', environ=environ) == 'https://oms.cn-east-3.myhuaweicloud.com'
-    assert resolve_endpoint('modelarts', 'cn-north-4', environ=environ) == \
-        'https://modelarts.cn-north-4.myhuaweicloud.com'
+    assert (
+        resolve_endpoint('modelarts', 'cn-north-4', environ=environ) == 'https://modelarts.cn-north-4.myhuaweicloud.com'
+    )
 
 
 def test_environment_override_through_the_client(monkeypatch):
@@ -102,22 +125,27 @@ def test_client_validates_options():
 
 # -- path parameters ----------------------------------------------------------------
 
-@pytest.mark.parametrize('value, encoded', [
-    ('../x', '..%2Fx'),
-    ('a/b', 'a%2Fb'),
-    ('a?b', 'a%3Fb'),
-    ('a#b', 'a%23b'),
-    ('%2F', '%252F'),
-    ('任务-é', '%E4%BB%BB%E5%8A%A1-%C3%A9'),
-    ('plain-ID_1.2~3', 'plain-ID_1.2~3'),
-    ('x' * 255, 'x' * 255),
-])
+
+@pytest.mark.parametrize(
+    'value, encoded',
+    [
+        ('../x', '..%2Fx'),
+        ('a/b', 'a%2Fb'),
+        ('a?b', 'a%3Fb'),
+        ('a#b', 'a%23b'),
+        ('%2F', '%252F'),
+        ('任务-é', '%E4%BB%BB%E5%8A%A1-%C3%A9'),
+        ('plain-ID_1.2~3', 'plain-ID_1.2~3'),
+        ('x' * 255, 'x' * 255),
+    ],
+)
 def test_path_segment_encoding(value, encoded):
     assert quote_path_param('sync_task_id', value) == encoded
 
 
-@pytest.mark.parametrize('value', ['x' * 300, '', 'a\nb', 'a\x00b', 'tab\there', 'del\x7f', 'c1\x85', '.', '..', 5,
-                                   None, b'bytes'])
+@pytest.mark.parametrize(
+    'value', ['x' * 300, '', 'a\nb', 'a\x00b', 'tab\there', 'del\x7f', 'c1\x85', '.', '..', 5, None, b'bytes']
+)
 def test_path_segment_refused(value):
     with pytest.raises(ParameterError):
         quote_path_param('sync_task_id', value)
@@ -131,18 +159,24 @@ def test_path_limits():
         quote_path_param('sync_task_id', 'abcdef', limits=(1, 5))
 
 
-@pytest.mark.parametrize('value, wire', [
-    ('../x', '/v2/%s/sync-tasks/..%%2Fx' % PROJECT),
-    ('a/b', '/v2/%s/sync-tasks/a%%2Fb' % PROJECT),
-    ('a?b', '/v2/%s/sync-tasks/a%%3Fb' % PROJECT),
-    ('%2F', '/v2/%s/sync-tasks/%%252F' % PROJECT),
-    ('任务', '/v2/%s/sync-tasks/%%E4%%BB%%BB%%E5%%8A%%A1' % PROJECT),
-])
+@pytest.mark.parametrize(
+    'value, wire',
+    [
+        ('../x', '/v2/%s/sync-tasks/..%%2Fx' % PROJECT),
+        ('a/b', '/v2/%s/sync-tasks/a%%2Fb' % PROJECT),
+        ('a?b', '/v2/%s/sync-tasks/a%%3Fb' % PROJECT),
+        ('%2F', '/v2/%s/sync-tasks/%%252F' % PROJECT),
+        ('任务', '/v2/%s/sync-tasks/%%E4%%BB%%BB%%E5%%8A%%A1' % PROJECT),
+    ],
+)
 def test_odd_ids_reach_the_server_as_one_segment_and_signed_correctly(fake_server, value, wire):
     fake_server.handler = lambda request: (200, {'X-Request-Id': 'rid-ok'}, {'id': 'x'})
     client = _client_for(fake_server)
-    body, meta = client.get_json('/v2/{project_id}/sync-tasks/{sync_task_id}', path_params={'sync_task_id': value},
-                                 query={'query_time': 1700000000000})
+    body, meta = client.get_json(
+        '/v2/{project_id}/sync-tasks/{sync_task_id}',
+        path_params={'sync_task_id': value},
+        query={'query_time': 1700000000000},
+    )
     recorded = fake_server.requests[-1]
     assert recorded.path == wire + '?query_time=1700000000000'
     assert meta == {'status': 200, 'request_id': 'rid-ok', 'url': fake_server.url + recorded.path}
@@ -169,15 +203,25 @@ def test_template_mistakes_are_programming_errors(fake_server):
 
 # -- get_json ---------------------------------------------------------------------
 
+
 def test_query_encoding_and_headers(fake_server):
     fake_server.handler = lambda request: (200, {}, {'ok': 1})
     client = _client_for(fake_server)
-    client.get_json('/v2/{project_id}/sync-tasks/{sync_task_id}/statistics', path_params={'sync_task_id': 't1'},
-                    query={'start_time': 1700000000000, 'data_type': 'SUCCESS,FAIL', 'end_time': '1700003600000',
-                           'skip': None, 'multi': ['b', 'a b']})
+    client.get_json(
+        '/v2/{project_id}/sync-tasks/{sync_task_id}/statistics',
+        path_params={'sync_task_id': 't1'},
+        query={
+            'start_time': 1700000000000,
+            'data_type': 'SUCCESS,FAIL',
+            'end_time': '1700003600000',
+            'skip': None,
+            'multi': ['b', 'a b'],
+        },
+    )
     recorded = fake_server.requests[-1]
-    assert recorded.path.split('?')[1] == ('data_type=SUCCESS%2CFAIL&end_time=1700003600000&multi=a%20b&multi=b'
-                                           '&start_time=1700000000000')
+    assert recorded.path.split('?')[1] == (
+        'data_type=SUCCESS%2CFAIL&end_time=1700003600000&multi=a%20b&multi=b&start_time=1700000000000'
+    )
     assert recorded.header('X-Project-Id') == PROJECT
     assert recorded.header('User-Agent') == 'hwcloud.migration/0.1.0'
     assert recorded.header('X-Sdk-Date')
@@ -191,14 +235,22 @@ def test_query_values_refused(fake_server, query):
 
 
 def test_error_response_is_parsed(fake_server):
-    fake_server.handler = lambda request: (404, {'X-Request-Id': 'rid-404'},
-                                           {'error_code': 'OMS.1009', 'error_msg': 'No resources found.'})
+    fake_server.handler = lambda request: (
+        404,
+        {'X-Request-Id': 'rid-404'},
+        {'error_code': 'OMS.1009', 'error_msg': 'No resources found.'},
+    )
     client = _client_for(fake_server)
     with pytest.raises(HuaweiCloudError) as info:
         client.get_json('/v2/{project_id}/sync-tasks/{sync_task_id}', path_params={'sync_task_id': 'gone'})
     err = info.value
     assert (err.status, err.code, err.message, err.request_id, err.method) == (
-        404, 'OMS.1009', 'No resources found.', 'rid-404', 'GET')
+        404,
+        'OMS.1009',
+        'No resources found.',
+        'rid-404',
+        'GET',
+    )
     assert err.url == '%s/v2/%s/sync-tasks/gone' % (fake_server.url, PROJECT)
 
 
@@ -220,8 +272,10 @@ def test_non_json_success_is_an_error(fake_server, status, body):
 
 
 def test_transport_error_has_no_status():
-    client = HuaweiCloudClient({'endpoint': 'http://127.0.0.1:1', 'access_key': AK, 'secret_key': SK,
-                                'project_id': PROJECT, 'retries': 0}, 'oms')
+    client = HuaweiCloudClient(
+        {'endpoint': 'http://127.0.0.1:1', 'access_key': AK, 'secret_key': SK, 'project_id': PROJECT, 'retries': 0},
+        'oms',
+    )
     with pytest.raises(HuaweiCloudError) as info:
         client.get_json('/v2/{project_id}/sync-tasks')
     assert info.value.status is None and info.value.method == 'GET'
@@ -254,15 +308,18 @@ def test_password_auth_renews_once_through_the_client(fake_server):
         if request.header('X-Auth-Token') == 'TOKEN-1':
             return 401, {}, {'error_code': 'APIGW.0307', 'error_msg': 'The token must be updated.'}
         return 200, {}, {'token': request.header('X-Auth-Token')}
+
     fake_server.handler = handler
-    client = _client_for(fake_server, access_key=None, secret_key=None, username='u', password=PASSWORD,
-                         domain_name='d')
+    client = _client_for(
+        fake_server, access_key=None, secret_key=None, username='u', password=PASSWORD, domain_name='d'
+    )
     assert client.get_json('/v2/x')[0] == {'token': 'TOKEN-2'}
     assert client.get_json('/v2/x')[0] == {'token': 'TOKEN-2'}
     assert issued == ['TOKEN-1', 'TOKEN-2']
 
 
 # -- project discovery -------------------------------------------------------------
+
 
 def _iam(projects, counter=None):
     def handler(request):
@@ -271,6 +328,7 @@ def _iam(projects, counter=None):
                 counter.append(request)
             return 200, {'X-Request-Id': 'iam-rid'}, {'projects': projects, 'links': {}}
         return 200, {}, {'project_header': request.header('X-Project-Id'), 'path': request.path}
+
     return handler
 
 
@@ -278,8 +336,12 @@ def test_project_discovered_once(fake_server):
     calls = []
     fake_server.handler = _iam([{'id': 'found-id', 'name': 'cn-north-4', 'domain_id': 'd', 'enabled': True}], calls)
     client = _client_for(fake_server, project_id=None)
-    results = client.fetch_many(lambda n: client.get_json('/v2/{project_id}/sync-tasks/{sync_task_id}',
-                                                          path_params={'sync_task_id': 'task-%d' % n})[0], range(12))
+    results = client.fetch_many(
+        lambda n: client.get_json(
+            '/v2/{project_id}/sync-tasks/{sync_task_id}', path_params={'sync_task_id': 'task-%d' % n}
+        )[0],
+        range(12),
+    )
     assert [result['path'] for dummy, result in results] == ['/v2/found-id/sync-tasks/task-%d' % n for n in range(12)]
     assert all(result['project_header'] == 'found-id' for dummy, result in results)
     assert len(calls) == 1
@@ -292,7 +354,7 @@ def test_project_zero_matches(fake_server):
     fake_server.handler = _iam([])
     client = _client_for(fake_server, project_id=None)
     with pytest.raises(HuaweiCloudError) as info:
-        client.project_id
+        _project_id = client.project_id
     assert 'project_id' in str(info.value) and info.value.code == 'ProjectNotFound'
     assert info.value.request_id == 'iam-rid'
 
@@ -300,7 +362,7 @@ def test_project_zero_matches(fake_server):
 def test_project_several_matches(fake_server):
     fake_server.handler = _iam([{'id': 'one', 'name': 'cn-north-4'}, {'id': 'two', 'name': 'cn-north-4'}])
     with pytest.raises(HuaweiCloudError) as info:
-        _client_for(fake_server, project_id=None).project_id
+        _project_id = _client_for(fake_server, project_id=None).project_id
     assert 'project_id' in str(info.value) and 'one' in str(info.value) and 'two' in str(info.value)
     assert info.value.code == 'AmbiguousProject'
 
@@ -319,7 +381,7 @@ def test_project_option_means_no_iam_call(fake_server):
 def test_project_needs_region(fake_server):
     client = _client_for(fake_server, project_id=None, region=None)
     with pytest.raises(HuaweiCloudError) as info:
-        client.project_id
+        _project_id = client.project_id
     assert 'project_id' in str(info.value) and 'region' in str(info.value)
 
 
@@ -328,13 +390,16 @@ def test_password_token_scope_gives_the_project(fake_server):
         if request.method == 'POST':
             return 201, {'X-Subject-Token': 'T'}, {'token': {'project': {'id': 'from-token', 'name': 'cn-north-4'}}}
         raise AssertionError('no other call expected')
+
     fake_server.handler = handler
-    client = _client_for(fake_server, project_id=None, access_key=None, secret_key=None, username='u',
-                         password=PASSWORD, domain_name='d')
+    client = _client_for(
+        fake_server, project_id=None, access_key=None, secret_key=None, username='u', password=PASSWORD, domain_name='d'
+    )
     assert client.project_id == 'from-token'
 
 
 # -- fetch_many ---------------------------------------------------------------------
+
 
 def test_fetch_many_order_dedup_and_errors(fake_server):
     client = _client_for(fake_server, max_concurrency=4)
@@ -347,6 +412,7 @@ def test_fetch_many_order_dedup_and_errors(fake_server):
         if item == 'bad':
             raise HuaweiCloudError('nope', status=404, code='OMS.1009')
         return item.upper()
+
     results = client.fetch_many(fetch, ['b', 'a', 'bad', 'b', 'c', 'a'])
     assert [item for item, dummy in results] == ['b', 'a', 'bad', 'c']
     assert results[0][1] == 'B' and results[3][1] == 'C'
@@ -369,6 +435,7 @@ def test_fetch_many_is_bounded(fake_server):
         with lock:
             active[0] -= 1
         return item
+
     results = client.fetch_many(fetch, list(range(9)))
     assert [result for dummy, result in results] == list(range(9))
     assert active[1] == 3
@@ -382,6 +449,7 @@ def test_fetch_many_propagates_programming_errors(fake_server):
 
 # -- secret hygiene -------------------------------------------------------------------
 
+
 def _assert_clean(err, caplog):
     assert caplog.records  # logging was captured, so the check below means something
     texts = [str(err), repr(err), json.dumps(err.to_dict()), caplog.text]
@@ -390,12 +458,15 @@ def _assert_clean(err, caplog):
             assert secret not in text
 
 
-@pytest.mark.parametrize('auth', [
-    {},
-    {'access_key': AK, 'secret_key': SK, 'security_token': TOKEN},
-    {'access_key': None, 'secret_key': None, 'auth_token': TOKEN},
-    {'access_key': None, 'secret_key': None, 'username': 'alice', 'password': PASSWORD, 'domain_name': 'd'},
-])
+@pytest.mark.parametrize(
+    'auth',
+    [
+        {},
+        {'access_key': AK, 'secret_key': SK, 'security_token': TOKEN},
+        {'access_key': None, 'secret_key': None, 'auth_token': TOKEN},
+        {'access_key': None, 'secret_key': None, 'username': 'alice', 'password': PASSWORD, 'domain_name': 'd'},
+    ],
+)
 def test_secrets_never_leak_from_failures(fake_server, caplog, auth):
     caplog.set_level(logging.DEBUG)
 
@@ -403,6 +474,7 @@ def test_secrets_never_leak_from_failures(fake_server, caplog, auth):
         if request.method == 'POST':
             return 201, {'X-Subject-Token': TOKEN}, {'token': {}}
         return 403, {'X-Request-Id': 'rid-403'}, {'error_code': 'APIGW.0302', 'error_msg': 'not authorized'}
+
     fake_server.handler = handler
     client = _client_for(fake_server, **auth)
     with pytest.raises(HuaweiCloudError) as info:
@@ -414,10 +486,14 @@ def test_secrets_never_leak_from_failures(fake_server, caplog, auth):
 
 def test_secrets_never_leak_from_iam_failure(fake_server, caplog):
     caplog.set_level(logging.DEBUG)
-    fake_server.handler = lambda request: (401, {}, {'error': {'code': 401, 'message': 'wrong password',
-                                                               'title': 'Unauthorized'}})
-    client = _client_for(fake_server, access_key=None, secret_key=None, username='alice', password=PASSWORD,
-                         domain_name='d')
+    fake_server.handler = lambda request: (
+        401,
+        {},
+        {'error': {'code': 401, 'message': 'wrong password', 'title': 'Unauthorized'}},
+    )
+    client = _client_for(
+        fake_server, access_key=None, secret_key=None, username='alice', password=PASSWORD, domain_name='d'
+    )
     with pytest.raises(HuaweiCloudError) as info:
         client.get_json('/v2/x')
     assert info.value.status == 401 and info.value.method == 'POST'
@@ -426,8 +502,17 @@ def test_secrets_never_leak_from_iam_failure(fake_server, caplog):
 
 def test_secrets_never_leak_from_transport_failure(caplog):
     caplog.set_level(logging.DEBUG)
-    client = HuaweiCloudClient({'endpoint': 'http://127.0.0.1:1', 'access_key': AK, 'secret_key': SK,
-                                'security_token': TOKEN, 'project_id': PROJECT, 'retries': 1}, 'oms')
+    client = HuaweiCloudClient(
+        {
+            'endpoint': 'http://127.0.0.1:1',
+            'access_key': AK,
+            'secret_key': SK,
+            'security_token': TOKEN,
+            'project_id': PROJECT,
+            'retries': 1,
+        },
+        'oms',
+    )
     with pytest.raises(HuaweiCloudError) as info:
         client.get_json('/v2/x')
     _assert_clean(info.value, caplog)
@@ -435,6 +520,7 @@ def test_secrets_never_leak_from_transport_failure(caplog):
 
 def test_user_agent_and_version_constant():
     from ansible_collections.hwcloud.migration.plugins.module_utils._version import COLLECTION_VERSION, USER_AGENT
+
     assert USER_AGENT == 'hwcloud.migration/%s' % COLLECTION_VERSION
     client = HuaweiCloudClient({'region': 'r', 'auth_token': 't', 'project_id': 'p'}, 'oms', user_agent='custom/1')
     assert client.session.headers['User-Agent'] == 'custom/1'

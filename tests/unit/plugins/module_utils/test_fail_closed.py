@@ -3,7 +3,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Option checks that protect secrets and host names, bodies cut off or trickled, fail-fast reads."""
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import socket
@@ -16,15 +17,24 @@ import pytest
 from ansible_collections.hwcloud.migration.plugins.module_utils import _transport
 from ansible_collections.hwcloud.migration.plugins.module_utils._client import HuaweiCloudClient, server_failure
 from ansible_collections.hwcloud.migration.plugins.module_utils._errors import (
-    HuaweiCloudError, NotAttemptedError, describe_send_failure)
+    HuaweiCloudError,
+    NotAttemptedError,
+    describe_send_failure,
+)
 from ansible_collections.hwcloud.migration.plugins.module_utils._options import (
-    CREDENTIAL_OPTIONS, DEFAULTS, OptionError, common_argument_spec, validate_common_params)
+    CREDENTIAL_OPTIONS,
+    DEFAULTS,
+    OptionError,
+    common_argument_spec,
+    validate_common_params,
+)
 
 CANARY = 'canary-SECRET-7731'
 PROJECT = '0a1b2c3d4e5f0a1b2c3d4e5f0a1b2c3d'
 
 
 # -- option checks ---------------------------------------------------------------
+
 
 @pytest.mark.parametrize('option', CREDENTIAL_OPTIONS)
 @pytest.mark.parametrize('suffix', ['\n', '\r\n', '\x00', '\x1b[0m', '\u2028'])
@@ -41,8 +51,22 @@ def test_plain_regions_are_accepted(region):
     validate_common_params({'region': region})
 
 
-@pytest.mark.parametrize('region', ['evil.example.com', 'cn-north-4/x', 'cn-north-4#', 'CN-NORTH-4', '-cn', 'cn-',
-                                    'a' * 64, 'cn north', 'cn-north-4\n', 'user@host', 'cn-north-4:8080'])
+@pytest.mark.parametrize(
+    'region',
+    [
+        'evil.example.com',
+        'cn-north-4/x',
+        'cn-north-4#',
+        'CN-NORTH-4',
+        '-cn',
+        'cn-',
+        'a' * 64,
+        'cn north',
+        'cn-north-4\n',
+        'user@host',
+        'cn-north-4:8080',
+    ],
+)
 def test_regions_that_are_not_a_host_label_are_refused_before_any_request(region):
     with pytest.raises(OptionError) as caught:
         validate_common_params({'region': region})
@@ -56,8 +80,10 @@ def test_cloud_must_be_a_domain_name(cloud):
 
 
 @pytest.mark.parametrize('option', ['endpoint', 'iam_endpoint'])
-@pytest.mark.parametrize('value', ['http://user:%s@127.0.0.1:1' % CANARY, 'https://%s@oms.example.com' % CANARY,
-                                   'user:%s@oms.example.com' % CANARY])
+@pytest.mark.parametrize(
+    'value',
+    ['http://user:%s@127.0.0.1:1' % CANARY, 'https://%s@oms.example.com' % CANARY, 'user:%s@oms.example.com' % CANARY],
+)
 def test_endpoints_with_userinfo_are_refused_without_the_value(option, value):
     params = {'region': 'cn-north-4', 'access_key': 'ak', 'secret_key': 'sk', 'project_id': PROJECT, option: value}
     with pytest.raises(OptionError) as caught:
@@ -76,10 +102,12 @@ def test_defaults_have_one_source():
 
 # -- send failures are worded without header values ---------------------------------
 
+
 def test_invalid_header_is_named_without_its_value():
     requests = pytest.importorskip('requests')
-    error = requests.exceptions.InvalidHeader('Invalid return character or leading space in header: '
-                                              'X-Auth-Token: %s\n' % CANARY)
+    error = requests.exceptions.InvalidHeader(
+        'Invalid return character or leading space in header: X-Auth-Token: %s\n' % CANARY
+    )
     text = describe_send_failure(error)
     assert text.startswith('InvalidHeader: ') and CANARY not in text
 
@@ -100,8 +128,10 @@ def test_any_exception_while_sending_becomes_an_api_error():
     class Exploding:
         def request(self, *args, **kwargs):
             raise KeyError('X-Auth-Token %s' % CANARY)
-    client = HuaweiCloudClient({'endpoint': 'http://127.0.0.1:1', 'project_id': PROJECT, 'auth_token': 't'}, 'oms',
-                               session=Exploding())
+
+    client = HuaweiCloudClient(
+        {'endpoint': 'http://127.0.0.1:1', 'project_id': PROJECT, 'auth_token': 't'}, 'oms', session=Exploding()
+    )
     with pytest.raises(HuaweiCloudError) as caught:
         client.get_json('/v2/{project_id}/x')
     assert 'KeyError' in str(caught.value) and CANARY not in str(caught.value)
@@ -109,6 +139,7 @@ def test_any_exception_while_sending_becomes_an_api_error():
 
 
 # -- bodies cut off or trickled -------------------------------------------------------
+
 
 class RawServer:
     """Loopback server answering each connection with ``script(connection_number) -> [(delay, bytes)]``."""
@@ -149,9 +180,14 @@ class RawServer:
 BODY = b'{"sync_task_id": "t", "status": "SYNCHRONIZING"}'
 
 
-def _head(request_id, length=len(BODY), status='200 OK'):
-    return ('HTTP/1.1 %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nX-Request-Id: %s\r\n'
-            'Connection: close\r\n\r\n' % (status, length, request_id)).encode('ascii')
+BODY_LENGTH = len(BODY)
+
+
+def _head(request_id, length=BODY_LENGTH, status='200 OK'):
+    return (
+        'HTTP/1.1 %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nX-Request-Id: %s\r\n'
+        'Connection: close\r\n\r\n' % (status, length, request_id)
+    ).encode('ascii')
 
 
 @pytest.fixture
@@ -161,6 +197,7 @@ def raw_server():
     def start(script):
         servers.append(RawServer(script))
         return servers[-1]
+
     yield start
     for server in servers:
         server.close()
@@ -191,7 +228,7 @@ def test_body_cut_off_every_time_fails_with_its_request_id(raw_server, fake_time
 
 def test_trickling_body_is_cut_at_the_attempt_deadline(raw_server):
     # One byte every 0.2 s would take 10 s; the attempt's limit is the 1 s timeout.
-    server = raw_server(lambda number: [(0, _head('rid-%d' % number))] + [(0.2, BODY[i:i + 1]) for i in range(50)])
+    server = raw_server(lambda number: [(0, _head('rid-%d' % number))] + [(0.2, BODY[i : i + 1]) for i in range(50)])
     with pytest.raises(HuaweiCloudError) as caught:
         _client(server.url, retries=0).get_json('/v2/{project_id}/sync-tasks/t')
     err = caught.value
@@ -210,18 +247,22 @@ def test_read_body_of_a_complete_answer(raw_server):
 
 # -- fail fast ------------------------------------------------------------------------
 
+
 def _fetcher(failing, calls):
     def fetch(item):
         calls.append(item)
         if item in failing:
             raise HuaweiCloudError('down', status=503, code='OMS.2004')
         return item
+
     return fetch
 
 
 def _bare_client(concurrency=1):
-    return HuaweiCloudClient({'endpoint': 'http://127.0.0.1:1', 'project_id': PROJECT, 'auth_token': 't',
-                              'max_concurrency': concurrency}, 'oms')
+    return HuaweiCloudClient(
+        {'endpoint': 'http://127.0.0.1:1', 'project_id': PROJECT, 'auth_token': 't', 'max_concurrency': concurrency},
+        'oms',
+    )
 
 
 def test_fetch_many_stops_after_consecutive_server_failures():
@@ -229,8 +270,9 @@ def test_fetch_many_stops_after_consecutive_server_failures():
     items = list(range(10))
     outcomes = _bare_client().fetch_many(_fetcher(set(items), calls), items, fail_fast_after=3)
     assert calls == [0, 1, 2]
-    assert [type(outcome).__name__ for _item, outcome in outcomes] == ['HuaweiCloudError'] * 3 + \
-        ['NotAttemptedError'] * 7
+    assert [type(outcome).__name__ for _item, outcome in outcomes] == ['HuaweiCloudError'] * 3 + [
+        'NotAttemptedError'
+    ] * 7
     skipped = outcomes[5][1]
     assert 'not attempted: the service failed 3 times in a row' in str(skipped) and 'HTTP 503' in str(skipped)
 
@@ -252,7 +294,8 @@ def test_fail_fast_with_concurrency_bounds_the_reads():
     assert sum(isinstance(outcome, NotAttemptedError) for _item, outcome in outcomes) == 64 - len(calls)
 
 
-@pytest.mark.parametrize('status, expected', [(None, True), (429, True), (500, True), (503, True), (404, False),
-                                              (401, False), (400, False)])
+@pytest.mark.parametrize(
+    'status, expected', [(None, True), (429, True), (500, True), (503, True), (404, False), (401, False), (400, False)]
+)
 def test_what_counts_as_a_server_failure(status, expected):
     assert server_failure(HuaweiCloudError('x', status=status)) is expected

@@ -2,7 +2,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """HuaweiCloudModule: spec merging, credential checks, missing libraries, the client, fail_from_error."""
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import contextlib
@@ -10,13 +11,12 @@ import json
 import logging
 
 import pytest
+from module_args import patch_module_args
 
 from ansible_collections.hwcloud.migration.plugins.module_utils import _module
 from ansible_collections.hwcloud.migration.plugins.module_utils._client import HuaweiCloudClient
 from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
 from ansible_collections.hwcloud.migration.plugins.module_utils._module import HuaweiCloudModule
-
-from module_args import patch_module_args
 
 SK = 'SK-MODULE-SECRET-value-0000'
 PASSWORD = 'PW-MODULE-SECRET-value-0000'
@@ -48,10 +48,14 @@ def _failure(capsys, args, **kwargs):
 
 
 def test_spec_is_merged_and_module_options_win():
-    module = _module_with({'auth_token': TOKEN, 'region': 'r', 'sync_task_ids': ['a']},
-                          argument_spec={'sync_task_ids': {'type': 'list', 'elements': 'str', 'required': True},
-                                         'timeout': {'type': 'float', 'default': 5.0}},
-                          supports_check_mode=True)
+    module = _module_with(
+        {'auth_token': TOKEN, 'region': 'r', 'sync_task_ids': ['a']},
+        argument_spec={
+            'sync_task_ids': {'type': 'list', 'elements': 'str', 'required': True},
+            'timeout': {'type': 'float', 'default': 5.0},
+        },
+        supports_check_mode=True,
+    )
     assert module.params['sync_task_ids'] == ['a']
     assert module.params['timeout'] == 5.0
     assert module.params['retries'] == 4
@@ -106,23 +110,35 @@ def test_client_is_built_once_for_the_service():
 def test_client_configuration_error_fails(capsys):
     module = _module_with({'auth_token': TOKEN})  # no region and no endpoint
     with pytest.raises(SystemExit):
-        module.client
+        _client = module.client
     result = json.loads(capsys.readouterr().out)
     assert 'region' in result['msg'] and 'endpoint' in result['msg']
 
 
 def test_fail_from_error_result(capsys):
     module = _module_with({'region': 'r', 'auth_token': TOKEN})
-    err = HuaweiCloudError('No resources found.', status=404, code='OMS.1009', request_id='rid-1', method='GET',
-                           url='https://oms.r.myhuaweicloud.com/v2/p/sync-tasks/t')
+    err = HuaweiCloudError(
+        'No resources found.',
+        status=404,
+        code='OMS.1009',
+        request_id='rid-1',
+        method='GET',
+        url='https://oms.r.myhuaweicloud.com/v2/p/sync-tasks/t',
+    )
     with pytest.raises(SystemExit):
         module.fail_from_error(err, msg='Could not read sync task t', sync_task_id='t')
     result = json.loads(capsys.readouterr().out)
     assert result['msg'].startswith('Could not read sync task t: GET https://oms.r.myhuaweicloud.com/')
     assert 'OMS.1009' in result['msg'] and 'rid-1' in result['msg']
-    for key, value in (('status', 404), ('error_code', 'OMS.1009'), ('error_msg', 'No resources found.'),
-                       ('request_id', 'rid-1'), ('method', 'GET'), ('sync_task_id', 't'),
-                       ('url', 'https://oms.r.myhuaweicloud.com/v2/p/sync-tasks/t')):
+    for key, value in (
+        ('status', 404),
+        ('error_code', 'OMS.1009'),
+        ('error_msg', 'No resources found.'),
+        ('request_id', 'rid-1'),
+        ('method', 'GET'),
+        ('sync_task_id', 't'),
+        ('url', 'https://oms.r.myhuaweicloud.com/v2/p/sync-tasks/t'),
+    ):
         assert result[key] == value
 
 
@@ -139,10 +155,20 @@ def test_fail_from_error_without_msg_and_with_foreign_exception(capsys):
 
 def test_failing_call_end_to_end_keeps_secrets_out(capsys, caplog, fake_server):
     caplog.set_level(logging.DEBUG)
-    fake_server.handler = lambda request: (404, {'X-Request-Id': 'rid-e2e'},
-                                           {'error_code': 'OMS.1009', 'error_msg': 'No resources found.'})
-    module = _module_with({'endpoint': fake_server.url, 'project_id': 'p1', 'access_key': 'AKID',
-                           'secret_key': SK, 'security_token': TOKEN})
+    fake_server.handler = lambda request: (
+        404,
+        {'X-Request-Id': 'rid-e2e'},
+        {'error_code': 'OMS.1009', 'error_msg': 'No resources found.'},
+    )
+    module = _module_with(
+        {
+            'endpoint': fake_server.url,
+            'project_id': 'p1',
+            'access_key': 'AKID',
+            'secret_key': SK,
+            'security_token': TOKEN,
+        }
+    )
     try:
         module.client.get_json('/v2/{project_id}/sync-tasks/{sync_task_id}', path_params={'sync_task_id': 't'})
     except HuaweiCloudError as err:

@@ -2,22 +2,27 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Common options: environment precedence, auth method choice, ranges, and the doc fragment."""
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import json
 
 import pytest
 import yaml
-
 from ansible.module_utils.basic import AnsibleModule
+from module_args import patch_module_args
 
 from ansible_collections.hwcloud.migration.plugins.doc_fragments.huaweicloud import ModuleDocFragment
 from ansible_collections.hwcloud.migration.plugins.module_utils._options import (
-    AUTH_AKSK, AUTH_PASSWORD, AUTH_TOKEN, OptionError, common_argument_spec, resolve_auth_mode,
-    validate_common_params)
-
-from module_args import patch_module_args
+    AUTH_AKSK,
+    AUTH_PASSWORD,
+    AUTH_TOKEN,
+    OptionError,
+    common_argument_spec,
+    resolve_auth_mode,
+    validate_common_params,
+)
 
 
 def _params(args=None):
@@ -25,13 +30,16 @@ def _params(args=None):
         return AnsibleModule(argument_spec=common_argument_spec()).params
 
 
-@pytest.mark.parametrize('option, sdk_var, terraform_var', [
-    ('project_id', 'HUAWEICLOUD_SDK_PROJECT_ID', 'HW_PROJECT_ID'),
-    ('access_key', 'HUAWEICLOUD_SDK_AK', 'HW_ACCESS_KEY'),
-    ('secret_key', 'HUAWEICLOUD_SDK_SK', 'HW_SECRET_KEY'),
-    ('security_token', 'HUAWEICLOUD_SDK_SECURITY_TOKEN', 'HW_SECURITY_TOKEN'),
-    ('iam_endpoint', 'HUAWEICLOUD_SDK_IAM_ENDPOINT', 'HW_AUTH_URL'),
-])
+@pytest.mark.parametrize(
+    'option, sdk_var, terraform_var',
+    [
+        ('project_id', 'HUAWEICLOUD_SDK_PROJECT_ID', 'HW_PROJECT_ID'),
+        ('access_key', 'HUAWEICLOUD_SDK_AK', 'HW_ACCESS_KEY'),
+        ('secret_key', 'HUAWEICLOUD_SDK_SK', 'HW_SECRET_KEY'),
+        ('security_token', 'HUAWEICLOUD_SDK_SECURITY_TOKEN', 'HW_SECURITY_TOKEN'),
+        ('iam_endpoint', 'HUAWEICLOUD_SDK_IAM_ENDPOINT', 'HW_AUTH_URL'),
+    ],
+)
 def test_precedence_option_then_sdk_then_terraform(monkeypatch, option, sdk_var, terraform_var):
     monkeypatch.setenv(terraform_var, 'from-terraform')
     assert _params()[option] == 'from-terraform'
@@ -40,11 +48,14 @@ def test_precedence_option_then_sdk_then_terraform(monkeypatch, option, sdk_var,
     assert _params({option: 'from-option'})[option] == 'from-option'
 
 
-@pytest.mark.parametrize('option, variable, value, expected', [
-    ('region', 'HW_REGION_NAME', 'cn-east-3', 'cn-east-3'),
-    ('cloud', 'HW_CLOUD', 'example.cloud', 'example.cloud'),
-    ('retries', 'HW_MAX_RETRIES', '7', 7),
-])
+@pytest.mark.parametrize(
+    'option, variable, value, expected',
+    [
+        ('region', 'HW_REGION_NAME', 'cn-east-3', 'cn-east-3'),
+        ('cloud', 'HW_CLOUD', 'example.cloud', 'example.cloud'),
+        ('retries', 'HW_MAX_RETRIES', '7', 7),
+    ],
+)
 def test_terraform_only_variables(monkeypatch, option, variable, value, expected):
     monkeypatch.setenv(variable, value)
     assert _params()[option] == expected
@@ -86,6 +97,7 @@ def test_doc_fragment_matches_the_argument_spec():
 
 # -- auth method -----------------------------------------------------------
 
+
 def test_each_method_alone():
     assert resolve_auth_mode({'access_key': 'a', 'secret_key': 's'}) == AUTH_AKSK
     assert resolve_auth_mode({'access_key': 'a', 'secret_key': 's', 'security_token': 't'}) == AUTH_AKSK
@@ -102,14 +114,17 @@ def test_none_configured_names_the_options():
         assert name in str(info.value)
 
 
-@pytest.mark.parametrize('params, named', [
-    ({'access_key': 'a'}, ['secret_key', 'HUAWEICLOUD_SDK_SK', 'HW_SECRET_KEY']),
-    ({'secret_key': 's'}, ['access_key', 'HUAWEICLOUD_SDK_AK', 'HW_ACCESS_KEY']),
-    ({'security_token': 't'}, ['access_key', 'secret_key']),
-    ({'username': 'u'}, ['password', 'domain_name']),
-    ({'username': 'u', 'password': 'p'}, ['domain_name']),
-    ({'password': 'p', 'domain_name': 'd'}, ['username']),
-])
+@pytest.mark.parametrize(
+    'params, named',
+    [
+        ({'access_key': 'a'}, ['secret_key', 'HUAWEICLOUD_SDK_SK', 'HW_SECRET_KEY']),
+        ({'secret_key': 's'}, ['access_key', 'HUAWEICLOUD_SDK_AK', 'HW_ACCESS_KEY']),
+        ({'security_token': 't'}, ['access_key', 'secret_key']),
+        ({'username': 'u'}, ['password', 'domain_name']),
+        ({'username': 'u', 'password': 'p'}, ['domain_name']),
+        ({'password': 'p', 'domain_name': 'd'}, ['username']),
+    ],
+)
 def test_half_a_pair(params, named):
     with pytest.raises(OptionError) as info:
         resolve_auth_mode(params)
@@ -117,11 +132,14 @@ def test_half_a_pair(params, named):
         assert name in str(info.value)
 
 
-@pytest.mark.parametrize('params, named', [
-    ({'access_key': 'a', 'secret_key': 's', 'auth_token': 't'}, ['access_key', 'secret_key', 'auth_token']),
-    ({'auth_token': 't', 'username': 'u', 'password': 'p', 'domain_name': 'd'}, ['auth_token', 'username']),
-    ({'access_key': 'a', 'secret_key': 's', 'username': 'u', 'password': 'p'}, ['access_key', 'username']),
-])
+@pytest.mark.parametrize(
+    'params, named',
+    [
+        ({'access_key': 'a', 'secret_key': 's', 'auth_token': 't'}, ['access_key', 'secret_key', 'auth_token']),
+        ({'auth_token': 't', 'username': 'u', 'password': 'p', 'domain_name': 'd'}, ['auth_token', 'username']),
+        ({'access_key': 'a', 'secret_key': 's', 'username': 'u', 'password': 'p'}, ['access_key', 'username']),
+    ],
+)
 def test_several_methods(params, named):
     with pytest.raises(OptionError) as info:
         resolve_auth_mode(params)
@@ -145,15 +163,19 @@ def test_option_error_is_a_value_error():
 
 # -- ranges ------------------------------------------------------------------
 
-@pytest.mark.parametrize('params, named', [
-    ({'timeout': 0}, 'timeout'),
-    ({'timeout': -1.5}, 'timeout'),
-    ({'retries': -1}, 'retries'),
-    ({'max_concurrency': 0}, 'max_concurrency'),
-    ({'max_concurrency': 65}, 'max_concurrency'),
-    ({'rate_limit': 0}, 'rate_limit'),
-    ({'rate_limit': -2.0}, 'rate_limit'),
-])
+
+@pytest.mark.parametrize(
+    'params, named',
+    [
+        ({'timeout': 0}, 'timeout'),
+        ({'timeout': -1.5}, 'timeout'),
+        ({'retries': -1}, 'retries'),
+        ({'max_concurrency': 0}, 'max_concurrency'),
+        ({'max_concurrency': 65}, 'max_concurrency'),
+        ({'rate_limit': 0}, 'rate_limit'),
+        ({'rate_limit': -2.0}, 'rate_limit'),
+    ],
+)
 def test_out_of_range(params, named):
     with pytest.raises(OptionError) as info:
         validate_common_params(params)

@@ -2,7 +2,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The signer against the official SDK's, byte for byte, over generated requests."""
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import copy
@@ -13,10 +14,9 @@ from types import SimpleNamespace
 from urllib.parse import quote
 
 import pytest
+from sdk_oracle import SdkRequest, sdk_signer  # the SDK's tests skip one by one without it
 
 from ansible_collections.hwcloud.migration.plugins.module_utils import _signer
-
-from sdk_oracle import SdkRequest, sdk_signer  # the SDK's tests skip one by one without it
 
 AK = 'HPUAEXAMPLEAK0000001'
 SK = 'sk-example-0123456789abcdefghijklmnopqrstuv'
@@ -24,13 +24,26 @@ FIXED = _datetime.datetime(2024, 3, 9, 7, 5, 3)
 
 SEGMENT_ALPHABET = (
     list('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789')
-    + list("-._~ %+=&;,@:!*'()$[]") + ['%2F', '%25', '%20', '%7E', 'é', '中', 'ß', '€', '\U0001F600']
+    + list("-._~ %+=&;,@:!*'()$[]")
+    + ['%2F', '%25', '%20', '%7E', 'é', '中', 'ß', '€', '\U0001f600']
 )
 VALUE_ALPHABET = SEGMENT_ALPHABET + ['/', '?', '#', '"', '<', '>', '\\', '^', '`', '{', '|', '}']
-CONTENT_TYPES = [None, 'application/json', 'application/json;charset=UTF-8', 'application/bson', 'text/plain',
-                 'application/octet-stream', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']
-HOSTS = ['oms.cn-north-4.myhuaweicloud.com', '127.0.0.1:8080', 'modelarts.ap-southeast-1.myhuaweicloud.cn',
-         'example.com:8443']
+CONTENT_TYPES = [
+    None,
+    'application/json',
+    'application/json;charset=UTF-8',
+    'application/bson',
+    'text/plain',
+    'application/octet-stream',
+    'application/x-www-form-urlencoded',
+    'multipart/form-data; boundary=x',
+]
+HOSTS = [
+    'oms.cn-north-4.myhuaweicloud.com',
+    '127.0.0.1:8080',
+    'modelarts.ap-southeast-1.myhuaweicloud.cn',
+    'example.com:8443',
+]
 
 
 class _FixedDatetime(_datetime.datetime):
@@ -74,7 +87,7 @@ def _generate(rng):
         elif roll < 0.45:
             pairs.append((key + '_b', rng.choice([True, False])))
         elif roll < 0.5:
-            pairs.append((key + '_i', rng.randint(0, 10 ** 13)))
+            pairs.append((key + '_i', rng.randint(0, 10**13)))
         else:
             pairs.append((key, _text(rng, VALUE_ALPHABET, 0, 10)))
     # The SDK sorts (key, value) tuples: keep values of one key of one type.
@@ -87,11 +100,20 @@ def _generate(rng):
     content_type = rng.choice(CONTENT_TYPES)
     if content_type:
         headers['Content-Type'] = content_type
-    extras = [('X-Project-Id', '0123456789abcdef0123456789abcdef'), ('User-Agent', 'hwcloud.migration/0.1.0'),
-              ('X-Custom-Header', '  padded value  '), ('x_under_score', 'never signed'),
-              ('X_Another_One', 'also unsigned'), ('Accept', 'application/json'), ('X-Unicode', 'café 中文'),
-              ('x-lower', 'v'), ('X-Security-Token', 'tok' * 30), ('Host', rng.choice(HOSTS)),
-              ('X-Sdk-Date', '20231231T235959Z'), ('x-custom-header', 'duplicate in another case')]
+    extras = [
+        ('X-Project-Id', '0123456789abcdef0123456789abcdef'),
+        ('User-Agent', 'hwcloud.migration/0.1.0'),
+        ('X-Custom-Header', '  padded value  '),
+        ('x_under_score', 'never signed'),
+        ('X_Another_One', 'also unsigned'),
+        ('Accept', 'application/json'),
+        ('X-Unicode', 'café 中文'),
+        ('x-lower', 'v'),
+        ('X-Security-Token', 'tok' * 30),
+        ('Host', rng.choice(HOSTS)),
+        ('X-Sdk-Date', '20231231T235959Z'),
+        ('x-custom-header', 'duplicate in another case'),
+    ]
     for name, value in extras:
         if rng.random() < 0.3:
             headers[name] = value
@@ -113,8 +135,15 @@ def _generate(rng):
 
 
 def _sdk_sign(method, host, path, pairs, headers, body):
-    request = SdkRequest(method=method, schema='https', host=host, resource_path=path,
-                         query_params=copy.deepcopy(pairs), header_params=dict(headers), body=body)
+    request = SdkRequest(
+        method=method,
+        schema='https',
+        host=host,
+        resource_path=path,
+        query_params=copy.deepcopy(pairs),
+        header_params=dict(headers),
+        body=body,
+    )
     signed = sdk_signer.Signer(SimpleNamespace(ak=AK, sk=SK)).sign(request)
     return signed.header_params
 
@@ -122,7 +151,7 @@ def _sdk_sign(method, host, path, pairs, headers, body):
 def test_against_official_sdk_600_generated_requests(sdk_fixed_time):
     rng = random.Random(20240309)
     compared = 0
-    for dummy in range(600):
+    for _dummy in range(600):
         method, host, path, pairs, headers, body = _generate(rng)
         ours = _signer.sign_parts(method, host, path, copy.deepcopy(pairs), headers, body, AK, SK, now=FIXED)
         theirs = _sdk_sign(method, host, path, pairs, headers, body)
@@ -163,8 +192,9 @@ def test_unsigned_payload_for_non_json_content_types():
     added = _signer.sign_parts('POST', 'h', '/x', [], {'Content-Type': 'text/plain'}, b'abc', AK, SK, now=FIXED)
     assert added['X-Sdk-Content-Sha256'] == 'UNSIGNED-PAYLOAD'
     assert 'x-sdk-content-sha256' in added['Authorization']
-    json_added = _signer.sign_parts('POST', 'h', '/x', [], {'Content-Type': 'application/json'}, b'{}', AK, SK,
-                                    now=FIXED)
+    json_added = _signer.sign_parts(
+        'POST', 'h', '/x', [], {'Content-Type': 'application/json'}, b'{}', AK, SK, now=FIXED
+    )
     assert 'X-Sdk-Content-Sha256' not in json_added
 
 
@@ -183,8 +213,10 @@ def test_aware_datetime_is_converted_to_utc():
 def test_canonical_uri_and_query_rules():
     assert _signer.canonical_uri('/v2/a b/~x/') == '/v2/a%20b/~x/'
     assert _signer.canonical_uri('/v2/a%2Fb') == '/v2/a/b/'
-    assert _signer.canonical_query_string([('b', '2'), ('a', ['z', 'y', 'y']), ('a~', ''), ('c', True)]) == \
-        'a=y&a=y&a=z&a~=&b=2&c=true'
+    assert (
+        _signer.canonical_query_string([('b', '2'), ('a', ['z', 'y', 'y']), ('a~', ''), ('c', True)])
+        == 'a=y&a=y&a=z&a~=&b=2&c=true'
+    )
 
 
 def test_credentials_are_required():

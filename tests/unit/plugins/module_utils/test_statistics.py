@@ -2,7 +2,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import copy
@@ -18,8 +19,8 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._statistics impo
 )
 
 FIXTURES = os.path.join(os.path.dirname(__file__), 'fixtures')
-START = 1700150400000 - 5 * 60 * 1000   # 2023-11-16T15:55:00Z
-END = 1700188500000                     # 2023-11-17T02:35:00Z
+START = 1700150400000 - 5 * 60 * 1000  # 2023-11-16T15:55:00Z
+END = 1700188500000  # 2023-11-17T02:35:00Z
 
 
 def load(name):
@@ -28,13 +29,11 @@ def load(name):
 
 
 def series(data_type, *buckets):
-    return {'data_type': data_type,
-            'data': [{'time_stamp': ts, 'statistic_num': num} for ts, num in buckets]}
+    return {'data_type': data_type, 'data': [{'time_stamp': ts, 'statistic_num': num} for ts, num in buckets]}
 
 
 def response(*series_list, **extra):
-    body = {'sync_task_id': 'task-1', 'statistic_time_type': 'FIVE_MINUTES',
-            'statistic_datas': list(series_list)}
+    body = {'sync_task_id': 'task-1', 'statistic_time_type': 'FIVE_MINUTES', 'statistic_datas': list(series_list)}
     body.update(extra)
     return body
 
@@ -77,8 +76,13 @@ def test_seed_example_all_types(fixture):
         },
         'statistic_time_type': 'FIVE_MINUTES',
         'series': {
-            'REQUEST': {'total': 1116, 'points': 113, 'max': 20,
-                        'first_time_stamp': 1700150400000, 'last_time_stamp': 1700188200000},
+            'REQUEST': {
+                'total': 1116,
+                'points': 113,
+                'max': 20,
+                'first_time_stamp': 1700150400000,
+                'last_time_stamp': 1700188200000,
+            },
             'SUCCESS': EMPTY_SERIES,
             'FAILURE': EMPTY_SERIES,
             'SKIP': EMPTY_SERIES,
@@ -91,8 +95,10 @@ def test_seed_example_all_types(fixture):
         'last_success_time': None,
         'last_success': None,
         'complete': False,
-        'problems': ['statistic_datas: no %s series in the answer' % data_type
-                     for data_type in ('SUCCESS', 'FAILURE', 'SKIP', 'SIZE')],
+        'problems': [
+            'statistic_datas: no %s series in the answer' % data_type
+            for data_type in ('SUCCESS', 'FAILURE', 'SKIP', 'SIZE')
+        ],
     }
 
 
@@ -132,12 +138,27 @@ def full_response():
 def test_all_types_exact_ratios():
     summary = summarize_statistics(full_response(), DATA_TYPES, T0, T0 + 4 * FIVE)
     assert summary['series']['REQUEST'] == {
-        'total': 60, 'points': 3, 'max': 30, 'first_time_stamp': T0, 'last_time_stamp': T0 + 2 * FIVE}
+        'total': 60,
+        'points': 3,
+        'max': 30,
+        'first_time_stamp': T0,
+        'last_time_stamp': T0 + 2 * FIVE,
+    }
     assert summary['series']['SUCCESS'] == {
-        'total': 54, 'points': 4, 'max': 27, 'first_time_stamp': T0, 'last_time_stamp': T0 + 3 * FIVE}
+        'total': 54,
+        'points': 4,
+        'max': 27,
+        'first_time_stamp': T0,
+        'last_time_stamp': T0 + 3 * FIVE,
+    }
     assert summary['series']['FAILURE']['total'] == 2
     assert summary['series']['SKIP'] == {
-        'total': 4, 'points': 3, 'max': 3, 'first_time_stamp': T0, 'last_time_stamp': T0 + 2 * FIVE}
+        'total': 4,
+        'points': 3,
+        'max': 3,
+        'first_time_stamp': T0,
+        'last_time_stamp': T0 + 2 * FIVE,
+    }
     assert summary['success_ratio'] == 0.9
     assert summary['failure_ratio'] == 0.033333
     assert summary['skip_ratio'] == 0.066667
@@ -162,8 +183,12 @@ def test_empty_series():
 def test_empty_statistic_datas():
     summary = summarize_statistics(response(), DATA_TYPES, T0, T0)
     assert summary['series'] == {name: EMPTY_SERIES for name in DATA_TYPES}
-    assert summary['window'] == {'start_time': T0, 'end_time': T0,
-                                 'start': '2023-11-16T16:00:00.000Z', 'end': '2023-11-16T16:00:00.000Z'}
+    assert summary['window'] == {
+        'start_time': T0,
+        'end_time': T0,
+        'start': '2023-11-16T16:00:00.000Z',
+        'end': '2023-11-16T16:00:00.000Z',
+    }
 
 
 def test_only_some_types_requested():
@@ -217,7 +242,12 @@ def test_one_hour_series():
     summary = summarize_statistics(body, ['REQUEST', 'SUCCESS', 'FAILURE'], T0, T0 + 6 * hour)
     assert summary['statistic_time_type'] == 'ONE_HOUR'
     assert summary['series']['REQUEST'] == {
-        'total': 400, 'points': 3, 'max': 250, 'first_time_stamp': T0, 'last_time_stamp': T0 + 5 * hour}
+        'total': 400,
+        'points': 3,
+        'max': 250,
+        'first_time_stamp': T0,
+        'last_time_stamp': T0 + 5 * hour,
+    }
     assert summary['failure_ratio'] == 0.025
     assert summary['success_ratio'] == 0.85
     assert summary['last_success_time'] == T0 + hour
@@ -258,22 +288,25 @@ def test_ratio_is_not_clamped():
 
 
 def test_large_counts_stay_exact():
-    big = 2 ** 62
+    big = 2**62
     body = response(series('SIZE', (T0, big), (T0 + FIVE, big - 1)))
-    assert summarize_statistics(body, ['SIZE'], T0, T0)['bytes_synchronized'] == 2 ** 63 - 1
+    assert summarize_statistics(body, ['SIZE'], T0, T0)['bytes_synchronized'] == 2**63 - 1
 
 
-@pytest.mark.parametrize('body', [
-    None,
-    {},
-    [],
-    'not json',
-    {'statistic_datas': None},
-    {'statistic_datas': 'x'},
-    {'statistic_datas': [None, 'x', {}, {'data_type': 'REQUEST'}, {'data_type': 'REQUEST', 'data': None}]},
-    {'statistic_datas': [{'data_type': 'REQUEST', 'data': [None, {}, {'time_stamp': T0}, {'statistic_num': 3}]}]},
-    {'statistic_time_type': 5},
-])
+@pytest.mark.parametrize(
+    'body',
+    [
+        None,
+        {},
+        [],
+        'not json',
+        {'statistic_datas': None},
+        {'statistic_datas': 'x'},
+        {'statistic_datas': [None, 'x', {}, {'data_type': 'REQUEST'}, {'data_type': 'REQUEST', 'data': None}]},
+        {'statistic_datas': [{'data_type': 'REQUEST', 'data': [None, {}, {'time_stamp': T0}, {'statistic_num': 3}]}]},
+        {'statistic_time_type': 5},
+    ],
+)
 def test_malformed_responses_do_not_raise(body):
     summary = summarize_statistics(body, DATA_TYPES, T0, T0 + FIVE)
     assert summary['series'] == {name: EMPTY_SERIES for name in DATA_TYPES}
@@ -293,7 +326,12 @@ def test_malformed_buckets_are_skipped_but_good_ones_count():
     ]
     summary = summarize_statistics(body, ['REQUEST'], T0, T0 + FIVE)
     assert summary['series']['REQUEST'] == {
-        'total': 5, 'points': 1, 'max': 5, 'first_time_stamp': T0, 'last_time_stamp': T0}
+        'total': 5,
+        'points': 1,
+        'max': 5,
+        'first_time_stamp': T0,
+        'last_time_stamp': T0,
+    }
 
 
 def test_iter_points_keeps_response_order():

@@ -3,23 +3,33 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Splitting a statistics window into parts and merging the parts (pure functions)."""
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import pytest
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._statistics import (
-    MAX_POINTS, capped_types, merge_parts, shape_problems, split_window, summarize_statistics)
+    MAX_POINTS,
+    capped_types,
+    merge_parts,
+    shape_problems,
+    split_window,
+    summarize_statistics,
+)
 
 FIVE = 300000
 HOUR = 3600000
 
 
 def answer(points, time_type='FIVE_MINUTES', types=('REQUEST',)):
-    return {'statistic_time_type': time_type,
-            'statistic_datas': [{'data_type': data_type,
-                                 'data': [{'time_stamp': stamp, 'statistic_num': num} for stamp, num in points]}
-                                for data_type in types]}
+    return {
+        'statistic_time_type': time_type,
+        'statistic_datas': [
+            {'data_type': data_type, 'data': [{'time_stamp': stamp, 'statistic_num': num} for stamp, num in points]}
+            for data_type in types
+        ],
+    }
 
 
 def test_split_window_cuts_on_bucket_boundaries_into_parts_below_the_maximum():
@@ -41,8 +51,15 @@ def test_merge_counts_the_shared_boundary_bucket_once():
     second = answer([(2 * FIVE, 3), (3 * FIVE, 4)])
     merged = merge_parts([first, second], ['REQUEST'])
     assert merged['statistic_time_type'] == 'FIVE_MINUTES'
-    assert merged['statistic_datas'] == [{'data_type': 'REQUEST', 'data': [
-        {'time_stamp': stamp, 'statistic_num': num} for stamp, num in [(0, 1), (FIVE, 2), (2 * FIVE, 3), (3 * FIVE, 4)]]}]
+    assert merged['statistic_datas'] == [
+        {
+            'data_type': 'REQUEST',
+            'data': [
+                {'time_stamp': stamp, 'statistic_num': num}
+                for stamp, num in [(0, 1), (FIVE, 2), (2 * FIVE, 3), (3 * FIVE, 4)]
+            ],
+        }
+    ]
     summary = summarize_statistics(merged, ['REQUEST'], 0, 3 * FIVE)
     assert summary['series']['REQUEST']['total'] == 10 and summary['complete'] is True
 
@@ -54,7 +71,10 @@ def test_merge_of_different_widths_sums_fine_buckets_into_coarse_ones():
     merged = merge_parts([hourly, fine], ['REQUEST'])
     assert merged['statistic_time_type'] == 'ONE_HOUR'
     assert [(point['time_stamp'], point['statistic_num']) for point in merged['statistic_datas'][0]['data']] == [
-        (0, 120), (HOUR, 60), (2 * HOUR, 5)]
+        (0, 120),
+        (HOUR, 60),
+        (2 * HOUR, 5),
+    ]
 
 
 def test_capped_types_names_series_at_the_maximum():
@@ -64,17 +84,32 @@ def test_capped_types_names_series_at_the_maximum():
     assert capped_types({'statistic_datas': None}) == []
 
 
-@pytest.mark.parametrize('response, expected', [
-    ({'statistic_datas': None}, ['statistic_datas: null, so no series can be read']),
-    ({}, ['statistic_datas: absent, so no series can be read']),
-    ({'statistic_datas': 'x'}, ['statistic_datas: of type str, not a list, so no series can be read']),
-    ({'statistic_datas': ['x', {'data_type': 'REQUEST', 'data': None}]},
-     ['statistic_datas[0]: not an object', 'statistic_datas[1].data (REQUEST): null, not a list']),
-    ({'statistic_datas': [{'data_type': 'REQUEST', 'data': [{'time_stamp': 1, 'statistic_num': 'x'},
-                                                            {'time_stamp': 2, 'statistic_num': 3}]}]},
-     ['statistic_datas[0].data (REQUEST): 1 bucket(s) with a missing, null, negative or non-integer time_stamp or '
-      'statistic_num, first at data[0]']),
-])
+@pytest.mark.parametrize(
+    'response, expected',
+    [
+        ({'statistic_datas': None}, ['statistic_datas: null, so no series can be read']),
+        ({}, ['statistic_datas: absent, so no series can be read']),
+        ({'statistic_datas': 'x'}, ['statistic_datas: of type str, not a list, so no series can be read']),
+        (
+            {'statistic_datas': ['x', {'data_type': 'REQUEST', 'data': None}]},
+            ['statistic_datas[0]: not an object', 'statistic_datas[1].data (REQUEST): null, not a list'],
+        ),
+        (
+            {
+                'statistic_datas': [
+                    {
+                        'data_type': 'REQUEST',
+                        'data': [{'time_stamp': 1, 'statistic_num': 'x'}, {'time_stamp': 2, 'statistic_num': 3}],
+                    }
+                ]
+            },
+            [
+                'statistic_datas[0].data (REQUEST): 1 bucket(s) with a missing, null, negative or non-integer time_stamp or '
+                'statistic_num, first at data[0]'
+            ],
+        ),
+    ],
+)
 def test_shape_problems_name_the_field(response, expected):
     assert shape_problems(response, ['REQUEST']) == expected
     summary = summarize_statistics(response, ['REQUEST'], 0, HOUR)

@@ -2,7 +2,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import pytest
@@ -24,42 +25,48 @@ HOUR = 60 * MINUTE
 DAY = 24 * HOUR
 
 
-@pytest.mark.parametrize('value, expected', [
-    (NOW, NOW),
-    (str(NOW), NOW),
-    (' %d ' % NOW, NOW),
-    (float(NOW), NOW),
-    ('now', NOW),
-    ('NOW', NOW),
-    ('-90s', NOW - 90 * 1000),
-    ('-15m', NOW - 15 * MINUTE),
-    ('-2h', NOW - 2 * HOUR),
-    ('-7d', NOW - 7 * DAY),
-    ('-1w', NOW - 7 * DAY),
-    ('-500ms', NOW - 500),
-    ('-1h30m', NOW - 90 * MINUTE),
-    ('- 15m', NOW - 15 * MINUTE),
-    ('-15M', NOW - 15 * MINUTE),
-])
+@pytest.mark.parametrize(
+    'value, expected',
+    [
+        (NOW, NOW),
+        (str(NOW), NOW),
+        (' %d ' % NOW, NOW),
+        (float(NOW), NOW),
+        ('now', NOW),
+        ('NOW', NOW),
+        ('-90s', NOW - 90 * 1000),
+        ('-15m', NOW - 15 * MINUTE),
+        ('-2h', NOW - 2 * HOUR),
+        ('-7d', NOW - 7 * DAY),
+        ('-1w', NOW - 7 * DAY),
+        ('-500ms', NOW - 500),
+        ('-1h30m', NOW - 90 * MINUTE),
+        ('- 15m', NOW - 15 * MINUTE),
+        ('-15M', NOW - 15 * MINUTE),
+    ],
+)
 def test_parse_time_accepts(value, expected):
     assert parse_time(value, now=NOW) == expected
 
 
-@pytest.mark.parametrize('value, expected', [
-    ('2023-11-16T16:00:00Z', NOW),
-    ('2023-11-16T16:00:00z', NOW),
-    ('2023-11-16T16:00Z', NOW),
-    ('2023-11-16 16:00:00Z', NOW),
-    ('2023-11-16T16:00:00.250Z', NOW + 250),
-    # digits after milliseconds are dropped, not rounded
-    ('2023-11-16T16:00:00.2509Z', NOW + 250),
-    ('2023-11-16T16:00:00.5Z', NOW + 500),
-    ('2023-11-16T18:00:00+02:00', NOW),
-    ('2023-11-16T18:00:00+0200', NOW),
-    ('2023-11-16T18:00:00+02', NOW),
-    ('2023-11-16T10:30:00-05:30', NOW),
-    ('2023-11-17T00:00:00+08:00', NOW),
-])
+@pytest.mark.parametrize(
+    'value, expected',
+    [
+        ('2023-11-16T16:00:00Z', NOW),
+        ('2023-11-16T16:00:00z', NOW),
+        ('2023-11-16T16:00Z', NOW),
+        ('2023-11-16 16:00:00Z', NOW),
+        ('2023-11-16T16:00:00.250Z', NOW + 250),
+        # digits after milliseconds are dropped, not rounded
+        ('2023-11-16T16:00:00.2509Z', NOW + 250),
+        ('2023-11-16T16:00:00.5Z', NOW + 500),
+        ('2023-11-16T18:00:00+02:00', NOW),
+        ('2023-11-16T18:00:00+0200', NOW),
+        ('2023-11-16T18:00:00+02', NOW),
+        ('2023-11-16T10:30:00-05:30', NOW),
+        ('2023-11-17T00:00:00+08:00', NOW),
+    ],
+)
 def test_parse_time_iso(value, expected):
     assert parse_time(value, now=0) == expected
 
@@ -86,7 +93,7 @@ def test_seconds_hint_gives_the_corrected_value():
 
 
 def test_smallest_plausible_milliseconds_is_accepted():
-    assert parse_time(10 ** 11) == 10 ** 11
+    assert parse_time(10**11) == 10**11
 
 
 @pytest.mark.parametrize('value', [1700000000000000, '1700000000000000000'])
@@ -123,10 +130,24 @@ def test_unsigned_duration_is_refused_as_a_time():
         parse_time('15m', now=NOW)
 
 
-@pytest.mark.parametrize('value', [
-    'yesterday', '', '   ', '-15x', '15 minutes ago', '2023-13-01T00:00:00Z', '2023-02-30T00:00:00Z',
-    '2023-11-16T16:00:00+25:00', None, True, [NOW], 1.5e12 + 0.5, float('nan'),
-])
+@pytest.mark.parametrize(
+    'value',
+    [
+        'yesterday',
+        '',
+        '   ',
+        '-15x',
+        '15 minutes ago',
+        '2023-13-01T00:00:00Z',
+        '2023-02-30T00:00:00Z',
+        '2023-11-16T16:00:00+25:00',
+        None,
+        True,
+        [NOW],
+        1.5e12 + 0.5,
+        float('nan'),
+    ],
+)
 def test_garbage_is_refused(value):
     with pytest.raises(TimeExpressionError):
         parse_time(value, now=NOW)
@@ -146,31 +167,37 @@ def test_error_is_a_value_error():
     assert issubclass(TimeExpressionError, ValueError)
 
 
-@pytest.mark.parametrize('value, expected', [
-    ('90s', 90 * 1000),
-    ('90m', 90 * MINUTE),
-    ('1h', HOUR),
-    ('7d', 7 * DAY),
-    ('2w', 14 * DAY),
-    ('250ms', 250),
-    ('1h30m', 90 * MINUTE),
-    (' 1H ', HOUR),
-    ('1d 12h', 36 * HOUR),
-])
+@pytest.mark.parametrize(
+    'value, expected',
+    [
+        ('90s', 90 * 1000),
+        ('90m', 90 * MINUTE),
+        ('1h', HOUR),
+        ('7d', 7 * DAY),
+        ('2w', 14 * DAY),
+        ('250ms', 250),
+        ('1h30m', 90 * MINUTE),
+        (' 1H ', HOUR),
+        ('1d 12h', 36 * HOUR),
+    ],
+)
 def test_parse_duration(value, expected):
     assert parse_duration(value) == expected
 
 
-@pytest.mark.parametrize('value, match', [
-    ('60', 'no unit'),
-    (60, 'not a duration'),
-    ('-1h', 'signed'),
-    ('0m', 'zero'),
-    ('1 hour', 'not a duration'),
-    ('', 'not a duration'),
-    (None, 'not a duration'),
-    (True, 'not a duration'),
-])
+@pytest.mark.parametrize(
+    'value, match',
+    [
+        ('60', 'no unit'),
+        (60, 'not a duration'),
+        ('-1h', 'signed'),
+        ('0m', 'zero'),
+        ('1 hour', 'not a duration'),
+        ('', 'not a duration'),
+        (None, 'not a duration'),
+        (True, 'not a duration'),
+    ],
+)
 def test_parse_duration_refuses(value, match):
     with pytest.raises(TimeExpressionError, match=match):
         parse_duration(value, name='migration_health_window')
@@ -219,13 +246,16 @@ def test_resolve_window_uses_the_clock_once(monkeypatch):
     assert len(calls) == 1
 
 
-@pytest.mark.parametrize('value, expected', [
-    (NOW, '2023-11-16T16:00:00.000Z'),
-    (NOW + 7, '2023-11-16T16:00:00.007Z'),
-    (1700188200000, '2023-11-17T02:30:00.000Z'),
-    (0, '1970-01-01T00:00:00.000Z'),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    'value, expected',
+    [
+        (NOW, '2023-11-16T16:00:00.000Z'),
+        (NOW + 7, '2023-11-16T16:00:00.007Z'),
+        (1700188200000, '2023-11-17T02:30:00.000Z'),
+        (0, '1970-01-01T00:00:00.000Z'),
+        (None, None),
+    ],
+)
 def test_ms_to_iso(value, expected):
     assert ms_to_iso(value) == expected
 

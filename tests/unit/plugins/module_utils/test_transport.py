@@ -2,7 +2,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The retry policy, the deadline and the rate limiter, against a loopback server and a fake clock."""
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import email.utils
@@ -38,6 +39,7 @@ def _sequence(*answers):
 
     def handler(request):
         return answers.pop(0) if len(answers) > 1 else answers[0]
+
     return handler
 
 
@@ -192,7 +194,7 @@ def test_connection_errors_are_retried_then_raised(fake_time):
 def test_rate_limiter_spaces_requests_in_session(fake_server, fake_time):
     fake_server.handler = _always(200, body={})
     session = _session(rate_limit=10)
-    for dummy in range(3):
+    for _dummy in range(3):
         _get(session, fake_server.url + '/x')
     assert fake_time.sleeps == pytest.approx([0.1, 0.1])
 
@@ -204,6 +206,7 @@ def test_rate_limiter_sequential():
     def sleep(seconds):
         waits.append(seconds)
         now[0] += seconds
+
     limiter = _transport.RateLimiter(2, clock=lambda: now[0], sleep=sleep)
     results = [limiter.acquire() for dummy in range(4)]
     assert results == [0.0, 0.5, 0.5, 0.5]
@@ -219,6 +222,7 @@ def test_rate_limiter_is_thread_safe():
     def sleep(seconds):
         with lock:
             waits.append(seconds)
+
     limiter = _transport.RateLimiter(4, clock=lambda: 50.0, sleep=sleep)
     threads = [threading.Thread(target=limiter.acquire) for dummy in range(9)]
     for thread in threads:

@@ -12,14 +12,14 @@ The fake replaces only ``get_json`` (the one call that talks to the network);
 concurrency are the production ones.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import json
 import threading
 
 import pytest
-
 from ansible.module_utils.common import warnings as ansible_warnings
 
 try:
@@ -27,10 +27,10 @@ try:
 except ImportError:  # ansible-core < 2.19: module warnings always go to the result
     ansible_internal = None
 
+from module_args import patch_module_args
+
 from ansible_collections.hwcloud.migration.plugins.module_utils._client import HuaweiCloudClient
 from ansible_collections.hwcloud.migration.plugins.module_utils._module import HuaweiCloudModule
-
-from module_args import patch_module_args
 
 CREDENTIALS = {
     'region': 'cn-north-4',
@@ -99,8 +99,9 @@ def run_module(monkeypatch, capsys):
         out = capsys.readouterr().out
         result = ModuleResult(json.loads(out))
         # ansible-core 2.19 reports a warning as a summary dict; older ones as a str.
-        result['warnings'] = [warning['event']['msg'] if isinstance(warning, dict) else warning
-                              for warning in result.get('warnings', [])]
+        result['warnings'] = [
+            warning['event']['msg'] if isinstance(warning, dict) else warning for warning in result.get('warnings', [])
+        ]
         return result, client
 
     return run

@@ -3,7 +3,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The modules through the real client (signing, paths, queries, error parsing) against a loopback server."""
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import json
@@ -11,13 +12,13 @@ import os
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-
 from ansible.module_utils.common import warnings as ansible_warnings
-
-from ansible_collections.hwcloud.migration.plugins.modules import modelarts_dataset_sync_info
-from ansible_collections.hwcloud.migration.plugins.modules import oms_sync_task_statistics_info
-
 from module_args import patch_module_args
+
+from ansible_collections.hwcloud.migration.plugins.modules import (
+    modelarts_dataset_sync_info,
+    oms_sync_task_statistics_info,
+)
 
 FIXTURES = os.path.join(os.path.dirname(__file__), '..', 'module_utils', 'fixtures')
 PROJECT = '2c0689c860ad4728a497c91ec0844383'
@@ -34,13 +35,20 @@ def run_over_http(fake_server, capsys):
         for store in ('_global_warnings', '_global_deprecations'):
             if getattr(ansible_warnings, store, None) is not None:
                 getattr(ansible_warnings, store).clear()
-        merged = {'endpoint': fake_server.url, 'project_id': PROJECT, 'region': 'cn-north-4',
-                  'access_key': 'AK-EXAMPLE', 'secret_key': 'SK-EXAMPLE', 'retries': 0}
+        merged = {
+            'endpoint': fake_server.url,
+            'project_id': PROJECT,
+            'region': 'cn-north-4',
+            'access_key': 'AK-EXAMPLE',
+            'secret_key': 'SK-EXAMPLE',
+            'retries': 0,
+        }
         merged.update(args)
         with patch_module_args(merged):
             with pytest.raises(SystemExit):
                 module.main()
         return json.loads(capsys.readouterr().out)
+
     return run
 
 
@@ -54,21 +62,26 @@ def test_statistics_over_http(fake_server, run_over_http):
         return 200, {'X-Request-Id': 'req-ok'}, seed
 
     fake_server.handler = handler
-    result = run_over_http(oms_sync_task_statistics_info, {
-        'sync_task_ids': ['0d146099-8cf4-437d-b6ef-88e043771c8b', 'gone'],
-        'data_type': ['REQUEST', 'FAILURE'],
-        'start_time': '2023-11-16T16:00:00Z', 'end_time': '2023-11-17T02:35:00Z',
-    })
+    result = run_over_http(
+        oms_sync_task_statistics_info,
+        {
+            'sync_task_ids': ['0d146099-8cf4-437d-b6ef-88e043771c8b', 'gone'],
+            'data_type': ['REQUEST', 'FAILURE'],
+            'start_time': '2023-11-16T16:00:00Z',
+            'end_time': '2023-11-17T02:35:00Z',
+        },
+    )
     assert not result.get('failed'), result
     assert result['missing'] == ['gone']
     assert result['sync_task_statistics'][0]['summary']['series']['REQUEST']['total'] == 1116
 
     paths = sorted(urlsplit(request.path).path for request in fake_server.requests)
-    assert paths == ['/v2/%s/sync-tasks/0d146099-8cf4-437d-b6ef-88e043771c8b/statistics' % PROJECT,
-                     '/v2/%s/sync-tasks/gone/statistics' % PROJECT]
+    assert paths == [
+        '/v2/%s/sync-tasks/0d146099-8cf4-437d-b6ef-88e043771c8b/statistics' % PROJECT,
+        '/v2/%s/sync-tasks/gone/statistics' % PROJECT,
+    ]
     query = parse_qs(urlsplit(fake_server.requests[0].path).query)
-    assert query == {'data_type': ['REQUEST,FAILURE'], 'start_time': ['1700150400000'],
-                     'end_time': ['1700188500000']}
+    assert query == {'data_type': ['REQUEST,FAILURE'], 'start_time': ['1700150400000'], 'end_time': ['1700188500000']}
     assert all(request.header('Authorization').startswith('SDK-HMAC-SHA256 ') for request in fake_server.requests)
 
 

@@ -2,29 +2,43 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import pytest
+from module_runner import run_module  # noqa: F401  pylint: disable=unused-import
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
 from ansible_collections.hwcloud.migration.plugins.module_utils._info import FAIL_FAST_AFTER
 from ansible_collections.hwcloud.migration.plugins.modules import oms_migration_task_info as module
 
-from module_runner import run_module  # noqa: F401  pylint: disable=unused-import
-
 NOW = 1700150400000  # 2023-11-16T16:00:00Z
 
 
 def api_error(status, code, message='error', request_id='req-err-1'):
-    return HuaweiCloudError(message, status=status, code=code, request_id=request_id,
-                            method='GET', url='https://oms.cn-north-4.myhuaweicloud.com/v2/p/tasks/1')
+    return HuaweiCloudError(
+        message,
+        status=status,
+        code=code,
+        request_id=request_id,
+        method='GET',
+        url='https://oms.cn-north-4.myhuaweicloud.com/v2/p/tasks/1',
+    )
 
 
 def task(task_id, status=2, **fields):
-    body = {'id': task_id, 'name': 'task-%d' % task_id, 'status': status, 'progress': 0.5,
-            'left_time': 60000, 'failed_num': 0, 'total_num': 1000, 'error_reason': None,
-            'failed_object_record': None}
+    body = {
+        'id': task_id,
+        'name': 'task-%d' % task_id,
+        'status': status,
+        'progress': 0.5,
+        'left_time': 60000,
+        'failed_num': 0,
+        'total_num': 1000,
+        'error_reason': None,
+        'failed_object_record': None,
+    }
     body.update(fields)
     return body
 
@@ -38,6 +52,7 @@ def show_handler(tasks):
     def handler(path, params, query):
         assert path == module.SHOW_PATH and query == {}
         return tasks[params['task_id']]
+
     return handler
 
 
@@ -55,10 +70,18 @@ def test_ids_as_numbers_or_digit_strings_read_once_each_in_order(run_module):
     assert result['missing'] == [] and result['truncated'] is False and result['changed'] is False
 
 
-@pytest.mark.parametrize('args', [
-    {'task_id': 'abc'}, {'task_id': -4}, {'task_id': 1.5}, {'task_id': True},
-    {'task_ids': [1, '2', '../3']}, {'task_ids': [1, None]}, {'task_id': '9223372036854775808'},
-])
+@pytest.mark.parametrize(
+    'args',
+    [
+        {'task_id': 'abc'},
+        {'task_id': -4},
+        {'task_id': 1.5},
+        {'task_id': True},
+        {'task_ids': [1, '2', '../3']},
+        {'task_ids': [1, None]},
+        {'task_id': '9223372036854775808'},
+    ],
+)
 def test_bad_ids_are_refused_before_any_request(run_module, args):
     result, client = run_module(module, args)
     assert result.failed, result
@@ -82,23 +105,29 @@ def test_other_errors_fail_naming_the_task(run_module):
     assert result['task_id'] == 2 and result['error_code'] == 'OMS.0206' and result['request_id'] == 'req-77'
 
 
-@pytest.mark.parametrize('args, named', [
-    ({'task_id': 1, 'status': 'failed'}, 'status'),
-    ({'task_ids': [1], 'group_id': 'g'}, 'group_id'),
-    ({'task_id': 1, 'task_name': 'x', 'status': 4}, 'status, task_name'),
-])
+@pytest.mark.parametrize(
+    'args, named',
+    [
+        ({'task_id': 1, 'status': 'failed'}, 'status'),
+        ({'task_ids': [1], 'group_id': 'g'}, 'group_id'),
+        ({'task_id': 1, 'task_name': 'x', 'status': 4}, 'status, task_name'),
+    ],
+)
 def test_filters_cannot_be_combined_with_ids(run_module, args, named):
     result, client = run_module(module, args)
     assert result.failed and result['msg'].startswith(named) and 'cannot be combined' in result['msg']
     assert client.calls == []
 
 
-@pytest.mark.parametrize('args, message', [
-    ({'status': 'done'}, '4 (failed)'),
-    ({'status': 0}, '5 (succeeded)'),
-    ({'task_name': 'x' * 256}, 'task_name must be 1 to 255 characters long'),
-    ({'group_id': ''}, 'group_id must be 1 to 255 characters long'),
-])
+@pytest.mark.parametrize(
+    'args, message',
+    [
+        ({'status': 'done'}, '4 (failed)'),
+        ({'status': 0}, '5 (succeeded)'),
+        ({'task_name': 'x' * 256}, 'task_name must be 1 to 255 characters long'),
+        ({'group_id': ''}, 'group_id must be 1 to 255 characters long'),
+    ],
+)
 def test_bad_filters_are_refused_before_any_request(run_module, args, message):
     result, client = run_module(module, args)
     assert result.failed and message in result['msg'], result
@@ -107,24 +136,29 @@ def test_bad_filters_are_refused_before_any_request(run_module, args, message):
 
 def paged(all_tasks, status=None):
     """ListTasks over ``all_tasks``, honouring limit/offset/status like the API."""
+
     def handler(path, params, query):
         assert path == module.LIST_PATH
         selected = [entry for entry in all_tasks if status is None or entry['status'] == query.get('status')]
         offset, limit = query['offset'], query['limit']
         assert limit == 100 and offset <= 10000
-        return {'count': len(selected), 'tasks': selected[offset:offset + limit]}
+        return {'count': len(selected), 'tasks': selected[offset : offset + limit]}
+
     return handler
 
 
 def test_listing_reads_every_page_and_sends_the_status_as_an_integer(run_module):
     all_tasks = [task(index, status=4) for index in range(250)]
-    result, client = run_module(module, {'status': 'failed', 'group_id': 'g-1', 'task_name': 'nightly'},
-                                paged(all_tasks, status=4))
+    result, client = run_module(
+        module, {'status': 'failed', 'group_id': 'g-1', 'task_name': 'nightly'}, paged(all_tasks, status=4)
+    )
     assert not result.failed, result
     assert len(result['migration_tasks']) == 250 and result['truncated'] is False
     assert [call[2]['offset'] for call in client.calls] == [0, 100, 200]
-    assert all(call[2]['status'] == 4 and call[2]['group_id'] == 'g-1' and call[2]['task_name'] == 'nightly'
-               for call in client.calls)
+    assert all(
+        call[2]['status'] == 4 and call[2]['group_id'] == 'g-1' and call[2]['task_name'] == 'nightly'
+        for call in client.calls
+    )
     assert all(entry['summary']['status_name'] == 'failed' for entry in result['migration_tasks'])
 
 
@@ -140,24 +174,32 @@ def test_listing_stops_at_the_api_offset_cap_and_says_so(run_module):
     def handler(path, params, query):
         offset = query['offset']
         return {'count': 20000, 'tasks': [task(offset + index) for index in range(100)]}
+
     result, client = run_module(module, {}, handler)
     assert not result.failed, result
     assert client.calls[-1][2]['offset'] == 10000 and len(client.calls) == 101
     assert len(result['migration_tasks']) == 10100 and result['truncated'] is True
-    assert any('at most 10100 migration tasks' in warning and '9900 of 20000' in warning
-               for warning in result['warnings']), result['warnings']
+    assert any(
+        'at most 10100 migration tasks' in warning and '9900 of 20000' in warning for warning in result['warnings']
+    ), result['warnings']
 
 
 def test_a_task_seen_twice_while_paging_is_returned_once(run_module):
     pages = {0: [task(index) for index in range(100)], 100: [task(99), task(100)]}
-    result, _client = run_module(module, {}, lambda path, params, query: {'count': 102, 'tasks': pages[query['offset']]})
+    result, _client = run_module(
+        module, {}, lambda path, params, query: {'count': 102, 'tasks': pages[query['offset']]}
+    )
     assert [entry['id'] for entry in result['migration_tasks']] == list(range(101))
 
 
 def test_listing_errors_fail_with_the_offset(run_module):
     def handler(path, params, query):
-        return {'count': 150, 'tasks': [task(i) for i in range(100)]} if query['offset'] == 0 \
+        return (
+            {'count': 150, 'tasks': [task(i) for i in range(100)]}
+            if query['offset'] == 0
             else api_error(500, 'OMS.1001')
+        )
+
     result, _client = run_module(module, {}, handler)
     assert result.failed and 'Could not list migration tasks (offset 100)' in result['msg'] and result['offset'] == 100
 
@@ -188,29 +230,32 @@ def test_check_mode_reads_the_same(run_module):
 ABSENT = object()
 
 
-@pytest.mark.parametrize('field, value, message', [
-    ('status', ABSENT, 'status is absent, not one of 1, 2, 3, 4, 5, 6, 7'),
-    ('status', 'RUNNING', "status is 'RUNNING', not one of 1, 2, 3, 4, 5, 6, 7"),
-    ('status', 12345, 'status is 12345, not one of'),
-    ('status', True, 'status is True, not one of'),
-    ('status', 2.0, 'status is 2.0, not one of'),
-    ('progress', ABSENT, 'progress is absent, not a number from 0 to 1'),
-    ('progress', None, 'progress is None, not a number from 0 to 1'),
-    ('progress', 52.2, 'progress is 52.2, not a number from 0 to 1'),
-    ('progress', '0.5', "progress is '0.5', not a number"),
-    ('left_time', ABSENT, 'left_time is absent, not null or an integer of 0 or more'),
-    ('left_time', -1, 'left_time is -1, not null or an integer'),
-    ('left_time', 'soon', "left_time is 'soon', not null or an integer"),
-    ('failed_num', ABSENT, 'failed_num is absent, not an integer of 0 or more'),
-    ('failed_num', None, 'failed_num is None, not an integer of 0 or more'),
-    ('failed_num', -3, 'failed_num is -3, not an integer'),
-    ('total_num', ABSENT, 'total_num is absent, not an integer of 0 or more'),
-    ('total_num', '1000', "total_num is '1000', not an integer"),
-    ('error_reason', ABSENT, 'error_reason is absent, not null or an object'),
-    ('error_reason', 'TRF.0062', "error_reason is 'TRF.0062', not null or an object"),
-    ('failed_object_record', ABSENT, 'failed_object_record is absent, not null or an object'),
-    ('failed_object_record', ['x'], 'failed_object_record is of type list, not null or an object'),
-])
+@pytest.mark.parametrize(
+    'field, value, message',
+    [
+        ('status', ABSENT, 'status is absent, not one of 1, 2, 3, 4, 5, 6, 7'),
+        ('status', 'RUNNING', "status is 'RUNNING', not one of 1, 2, 3, 4, 5, 6, 7"),
+        ('status', 12345, 'status is 12345, not one of'),
+        ('status', True, 'status is True, not one of'),
+        ('status', 2.0, 'status is 2.0, not one of'),
+        ('progress', ABSENT, 'progress is absent, not a number from 0 to 1'),
+        ('progress', None, 'progress is None, not a number from 0 to 1'),
+        ('progress', 52.2, 'progress is 52.2, not a number from 0 to 1'),
+        ('progress', '0.5', "progress is '0.5', not a number"),
+        ('left_time', ABSENT, 'left_time is absent, not null or an integer of 0 or more'),
+        ('left_time', -1, 'left_time is -1, not null or an integer'),
+        ('left_time', 'soon', "left_time is 'soon', not null or an integer"),
+        ('failed_num', ABSENT, 'failed_num is absent, not an integer of 0 or more'),
+        ('failed_num', None, 'failed_num is None, not an integer of 0 or more'),
+        ('failed_num', -3, 'failed_num is -3, not an integer'),
+        ('total_num', ABSENT, 'total_num is absent, not an integer of 0 or more'),
+        ('total_num', '1000', "total_num is '1000', not an integer"),
+        ('error_reason', ABSENT, 'error_reason is absent, not null or an object'),
+        ('error_reason', 'TRF.0062', "error_reason is 'TRF.0062', not null or an object"),
+        ('failed_object_record', ABSENT, 'failed_object_record is absent, not null or an object'),
+        ('failed_object_record', ['x'], 'failed_object_record is of type list, not null or an object'),
+    ],
+)
 def test_a_field_the_gate_needs_absent_or_malformed_is_a_problem(run_module, field, value, message):
     broken = task(1)
     if value is ABSENT:
@@ -231,10 +276,17 @@ def test_a_field_the_gate_needs_absent_or_malformed_is_a_problem(run_module, fie
 def test_nulls_the_api_answers_on_purpose_are_not_problems(run_module):
     waiting = task(1, status=1, progress=0, left_time=None)
     stalled = task(2, status=2, progress=0.4, left_time=0)
-    failed = task(3, status=4, left_time=0, failed_num=7, error_reason={'error_code': 'TRF.0062', 'error_msg': 'x'},
-                  failed_object_record={'result': True, 'list_file_key': 'oms/f.txt', 'error_code': None})
-    result, _client = run_module(module, {'task_ids': [1, 2, 3]},
-                                 show_handler({'1': waiting, '2': stalled, '3': failed}))
+    failed = task(
+        3,
+        status=4,
+        left_time=0,
+        failed_num=7,
+        error_reason={'error_code': 'TRF.0062', 'error_msg': 'x'},
+        failed_object_record={'result': True, 'list_file_key': 'oms/f.txt', 'error_code': None},
+    )
+    result, _client = run_module(
+        module, {'task_ids': [1, 2, 3]}, show_handler({'1': waiting, '2': stalled, '3': failed})
+    )
     assert not result.failed, result
     assert result['complete'] is True and result['problems'] == []
     summaries = [entry['summary'] for entry in result['migration_tasks']]
@@ -247,8 +299,9 @@ def test_an_answer_that_is_not_an_object_is_a_problem(run_module):
     result, _client = run_module(module, {'task_id': 1}, show_handler({'1': ['not', 'a', 'task']}))
     assert not result.failed, result
     assert result['complete'] is False
-    assert result['problems'] == [{'id': 1, 'field': '(response)',
-                                   'message': 'the answer is of type list, not an object'}]
+    assert result['problems'] == [
+        {'id': 1, 'field': '(response)', 'message': 'the answer is of type list, not an object'}
+    ]
 
 
 def test_an_api_summary_field_is_a_problem(run_module):
@@ -264,8 +317,10 @@ def test_listed_tasks_are_checked_and_named_by_id_or_place(run_module):
     result, _client = run_module(module, {}, lambda path, params, query: {'count': 3, 'tasks': tasks})
     assert not result.failed, result
     assert result['complete'] is False and result['truncated'] is False
-    assert [(problem['id'], problem['field']) for problem in result['problems']] == [(7, 'progress'),
-                                                                                     ('tasks[1]', 'id')]
+    assert [(problem['id'], problem['field']) for problem in result['problems']] == [
+        (7, 'progress'),
+        ('tasks[1]', 'id'),
+    ]
     assert len(result['migration_tasks']) == 3
 
 
@@ -277,19 +332,27 @@ def test_a_healthy_listing_is_complete(run_module):
 def test_a_truncated_listing_is_incomplete(run_module):
     def handler(path, params, query):
         return {'count': 20000, 'tasks': [task(query['offset'] + index) for index in range(100)]}
+
     result, _client = run_module(module, {}, handler)
     assert result['truncated'] is True and result['complete'] is False
-    assert result['problems'] == [{'id': None, 'field': 'count', 'message':
-                                   'the listing holds 20000 migration tasks; the API lists at most 10100, '
-                                   'so 9900 of 20000 were not read'}]
+    assert result['problems'] == [
+        {
+            'id': None,
+            'field': 'count',
+            'message': 'the listing holds 20000 migration tasks; the API lists at most 10100, '
+            'so 9900 of 20000 were not read',
+        }
+    ]
 
 
 @pytest.mark.parametrize('tasks, described', [(None, 'null'), ('none', 'of type str')])
 def test_a_listing_without_a_task_list_fails_naming_the_field(run_module, tasks, described):
     result, client = run_module(module, {}, lambda path, params, query: {'count': 3, 'tasks': tasks})
     assert result.failed
-    assert 'Could not list migration tasks: field tasks of the answer at offset 0 is %s, not a list' % described \
-        in result['msg'], result['msg']
+    assert (
+        'Could not list migration tasks: field tasks of the answer at offset 0 is %s, not a list' % described
+        in result['msg']
+    ), result['msg']
     assert len(client.calls) == 1
 
 
@@ -297,7 +360,8 @@ def test_a_listing_without_a_number_count_reads_until_a_short_page(run_module):
     all_tasks = [task(index) for index in range(150)]
 
     def handler(path, params, query):
-        return {'count': None, 'tasks': all_tasks[query['offset']:query['offset'] + query['limit']]}
+        return {'count': None, 'tasks': all_tasks[query['offset'] : query['offset'] + query['limit']]}
+
     result, client = run_module(module, {}, handler)
     assert [call[2]['offset'] for call in client.calls] == [0, 100]
     assert len(result['migration_tasks']) == 150 and result['complete'] is True
@@ -314,22 +378,35 @@ def test_retrying_keeps_a_task_whose_status_cannot_be_read(run_module):
 
 
 def test_failed_ids_fail_the_task_but_the_result_keeps_every_outcome(run_module):
-    tasks = {'1': task(1), '2': api_error(503, 'OMS.2004', 'busy', 'rid-2'), '3': api_error(404, 'OMS.1009'),
-             '4': task(4, progress=None)}
+    tasks = {
+        '1': task(1),
+        '2': api_error(503, 'OMS.2004', 'busy', 'rid-2'),
+        '3': api_error(404, 'OMS.1009'),
+        '4': task(4, progress=None),
+    }
     result, _client = run_module(module, {'task_ids': [1, 2, 3, 4]}, show_handler(tasks))
     assert result.failed
     assert [entry['id'] for entry in result['migration_tasks']] == [1, 4]
     assert result['missing'] == [3] and result['complete'] is False and result['truncated'] is False
-    assert result['errors'] == [{'id': 2, 'status': 503, 'error_code': 'OMS.2004', 'request_id': 'rid-2',
-                                 'message': str(tasks['2']), 'attempted': True}]
+    assert result['errors'] == [
+        {
+            'id': 2,
+            'status': 503,
+            'error_code': 'OMS.2004',
+            'request_id': 'rid-2',
+            'message': str(tasks['2']),
+            'attempted': True,
+        }
+    ]
     assert [(problem['id'], problem['field']) for problem in result['problems']] == [(4, 'progress')]
     assert result['msg'].startswith('Could not read migration task 2: ') and result['task_id'] == 2
 
 
 def test_a_dead_service_stops_the_reads_early(run_module):
     ids = list(range(1, 21))
-    result, client = run_module(module, {'task_ids': ids},
-                                lambda path, params, query: api_error(503, 'OMS.2004'), max_concurrency=1)
+    result, client = run_module(
+        module, {'task_ids': ids}, lambda path, params, query: api_error(503, 'OMS.2004'), max_concurrency=1
+    )
     assert result.failed and len(client.calls) == FAIL_FAST_AFTER
     assert [entry['id'] for entry in result['errors']] == ids
     assert [entry['attempted'] for entry in result['errors']] == [True] * FAIL_FAST_AFTER + [False] * 15

@@ -2,7 +2,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import copy
@@ -10,11 +11,10 @@ import json
 import os
 
 import pytest
+from module_runner import run_module  # noqa: F401  pylint: disable=unused-import
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
 from ansible_collections.hwcloud.migration.plugins.modules import oms_sync_task_info as module
-
-from module_runner import run_module  # noqa: F401  pylint: disable=unused-import
 
 FIXTURES = os.path.join(os.path.dirname(__file__), '..', 'module_utils', 'fixtures')
 NOW = 1700150400000  # 2023-11-16T16:00:00Z
@@ -22,8 +22,14 @@ NOW = 1700150400000  # 2023-11-16T16:00:00Z
 
 def api_error(status, code, message='error', request_id='req-err-1'):
     """The exception the real client raises for an error answer."""
-    return HuaweiCloudError(message, status=status, code=code, request_id=request_id,
-                            method='GET', url='https://oms.cn-north-4.myhuaweicloud.com/v2/p/sync-tasks/x')
+    return HuaweiCloudError(
+        message,
+        status=status,
+        code=code,
+        request_id=request_id,
+        method='GET',
+        url='https://oms.cn-north-4.myhuaweicloud.com/v2/p/sync-tasks/x',
+    )
 
 
 def seed_task(task_id, edition='004'):
@@ -40,16 +46,19 @@ def fixed_now(monkeypatch):
 
 def show_handler(tasks):
     """Answer ShowSyncTask from a dict of id -> body or exception."""
+
     def handler(path, params, query):
         assert path == module.SHOW_PATH
         return tasks[params['sync_task_id']]
+
     return handler
 
 
 def test_ids_in_input_order_and_duplicates_fetched_once(run_module):
     tasks = {name: seed_task(name) for name in ('task-a', 'task-b', 'task-c')}
-    result, client = run_module(module, {'sync_task_ids': ['task-c', 'task-a', 'task-c', 'task-b']},
-                                show_handler(tasks))
+    result, client = run_module(
+        module, {'sync_task_ids': ['task-c', 'task-a', 'task-c', 'task-b']}, show_handler(tasks)
+    )
     assert not result.failed, result
     assert result['changed'] is False
     assert [task['sync_task_id'] for task in result['sync_tasks']] == ['task-c', 'task-a', 'task-b']
@@ -59,8 +68,9 @@ def test_ids_in_input_order_and_duplicates_fetched_once(run_module):
 
 
 def test_query_time_is_sent_as_milliseconds(run_module):
-    result, client = run_module(module, {'sync_task_id': 'task-a', 'query_time': '-1d'},
-                                show_handler({'task-a': seed_task('task-a')}))
+    result, client = run_module(
+        module, {'sync_task_id': 'task-a', 'query_time': '-1d'}, show_handler({'task-a': seed_task('task-a')})
+    )
     assert client.calls == [(module.SHOW_PATH, {'sync_task_id': 'task-a'}, {'query_time': NOW - 86400000})]
 
 
@@ -70,21 +80,25 @@ def test_query_time_defaults_to_now(run_module):
 
 
 def test_fields_are_returned_unchanged_and_absent_ones_stay_absent(run_module):
-    newer = seed_task('task-new', '004')     # no enable_kms
-    older = seed_task('task-old', '002')     # with enable_kms
-    result, dummy = run_module(module, {'sync_task_ids': ['task-new', 'task-old']},
-                               show_handler({'task-new': newer, 'task-old': older}))
+    newer = seed_task('task-new', '004')  # no enable_kms
+    older = seed_task('task-old', '002')  # with enable_kms
+    result, dummy = run_module(
+        module, {'sync_task_ids': ['task-new', 'task-old']}, show_handler({'task-new': newer, 'task-old': older})
+    )
     assert result['sync_tasks'] == [newer, older]
     assert 'enable_kms' not in result['sync_tasks'][0]
     assert result['sync_tasks'][1]['enable_kms'] is False
     assert result['sync_tasks'][0]['app_id'] is None
 
 
-@pytest.mark.parametrize('error', [
-    api_error(404, 'OMS.1009', 'no resources found'),
-    api_error(400, 'OMS.1009', 'no resources found'),
-    api_error(404, None, 'Not Found'),
-])
+@pytest.mark.parametrize(
+    'error',
+    [
+        api_error(404, 'OMS.1009', 'no resources found'),
+        api_error(400, 'OMS.1009', 'no resources found'),
+        api_error(404, None, 'Not Found'),
+    ],
+)
 def test_not_found_goes_to_missing(run_module, error):
     tasks = {'task-a': seed_task('task-a'), 'gone': error}
     result, dummy = run_module(module, {'sync_task_ids': ['gone', 'task-a']}, show_handler(tasks))
@@ -93,12 +107,15 @@ def test_not_found_goes_to_missing(run_module, error):
     assert result['missing'] == ['gone']
 
 
-@pytest.mark.parametrize('error', [
-    api_error(403, 'OMS.0206', 'insufficient permissions', 'req-403'),
-    # The gateway's 404 means the API path does not exist: a wrong endpoint, not a missing task.
-    api_error(404, 'APIGW.0101', 'The API does not exist', 'req-403'),
-    api_error(None, None, 'ConnectionError: refused', 'req-403'),
-])
+@pytest.mark.parametrize(
+    'error',
+    [
+        api_error(403, 'OMS.0206', 'insufficient permissions', 'req-403'),
+        # The gateway's 404 means the API path does not exist: a wrong endpoint, not a missing task.
+        api_error(404, 'APIGW.0101', 'The API does not exist', 'req-403'),
+        api_error(None, None, 'ConnectionError: refused', 'req-403'),
+    ],
+)
 def test_other_errors_fail_naming_the_task(run_module, error):
     tasks = {'task-a': seed_task('task-a'), 'task-bad': error}
     result, dummy = run_module(module, {'sync_task_ids': ['task-a', 'task-bad']}, show_handler(tasks))
@@ -118,16 +135,19 @@ def list_handler(all_tasks, page_log=None, count=None, shrink_after=None):
             page_log.append(dict(query))
         offset, limit = query['offset'], query['limit']
         selected = [task for task in all_tasks if query.get('status') in (None, task['status'])]
-        page = selected[offset:offset + limit]
+        page = selected[offset : offset + limit]
         if shrink_after is not None and offset >= shrink_after:
             page = []
         return {'count': len(selected) if count is None else count, 'tasks': page}
+
     return handler
 
 
 def listed(n, status='SYNCHRONIZING'):
-    return [{'sync_task_id': 'task-%03d' % i, 'status': status, 'src_bucket': 'src-%d' % i,
-             'source_cdn': None} for i in range(n)]
+    return [
+        {'sync_task_id': 'task-%03d' % i, 'status': status, 'src_bucket': 'src-%d' % i, 'source_cdn': None}
+        for i in range(n)
+    ]
 
 
 def test_listing_follows_every_page(run_module):
@@ -189,8 +209,10 @@ def test_listing_stops_at_the_api_offset_limit(run_module):
     def handler(path, params, query):
         pages.append(query['offset'])
         start = query['offset']
-        return {'count': 20000, 'tasks': [{'sync_task_id': 't%d' % i, 'status': 'STOPPED'}
-                                          for i in range(start, start + 100)]}
+        return {
+            'count': 20000,
+            'tasks': [{'sync_task_id': 't%d' % i, 'status': 'STOPPED'} for i in range(start, start + 100)],
+        }
 
     result, dummy = run_module(module, {}, handler)
     assert pages[-1] == 10000
@@ -201,7 +223,7 @@ def test_listing_stops_at_the_api_offset_limit(run_module):
 def test_listing_with_details_adds_the_monthly_counters(run_module):
     tasks = listed(3)
     details = {task['sync_task_id']: seed_task(task['sync_task_id']) for task in tasks}
-    details['task-001'] = api_error(404, 'OMS.1009')   # deleted between the listing and the details
+    details['task-001'] = api_error(404, 'OMS.1009')  # deleted between the listing and the details
 
     def handler(path, params, query):
         if path == module.LIST_PATH:
@@ -215,8 +237,8 @@ def test_listing_with_details_adds_the_monthly_counters(run_module):
     assert result['missing'] == ['task-001']
     first = result['sync_tasks'][0]
     assert first['monthly_failure_object'] == 11
-    assert 'source_cdn' in first     # from the listing
-    assert first['src_bucket'] == 'oms-sdk-test-src'    # the details win
+    assert 'source_cdn' in first  # from the listing
+    assert first['src_bucket'] == 'oms-sdk-test-src'  # the details win
 
 
 def test_listing_without_details_sends_no_show_requests(run_module):
@@ -231,15 +253,18 @@ def test_empty_id_list_reads_nothing(run_module):
     assert client.calls == []
 
 
-@pytest.mark.parametrize('args, message', [
-    ({'sync_task_id': 'a', 'sync_task_ids': ['b']}, 'mutually exclusive'),
-    ({'sync_task_id': 'a', 'status': 'STOPPED'}, 'status filters the listing'),
-    ({'sync_task_id': 'a', 'query_time': 1700000000}, 'looks like seconds'),
-    ({'sync_task_id': 'a', 'query_time': '2023-11-16T16:00:00'}, 'no time zone'),
-    ({'sync_task_id': 'a', 'query_time': '+1h'}, 'future'),
-    ({'sync_task_ids': ['a', '']}, 'sync_task_ids'),
-    ({'status': 'RUNNING'}, 'status'),
-])
+@pytest.mark.parametrize(
+    'args, message',
+    [
+        ({'sync_task_id': 'a', 'sync_task_ids': ['b']}, 'mutually exclusive'),
+        ({'sync_task_id': 'a', 'status': 'STOPPED'}, 'status filters the listing'),
+        ({'sync_task_id': 'a', 'query_time': 1700000000}, 'looks like seconds'),
+        ({'sync_task_id': 'a', 'query_time': '2023-11-16T16:00:00'}, 'no time zone'),
+        ({'sync_task_id': 'a', 'query_time': '+1h'}, 'future'),
+        ({'sync_task_ids': ['a', '']}, 'sync_task_ids'),
+        ({'status': 'RUNNING'}, 'status'),
+    ],
+)
 def test_arguments_are_checked_before_any_request(run_module, args, message):
     result, client = run_module(module, args)
     assert result.failed
@@ -263,8 +288,9 @@ def test_contract_violation_warns_naming_field_and_task(run_module):
 def test_contract_violation_fails_when_strict(run_module):
     broken = seed_task('task-a')
     broken['monthly_size'] = -5
-    result, dummy = run_module(module, {'sync_task_id': 'task-a', 'strict_contract': True},
-                               show_handler({'task-a': broken}))
+    result, dummy = run_module(
+        module, {'sync_task_id': 'task-a', 'strict_contract': True}, show_handler({'task-a': broken})
+    )
     assert result.failed
     assert 'strict_contract' in result['msg']
     assert any('task-a' in line and 'monthly_size' in line for line in result['contract_violations'])
@@ -289,7 +315,7 @@ def test_listing_without_a_number_count_pages_until_a_short_page(run_module):
     tasks = [seed_task('task-%03d' % index) for index in range(230)]
 
     def handler(path, params, query):
-        page = tasks[query['offset']:query['offset'] + query['limit']]
+        page = tasks[query['offset'] : query['offset'] + query['limit']]
         return {'count': 'many', 'tasks': page}
 
     result, client = run_module(module, {}, handler)
@@ -311,8 +337,9 @@ def test_listed_task_without_status_makes_the_result_incomplete(run_module):
 
 def test_check_mode_reads_the_same(run_module):
     tasks = {'task-a': seed_task('task-a')}
-    result, client = run_module(module, {'sync_task_id': 'task-a', '_ansible_check_mode': True},
-                                show_handler(copy.deepcopy(tasks)))
+    result, client = run_module(
+        module, {'sync_task_id': 'task-a', '_ansible_check_mode': True}, show_handler(copy.deepcopy(tasks))
+    )
     assert not result.failed, result
     assert result['sync_tasks'] == [tasks['task-a']]
     assert len(client.calls) == 1

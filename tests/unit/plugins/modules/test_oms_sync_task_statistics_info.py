@@ -2,18 +2,18 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import json
 import os
 
 import pytest
+from module_runner import run_module  # noqa: F401  pylint: disable=unused-import
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
 from ansible_collections.hwcloud.migration.plugins.modules import oms_sync_task_statistics_info as module
-
-from module_runner import run_module  # noqa: F401  pylint: disable=unused-import
 
 FIXTURES = os.path.join(os.path.dirname(__file__), '..', 'module_utils', 'fixtures')
 NOW = 1700188500000  # 2023-11-17T02:35:00Z, just after the seed example's last bucket
@@ -22,8 +22,14 @@ HOUR = 3600000
 
 def api_error(status, code, message='error', request_id='req-err-1'):
     """The exception the real client raises for an error answer."""
-    return HuaweiCloudError(message, status=status, code=code, request_id=request_id, method='GET',
-                            url='https://oms.cn-north-4.myhuaweicloud.com/v2/p/sync-tasks/x/statistics')
+    return HuaweiCloudError(
+        message,
+        status=status,
+        code=code,
+        request_id=request_id,
+        method='GET',
+        url='https://oms.cn-north-4.myhuaweicloud.com/v2/p/sync-tasks/x/statistics',
+    )
 
 
 def seed_statistics():
@@ -40,15 +46,24 @@ def handler_for(answers):
     def handler(path, params, query):
         assert path == module.STATISTICS_PATH
         return answers[params['sync_task_id']]
+
     return handler
 
 
 def test_request_carries_types_and_window_in_milliseconds(run_module):
-    result, client = run_module(module, {'sync_task_id': 'task-a', 'data_type': ['REQUEST', 'FAILURE', 'REQUEST']},
-                                handler_for({'task-a': seed_statistics()}))
+    result, client = run_module(
+        module,
+        {'sync_task_id': 'task-a', 'data_type': ['REQUEST', 'FAILURE', 'REQUEST']},
+        handler_for({'task-a': seed_statistics()}),
+    )
     assert not result.failed, result
-    assert client.calls == [(module.STATISTICS_PATH, {'sync_task_id': 'task-a'},
-                             {'data_type': 'REQUEST,FAILURE', 'start_time': NOW - HOUR, 'end_time': NOW})]
+    assert client.calls == [
+        (
+            module.STATISTICS_PATH,
+            {'sync_task_id': 'task-a'},
+            {'data_type': 'REQUEST,FAILURE', 'start_time': NOW - HOUR, 'end_time': NOW},
+        )
+    ]
 
 
 def test_default_types_are_all_five(run_module):
@@ -58,9 +73,16 @@ def test_default_types_are_all_five(run_module):
 
 def test_seed_example_result_shape(run_module):
     body = seed_statistics()
-    result, dummy = run_module(module, {'sync_task_id': 'task-a', 'data_type': ['REQUEST', 'FAILURE'],
-                                        'start_time': '2023-11-16T16:00:00Z', 'end_time': '2023-11-17T02:35:00Z'},
-                               handler_for({'task-a': body}))
+    result, dummy = run_module(
+        module,
+        {
+            'sync_task_id': 'task-a',
+            'data_type': ['REQUEST', 'FAILURE'],
+            'start_time': '2023-11-16T16:00:00Z',
+            'end_time': '2023-11-17T02:35:00Z',
+        },
+        handler_for({'task-a': body}),
+    )
     assert not result.failed, result
     assert result['missing'] == []
     (entry,) = result['sync_task_statistics']
@@ -70,19 +92,27 @@ def test_seed_example_result_shape(run_module):
     assert entry['statistic_datas'] == body['statistic_datas']
     summary = entry['summary']
     # 113 buckets summing to 1116 (hand count in test_statistics.py); no FAILURE series -> 0 / 1116.
-    assert summary['series']['REQUEST'] == {'total': 1116, 'points': 113, 'max': 20,
-                                            'first_time_stamp': 1700150400000, 'last_time_stamp': 1700188200000}
+    assert summary['series']['REQUEST'] == {
+        'total': 1116,
+        'points': 113,
+        'max': 20,
+        'first_time_stamp': 1700150400000,
+        'last_time_stamp': 1700188200000,
+    }
     assert summary['failure_ratio'] == 0.0
     assert summary['success_ratio'] is None
     assert summary['bytes_synchronized'] is None
-    assert summary['window'] == {'start_time': 1700150400000, 'end_time': NOW,
-                                 'start': '2023-11-16T16:00:00.000Z', 'end': '2023-11-17T02:35:00.000Z'}
+    assert summary['window'] == {
+        'start_time': 1700150400000,
+        'end_time': NOW,
+        'start': '2023-11-16T16:00:00.000Z',
+        'end': '2023-11-17T02:35:00.000Z',
+    }
 
 
 def test_order_duplicates_and_missing(run_module):
     answers = {'task-a': seed_statistics(), 'task-b': seed_statistics(), 'gone': api_error(404, 'OMS.1009')}
-    result, client = run_module(module, {'sync_task_ids': ['task-b', 'gone', 'task-a', 'task-b']},
-                                handler_for(answers))
+    result, client = run_module(module, {'sync_task_ids': ['task-b', 'gone', 'task-a', 'task-b']}, handler_for(answers))
     assert not result.failed, result
     assert [entry['sync_task_id'] for entry in result['sync_task_statistics']] == ['task-b', 'task-a']
     assert result['missing'] == ['gone']
@@ -95,21 +125,28 @@ def test_other_error_fails_naming_the_task(run_module):
     assert result.failed
     assert 'task-b' in result['msg'] and 'OMS.0064' in result['msg']
     assert (result['sync_task_id'], result['status'], result['error_code'], result['request_id']) == (
-        'task-b', 400, 'OMS.0064', 'r-9')
+        'task-b',
+        400,
+        'OMS.0064',
+        'r-9',
+    )
 
 
-@pytest.mark.parametrize('args, message', [
-    ({}, 'one of the following is required'),
-    ({'sync_task_id': 'a', 'sync_task_ids': ['a']}, 'mutually exclusive'),
-    ({'sync_task_id': 'a', 'start_time': 1700000000}, 'start_time: 1700000000 looks like seconds'),
-    ({'sync_task_id': 'a', 'end_time': '1700000000'}, 'end_time: 1700000000 looks like seconds'),
-    ({'sync_task_id': 'a', 'start_time': 'now', 'end_time': '-1h'}, 'is after end_time'),
-    ({'sync_task_id': 'a', 'start_time': '2023-11-16T16:00:00'}, 'no time zone'),
-    ({'sync_task_id': 'a', 'start_time': '15m'}, '"-15m"'),
-    ({'sync_task_id': 'a', 'data_type': ['REQUEST', 'BYTES']}, 'data_type'),
-    ({'sync_task_id': 'a', 'data_type': []}, 'data_type must name at least one'),
-    ({'sync_task_ids': ['a', 'x' * 256]}, 'sync_task_ids'),
-])
+@pytest.mark.parametrize(
+    'args, message',
+    [
+        ({}, 'one of the following is required'),
+        ({'sync_task_id': 'a', 'sync_task_ids': ['a']}, 'mutually exclusive'),
+        ({'sync_task_id': 'a', 'start_time': 1700000000}, 'start_time: 1700000000 looks like seconds'),
+        ({'sync_task_id': 'a', 'end_time': '1700000000'}, 'end_time: 1700000000 looks like seconds'),
+        ({'sync_task_id': 'a', 'start_time': 'now', 'end_time': '-1h'}, 'is after end_time'),
+        ({'sync_task_id': 'a', 'start_time': '2023-11-16T16:00:00'}, 'no time zone'),
+        ({'sync_task_id': 'a', 'start_time': '15m'}, '"-15m"'),
+        ({'sync_task_id': 'a', 'data_type': ['REQUEST', 'BYTES']}, 'data_type'),
+        ({'sync_task_id': 'a', 'data_type': []}, 'data_type must name at least one'),
+        ({'sync_task_ids': ['a', 'x' * 256]}, 'sync_task_ids'),
+    ],
+)
 def test_arguments_are_checked_before_any_request(run_module, args, message):
     result, client = run_module(module, args)
     assert result.failed
@@ -119,7 +156,7 @@ def test_arguments_are_checked_before_any_request(run_module, args, message):
 
 def test_malformed_response_warns_and_still_summarises(run_module):
     body = seed_statistics()
-    body['statistic_datas'][0]['data'][3]['statistic_num'] = 'x'   # was 12
+    body['statistic_datas'][0]['data'][3]['statistic_num'] = 'x'  # was 12
     del body['statistic_time_type']
     result, dummy = run_module(module, {'sync_task_id': 'task-a'}, handler_for({'task-a': body}))
     assert not result.failed, result
@@ -128,16 +165,19 @@ def test_malformed_response_warns_and_still_summarises(run_module):
     assert entry['summary']['series']['REQUEST']['total'] == 1116 - 12
     assert entry['summary']['series']['REQUEST']['points'] == 112
     warnings = '\n'.join(result['warnings'])
-    assert "sync task task-a: ListSyncTaskStatisticResponse outside the API contract: " \
-           "statistic_datas[0].data[3].statistic_num: 'x' is not of type 'integer'" in warnings
+    assert (
+        'sync task task-a: ListSyncTaskStatisticResponse outside the API contract: '
+        "statistic_datas[0].data[3].statistic_num: 'x' is not of type 'integer'" in warnings
+    )
     assert 'statistic_time_type: is required but absent' in warnings
 
 
 def test_malformed_response_fails_when_strict(run_module):
     body = seed_statistics()
     body['statistic_datas'][0]['data'][3]['statistic_num'] = 'x'
-    result, dummy = run_module(module, {'sync_task_id': 'task-a', 'strict_contract': True},
-                               handler_for({'task-a': body}))
+    result, dummy = run_module(
+        module, {'sync_task_id': 'task-a', 'strict_contract': True}, handler_for({'task-a': body})
+    )
     assert result.failed
     assert 'statistic_datas[0].data[3].statistic_num' in result['msg']
     assert 'task-a' in result['msg']
@@ -149,8 +189,13 @@ def test_empty_or_wrong_bodies_never_raise(run_module, body):
     assert not result.failed, result
     (entry,) = result['sync_task_statistics']
     assert entry['statistic_datas'] == []
-    assert entry['summary']['series']['REQUEST'] == {'total': 0, 'points': 0, 'max': None,
-                                                     'first_time_stamp': None, 'last_time_stamp': None}
+    assert entry['summary']['series']['REQUEST'] == {
+        'total': 0,
+        'points': 0,
+        'max': None,
+        'first_time_stamp': None,
+        'last_time_stamp': None,
+    }
     assert result['warnings']
 
 
@@ -164,16 +209,22 @@ def test_many_violations_are_capped(run_module):
 
 
 def two_series_body():
-    return {'sync_task_id': 'task-a', 'statistic_time_type': 'FIVE_MINUTES', 'statistic_datas': [
-        {'data_type': 'REQUEST', 'data': [{'time_stamp': NOW - 600000, 'statistic_num': 10}]},
-        {'data_type': 'SIZE', 'data': [{'time_stamp': NOW - 600000, 'statistic_num': 4096}]},
-    ]}
+    return {
+        'sync_task_id': 'task-a',
+        'statistic_time_type': 'FIVE_MINUTES',
+        'statistic_datas': [
+            {'data_type': 'REQUEST', 'data': [{'time_stamp': NOW - 600000, 'statistic_num': 10}]},
+            {'data_type': 'SIZE', 'data': [{'time_stamp': NOW - 600000, 'statistic_num': 4096}]},
+        ],
+    }
 
 
 def test_return_data_types_trims_points_but_not_the_summary(run_module):
-    result, client = run_module(module, {'sync_task_id': 'task-a', 'data_type': ['REQUEST', 'SIZE'],
-                                         'return_data_types': ['REQUEST']},
-                                handler_for({'task-a': two_series_body()}))
+    result, client = run_module(
+        module,
+        {'sync_task_id': 'task-a', 'data_type': ['REQUEST', 'SIZE'], 'return_data_types': ['REQUEST']},
+        handler_for({'task-a': two_series_body()}),
+    )
     assert not result.failed, result
     assert client.calls[0][2]['data_type'] == 'REQUEST,SIZE'
     (entry,) = result['sync_task_statistics']
@@ -183,9 +234,11 @@ def test_return_data_types_trims_points_but_not_the_summary(run_module):
 
 
 def test_return_data_types_must_be_queried(run_module):
-    result, client = run_module(module, {'sync_task_id': 'task-a', 'data_type': ['REQUEST'],
-                                         'return_data_types': ['REQUEST', 'SIZE']},
-                                handler_for({'task-a': two_series_body()}))
+    result, client = run_module(
+        module,
+        {'sync_task_id': 'task-a', 'data_type': ['REQUEST'], 'return_data_types': ['REQUEST', 'SIZE']},
+        handler_for({'task-a': two_series_body()}),
+    )
     assert result.failed
     assert 'return_data_types names SIZE, which data_type does not query' in result['msg']
     assert client.calls == []
