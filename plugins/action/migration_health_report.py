@@ -26,7 +26,8 @@ from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_plain im
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reports import write_reports
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_schema import fact_errors
 
-RESULT_KEYS = ('sync_task_info', 'sync_task_statistics_info', 'dataset_sync_info')
+RESULT_KEYS = ('sync_task_info', 'sync_task_statistics_info', 'dataset_sync_info', 'migration_task_info',
+               'task_group_info')
 
 
 class ActionModule(ActionBase):

@@ -11,7 +11,7 @@ here and its entry in ``_health_constants.SUBJECT_KINDS``.
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-from ansible_collections.hwcloud.migration.plugins.module_utils._errors import _one_line
+from ansible_collections.hwcloud.migration.plugins.module_utils._errors import one_line as _one_line
 from ansible_collections.hwcloud.migration.plugins.module_utils._statistics import _ratio, iter_points
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import ms_to_iso
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import (

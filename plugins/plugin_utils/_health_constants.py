@@ -14,6 +14,8 @@ SCHEMA_VERSION = 1
 
 KIND_SYNC_TASK = 'sync_task'
 KIND_DATASET = 'dataset'
+KIND_MIGRATION_TASK = 'migration_task'
+KIND_TASK_GROUP = 'task_group'
 
 VERDICT_HEALTHY = 'HEALTHY'
 VERDICT_UNHEALTHY = 'UNHEALTHY'
@@ -30,6 +32,8 @@ TASK_THRESHOLDS = (
     'max_stall_age',
 )
 DATASET_THRESHOLDS = ('allowed_dataset_statuses',)
+# Migration tasks and task groups: the cutover deadline and the failed objects allowed.
+MIGRATION_THRESHOLDS = ('deadline', 'max_migration_failed_objects')
 
 # One entry per kind of subject, in report order.  ``fact_key`` is the list in
 # the fact, ``count_key`` the prefix of its counts, ``checks`` its check ids in
@@ -58,13 +62,40 @@ SUBJECT_KINDS = (
         'checks': ('dataset-found', 'dataset-status'),
         'charted': False,
     },
+    {
+        'kind': KIND_MIGRATION_TASK,
+        'fact_key': 'migration_tasks',
+        'count_key': 'migration_tasks',
+        'label': 'migration task',
+        'plural': 'migration tasks',
+        'title': 'Migration tasks',
+        'thresholds': MIGRATION_THRESHOLDS,
+        'checks': ('migration-task-found', 'migration-task-status', 'migration-task-deadline',
+                   'migration-task-failed-objects'),
+        'charted': False,
+    },
+    {
+        'kind': KIND_TASK_GROUP,
+        'fact_key': 'task_groups',
+        'count_key': 'task_groups',
+        'label': 'task group',
+        'plural': 'task groups',
+        'title': 'Task groups',
+        'thresholds': MIGRATION_THRESHOLDS,
+        'checks': ('task-group-found', 'task-group-status', 'task-group-failed-tasks', 'task-group-deadline',
+                   'task-group-failed-objects'),
+        'charted': False,
+    },
 )
 KINDS_BY_NAME = dict((entry['kind'], entry) for entry in SUBJECT_KINDS)
 ALL_CHECKS = tuple(check for entry in SUBJECT_KINDS for check in entry['checks'])
 
 # Checks that skip_checks may switch off; a missing subject always fails.
 SKIPPABLE_CHECKS = ('task-status', 'window-statistics', 'window-failure-ratio', 'window-failed-objects',
-                    'monthly-failure-ratio', 'stall', 'dataset-status')
+                    'monthly-failure-ratio', 'stall', 'dataset-status',
+                    'migration-task-status', 'migration-task-deadline', 'migration-task-failed-objects',
+                    'task-group-status', 'task-group-failed-tasks', 'task-group-deadline',
+                    'task-group-failed-objects')
 
 DEFAULT_POLICY = {
     'window': '1h',
@@ -75,6 +106,10 @@ DEFAULT_POLICY = {
     'max_stall_age': '30m',
     'allowed_dataset_statuses': ['COMPLETED'],
     'full_series': False,
+    'migration_tasks': [],
+    'task_groups': [],
+    'deadline': None,
+    'max_migration_failed_objects': 0,
 }
 
 # Width of one statistics bucket: a bucket's time_stamp is its start, so an

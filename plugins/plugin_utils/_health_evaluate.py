@@ -22,6 +22,10 @@ from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_checks i
     task_checks,
     task_observed,
 )
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_checks_migration import (
+    evaluate_migration,
+    resolve_deadline,
+)
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import (
     BUCKET_MS,
     DATASET_THRESHOLDS,
@@ -80,7 +84,7 @@ def evaluate(results, policy, now_ms=None):
     results = results if isinstance(results, dict) else {}
     now = _current_ms() if now_ms is None else int(now_ms)
     window = policy['window']
-    defaults = policy['thresholds']
+    defaults = resolve_deadline(policy['thresholds'], now)
 
     task_info = results.get('sync_task_info')
     tasks_by_id = {}
@@ -160,8 +164,9 @@ def evaluate(results, policy, now_ms=None):
         entry['healthy'] = not entry['failed_checks']
         dataset_entries.append(entry)
 
-    failed = [check for check in checks.entries if not check['passed']]
     subjects = {KIND_SYNC_TASK: task_entries, KIND_DATASET: dataset_entries}
+    subjects.update(evaluate_migration(results, policy, defaults, checks, now))
+    failed = [check for check in checks.entries if not check['passed']]
     counts = {}
     for kind in SUBJECT_KINDS:
         entries = subjects.get(kind['kind'], [])
@@ -228,10 +233,12 @@ def _window_bounds(statistics_by_id, policy, now):
 def failure_message(fact):
     """The text the role fails with: a headline, then one violation per line."""
     counts = fact['counts']
+    # Only the kinds the gate looked at: "0 of 0 task groups" says nothing.
+    gated = [kind for kind in SUBJECT_KINDS if counts.get(kind['count_key'])] or SUBJECT_KINDS[:2]
     unhealthy = ', '.join(
         '%d of %d %s' % (counts.get(kind['count_key'] + '_unhealthy', 0), counts.get(kind['count_key'], 0),
                          kind['plural'])
-        for kind in SUBJECT_KINDS)
+        for kind in gated)
     lines = ['Migration health gate FAILED: %d of %d checks failed (%s unhealthy)'
              % (counts['checks_failed'], counts['checks'], unhealthy)]
     lines.extend('- ' + line for line in fact['violations'])

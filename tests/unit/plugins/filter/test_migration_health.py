@@ -119,6 +119,7 @@ def test_healthy(health_data):
     assert fact['violations'] == []
     assert fact['counts'] == {
         'sync_tasks': 2, 'sync_tasks_unhealthy': 0, 'datasets': 1, 'datasets_unhealthy': 0,
+        'migration_tasks': 0, 'migration_tasks_unhealthy': 0, 'task_groups': 0, 'task_groups_unhealthy': 0,
         'checks': 14, 'checks_passed': 14, 'checks_failed': 0, 'checks_skipped': 0}
     task = task_entry(fact, 'task-a')
     assert task['window_request_total'] == 120

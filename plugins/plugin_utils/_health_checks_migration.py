@@ -1,0 +1,549 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The gate's checks of OMS migration tasks and task groups, and their inputs.
+
+Will the migration be done, with nothing failed, before the cutover?  One
+function per check, as in ``_health_checks``; ``evaluate_migration`` reads the
+results of ``oms_migration_task_info`` and ``oms_task_group_info`` and adds the
+entries of both kinds to the fact.  Fail closed: an answer the modules marked
+unusable (``problems``), an id that could not be read (``errors``, or a result
+that is not ``complete``) and a listing cut short make the affected checks
+fail, never pass or skip.
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import re
+
+from ansible_collections.hwcloud.migration.plugins.module_utils._migration import (
+    GROUP_STATUS_NAMES,
+    TASK_STATUS_NAMES,
+    MigrationValueError,
+    group_summary,
+    parse_task_id,
+    task_summary,
+)
+from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import (
+    TimeExpressionError,
+    ms_to_iso,
+    parse_duration,
+    parse_time,
+)
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_checks import format_duration
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import (
+    KIND_MIGRATION_TASK,
+    KIND_TASK_GROUP,
+    MIGRATION_THRESHOLDS,
+    MigrationHealthError,
+)
+
+# Task statuses: 5 succeeded passes; 1 waiting, 2 executing, 6 retrying are
+# still running (they pass the status check; the deadline check judges them).
+TASK_PASSING_STATUSES = frozenset([5])
+TASK_RUNNING_STATUSES = frozenset([1, 2, 6])
+# Group statuses: 6 completed passes; 0 waiting, 1 executing/creating and
+# 2 monitoring are running; 3, 4, 5, 7, 8 and 9 fail.
+GROUP_PASSING_STATUSES = frozenset([6])
+GROUP_RUNNING_STATUSES = frozenset([0, 1, 2])
+
+SUMMARY_KEYS = ('status_name', 'active', 'percent', 'eta', 'eta_ms', 'eta_unknown', 'failed_objects',
+                'failed_object_list', 'error_code', 'error_msg')
+
+# The id of the pseudo-subject that stands for a listing (``all``) read incompletely.
+LISTING_SUBJECT = '(listing)'
+
+# Which check reads which API field: a problem the module reports on a field
+# fails the checks that need it; a problem on any other field fails them all.
+_FIELD_CHECKS = {
+    'status': ('status', 'deadline'),
+    'progress': ('deadline',),
+    'left_time': ('deadline',),
+    'migrate_speed': ('deadline',),
+    'total_size': ('deadline',),
+    'complete_size': ('deadline',),
+    'failed_num': ('failed-objects',),
+    'fail_num': ('failed-objects',),
+    'failed_object_record': ('failed-objects',),
+    'failed_task_num': ('failed-tasks',),
+}
+
+_RELATIVE_RE = re.compile(r'^([+-])\s*(.+)$')
+
+
+# -- inputs ----------------------------------------------------------------------
+
+def parse_deadline(value, name='deadline'):
+    """Validate a cutover deadline: ISO 8601 with a zone, epoch ms, ``now``, or a time from now (``+6h``).
+
+    Returns the threshold keys ``deadline`` (the text given), ``deadline_ms``
+    (absolute) or ``deadline_offset_ms`` (relative to the evaluation time);
+    ``None`` gives a disabled deadline.  Raises ``MigrationHealthError``.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return {'deadline': None, 'deadline_ms': None, 'deadline_offset_ms': None}
+    text = str(value).strip()
+    relative = _RELATIVE_RE.match(text) if isinstance(value, str) else None
+    try:
+        if text.lower() == 'now':
+            return {'deadline': text, 'deadline_ms': None, 'deadline_offset_ms': 0}
+        if relative and not relative.group(2).strip().isdigit():
+            offset = parse_duration(relative.group(2), name=name)
+            return {'deadline': text, 'deadline_ms': None,
+                    'deadline_offset_ms': offset if relative.group(1) == '+' else -offset}
+        return {'deadline': text, 'deadline_ms': parse_time(value, now=0, name=name), 'deadline_offset_ms': None}
+    except TimeExpressionError as exc:
+        raise MigrationHealthError(
+            '%s; a deadline is an ISO 8601 time with a zone such as "2026-12-01T06:00:00Z", or a time from now '
+            'such as "+6h" or "+1d12h"' % exc)
+
+
+def resolve_deadline(thresholds, now):
+    """``thresholds`` with ``deadline_ms`` set from a relative deadline at ``now`` (a copy)."""
+    resolved = dict(thresholds)
+    if resolved.get('deadline_offset_ms') is not None:
+        resolved['deadline_ms'] = now + resolved['deadline_offset_ms']
+    return resolved
+
+
+def check_count(value, name):
+    """A whole number of objects (0 or more), or None; raises ``MigrationHealthError``."""
+    if value is None:
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise MigrationHealthError('%s: %r is not a whole number of objects (0 or more)' % (name, value))
+    return value
+
+
+def normalise_threshold(key, value, label):
+    """One migration threshold of the policy or of a per-subject dict, validated."""
+    if key == 'deadline':
+        return parse_deadline(value, label)
+    return {key: check_count(value, label)}
+
+
+def _selection(value, name, noun, check_id):
+    """``(all, [{id, overrides}])`` of one migration input: a list of ids or dicts, or ``all``."""
+    if value is None:
+        return False, []
+    if isinstance(value, str):
+        if value.strip().lower() == 'all':
+            return True, []
+        raise MigrationHealthError('%s: %r is neither "all" nor a list of %s ids' % (name, value, noun))
+    if isinstance(value, dict) or not isinstance(value, (list, tuple)):
+        raise MigrationHealthError('%s: %r is not a list of ids or of {id, ...} dicts, nor "all"' % (name, value))
+    subjects = []
+    by_id = {}
+    for index, item in enumerate(value):
+        where = '%s[%d]' % (name, index)
+        overrides = {}
+        raw_id = item
+        if isinstance(item, dict):
+            if 'id' not in item:
+                raise MigrationHealthError('%s: %r has no "id"' % (where, item))
+            unknown = sorted(set(item) - set(('id',) + MIGRATION_THRESHOLDS))
+            if unknown:
+                raise MigrationHealthError('%s: unknown key(s) %s; a per-item override may set %s'
+                                           % (where, ', '.join(unknown), ', '.join(MIGRATION_THRESHOLDS)))
+            raw_id = item['id']
+            where += '.id'
+            for key in MIGRATION_THRESHOLDS:
+                if key in item:
+                    overrides.update(normalise_threshold(key, item[key], '%s[%d].%s' % (name, index, key)))
+        subject_id = check_id(raw_id, where)
+        if subject_id in by_id:
+            by_id[subject_id]['overrides'].update(overrides)
+        else:
+            by_id[subject_id] = {'id': subject_id, 'overrides': overrides}
+            subjects.append(by_id[subject_id])
+    return False, subjects
+
+
+def _task_id(value, where):
+    try:
+        return str(parse_task_id(value, where))
+    except MigrationValueError as exc:
+        raise MigrationHealthError(str(exc))
+
+
+def _group_id(value, where):
+    if isinstance(value, bool) or not isinstance(value, (str, int)) or not str(value).strip():
+        raise MigrationHealthError('%s: %r is not a task group id' % (where, value))
+    return str(value).strip()
+
+
+def normalise_migration_selection(settings):
+    """The policy keys of ``migration_tasks`` and ``task_groups`` (ids, dicts with overrides, or ``all``)."""
+    all_tasks, tasks = _selection(settings.get('migration_tasks'), 'migration_tasks', 'migration task', _task_id)
+    all_groups, groups = _selection(settings.get('task_groups'), 'task_groups', 'task group', _group_id)
+    return {
+        'all_migration_tasks': all_tasks,
+        'migration_tasks': tasks,
+        'migration_task_ids': [task['id'] for task in tasks],
+        'all_task_groups': all_groups,
+        'task_groups': groups,
+        'task_group_ids': [group['id'] for group in groups],
+    }
+
+
+def gates_migration(policy):
+    """Whether the policy gates any migration task or task group."""
+    return bool(policy['all_migration_tasks'] or policy['migration_tasks'] or policy['all_task_groups']
+                or policy['task_groups'])
+
+
+# -- reading the module results ---------------------------------------------------
+
+class _ModuleResult:
+    """One registered module result: bodies by id, missing ids, failed reads, problems, completeness."""
+
+    def __init__(self, result, list_key, id_key):
+        result = result if isinstance(result, dict) else {}
+        self.present = bool(result) and not result.get('skipped')
+        self.by_id = {}
+        self.order = []
+        for body in result.get(list_key) or []:
+            if isinstance(body, dict) and body.get(id_key) is not None:
+                subject_id = str(body[id_key])
+                if subject_id not in self.by_id:
+                    self.order.append(subject_id)
+                self.by_id[subject_id] = body
+        self.missing = set(str(item) for item in result.get('missing') or [])
+        self.errors = {}
+        for entry in result.get('errors') or []:
+            if isinstance(entry, dict) and entry.get('id') is not None:
+                self.errors[str(entry['id'])] = entry
+        self.problems = {}
+        self.listing_problems = []
+        for problem in result.get('problems') or []:
+            if not isinstance(problem, dict):
+                continue
+            if problem.get('id') is None:
+                self.listing_problems.append(problem)
+            else:
+                self.problems.setdefault(str(problem['id']), []).append(problem)
+        self.complete = self.present and result.get('complete') is not False and not result.get('failed')
+        if result.get('truncated') is True:
+            self.listing_problems.append({'id': None, 'field': 'count',
+                                          'message': 'the listing held more than the API lets a client read'})
+
+
+def _summary(body, summarise, now):
+    """The module's summary of ``body`` when it has every key, else one derived here (same rules)."""
+    summary = body.get('summary')
+    if isinstance(summary, dict) and all(key in summary for key in SUMMARY_KEYS):
+        return summary
+    return summarise(body, now)
+
+
+def _reason(summary):
+    """`` (error TRF.0155: The source bucket does not exist.)`` from the API's error_reason, else ''."""
+    parts = [str(part) for part in (summary.get('error_code'), summary.get('error_msg')) if part]
+    return ' (error %s)' % ': '.join(parts) if parts else ''
+
+
+def _status_text(status, names):
+    if status is None:
+        return 'unknown'
+    name = names.get(status)
+    return '%s (%s)' % (name, status) if name else 'unknown (%r)' % (status,)
+
+
+def _int(value):
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _when(ms):
+    return ms_to_iso(ms) if ms is not None else None
+
+
+# -- the checks ---------------------------------------------------------------------
+
+def _status_check(checks, check_id, subject, kind, noun, status, names, passing, running, reason):
+    text = _status_text(status, names)
+    allowed = sorted(passing | running)
+    allowed_display = 'in [%s]' % ', '.join(_status_text(code, names) for code in allowed)
+    if status in passing:
+        checks.add(check_id, subject, kind, status, allowed, True, '%s %s is %s' % (noun, subject, text),
+                   observed_display=text, threshold_display=allowed_display)
+    elif status in running:
+        checks.add(check_id, subject, kind, status, allowed, True,
+                   '%s %s is still running (%s)' % (noun, subject, text),
+                   observed_display=text, threshold_display=allowed_display)
+    else:
+        why = 'its status could not be read' if status is None or status not in names else 'it is %s' % text
+        checks.add(check_id, subject, kind, status, allowed, False,
+                   '%s %s did not succeed: %s%s' % (noun, subject, why, reason),
+                   observed_display=text, threshold_display=allowed_display)
+
+
+def _deadline_check(checks, check_id, subject, kind, noun, status_known, summary, thresholds, reason):
+    deadline_ms = thresholds.get('deadline_ms')
+    eta_ms = _int(summary.get('eta_ms'))
+    eta_display = _when(eta_ms) or ('unknown' if summary.get('eta_unknown') else 'n/a')
+    if deadline_ms is None:
+        checks.add(check_id, subject, kind, eta_ms, None, True, 'no deadline set (migration_health_deadline)',
+                   observed_display=eta_display, threshold_display='no deadline', skipped=True)
+        return
+    threshold_display = 'done by %s' % ms_to_iso(deadline_ms)
+    if not status_known:
+        checks.add(check_id, subject, kind, eta_ms, deadline_ms, False,
+                   '%s %s: its status could not be read, so whether it ends before the deadline %s is unknown%s'
+                   % (noun, subject, ms_to_iso(deadline_ms), reason),
+                   observed_display=eta_display, threshold_display=threshold_display)
+    elif not summary.get('active'):
+        checks.add(check_id, subject, kind, eta_ms, deadline_ms, True,
+                   '%s %s is not running; the status check judges it' % (noun, subject),
+                   observed_display='not running', threshold_display=threshold_display, skipped=True)
+    elif eta_ms is None:
+        checks.add(check_id, subject, kind, None, deadline_ms, False,
+                   '%s %s is still running with no estimate of its end (ETA unknown), so it may miss the '
+                   'deadline %s%s' % (noun, subject, ms_to_iso(deadline_ms), reason),
+                   observed_display='unknown', threshold_display=threshold_display)
+    elif eta_ms > deadline_ms:
+        checks.add(check_id, subject, kind, eta_ms, deadline_ms, False,
+                   '%s %s will miss the deadline: ETA %s is %s after %s%s'
+                   % (noun, subject, ms_to_iso(eta_ms), format_duration(eta_ms - deadline_ms),
+                      ms_to_iso(deadline_ms), reason),
+                   observed_display=eta_display, threshold_display=threshold_display)
+    else:
+        checks.add(check_id, subject, kind, eta_ms, deadline_ms, True,
+                   '%s %s should be done by %s, %s before the deadline %s'
+                   % (noun, subject, ms_to_iso(eta_ms), format_duration(deadline_ms - eta_ms),
+                      ms_to_iso(deadline_ms)),
+                   observed_display=eta_display, threshold_display=threshold_display)
+
+
+def _failed_objects_check(checks, check_id, subject, kind, noun, summary, thresholds, reason):
+    limit = thresholds.get('max_migration_failed_objects')
+    failed = _int(summary.get('failed_objects'))
+    if limit is None:
+        checks.add(check_id, subject, kind, failed, None, True,
+                   'check disabled (max_migration_failed_objects is null)',
+                   threshold_display='disabled', skipped=True)
+        return
+    threshold_display = '<= %d' % limit
+    if failed is None:
+        checks.add(check_id, subject, kind, None, limit, False,
+                   '%s %s: the number of failed objects was not returned%s' % (noun, subject, reason),
+                   observed_display='unknown', threshold_display=threshold_display)
+    elif failed <= limit:
+        checks.add(check_id, subject, kind, failed, limit, True,
+                   '%d object(s) failed, within the limit of %d' % (failed, limit),
+                   threshold_display=threshold_display)
+    else:
+        where = summary.get('failed_object_list')
+        listing = ('the failed objects are listed at %s in the destination bucket' % where if where
+                   else 'no list of failed objects was recorded')
+        checks.add(check_id, subject, kind, failed, limit, False,
+                   '%d object(s) failed, above the limit of %d; %s%s' % (failed, limit, listing, reason),
+                   threshold_display=threshold_display)
+
+
+def _failed_tasks_check(checks, subject, group, reason):
+    failed = _int(group.get('failed_task_num'))
+    total = _int(group.get('total_task_num'))
+    of_total = ' of %d' % total if total is not None else ''
+    if failed is None:
+        checks.add('task-group-failed-tasks', subject, KIND_TASK_GROUP, None, 0, False,
+                   'task group %s: the number of failed tasks was not returned%s' % (subject, reason),
+                   observed_display='unknown', threshold_display='0')
+    else:
+        checks.add('task-group-failed-tasks', subject, KIND_TASK_GROUP, failed, 0, failed == 0,
+                   '%d%s task(s) failed%s' % (failed, of_total, reason if failed else ''),
+                   threshold_display='0')
+
+
+def _apply_problems(entries, problems, prefix):
+    """Fail the checks of one subject that read a field the module reported as unusable."""
+    for problem in problems:
+        field = str(problem.get('field') or '')
+        targets = _FIELD_CHECKS.get(field.split('.', 1)[0].split('[', 1)[0])
+        text = 'the answer cannot be used (%s: %s)' % (field or 'answer', problem.get('message') or 'unusable')
+        for entry in entries:
+            suffix = entry['id'][len(prefix):]
+            if suffix == 'found' or (targets is not None and suffix not in targets):
+                continue
+            if entry['passed'] or text not in entry['message']:
+                entry['message'] = '%s; %s' % (text, entry['message'])
+            entry['passed'] = False
+            entry['skipped'] = False
+
+
+def migration_task_checks(checks, subject, task, summary, thresholds):
+    """Evaluate one found migration task; returns its observed values for the report."""
+    kind = KIND_MIGRATION_TASK
+    status = _int(task.get('status'))
+    reason = _reason(summary)
+    _status_check(checks, 'migration-task-status', subject, kind, 'migration task', status, TASK_STATUS_NAMES,
+                  TASK_PASSING_STATUSES, TASK_RUNNING_STATUSES, reason)
+    _deadline_check(checks, 'migration-task-deadline', subject, kind, 'migration task',
+                    status in TASK_STATUS_NAMES, summary, thresholds, reason)
+    _failed_objects_check(checks, 'migration-task-failed-objects', subject, kind, 'migration task', summary,
+                          thresholds, reason)
+    src = task.get('src_node') if isinstance(task.get('src_node'), dict) else {}
+    dst = task.get('dst_node') if isinstance(task.get('dst_node'), dict) else {}
+    observed = _observed(summary, thresholds, status)
+    observed.update({
+        'name': task.get('name') if isinstance(task.get('name'), str) else None,
+        'group_id': task.get('group_id') if isinstance(task.get('group_id'), str) else None,
+        'src_bucket': src.get('bucket') if isinstance(src.get('bucket'), str) else None,
+        'dst_bucket': dst.get('bucket') if isinstance(dst.get('bucket'), str) else None,
+        'left_time_ms': _int(task.get('left_time')),
+        'total_num': _int(task.get('total_num')),
+        'successful_num': _int(task.get('successful_num')),
+    })
+    return observed
+
+
+def task_group_checks(checks, subject, group, summary, thresholds):
+    """Evaluate one found task group; returns its observed values for the report."""
+    kind = KIND_TASK_GROUP
+    status = _int(group.get('status'))
+    reason = _reason(summary)
+    _status_check(checks, 'task-group-status', subject, kind, 'task group', status, GROUP_STATUS_NAMES,
+                  GROUP_PASSING_STATUSES, GROUP_RUNNING_STATUSES, reason)
+    _failed_tasks_check(checks, subject, group, reason)
+    _deadline_check(checks, 'task-group-deadline', subject, kind, 'task group', status in GROUP_STATUS_NAMES,
+                    summary, thresholds, reason)
+    _failed_objects_check(checks, 'task-group-failed-objects', subject, kind, 'task group', summary, thresholds,
+                          reason)
+    observed = _observed(summary, thresholds, status)
+    observed.update({
+        'description': group.get('description') if isinstance(group.get('description'), str) else None,
+        'total_task_num': _int(group.get('total_task_num')),
+        'complete_task_num': _int(group.get('complete_task_num')),
+        'failed_tasks': _int(group.get('failed_task_num')),
+    })
+    return observed
+
+
+def _observed(summary, thresholds, status):
+    eta_ms = _int(summary.get('eta_ms'))
+    deadline_ms = thresholds.get('deadline_ms')
+    return {
+        'status': status,
+        'status_name': summary.get('status_name'),
+        'active': summary.get('active') if isinstance(summary.get('active'), bool) else None,
+        'percent': summary.get('percent') if isinstance(summary.get('percent'), (int, float)) else None,
+        'eta_ms': eta_ms,
+        'eta': _when(eta_ms),
+        'eta_unknown': bool(summary.get('eta_unknown')),
+        'deadline_margin_ms': deadline_ms - eta_ms if deadline_ms is not None and eta_ms is not None else None,
+        'failed_objects': _int(summary.get('failed_objects')),
+        'failed_object_list': summary.get('failed_object_list'),
+        'error_code': summary.get('error_code'),
+        'error_msg': summary.get('error_msg'),
+    }
+
+
+def empty_observed(kind):
+    """The observed values of a subject that was not read: all None."""
+    observed = {key: None for key in ('status', 'status_name', 'active', 'percent', 'eta_ms', 'eta',
+                                      'deadline_margin_ms', 'failed_objects', 'failed_object_list', 'error_code',
+                                      'error_msg')}
+    observed['eta_unknown'] = False
+    if kind == KIND_MIGRATION_TASK:
+        observed.update(dict.fromkeys(('name', 'group_id', 'src_bucket', 'dst_bucket', 'left_time_ms',
+                                       'total_num', 'successful_num')))
+    else:
+        observed.update(dict.fromkeys(('description', 'total_task_num', 'complete_task_num', 'failed_tasks')))
+    return observed
+
+
+# -- evaluation -----------------------------------------------------------------------
+
+# Per kind: the policy keys, the module result's list and id keys, the noun, the checks and summary.
+_KINDS = (
+    (KIND_MIGRATION_TASK, 'all_migration_tasks', 'migration_tasks', 'migration_task_info', 'migration_tasks',
+     'id', 'migration task', 'migration-task-', migration_task_checks, task_summary),
+    (KIND_TASK_GROUP, 'all_task_groups', 'task_groups', 'task_group_info', 'task_groups', 'group_id',
+     'task group', 'task-group-', task_group_checks, group_summary),
+)
+
+
+def _not_read(checks, check_id, subject, kind, noun, module_result):
+    """The found check of a subject the module did not return: missing, or not read (never a pass)."""
+    error = module_result.errors.get(subject)
+    if error is not None:
+        details = ', '.join('%s %s' % (label, error[key]) for key, label in
+                            (('status', 'HTTP'), ('error_code', 'code'), ('request_id', 'request id'))
+                            if error.get(key) is not None)
+        checks.add(check_id, subject, kind, False, True, False,
+                   '%s %s could not be read%s: %s' % (noun, subject, ' (%s)' % details if details else '',
+                                                      error.get('message') or 'no answer'),
+                   observed_display='not read', threshold_display='found')
+    elif subject in module_result.missing or module_result.complete:
+        checks.add(check_id, subject, kind, False, True, False, '%s %s was not found' % (noun, subject),
+                   observed_display='missing', threshold_display='found')
+    else:
+        checks.add(check_id, subject, kind, False, True, False,
+                   '%s %s was not read: the module result is incomplete or absent' % (noun, subject),
+                   observed_display='not read', threshold_display='found')
+
+
+def evaluate_migration(results, policy, defaults, checks, now):
+    """The fact entries of the migration tasks and task groups: ``{kind: [entry, ...]}``.
+
+    ``results`` holds ``migration_task_info`` (``oms_migration_task_info``) and
+    ``task_group_info`` (``oms_task_group_info``); ``defaults`` the role-wide
+    thresholds with the deadline resolved (:func:`resolve_deadline`).
+    """
+    subjects = {}
+    for (kind, all_key, policy_key, result_key, list_key, id_key, noun, prefix, evaluate_one,
+         summarise) in _KINDS:
+        module_result = _ModuleResult(results.get(result_key), list_key, id_key)
+        if policy.get(all_key):
+            selection = [{'id': subject_id, 'overrides': {}} for subject_id in module_result.order]
+        else:
+            selection = policy.get(policy_key) or []
+        entries = []
+        if policy.get(all_key) and (module_result.listing_problems or not module_result.complete):
+            entries.append(_listing_entry(checks, kind, noun, prefix, module_result))
+        for item in selection:
+            subject_id = item['id']
+            thresholds = resolve_deadline(dict((key, defaults.get(key)) for key in
+                                               MIGRATION_THRESHOLDS + ('deadline_ms', 'deadline_offset_ms')), now)
+            thresholds.update(resolve_deadline(item['overrides'], now))
+            first = len(checks.entries)
+            body = module_result.by_id.get(subject_id)
+            if body is None:
+                _not_read(checks, prefix + 'found', subject_id, kind, noun, module_result)
+                observed = empty_observed(kind)
+            else:
+                checks.add(prefix + 'found', subject_id, kind, True, True, True, '%s %s exists' % (noun, subject_id),
+                           observed_display='found', threshold_display='found')
+                observed = evaluate_one(checks, subject_id, body, _summary(body, summarise, now), thresholds)
+                _apply_problems(checks.entries[first:], module_result.problems.get(subject_id, ()), prefix)
+            own = checks.entries[first:]
+            entry = {'id': subject_id, 'found': body is not None}
+            entry.update(observed)
+            entry['thresholds'] = thresholds
+            entry['overridden'] = sorted(key for key in item['overrides'] if key in MIGRATION_THRESHOLDS)
+            entry['failed_checks'] = [check['id'] for check in own if not check['passed']]
+            entry['healthy'] = not entry['failed_checks']
+            entries.append(entry)
+        subjects[kind] = entries
+    return subjects
+
+
+def _listing_entry(checks, kind, noun, prefix, module_result):
+    """A failing pseudo-subject: ``all`` was asked for and the listing was not read whole."""
+    why = '; '.join('%s: %s' % (problem.get('field') or 'listing', problem.get('message') or 'incomplete')
+                    for problem in module_result.listing_problems)
+    if not why:
+        why = 'the module result is incomplete or absent'
+    check = checks.add(prefix + 'found', LISTING_SUBJECT, kind, False, True, False,
+                       'the listing of every %s was not read whole (%s), so some may not have been gated'
+                       % (noun, why), observed_display='incomplete', threshold_display='complete listing')
+    # Never switched off: a gate that did not see everything cannot pass.
+    check['passed'] = False
+    check['skipped'] = False
+    entry = {'id': LISTING_SUBJECT, 'found': False}
+    entry.update(empty_observed(kind))
+    entry.update(thresholds={}, overridden=[], failed_checks=[check['id']], healthy=False)
+    return entry
