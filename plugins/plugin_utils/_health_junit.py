@@ -42,6 +42,7 @@ def _migration_properties(fact, kind, subject):
         pairs.append(('deadline', ms_to_iso(deadline)))
     return pairs
 
+
 # Characters XML 1.0 cannot carry at all, even escaped: ElementTree would write them as they are.
 _XML_INVALID = re.compile(u'[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]')
 

@@ -182,8 +182,8 @@ def test_eta_unknown_fails_only_against_a_deadline(emulator, run_playbook, tmp_p
 
 def test_all_tasks_and_groups_across_pages(emulator, run_playbook, tmp_path):
     run = run_plays(run_playbook, gate(emulator, tmp_path, migration_health_migration_tasks="all",
-                            migration_health_task_groups="all", migration_health_fail=False,
-                            migration_health_max_concurrency=4))
+                                       migration_health_task_groups="all", migration_health_fail=False,
+                                       migration_health_max_concurrency=4))
     assert run.rc == 0, run.output
     fact = fact_of(run)
     scenario = migration_harness.migration_data()
