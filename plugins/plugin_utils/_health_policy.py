@@ -13,7 +13,7 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import
     TimeExpressionError,
     parse_duration,
 )
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_checks_migration import (
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_policy_migration import (
     gates_migration,
     normalise_migration_selection,
     normalise_threshold as normalise_migration_threshold,

@@ -3,15 +3,13 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_checks_migration import (
-    LISTING_SUBJECT,
-    parse_deadline,
-)
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_checks_migration import LISTING_SUBJECT
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import MigrationHealthError
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_evaluate import evaluate, failure_message
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_html import render_html
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_junit import render_junit
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_policy import normalise_policy
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_policy_migration import parse_deadline
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_schema import fact_errors
 
 NOW = 1800000000000
