@@ -60,6 +60,7 @@ _FIELD_CHECKS = {
     'failed_task_num': ('failed-tasks',),
 }
 
+
 # -- reading the module results ---------------------------------------------------
 
 class _ModuleResult:
