@@ -1,5 +1,6 @@
-# hwcloud.migration: `make demo` runs the gate against the bundled emulator,
-# `make test` runs every test. Both set up everything they need in .venv.
+# hwcloud.migration: `make demo` runs the gate against the bundled emulator (in its
+# own small environment, build/demo-venv), `make test` runs every test (in .venv).
+# Both set up everything they need.
 SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
@@ -9,6 +10,11 @@ COLLECTIONS := $(VENV)/collections
 COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/hwcloud/migration
 export ANSIBLE_COLLECTIONS_PATH := $(abspath $(COLLECTIONS))
 export PATH := $(abspath $(BIN)):$(PATH)
+
+TEST_RESULTS := build/test-results
+DEMO_VENV := build/demo-venv
+DEMO_STAMP := $(DEMO_VENV)/.installed
+DEMO_COLLECTION_LINK := $(DEMO_VENV)/collections/ansible_collections/hwcloud/migration
 
 .PHONY: venv chromium demo test lint sanity units integration bench clean
 
@@ -23,12 +29,20 @@ $(STAMP): requirements.txt requirements-test.txt emulator/pyproject.toml
 
 # The collection is used straight from this checkout through a symlink in a
 # private collections path, so edits are live without a rebuild.
-$(COLLECTION_LINK):
+$(COLLECTION_LINK) $(DEMO_COLLECTION_LINK):
 	mkdir -p $(dir $@)
 	ln -sfn $(abspath .) $@
 
-demo: venv
-	$(BIN)/python tools/demo.py
+# The demo needs what a controller needs (requirements.txt, ansible-core) and the
+# emulator, not the test toolchain. This Python's pip installs them into an
+# environment created without pip of its own: a first run stays well under 30 s.
+$(DEMO_STAMP): requirements.txt emulator/pyproject.toml $(wildcard emulator/hwc_emulator/*.py emulator/scenarios/*.yml)
+	test -x $(DEMO_VENV)/bin/python || $(PYTHON) -m venv --without-pip $(DEMO_VENV)
+	$(PYTHON) -m pip --python $(DEMO_VENV)/bin/python install -q -r requirements.txt 'ansible-core>=2.16' ./emulator
+	touch $@
+
+demo: $(DEMO_STAMP) $(DEMO_COLLECTION_LINK)
+	$(DEMO_VENV)/bin/python tools/demo.py
 
 lint: venv
 	$(BIN)/ansible-lint --profile production
@@ -36,30 +50,38 @@ lint: venv
 sanity: venv
 	tools/sanity.sh
 
+# Every suite writes JUnit XML to $(TEST_RESULTS); tools/test_floors.py prints how
+# many tests it ran and fails when that is below its floor in tests/floors.json.
+# pytest's exit 5 (nothing collected) fails the target like any other failure.
 # Two suites with their own conftest files: run them as separate sessions.
 units: venv chromium
-	$(BIN)/python -m pytest -q tests/unit tests/benchmark
-	$(BIN)/python -m pytest -q emulator/tests
+	$(BIN)/python -m pytest -q --junitxml=$(TEST_RESULTS)/units.xml tests/unit tests/benchmark
+	$(BIN)/python tools/test_floors.py check units
+	$(BIN)/python -m pytest -q --junitxml=$(TEST_RESULTS)/emulator.xml emulator/tests
+	$(BIN)/python tools/test_floors.py check emulator
 
 # The HTML report is checked in Debian's headless Chromium; install it when absent
 # (CI runs as root on a fresh Debian machine).
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-# pytest exits 5 when it collects nothing: say so instead of failing the run.
 integration: venv chromium
-	$(BIN)/python -m pytest -q -n 2 tests/integration; rc=$$?; \
-	if [ $$rc -eq 5 ]; then echo "integration: no tests collected"; rc=0; fi; exit $$rc
+	$(BIN)/python -m pytest -q -n 2 --junitxml=$(TEST_RESULTS)/integration.xml tests/integration
+	$(BIN)/python tools/test_floors.py check integration
 
 # release-check (mk/ecosystem.mk): changelog lint, Galaxy build + galaxy-importer,
-# execution-environment context, docs-check (antsibull-docs lint, docsite build).
+# execution-environment context, docs-check (antsibull-docs lint, docsite build),
+# the emulator wheel (mk/emulator.mk).
 test: lint sanity units integration release-check
+	$(BIN)/python tools/test_floors.py summary
 
 bench: venv
 	$(BIN)/python tests/benchmark/bench.py
 
 # Docs, Galaxy import, execution environment, version matrix, changelog.
 -include mk/ecosystem.mk
+# The emulator's wheel and sdist, and its copy of the API contract.
+include mk/emulator.mk
 
 clean:
 	rm -rf build tests/output reports .pytest_cache

@@ -62,6 +62,10 @@ docs: venv docs-venv
 	  test -f "docs/$$name.md" || { echo "docs: $$placeholder has no docs/$$name.md to render"; exit 1; }; \
 	  rm "$(DOCS_DIR)/rst/docsite/$$name.rst"; done
 	find docs -maxdepth 1 -type f -exec cp {} $(DOCS_DIR)/rst/docsite/ \;
+	@# Each guide keeps its placeholder's label, so plugin docs can refer to it (seealso ref).
+	@for placeholder in docs/docsite/rst/*.rst; do name=$$(basename "$$placeholder" .rst); \
+	  label=$$(sed -n '1s/^\.\. _\(.*\):$$/\1/p' "$$placeholder"); \
+	  { test -z "$$label" || printf '(%s)=\n' "$$label"; cat "docs/$$name.md"; } > "$(DOCS_DIR)/rst/docsite/$$name.md"; done
 	@# Files elsewhere in the checkout that a guide links to (../execution-environment.yml)
 	@# become downloads too; links to plugins and roles go to their pages (conf_overrides.py).
 	@grep -ohE '\]\(\.\./[^)# ]+' docs/*.md | sed 's/^](\.\.\///' | sort -u | grep -vE '^(plugins|roles)/' | \
@@ -118,7 +122,7 @@ ee-context: collection-build release-venv
 	  --output-filename Containerfile
 	@echo "EE build context in $(EE_CONTEXT); build it with: podman build -t hwcloud-migration-ee $(EE_CONTEXT)"
 
-release-check: changelog-check galaxy-import ee-context ecosystem
+release-check: changelog-check galaxy-import ee-context ecosystem emulator-release-check
 
 # A prerequisite line of its own, so the list above stays as it is.
 release-check: docs-check
@@ -144,7 +148,6 @@ test-matrix: matrix-venv chromium
 	SANITY_VENV="$(abspath $(MATRIX_VENV))" SANITY_TREE="$(abspath build/sanity-$(MATRIX_CORE))" tools/sanity.sh \
 	  || failed="$$failed sanity"; \
 	$(MATRIX_VENV)/bin/python -m pytest -q tests/unit || failed="$$failed units"; \
-	$(MATRIX_VENV)/bin/python -m pytest -q tests/integration; rc=$$?; \
-	if [ $$rc -eq 5 ]; then echo "integration: no tests collected"; elif [ $$rc -ne 0 ]; then failed="$$failed integration"; fi; \
+	$(MATRIX_VENV)/bin/python -m pytest -q tests/integration || failed="$$failed integration"; \
 	if [ -n "$$failed" ]; then echo "test-matrix (ansible-core $(MATRIX_CORE)): FAILED:$$failed"; exit 1; fi; \
 	echo "test-matrix (ansible-core $(MATRIX_CORE)): sanity, units and integration passed"

@@ -1,30 +1,36 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """`make demo`: run the migration health gate against the bundled emulator.
 
-Starts ``hwc-emulator`` on a free loopback port with the demo scenario, runs
-``ansible-playbook hwcloud.migration.migration_health`` against it in report
-mode (``migration_health_fail=false``), then prints the verdict, the checks and
-where the reports are.  The emulator is stopped on every way out, Ctrl-C and
-SIGTERM included.
+Starts ``hwc-emulator`` on loopback port 8780 (any free port when that one is
+taken, or ``--port``) with the demo scenario, runs ``ansible-playbook
+hwcloud.migration.migration_health`` against it in report mode
+(``migration_health_fail=false``) with a vars file kept in ``build/demo/``, then
+prints the verdict, the checks, where the reports are, and the two commands that
+run the same gate again by hand.  The emulator is stopped on every way out,
+Ctrl-C and SIGTERM included.
 
 Exit status: 0 when the gate ran (whatever its verdict: the demo scenario is
 meant to show violations), the playbook's status when it errored, 1 when the
 emulator could not start.
 
-Run from the repository root by the Makefile, with ANSIBLE_COLLECTIONS_PATH
-exported and the virtual environment's bin directory on PATH; it also works as
-``.venv/bin/python tools/demo.py`` after ``make venv``.
+`make demo` runs it with the small environment build/demo-venv (requirements.txt,
+ansible-core and the emulator); any environment with those works:
+``.venv/bin/python tools/demo.py`` after ``make venv``.  The collection is found
+in that environment's ``collections`` folder, where the Makefile links this
+checkout.
 """
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+import argparse
 import json
 import os
+import shlex
 import shutil
 import signal
+import socket
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -34,6 +40,8 @@ from hwc_emulator.launcher import EmulatorProcess
 REPO = Path(__file__).resolve().parents[1]
 SCENARIO = REPO / 'emulator' / 'scenarios' / 'demo.yml'
 REPORT_DIR = REPO / 'reports'
+VARS_FILE = REPO / 'build' / 'demo' / 'demo-vars.json'
+DEFAULT_PORT = 8780
 REPORT_FILES = ('migration-health.json', 'migration-health.xml', 'migration-health.html')
 START_TIMEOUT = 30
 # Credentials a developer may have exported for a real account: they must not
@@ -61,6 +69,23 @@ def find_tool(name):
     return found
 
 
+def collections_path():
+    """The collections folder of the environment running the demo (the Makefile links the checkout there)."""
+    return Path(sys.prefix) / 'collections'
+
+
+def free_port(preferred):
+    """``preferred`` when nothing listens on it, else 0 (the emulator picks a free port)."""
+    if not preferred:
+        return 0
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(('127.0.0.1', preferred))
+        except OSError:
+            return 0
+    return preferred
+
+
 def demo_settings(scenario_path):
     """Region, demo AK/SK and dataset ids from the scenario (all made up, valid only there)."""
     scenario = yaml.safe_load(scenario_path.read_text())
@@ -75,16 +100,25 @@ def demo_settings(scenario_path):
             'datasets': datasets}
 
 
-def run_playbook(extra_vars, workdir):
+def gate_command():
+    """The gate run, as a shell line that works from any folder (it names the collections path)."""
+    stray = sorted(key for key in os.environ if key.startswith(CREDENTIAL_ENV_PREFIXES))
+    words = ['env'] + [part for key in stray for part in ('-u', key)]
+    words += ['ANSIBLE_COLLECTIONS_PATH=%s' % collections_path(), find_tool('ansible-playbook'),
+              'hwcloud.migration.migration_health', '-e', '@%s' % VARS_FILE]
+    return ' '.join(shlex.quote(str(word)) for word in words)
+
+
+def run_playbook(extra_vars):
     """Run the gate playbook; returns its exit status.  Output goes straight to the terminal."""
-    vars_file = Path(workdir) / 'demo-vars.json'
-    vars_file.write_text(json.dumps(extra_vars))
+    VARS_FILE.parent.mkdir(parents=True, exist_ok=True)
+    VARS_FILE.write_text(json.dumps(extra_vars, indent=2) + '\n')
     env = {key: value for key, value in os.environ.items() if not key.startswith(CREDENTIAL_ENV_PREFIXES)}
-    env.setdefault('ANSIBLE_COLLECTIONS_PATH', str(REPO / '.venv' / 'collections'))
+    env['ANSIBLE_COLLECTIONS_PATH'] = str(collections_path())
     env.setdefault('ANSIBLE_LOCALHOST_WARNING', 'False')
     env.setdefault('ANSIBLE_INVENTORY_UNPARSED_WARNING', 'False')
-    command = [find_tool('ansible-playbook'), 'hwcloud.migration.migration_health', '-e', '@%s' % vars_file]
-    print('$ %s' % ' '.join(command), flush=True)
+    command = [find_tool('ansible-playbook'), 'hwcloud.migration.migration_health', '-e', '@%s' % VARS_FILE]
+    print('$ %s' % gate_command(), flush=True)
     process = subprocess.Popen(command, env=env, cwd=str(REPO))
     try:
         return process.wait()
@@ -111,6 +145,17 @@ def check_table(checks):
     return '\n'.join(lines)
 
 
+def rerun_instructions(port):
+    """The two commands that run this gate again by hand: the emulator, then the playbook."""
+    emulator = ' '.join(shlex.quote(str(word)) for word in (
+        find_tool('hwc-emulator'), '--port', port, '--scenario', SCENARIO))
+    return '\n'.join([
+        'Run the gate again yourself (from any folder; the vars file stays in %s):' % VARS_FILE.parent,
+        '  %s &' % emulator,
+        '  %s' % gate_command(),
+        'then stop the emulator with: kill %1'])
+
+
 def summary(fact):
     counts = fact['counts']
     out = ['', '=' * 72,
@@ -127,7 +172,16 @@ def summary(fact):
     return '\n'.join(out)
 
 
-def main():
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description='Run the migration health gate against the bundled emulator.')
+    parser.add_argument('--port', type=int, default=DEFAULT_PORT,
+                        help='loopback port of the emulator (default %d; 0 or a taken port: any free one)'
+                             % DEFAULT_PORT)
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
     signal.signal(signal.SIGTERM, _on_sigterm)
     settings = demo_settings(SCENARIO)
     REPORT_DIR.mkdir(parents=True, exist_ok=True)
@@ -137,7 +191,8 @@ def main():
     emulator = None
     try:
         try:
-            emulator = EmulatorProcess(SCENARIO, log_path=REPORT_DIR / 'emulator.log', start_timeout=START_TIMEOUT)
+            emulator = EmulatorProcess(SCENARIO, log_path=REPORT_DIR / 'emulator.log', start_timeout=START_TIMEOUT,
+                                       port=free_port(args.port))
         except RuntimeError as exc:
             print('demo: %s' % exc, file=sys.stderr)
             return 1
@@ -156,9 +211,8 @@ def main():
                 'iam_endpoint': url,
             },
         }
-        with tempfile.TemporaryDirectory(prefix='hwcloud-demo-') as workdir:
-            started = time.time()
-            rc = run_playbook(extra_vars, workdir)
+        started = time.time()
+        rc = run_playbook(extra_vars)
         if rc != 0:
             print('demo: ansible-playbook failed with exit status %d (emulator log: %s)'
                   % (rc, REPORT_DIR / 'emulator.log'), file=sys.stderr)
@@ -166,6 +220,7 @@ def main():
         fact = json.loads((REPORT_DIR / 'migration-health.json').read_text())
         print(summary(fact))
         print('\nGate ran in %.1fs.' % (time.time() - started))
+        print('\n' + rerun_instructions(url.rsplit(':', 1)[1]))
         return 0
     except (KeyboardInterrupt, Stop):
         print('\ndemo: interrupted', file=sys.stderr)

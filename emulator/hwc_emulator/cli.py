@@ -4,14 +4,12 @@ import argparse
 import signal
 import sys
 import threading
-from pathlib import Path
 
 from . import generate
 from .contract import ContractError
+from .launcher import bundled_demo_scenario
 from .scenario import ScenarioError
 from .server import Emulator, EmulatorHTTPServer, base_url
-
-DEMO_SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "demo.yml"
 
 
 def _serve_parser():
@@ -25,8 +23,8 @@ def _serve_parser():
     parser.add_argument("--scenario", default=None,
                         help="scenario YAML file (default: the bundled demo scenario)")
     parser.add_argument("--schemas", default=None,
-                        help="API schema file (default: $HWC_EMULATOR_SCHEMAS or the collection's "
-                             "plugins/module_utils/_api_schemas.py)")
+                        help="API schema file (default: $HWC_EMULATOR_SCHEMAS, else the contract "
+                             "shipped in this package)")
     parser.add_argument("--access-log", action="store_true", help="log every request on stderr")
     return parser
 
@@ -57,10 +55,11 @@ def serve_main(argv):
     args = _serve_parser().parse_args(argv)
     scenario = args.scenario
     if scenario is None:
-        if not DEMO_SCENARIO.is_file():
+        demo = bundled_demo_scenario()
+        if not demo.is_file():
             sys.stderr.write("hwc-emulator: no --scenario given and no bundled demo scenario found\n")
             return 2
-        scenario = str(DEMO_SCENARIO)
+        scenario = str(demo)
     try:
         emulator = Emulator(scenario_path=scenario, schemas_path=args.schemas, access_log=args.access_log)
         server = EmulatorHTTPServer((args.host, args.port), emulator)

@@ -1,8 +1,12 @@
-"""The API contract, loaded by path from the collection, and the response guard.
+"""The API contract the emulator answers by, and the response guard.
 
-The emulator shares only this data file with the collection. Every JSON body the
-emulator is about to send is checked against its schema; a body that would break
-the contract is replaced by a 500 that says so. Schemas are compiled once, at start.
+The contract is the collection's ``plugins/module_utils/_api_schemas.py``, shipped
+inside this package as ``_api_schemas.py`` so that an installed emulator needs no
+checkout. In the repository that file is a symbolic link to the collection's, so
+there is one contract to edit; building the sdist puts the file itself in the
+package. Every JSON body the emulator is about to send is
+checked against its schema; a body that would break the contract is replaced by a
+500 that says so. Schemas are compiled once, at start.
 """
 
 import importlib.util
@@ -13,7 +17,7 @@ import fastjsonschema
 import jsonschema
 
 ENV_VAR = "HWC_EMULATOR_SCHEMAS"
-RELATIVE_PATH = Path("plugins") / "module_utils" / "_api_schemas.py"
+BUNDLED_PATH = Path(__file__).resolve().parent / "_api_schemas.py"
 
 
 class ContractError(RuntimeError):
@@ -21,12 +25,11 @@ class ContractError(RuntimeError):
 
 
 def default_schema_path():
-    """The schema file: $HWC_EMULATOR_SCHEMAS, else the collection this package sits in."""
+    """The schema file: $HWC_EMULATOR_SCHEMAS, else the copy shipped in this package."""
     override = os.environ.get(ENV_VAR)
     if override:
         return Path(override)
-    repo_root = Path(__file__).resolve().parents[2]
-    return repo_root / RELATIVE_PATH
+    return BUNDLED_PATH
 
 
 def load_schemas(path=None):

@@ -15,9 +15,17 @@ import subprocess
 import sys
 import threading
 import urllib.request
+from pathlib import Path
 
 LISTENING = "Listening on "
 CONTROL_PREFIX = "/_emulator"
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def bundled_demo_scenario():
+    """The demo scenario: inside the installed package, or at emulator/scenarios/ in a checkout."""
+    installed = _PACKAGE / "scenarios" / "demo.yml"
+    return installed if installed.is_file() else _PACKAGE.parent / "scenarios" / "demo.yml"
 
 
 def console_script():
@@ -32,7 +40,9 @@ def console_script():
 
 
 class EmulatorProcess:
-    """``hwc-emulator --host 127.0.0.1 --port 0 --scenario SCENARIO`` as a child process.
+    """``hwc-emulator --host 127.0.0.1 --port PORT --scenario SCENARIO`` as a child process.
+
+    ``port`` 0 (the default) lets the emulator pick a free one.
 
     ``log_path`` receives the emulator's stderr and any stdout after the first
     line (both discarded when it is None). ``url`` is the base URL once started.
@@ -40,9 +50,9 @@ class EmulatorProcess:
     if the first line is not ``Listening on URL`` within ``start_timeout`` seconds.
     """
 
-    def __init__(self, scenario, log_path=None, extra_args=(), start_timeout=30):
+    def __init__(self, scenario, log_path=None, extra_args=(), start_timeout=30, port=0):
         self.log = open(str(log_path), "w") if log_path else None
-        command = [console_script(), "--host", "127.0.0.1", "--port", "0", "--scenario", str(scenario)]
+        command = [console_script(), "--host", "127.0.0.1", "--port", str(port), "--scenario", str(scenario)]
         self.process = subprocess.Popen(command + list(extra_args), stdout=subprocess.PIPE,
                                         stderr=self.log or subprocess.PIPE, text=True)
         try:

@@ -354,6 +354,10 @@ class RequestHandler(BaseHTTPRequestHandler):
         head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
         if truncate:
             payload = payload[:len(payload) // 2]
+        # Logged before the answer leaves: a client that reads the log right after its
+        # answer arrived must find the call there.
+        if route_name != "control":  # the log is about the emulated APIs only
+            self._log(request_id, route_name, status, started, auth_kind, principal, fired)
         try:
             if trickle is not None:
                 self._trickle(head, payload, trickle)
@@ -361,8 +365,6 @@ class RequestHandler(BaseHTTPRequestHandler):
                 self.wfile.write(head + payload)
         except OSError:
             self.close_connection = True
-        if route_name != "control":  # the log is about the emulated APIs only
-            self._log(request_id, route_name, status, started, auth_kind, principal, fired)
         observer = emulator.observer
         if observer is not None:
             observer({"route": route_name, "status": status, "schema": reply.schema,

@@ -1,14 +1,19 @@
-"""The contract: seed examples, the schema file's shape, and the emulator's guard."""
+"""The contract: seed examples, the schema file's shape, its copy in the package, and the emulator's guard."""
 
 import ast
+import hashlib
 import json
 
 import pytest
 
 from conftest import DATA, PROJECT, REPO, SEEDS, task_path
+from hwc_emulator import contract
 
 SCHEMA_FILE = REPO / "plugins" / "module_utils" / "_api_schemas.py"
 EXAMPLES = sorted((DATA / "seed_examples").glob("*.json"))
+# Which documented example each fixture was extracted from, in order, with the
+# digest of the document it came from (the documents are not ours to copy here).
+SOURCES = json.loads((DATA / "seed_sources.json").read_text())
 REQUIRED = ("ShowSyncTaskResponse", "ListSyncTasksResponse", "ListSyncTaskStatisticResponse",
             "ShowDatasetSyncStatusResponse", "OmsErrorResponse")
 
@@ -42,12 +47,42 @@ def test_seed_examples_validate(path, validators):
     assert not [e.message for e in validators[schema].iter_errors(document)]
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="the shared seed folder is not beside the repository")
+def test_every_fixture_is_recorded_with_its_source_in_order():
+    listed = [name for source in SOURCES.values() for name in source["examples"]]
+    assert sorted(listed) == [path.name for path in EXAMPLES]
+    for document, source in SOURCES.items():
+        stem = document[:-len(".txt")]
+        assert [name.split("_")[:3] for name in source["examples"]] == [
+            stem.split("_") + [str(index)] for index in range(len(source["examples"]))], document
+
+
+def test_extraction_finds_each_example_between_prose_and_uri_templates():
+    # A document shaped like the API reference pages: URI templates in braces,
+    # tables, then the examples; the extraction must return the examples alone.
+    examples = [json.loads(path.read_text()) for path in EXAMPLES]
+    text = "GET /v2/{project_id}/sync-tasks/{sync_task_id}/statistics\n| a | {b} |\n"
+    text += "".join("Example %d\n%s\n{ not json }\n" % (index, json.dumps(example, indent=1))
+                    for index, example in enumerate(examples))
+    assert json_objects(text) == examples
+
+
 def test_fixtures_match_the_seed_documents():
-    for seed in sorted(SEEDS.glob("*.txt")):
-        extracted = json_objects(seed.read_text(encoding="utf-8"))
-        fixtures = [json.loads(p.read_text()) for p in EXAMPLES if p.name.startswith(seed.stem + "_")]
-        assert extracted == fixtures, seed.name
+    """The fixtures are the documents' examples; checked against the documents wherever they are at hand.
+
+    The documents live in the project's shared folder beside the repository (CI
+    has it); without it the recorded digests and order still pin the fixtures.
+    """
+    documents = sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else []
+    if documents:
+        assert [path.name for path in documents] == sorted(SOURCES)
+    for path in documents:
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == SOURCES[path.name]["sha256"], (
+            "%s changed: extract its examples again and update seed_sources.json" % path.name)
+        fixtures = [json.loads((DATA / "seed_examples" / name).read_text())
+                    for name in SOURCES[path.name]["examples"]]
+        assert json_objects(path.read_text(encoding="utf-8")) == fixtures, path.name
+    for source in SOURCES.values():
+        assert len(source["sha256"]) == 64 and source["examples"]
 
 
 def test_schema_file_is_plain_python_38_data(schemas):
@@ -84,6 +119,13 @@ def test_guard_refuses_an_answer_that_breaks_the_contract(emu):
     assert "ShowSyncTaskResponse" in body["error_msg"] and "Mars" in body["error_msg"]
     listing = emu.get("/v2/%s/sync-tasks" % PROJECT)
     assert listing.status_code == 500
+
+
+def test_the_package_ships_the_collections_contract(monkeypatch):
+    monkeypatch.delenv(contract.ENV_VAR, raising=False)
+    assert contract.default_schema_path() == contract.BUNDLED_PATH
+    assert contract.BUNDLED_PATH.read_bytes() == SCHEMA_FILE.read_bytes(), (
+        "emulator/hwc_emulator/_api_schemas.py must be the symbolic link to plugins/module_utils/_api_schemas.py")
 
 
 def test_schemas_path_override(monkeypatch, tmp_path):

@@ -21,10 +21,11 @@ from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constant
     DEFAULT_TITLE,
     MigrationHealthError,
 )
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_evaluate import evaluate
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_evaluate import (
+    checked_fact, error_fact, evaluate, evaluate_failing_gate)
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_plain import plain
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reads import error_from_entry
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reports import write_reports
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_schema import fact_errors
 
 RESULT_KEYS = ('sync_task_info', 'sync_task_statistics_info', 'dataset_sync_info', 'migration_task_info',
                'task_group_info')
@@ -35,7 +36,7 @@ class ActionModule(ActionBase):
 
     TRANSFERS_FILES = False
     _requires_connection = False
-    _VALID_ARGS = frozenset(('health', 'policy', 'results_from', 'dest', 'title', 'fact_name'))
+    _VALID_ARGS = frozenset(('health', 'policy', 'results_from', 'errors', 'dest', 'title', 'fact_name'))
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
@@ -45,22 +46,29 @@ class ActionModule(ActionBase):
                 health=dict(type='dict'),
                 policy=dict(type='dict'),
                 results_from=dict(type='dict', default={}),
+                errors=dict(type='list', elements='dict'),
                 dest=dict(type='path'),
                 title=dict(type='str', default=DEFAULT_TITLE),
                 fact_name=dict(type='str'),
             ),
-            mutually_exclusive=[('health', 'policy')],
-            required_one_of=[('health', 'policy')],
+            mutually_exclusive=[('health', 'policy'), ('health', 'errors')],
+            required_one_of=[('health', 'policy', 'errors')],
         )
         del validation
-        if args['policy'] is not None:
-            fact = self._evaluate(args['policy'], args['results_from'], task_vars or {})
-        else:
+        try:
+            errors = [error_from_entry(plain(entry)) for entry in args['errors'] or []]
+        except MigrationHealthError as exc:
+            raise AnsibleActionFail('errors: %s' % exc)
+        if args['health'] is not None:
             fact = plain(args['health'])
-        errors = fact_errors(fact)
-        if errors:
+        elif args['policy'] is not None:
+            fact = self._evaluate(args['policy'], args['results_from'], task_vars or {}, errors)
+        else:
+            fact = error_fact(errors)
+        fact, problems = checked_fact(fact, errors)
+        if problems:
             raise AnsibleActionFail('health is not a migration_health fact (docs/migration_health_fact.schema.json): '
-                                    + '; '.join(errors))
+                                    + '; '.join(problems))
         if args['fact_name']:
             # Returned once, as a host fact: a second copy (or a set_fact templating
             # it) would cost as much as the evaluation of a large gate.
@@ -79,7 +87,7 @@ class ActionModule(ActionBase):
         return result
 
     @staticmethod
-    def _evaluate(policy, results_from, task_vars):
+    def _evaluate(policy, results_from, task_vars, errors=()):
         unknown = sorted(set(results_from) - set(RESULT_KEYS))
         if unknown:
             raise AnsibleActionFail('results_from: unknown key(s) %s; use %s'
@@ -92,6 +100,9 @@ class ActionModule(ActionBase):
                 raise AnsibleActionFail('results_from.%s: %r is not a variable of this host; give the name a '
                                         'module result was registered as' % (key, name))
             results[key] = plain(task_vars[name])
+        if errors:
+            # The gate is already failing: whatever else goes wrong, its reports say ERROR and why.
+            return evaluate_failing_gate(results, plain(policy), errors)
         try:
             return evaluate(results, plain(policy))
         except MigrationHealthError as exc:

@@ -151,6 +151,32 @@ def report_problem(module, resource_id, field, message):
             problems.append(entry)
 
 
+def with_summary(module, resource_id, body, summarize, noun):
+    """``body`` (the API's answer, kept verbatim) plus the module's own ``summary`` of it.
+
+    The summary is added under a key of ours; a body that already has a
+    ``summary`` keeps it unchanged and is reported as a problem, because the
+    checks would then read the API's field as ours.
+    """
+    if not isinstance(body, dict):
+        return body
+    if 'summary' in body:
+        module.warn('%s %s: the API answered a "summary" field of its own; it is returned unchanged and the '
+                    'module adds no summary to it.' % (noun, resource_id))
+        report_problem(module, resource_id, 'summary', 'the API answered a summary field of its own, so the '
+                                                       "module's summary (status name, ETA, failures) is not there")
+        return body
+    entry = dict(body)
+    entry['summary'] = summarize(body)
+    return entry
+
+
+def listed_id(entry, position, items_key, id_key, usable):
+    """How a problem names a listed resource: its id when ``usable(id)``, else its place in the listing."""
+    resource_id = entry.get(id_key) if isinstance(entry, dict) else None
+    return resource_id if usable(resource_id) else '%s[%d]' % (items_key, position)
+
+
 def is_not_found(err, service):
     """Whether ``err`` (a ``HuaweiCloudError``) says the requested resource does not exist."""
     if not isinstance(err, HuaweiCloudError) or isinstance(err, ParameterError):
@@ -229,23 +255,40 @@ def fetch_each(module, ids, fetch, noun, id_key):
     return found, missing
 
 
-def list_all(module, path, query, items_key, schema_name, noun, report, id_key=None):
-    """Every item of a paged listing (``{"count": N, items_key: [...]}``), failing closed.
+class Listing:
+    """What :func:`list_all` read: ``items`` (in listing order, each id once), ``count`` and ``truncated``.
 
-    Pages ``PAGE_SIZE`` items at a time from offset 0.  A page whose
+    ``count`` is the listing's own count when it answered a number (else
+    None); ``truncated`` is True when the listing held more items than the
+    API lets a client page to.
+    """
+
+    def __init__(self, items, count, truncated):
+        self.items = items
+        self.count = count
+        self.truncated = truncated
+
+
+def list_all(module, path, query, items_key, schema_name, noun, report, id_key=None):
+    """Every item of a paged listing (``{"count": N, items_key: [...]}``), failing closed; a :class:`Listing`.
+
+    Pages ``PAGE_SIZE`` items at a time from offset 0, with ``query`` (the
+    listing's filters; None values are not sent).  A page whose
     ``items_key`` is absent, null or not a list fails the task naming the
     field.  When ``count`` is a number, paging stops once that many were
     read (or a page is empty); when it is not (absent, null, a string),
     paging goes on until a page holds fewer than ``PAGE_SIZE`` items, so the
     listing is never cut to its first page.  Items seen twice (by ``id_key``)
     are kept once.  More items than the API can list (offset above
-    ``MAX_OFFSET``) is recorded with :func:`report_problem`.  A failed page
-    fails the task with the API's details and the offset.
+    ``MAX_OFFSET``) makes the listing ``truncated``, with a warning and a
+    :func:`report_problem`.  A failed page fails the task with the API's
+    details and the offset.
     """
     items = []
     seen = set()
     offset = 0
     count = None
+    truncated = False
     while True:
         page_query = dict(query or {})
         page_query.update({'limit': PAGE_SIZE, 'offset': offset})
@@ -270,7 +313,7 @@ def list_all(module, path, query, items_key, schema_name, noun, report, id_key=N
             count = None
         for item in page:
             item_id = item.get(id_key) if id_key and isinstance(item, dict) else None
-            if item_id is not None:
+            if item_id is not None and not isinstance(item_id, (dict, list)):
                 if item_id in seen:
                     continue
                 seen.add(item_id)
@@ -279,14 +322,20 @@ def list_all(module, path, query, items_key, schema_name, noun, report, id_key=N
         if not page or (count is not None and offset >= count) or (count is None and len(page) < PAGE_SIZE):
             break
         if offset > MAX_OFFSET:
-            total = '%d' % count if count is not None else 'more than %d' % offset
+            truncated = True
+            if count is not None:
+                unread = '%d of %d' % (count - offset, count)
+                total = '%d' % count
+            else:
+                unread = 'some of more than %d' % offset
+                total = 'more than %d' % offset
             report_problem(module, None, 'count',
-                           'the project holds %s %s; the API lists at most %d, so the listing is incomplete'
-                           % (total, noun, offset))
-            module.warn('The project holds %s %s; the API lists at most %d, so some were not read.'
-                        % (total, noun, offset))
+                           'the listing holds %s %s; the API lists at most %d, so %s were not read'
+                           % (total, noun, MAX_OFFSET + PAGE_SIZE, unread))
+            module.warn('The API lists at most %d %s (offset up to %d); %s were not read. Narrow the listing '
+                        'with its filters, or read the rest by ID.' % (MAX_OFFSET + PAGE_SIZE, noun, MAX_OFFSET, unread))
             break
-    return items
+    return Listing(items, count, truncated)
 
 
 def _is_number(value):
@@ -301,11 +350,29 @@ def _kind(value):
     return 'of type %s' % type(value).__name__
 
 
+def _is_count(value):
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+# check name: (whether a present value is usable, what it should have been)
+_FIELD_CHECKS = {
+    'str': (lambda value: isinstance(value, str) and value != '', 'a string'),
+    'count': (_is_count, 'an integer of 0 or more'),
+    # "No estimate yet" is a null the API answers on purpose; only its absence or a wrong type is a problem.
+    'count_or_null': (lambda value: value is None or _is_count(value), 'null or an integer of 0 or more'),
+    'fraction': (lambda value: _is_number(value) and 0 <= value <= 1, 'a number from 0 to 1'),
+    'object_or_null': (lambda value: value is None or isinstance(value, dict), 'null or an object'),
+}
+
+
 def check_fields(module, resource_id, document, fields):
     """Record a :func:`report_problem` for each of ``fields`` ({name: check}) that ``document`` lacks.
 
-    ``check`` is ``'str'`` (a non-empty string) or ``'count'`` (an integer 0 or
-    more).  Returns the names of the unusable fields.
+    ``check`` is ``'str'`` (a non-empty string), ``'count'`` (an integer 0 or
+    more), ``'count_or_null'``, ``'fraction'`` (a number from 0 to 1),
+    ``'object_or_null'``, or a tuple of the allowed values (an enumeration
+    such as a status).  A field must be present even where null is allowed:
+    an absent field says nothing.  Returns the names of the unusable fields.
     """
     bad = []
     if not isinstance(document, dict):
@@ -313,13 +380,14 @@ def check_fields(module, resource_id, document, fields):
         return list(fields)
     for name, check in fields.items():
         value = document.get(name)
-        if check == 'str':
-            usable = isinstance(value, str) and value != ''
-            wanted = 'a string'
+        if isinstance(check, tuple):
+            # Same type as well as equal: 2.0 or True is not the status 2 or 1 the summaries read.
+            usable = any(type(value) is type(allowed) and value == allowed for allowed in check)
+            wanted = 'one of %s' % ', '.join(str(allowed) for allowed in check)
         else:
-            usable = isinstance(value, int) and not isinstance(value, bool) and value >= 0
-            wanted = 'an integer of 0 or more'
-        if not usable:
+            test, wanted = _FIELD_CHECKS[check]
+            usable = test(value)
+        if not usable or name not in document:
             if name not in document:
                 state = 'absent'
             elif isinstance(value, (dict, list)):

@@ -58,6 +58,29 @@ GROUP_STATUS_NAMES = {
 }
 GROUP_ACTIVE_STATUSES = frozenset([0, 1, 2])
 
+# The fields a gate reads to judge a task or a group, with the check each must
+# pass (see ``_info.check_fields``): an answer without them cannot be judged.
+# ``left_time``, ``error_reason`` and ``failed_object_record`` are null on
+# purpose (no estimate yet, no failure), so only absent or of the wrong type
+# counts against them.
+TASK_CHECKED_FIELDS = {
+    'status': tuple(sorted(TASK_STATUS_NAMES)),
+    'progress': 'fraction',
+    'left_time': 'count_or_null',
+    'failed_num': 'count',
+    'total_num': 'count',
+    'error_reason': 'object_or_null',
+    'failed_object_record': 'object_or_null',
+}
+GROUP_CHECKED_FIELDS = {
+    'status': tuple(sorted(GROUP_STATUS_NAMES)),
+    'total_size': 'count',
+    'complete_size': 'count',
+    'migrate_speed': 'count',
+    'failed_task_num': 'count',
+    'fail_num': 'count',
+}
+
 _DIGITS_RE = re.compile(r'^[0-9]{1,19}$')
 
 

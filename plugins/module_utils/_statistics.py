@@ -95,10 +95,16 @@ def iter_points(response, data_type):
                 yield time_stamp, count
 
 
-def _ratio(numerator, denominator):
-    if numerator is None or denominator is None or denominator['total'] == 0:
+def ratio(part, whole):
+    """Return ``part / whole`` rounded as every ratio of the collection is; ``None`` when unknown or ``whole`` is 0."""
+    if part is None or whole is None or whole == 0:
         return None
-    return round(numerator['total'] / denominator['total'], RATIO_DIGITS)
+    return round(part / whole, RATIO_DIGITS)
+
+
+def _series_ratio(numerator, denominator):
+    return ratio(None if numerator is None else numerator['total'],
+                 None if denominator is None else denominator['total'])
 
 
 def _normalise_types(data_types):
@@ -304,9 +310,9 @@ def summarize_statistics(response, data_types, start_ms, end_ms, problems=None):
         },
         'statistic_time_type': time_type,
         'series': series,
-        'failure_ratio': _ratio(series.get('FAILURE'), requests),
-        'success_ratio': _ratio(series.get('SUCCESS'), requests),
-        'skip_ratio': _ratio(series.get('SKIP'), requests),
+        'failure_ratio': _series_ratio(series.get('FAILURE'), requests),
+        'success_ratio': _series_ratio(series.get('SUCCESS'), requests),
+        'skip_ratio': _series_ratio(series.get('SKIP'), requests),
         'bytes_synchronized': size['total'] if size is not None else None,
         'last_success_time': last_success_time,
         'last_success': ms_to_iso(last_success_time),

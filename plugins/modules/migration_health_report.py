@@ -31,7 +31,7 @@ options:
     description:
       - A C(migration_health) fact, for example from the P(hwcloud.migration.migration_health_evaluate#filter)
         filter.
-      - Mutually exclusive with O(policy); one of the two is required.
+      - Mutually exclusive with O(policy) and O(errors); one of O(health), O(policy) and O(errors) is required.
     type: dict
   policy:
     description:
@@ -46,10 +46,23 @@ options:
         C(dataset_sync_info) (M(hwcloud.migration.modelarts_dataset_sync_info)),
         C(migration_task_info) (M(hwcloud.migration.oms_migration_task_info)) and
         C(task_group_info) (M(hwcloud.migration.oms_task_group_info)).
-      - A key left out counts as no results; a name that is not a variable of the host fails the task.
+      - A result that failed is read as far as it goes (the ids it read, and each id under its C(errors));
+        a key left out, a null or skipped result means that read was not made, and the subjects it should
+        have returned fail as not evaluated. A name that is not a variable of the host fails the task.
       - Used with O(policy).
     type: dict
     default: {}
+  errors:
+    description:
+      - Errors of the gate found before the evaluation, for example the failure that stopped a role run;
+        each makes the verdict C(ERROR) and is listed in the fact's C(errors).
+      - Each item needs C(step) (what failed) and C(message); C(id), C(field), C(status), C(error_code)
+        and C(request_id) are optional.
+      - With O(policy), what the results hold is still evaluated; without it, the fact has no subjects.
+        Either way the task returns (and writes) an C(ERROR) fact, whatever else goes wrong, so a failing
+        gate's reports always say why.
+    type: list
+    elements: dict
   dest:
     description:
       - Directory to write the reports into, on the controller. Created when missing.
@@ -93,6 +106,13 @@ EXAMPLES = r"""
       sync_task_statistics_info: statistics_info
     dest: "{{ playbook_dir }}/reports"
   register: gate
+
+- name: Replace the reports with ERROR ones before a gate reads anything
+  hwcloud.migration.migration_health_report:
+    errors:
+      - step: run
+        message: this run stopped before it evaluated anything
+    dest: "{{ playbook_dir }}/reports"
 
 - name: Write the reports of a gate evaluated earlier in the play
   hwcloud.migration.migration_health_report:

@@ -66,16 +66,21 @@ options:
     type: str
 notes:
   - The listing pages through C(GET /v2/{project_id}/tasks) 100 tasks at a time until C(count)
-    tasks were read or a page is empty. The API refuses offsets above 10000, so at most 10100
-    tasks can be listed; when the project holds more, the module warns, sets RV(truncated), and
-    the filters (O(group_id), O(status), O(task_name)) or reading by ID reach the rest.
+    tasks were read or a page is empty; when C(count) is not a number, until a page holds fewer
+    than 100 tasks. A page without a C(tasks) list fails the task naming the field. The API refuses
+    offsets above 10000, so at most 10100 tasks can be listed; when the project holds more, the
+    module warns and sets RV(truncated) and RV(complete=false), and the filters (O(group_id),
+    O(status), O(task_name)) or reading by ID reach the rest.
   - A task created, finished or deleted while the listing pages through may be missed or seen
     twice; a task seen twice is returned once.
-  - A task is "not found" when the service answers error code C(OMS.1009) (seen with HTTP 400
-    and 404) or HTTP 404. A 404 from the API gateway (C(APIGW.0101), the API itself does not
-    exist) fails the task, since it points at a wrong endpoint.
-  - Any other API error fails the task with the HTTP status, service error code, message,
-    request ID and the task ID it concerned.
+  - A task whose C(status), C(progress), C(left_time), C(failed_num), C(total_num), C(error_reason)
+    or C(failed_object_record) is absent or of the wrong type (or a listed task without an C(id)) is
+    named in RV(problems) and sets RV(complete=false), since a gate cannot judge it. C(left_time),
+    C(error_reason) and C(failed_object_record) may be null (no estimate yet, no failure).
+  - An active task without an estimate has C(summary.eta_unknown=true); that alone is not a problem,
+    the gate decides what a missing ETA means.
+  - With O(status=retrying) (or V(6)) the listing is read without a status filter and the module keeps the
+    retrying tasks, plus any task whose status cannot be read (named in RV(problems)).
 seealso:
   - module: hwcloud.migration.oms_task_group_info
   - module: hwcloud.migration.oms_sync_task_info
@@ -265,17 +270,51 @@ missing:
 truncated:
   description:
     - True when the listing held more tasks than the API lets a client read (10100); the
-      tasks beyond that are not in RV(migration_tasks). Always false when reading by ID.
+      tasks beyond that are not in RV(migration_tasks), and RV(complete) is false. Always false
+      when reading by ID.
   returned: always
   type: bool
   sample: false
+complete:
+  description:
+    - Whether every answer could be used by the health checks.
+    - False when RV(problems) is not empty (RV(truncated) among them), and on a failure because some reads failed.
+  returned: always
+  type: bool
+  sample: true
+problems:
+  description:
+    - The answers the health checks cannot use, one entry per task and field.
+    - C(id) is the task ID (C(tasks[N]) for a listed task without a usable ID, null for the listing itself),
+      C(field) the field, C(message) what is wrong with it.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - id: 1001
+      field: progress
+      message: progress is None, not a number from 0 to 1
+errors:
+  description:
+    - One entry per ID that could not be read, when the task failed because of them.
+    - C(id) (an integer), C(status) (HTTP status, null without an answer), C(error_code), C(request_id),
+      C(message), and C(attempted) (false for IDs not read because of fail fast).
+  returned: failure
+  type: list
+  elements: dict
+  sample:
+    - id: 1002
+      status: 503
+      error_code: OMS.2004
+      request_id: 6c7a4e1f0b5d4b5e9c3f2a1d0e9f8a7b
+      message: "GET https://oms.cn-north-4.myhuaweicloud.com/v2/.../tasks/1002 failed: HTTP 503 OMS.2004"
+      attempted: true
 """
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._info import (
-    INFO_ARGUMENT_SPEC, ContractReport, fetch_each)
-from ansible_collections.hwcloud.migration.plugins.module_utils._listing import list_all
+    INFO_ARGUMENT_SPEC, ContractReport, check_fields, fetch_each, list_all, listed_id, with_summary)
 from ansible_collections.hwcloud.migration.plugins.module_utils._migration import (
-    TASK_LISTING_STATUSES, MigrationValueError, parse_task_id, task_status_value, task_summary)
+    TASK_CHECKED_FIELDS, TASK_LISTING_STATUSES, MigrationValueError, parse_task_id, task_status_value, task_summary)
 from ansible_collections.hwcloud.migration.plugins.module_utils._module import HuaweiCloudModule
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import now_ms
 
@@ -283,6 +322,8 @@ SHOW_PATH = '/v2/{project_id}/tasks/{task_id}'
 LIST_PATH = '/v2/{project_id}/tasks'
 LISTING_FILTERS = ('group_id', 'status', 'task_name')
 MAX_TEXT = 255
+# A listed task must also say which task it is.
+LISTED_FIELDS = dict(TASK_CHECKED_FIELDS, id='count')
 
 
 def requested_task_ids(module):
@@ -322,17 +363,20 @@ def listing_query(module):
     return query, keep_status
 
 
-def with_summary(module, task, now):
-    """The API body plus our ``summary``; a body that already has one keeps it, with a warning."""
-    if not isinstance(task, dict):
-        return task
-    if 'summary' in task:
-        module.warn('migration task %s: the API answered a "summary" field of its own; it is returned '
-                    'unchanged and the module adds no summary to this task.' % task.get('id'))
-        return task
-    entry = dict(task)
-    entry['summary'] = task_summary(task, now)
-    return entry
+def _usable_task_id(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def kept_by_status(task, status):
+    """Whether the client-side status filter keeps ``task``.
+
+    A task whose status cannot be read is kept: leaving it out would hide a
+    task the gate could not judge (its problem is reported either way).
+    """
+    value = task.get('status') if isinstance(task, dict) else None
+    if not isinstance(value, int) or isinstance(value, bool):
+        return True
+    return value == status
 
 
 def main():
@@ -360,26 +404,35 @@ def main():
                                             'it' if len(filters) == 1 else 'they'))
     query, keep_status = listing_query(module)
     now = now_ms()
+
+    def summarize(task):
+        return task_summary(task, now)
+
     report = ContractReport(module.params['strict_contract'])
 
     if ids is None:
-        listing = list_all(module, report, LIST_PATH, query, 'tasks', 'id', 'ListTasksResponse',
-                           'migration tasks')
+        listing = list_all(module, LIST_PATH, query, 'tasks', 'ListTasksResponse', 'migration tasks', report,
+                           id_key='id')
         report.apply(module)
-        tasks = listing.items
-        if keep_status is not None:
-            tasks = [task for task in tasks if isinstance(task, dict) and task.get('status') == keep_status]
-        module.exit_json(changed=False, migration_tasks=[with_summary(module, task, now) for task in tasks],
-                         missing=[], truncated=listing.truncated)
+        tasks = []
+        for position, entry in enumerate(listing.items):
+            if keep_status is not None and not kept_by_status(entry, keep_status):
+                continue
+            task_id = listed_id(entry, position, 'tasks', 'id', _usable_task_id)
+            check_fields(module, task_id, entry, LISTED_FIELDS)
+            tasks.append(with_summary(module, task_id, entry, summarize, 'migration task'))
+        module.exit_json(changed=False, migration_tasks=tasks, missing=[], truncated=listing.truncated)
 
     def show(task_id):
         body, meta = module.client.get_json(SHOW_PATH, path_params={'task_id': str(task_id)})
         report.check('ShowTaskResponse', body, 'migration task %d' % task_id, meta)
+        check_fields(module, task_id, body, TASK_CHECKED_FIELDS)
         return body, meta
 
     found, missing = fetch_each(module, ids, show, 'migration task', 'task_id')
     report.apply(module)
-    module.exit_json(changed=False, migration_tasks=[with_summary(module, body, now) for _id, body, _meta in found],
+    module.exit_json(changed=False, migration_tasks=[with_summary(module, task_id, body, summarize, 'migration task')
+                                                     for task_id, body, _meta in found],
                      missing=missing, truncated=False)
 
 

@@ -303,7 +303,7 @@ def main():
     listed = None
     if ids is None:
         listed = list_all(module, LIST_PATH, {'status': module.params['status']}, 'tasks', 'ListSyncTasksResponse',
-                          'sync tasks', report, id_key='sync_task_id')
+                          'sync tasks', report, id_key='sync_task_id').items
         for position, entry in enumerate(listed):
             task_id = entry.get('sync_task_id') if isinstance(entry, dict) else None
             check_fields(module, task_id if isinstance(task_id, str) else 'tasks[%d]' % position, entry,

@@ -56,14 +56,15 @@ options:
     type: raw
 notes:
   - The listing pages through C(GET /v2/{project_id}/taskgroups) 100 groups at a time until
-    C(count) groups were read or a page is empty. The API refuses offsets above 10000, so at
-    most 10100 groups can be listed; when the project holds more, the module warns and sets
-    RV(truncated).
-  - A group is "not found" when the service answers error code C(OMS.1009) (seen with HTTP 400
-    and 404) or HTTP 404. A 404 from the API gateway (C(APIGW.0101)) fails the task, since it
-    points at a wrong endpoint.
-  - Any other API error fails the task with the HTTP status, service error code, message,
-    request ID and the group ID it concerned.
+    C(count) groups were read or a page is empty; when C(count) is not a number, until a page holds
+    fewer than 100 groups. A page without a C(taskgroups) list fails the task naming the field. The
+    API refuses offsets above 10000, so at most 10100 groups can be listed; when the project holds
+    more, the module warns and sets RV(truncated) and RV(complete=false).
+  - A group whose C(status), C(total_size), C(complete_size), C(migrate_speed), C(failed_task_num)
+    or C(fail_num) is absent or of the wrong type (or a listed group without a C(group_id)) is named
+    in RV(problems) and sets RV(complete=false), since a gate cannot judge it.
+  - An active group without an estimate (no speed yet) has C(summary.eta_unknown=true); that alone is
+    not a problem, the gate decides what a missing ETA means.
 seealso:
   - module: hwcloud.migration.oms_migration_task_info
 """
@@ -232,36 +233,62 @@ missing:
   sample: [6a0e1c2d-0000-4000-8000-000000000000]
 truncated:
   description:
-    - True when the listing held more groups than the API lets a client read (10100). Always
-      false when reading by ID.
+    - True when the listing held more groups than the API lets a client read (10100); RV(complete)
+      is then false. Always false when reading by ID.
   returned: always
   type: bool
   sample: false
+complete:
+  description:
+    - Whether every answer could be used by the health checks.
+    - False when RV(problems) is not empty (RV(truncated) among them), and on a failure because some reads failed.
+  returned: always
+  type: bool
+  sample: true
+problems:
+  description:
+    - The answers the health checks cannot use, one entry per group and field.
+    - C(id) is the group ID (C(taskgroups[N]) for a listed group without a usable ID, null for the listing
+      itself), C(field) the field, C(message) what is wrong with it.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - id: 3f2c7d0e-5b8a-4e61-9c4d-2a1b0c9d8e7f
+      field: migrate_speed
+      message: migrate_speed is absent, not an integer of 0 or more
+errors:
+  description:
+    - One entry per ID that could not be read, when the task failed because of them.
+    - C(id), C(status) (HTTP status, null without an answer), C(error_code), C(request_id), C(message),
+      and C(attempted) (false for IDs not read because of fail fast).
+  returned: failure
+  type: list
+  elements: dict
+  sample:
+    - id: 3f2c7d0e-5b8a-4e61-9c4d-2a1b0c9d8e7f
+      status: 503
+      error_code: OMS.2004
+      request_id: 6c7a4e1f0b5d4b5e9c3f2a1d0e9f8a7b
+      message: "GET https://oms.cn-north-4.myhuaweicloud.com/v2/.../taskgroups/3f2c... failed: HTTP 503 OMS.2004"
+      attempted: true
 """
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._info import (
-    INFO_ARGUMENT_SPEC, ContractReport, fetch_each, requested_ids)
-from ansible_collections.hwcloud.migration.plugins.module_utils._listing import list_all
+    INFO_ARGUMENT_SPEC, ContractReport, check_fields, fetch_each, list_all, listed_id, requested_ids, with_summary)
 from ansible_collections.hwcloud.migration.plugins.module_utils._migration import (
-    MigrationValueError, group_status_value, group_summary)
+    GROUP_CHECKED_FIELDS, MigrationValueError, group_status_value, group_summary)
 from ansible_collections.hwcloud.migration.plugins.module_utils._module import HuaweiCloudModule
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import now_ms
 
 SHOW_PATH = '/v2/{project_id}/taskgroups/{group_id}'
 LIST_PATH = '/v2/{project_id}/taskgroups'
+# A listed group must also say which group it is.
+LISTED_FIELDS = dict(GROUP_CHECKED_FIELDS, group_id='str')
 
 
-def with_summary(module, group, now):
-    """The API body plus our ``summary``; a body that already has one keeps it, with a warning."""
-    if not isinstance(group, dict):
-        return group
-    if 'summary' in group:
-        module.warn('task group %s: the API answered a "summary" field of its own; it is returned '
-                    'unchanged and the module adds no summary to this group.' % group.get('group_id'))
-        return group
-    entry = dict(group)
-    entry['summary'] = group_summary(group, now)
-    return entry
+def _usable_group_id(value):
+    return isinstance(value, str) and bool(value)
 
 
 def main():
@@ -290,24 +317,33 @@ def main():
         except MigrationValueError as err:
             module.fail_json(msg=str(err))
     now = now_ms()
+
+    def summarize(group):
+        return group_summary(group, now)
+
     report = ContractReport(module.params['strict_contract'])
 
     if ids is None:
-        query = {} if status is None else {'status': status}
-        listing = list_all(module, report, LIST_PATH, query, 'taskgroups', 'group_id', 'ListTaskGroupResponse',
-                           'task groups')
+        listing = list_all(module, LIST_PATH, {'status': status}, 'taskgroups', 'ListTaskGroupResponse',
+                           'task groups', report, id_key='group_id')
         report.apply(module)
-        module.exit_json(changed=False, task_groups=[with_summary(module, group, now) for group in listing.items],
-                         missing=[], truncated=listing.truncated)
+        groups = []
+        for position, entry in enumerate(listing.items):
+            group_id = listed_id(entry, position, 'taskgroups', 'group_id', _usable_group_id)
+            check_fields(module, group_id, entry, LISTED_FIELDS)
+            groups.append(with_summary(module, group_id, entry, summarize, 'task group'))
+        module.exit_json(changed=False, task_groups=groups, missing=[], truncated=listing.truncated)
 
     def show(group_id):
         body, meta = module.client.get_json(SHOW_PATH, path_params={'group_id': group_id})
         report.check('ShowTaskGroupResponse', body, 'task group %s' % group_id, meta)
+        check_fields(module, group_id, body, GROUP_CHECKED_FIELDS)
         return body, meta
 
     found, missing = fetch_each(module, ids, show, 'task group', 'group_id')
     report.apply(module)
-    module.exit_json(changed=False, task_groups=[with_summary(module, body, now) for _id, body, _meta in found],
+    module.exit_json(changed=False, task_groups=[with_summary(module, group_id, body, summarize, 'task group')
+                                                 for group_id, body, _meta in found],
                      missing=missing, truncated=False)
 
 

@@ -26,19 +26,21 @@ import xml.etree.ElementTree as ET
 
 from datetime import datetime, timezone
 
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reports import REPORT_FILES, write_texts
+
 HEALTHY = 'HEALTHY'
 UNHEALTHY = 'UNHEALTHY'
 ERROR = 'ERROR'
 VERDICT_RANK = {HEALTHY: 0, UNHEALTHY: 1, ERROR: 2}
 
 FLEET_SCHEMA_VERSION = 1
-TEMPLATE_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), '_fleet_report.html.j2')
-REPORT_NAMES = {'json': 'migration-health.json', 'junit': 'migration-health.xml', 'html': 'migration-health.html'}
+TEMPLATE_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'templates', 'migration_health_fleet.html.j2')
+REPORT_NAMES = dict(REPORT_FILES)
 # Violations listed per target in the fleet reports; the target's own reports have all of them.
 MAX_VIOLATIONS_SHOWN = 20
 
 _COUNT_KEYS = ('sync_tasks', 'sync_tasks_unhealthy', 'datasets', 'datasets_unhealthy',
-               'checks', 'checks_passed', 'checks_failed', 'checks_skipped')
+               'checks', 'checks_passed', 'checks_failed', 'checks_skipped', 'checks_not_evaluated')
 # Characters XML 1.0 cannot carry, even escaped.
 _XML_INVALID = re.compile(u'[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
 
@@ -269,44 +271,12 @@ def render_reports(fleet, title='Migration health fleet', dest=None):
             'html': render_html(fleet, title=title, dest=dest)}
 
 
-def _write_atomically(path, data):
-    # A reader (a CI job collecting artifacts) never sees half a report.
-    directory = os.path.dirname(path)
-    temp_path = os.path.join(directory, '.%s.%d.tmp' % (os.path.basename(path), os.getpid()))
-    try:
-        with open(temp_path, 'wb') as stream:
-            stream.write(data)
-        os.chmod(temp_path, 0o644)
-        os.replace(temp_path, path)
-    except BaseException:
-        if os.path.exists(temp_path):
-            os.unlink(temp_path)
-        raise
-
-
 def write_reports(fleet, dest, title='Migration health fleet', check_mode=False):
     """Write the three fleet reports into directory ``dest``; returns ``(changed, paths)``.
 
-    The reports sit beside the targets' own directories (``dest/<target>/``).
-    In check mode nothing is written, but ``changed`` says what would happen.
+    The reports sit beside the targets' own directories (``dest/<target>/``),
+    written by the gate's own writer (atomic, unchanged files left alone).  In
+    check mode nothing is written, but ``changed`` says what would happen.
     """
     dest = os.path.abspath(os.path.expanduser(dest))
-    texts = render_reports(fleet, title=title, dest=dest)
-    if not check_mode and not os.path.isdir(dest):
-        os.makedirs(dest, 0o755)
-    changed = False
-    paths = {}
-    for key, name in sorted(REPORT_NAMES.items()):
-        path = os.path.join(dest, name)
-        paths[key] = path
-        data = texts[key].encode('utf-8')
-        try:
-            with open(path, 'rb') as handle:
-                if handle.read() == data:
-                    continue
-        except (IOError, OSError):
-            pass
-        changed = True
-        if not check_mode:
-            _write_atomically(path, data)
-    return changed, paths
+    return write_texts(render_reports(fleet, title=title, dest=dest), dest, check_mode=check_mode)

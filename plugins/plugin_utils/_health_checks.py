@@ -11,15 +11,17 @@ here and its entry in ``_health_constants.SUBJECT_KINDS``.
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
-from ansible_collections.hwcloud.migration.plugins.module_utils._errors import one_line as _one_line
-from ansible_collections.hwcloud.migration.plugins.module_utils._statistics import _ratio, iter_points
+from ansible_collections.hwcloud.migration.plugins.module_utils._errors import one_line
+from ansible_collections.hwcloud.migration.plugins.module_utils._statistics import iter_points, ratio as _ratio_of
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import ms_to_iso
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import (
     BUCKET_MS,
     CHART_TYPES,
     KIND_DATASET,
     KIND_SYNC_TASK,
+    WINDOW_CHECKS,
 )
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reads import describe
 
 
 def format_duration(ms):
@@ -48,6 +50,15 @@ def _status_list(statuses):
     return ', '.join(statuses) if statuses else '(none)'
 
 
+def _string(value):
+    # A malformed field is named by its check; the fact keeps only what its schema can carry.
+    return value if isinstance(value, str) else None
+
+
+def _flag(value):
+    return value if isinstance(value, bool) else None
+
+
 def _count(value):
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
@@ -62,14 +73,24 @@ def _chart_series(statistics):
 
 
 class Checks:
-    """Collects check entries for one evaluation; checks named in ``disabled`` always pass, as skipped."""
+    """Collects check entries for one evaluation; checks named in ``disabled`` always pass, as skipped.
+
+    A check whose input cannot be used (absent, malformed, incomplete, not
+    read) is added with ``evaluated=False``: it fails (unless disabled), and a
+    failed check that was not evaluated makes the verdict ERROR, not UNHEALTHY.
+    """
+
+    NOT_EVALUATED = 'could not be evaluated: '
 
     def __init__(self, disabled=()):
         self.entries = []
         self.disabled = frozenset(disabled)
 
     def add(self, check_id, subject, kind, observed, threshold, passed, message,
-            observed_display=None, threshold_display=None, skipped=False):
+            observed_display=None, threshold_display=None, skipped=False, evaluated=True):
+        if not evaluated:
+            passed = skipped = False
+            message = self.NOT_EVALUATED + message
         if check_id in self.disabled and not skipped:
             # Still evaluated, so the report shows what the check would have said.
             message = 'disabled by skip_checks (would have %s): %s' % ('passed' if passed else 'failed', message)
@@ -82,11 +103,30 @@ class Checks:
             'threshold': threshold,
             'passed': bool(passed),
             'skipped': bool(skipped),
-            'message': _one_line(message),
+            'evaluated': bool(evaluated),
+            'message': one_line(message),
             'observed_display': observed_display if observed_display is not None else _display(observed),
             'threshold_display': threshold_display if threshold_display is not None else _display(threshold),
         }
         self.entries.append(entry)
+        return entry
+
+    def not_evaluated(self, entry, reason):
+        """Turn ``entry`` into a check that could not be evaluated because of ``reason`` (reasons accumulate)."""
+        reason = one_line(reason)
+        if not entry['evaluated'] and reason in entry['message']:
+            return entry
+        if not entry['evaluated'] and entry['message'].startswith(self.NOT_EVALUATED):
+            entry['message'] = '%s; %s' % (entry['message'], reason)
+            return entry
+        entry['evaluated'] = False
+        entry['observed_display'] = 'not evaluated'
+        if entry['id'] in self.disabled:
+            entry['message'] = 'disabled by skip_checks (could not have been evaluated): %s' % reason
+            entry['passed'] = entry['skipped'] = True
+        else:
+            entry['message'] = self.NOT_EVALUATED + reason
+            entry['passed'] = entry['skipped'] = False
         return entry
 
 
@@ -102,10 +142,10 @@ def task_observed(task):
     """The observed values of one sync task before its statistics are read (all None when not found)."""
     task = task or {}
     return {
-        'status': task.get('status'),
-        'src_bucket': task.get('src_bucket'),
-        'dst_bucket': task.get('dst_bucket'),
-        'description': task.get('description'),
+        'status': _string(task.get('status')),
+        'src_bucket': _string(task.get('src_bucket')),
+        'dst_bucket': _string(task.get('dst_bucket')),
+        'description': _string(task.get('description')),
         'statistic_time_type': None,
         'window_request_total': None,
         'window_success_total': None,
@@ -128,73 +168,153 @@ def task_observed(task):
     }
 
 
+def _is_count(value):
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def statistics_problem(statistics, window):
+    """Why ``statistics`` (one entry of ``oms_sync_task_statistics_info``) cannot feed the window checks, or None.
+
+    The checks need a summary that says it is complete, the REQUEST, SUCCESS
+    and FAILURE totals as counts, and the newest success as a time or null.
+    """
+    if statistics is None:
+        return 'no statistics were returned for the last %s' % window
+    if not isinstance(statistics, dict):
+        return 'the statistics entry is %s, not an object' % describe(statistics)
+    summary = statistics.get('summary')
+    if not isinstance(summary, dict):
+        return 'summary is %s, not an object' % describe(summary)
+    problems = summary.get('problems')
+    if summary.get('complete') is False or (isinstance(problems, list) and problems):
+        listed = [one_line(problem) for problem in problems or [] if problem]
+        return 'the statistics of the last %s are incomplete (summary.complete is false)%s' % (
+            window, ': ' + '; '.join(listed[:3]) if listed else '')
+    series = summary.get('series')
+    if not isinstance(series, dict):
+        return 'summary.series is %s, not an object' % describe(series)
+    for data_type in CHART_TYPES:
+        entry = series.get(data_type)
+        total = entry.get('total') if isinstance(entry, dict) else None
+        if not _is_count(total):
+            if not isinstance(entry, dict):
+                return 'summary.series.%s is %s, not an object' % (data_type, describe(entry))
+            return 'summary.series.%s.total is %s, not a count' % (data_type, describe(total))
+    last = summary.get('last_success_time')
+    if last is not None and not _is_count(last):
+        return 'summary.last_success_time is %s, not a time in epoch milliseconds' % describe(last)
+    return None
+
+
 def task_checks(checks, task_id, task, statistics, thresholds, now, window):
     """Evaluate one found sync task; returns its observed values for the report."""
     kind = KIND_SYNC_TASK
     status = task.get('status')
     allowed = thresholds['allowed_task_statuses']
-    passed = status in allowed
-    checks.add('task-status', task_id, kind, status, allowed, passed,
-               'status %s is %s' % (status, 'allowed' if passed else 'not one of %s' % _status_list(allowed)),
-               threshold_display='in [%s]' % _status_list(allowed))
+    threshold_display = 'in [%s]' % _status_list(allowed)
+    if not isinstance(status, str):
+        checks.add('task-status', task_id, kind, None, allowed, False,
+                   'status is %s, not a status name' % describe(status),
+                   observed_display='unusable', threshold_display=threshold_display, evaluated=False)
+    else:
+        passed = status in allowed
+        checks.add('task-status', task_id, kind, status, allowed, passed,
+                   'status %s is %s' % (status, 'allowed' if passed else 'not one of %s' % _status_list(allowed)),
+                   threshold_display=threshold_display)
 
     observed = task_observed(task)
-
-    if statistics is None:
-        checks.add('window-statistics', task_id, kind, None, None, False,
-                   'no statistics were returned for the last %s' % window,
-                   observed_display='missing', threshold_display='present')
-        _monthly_check(checks, task_id, observed, thresholds)
+    problem = statistics_problem(statistics, window)
+    if problem is not None:
+        checks.add('window-statistics', task_id, kind, False, True, False, problem,
+                   observed_display='missing' if statistics is None else 'unusable', threshold_display='complete',
+                   evaluated=False)
+        if isinstance(statistics, dict):
+            observed['series'] = _chart_series(statistics)
+        for check_id in WINDOW_CHECKS:
+            _unevaluated_window_check(checks, task_id, check_id, thresholds, window)
+        _monthly_check(checks, task_id, observed, thresholds, task)
         return observed
 
-    summary = statistics.get('summary') or {}
-    series = summary.get('series') or {}
+    summary = statistics['summary']
+    series = summary['series']
 
     def total(data_type):
         entry = series.get(data_type)
-        return entry.get('total') if isinstance(entry, dict) else None
+        value = entry.get('total') if isinstance(entry, dict) else None
+        return value if _is_count(value) else None
 
     requests = total('REQUEST')
     failures = total('FAILURE')
     time_type = statistics.get('statistic_time_type') or summary.get('statistic_time_type')
     observed.update({
-        'statistic_time_type': time_type,
+        'statistic_time_type': time_type if isinstance(time_type, str) else None,
         'window_request_total': requests,
         'window_success_total': total('SUCCESS'),
         'window_failure_total': failures,
         'window_skip_total': total('SKIP'),
-        'window_failure_ratio': summary.get('failure_ratio'),
+        # The same rule (and rounding) as the module's summary, from the totals the checks just validated.
+        'window_failure_ratio': _ratio_of(failures, requests),
         'window_failed_objects': failures,
-        'bytes_synchronized': summary.get('bytes_synchronized'),
+        'bytes_synchronized': summary.get('bytes_synchronized') if _is_count(summary.get('bytes_synchronized'))
+        else None,
         'last_success_time': summary.get('last_success_time'),
-        'last_success': summary.get('last_success') or ms_to_iso(summary.get('last_success_time')),
+        'last_success': ms_to_iso(summary.get('last_success_time')),
         'series': _chart_series(statistics),
     })
+    checks.add('window-statistics', task_id, kind, True, True, True,
+               'the statistics of the last %s were read completely (%d requested, %d failed)'
+               % (window, requests, failures), observed_display='complete', threshold_display='complete')
 
     _window_ratio_check(checks, task_id, observed, thresholds, window)
     _window_failed_check(checks, task_id, observed, thresholds, window)
-    _monthly_check(checks, task_id, observed, thresholds)
+    _monthly_check(checks, task_id, observed, thresholds, task)
     _stall_check(checks, task_id, observed, thresholds, now, window)
     return observed
 
 
-def _monthly_check(checks, task_id, observed, thresholds):
+# The threshold each window check compares with, and how it is shown.
+_WINDOW_LIMITS = {
+    'window-failure-ratio': ('max_window_failure_ratio', lambda limit: '<= %s' % format_ratio(limit)),
+    'window-failed-objects': ('max_window_failed_objects', lambda limit: '<= %d' % limit),
+    'stall': ('max_stall_age', lambda limit: '<= %s' % limit),
+}
+
+
+def _unevaluated_window_check(checks, task_id, check_id, thresholds, window):
+    name, display = _WINDOW_LIMITS[check_id]
+    limit = thresholds.get(name)
+    if limit is None:
+        checks.add(check_id, task_id, KIND_SYNC_TASK, None, None, True, 'check disabled (%s is null)' % name,
+                   threshold_display='disabled', skipped=True)
+        return
+    threshold = thresholds.get('max_stall_age_ms') if check_id == 'stall' else limit
+    checks.add(check_id, task_id, KIND_SYNC_TASK, None, threshold, False,
+               'the statistics of the last %s cannot be used (see window-statistics)' % window,
+               observed_display='not evaluated', threshold_display=display(limit), evaluated=False)
+
+
+def _monthly_check(checks, task_id, observed, thresholds, task):
     limit = thresholds.get('max_monthly_failure_ratio')
     requests = observed['monthly_acceptance_request']
     failures = observed['monthly_failure_object']
     # The same ratio rule (and rounding) as the window ratios the statistics module computes.
-    ratio = _ratio(None if failures is None else {'total': failures},
-                   None if requests is None else {'total': requests})
+    ratio = _ratio_of(failures, requests)
     observed['monthly_failure_ratio'] = ratio
     threshold_display = '<= %s' % format_ratio(limit) if limit is not None else 'disabled'
     if limit is None:
         checks.add('monthly-failure-ratio', task_id, KIND_SYNC_TASK, ratio, None, True,
                    'check disabled (max_monthly_failure_ratio is null)',
                    observed_display=format_ratio(ratio), threshold_display=threshold_display, skipped=True)
+        return
+    unusable = [name for name in ('monthly_acceptance_request', 'monthly_failure_object') if observed[name] is None]
+    if unusable:
+        checks.add('monthly-failure-ratio', task_id, KIND_SYNC_TASK, None, limit, False,
+                   '; '.join('%s is %s, not a count' % (name, describe(task.get(name))) for name in unusable),
+                   observed_display='unusable', threshold_display=threshold_display, evaluated=False)
     elif ratio is None:
-        why = 'no objects requested this month' if requests == 0 else 'monthly counters not returned'
         checks.add('monthly-failure-ratio', task_id, KIND_SYNC_TASK, None, limit, True,
-                   'skipped: %s' % why, observed_display='n/a', threshold_display=threshold_display, skipped=True)
+                   'skipped: no objects requested this month', observed_display='n/a',
+                   threshold_display=threshold_display, skipped=True)
     else:
         passed = ratio <= limit
         checks.add('monthly-failure-ratio', task_id, KIND_SYNC_TASK, ratio, limit, passed,
@@ -212,6 +332,7 @@ def _window_ratio_check(checks, task_id, observed, thresholds, window):
                    'check disabled (max_window_failure_ratio is null)',
                    observed_display=format_ratio(ratio), threshold_display=threshold_display, skipped=True)
     elif ratio is None:
+        # Only reached with a REQUEST total of 0: statistics_problem refused any other gap.
         checks.add('window-failure-ratio', task_id, KIND_SYNC_TASK, None, limit, True,
                    'skipped: no objects requested in the last %s' % window,
                    observed_display='n/a', threshold_display=threshold_display, skipped=True)
@@ -232,7 +353,6 @@ def _window_failed_check(checks, task_id, observed, thresholds, window):
                    'check disabled (max_window_failed_objects is null)',
                    threshold_display='disabled', skipped=True)
         return
-    failed = failed or 0
     passed = failed <= limit
     checks.add('window-failed-objects', task_id, KIND_SYNC_TASK, failed, limit, passed,
                '%d object(s) failed in the last %s, %s %d'
@@ -243,7 +363,7 @@ def _window_failed_check(checks, task_id, observed, thresholds, window):
 def _stall_check(checks, task_id, observed, thresholds, now, window):
     limit_ms = thresholds.get('max_stall_age_ms')
     limit = thresholds.get('max_stall_age')
-    requests = observed['window_request_total'] or 0
+    requests = observed['window_request_total']
     last_success = observed['last_success_time']
     age = None
     if last_success is not None:
@@ -282,17 +402,23 @@ def dataset_checks(checks, dataset_id, dataset_sync, allowed):
     error_msg = dataset_sync.get('error_msg') or dataset_sync.get('error_message')
     if status == 'FAILED' and (error_code or error_msg):
         reason = ' (%s)' % ': '.join(str(part) for part in (error_code, error_msg) if part)
-    checks.add('dataset-status', dataset_id, KIND_DATASET, status, allowed, passed,
-               'status %s%s is %s' % (status, reason, 'allowed' if passed else 'not one of %s' % _status_list(allowed)),
-               threshold_display='in [%s]' % _status_list(allowed))
+    if not isinstance(status, str):
+        checks.add('dataset-status', dataset_id, KIND_DATASET, None, allowed, False,
+                   'status is %s, not a status name' % describe(status), observed_display='unusable',
+                   threshold_display='in [%s]' % _status_list(allowed), evaluated=False)
+    else:
+        checks.add('dataset-status', dataset_id, KIND_DATASET, status, allowed, passed,
+                   'status %s%s is %s' % (status, reason,
+                                          'allowed' if passed else 'not one of %s' % _status_list(allowed)),
+                   threshold_display='in [%s]' % _status_list(allowed))
     return {
-        'status': status,
-        'error_code': error_code,
-        'error_msg': error_msg,
-        'finished': dataset_sync.get('finished'),
-        'succeeded': dataset_sync.get('succeeded'),
-        'task_id': dataset_sync.get('task_id'),
-        'total_sample_count': dataset_sync.get('total_sample_count'),
+        'status': _string(status),
+        'error_code': None if error_code is None else str(error_code),
+        'error_msg': None if error_msg is None else str(error_msg),
+        'finished': _flag(dataset_sync.get('finished')),
+        'succeeded': _flag(dataset_sync.get('succeeded')),
+        'task_id': _string(dataset_sync.get('task_id')),
+        'total_sample_count': _count(dataset_sync.get('total_sample_count')),
     }
 
 

@@ -6,10 +6,11 @@ Will the migration be done, with nothing failed, before the cutover?  One
 function per check, as in ``_health_checks``; ``evaluate_migration`` reads the
 results of ``oms_migration_task_info`` and ``oms_task_group_info`` and adds the
 entries of both kinds to the fact (their inputs are checked in
-``_health_policy_migration``).  Fail closed: an answer the modules marked
-unusable (``problems``), an id that could not be read (``errors``, or a result
-that is not ``complete``) and a listing cut short make the affected checks
-fail, never pass or skip.
+``_health_policy_migration``).  Fail closed: a value the checks cannot use
+makes its check fail as not evaluated; what the modules flagged (``problems``),
+the ids they could not read (``errors``) and a listing cut short are read once
+for every kind by ``_health_reads`` (the ``reads`` of each kind in
+``SUBJECT_KINDS``), which fails the checks they feed the same way.
 """
 
 from __future__ import (absolute_import, division, print_function)
@@ -22,7 +23,7 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._migration impor
     task_summary,
 )
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import ms_to_iso
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_checks import format_duration
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_checks import format_duration, missing_check
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import (
     KIND_MIGRATION_TASK,
     KIND_TASK_GROUP,
@@ -41,60 +42,6 @@ GROUP_RUNNING_STATUSES = frozenset([0, 1, 2])
 
 SUMMARY_KEYS = ('status_name', 'active', 'percent', 'eta', 'eta_ms', 'eta_unknown', 'failed_objects',
                 'failed_object_list', 'error_code', 'error_msg')
-
-# The id of the pseudo-subject that stands for a listing (``all``) read incompletely.
-LISTING_SUBJECT = '(listing)'
-
-# Which check reads which API field: a problem the module reports on a field
-# fails the checks that need it; a problem on any other field fails them all.
-_FIELD_CHECKS = {
-    'status': ('status', 'deadline'),
-    'progress': ('deadline',),
-    'left_time': ('deadline',),
-    'migrate_speed': ('deadline',),
-    'total_size': ('deadline',),
-    'complete_size': ('deadline',),
-    'failed_num': ('failed-objects',),
-    'fail_num': ('failed-objects',),
-    'failed_object_record': ('failed-objects',),
-    'failed_task_num': ('failed-tasks',),
-}
-
-
-# -- reading the module results ---------------------------------------------------
-
-class _ModuleResult:
-    """One registered module result: bodies by id, missing ids, failed reads, problems, completeness."""
-
-    def __init__(self, result, list_key, id_key):
-        result = result if isinstance(result, dict) else {}
-        self.present = bool(result) and not result.get('skipped')
-        self.by_id = {}
-        self.order = []
-        for body in result.get(list_key) or []:
-            if isinstance(body, dict) and body.get(id_key) is not None:
-                subject_id = str(body[id_key])
-                if subject_id not in self.by_id:
-                    self.order.append(subject_id)
-                self.by_id[subject_id] = body
-        self.missing = set(str(item) for item in result.get('missing') or [])
-        self.errors = {}
-        for entry in result.get('errors') or []:
-            if isinstance(entry, dict) and entry.get('id') is not None:
-                self.errors[str(entry['id'])] = entry
-        self.problems = {}
-        self.listing_problems = []
-        for problem in result.get('problems') or []:
-            if not isinstance(problem, dict):
-                continue
-            if problem.get('id') is None:
-                self.listing_problems.append(problem)
-            else:
-                self.problems.setdefault(str(problem['id']), []).append(problem)
-        self.complete = self.present and result.get('complete') is not False and not result.get('failed')
-        if result.get('truncated') is True:
-            self.listing_problems.append({'id': None, 'field': 'count',
-                                          'message': 'the listing held more than the API lets a client read'})
 
 
 def _summary(body, summarise, now):
@@ -139,10 +86,14 @@ def _status_check(checks, check_id, subject, kind, noun, status, names, passing,
         checks.add(check_id, subject, kind, status, allowed, True,
                    '%s %s is still running (%s)' % (noun, subject, text),
                    observed_display=text, threshold_display=allowed_display)
-    else:
-        why = 'its status could not be read' if status is None or status not in names else 'it is %s' % text
+    elif status is None or status not in names:
+        # Not a status the API documents: nothing can be said of the task, so the gate cannot judge it.
         checks.add(check_id, subject, kind, status, allowed, False,
-                   '%s %s did not succeed: %s%s' % (noun, subject, why, reason),
+                   '%s %s: its status is %s, not a status of the API%s' % (noun, subject, text, reason),
+                   observed_display=text, threshold_display=allowed_display, evaluated=False)
+    else:
+        checks.add(check_id, subject, kind, status, allowed, False,
+                   '%s %s did not succeed: it is %s%s' % (noun, subject, text, reason),
                    observed_display=text, threshold_display=allowed_display)
 
 
@@ -159,7 +110,7 @@ def _deadline_check(checks, check_id, subject, kind, noun, status_known, summary
         checks.add(check_id, subject, kind, eta_ms, deadline_ms, False,
                    '%s %s: its status could not be read, so whether it ends before the deadline %s is unknown%s'
                    % (noun, subject, ms_to_iso(deadline_ms), reason),
-                   observed_display=eta_display, threshold_display=threshold_display)
+                   observed_display=eta_display, threshold_display=threshold_display, evaluated=False)
     elif not summary.get('active'):
         checks.add(check_id, subject, kind, eta_ms, deadline_ms, True,
                    '%s %s is not running; the status check judges it' % (noun, subject),
@@ -195,7 +146,7 @@ def _failed_objects_check(checks, check_id, subject, kind, noun, summary, thresh
     if failed is None:
         checks.add(check_id, subject, kind, None, limit, False,
                    '%s %s: the number of failed objects was not returned%s' % (noun, subject, reason),
-                   observed_display='unknown', threshold_display=threshold_display)
+                   observed_display='unknown', threshold_display=threshold_display, evaluated=False)
     elif failed <= limit:
         checks.add(check_id, subject, kind, failed, limit, True,
                    '%d object(s) failed, within the limit of %d' % (failed, limit),
@@ -216,27 +167,11 @@ def _failed_tasks_check(checks, subject, group, reason):
     if failed is None:
         checks.add('task-group-failed-tasks', subject, KIND_TASK_GROUP, None, 0, False,
                    'task group %s: the number of failed tasks was not returned%s' % (subject, reason),
-                   observed_display='unknown', threshold_display='0')
+                   observed_display='unknown', threshold_display='0', evaluated=False)
     else:
         checks.add('task-group-failed-tasks', subject, KIND_TASK_GROUP, failed, 0, failed == 0,
                    '%d%s task(s) failed%s' % (failed, of_total, reason if failed else ''),
                    threshold_display='0')
-
-
-def _apply_problems(entries, problems, prefix):
-    """Fail the checks of one subject that read a field the module reported as unusable."""
-    for problem in problems:
-        field = str(problem.get('field') or '')
-        targets = _FIELD_CHECKS.get(field.split('.', 1)[0].split('[', 1)[0])
-        text = 'the answer cannot be used (%s: %s)' % (field or 'answer', problem.get('message') or 'unusable')
-        for entry in entries:
-            suffix = entry['id'][len(prefix):]
-            if suffix == 'found' or (targets is not None and suffix not in targets):
-                continue
-            if entry['passed'] or text not in entry['message']:
-                entry['message'] = '%s; %s' % (text, entry['message'])
-            entry['passed'] = False
-            entry['skipped'] = False
 
 
 def migration_task_checks(checks, subject, task, summary, thresholds):
@@ -322,93 +257,51 @@ def empty_observed(kind):
 
 # -- evaluation -----------------------------------------------------------------------
 
-# Per kind: the policy keys, the module result's list and id keys, the noun, the checks and summary.
+# Per kind: the policy keys, the registered result's key, the noun, the check id prefix, the checks and summary.
 _KINDS = (
-    (KIND_MIGRATION_TASK, 'all_migration_tasks', 'migration_tasks', 'migration_task_info', 'migration_tasks',
-     'id', 'migration task', 'migration-task-', migration_task_checks, task_summary),
-    (KIND_TASK_GROUP, 'all_task_groups', 'task_groups', 'task_group_info', 'task_groups', 'group_id',
-     'task group', 'task-group-', task_group_checks, group_summary),
+    (KIND_MIGRATION_TASK, 'all_migration_tasks', 'migration_tasks', 'migration_task_info', 'migration task',
+     'migration-task-', migration_task_checks, task_summary),
+    (KIND_TASK_GROUP, 'all_task_groups', 'task_groups', 'task_group_info', 'task group', 'task-group-',
+     task_group_checks, group_summary),
 )
 
 
-def _not_read(checks, check_id, subject, kind, noun, module_result):
-    """The found check of a subject the module did not return: missing, or not read (never a pass)."""
-    error = module_result.errors.get(subject)
-    if error is not None:
-        details = ', '.join('%s %s' % (label, error[key]) for key, label in
-                            (('status', 'HTTP'), ('error_code', 'code'), ('request_id', 'request id'))
-                            if error.get(key) is not None)
-        checks.add(check_id, subject, kind, False, True, False,
-                   '%s %s could not be read%s: %s' % (noun, subject, ' (%s)' % details if details else '',
-                                                      error.get('message') or 'no answer'),
-                   observed_display='not read', threshold_display='found')
-    elif subject in module_result.missing or module_result.complete:
-        checks.add(check_id, subject, kind, False, True, False, '%s %s was not found' % (noun, subject),
-                   observed_display='missing', threshold_display='found')
-    else:
-        checks.add(check_id, subject, kind, False, True, False,
-                   '%s %s was not read: the module result is incomplete or absent' % (noun, subject),
-                   observed_display='not read', threshold_display='found')
-
-
-def evaluate_migration(results, policy, defaults, checks, now):
+def evaluate_migration(outcomes, policy, defaults, checks, now):
     """The fact entries of the migration tasks and task groups: ``{kind: [entry, ...]}``.
 
-    ``results`` holds ``migration_task_info`` (``oms_migration_task_info``) and
-    ``task_group_info`` (``oms_task_group_info``); ``defaults`` the role-wide
-    thresholds with the deadline resolved (:func:`resolve_deadline`).
+    ``outcomes`` are the ``_health_reads.read_outcomes`` of the registered
+    results, ``migration_task_info`` (``oms_migration_task_info``) and
+    ``task_group_info`` (``oms_task_group_info``) among them; ``defaults`` the
+    role-wide thresholds with the deadline resolved (:func:`resolve_deadline`).
+    A subject not returned fails its found check as missing; the shared pass
+    of ``_health_evaluate`` then fails, as not evaluated, what a failed read or
+    a flagged answer feeds, and settles ``failed_checks`` and ``healthy``.
     """
     subjects = {}
-    for (kind, all_key, policy_key, result_key, list_key, id_key, noun, prefix, evaluate_one,
-         summarise) in _KINDS:
-        module_result = _ModuleResult(results.get(result_key), list_key, id_key)
+    for kind, all_key, policy_key, result_key, noun, prefix, evaluate_one, summarise in _KINDS:
+        outcome = outcomes[result_key]
         if policy.get(all_key):
-            selection = [{'id': subject_id, 'overrides': {}} for subject_id in module_result.order]
+            selection = [{'id': subject_id, 'overrides': {}} for subject_id in outcome.order]
         else:
             selection = policy.get(policy_key) or []
         entries = []
-        if policy.get(all_key) and (module_result.listing_problems or not module_result.complete):
-            entries.append(_listing_entry(checks, kind, noun, prefix, module_result))
         for item in selection:
             subject_id = item['id']
             thresholds = resolve_deadline(dict((key, defaults.get(key)) for key in
                                                MIGRATION_THRESHOLDS + ('deadline_ms', 'deadline_offset_ms')), now)
             thresholds.update(resolve_deadline(item['overrides'], now))
-            first = len(checks.entries)
-            body = module_result.by_id.get(subject_id)
+            body = outcome.items.get(subject_id)
             if body is None:
-                _not_read(checks, prefix + 'found', subject_id, kind, noun, module_result)
+                missing_check(checks, prefix + 'found', subject_id, kind, noun)
                 observed = empty_observed(kind)
             else:
                 checks.add(prefix + 'found', subject_id, kind, True, True, True, '%s %s exists' % (noun, subject_id),
                            observed_display='found', threshold_display='found')
                 observed = evaluate_one(checks, subject_id, body, _summary(body, summarise, now), thresholds)
-                _apply_problems(checks.entries[first:], module_result.problems.get(subject_id, ()), prefix)
-            own = checks.entries[first:]
             entry = {'id': subject_id, 'found': body is not None}
             entry.update(observed)
             entry['thresholds'] = thresholds
             entry['overridden'] = sorted(key for key in item['overrides'] if key in MIGRATION_THRESHOLDS)
-            entry['failed_checks'] = [check['id'] for check in own if not check['passed']]
-            entry['healthy'] = not entry['failed_checks']
             entries.append(entry)
         subjects[kind] = entries
     return subjects
-
-
-def _listing_entry(checks, kind, noun, prefix, module_result):
-    """A failing pseudo-subject: ``all`` was asked for and the listing was not read whole."""
-    why = '; '.join('%s: %s' % (problem.get('field') or 'listing', problem.get('message') or 'incomplete')
-                    for problem in module_result.listing_problems)
-    if not why:
-        why = 'the module result is incomplete or absent'
-    check = checks.add(prefix + 'found', LISTING_SUBJECT, kind, False, True, False,
-                       'the listing of every %s was not read whole (%s), so some may not have been gated'
-                       % (noun, why), observed_display='incomplete', threshold_display='complete listing')
-    # Never switched off: a gate that did not see everything cannot pass.
-    check['passed'] = False
-    check['skipped'] = False
-    entry = {'id': LISTING_SUBJECT, 'found': False}
-    entry.update(empty_observed(kind))
-    entry.update(thresholds={}, overridden=[], failed_checks=[check['id']], healthy=False)
-    return entry

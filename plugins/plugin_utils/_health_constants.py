@@ -37,7 +37,13 @@ MIGRATION_THRESHOLDS = ('deadline', 'max_migration_failed_objects')
 
 # One entry per kind of subject, in report order.  ``fact_key`` is the list in
 # the fact, ``count_key`` the prefix of its counts, ``checks`` its check ids in
-# evaluation order (the found check first).
+# evaluation order (the found check first).  ``reads`` says which module result
+# feeds which checks, so a failed read or an answer the module flagged as
+# unusable fails exactly those checks as "not evaluated" (``_health_reads``):
+# ``result`` is the key of the registered result, ``items``/``id_key`` where
+# the subjects are in it, ``step`` how messages name the read, ``checks`` the
+# checks it feeds and ``fields`` (optional) which checks a flagged field feeds
+# (a field not listed affects every check of the read but the found check).
 SUBJECT_KINDS = (
     {
         'kind': KIND_SYNC_TASK,
@@ -50,6 +56,16 @@ SUBJECT_KINDS = (
         'checks': ('task-found', 'task-status', 'window-statistics', 'window-failure-ratio',
                    'window-failed-objects', 'monthly-failure-ratio', 'stall'),
         'charted': True,
+        'reads': (
+            {'result': 'sync_task_info', 'items': 'sync_tasks', 'id_key': 'sync_task_id', 'step': 'sync task read',
+             'checks': ('task-found', 'task-status', 'monthly-failure-ratio'),
+             'fields': {'status': ('task-status',),
+                        'monthly_acceptance_request': ('monthly-failure-ratio',),
+                        'monthly_failure_object': ('monthly-failure-ratio',)}},
+            {'result': 'sync_task_statistics_info', 'items': 'sync_task_statistics', 'id_key': 'sync_task_id',
+             'step': 'statistics read',
+             'checks': ('window-statistics', 'window-failure-ratio', 'window-failed-objects', 'stall')},
+        ),
     },
     {
         'kind': KIND_DATASET,
@@ -61,6 +77,10 @@ SUBJECT_KINDS = (
         'thresholds': DATASET_THRESHOLDS,
         'checks': ('dataset-found', 'dataset-status'),
         'charted': False,
+        'reads': (
+            {'result': 'dataset_sync_info', 'items': 'dataset_syncs', 'id_key': 'dataset_id',
+             'step': 'dataset sync read', 'checks': ('dataset-found', 'dataset-status')},
+        ),
     },
     {
         'kind': KIND_MIGRATION_TASK,
@@ -73,6 +93,17 @@ SUBJECT_KINDS = (
         'checks': ('migration-task-found', 'migration-task-status', 'migration-task-deadline',
                    'migration-task-failed-objects'),
         'charted': False,
+        'reads': (
+            {'result': 'migration_task_info', 'items': 'migration_tasks', 'id_key': 'id',
+             'step': 'migration task read',
+             'checks': ('migration-task-found', 'migration-task-status', 'migration-task-deadline',
+                        'migration-task-failed-objects'),
+             'fields': {'status': ('migration-task-status', 'migration-task-deadline'),
+                        'progress': ('migration-task-deadline',),
+                        'left_time': ('migration-task-deadline',),
+                        'failed_num': ('migration-task-failed-objects',),
+                        'failed_object_record': ('migration-task-failed-objects',)}},
+        ),
     },
     {
         'kind': KIND_TASK_GROUP,
@@ -85,6 +116,17 @@ SUBJECT_KINDS = (
         'checks': ('task-group-found', 'task-group-status', 'task-group-failed-tasks', 'task-group-deadline',
                    'task-group-failed-objects'),
         'charted': False,
+        'reads': (
+            {'result': 'task_group_info', 'items': 'task_groups', 'id_key': 'group_id', 'step': 'task group read',
+             'checks': ('task-group-found', 'task-group-status', 'task-group-failed-tasks', 'task-group-deadline',
+                        'task-group-failed-objects'),
+             'fields': {'status': ('task-group-status', 'task-group-deadline'),
+                        'total_size': ('task-group-deadline',),
+                        'complete_size': ('task-group-deadline',),
+                        'migrate_speed': ('task-group-deadline',),
+                        'failed_task_num': ('task-group-failed-tasks',),
+                        'fail_num': ('task-group-failed-objects',)}},
+        ),
     },
 )
 KINDS_BY_NAME = dict((entry['kind'], entry) for entry in SUBJECT_KINDS)
@@ -97,6 +139,9 @@ SKIPPABLE_CHECKS = ('task-status', 'window-statistics', 'window-failure-ratio', 
                     'task-group-status', 'task-group-failed-tasks', 'task-group-deadline',
                     'task-group-failed-objects')
 
+# The checks fed by the statistics of the window: all fail when the statistics are missing or incomplete.
+WINDOW_CHECKS = ('window-failure-ratio', 'window-failed-objects', 'stall')
+
 DEFAULT_POLICY = {
     'window': '1h',
     'allowed_task_statuses': ['SYNCHRONIZING'],
@@ -106,6 +151,7 @@ DEFAULT_POLICY = {
     'max_stall_age': '30m',
     'allowed_dataset_statuses': ['COMPLETED'],
     'full_series': False,
+    'allow_empty': False,
     'migration_tasks': [],
     'task_groups': [],
     'deadline': None,
@@ -138,6 +184,9 @@ SERIES_POINT_BUDGET = 120000
 HTML_POINT_BUDGET = 50000
 
 DEFAULT_TITLE = 'Migration health'
+
+# Failed reads and unusable answers named in the fact's ``error`` line; all are in ``errors``.
+ERRORS_IN_SUMMARY = 3
 
 
 class MigrationHealthError(ValueError):

@@ -31,6 +31,7 @@ from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constant
 )
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_checks import format_duration, format_ratio
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_junit import xml_safe
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reads import error_line
 
 TEMPLATE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'templates')
 TEMPLATE = 'migration_health.html.j2'
@@ -55,7 +56,7 @@ def _iso(ms):
 
 def _migration_status(entry):
     if not entry.get('found'):
-        return 'NOT FOUND' if entry.get('id') != '(listing)' else 'INCOMPLETE LISTING'
+        return 'NOT FOUND'
     name = entry.get('status_name')
     return '%s (%s)' % (name, entry.get('status')) if name else 'unknown (%s)' % _text(entry.get('status'))
 
@@ -174,6 +175,10 @@ def _subjects(fact, kind, checks_by_subject, columns, markers):
             'label': subject_label(entry),
             'route': subject_route(entry),
             'healthy': entry['healthy'],
+            # ERROR when a failed check could not be evaluated: the data was not seen, not found bad.
+            'result': 'PASS' if entry['healthy'] else (
+                'ERROR' if any(not check['passed'] and not check.get('evaluated', True) for check in checks)
+                else 'FAIL'),
             'failed_checks': entry.get('failed_checks') or [],
             'cells': [{'text': getter(entry), 'num': numeric} for _header, getter, numeric in
                       KIND_COLUMNS.get(kind['kind'], ())],
@@ -230,6 +235,8 @@ def view_model(fact, title=DEFAULT_TITLE):
         'title': title,
         'verdict': verdict,
         'verdict_class': verdict.lower(),
+        'error': fact.get('error'),
+        'errors': [dict(error, line=error_line(error)) for error in fact.get('errors') or []],
         'fact': fact,
         'window': fact.get('window') or {},
         'deadline': _iso((fact.get('thresholds') or {}).get('deadline_ms')),

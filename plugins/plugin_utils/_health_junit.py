@@ -18,6 +18,7 @@ from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constant
     KIND_TASK_GROUP,
     KINDS_BY_NAME,
 )
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reads import error_line
 
 # Suite properties of a migration task or task group: progress, ETA against the deadline, the API's error reason.
 MIGRATION_PROPERTIES = (
@@ -73,18 +74,40 @@ def _suites(checks):
 
 
 def render_junit(fact):
-    """Render the health fact as JUnit XML: a testsuite per subject, a testcase per check."""
+    """Render the health fact as JUnit XML: a testsuite per subject, a testcase per check.
+
+    A check that could not be evaluated is an ``<error>`` (not a ``<failure>``),
+    and the gate's own errors (failed reads, unusable answers) come first, as a
+    ``migration-health errors`` suite with one ``<error>`` per entry, so a CI
+    server shows an ERROR verdict as errors, never as a clean run.
+    """
     counts = fact['counts']
     window = fact.get('window') or {}
     timestamp = (fact.get('evaluated_at') or '').rstrip('Z')
+    gate_errors = fact.get('errors') or []
+    not_evaluated = counts.get('checks_not_evaluated', 0)
     root = ET.Element('testsuites', {
-        'name': 'migration-health', 'tests': str(counts['checks']), 'failures': str(counts['checks_failed']),
-        'errors': '0', 'skipped': str(counts['checks_skipped']),
+        'name': 'migration-health', 'tests': str(counts['checks'] + len(gate_errors)),
+        'failures': str(counts['checks_failed'] - not_evaluated),
+        'errors': str(not_evaluated + len(gate_errors)), 'skipped': str(counts['checks_skipped']),
     })
+    if gate_errors:
+        suite = _element(root, 'testsuite', name='migration-health errors', tests=len(gate_errors), failures=0,
+                         errors=len(gate_errors), skipped=0, timestamp=timestamp, time='0')
+        properties = _element(suite, 'properties')
+        _element(properties, 'property', name='verdict', value=fact.get('verdict'))
+        for error in gate_errors:
+            name = error['step'] + (' %s' % error['id'] if error.get('id') is not None else '')
+            case = _element(suite, 'testcase', classname='migration_health.errors', name=name, time='0')
+            detail = '\n'.join('%s: %s' % (key, error.get(key)) for key in (
+                'step', 'id', 'field', 'status', 'error_code', 'request_id', 'message')
+                if error.get(key) is not None)
+            _element(case, 'error', detail, message=error_line(error), type=error['step'])
     for (kind, subject), checks in _suites(fact['checks']):
         label = KINDS_BY_NAME.get(kind, {}).get('label', kind)
+        errored = sum(1 for check in checks if not check['passed'] and not check.get('evaluated', True))
         suite = _element(root, 'testsuite', name='%s %s' % (label, subject), tests=len(checks),
-                         failures=sum(1 for check in checks if not check['passed']), errors=0,
+                         failures=sum(1 for check in checks if not check['passed']) - errored, errors=errored,
                          skipped=sum(1 for check in checks if check['passed'] and check['skipped']),
                          timestamp=timestamp, time='0')
         properties = _element(suite, 'properties')
@@ -98,7 +121,8 @@ def render_junit(fact):
             detail = 'observed: %s\nthreshold: %s\n%s' % (
                 check['observed_display'], check['threshold_display'], check['message'])
             if not check['passed']:
-                _element(case, 'failure', detail, message=check['message'], type=check['id'])
+                tag = 'failure' if check.get('evaluated', True) else 'error'
+                _element(case, tag, detail, message=check['message'], type=check['id'])
             elif check['skipped']:
                 _element(case, 'skipped', message=check['message'])
             _element(case, 'system-out', detail)

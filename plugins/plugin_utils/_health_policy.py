@@ -104,6 +104,14 @@ def _normalise_thresholds(values, names, prefix):
     return result
 
 
+def _check_flag(value, name):
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise MigrationHealthError('%s: %r is not a boolean (true or false)' % (name, value))
+    return value
+
+
 def _check_id(value, name):
     if isinstance(value, bool) or not isinstance(value, (str, int)) or not str(value).strip():
         raise MigrationHealthError('%s: %r is not an id' % (name, value))
@@ -150,8 +158,9 @@ def normalise_policy(settings):
     prefix: ``sync_tasks`` (a list of ids or ``{id, <overrides>}`` dicts, or
     ``"all"``), ``datasets``, ``migration_tasks`` and ``task_groups`` (ids,
     ``{id, deadline, max_migration_failed_objects}`` dicts, or ``"all"``),
-    ``deadline`` (the cutover time), ``window``, the thresholds, ``skip_checks`` and
-    ``full_series`` (keep every statistics bucket in the fact).  Missing keys take
+    ``deadline`` (the cutover time), ``window``, the thresholds, ``skip_checks``,
+    ``full_series`` (keep every statistics bucket in the fact) and
+    ``allow_empty`` (``all`` may find nothing to gate).  Missing keys take
     ``DEFAULT_POLICY``.  A threshold of ``None`` disables its check.  Raises
     ``MigrationHealthError`` with the offending input in the message.
     """
@@ -195,11 +204,8 @@ def normalise_policy(settings):
         if defaults.get(key) is None:
             raise MigrationHealthError('%s: a non-empty list of statuses is required' % key)
 
-    full_series = merged.get('full_series')
-    if full_series is None:
-        full_series = False
-    if not isinstance(full_series, bool):
-        raise MigrationHealthError('full_series: %r is not a boolean (true or false)' % (full_series,))
+    full_series = _check_flag(merged.get('full_series'), 'full_series')
+    allow_empty = _check_flag(merged.get('allow_empty'), 'allow_empty')
 
     policy = {
         'all_sync_tasks': all_tasks,
@@ -212,6 +218,7 @@ def normalise_policy(settings):
         'thresholds': defaults,
         'skip_checks': sorted(set(skip_checks)),
         'full_series': full_series,
+        'allow_empty': allow_empty,
     }
     policy.update(migration)
     return policy

@@ -69,20 +69,20 @@ def _write_atomically(path, data, mode):
         raise
 
 
-def write_reports(fact, dest, title=DEFAULT_TITLE, check_mode=False):
-    """Write the three reports of ``fact`` into directory ``dest``.
+def write_texts(texts, dest, names=REPORT_FILES, check_mode=False):
+    """Write ``texts`` (keyed as ``names``: ``(key, file name)`` pairs) into directory ``dest``, atomically.
 
-    Returns ``(changed, paths)``: whether any file is new or different, and the
-    path of each report keyed ``json``, ``junit`` and ``html``.  In check mode
-    nothing is written, but ``changed`` says what would happen.
+    The one writer of the collection's reports (the gate's and the fleet's): a
+    reader (a CI job collecting artifacts) never sees half a report, and a file
+    whose content is unchanged is left alone.  Returns ``(changed, paths)``;
+    in check mode nothing is written, but ``changed`` says what would happen.
     """
     dest = os.path.abspath(os.path.expanduser(dest))
-    texts = render_reports(fact, title=title)
     paths = {}
     changed = False
     if not check_mode and not os.path.isdir(dest):
         os.makedirs(dest, 0o755)
-    for key, name in REPORT_FILES:
+    for key, name in names:
         path = os.path.join(dest, name)
         paths[key] = path
         data = texts[key].encode('utf-8')
@@ -92,3 +92,13 @@ def write_reports(fact, dest, title=DEFAULT_TITLE, check_mode=False):
         if not check_mode:
             _write_atomically(path, data, 0o644)
     return changed, paths
+
+
+def write_reports(fact, dest, title=DEFAULT_TITLE, check_mode=False):
+    """Write the three reports of ``fact`` into directory ``dest``.
+
+    Returns ``(changed, paths)``: whether any file is new or different, and the
+    path of each report keyed ``json``, ``junit`` and ``html``.  In check mode
+    nothing is written, but ``changed`` says what would happen.
+    """
+    return write_texts(render_reports(fact, title=title), dest, check_mode=check_mode)

@@ -95,8 +95,12 @@ def test_api_failure_on_one_target_makes_it_error_and_the_others_are_evaluated(
     assert fleet["counts"] == {"targets": 3, "healthy": 2, "unhealthy": 0, "error": 1}
     entries = _entries(fleet)
     south = entries["south"]
-    assert south["verdict"] == "ERROR" and south["healthy"] is False and south["counts"] is None
-    assert "403" in south["error"] and "OMS.0072" in south["error"] and "request id" in south["error"]
+    # The target's own gate says ERROR (its fact, its reports), naming the read that failed.
+    assert south["verdict"] == "ERROR" and south["healthy"] is False, south
+    assert "403" in south["error"] and "OMS.0072" in south["error"] and "request id" in south["error"], south
+    assert "sync task read" in south["error"], south
+    own = json.loads((report_dir / "south" / "migration-health.json").read_text())
+    assert own["verdict"] == "ERROR" and own["errors"][0]["status"] == 403, own["errors"]
     for name in ("north", "east"):
         assert entries[name]["verdict"] == "HEALTHY"
         assert (report_dir / name / "migration-health.json").is_file()
@@ -241,3 +245,27 @@ def test_an_empty_targets_group_is_an_error_not_a_pass(fleet_emulator, run_playb
     fleet = _fleet_report(report_dir)
     assert fleet["verdict"] == "ERROR" and fleet["targets"] == [] and fleet["counts"]["targets"] == 0
     assert fleet_emulator.requests_log() == []
+
+
+def test_a_target_whose_role_cannot_start_is_error_even_with_a_cached_healthy_fact(
+        fleet_emulator, run_playbook, tmp_path):
+    # A fact cache keeps each target's migration_health fact between runs; a run in
+    # which a target's gate never started must not reuse the HEALTHY one of the last run.
+    env = dict(credential_env(), ANSIBLE_CACHE_PLUGIN="jsonfile",
+               ANSIBLE_CACHE_PLUGIN_CONNECTION=str(tmp_path / "facts"))
+    report_dir = tmp_path / "reports"
+    inventory = fleet_inventory(fleet_emulator, ["north", "east"], report_dir)
+    run = _run_fleet(run_playbook, tmp_path, inventory, env=env)
+    assert run.rc == 0 and _fleet_report(report_dir)["verdict"] == "HEALTHY", run.output
+    assert any(path.name.endswith("north") for path in (tmp_path / "facts").iterdir())
+
+    inventory["all"]["children"]["migration_health_targets"]["hosts"]["north"]["migration_health_skip_checks"] = [
+        "task-found"]
+    run = _run_fleet(run_playbook, tmp_path, inventory, env=env)
+    assert run.rc != 0, run.output
+    entries = _entries(_fleet_report(report_dir))
+    assert entries["north"]["verdict"] == "ERROR", entries["north"]
+    assert "migration_health_skip_checks" in entries["north"]["error"], entries["north"]
+    # Nothing of the cached fact stands in: no counts, no "checks passed".
+    assert entries["north"]["counts"] is None and "no migration_health fact" in entries["north"]["error"]
+    assert entries["east"]["verdict"] == "HEALTHY"

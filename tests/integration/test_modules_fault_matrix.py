@@ -1,21 +1,42 @@
 """Every emulator fault against every info module: the right answer, or a clear failure that keeps what was read.
 
 One ansible-playbook run per fault, with one task per subject (a sync task read by id,
-the sync task listing, the statistics of a task, a dataset's sync status); the fault
-is set on each subject's route. Transient faults (once) must give the right answer;
-persistent ones must fail closed, naming the id, the status, the error code and the
-request id, never with a traceback.
+the sync task listing, the statistics of a task, a dataset's sync status, migration
+tasks and task groups each by id and listed); the fault is set on each subject's route.
+Transient faults (once) must give the right answer; persistent ones must fail closed,
+naming the id, the status, the error code and the request id, never with a traceback.
 """
 import pytest
+import yaml
 
+import migration_harness
 import modules_harness as harness
+from conftest import Emulator
 from modules_harness import PROJECT_ID, SCENARIO_TASK_IDS, connection, playbook, requests_log, result, run_plays, task
 
-modules_emulator_fixture = harness.modules_emulator_fixture
 emulator_fixture = harness.emulator_fixture
+
+
+@pytest.fixture(scope="module", name="modules_emulator")
+def modules_emulator_fixture(tmp_path_factory):
+    """One emulator for the file: modules.yml plus migration.yml's tasks and groups (not its generated ones)."""
+    with open(str(harness.SCENARIO), encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    migration = migration_harness.migration_data()
+    for key in ("migration", "migration_tasks", "task_groups"):
+        data[key] = migration[key]
+    path = tmp_path_factory.mktemp("fault-matrix-scenario") / "scenario.yml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    emulator = Emulator(path)
+    yield emulator
+    emulator.stop()
+
 
 STEADY, STOPPED = SCENARIO_TASK_IDS
 DATASET = "modCompletedDataset1"
+RUNNING_TASK, FAILED_TASK = 1001, 1002
+GROUP, NEW_GROUP = "5b1e7a3c-9d2f-4c6b-8e0a-1f2d3c4b5a69", "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d"
+GROUP_TASKS = [2001, 2002]
 
 # subject: (route, module, arguments, result list, id key)
 SUBJECTS = {
@@ -26,8 +47,18 @@ SUBJECTS = {
                    "sync_task_statistics", "sync_task_id"),
     "dataset": ("show_dataset_sync_status", "modelarts_dataset_sync_info", {"dataset_id": DATASET},
                 "dataset_syncs", "dataset_id"),
+    "task show": ("show_task", "oms_migration_task_info", {"task_ids": [RUNNING_TASK, FAILED_TASK]},
+                  "migration_tasks", "id"),
+    "task list": ("list_tasks", "oms_migration_task_info", {"group_id": GROUP}, "migration_tasks", "id"),
+    "group show": ("show_task_group", "oms_task_group_info", {"group_ids": [GROUP, NEW_GROUP]}, "task_groups",
+                   "group_id"),
+    "group list": ("list_task_group", "oms_task_group_info", {}, "task_groups", "group_id"),
 }
-EXPECTED_IDS = {"show": [STEADY, STOPPED], "list": [STOPPED], "statistics": [STEADY], "dataset": [DATASET]}
+EXPECTED_IDS = {"show": [STEADY, STOPPED], "list": [STOPPED], "statistics": [STEADY], "dataset": [DATASET],
+                "task show": [RUNNING_TASK, FAILED_TASK], "task list": GROUP_TASKS,
+                "group show": [GROUP, NEW_GROUP], "group list": [GROUP, NEW_GROUP]}
+# listing subject: what its failure message calls the listing
+LISTINGS = {"list": "sync tasks", "task list": "migration tasks", "group list": "task groups"}
 
 # name: (fault spec, expectation, what the failure message says)
 FAULTS = {
@@ -57,6 +88,8 @@ def assert_right_answer(subject, outcome):
         # Every stopped task (the generated ones among them), once each, and only those.
         assert STOPPED in ids and len(ids) == len(set(ids)) > 1, outcome
         assert all(entry["status"] == "STOPPED" for entry in outcome[key])
+    elif subject in LISTINGS:
+        assert sorted(ids) == sorted(EXPECTED_IDS[subject]), outcome
     else:
         assert ids == EXPECTED_IDS[subject], outcome
 
@@ -92,13 +125,13 @@ def test_fault_gives_the_right_answer_or_fails_closed(emulator, run_playbook, fa
             continue
         failure = result(run, name, "failed")
         assert says in failure["msg"], (name, failure["msg"])
-        if subject == "list":
-            assert "Could not list sync tasks (offset 0)" in failure["msg"], failure["msg"]
+        if subject in LISTINGS:
+            assert "Could not list %s (offset 0)" % LISTINGS[subject] in failure["msg"], failure["msg"]
             continue
         # Every id's outcome is in the result, each failed one with its details.
         assert failure[key] == [] and failure["missing"] == [] and failure["complete"] is False, failure
         assert sorted(entry["id"] for entry in failure["errors"]) == sorted(EXPECTED_IDS[subject]), failure
-        assert any(entry["id"] in failure["msg"] for entry in failure["errors"]), failure["msg"]
+        assert any(str(entry["id"]) in failure["msg"] for entry in failure["errors"]), failure["msg"]
         for entry in failure["errors"]:
             assert says in entry["message"], entry
             if fault in ANSWERED:
@@ -110,16 +143,25 @@ def test_fault_gives_the_right_answer_or_fails_closed(emulator, run_playbook, fa
             assert "(2 attempts)" in failure["msg"], failure["msg"]
 
 
-# subject: [(field, value, expectation)]: "fail" for the module failing naming the field,
-# "incomplete" for a result with complete false and a problem naming the field.
+# subject: [({field: value}, expectation)]: "fail" for the module failing naming the field,
+# "incomplete" for a result with complete false and a problem naming each field.
+# Several fields in one case are broken together (one contract_break fault each).
 CONTRACT_BREAKS = {
-    "show": [("status", None, "incomplete"), ("monthly_failure_object", "many", "incomplete"),
-             ("monthly_acceptance_request", None, "incomplete")],
-    "list": [("tasks", None, "fail"), ("tasks", "x", "fail"), ("count", "many", "ok")],
-    "statistics": [("statistic_datas", None, "incomplete"), ("statistic_datas", "x", "incomplete"),
-                   ("statistic_datas", [{"data_type": "REQUEST", "data": [{"time_stamp": 1, "statistic_num": "x"}]}],
+    "show": [({"status": None}, "incomplete"), ({"monthly_failure_object": "many"}, "incomplete"),
+             ({"monthly_acceptance_request": None}, "incomplete")],
+    "list": [({"tasks": None}, "fail"), ({"tasks": "x"}, "fail"), ({"count": "many"}, "ok")],
+    "statistics": [({"statistic_datas": None}, "incomplete"), ({"statistic_datas": "x"}, "incomplete"),
+                   ({"statistic_datas": [{"data_type": "REQUEST", "data": [{"time_stamp": 1, "statistic_num": "x"}]}]},
                     "incomplete")],
-    "dataset": [("status", None, "incomplete"), ("status", "DONE", "incomplete")],
+    "dataset": [({"status": None}, "incomplete"), ({"status": "DONE"}, "incomplete")],
+    "task show": [({"status": "RUNNING", "progress": None}, "incomplete"),
+                  ({"left_time": "soon", "failed_num": -1, "total_num": None}, "incomplete"),
+                  ({"error_reason": "TRF.0001", "failed_object_record": []}, "incomplete")],
+    "task list": [({"tasks": None}, "fail"), ({"count": "many"}, "ok"), ({"tasks": {}}, "fail")],
+    "group show": [({"status": "DONE", "total_size": None}, "incomplete"),
+                   ({"complete_size": "x", "migrate_speed": -5}, "incomplete"),
+                   ({"failed_task_num": None, "fail_num": "many"}, "incomplete")],
+    "group list": [({"taskgroups": None}, "fail"), ({"count": None}, "ok")],
 }
 
 
@@ -130,21 +172,23 @@ def test_contract_break_on_each_checked_field_fails_closed(emulator, run_playboo
     for subject, breaks in sorted(CONTRACT_BREAKS.items()):
         if index >= len(breaks):
             continue
-        field, value, expectation = breaks[index]
+        fields, expectation = breaks[index]
         route, module, args, _key, _id_key = SUBJECTS[subject]
-        emulator.control("POST", "faults", {"route": route, "kind": "contract_break", "field": field, "value": value})
+        for field, value in sorted(fields.items()):
+            emulator.control("POST", "faults", {"route": route, "kind": "contract_break", "field": field,
+                                                "value": value})
         options = dict(connection(emulator, **OPTIONS))
         options.update(args)
-        name = "break %s.%s" % (subject, field)
+        name = "break %s.%s" % (subject, "+".join(sorted(fields)))
         tasks.append(task(name, module, **options))
-        cases[name] = (subject, field, expectation)
+        cases[name] = (subject, sorted(fields), expectation)
     run = run_plays(run_playbook, playbook(tasks))
     harness.assert_clean_output(run)
-    for name, (subject, field, expectation) in cases.items():
+    for name, (subject, fields, expectation) in cases.items():
         _route, _module, _args, key, id_key = SUBJECTS[subject]
         if expectation == "fail":
             failure = result(run, name, "failed")
-            assert "field %s" % field in failure["msg"] and "cannot be trusted" in failure["msg"], failure["msg"]
+            assert "field %s" % fields[0] in failure["msg"] and "cannot be trusted" in failure["msg"], failure["msg"]
         elif expectation == "ok":
             outcome = result(run, name)
             assert_right_answer(subject, outcome)
@@ -154,11 +198,16 @@ def test_contract_break_on_each_checked_field_fails_closed(emulator, run_playboo
             assert outcome["complete"] is False, outcome
             assert outcome["problems"] and all(problem["id"] in EXPECTED_IDS[subject]
                                                for problem in outcome["problems"]), outcome
-            assert any(field in problem["field"] or field in problem["message"]
-                       for problem in outcome["problems"]), outcome
+            for field in fields:
+                assert any(field in problem["field"] or field in problem["message"]
+                           for problem in outcome["problems"]), (field, outcome)
             if subject == "statistics":
                 summary = outcome[key][0]["summary"]
-                assert summary["complete"] is False and any(field in line for line in summary["problems"])
+                assert summary["complete"] is False and any(fields[0] in line for line in summary["problems"])
+            if subject in ("task show", "group show"):
+                # Every id read is still returned, each broken one named.
+                assert [entry[id_key] for entry in outcome[key]] == EXPECTED_IDS[subject], outcome
+                assert {problem["id"] for problem in outcome["problems"]} == set(EXPECTED_IDS[subject]), outcome
 
 
 def test_token_expiry_is_renewed_for_password_auth_and_fails_clearly_for_a_static_token(emulator, run_playbook):

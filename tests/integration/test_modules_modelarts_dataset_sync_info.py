@@ -153,9 +153,10 @@ def test_wait_polls_until_finished_or_times_out_with_last_status(emulator, run_p
     assert "%s RUNNING" % STUCK in timed_out["msg"] and "%s COMPLETED" % COMPLETED in timed_out["msg"]
     assert [entry["status"] for entry in timed_out["dataset_syncs"]] == ["COMPLETED", "RUNNING"]
     # Only unfinished datasets are read again: the scripted one twice (RUNNING, then
-    # COMPLETED), the stuck one once more before the timeout, finished ones once per task.
+    # COMPLETED), finished ones once per task. How often the stuck one is read before
+    # its 1 s runs out depends on the machine's load, not on the module.
     assert read_ids(emulator).count(PROGRESS) == 2
-    assert read_ids(emulator).count(STUCK) == 2
+    assert read_ids(emulator).count(STUCK) >= 1
     assert read_ids(emulator).count(COMPLETED) == 2
 
 

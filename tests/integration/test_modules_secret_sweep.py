@@ -31,6 +31,8 @@ MODULES = {
     "oms_sync_task_info": ({"sync_task_id": "%s"}, "sync-tasks/%s"),
     "oms_sync_task_statistics_info": ({"sync_task_id": "%s"}, "sync-tasks/%s/statistics"),
     "modelarts_dataset_sync_info": ({"dataset_id": "%s"}, "datasets/%s/sync-data/status"),
+    "oms_migration_task_info": ({"task_id": "%s"}, "tasks/%s"),
+    "oms_task_group_info": ({"group_id": "%s"}, "taskgroups/%s"),
 }
 FAULTS = {
     "canary-503": {"kind": "error", "status": 503},
@@ -38,6 +40,14 @@ FAULTS = {
     "canary-html": {"kind": "non_json", "status": 200},
     "canary-slow": {"kind": "trickle", "ms": 300, "chunk_bytes": 1},
 }
+# Migration task ids are whole numbers: each fault gets one of its own.
+NUMERIC_IDS = {STEADY: "1001", "canary-503": "9503", "canary-cut": "9504", "canary-html": "9505",
+               "canary-slow": "9506"}
+
+
+def _resource_id(module, name):
+    """The id ``module`` reads for ``name`` (a fault's name, or the steady task)."""
+    return NUMERIC_IDS[name] if module == "oms_migration_task_info" else name
 
 
 def _args(module, resource_id):
@@ -66,13 +76,13 @@ def _error_paths(emulator, module):
     ]
     for name, options in harness.wrong_credentials():
         paths.append((name, dict(endpoints(emulator), **options), "HTTP 401"))
-    for resource_id in FAULTS:
-        paths.append((resource_id, dict(connection(emulator, "temporary", project_id=PROJECT_ID, retries=0,
-                                                   timeout=2)), resource_id))
+    for fault in FAULTS:
+        paths.append((fault, dict(connection(emulator, "temporary", project_id=PROJECT_ID, retries=0,
+                                             timeout=2)), _resource_id(module, fault)))
     tasks = []
     expected = {}
     for name, options, says in paths:
-        resource_id = name if name in FAULTS else STEADY
+        resource_id = _resource_id(module, name if name in FAULTS else STEADY)
         options = dict(options, **_args(module, resource_id))
         tasks.append(task(name, module, **options))
         expected[name] = says
@@ -88,8 +98,9 @@ def harness_free_port():
 @pytest.mark.parametrize("verbosity", [0, 4], ids=["default", "vvvv"])
 @pytest.mark.parametrize("module", sorted(MODULES))
 def test_no_error_path_prints_a_secret(emulator, run_playbook, module, verbosity):
-    for resource_id, spec in FAULTS.items():
-        emulator.control("POST", "faults", dict(spec, route="/v2/*/" + MODULES[module][1] % resource_id))
+    for fault, spec in FAULTS.items():
+        emulator.control("POST", "faults", dict(spec, route="/v2/*/" + MODULES[module][1]
+                                                % _resource_id(module, fault)))
     tasks, expected = _error_paths(emulator, module)
     extra_vars = dict(SECRET_VARS, **CANARY_VARS)
     extra_vars["canary_endpoint"] = emulator.url.replace("http://", "http://%s:%s@" % (USERNAME, CANARY_PASSWORD))

@@ -202,7 +202,7 @@ def test_playbook_runs_by_its_fqcn(demo_emulator, tmp_path):
         [str(BIN / "ansible-playbook"), "hwcloud.migration.migration_health", "-e", "@%s" % vars_file],
         capture_output=True, text=True, env=ansible_env(), cwd=str(tmp_path), timeout=300, check=False)
     assert process.returncode == 0, process.stdout + process.stderr
-    assert "HEALTHY: 0 of 6 checks failed" in process.stdout
+    assert "HEALTHY: 0 of 7 checks failed" in process.stdout
     assert json.loads((tmp_path / "reports" / "migration-health.json").read_text())["healthy"] is True
 
 

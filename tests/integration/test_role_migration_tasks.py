@@ -200,3 +200,44 @@ def test_all_tasks_and_groups_across_pages(emulator, run_playbook, tmp_path):
     assert str(FAILED_TASK) in failed_ids
     assert any("TRF.0152" in line for line in fact["violations"])
     assert str(SUCCEEDED_TASK) not in failed_ids
+
+
+# route the fault is on: (the role's variables, the read it fails, the id it names or None for the listing)
+FAILED_READS = {
+    "show_task": ({"migration_health_migration_tasks": [SUCCEEDED_TASK]}, "migration task read",
+                  str(SUCCEEDED_TASK)),
+    "show_task_group": ({"migration_health_task_groups": [RUNNING_GROUP]}, "task group read", RUNNING_GROUP),
+    "list_tasks": ({"migration_health_migration_tasks": "all"}, "migration task read", None),
+    "list_task_group": ({"migration_health_task_groups": "all"}, "task group read", None),
+}
+
+
+@pytest.mark.parametrize("route", sorted(FAILED_READS))
+def test_a_failed_read_of_tasks_or_groups_is_an_error_naming_it(emulator, run_playbook, tmp_path, route):
+    variables, step, subject = FAILED_READS[route]
+    emulator.control("POST", "faults", {"route": route, "kind": "error", "status": 503})
+    run = run_plays(run_playbook, gate(emulator, tmp_path, migration_health_connection=connection(emulator, retries=1),
+                                       **variables))
+    assert run.rc != 0, run.output
+    fact = json.loads((tmp_path / "reports" / "migration-health.json").read_text())
+    assert fact == fact_of(run)
+    assert fact["verdict"] == "ERROR" and fact["healthy"] is False
+    assert [(entry["step"], entry["id"]) for entry in fact["errors"]] == [(step, subject)], fact["errors"]
+    error = fact["errors"][0]
+    assert error["status"] == 503 or "503" in error["message"], error
+    failing = [entry for entry in run.results if entry["task"].endswith("Fail the gate")]
+    message = failing[-1]["result"]["msg"]
+    assert message.startswith("Migration health gate FAILED: ERROR, the gate could not be evaluated"), message
+    assert "- error: %s%s: " % (step, "" if subject is None else " " + subject) in message, message
+    if subject is not None:
+        found_id = "migration-task-found" if step == "migration task read" else "task-group-found"
+        found = checks_by_subject(fact)[(subject, found_id)]
+        assert not found["passed"] and not found["evaluated"] and "the %s failed" % step in found["message"]
+    else:
+        # Nothing listed, nothing evaluated: the failed listing is the error, not an empty project.
+        assert fact["checks"] == [] and [entry["step"] for entry in fact["errors"]] == [step]
+    junit = ET.parse(str(tmp_path / "reports" / "migration-health.xml")).getroot()
+    assert any(element.get("type") == step for element in junit.iter("error"))
+    html = (tmp_path / "reports" / "migration-health.html").read_text()
+    assert 'id="verdict">ERROR<' in html
+    assert_clean_output(run)

@@ -120,7 +120,10 @@ def test_healthy(health_data):
     assert fact['counts'] == {
         'sync_tasks': 2, 'sync_tasks_unhealthy': 0, 'datasets': 1, 'datasets_unhealthy': 0,
         'migration_tasks': 0, 'migration_tasks_unhealthy': 0, 'task_groups': 0, 'task_groups_unhealthy': 0,
-        'checks': 14, 'checks_passed': 14, 'checks_failed': 0, 'checks_skipped': 0}
+        'checks': 16, 'checks_passed': 16, 'checks_failed': 0, 'checks_skipped': 0, 'checks_not_evaluated': 0}
+    assert fact['error'] is None and fact['errors'] == []
+    assert check(fact, 'task-a', 'window-statistics')['message'] == (
+        'the statistics of the last 1h were read completely (120 requested, 0 failed)')
     task = task_entry(fact, 'task-a')
     assert task['window_request_total'] == 120
     assert task['window_failure_ratio'] == 0
@@ -128,7 +131,7 @@ def test_healthy(health_data):
     assert task['series']['REQUEST'][0] == [health_data.WINDOW_START, 10]
     assert fact['window']['start_time'] == health_data.WINDOW_START
     assert fact['window']['end_time'] == health_data.NOW
-    assert _health_evaluate.failure_message(fact).startswith('Migration health gate FAILED: 0 of 14')
+    assert _health_evaluate.failure_message(fact).startswith('Migration health gate FAILED: 0 of 16')
 
 
 def test_check_ids_unique_per_subject_and_messages_one_line(health_data):
@@ -205,13 +208,9 @@ def test_monthly_failure_ratio(health_data):
     assert '20 failed of 200 requested' in entry['message']
 
 
-@pytest.mark.parametrize('counters', [
-    {'monthly_acceptance_request': 0, 'monthly_failure_object': 0},
-    {'monthly_acceptance_request': None, 'monthly_failure_object': None},
-])
-def test_monthly_failure_ratio_skipped_without_requests(health_data, counters):
+def test_monthly_failure_ratio_skipped_without_requests(health_data):
     results = health_data.healthy_results()
-    results['sync_task_info']['sync_tasks'][0].update(counters)
+    results['sync_task_info']['sync_tasks'][0].update(monthly_acceptance_request=0, monthly_failure_object=0)
     fact = evaluate(health_data, results)
     entry = check(fact, 'task-a', 'monthly-failure-ratio')
     assert entry['passed'] is True and entry['skipped'] is True
@@ -359,12 +358,16 @@ def test_all_selection_uses_listed_tasks(health_data):
     assert fact['healthy'] is True
 
 
-def test_all_selection_with_no_tasks_is_healthy_but_empty(health_data):
+def test_all_selection_with_no_tasks_is_an_error_unless_allowed(health_data):
     results = {'sync_task_info': {'sync_tasks': [], 'missing': []},
                'sync_task_statistics_info': {'skipped': True, 'changed': False}}
     fact = evaluate(health_data, results, health_data.settings(sync_tasks='all', datasets=[]))
     assert fact['counts']['sync_tasks'] == 0
-    assert fact['healthy'] is True
+    assert fact['verdict'] == 'ERROR' and fact['healthy'] is False
+    assert [error['step'] for error in fact['errors']] == ['selection']
+    assert 'migration_health_allow_empty: true' in fact['error']
+    fact = evaluate(health_data, results, health_data.settings(sync_tasks='all', datasets=[], allow_empty=True))
+    assert fact['verdict'] == 'HEALTHY' and fact['errors'] == []
 
 
 def test_dataset_failed_shows_error(health_data):
@@ -420,7 +423,7 @@ def test_unhealthy_mix_and_failure_message(health_data):
         ('task-gone', 'task-found'), ('ds-failed', 'dataset-status'), ('ds-gone', 'dataset-found')])
     message = _health_evaluate.failure_message(fact)
     lines = message.splitlines()
-    assert lines[0] == ('Migration health gate FAILED: 8 of 30 checks failed '
+    assert lines[0] == ('Migration health gate FAILED: 8 of 34 checks failed '
                         '(4 of 5 sync tasks, 2 of 3 datasets unhealthy)')
     assert len(lines) == 9
     assert '- sync task task-stalled: stall observed 45m, threshold <= 30m - stalled:' in message

@@ -16,8 +16,7 @@ import pytest
 
 from ansible_collections.hwcloud.migration.plugins.module_utils import _signer
 
-sdk_signer = pytest.importorskip('huaweicloudsdkcore.signer.signer')
-from huaweicloudsdkcore.sdk_request import SdkRequest  # noqa: E402
+from sdk_oracle import SdkRequest, sdk_signer  # the SDK's tests skip one by one without it
 
 AK = 'HPUAEXAMPLEAK0000001'
 SK = 'sk-example-0123456789abcdefghijklmnopqrstuv'

@@ -8,6 +8,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
+from ansible_collections.hwcloud.migration.plugins.module_utils._info import FAIL_FAST_AFTER
 from ansible_collections.hwcloud.migration.plugins.modules import oms_migration_task_info as module
 
 from module_runner import run_module  # noqa: F401  pylint: disable=unused-import
@@ -22,7 +23,8 @@ def api_error(status, code, message='error', request_id='req-err-1'):
 
 def task(task_id, status=2, **fields):
     body = {'id': task_id, 'name': 'task-%d' % task_id, 'status': status, 'progress': 0.5,
-            'left_time': 60000, 'failed_num': 0, 'error_reason': None, 'failed_object_record': None}
+            'left_time': 60000, 'failed_num': 0, 'total_num': 1000, 'error_reason': None,
+            'failed_object_record': None}
     body.update(fields)
     return body
 
@@ -181,3 +183,161 @@ def test_an_api_summary_field_is_kept_and_named(run_module):
 def test_check_mode_reads_the_same(run_module):
     result, _client = run_module(module, {'task_id': 5, '_ansible_check_mode': True}, show_handler({'5': task(5)}))
     assert not result.failed and result['migration_tasks'][0]['id'] == 5
+
+
+ABSENT = object()
+
+
+@pytest.mark.parametrize('field, value, message', [
+    ('status', ABSENT, 'status is absent, not one of 1, 2, 3, 4, 5, 6, 7'),
+    ('status', 'RUNNING', "status is 'RUNNING', not one of 1, 2, 3, 4, 5, 6, 7"),
+    ('status', 12345, 'status is 12345, not one of'),
+    ('status', True, 'status is True, not one of'),
+    ('status', 2.0, 'status is 2.0, not one of'),
+    ('progress', ABSENT, 'progress is absent, not a number from 0 to 1'),
+    ('progress', None, 'progress is None, not a number from 0 to 1'),
+    ('progress', 52.2, 'progress is 52.2, not a number from 0 to 1'),
+    ('progress', '0.5', "progress is '0.5', not a number"),
+    ('left_time', ABSENT, 'left_time is absent, not null or an integer of 0 or more'),
+    ('left_time', -1, 'left_time is -1, not null or an integer'),
+    ('left_time', 'soon', "left_time is 'soon', not null or an integer"),
+    ('failed_num', ABSENT, 'failed_num is absent, not an integer of 0 or more'),
+    ('failed_num', None, 'failed_num is None, not an integer of 0 or more'),
+    ('failed_num', -3, 'failed_num is -3, not an integer'),
+    ('total_num', ABSENT, 'total_num is absent, not an integer of 0 or more'),
+    ('total_num', '1000', "total_num is '1000', not an integer"),
+    ('error_reason', ABSENT, 'error_reason is absent, not null or an object'),
+    ('error_reason', 'TRF.0062', "error_reason is 'TRF.0062', not null or an object"),
+    ('failed_object_record', ABSENT, 'failed_object_record is absent, not null or an object'),
+    ('failed_object_record', ['x'], 'failed_object_record is of type list, not null or an object'),
+])
+def test_a_field_the_gate_needs_absent_or_malformed_is_a_problem(run_module, field, value, message):
+    broken = task(1)
+    if value is ABSENT:
+        del broken[field]
+    else:
+        broken[field] = value
+    result, _client = run_module(module, {'task_ids': [1, 2]}, show_handler({'1': broken, '2': task(2)}))
+    assert not result.failed, result
+    assert result['complete'] is False
+    assert len(result['problems']) == 1, result['problems']
+    problem = result['problems'][0]
+    assert problem['id'] == 1 and problem['field'] == field and message in problem['message'], problem
+    # The task is still returned, as the API answered it, with a summary.
+    assert [entry['id'] for entry in result['migration_tasks']] == [1, 2]
+    assert 'summary' in result['migration_tasks'][0]
+
+
+def test_nulls_the_api_answers_on_purpose_are_not_problems(run_module):
+    waiting = task(1, status=1, progress=0, left_time=None)
+    stalled = task(2, status=2, progress=0.4, left_time=0)
+    failed = task(3, status=4, left_time=0, failed_num=7, error_reason={'error_code': 'TRF.0062', 'error_msg': 'x'},
+                  failed_object_record={'result': True, 'list_file_key': 'oms/f.txt', 'error_code': None})
+    result, _client = run_module(module, {'task_ids': [1, 2, 3]},
+                                 show_handler({'1': waiting, '2': stalled, '3': failed}))
+    assert not result.failed, result
+    assert result['complete'] is True and result['problems'] == []
+    summaries = [entry['summary'] for entry in result['migration_tasks']]
+    # No estimate is the gate's call, not a problem of the answer.
+    assert [summary['eta_unknown'] for summary in summaries] == [True, True, False]
+    assert summaries[2]['failed_objects'] == 7 and summaries[2]['failed_object_list'] == 'oms/f.txt'
+
+
+def test_an_answer_that_is_not_an_object_is_a_problem(run_module):
+    result, _client = run_module(module, {'task_id': 1}, show_handler({'1': ['not', 'a', 'task']}))
+    assert not result.failed, result
+    assert result['complete'] is False
+    assert result['problems'] == [{'id': 1, 'field': '(response)',
+                                   'message': 'the answer is of type list, not an object'}]
+
+
+def test_an_api_summary_field_is_a_problem(run_module):
+    result, _client = run_module(module, {'task_id': 1}, show_handler({'1': task(1, summary={'eta': 'soon'})}))
+    assert result['complete'] is False
+    assert [problem['field'] for problem in result['problems']] == ['summary']
+
+
+def test_listed_tasks_are_checked_and_named_by_id_or_place(run_module):
+    nameless = task(0)
+    del nameless['id']
+    tasks = [task(5), nameless, task(7, progress=None)]
+    result, _client = run_module(module, {}, lambda path, params, query: {'count': 3, 'tasks': tasks})
+    assert not result.failed, result
+    assert result['complete'] is False and result['truncated'] is False
+    assert [(problem['id'], problem['field']) for problem in result['problems']] == [(7, 'progress'),
+                                                                                     ('tasks[1]', 'id')]
+    assert len(result['migration_tasks']) == 3
+
+
+def test_a_healthy_listing_is_complete(run_module):
+    result, _client = run_module(module, {'status': 4}, paged([task(index, status=4) for index in range(3)], 4))
+    assert result['complete'] is True and result['problems'] == [] and len(result['migration_tasks']) == 3
+
+
+def test_a_truncated_listing_is_incomplete(run_module):
+    def handler(path, params, query):
+        return {'count': 20000, 'tasks': [task(query['offset'] + index) for index in range(100)]}
+    result, _client = run_module(module, {}, handler)
+    assert result['truncated'] is True and result['complete'] is False
+    assert result['problems'] == [{'id': None, 'field': 'count', 'message':
+                                   'the listing holds 20000 migration tasks; the API lists at most 10100, '
+                                   'so 9900 of 20000 were not read'}]
+
+
+@pytest.mark.parametrize('tasks, described', [(None, 'null'), ('none', 'of type str')])
+def test_a_listing_without_a_task_list_fails_naming_the_field(run_module, tasks, described):
+    result, client = run_module(module, {}, lambda path, params, query: {'count': 3, 'tasks': tasks})
+    assert result.failed
+    assert 'Could not list migration tasks: field tasks of the answer at offset 0 is %s, not a list' % described \
+        in result['msg'], result['msg']
+    assert len(client.calls) == 1
+
+
+def test_a_listing_without_a_number_count_reads_until_a_short_page(run_module):
+    all_tasks = [task(index) for index in range(150)]
+
+    def handler(path, params, query):
+        return {'count': None, 'tasks': all_tasks[query['offset']:query['offset'] + query['limit']]}
+    result, client = run_module(module, {}, handler)
+    assert [call[2]['offset'] for call in client.calls] == [0, 100]
+    assert len(result['migration_tasks']) == 150 and result['complete'] is True
+
+
+def test_retrying_keeps_a_task_whose_status_cannot_be_read(run_module):
+    unreadable = task(4)
+    del unreadable['status']
+    all_tasks = [task(1, status=6), task(2, status=2), unreadable]
+    result, _client = run_module(module, {'status': 6}, paged(all_tasks))
+    assert [entry['id'] for entry in result['migration_tasks']] == [1, 4]
+    assert result['complete'] is False
+    assert [(problem['id'], problem['field']) for problem in result['problems']] == [(4, 'status')]
+
+
+def test_failed_ids_fail_the_task_but_the_result_keeps_every_outcome(run_module):
+    tasks = {'1': task(1), '2': api_error(503, 'OMS.2004', 'busy', 'rid-2'), '3': api_error(404, 'OMS.1009'),
+             '4': task(4, progress=None)}
+    result, _client = run_module(module, {'task_ids': [1, 2, 3, 4]}, show_handler(tasks))
+    assert result.failed
+    assert [entry['id'] for entry in result['migration_tasks']] == [1, 4]
+    assert result['missing'] == [3] and result['complete'] is False and result['truncated'] is False
+    assert result['errors'] == [{'id': 2, 'status': 503, 'error_code': 'OMS.2004', 'request_id': 'rid-2',
+                                 'message': str(tasks['2']), 'attempted': True}]
+    assert [(problem['id'], problem['field']) for problem in result['problems']] == [(4, 'progress')]
+    assert result['msg'].startswith('Could not read migration task 2: ') and result['task_id'] == 2
+
+
+def test_a_dead_service_stops_the_reads_early(run_module):
+    ids = list(range(1, 21))
+    result, client = run_module(module, {'task_ids': ids},
+                                lambda path, params, query: api_error(503, 'OMS.2004'), max_concurrency=1)
+    assert result.failed and len(client.calls) == FAIL_FAST_AFTER
+    assert [entry['id'] for entry in result['errors']] == ids
+    assert [entry['attempted'] for entry in result['errors']] == [True] * FAIL_FAST_AFTER + [False] * 15
+
+
+def test_a_listed_id_that_is_an_object_is_a_problem_not_a_crash(run_module):
+    odd = task(0, id={'value': 1})
+    result, _client = run_module(module, {}, lambda path, params, query: {'count': 2, 'tasks': [odd, task(2)]})
+    assert not result.failed, result
+    assert [(problem['id'], problem['field']) for problem in result['problems']] == [('tasks[0]', 'id')]
+    assert len(result['migration_tasks']) == 2

@@ -90,3 +90,99 @@ def test_contract_violation_of_a_listing_warns(run_module):
     assert not result.failed
     assert any('task groups listing at offset 0: ListTaskGroupResponse outside the API contract: '
                'taskgroups[0].group_id: is required but absent' in w for w in result['warnings']), result['warnings']
+
+
+ABSENT = object()
+
+
+@pytest.mark.parametrize('field, value, message', [
+    ('status', ABSENT, 'status is absent, not one of 0, 1, 2, 3, 4, 5, 6, 7, 8, 9'),
+    ('status', 'DONE', "status is 'DONE', not one of 0, 1"),
+    ('status', 10, 'status is 10, not one of'),
+    ('total_size', ABSENT, 'total_size is absent, not an integer of 0 or more'),
+    ('total_size', 1.5, 'total_size is 1.5, not an integer'),
+    ('complete_size', None, 'complete_size is None, not an integer of 0 or more'),
+    ('complete_size', -1, 'complete_size is -1, not an integer'),
+    ('migrate_speed', ABSENT, 'migrate_speed is absent, not an integer of 0 or more'),
+    ('migrate_speed', '100', "migrate_speed is '100', not an integer"),
+    ('failed_task_num', ABSENT, 'failed_task_num is absent, not an integer of 0 or more'),
+    ('failed_task_num', {'n': 1}, 'failed_task_num is an object, not an integer'),
+    ('fail_num', ABSENT, 'fail_num is absent, not an integer of 0 or more'),
+    ('fail_num', False, 'fail_num is False, not an integer'),
+])
+def test_a_field_the_gate_needs_absent_or_malformed_is_a_problem(run_module, field, value, message):
+    broken = group(GROUP)
+    if value is ABSENT:
+        del broken[field]
+    else:
+        broken[field] = value
+    result, _client = run_module(module, {'group_ids': [GROUP, 'other']},
+                                 show_handler({GROUP: broken, 'other': group('other')}))
+    assert not result.failed, result
+    assert result['complete'] is False
+    assert len(result['problems']) == 1, result['problems']
+    problem = result['problems'][0]
+    assert problem['id'] == GROUP and problem['field'] == field and message in problem['message'], problem
+    assert [entry['group_id'] for entry in result['task_groups']] == [GROUP, 'other']
+
+
+def test_a_group_without_speed_has_no_eta_and_that_is_not_a_problem(run_module):
+    created = group(GROUP, status=1, total_size=0, complete_size=0, migrate_speed=0)
+    idle = group('idle', status=2, migrate_speed=0)
+    result, _client = run_module(module, {'group_ids': [GROUP, 'idle']},
+                                 show_handler({GROUP: created, 'idle': idle}))
+    assert not result.failed, result
+    assert result['complete'] is True and result['problems'] == []
+    assert [entry['summary']['eta_unknown'] for entry in result['task_groups']] == [True, True]
+
+
+def test_an_api_summary_field_is_a_problem(run_module):
+    result, _client = run_module(module, {'group_id': GROUP}, show_handler({GROUP: group(GROUP, summary='x')}))
+    assert result['complete'] is False
+    assert [problem['field'] for problem in result['problems']] == ['summary']
+
+
+def test_listed_groups_are_checked_and_named_by_id_or_place(run_module):
+    nameless = group('')
+    groups = [group('g-1'), nameless, group('g-3', fail_num=None)]
+    result, client = run_module(module, {}, lambda path, params, query: {'count': 3, 'taskgroups': groups})
+    assert not result.failed, result
+    assert 'status' not in client.calls[0][2]
+    assert result['complete'] is False and result['truncated'] is False
+    assert [(problem['id'], problem['field']) for problem in result['problems']] == [('g-3', 'fail_num'),
+                                                                                     ('taskgroups[1]', 'group_id')]
+
+
+def test_a_healthy_listing_is_complete(run_module):
+    groups = [group('g-%d' % index) for index in range(3)]
+    result, _client = run_module(module, {}, lambda path, params, query: {'count': 3, 'taskgroups': groups})
+    assert result['complete'] is True and result['problems'] == [] and len(result['task_groups']) == 3
+
+
+def test_a_truncated_listing_is_incomplete(run_module):
+    def handler(path, params, query):
+        return {'count': 10500, 'taskgroups': [group('g-%d' % (query['offset'] + index)) for index in range(100)]}
+    result, client = run_module(module, {}, handler)
+    assert client.calls[-1][2]['offset'] == 10000
+    assert len(result['task_groups']) == 10100 and result['truncated'] is True and result['complete'] is False
+    assert [(problem['id'], problem['field']) for problem in result['problems']] == [(None, 'count')]
+    assert any('at most 10100 task groups' in warning and '400 of 10500' in warning
+               for warning in result['warnings']), result['warnings']
+
+
+def test_a_listing_whose_groups_are_not_a_list_fails_naming_the_field(run_module):
+    result, _client = run_module(module, {}, lambda path, params, query: {'count': 3, 'taskgroups': None})
+    assert result.failed
+    assert 'Could not list task groups: field taskgroups of the answer at offset 0 is null, not a list' \
+        in result['msg'], result['msg']
+
+
+def test_failed_ids_fail_the_task_but_the_result_keeps_every_outcome(run_module):
+    groups = {GROUP: group(GROUP), 'busy': HuaweiCloudError('busy', status=503, code='OMS.2004', request_id='r-b'),
+              'gone': HuaweiCloudError('no', status=400, code='OMS.1009', request_id='r-g')}
+    result, _client = run_module(module, {'group_ids': [GROUP, 'busy', 'gone']}, show_handler(groups))
+    assert result.failed
+    assert [entry['group_id'] for entry in result['task_groups']] == [GROUP]
+    assert result['missing'] == ['gone'] and result['complete'] is False
+    assert [(entry['id'], entry['status'], entry['request_id']) for entry in result['errors']] == [('busy', 503, 'r-b')]
+    assert result['msg'].startswith('Could not read task group busy: ')

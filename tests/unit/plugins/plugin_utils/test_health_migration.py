@@ -3,7 +3,6 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_checks_migration import LISTING_SUBJECT
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import MigrationHealthError
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_evaluate import evaluate, failure_message
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_html import render_html
@@ -255,53 +254,98 @@ def test_missing_ids_fail():
     assert fact['counts']['migration_tasks_unhealthy'] == 1 and fact['counts']['task_groups_unhealthy'] == 1
 
 
-def test_failed_read_and_incomplete_result_fail_as_not_read():
+def test_failed_read_and_incomplete_result_fail_as_not_evaluated():
     error = {'id': 2, 'status': 503, 'error_code': 'OMS.2004', 'request_id': 'req-1', 'message': 'busy',
              'attempted': True}
     fact = run([task(1, 5)], migration_tasks=[1, 2, 3],
                task_result={'complete': False, 'failed': True, 'errors': [error]})
+    assert fact['verdict'] == 'ERROR'
     read = check(fact, 2, 'migration-task-found')
-    assert not read['passed'] and 'HTTP 503' in read['message'] and 'OMS.2004' in read['message']
-    assert 'req-1' in read['message'] and read['observed_display'] == 'not read'
+    assert not read['passed'] and not read['evaluated']
+    assert read['message'] == 'could not be evaluated: the migration task read failed: busy'
+    # The failed id is an error of the gate, with what the API said about it.
+    [named] = [item for item in fact['errors'] if item['id'] == '2']
+    assert named['step'] == 'migration task read'
+    assert (named['status'], named['error_code'], named['request_id']) == (503, 'OMS.2004', 'req-1')
     # Neither returned, nor missing, nor a named failure, from an incomplete result: not read, not "missing".
-    assert 'was not read' in check(fact, 3, 'migration-task-found')['message']
+    unseen = check(fact, 3, 'migration-task-found')
+    assert not unseen['evaluated'] and 'neither returned it nor named it missing' in unseen['message']
     assert check(fact, 1, 'migration-task-status')['passed'] is True
+
+
+@pytest.mark.parametrize('key, result', [
+    ('migration_task_info', {'failed': True, 'msg': 'HTTP 401 APIGW.0301: incorrect IAM authentication'}),
+    ('task_group_info', {'failed': True, 'msg': 'connection refused'}),
+])
+def test_a_read_that_failed_as_a_whole_is_an_error(key, result):
+    fact = evaluate({key: result}, {'migration_tasks': [1], 'task_groups': ['g']}, now_ms=NOW)
+    assert fact_errors(fact) == []
+    assert fact['verdict'] == 'ERROR'
+    step = 'migration task read' if key == 'migration_task_info' else 'task group read'
+    assert [(item['step'], item['message']) for item in fact['errors']] == [(step, result['msg'])]
+    assert ('- error: %s: %s' % (step, result['msg'])) in failure_message(fact)
 
 
 def test_skipped_module_result_fails_every_named_id():
     fact = evaluate({'migration_task_info': {'skipped': True}}, {'migration_tasks': [1]}, now_ms=NOW)
-    assert 'was not read' in check(fact, 1, 'migration-task-found')['message']
-    assert not fact['healthy']
+    found = check(fact, 1, 'migration-task-found')
+    assert not found['evaluated'] and 'not read: there is no result of the migration task read' in found['message']
+    assert fact['verdict'] == 'ERROR'
 
 
-def test_problems_fail_the_checks_that_read_the_field_even_when_switched_off():
-    fact = run([task(1, 5), task(2, 5), task(3, 5)], skip_checks=['migration-task-failed-objects'],
+def test_problems_fail_the_checks_that_read_the_field():
+    fact = run([task(1, 5), task(2, 5), task(3, 5), task(4, 5)], skip_checks=['migration-task-failed-objects'],
                task_result={'complete': False, 'problems': [
                    {'id': 1, 'field': 'status', 'message': 'status is None, not an integer'},
                    {'id': 2, 'field': '(response)', 'message': 'the answer is a list, not an object'},
-                   {'id': 3, 'field': 'failed_num', 'message': 'failed_num is "x", not a count'}]})
+                   {'id': 3, 'field': 'failed_num', 'message': 'failed_num is "x", not a count'},
+                   {'id': 4, 'field': 'failed_object_record.list_file_key', 'message': 'not a string'}]})
+    assert fact['verdict'] == 'ERROR'
     status = check(fact, 1, 'migration-task-status')
-    assert not status['passed'] and 'status is None' in status['message']
+    assert not status['passed'] and not status['evaluated'] and 'status is None' in status['message']
     assert check(fact, 1, 'migration-task-found')['passed'] is True
-    assert check(fact, 1, 'migration-task-failed-objects')['skipped'] is True
-    assert entry(fact, 'migration_tasks', 2)['failed_checks'] == [
-        'migration-task-status', 'migration-task-deadline', 'migration-task-failed-objects']
+    # A field no check reads in particular: every check but the found check.
+    assert entry(fact, 'migration_tasks', 2)['failed_checks'] == ['migration-task-status', 'migration-task-deadline']
+    # A check switched off stays off, and says it could not have been evaluated.
     switched_off = check(fact, 3, 'migration-task-failed-objects')
-    assert not switched_off['passed'] and not switched_off['skipped']
-    assert entry(fact, 'migration_tasks', 3)['failed_checks'] == ['migration-task-failed-objects']
+    assert switched_off['passed'] and switched_off['skipped'] and 'could not have been evaluated' in \
+        switched_off['message']
+    assert entry(fact, 'migration_tasks', 3)['failed_checks'] == []
+    # A nested field feeds what its top-level field feeds.
+    assert entry(fact, 'migration_tasks', 4)['failed_checks'] == []
+    assert check(fact, 4, 'migration-task-status')['passed'] is True
 
 
-@pytest.mark.parametrize('result', [
-    {'complete': False, 'problems': [{'id': None, 'field': 'count', 'message': 'the listing is incomplete'}]},
-    {'truncated': True},
-    {'complete': False},
+def test_problems_of_a_group_field_fail_only_its_checks():
+    fact = run(groups=[group('g', 1, total_size=10, complete_size=5, migrate_speed=1)], deadline='+1h',
+               group_result={'complete': False, 'problems': [
+                   {'id': 'g', 'field': 'failed_task_num', 'message': 'failed_task_num is absent'}]})
+    assert entry(fact, 'task_groups', 'g')['failed_checks'] == ['task-group-failed-tasks']
+    assert not check(fact, 'g', 'task-group-failed-tasks')['evaluated']
+
+
+@pytest.mark.parametrize('result, text', [
+    ({'complete': False, 'problems': [{'id': None, 'field': 'count', 'message': 'the listing is incomplete'}]},
+     'the listing is incomplete'),
+    ({'truncated': True}, 'truncated: true'),
+    ({'truncated': True, 'complete': False}, 'truncated: true'),
+    ({'complete': False}, 'complete: false'),
 ])
-def test_incomplete_listing_of_all_fails(result):
+def test_incomplete_listing_of_all_is_an_error(result, text):
     fact = run([task(1, 5)], migration_tasks='all', task_result=result)
-    listing = check(fact, LISTING_SUBJECT, 'migration-task-found')
-    assert not listing['passed'] and 'not read whole' in listing['message']
-    assert not fact['healthy']
+    assert fact['verdict'] == 'ERROR' and not fact['healthy']
+    [error] = fact['errors']
+    assert error['step'] == 'migration task read' and text in error['message']
+    assert [item['id'] for item in fact['migration_tasks']] == ['1']
     assert check(fact, 1, 'migration-task-status')['passed'] is True
+
+
+@pytest.mark.parametrize('allow_empty, verdict', [(False, 'ERROR'), (True, 'HEALTHY')])
+def test_all_that_finds_nothing(allow_empty, verdict):
+    fact = run(task_groups='all', allow_empty=allow_empty)
+    assert fact['verdict'] == verdict
+    if not allow_empty:
+        assert fact['errors'][0]['step'] == 'selection' and 'task_groups is "all"' in fact['errors'][0]['message']
 
 
 def test_all_gates_every_listed_task_and_group():
