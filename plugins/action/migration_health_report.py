@@ -27,7 +27,8 @@ from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_plain im
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reads import error_from_entry
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reports import write_reports
 
-RESULT_KEYS = ('sync_task_info', 'sync_task_statistics_info', 'dataset_sync_info')
+RESULT_KEYS = ('sync_task_info', 'sync_task_statistics_info', 'dataset_sync_info', 'migration_task_info',
+               'task_group_info')
 
 
 class ActionModule(ActionBase):

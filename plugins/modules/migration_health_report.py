@@ -18,9 +18,10 @@ description:
     its JSON Schema and returns it as RV(health).
   - With O(dest), writes its three reports into one directory on the controller, in one step -
     C(migration-health.json) (the fact), C(migration-health.xml) (JUnit, one test suite per sync
-    task or dataset, one test case per check) and C(migration-health.html) (one self-contained page
-    with the verdict, how many subjects failed each check, the failing subjects first with their
-    checks and a chart, the healthy ones as one row with a sparkline).
+    task, dataset, migration task or task group, one test case per check) and
+    C(migration-health.html) (one self-contained page with the verdict, how many subjects failed
+    each check, the failing subjects first with their checks and a chart, the healthy ones as one
+    row with a sparkline).
   - Used by the C(hwcloud.migration.migration_health) role; usable on its own.
   - Reading the results by variable name, instead of templating them into a filter, is what keeps
     a gate over hundreds of sync tasks fast.
@@ -41,8 +42,10 @@ options:
     description:
       - Names of the variables the module results were registered as, with the keys
         C(sync_task_info) (M(hwcloud.migration.oms_sync_task_info)),
-        C(sync_task_statistics_info) (M(hwcloud.migration.oms_sync_task_statistics_info)) and
-        C(dataset_sync_info) (M(hwcloud.migration.modelarts_dataset_sync_info)).
+        C(sync_task_statistics_info) (M(hwcloud.migration.oms_sync_task_statistics_info)),
+        C(dataset_sync_info) (M(hwcloud.migration.modelarts_dataset_sync_info)),
+        C(migration_task_info) (M(hwcloud.migration.oms_migration_task_info)) and
+        C(task_group_info) (M(hwcloud.migration.oms_task_group_info)).
       - A result that failed is read as far as it goes (the ids it read, and each id under its C(errors));
         a key left out, a null or skipped result means that read was not made, and the subjects it should
         have returned fail as not evaluated. A name that is not a variable of the host fails the task.

@@ -14,6 +14,8 @@ SCHEMA_VERSION = 1
 
 KIND_SYNC_TASK = 'sync_task'
 KIND_DATASET = 'dataset'
+KIND_MIGRATION_TASK = 'migration_task'
+KIND_TASK_GROUP = 'task_group'
 
 VERDICT_HEALTHY = 'HEALTHY'
 VERDICT_UNHEALTHY = 'UNHEALTHY'
@@ -30,6 +32,8 @@ TASK_THRESHOLDS = (
     'max_stall_age',
 )
 DATASET_THRESHOLDS = ('allowed_dataset_statuses',)
+# Migration tasks and task groups: the cutover deadline and the failed objects allowed.
+MIGRATION_THRESHOLDS = ('deadline', 'max_migration_failed_objects')
 
 # One entry per kind of subject, in report order.  ``fact_key`` is the list in
 # the fact, ``count_key`` the prefix of its counts, ``checks`` its check ids in
@@ -78,13 +82,62 @@ SUBJECT_KINDS = (
              'step': 'dataset sync read', 'checks': ('dataset-found', 'dataset-status')},
         ),
     },
+    {
+        'kind': KIND_MIGRATION_TASK,
+        'fact_key': 'migration_tasks',
+        'count_key': 'migration_tasks',
+        'label': 'migration task',
+        'plural': 'migration tasks',
+        'title': 'Migration tasks',
+        'thresholds': MIGRATION_THRESHOLDS,
+        'checks': ('migration-task-found', 'migration-task-status', 'migration-task-deadline',
+                   'migration-task-failed-objects'),
+        'charted': False,
+        'reads': (
+            {'result': 'migration_task_info', 'items': 'migration_tasks', 'id_key': 'id',
+             'step': 'migration task read',
+             'checks': ('migration-task-found', 'migration-task-status', 'migration-task-deadline',
+                        'migration-task-failed-objects'),
+             'fields': {'status': ('migration-task-status', 'migration-task-deadline'),
+                        'progress': ('migration-task-deadline',),
+                        'left_time': ('migration-task-deadline',),
+                        'failed_num': ('migration-task-failed-objects',),
+                        'failed_object_record': ('migration-task-failed-objects',)}},
+        ),
+    },
+    {
+        'kind': KIND_TASK_GROUP,
+        'fact_key': 'task_groups',
+        'count_key': 'task_groups',
+        'label': 'task group',
+        'plural': 'task groups',
+        'title': 'Task groups',
+        'thresholds': MIGRATION_THRESHOLDS,
+        'checks': ('task-group-found', 'task-group-status', 'task-group-failed-tasks', 'task-group-deadline',
+                   'task-group-failed-objects'),
+        'charted': False,
+        'reads': (
+            {'result': 'task_group_info', 'items': 'task_groups', 'id_key': 'group_id', 'step': 'task group read',
+             'checks': ('task-group-found', 'task-group-status', 'task-group-failed-tasks', 'task-group-deadline',
+                        'task-group-failed-objects'),
+             'fields': {'status': ('task-group-status', 'task-group-deadline'),
+                        'total_size': ('task-group-deadline',),
+                        'complete_size': ('task-group-deadline',),
+                        'migrate_speed': ('task-group-deadline',),
+                        'failed_task_num': ('task-group-failed-tasks',),
+                        'fail_num': ('task-group-failed-objects',)}},
+        ),
+    },
 )
 KINDS_BY_NAME = dict((entry['kind'], entry) for entry in SUBJECT_KINDS)
 ALL_CHECKS = tuple(check for entry in SUBJECT_KINDS for check in entry['checks'])
 
 # Checks that skip_checks may switch off; a missing subject always fails.
 SKIPPABLE_CHECKS = ('task-status', 'window-statistics', 'window-failure-ratio', 'window-failed-objects',
-                    'monthly-failure-ratio', 'stall', 'dataset-status')
+                    'monthly-failure-ratio', 'stall', 'dataset-status',
+                    'migration-task-status', 'migration-task-deadline', 'migration-task-failed-objects',
+                    'task-group-status', 'task-group-failed-tasks', 'task-group-deadline',
+                    'task-group-failed-objects')
 
 # The checks fed by the statistics of the window: all fail when the statistics are missing or incomplete.
 WINDOW_CHECKS = ('window-failure-ratio', 'window-failed-objects', 'stall')
@@ -99,6 +152,10 @@ DEFAULT_POLICY = {
     'allowed_dataset_statuses': ['COMPLETED'],
     'full_series': False,
     'allow_empty': False,
+    'migration_tasks': [],
+    'task_groups': [],
+    'deadline': None,
+    'max_migration_failed_objects': 0,
 }
 
 # Width of one statistics bucket: a bucket's time_stamp is its start, so an

@@ -22,6 +22,10 @@ from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_checks i
     task_checks,
     task_observed,
 )
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_checks_migration import (
+    evaluate_migration,
+    resolve_deadline,
+)
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import (
     BUCKET_MS,
     DATASET_THRESHOLDS,
@@ -72,8 +76,10 @@ def evaluate(results, policy, now_ms=None, errors=()):
 
     ``results`` is a dict of registered module results: ``sync_task_info``
     (``oms_sync_task_info``), ``sync_task_statistics_info``
-    (``oms_sync_task_statistics_info``) and ``dataset_sync_info``
-    (``modelarts_dataset_sync_info``), failed ones included (they are read as
+    (``oms_sync_task_statistics_info``), ``dataset_sync_info``
+    (``modelarts_dataset_sync_info``), ``migration_task_info``
+    (``oms_migration_task_info``) and ``task_group_info``
+    (``oms_task_group_info``), failed ones included (they are read as
     far as they go: see ``_health_reads``); a result that is absent or skipped
     means "not read".  ``policy`` is a ``normalise_policy()`` result or the raw
     settings it accepts.  ``now_ms`` is the reference time for ages (the
@@ -89,7 +95,7 @@ def evaluate(results, policy, now_ms=None, errors=()):
         policy = normalise_policy(policy)
     now = _current_ms() if now_ms is None else int(now_ms)
     window = policy['window']
-    defaults = policy['thresholds']
+    defaults = resolve_deadline(policy['thresholds'], now)
 
     outcomes = read_outcomes(results)
     tasks_by_id = outcomes['sync_task_info'].items
@@ -142,6 +148,7 @@ def evaluate(results, policy, now_ms=None, errors=()):
         dataset_entries.append(entry)
 
     subjects = {KIND_SYNC_TASK: task_entries, KIND_DATASET: dataset_entries}
+    subjects.update(evaluate_migration(outcomes, policy, defaults, checks, now))
     _apply_read_issues(checks, subjects, outcomes)
 
     window_bounds = _window_bounds(statistics_by_id, policy, now)
@@ -280,7 +287,8 @@ def _fact(policy, now, window_bounds, subjects, checks, errors):
         'evaluated_at': ms_to_iso(now),
         'window': window_bounds,
         'selection': 'all' if policy['all_sync_tasks'] else 'list',
-        'thresholds': dict(policy['thresholds']),
+        # A deadline relative to now ("+6h") as the time it stood for in this evaluation.
+        'thresholds': resolve_deadline(policy['thresholds'], now),
         'skip_checks': list(policy.get('skip_checks') or []),
         'counts': counts,
     }
@@ -349,10 +357,12 @@ def _window_bounds(statistics_by_id, policy, now):
 def failure_message(fact):
     """The text the role fails with: a headline, each failed read, then one violation per line."""
     counts = fact['counts']
+    # Only the kinds the gate looked at: "0 of 0 task groups" says nothing.
+    gated = [kind for kind in SUBJECT_KINDS if counts.get(kind['count_key'])] or SUBJECT_KINDS[:2]
     unhealthy = ', '.join(
         '%d of %d %s' % (counts.get(kind['count_key'] + '_unhealthy', 0), counts.get(kind['count_key'], 0),
                          kind['plural'])
-        for kind in SUBJECT_KINDS)
+        for kind in gated)
     headline = 'Migration health gate FAILED: %d of %d checks failed (%s unhealthy)' % (
         counts['checks_failed'], counts['checks'], unhealthy)
     if fact.get('verdict') == VERDICT_ERROR:

@@ -16,6 +16,7 @@ import os
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import ms_to_iso
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_charts import (
     SPARKLINE_TYPES,
     chart,
@@ -28,7 +29,7 @@ from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constant
     SUBJECT_KINDS,
     VERDICT_HEALTHY,
 )
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_checks import format_ratio
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_checks import format_duration, format_ratio
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_junit import xml_safe
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reads import error_line
 
@@ -49,6 +50,58 @@ def _dataset_error(entry):
     return ': '.join(str(part) for part in (entry.get('error_code'), entry.get('error_msg')) if part)
 
 
+def _iso(ms):
+    return None if ms is None else ms_to_iso(ms)
+
+
+def _migration_status(entry):
+    if not entry.get('found'):
+        return 'NOT FOUND'
+    name = entry.get('status_name')
+    return '%s (%s)' % (name, entry.get('status')) if name else 'unknown (%s)' % _text(entry.get('status'))
+
+
+def _percent(entry):
+    return '' if entry.get('percent') is None else '%.1f%%' % entry['percent']
+
+
+def _eta(entry):
+    if entry.get('eta'):
+        return entry['eta']
+    return 'unknown' if entry.get('eta_unknown') else ''
+
+
+def _against_deadline(entry):
+    """How the ETA stands against the deadline: ``2h 5m early``, ``30m late``, ``no ETA``."""
+    margin = entry.get('deadline_margin_ms')
+    if margin is not None:
+        return '%s %s' % (format_duration(abs(margin)), 'early' if margin >= 0 else 'LATE')
+    if (entry.get('thresholds') or {}).get('deadline_ms') is None or not entry.get('active'):
+        return ''
+    return 'no ETA' if entry.get('eta_unknown') or entry.get('eta') is None else ''
+
+
+def _failed_objects(entry):
+    failed = entry.get('failed_objects')
+    if failed is None:
+        return ''
+    if failed and entry.get('failed_object_list'):
+        return '%d (list: %s)' % (failed, entry['failed_object_list'])
+    return str(failed)
+
+
+def _migration_columns(*extra):
+    return (
+        ('Status', _migration_status, False),
+        ('Progress', _percent, True),
+        ('ETA', _eta, False),
+        ('Against the deadline', _against_deadline, False),
+    ) + extra + (
+        ('Failed objects', _failed_objects, True),
+        ('Error reason', _dataset_error, False),
+    )
+
+
 # The columns each kind adds after its common ones: (header, value of an entry, numeric).
 KIND_COLUMNS = {
     'sync_task': (
@@ -65,6 +118,10 @@ KIND_COLUMNS = {
         ('Status', _task_status, False),
         ('Error', _dataset_error, False),
     ),
+    'migration_task': _migration_columns(),
+    'task_group': _migration_columns(
+        ('Failed tasks', lambda entry: '' if entry.get('failed_tasks') is None else '%s of %s' % (
+            entry['failed_tasks'], _text(entry.get('total_task_num'))), True)),
 }
 
 
@@ -182,6 +239,8 @@ def view_model(fact, title=DEFAULT_TITLE):
         'errors': [dict(error, line=error_line(error)) for error in fact.get('errors') or []],
         'fact': fact,
         'window': fact.get('window') or {},
+        'deadline': _iso((fact.get('thresholds') or {}).get('deadline_ms')),
+        'deadline_text': (fact.get('thresholds') or {}).get('deadline'),
         'counts': fact['counts'],
         'kinds': kinds,
         'check_summary': _check_summary(fact),

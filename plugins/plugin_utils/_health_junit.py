@@ -12,8 +12,37 @@ __metaclass__ = type
 import re
 import xml.etree.ElementTree as ET
 
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import KINDS_BY_NAME
+from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import ms_to_iso
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import (
+    KIND_MIGRATION_TASK,
+    KIND_TASK_GROUP,
+    KINDS_BY_NAME,
+)
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reads import error_line
+
+# Suite properties of a migration task or task group: progress, ETA against the deadline, the API's error reason.
+MIGRATION_PROPERTIES = (
+    ('status', 'status_name'), ('progress_percent', 'percent'), ('eta', 'eta'), ('eta_unknown', 'eta_unknown'),
+    ('deadline_margin_ms', 'deadline_margin_ms'), ('failed_objects', 'failed_objects'),
+    ('failed_object_list', 'failed_object_list'), ('error_code', 'error_code'), ('error_msg', 'error_msg'),
+)
+
+
+def _migration_properties(fact, kind, subject):
+    """(name, value) of the suite properties of one migration subject, [] for other kinds."""
+    if kind not in (KIND_MIGRATION_TASK, KIND_TASK_GROUP):
+        return []
+    fact_key = KINDS_BY_NAME[kind]['fact_key']
+    entry = next((item for item in fact.get(fact_key) or [] if item.get('id') == subject), None)
+    if entry is None:
+        return []
+    thresholds = entry.get('thresholds') or {}
+    deadline = thresholds.get('deadline_ms')
+    pairs = [(name, entry.get(key)) for name, key in MIGRATION_PROPERTIES if entry.get(key) is not None]
+    if deadline is not None:
+        pairs.append(('deadline', ms_to_iso(deadline)))
+    return pairs
+
 
 # Characters XML 1.0 cannot carry at all, even escaped: ElementTree would write them as they are.
 _XML_INVALID = re.compile(u'[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]')
@@ -84,7 +113,7 @@ def render_junit(fact):
         properties = _element(suite, 'properties')
         for name, value in (('verdict', fact.get('verdict')), ('kind', kind), ('subject', subject),
                             ('window', window.get('duration')), ('window_start', window.get('start')),
-                            ('window_end', window.get('end'))):
+                            ('window_end', window.get('end'))) + tuple(_migration_properties(fact, kind, subject)):
             _element(properties, 'property', name=name, value=value)
         for check in checks:
             case = _element(suite, 'testcase', classname='migration_health.%s.%s' % (kind, subject),

@@ -13,9 +13,15 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import
     TimeExpressionError,
     parse_duration,
 )
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_policy_migration import (
+    gates_migration,
+    normalise_migration_selection,
+    normalise_threshold as normalise_migration_threshold,
+)
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import (
     DATASET_THRESHOLDS,
     DEFAULT_POLICY,
+    MIGRATION_THRESHOLDS,
     SKIPPABLE_CHECKS,
     TASK_THRESHOLDS,
     MigrationHealthError,
@@ -93,6 +99,8 @@ def _normalise_thresholds(values, names, prefix):
             text, millis = _check_duration(value, label)
             result[key] = text
             result['max_stall_age_ms'] = millis
+        elif key in MIGRATION_THRESHOLDS:
+            result.update(normalise_migration_threshold(key, value, label))
     return result
 
 
@@ -148,7 +156,9 @@ def normalise_policy(settings):
 
     ``settings`` holds the role variables without their ``migration_health_``
     prefix: ``sync_tasks`` (a list of ids or ``{id, <overrides>}`` dicts, or
-    ``"all"``), ``datasets``, ``window``, the thresholds, ``skip_checks`` and
+    ``"all"``), ``datasets``, ``migration_tasks`` and ``task_groups`` (ids,
+    ``{id, deadline, max_migration_failed_objects}`` dicts, or ``"all"``),
+    ``deadline`` (the cutover time), ``window``, the thresholds, ``skip_checks``,
     ``full_series`` (keep every statistics bucket in the fact) and
     ``allow_empty`` (``all`` may find nothing to gate).  Missing keys take
     ``DEFAULT_POLICY``.  A threshold of ``None`` disables its check.  Raises
@@ -169,9 +179,11 @@ def normalise_policy(settings):
     tasks = [] if all_tasks else _normalise_subjects(sync_tasks, 'sync_tasks', TASK_THRESHOLDS)
     datasets = _normalise_subjects(merged.get('datasets'), 'datasets', DATASET_THRESHOLDS)
 
-    if not all_tasks and not tasks and not datasets:
+    migration = normalise_migration_selection(merged)
+    if not all_tasks and not tasks and not datasets and not gates_migration(migration):
         raise MigrationHealthError(
-            'nothing to gate: give sync_tasks (a list of ids, or "all") and/or datasets')
+            'nothing to gate: give sync_tasks (a list of ids, or "all"), datasets, migration_tasks and/or '
+            'task_groups')
 
     window, window_ms = _check_duration(merged.get('window'), 'window')
     if window is None:
@@ -187,7 +199,7 @@ def normalise_policy(settings):
         raise MigrationHealthError('skip_checks: unknown check id(s) %s; choose from %s'
                                    % (', '.join(str(check) for check in unknown), ', '.join(SKIPPABLE_CHECKS)))
 
-    defaults = _normalise_thresholds(merged, TASK_THRESHOLDS + DATASET_THRESHOLDS, '')
+    defaults = _normalise_thresholds(merged, TASK_THRESHOLDS + DATASET_THRESHOLDS + MIGRATION_THRESHOLDS, '')
     for key in ('allowed_task_statuses', 'allowed_dataset_statuses'):
         if defaults.get(key) is None:
             raise MigrationHealthError('%s: a non-empty list of statuses is required' % key)
@@ -195,7 +207,7 @@ def normalise_policy(settings):
     full_series = _check_flag(merged.get('full_series'), 'full_series')
     allow_empty = _check_flag(merged.get('allow_empty'), 'allow_empty')
 
-    return {
+    policy = {
         'all_sync_tasks': all_tasks,
         'sync_tasks': tasks,
         'sync_task_ids': [task['id'] for task in tasks],
@@ -208,3 +220,5 @@ def normalise_policy(settings):
         'full_series': full_series,
         'allow_empty': allow_empty,
     }
+    policy.update(migration)
+    return policy

@@ -93,6 +93,9 @@ class ReadOutcome:
         self.whole_error = None
         self.problems = {}
         self.errors = []
+        # A result that failed or says it is not complete, and the ids it named as not existing.
+        self.incomplete = False
+        self.missing = frozenset()
 
     def _add_error(self, error):
         self.errors.append(error)
@@ -113,6 +116,9 @@ class ReadOutcome:
             self.whole_error = error['message']
             return self
         failed = bool(result.get('failed'))
+        self.incomplete = failed or result.get('complete') is False
+        missing = result.get('missing')
+        self.missing = frozenset(str(item) for item in missing) if isinstance(missing, list) else frozenset()
         self._load_items(result, failed)
         if failed:
             self._load_failure(result)
@@ -171,6 +177,7 @@ class ReadOutcome:
             self._add_error(gate_error(self.step, 'problems is %s, not a list' % describe(problems),
                                        field='problems'))
             problems = []
+        listing_flagged = False
         for problem in problems:
             if not isinstance(problem, dict):
                 self._add_error(gate_error(self.step, 'a problem is %s, not an object' % describe(problem),
@@ -180,10 +187,15 @@ class ReadOutcome:
             message = _text(problem.get('message')) or 'the answer cannot be used'
             if problem.get('id') is None:
                 # Not one subject's answer: a listing that could not be read whole.
+                listing_flagged = True
                 self._add_error(gate_error(self.step, message, field=field))
             else:
                 self.problems.setdefault(str(problem['id']), []).append((field, one_line(message)))
-        if result.get('complete') is False and not failed and not problems:
+        if result.get('truncated') is True and not listing_flagged:
+            # A listing cut short hides subjects the gate was asked to see, whether or not the module said so.
+            self._add_error(gate_error(self.step, 'the listing held more than the API lets a client read '
+                                                  '(truncated: true), so some were not read', field='truncated'))
+        elif result.get('complete') is False and not failed and not problems:
             self._add_error(gate_error(self.step, 'the module says its result is not complete (complete: false) '
                                                   'without naming a problem', field='complete'))
 
@@ -215,9 +227,15 @@ def subject_issues(outcome, subject_id, found_check):
             issues.append(('not read, the %s failed: %s' % (outcome.step, outcome.whole_error), fed))
         elif not outcome.present:
             issues.append(('not read: there is no result of the %s' % outcome.step, fed))
+        elif outcome.incomplete and subject_id not in outcome.missing:
+            # Not returned by a result that is not whole, nor named missing: unseen, not "not found".
+            issues.append(('not read: the %s is incomplete and neither returned it nor named it missing'
+                           % outcome.step, fed))
     fields = read.get('fields') or {}
     for field, message in outcome.problems.get(subject_id, ()):
-        affected = fields.get(field) or tuple(check for check in fed if check != found_check)
+        # A nested field (failed_object_record.list_file_key, items[0]) feeds what its top-level field feeds.
+        affected = (fields.get(field) or fields.get(field.split('.', 1)[0].split('[', 1)[0])
+                    or tuple(check for check in fed if check != found_check))
         text = message if field in message else '%s: %s' % (field, message)
         issues.append(('the %s answer cannot be used: %s' % (outcome.step.replace(' read', ''), text), affected))
     return issues

@@ -119,6 +119,7 @@ def test_healthy(health_data):
     assert fact['violations'] == []
     assert fact['counts'] == {
         'sync_tasks': 2, 'sync_tasks_unhealthy': 0, 'datasets': 1, 'datasets_unhealthy': 0,
+        'migration_tasks': 0, 'migration_tasks_unhealthy': 0, 'task_groups': 0, 'task_groups_unhealthy': 0,
         'checks': 16, 'checks_passed': 16, 'checks_failed': 0, 'checks_skipped': 0, 'checks_not_evaluated': 0}
     assert fact['error'] is None and fact['errors'] == []
     assert check(fact, 'task-a', 'window-statistics')['message'] == (

@@ -167,6 +167,7 @@ def test_a_failed_listing_with_all_is_an_error_not_an_empty_pass(health_data):
     ({'sync_tasks': [], 'problems': [{'id': None, 'field': 'count', 'message': 'more than 10100 tasks'}]},
      'more than 10100 tasks'),
     ({'sync_tasks': [], 'complete': False}, 'complete: false'),
+    ({'sync_tasks': [], 'truncated': True}, 'truncated: true'),
     ({'sync_tasks': [], 'problems': 'x'}, 'problems is a str'),
 ])
 def test_a_malformed_result_is_an_error_naming_the_field(health_data, result, words):
