@@ -16,7 +16,7 @@ DEMO_VENV := build/demo-venv
 DEMO_STAMP := $(DEMO_VENV)/.installed
 DEMO_COLLECTION_LINK := $(DEMO_VENV)/collections/ansible_collections/hwcloud/migration
 
-.PHONY: venv chromium demo test lint sanity units integration bench clean
+.PHONY: venv chromium demo test lint format sanity units integration bench clean
 
 venv: $(STAMP) $(COLLECTION_LINK)
 
@@ -44,8 +44,16 @@ $(DEMO_STAMP): requirements.txt emulator/pyproject.toml $(wildcard emulator/hwc_
 demo: $(DEMO_STAMP) $(DEMO_COLLECTION_LINK)
 	$(DEMO_VENV)/bin/python tools/demo.py
 
+# ruff.toml is the one Python style (lint and format) for plugins/, tests/,
+# emulator/ and tools/; `make format` applies it.
 lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/ansible-lint --profile production
+
+format: venv
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 sanity: venv
 	tools/sanity.sh

@@ -37,16 +37,10 @@ def _paths(rng, tasks, watched, datasets):
         task = 'gen-task-%05d' % rng.randrange(watched)
         return '/v2/%s/sync-tasks/%s' % (PROJECT, task), 'query_time=%d' % now
     if kind < 0.7:
-        return '/v2/%s/sync-tasks' % PROJECT, 'limit=%d&offset=%d' % (
-            rng.choice((10, 50, 100)),
-            rng.randrange(0, tasks),
-        )
+        return '/v2/%s/sync-tasks' % PROJECT, 'limit=%d&offset=%d' % (rng.choice((10, 50, 100)), rng.randrange(0, tasks))
     if kind < 0.9:
         task = 'gen-task-%05d' % rng.randrange(watched)
-        return (
-            '/v2/%s/sync-tasks/%s/statistics' % (PROJECT, task),
-            'data_type=FAILURE%%2CREQUEST&end_time=%d&start_time=%d' % (now, now - 3600000),
-        )
+        return ('/v2/%s/sync-tasks/%s/statistics' % (PROJECT, task), 'data_type=FAILURE%%2CREQUEST&end_time=%d&start_time=%d' % (now, now - 3600000))
     dataset = 'gen-dataset-%05d' % rng.randrange(datasets)
     return '/v2/%s/datasets/%s/sync-data/status' % (PROJECT, dataset), ''
 
@@ -95,10 +89,7 @@ def _process(host, port, threads, start_at, warmup, duration, tasks, watched, da
     deadline = counted_from + duration
     results = []
     workers = [
-        threading.Thread(
-            target=_client, args=(host, port, counted_from, deadline, tasks, watched, datasets, base_seed + i, results)
-        )
-        for i in range(threads)
+        threading.Thread(target=_client, args=(host, port, counted_from, deadline, tasks, watched, datasets, base_seed + i, results)) for i in range(threads)
     ]
     for worker in workers:
         worker.start()
@@ -114,9 +105,7 @@ def main():
     parser.add_argument('--duration', type=float, default=5.0)
     parser.add_argument('--warmup', type=float, default=2.0, help='seconds run but not counted')
     parser.add_argument('--tasks', type=int, default=2000, help='tasks in the scenario (all listed)')
-    parser.add_argument(
-        '--watched', type=int, default=200, help="tasks shown and queried for statistics (a gate's working set)"
-    )
+    parser.add_argument('--watched', type=int, default=200, help="tasks shown and queried for statistics (a gate's working set)")
     parser.add_argument('--datasets', type=int, default=200)
     args = parser.parse_args()
 
@@ -125,9 +114,7 @@ def main():
         with open(scenario, 'w') as handle:
             generate.dump_scenario(generate.make_scenario(args.tasks, args.datasets, seed=1), handle)
         server = subprocess.Popen(
-            [sys.executable, '-m', 'hwc_emulator', '--host', '127.0.0.1', '--port', '0', '--scenario', scenario],
-            stdout=subprocess.PIPE,
-            text=True,
+            [sys.executable, '-m', 'hwc_emulator', '--host', '127.0.0.1', '--port', '0', '--scenario', scenario], stdout=subprocess.PIPE, text=True
         )
         try:
             line = server.stdout.readline().strip()
@@ -143,19 +130,7 @@ def main():
             processes = [
                 multiprocessing.Process(
                     target=_process,
-                    args=(
-                        host,
-                        port,
-                        n,
-                        start_at,
-                        args.warmup,
-                        args.duration,
-                        args.tasks,
-                        min(args.watched, args.tasks),
-                        args.datasets,
-                        1000 * i,
-                        queue,
-                    ),
+                    args=(host, port, n, start_at, args.warmup, args.duration, args.tasks, min(args.watched, args.tasks), args.datasets, 1000 * i, queue),
                 )
                 for i, n in enumerate(per_process)
                 if n
@@ -171,8 +146,7 @@ def main():
     ok = sum(t[0] for t in totals)
     failed = sum(t[1] for t in totals)
     print(
-        '%d clients, %.1f s: %d requests OK, %d not OK, %.0f signed requests/second'
-        % (args.clients, args.duration, ok, failed, (ok + failed) / args.duration)
+        '%d clients, %.1f s: %d requests OK, %d not OK, %.0f signed requests/second' % (args.clients, args.duration, ok, failed, (ok + failed) / args.duration)
     )
 
 

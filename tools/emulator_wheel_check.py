@@ -40,18 +40,12 @@ print(json.dumps({"package": hwc_emulator.__file__, "contract": str(contract.def
 
 def run(command, cwd, env):
     print('$ %s' % ' '.join(str(part) for part in command), flush=True)
-    return subprocess.run(
-        [str(part) for part in command], cwd=str(cwd), env=env, check=True, stdout=subprocess.PIPE, text=True
-    ).stdout
+    return subprocess.run([str(part) for part in command], cwd=str(cwd), env=env, check=True, stdout=subprocess.PIPE, text=True).stdout
 
 
 def clean_env(venv):
     """The new environment's PATH first, and nothing that could point back into the checkout."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ('PYTHONPATH', 'VIRTUAL_ENV', 'HWC_EMULATOR_SCHEMAS', 'ANSIBLE_COLLECTIONS_PATH')
-    }
+    env = {key: value for key, value in os.environ.items() if key not in ('PYTHONPATH', 'VIRTUAL_ENV', 'HWC_EMULATOR_SCHEMAS', 'ANSIBLE_COLLECTIONS_PATH')}
     env['PATH'] = str(venv / 'bin') + os.pathsep + env.get('PATH', '')
     env['NO_PROXY'] = env['no_proxy'] = '127.0.0.1,localhost'
     return env
@@ -65,11 +59,7 @@ def main(argv):
     wheels = sorted(dist.glob('hwc_emulator-*.whl'))
     sdists = sorted(dist.glob('hwc_emulator-*.tar.gz'))
     if len(wheels) != 1 or len(sdists) != 1:
-        print(
-            'emulator-release-check: expected one wheel and one sdist in %s, found %s'
-            % (dist, [path.name for path in wheels + sdists]),
-            file=sys.stderr,
-        )
+        print('emulator-release-check: expected one wheel and one sdist in %s, found %s' % (dist, [path.name for path in wheels + sdists]), file=sys.stderr)
         return 1
     work = Path(tempfile.mkdtemp(prefix='hwc-emulator-wheel-'))
     try:
@@ -77,20 +67,13 @@ def main(argv):
         env = clean_env(venv)
         run([sys.executable, '-m', 'venv', '--without-pip', venv], work, env)
         # This interpreter's pip installs into the new environment: no pip bootstrap there.
-        run(
-            [sys.executable, '-m', 'pip', '--python', venv / 'bin' / 'python', 'install', '-q', wheels[0]]
-            + list(TEST_REQUIREMENTS),
-            work,
-            env,
-        )
+        run([sys.executable, '-m', 'pip', '--python', venv / 'bin' / 'python', 'install', '-q', wheels[0]] + list(TEST_REQUIREMENTS), work, env)
         python = venv / 'bin' / 'python'
         origin = json.loads(run([python, '-c', ORIGIN_CHECK], work, env))
         site = str(venv)
         for key in ('package', 'contract'):
             if not origin[key].startswith(site) or origin[key].startswith(str(REPO)):
-                raise SystemExit(
-                    'emulator-release-check: %s comes from %s, not the new environment' % (key, origin[key])
-                )
+                raise SystemExit('emulator-release-check: %s comes from %s, not the new environment' % (key, origin[key]))
         if 'ShowSyncTaskResponse' not in origin['schemas']:
             raise SystemExit('emulator-release-check: the shipped contract lacks ShowSyncTaskResponse')
         print('contract shipped in the wheel: %s (%d schemas)' % (origin['contract'], len(origin['schemas'])))
@@ -103,10 +86,7 @@ def main(argv):
         return 0
     except subprocess.CalledProcessError as exc:
         print(exc.stdout or '', file=sys.stderr)
-        print(
-            'emulator-release-check: %s exited with %d' % (' '.join(str(p) for p in exc.cmd), exc.returncode),
-            file=sys.stderr,
-        )
+        print('emulator-release-check: %s exited with %d' % (' '.join(str(p) for p in exc.cmd), exc.returncode), file=sys.stderr)
         return 1
     finally:
         shutil.rmtree(str(work), ignore_errors=True)

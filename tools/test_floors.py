@@ -30,15 +30,10 @@ def counts(path):
     """``{tests, failures, errors, skipped, ran, skipped_names}`` from a JUnit XML file of pytest."""
     root = ElementTree.parse(str(path)).getroot()
     suites = [root] if root.tag == 'testsuite' else root.findall('testsuite')
-    total = dict(
-        (key, sum(int(suite.get(key, 0)) for suite in suites)) for key in ('tests', 'failures', 'errors', 'skipped')
-    )
+    total = dict((key, sum(int(suite.get(key, 0)) for suite in suites)) for key in ('tests', 'failures', 'errors', 'skipped'))
     total['ran'] = total['tests'] - total['skipped']
     total['skipped_names'] = [
-        '%s::%s' % (case.get('classname'), case.get('name'))
-        for suite in suites
-        for case in suite.iter('testcase')
-        if case.find('skipped') is not None
+        '%s::%s' % (case.get('classname'), case.get('name')) for suite in suites for case in suite.iter('testcase') if case.find('skipped') is not None
     ]
     return total
 
@@ -67,8 +62,7 @@ def check(suite, floors, quiet=False):
     if found['ran'] < floor:
         return (
             '%s ran %d tests, fewer than its floor of %d (tests/floors.json): a test file is no longer '
-            'collected or tests skip as a whole; lower the floor only when tests were removed on purpose'
-            % (suite, found['ran'], floor)
+            'collected or tests skip as a whole; lower the floor only when tests were removed on purpose' % (suite, found['ran'], floor)
         )
     return None
 

@@ -75,11 +75,7 @@ def _check_aksk(state, method, raw_path, raw_query, headers, body, now, authoriz
     if date_ms is None or 'x-sdk-date' not in signed_headers:
         raise _refuse('verify aksk signature fail (x-sdk-date missing, unsigned or malformed)')
     if abs(now - date_ms) > state.settings.max_clock_skew_ms:
-        raise _refuse(
-            'x-sdk-date expired: the request time is more than %d minutes off'
-            % (state.settings.max_clock_skew_ms // 60000),
-            code='APIGW.0303',
-        )
+        raise _refuse('x-sdk-date expired: the request time is more than %d minutes off' % (state.settings.max_clock_skew_ms // 60000), code='APIGW.0303')
     key = state.access_keys.get(access_key)
     if key is None:
         raise _refuse('verify aksk signature fail (access key not found)')
@@ -92,12 +88,7 @@ def _check_aksk(state, method, raw_path, raw_query, headers, body, now, authoriz
         return headers.get(name)
 
     canonical = signing.canonical_request(
-        method,
-        raw_path,
-        raw_query,
-        header_lookup,
-        signed_headers,
-        signing.payload_hash(body, headers.get('X-Sdk-Content-Sha256')),
+        method, raw_path, raw_query, header_lookup, signed_headers, signing.payload_hash(body, headers.get('X-Sdk-Content-Sha256'))
     )
     expected = None
     if canonical is not None:

@@ -15,25 +15,19 @@ from .server import Emulator, EmulatorHTTPServer, base_url
 def _serve_parser():
     parser = argparse.ArgumentParser(
         prog='hwc-emulator',
-        description='Local emulator of Huawei Cloud OMS v2, ModelArts dataset sync and IAM. '
-        'Use `hwc-emulator generate --help` to write a large scenario.',
+        description='Local emulator of Huawei Cloud OMS v2, ModelArts dataset sync and IAM. Use `hwc-emulator generate --help` to write a large scenario.',
     )
     parser.add_argument('--host', default='127.0.0.1', help='address to bind (default 127.0.0.1, loopback only)')
     parser.add_argument('--port', type=int, default=8080, help='port (0 picks a free one; default 8080)')
     parser.add_argument('--scenario', default=None, help='scenario YAML file (default: the bundled demo scenario)')
-    parser.add_argument(
-        '--schemas',
-        default=None,
-        help='API schema file (default: $HWC_EMULATOR_SCHEMAS, else the contract shipped in this package)',
-    )
+    parser.add_argument('--schemas', default=None, help='API schema file (default: $HWC_EMULATOR_SCHEMAS, else the contract shipped in this package)')
     parser.add_argument('--access-log', action='store_true', help='log every request on stderr')
     return parser
 
 
 def _generate_parser():
     parser = argparse.ArgumentParser(
-        prog='hwc-emulator generate',
-        description='Write a large deterministic scenario (YAML) on stdout, for listings and benchmarks.',
+        prog='hwc-emulator generate', description='Write a large deterministic scenario (YAML) on stdout, for listings and benchmarks.'
     )
     parser.add_argument('--tasks', type=int, default=1000, help='number of sync tasks (default 1000)')
     parser.add_argument('--datasets', type=int, default=100, help='number of datasets (default 100)')

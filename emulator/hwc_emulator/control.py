@@ -64,27 +64,11 @@ def handle(emulator, ctx, segments):
         if name == 'sync-tasks' and len(segments) == 2 and method == 'POST':
             changes = _json_body(ctx, 'task')
             task = state.upsert_task(unquote(segments[1]), changes)
-            return _answer(
-                200,
-                {
-                    'sync_task_id': task.task_id,
-                    'project_id': task.project_id,
-                    'fields': task.fields,
-                    'source_cdn': task.source_cdn,
-                },
-            )
+            return _answer(200, {'sync_task_id': task.task_id, 'project_id': task.project_id, 'fields': task.fields, 'source_cdn': task.source_cdn})
         if name == 'datasets' and len(segments) == 2 and method == 'POST':
             changes = _json_body(ctx, 'dataset')
             dataset = state.upsert_dataset(unquote(segments[1]), changes)
-            return _answer(
-                200,
-                {
-                    'dataset_id': dataset.dataset_id,
-                    'project_id': dataset.project_id,
-                    'fields': dataset.fields,
-                    'progress': dataset.progress,
-                },
-            )
+            return _answer(200, {'dataset_id': dataset.dataset_id, 'project_id': dataset.project_id, 'fields': dataset.fields, 'progress': dataset.progress})
         if name == 'faults' and len(segments) == 1:
             if method == 'GET':
                 return _answer(200, {'faults': [f.describe() for f in state.faults]})

@@ -32,11 +32,7 @@ def make_sync_tasks(count, seed=0, project_id=None, prefix='gen-task-'):
         if rng.random() < 0.15:
             begin = rng.randint(30, 600)
             series['bursts'] = [
-                {
-                    'start': '-%dm' % begin,
-                    'end': '-%dm' % max(0, begin - rng.randint(15, 120)),
-                    'failure_rate': round(rng.uniform(0.2, 0.9), 2),
-                }
+                {'start': '-%dm' % begin, 'end': '-%dm' % max(0, begin - rng.randint(15, 120)), 'failure_rate': round(rng.uniform(0.2, 0.9), 2)}
             ]
         if rng.random() < 0.2:
             series['gaps'] = [{'start': '-%dh' % rng.randint(30, 40), 'end': '-%dh' % rng.randint(20, 29)}]
@@ -104,7 +100,7 @@ def make_scenario(tasks, datasets, seed=0):
         'regions': {'cn-north-4': [BENCH_PROJECT_ID]},
         'credentials': {
             # Benchmark-only credentials: not secrets, never valid anywhere else.
-            'access_keys': [{'access_key': BENCH_ACCESS_KEY, 'secret_key': BENCH_SECRET_KEY}],
+            'access_keys': [{'access_key': BENCH_ACCESS_KEY, 'secret_key': BENCH_SECRET_KEY}]
         },
         'sync_tasks': make_sync_tasks(tasks, seed=seed),
         'datasets': make_datasets(datasets, seed=seed),

@@ -59,22 +59,16 @@ def create_token(ctx):
         body_token['project'] = OrderedDict((('id', project['id']), ('name', project['name']), ('domain', domain)))
     elif isinstance(scope.get('domain'), dict):
         body_token['domain'] = domain
-    body_token['user'] = OrderedDict(
-        (('id', user.user_id), ('name', user.name), ('domain', domain), ('password_expires_at', ''))
-    )
+    body_token['user'] = OrderedDict((('id', user.user_id), ('name', user.name), ('domain', domain), ('password_expires_at', '')))
     body_token['roles'] = [OrderedDict((('id', '0'), ('name', 'op_service')))]
     body_token['catalog'] = []
-    return Reply(
-        201, {'token': body_token}, schema='KeystoneCreateTokenResponse', headers={'X-Subject-Token': token.token}
-    )
+    return Reply(201, {'token': body_token}, schema='KeystoneCreateTokenResponse', headers={'X-Subject-Token': token.token})
 
 
 def list_projects(ctx):
     """GET /v3/projects?name=REGION (the caller must be authenticated)."""
     projects = ctx.state.projects_named(ctx.query.get('name'))
-    body = OrderedDict(
-        (('projects', projects), ('links', OrderedDict((('self', '/v3/projects'), ('previous', None), ('next', None)))))
-    )
+    body = OrderedDict((('projects', projects), ('links', OrderedDict((('self', '/v3/projects'), ('previous', None), ('next', None))))))
     return Reply(200, body, schema='KeystoneListProjectsResponse')
 
 
@@ -96,10 +90,5 @@ def list_auth_projects(ctx):
     else:
         allowed = principal.projects
     projects = [p for p in state.projects_named(None) if allowed is None or p['id'] in allowed]
-    body = OrderedDict(
-        (
-            ('projects', projects),
-            ('links', OrderedDict((('self', '/v3/auth/projects'), ('previous', None), ('next', None)))),
-        )
-    )
+    body = OrderedDict((('projects', projects), ('links', OrderedDict((('self', '/v3/auth/projects'), ('previous', None), ('next', None))))))
     return Reply(200, body, schema='KeystoneListProjectsResponse')

@@ -53,9 +53,7 @@ class EmulatorProcess:
     def __init__(self, scenario, log_path=None, extra_args=(), start_timeout=30, port=0):
         self.log = open(str(log_path), 'w') if log_path else None
         command = [console_script(), '--host', '127.0.0.1', '--port', str(port), '--scenario', str(scenario)]
-        self.process = subprocess.Popen(
-            command + list(extra_args), stdout=subprocess.PIPE, stderr=self.log or subprocess.PIPE, text=True
-        )
+        self.process = subprocess.Popen(command + list(extra_args), stdout=subprocess.PIPE, stderr=self.log or subprocess.PIPE, text=True)
         try:
             readable = select.select([self.process.stdout], [], [], start_timeout)[0]
             first = self.process.stdout.readline().strip() if readable else ''
@@ -79,10 +77,7 @@ class EmulatorProcess:
         """Call the control API (``/_emulator/PATH``) and return its JSON answer (None when empty)."""
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(
-            self.url + CONTROL_PREFIX + '/' + path.lstrip('/'),
-            data=data,
-            method=method,
-            headers={'Content-Type': 'application/json'},
+            self.url + CONTROL_PREFIX + '/' + path.lstrip('/'), data=data, method=method, headers={'Content-Type': 'application/json'}
         )
         with urllib.request.urlopen(request, timeout=timeout) as response:
             text = response.read().decode()

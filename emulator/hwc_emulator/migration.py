@@ -33,9 +33,7 @@ from collections import OrderedDict, namedtuple
 
 from .timeexpr import parse_time_ms
 
-TASK_STATUSES = OrderedDict(
-    (('waiting', 1), ('executing', 2), ('stopped', 3), ('failed', 4), ('succeeded', 5), ('retrying', 6), ('pausing', 7))
-)
+TASK_STATUSES = OrderedDict((('waiting', 1), ('executing', 2), ('stopped', 3), ('failed', 4), ('succeeded', 5), ('retrying', 6), ('pausing', 7)))
 GROUP_STATUSES = OrderedDict(
     (
         ('waiting', 0),
@@ -53,18 +51,12 @@ GROUP_STATUSES = OrderedDict(
 ACTIVE = frozenset([1, 2, 6])
 # Failure reasons use the service's TRF.* codes (its "migration failure reasons" page).
 FAILED_OBJECTS_REASON = OrderedDict((('error_code', 'TRF.0062'), ('error_msg', 'Some objects failed to upload.')))
-DEFAULT_FAIL_REASON = OrderedDict(
-    (('error_code', 'TRF.0001'), ('error_msg', 'System error. Restart the migration task.'))
-)
+DEFAULT_FAIL_REASON = OrderedDict((('error_code', 'TRF.0001'), ('error_msg', 'System error. Restart the migration task.')))
 
 _TIME = {'type': ['string', 'integer', 'number']}
 _TEXT = {'type': ['string', 'null']}
 _COUNT = {'type': 'integer', 'minimum': 0}
-_REASON = {
-    'type': ['object', 'null'],
-    'additionalProperties': False,
-    'properties': {'error_code': {'type': 'string'}, 'error_msg': {'type': 'string'}},
-}
+_REASON = {'type': ['object', 'null'], 'additionalProperties': False, 'properties': {'error_code': {'type': 'string'}, 'error_msg': {'type': 'string'}}}
 _NODE = {'type': ['object', 'null']}
 
 TASK_SCHEMA = {
@@ -225,10 +217,7 @@ class MigrationTask(object):
 
     def list_file_key(self):
         """Where the failed-object list is written in the destination bucket."""
-        return self.entry.get('failed_object_list_key') or 'oms/failed_object_lists/%s/%d.txt' % (
-            self.name,
-            self.task_id,
-        )
+        return self.entry.get('failed_object_list_key') or 'oms/failed_object_lists/%s/%d.txt' % (self.name, self.task_id)
 
     def body(self, now, snap=None):
         """The ShowTask answer (also an item of ListTasks) at ``now``."""
@@ -296,10 +285,7 @@ class MigrationTask(object):
                 ('source_cdn', None),
                 ('success_record_error_reason', None),
                 ('skip_record_error_reason', None),
-                (
-                    'object_overwrite_mode',
-                    entry.get('object_overwrite_mode', 'SIZE_LAST_MODIFIED_COMPARISON_OVERWRITE'),
-                ),
+                ('object_overwrite_mode', entry.get('object_overwrite_mode', 'SIZE_LAST_MODIFIED_COMPARISON_OVERWRITE')),
                 ('dst_storage_policy', entry.get('dst_storage_policy', 'STANDARD')),
                 ('consistency_check', entry.get('consistency_check', 'size_last_modified')),
                 ('enable_requester_pays', False),
@@ -353,14 +339,7 @@ class TaskGroup(object):
             key = entry.get('failed_object_list_key') or 'oms/taskgroup/%s/failed_object_lists.txt' % self.group_id
             record = OrderedDict((('result', True), ('list_file_key', key), ('error_code', None)))
         src = OrderedDict(
-            (
-                ('bucket', 'src-group'),
-                ('cloud_type', 'ALIYUN'),
-                ('region', 'cn-hangzhou'),
-                ('app_id', None),
-                ('object_key', ['']),
-                ('list_file', None),
-            )
+            (('bucket', 'src-group'), ('cloud_type', 'ALIYUN'), ('region', 'cn-hangzhou'), ('app_id', None), ('object_key', ['']), ('list_file', None))
         )
         src.update(entry.get('src_node') or {})
         dst = OrderedDict((('bucket', 'dst-group'), ('region', 'cn-north-4'), ('save_prefix', '')))
@@ -484,13 +463,8 @@ def make_migration(count, groups=0, seed=0, id_base=100000):
             entry['start'] = '-%dh' % rng.randint(2, 48)
         if kind == 'failed':
             entry['failed_objects'] = rng.randint(1, 500)
-            entry['error_reason'] = {
-                'error_code': 'TRF.0152',
-                'error_msg': 'The AK/SK cannot access the source bucket or objects.',
-            }
+            entry['error_reason'] = {'error_code': 'TRF.0152', 'error_msg': 'The AK/SK cannot access the source bucket or objects.'}
         if index < groups * 5:
             entry['group_id'] = group_ids[index % groups]
         tasks.append(entry)
-    return tasks, [
-        {'group_id': group_id, 'description': 'generated group %d' % i} for i, group_id in enumerate(group_ids)
-    ]
+    return tasks, [{'group_id': group_id, 'description': 'generated group %d' % i} for i, group_id in enumerate(group_ids)]

@@ -80,9 +80,7 @@ def list_sync_tasks(ctx, project_id):
         offset = _integer('offset', query['offset'], 0, 10000) if 'offset' in query else 0
         status = query.get('status')
         if status is not None and status not in SYNC_TASK_STATUSES:
-            raise ParameterError(
-                'OMS.0002', 'Invalid parameter format: status must be one of %s.' % ', '.join(SYNC_TASK_STATUSES)
-            )
+            raise ParameterError('OMS.0002', 'Invalid parameter format: status must be one of %s.' % ', '.join(SYNC_TASK_STATUSES))
     except ParameterError as exc:
         return exc.reply
     items = ctx.state.listing.get((project_id, status), ())
@@ -127,9 +125,7 @@ def _data_types(text):
     for part in text.split(','):
         name = part.strip()
         if name not in DATA_TYPES:
-            raise ParameterError(
-                'OMS.0002', 'Invalid parameter format: data_type %r is not one of %s.' % (name, ', '.join(DATA_TYPES))
-            )
+            raise ParameterError('OMS.0002', 'Invalid parameter format: data_type %r is not one of %s.' % (name, ', '.join(DATA_TYPES)))
         if name not in types:
             types.append(name)
     return types
@@ -158,19 +154,6 @@ def list_sync_task_statistic(ctx, project_id, task_id):
     points = series.points(types, start, end, ctx.now, step, settings.omit_empty, settings.max_points, settings.keep)
     datas = []
     for name in types:
-        datas.append(
-            OrderedDict(
-                (
-                    ('data_type', name),
-                    ('data', [{'time_stamp': ts, 'statistic_num': num} for ts, num in points[name]]),
-                )
-            )
-        )
-    body = OrderedDict(
-        (
-            ('sync_task_id', task_id),
-            ('statistic_time_type', 'ONE_HOUR' if hourly else 'FIVE_MINUTES'),
-            ('statistic_datas', datas),
-        )
-    )
+        datas.append(OrderedDict((('data_type', name), ('data', [{'time_stamp': ts, 'statistic_num': num} for ts, num in points[name]]))))
+    body = OrderedDict((('sync_task_id', task_id), ('statistic_time_type', 'ONE_HOUR' if hourly else 'FIVE_MINUTES'), ('statistic_datas', datas)))
     return Reply(200, body, schema='ListSyncTaskStatisticResponse')

@@ -31,9 +31,7 @@ def _status(query, allowed):
         return None
     status = _integer('status', query['status'], 0, 2147483647)
     if status not in allowed:
-        raise ParameterError(
-            'OMS.0002', 'Invalid parameter format: status must be one of %s.' % ', '.join(str(s) for s in allowed)
-        )
+        raise ParameterError('OMS.0002', 'Invalid parameter format: status must be one of %s.' % ', '.join(str(s) for s in allowed))
     return status
 
 
@@ -94,11 +92,7 @@ def list_task_group(ctx, project_id):
     bodies = [world.group_body(group, ctx.now) for group in world.groups_by_project.get(project_id, ())]
     if status is not None:
         bodies = [body for body in bodies if body['status'] == status]
-    return Reply(
-        200,
-        OrderedDict((('count', len(bodies)), ('taskgroups', bodies[offset : offset + limit]))),
-        schema='ListTaskGroupResponse',
-    )
+    return Reply(200, OrderedDict((('count', len(bodies)), ('taskgroups', bodies[offset : offset + limit]))), schema='ListTaskGroupResponse')
 
 
 def show_task_group(ctx, project_id, group_id):

@@ -143,6 +143,4 @@ def hwc_emulator(hwc_emulator_factory, hwc_scenario):
 
 
 def pytest_configure(config):
-    config.addinivalue_line(
-        'markers', '%s(scenario): the scenario (YAML file path or dict) the hwc_emulator fixture runs' % MARKER
-    )
+    config.addinivalue_line('markers', '%s(scenario): the scenario (YAML file path or dict) the hwc_emulator fixture runs' % MARKER)

@@ -11,9 +11,7 @@ class Reply(object):
 
     __slots__ = ('status', 'body', 'schema', 'headers', 'raw', 'content_type', 'bypass_contract')
 
-    def __init__(
-        self, status, body=None, schema=None, headers=None, raw=None, content_type='application/json;charset=UTF-8'
-    ):
+    def __init__(self, status, body=None, schema=None, headers=None, raw=None, content_type='application/json;charset=UTF-8'):
         self.status = status
         self.body = body
         self.schema = schema
@@ -26,19 +24,7 @@ class Reply(object):
 class RequestContext(object):
     """The parsed request a route works from."""
 
-    __slots__ = (
-        'state',
-        'method',
-        'raw_path',
-        'raw_query',
-        'query',
-        'headers',
-        'body',
-        'now',
-        'request_id',
-        'principal',
-        'params',
-    )
+    __slots__ = ('state', 'method', 'raw_path', 'raw_query', 'query', 'headers', 'body', 'now', 'request_id', 'principal', 'params')
 
     def __init__(self, state, method, raw_path, raw_query, query, headers, body, now, request_id):
         self.state = state

@@ -14,18 +14,7 @@ _TIME = {'type': ['string', 'integer', 'number']}
 _DURATION = {'type': ['string', 'integer', 'number']}
 _NULLABLE_TEXT = {'type': ['string', 'null']}
 
-FAULT_KINDS = (
-    'latency',
-    'throttle',
-    'error',
-    'connection_reset',
-    'truncated_body',
-    'non_json',
-    'contract_break',
-    'rate_limit',
-    'trickle',
-    'token_expired',
-)
+FAULT_KINDS = ('latency', 'throttle', 'error', 'connection_reset', 'truncated_body', 'non_json', 'contract_break', 'rate_limit', 'trickle', 'token_expired')
 
 FAULT_SCHEMA = {
     'type': 'object',
@@ -85,12 +74,7 @@ _SERIES = {
         },
         'gaps': {
             'type': 'array',
-            'items': {
-                'type': 'object',
-                'required': ['start', 'end'],
-                'additionalProperties': False,
-                'properties': {'start': _TIME, 'end': _TIME},
-            },
+            'items': {'type': 'object', 'required': ['start', 'end'], 'additionalProperties': False, 'properties': {'start': _TIME, 'end': _TIME}},
         },
     },
 }
@@ -151,15 +135,8 @@ SCENARIO_SCHEMA = {
     'properties': {
         'version': {'const': 1},
         'seed': {'type': ['integer', 'string']},
-        'domain': {
-            'type': 'object',
-            'additionalProperties': False,
-            'properties': {'id': {'type': 'string'}, 'name': {'type': 'string'}},
-        },
-        'regions': {
-            'type': 'object',
-            'additionalProperties': {'type': 'array', 'items': {'type': 'string'}},
-        },
+        'domain': {'type': 'object', 'additionalProperties': False, 'properties': {'id': {'type': 'string'}, 'name': {'type': 'string'}}},
+        'regions': {'type': 'object', 'additionalProperties': {'type': 'array', 'items': {'type': 'string'}}},
         'default_project': {'type': 'string'},
         'credentials': {
             'type': 'object',
@@ -200,28 +177,16 @@ SCENARIO_SCHEMA = {
                         'type': 'object',
                         'required': ['token'],
                         'additionalProperties': False,
-                        'properties': {
-                            'token': {'type': 'string', 'minLength': 1},
-                            'project_id': {'type': ['string', 'null']},
-                            'expires_at': _TIME,
-                        },
+                        'properties': {'token': {'type': 'string', 'minLength': 1}, 'project_id': {'type': ['string', 'null']}, 'expires_at': _TIME},
                     },
                 },
             },
         },
-        'iam': {
-            'type': 'object',
-            'additionalProperties': False,
-            'properties': {'token_lifetime': _DURATION},
-        },
+        'iam': {'type': 'object', 'additionalProperties': False, 'properties': {'token_lifetime': _DURATION}},
         'auth': {
             'type': 'object',
             'additionalProperties': False,
-            'properties': {
-                'max_clock_skew': _DURATION,
-                'lockout_after_failures': {'type': 'integer', 'minimum': 0},
-                'lockout_duration': _DURATION,
-            },
+            'properties': {'max_clock_skew': _DURATION, 'lockout_after_failures': {'type': 'integer', 'minimum': 0}, 'lockout_duration': _DURATION},
         },
         'statistics': {
             'type': 'object',
@@ -286,9 +251,7 @@ def check(data, origin='scenario'):
     if gen:
         seed = gen.get('seed', data.get('seed', 0))
         data = dict(data)
-        data['sync_tasks'] = list(data.get('sync_tasks') or []) + generate.make_sync_tasks(
-            gen.get('sync_tasks', 0), seed=seed
-        )
+        data['sync_tasks'] = list(data.get('sync_tasks') or []) + generate.make_sync_tasks(gen.get('sync_tasks', 0), seed=seed)
         data['datasets'] = list(data.get('datasets') or []) + generate.make_datasets(gen.get('datasets', 0), seed=seed)
         tasks, groups = migration.make_migration(gen.get('migration_tasks', 0), gen.get('task_groups', 0), seed)
         data['migration_tasks'] = list(data.get('migration_tasks') or []) + tasks

@@ -51,32 +51,9 @@ def floor_bucket(ms, step=BUCKET_MS):
 class SeriesSpec(object):
     """The resolved (absolute-time) recipe of a task's activity."""
 
-    __slots__ = (
-        'seed',
-        'start_ms',
-        'end_ms',
-        'request_rate',
-        'skip_rate',
-        'jitter',
-        'failure_rate',
-        'object_size',
-        'bursts',
-        'gaps',
-    )
+    __slots__ = ('seed', 'start_ms', 'end_ms', 'request_rate', 'skip_rate', 'jitter', 'failure_rate', 'object_size', 'bursts', 'gaps')
 
-    def __init__(
-        self,
-        seed,
-        start_ms,
-        end_ms=None,
-        request_rate=100.0,
-        skip_rate=0.0,
-        jitter=0.2,
-        failure_rate=0.0,
-        object_size=1048576,
-        bursts=(),
-        gaps=(),
-    ):
+    def __init__(self, seed, start_ms, end_ms=None, request_rate=100.0, skip_rate=0.0, jitter=0.2, failure_rate=0.0, object_size=1048576, bursts=(), gaps=()):
         self.seed = seed
         self.start_ms = start_ms
         self.end_ms = end_ms
@@ -150,20 +127,7 @@ class Series(object):
     relative to ``first_ms``.
     """
 
-    __slots__ = (
-        'first_ms',
-        'count',
-        'horizon_ms',
-        '_first_n',
-        '_spans',
-        '_hash',
-        '_rate',
-        '_skip',
-        '_jitter',
-        '_size',
-        '_pair_totals',
-        '_prefix',
-    )
+    __slots__ = ('first_ms', 'count', 'horizon_ms', '_first_n', '_spans', '_hash', '_rate', '_skip', '_jitter', '_size', '_pair_totals', '_prefix')
 
     def __init__(self, spec, horizon_ms):
         self.first_ms = floor_bucket(spec.start_ms)

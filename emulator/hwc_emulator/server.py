@@ -27,24 +27,12 @@ REQUEST_LOG_SIZE = 5000
 ROUTES = (
     ('list_sync_tasks', 'GET', ('v2', '*', 'sync-tasks'), oms.list_sync_tasks, oms.FORBIDDEN_CODE),
     ('show_sync_task', 'GET', ('v2', '*', 'sync-tasks', '*'), oms.show_sync_task, oms.FORBIDDEN_CODE),
-    (
-        'list_sync_task_statistic',
-        'GET',
-        ('v2', '*', 'sync-tasks', '*', 'statistics'),
-        oms.list_sync_task_statistic,
-        oms.FORBIDDEN_CODE,
-    ),
+    ('list_sync_task_statistic', 'GET', ('v2', '*', 'sync-tasks', '*', 'statistics'), oms.list_sync_task_statistic, oms.FORBIDDEN_CODE),
     ('list_tasks', 'GET', ('v2', '*', 'tasks'), oms_tasks.list_tasks, oms.FORBIDDEN_CODE),
     ('show_task', 'GET', ('v2', '*', 'tasks', '*'), oms_tasks.show_task, oms.FORBIDDEN_CODE),
     ('list_task_group', 'GET', ('v2', '*', 'taskgroups'), oms_tasks.list_task_group, oms.FORBIDDEN_CODE),
     ('show_task_group', 'GET', ('v2', '*', 'taskgroups', '*'), oms_tasks.show_task_group, oms.FORBIDDEN_CODE),
-    (
-        'show_dataset_sync_status',
-        'GET',
-        ('v2', '*', 'datasets', '*', 'sync-data', 'status'),
-        modelarts.show_dataset_sync_status,
-        modelarts.FORBIDDEN_CODE,
-    ),
+    ('show_dataset_sync_status', 'GET', ('v2', '*', 'datasets', '*', 'sync-data', 'status'), modelarts.show_dataset_sync_status, modelarts.FORBIDDEN_CODE),
     ('iam_create_token', 'POST', ('v3', 'auth', 'tokens'), iam.create_token, None),
     ('iam_list_projects', 'GET', ('v3', 'projects'), iam.list_projects, 'any'),
     ('iam_list_auth_projects', 'GET', ('v3', 'auth', 'projects'), iam.list_auth_projects, 'any'),
@@ -54,12 +42,7 @@ for _route in ROUTES:
     _ROUTES_BY_LENGTH.setdefault(len(_route[2]), []).append(_route)
 
 # Which service answers a fault on a route, for the default error bodies.
-_SERVICE = {
-    'show_dataset_sync_status': 'modelarts',
-    'iam_create_token': 'iam',
-    'iam_list_projects': 'iam',
-    'iam_list_auth_projects': 'iam',
-}
+_SERVICE = {'show_dataset_sync_status': 'modelarts', 'iam_create_token': 'iam', 'iam_list_projects': 'iam', 'iam_list_auth_projects': 'iam'}
 _CONTRACT_BREAKS = {
     'show_sync_task': ('monthly_size', 'many'),
     'list_sync_tasks': ('count', 'many'),
@@ -200,12 +183,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         if length < 0 or length > MAX_BODY:
             self.close_connection = True
             self._send(
-                gateway_error(
-                    413 if length > 0 else 400,
-                    'APIGW.0201',
-                    'Request body too large or Content-Length invalid.',
-                    request_id,
-                ),
+                gateway_error(413 if length > 0 else 400, 'APIGW.0201', 'Request body too large or Content-Length invalid.', request_id),
                 request_id,
                 None,
                 started,
@@ -215,9 +193,7 @@ class RequestHandler(BaseHTTPRequestHandler):
             )
             return
         body = self.rfile.read(length) if length else b''
-        ctx = RequestContext(
-            state, self.command, raw_path, raw_query, parse_query(raw_query), self.headers, body, now_ms(), request_id
-        )
+        ctx = RequestContext(state, self.command, raw_path, raw_query, parse_query(raw_query), self.headers, body, now_ms(), request_id)
         if raw_path == '/_emulator' or raw_path.startswith('/_emulator/'):
             segments = [s for s in raw_path.split('/')[2:] if s != '']
             reply = control.handle(emulator, ctx, segments)
@@ -226,12 +202,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         route, params = match_route(raw_path, self.command)
         if route is None:
             self._send(
-                gateway_error(
-                    404,
-                    'APIGW.0101',
-                    'The API does not exist or has not been published in the environment.',
-                    request_id,
-                ),
+                gateway_error(404, 'APIGW.0101', 'The API does not exist or has not been published in the environment.', request_id),
                 request_id,
                 None,
                 started,
@@ -305,30 +276,21 @@ class RequestHandler(BaseHTTPRequestHandler):
             return
         if kind == 'non_json':
             status = spec.get('status', 502)
-            raw = spec.get(
-                'body',
-                '<html><head><title>%d Bad Gateway</title></head><body>'
-                '<h1>%d Bad Gateway</h1></body></html>' % (status, status),
-            )
+            raw = spec.get('body', '<html><head><title>%d Bad Gateway</title></head><body><h1>%d Bad Gateway</h1></body></html>' % (status, status))
             reply = Reply(status, raw=raw.encode('utf-8'), content_type=spec.get('content_type', 'text/html'))
             reply.bypass_contract = True
             self._send(reply, request_id, name, started, 'none', None, fired)
             return
         if kind == 'token_expired':
             # What API Gateway answers once a token's 24 hours are up.
-            reply = gateway_error(
-                401, 'APIGW.0307', 'Incorrect IAM authentication information: token expires', request_id
-            )
+            reply = gateway_error(401, 'APIGW.0307', 'Incorrect IAM authentication information: token expires', request_id)
             self._send(reply, request_id, name, started, 'refused', None, fired)
             return
         if kind in ('throttle', 'rate_limit'):
             status = spec.get('status', 429)
             retry_after = spec.get('retry_after', 1)
             limit = spec.get('limit', 10)
-            message = spec.get(
-                'error_msg',
-                'The throttling threshold has been reached: policy user over ratelimit,limit:%d,time:1 second' % limit,
-            )
+            message = spec.get('error_msg', 'The throttling threshold has been reached: policy user over ratelimit,limit:%d,time:1 second' % limit)
             code = spec.get('error_code', 'APIGW.0308')
             if code.startswith('APIGW.'):
                 reply = gateway_error(status, code, message, request_id)
@@ -375,15 +337,11 @@ class RequestHandler(BaseHTTPRequestHandler):
             if reply.schema and not reply.bypass_contract:
                 problems = emulator.contract.violations(reply.schema, reply.body, payload)
                 if problems:
-                    sys.stderr.write(
-                        'hwc-emulator: contract violation on %s (%s): %s\n'
-                        % (self.path, reply.schema, '; '.join(problems))
-                    )
+                    sys.stderr.write('hwc-emulator: contract violation on %s (%s): %s\n' % (self.path, reply.schema, '; '.join(problems)))
                     reply = service_error(
                         500,
                         'EMULATOR.CONTRACT',
-                        'hwc-emulator refused to send an answer that breaks the API contract '
-                        '(%s): %s' % (reply.schema, '; '.join(problems)),
+                        'hwc-emulator refused to send an answer that breaks the API contract (%s): %s' % (reply.schema, '; '.join(problems)),
                     )
                     payload = json.dumps(reply.body, separators=(',', ':')).encode('utf-8')
         status = reply.status

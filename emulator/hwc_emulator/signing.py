@@ -78,16 +78,7 @@ def canonical_request(method, raw_path, raw_query, header_lookup, signed_headers
         if value is None:
             return None
         lines.append('%s:%s\n' % (name, value.strip()))
-    return '\n'.join(
-        (
-            method.upper(),
-            canonical_uri(raw_path),
-            canonical_query(raw_query),
-            ''.join(lines),
-            ';'.join(signed_headers),
-            body_hash,
-        )
-    )
+    return '\n'.join((method.upper(), canonical_uri(raw_path), canonical_query(raw_query), ''.join(lines), ';'.join(signed_headers), body_hash))
 
 
 def string_to_sign(sdk_date, canonical):
@@ -111,14 +102,7 @@ def sign_headers(method, host, raw_path, raw_query, headers, access_key, secret_
     headers['X-Sdk-Date'] = sdk_date
     lowered = dict((k.lower(), v) for k, v in headers.items())
     names = sorted(name for name in lowered if '_' not in name)
-    canonical = canonical_request(
-        method, raw_path, raw_query, lowered.get, names, payload_hash(body, lowered.get('x-sdk-content-sha256'))
-    )
+    canonical = canonical_request(method, raw_path, raw_query, lowered.get, names, payload_hash(body, lowered.get('x-sdk-content-sha256')))
     sig = signature(secret_key, string_to_sign(sdk_date, canonical))
-    headers['Authorization'] = '%s Access=%s, SignedHeaders=%s, Signature=%s' % (
-        ALGORITHM,
-        access_key,
-        ';'.join(names),
-        sig,
-    )
+    headers['Authorization'] = '%s Access=%s, SignedHeaders=%s, Signature=%s' % (ALGORITHM, access_key, ';'.join(names), sig)
     return headers

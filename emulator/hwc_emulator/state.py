@@ -138,16 +138,7 @@ def _follow_status(previous, status, now):
     if status == old:
         return spec
     changed = SeriesSpec(
-        spec.seed,
-        spec.start_ms,
-        spec.end_ms,
-        spec.request_rate,
-        spec.skip_rate,
-        spec.jitter,
-        spec.failure_rate,
-        spec.object_size,
-        spec.bursts,
-        spec.gaps,
+        spec.seed, spec.start_ms, spec.end_ms, spec.request_rate, spec.skip_rate, spec.jitter, spec.failure_rate, spec.object_size, spec.bursts, spec.gaps
     )
     if status == 'STOPPED' and (spec.end_ms is None or spec.end_ms > now):
         changed.end_ms = now
@@ -333,9 +324,7 @@ class State(object):
     def _load_credentials(self, creds):
         self.access_keys = {}
         for entry in creds.get('access_keys') or []:
-            key = AccessKey(
-                entry['access_key'], entry['secret_key'], entry.get('security_token'), entry.get('projects')
-            )
+            key = AccessKey(entry['access_key'], entry['secret_key'], entry.get('security_token'), entry.get('projects'))
             self.access_keys[key.access_key] = key
         self.users = {}
         for entry in creds.get('users') or []:
@@ -496,15 +485,7 @@ class State(object):
             progress = None  # an explicit status replaces a script
         if progress and not every_polls and not every_ms:
             every_polls = 1
-        return Dataset(
-            entry.get('dataset_id') or previous.dataset_id,
-            project_id,
-            fields,
-            progress,
-            every_polls,
-            every_ms,
-            started_ms=now,
-        )
+        return Dataset(entry.get('dataset_id') or previous.dataset_id, project_id, fields, progress, every_polls, every_ms, started_ms=now)
 
     def upsert_dataset(self, dataset_id, changes):
         """Create or change a dataset from the control API (its poll count restarts)."""

@@ -58,9 +58,7 @@ class Running(object):
         return self.emulator.state
 
     def control(self, method, path, payload=None):
-        return self.session.request(
-            method, self.url + '/_emulator/' + path, data=None if payload is None else json.dumps(payload)
-        )
+        return self.session.request(method, self.url + '/_emulator/' + path, data=None if payload is None else json.dumps(payload))
 
     def get(self, path, params=None, ak=AK, sk=SK, **kwargs):
         return signed_request(self.session, self.url, 'GET', path, params, ak=ak, sk=sk, **kwargs)
@@ -70,18 +68,7 @@ class Running(object):
 
 
 def signed_request(
-    session,
-    base_url,
-    method,
-    path,
-    params=None,
-    ak=AK,
-    sk=SK,
-    security_token=None,
-    project_id=PROJECT,
-    sdk_date=None,
-    extra_headers=None,
-    body='',
+    session, base_url, method, path, params=None, ak=AK, sk=SK, security_token=None, project_id=PROJECT, sdk_date=None, extra_headers=None, body=''
 ):
     """Sign with the OFFICIAL SDK signer and send with requests.
 
@@ -101,13 +88,7 @@ def signed_request(
         headers['X-Sdk-Date'] = sdk_date
     headers.update(extra_headers or {})
     request = SdkRequest(
-        method=method,
-        schema=parsed.scheme,
-        host=parsed.netloc,
-        resource_path=path,
-        query_params=list((params or {}).items()),
-        header_params=headers,
-        body=body,
+        method=method, schema=parsed.scheme, host=parsed.netloc, resource_path=path, query_params=list((params or {}).items()), header_params=headers, body=body
     )
     Signer(BasicCredentials(ak, sk)).sign(request)
     return session.request(method, base_url + request.uri, headers=request.header_params, data=request.body or None)

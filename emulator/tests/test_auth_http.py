@@ -17,13 +17,7 @@ def gateway_error(response):
 
 
 def test_every_response_has_a_request_id(emu):
-    responses = [
-        emu.get(LIST),
-        emu.get(LIST, sk='bad'),
-        emu.session.get(emu.url + LIST),
-        emu.control('GET', 'health'),
-        emu.session.get(emu.url + '/nowhere'),
-    ]
+    responses = [emu.get(LIST), emu.get(LIST, sk='bad'), emu.session.get(emu.url + LIST), emu.control('GET', 'health'), emu.session.get(emu.url + '/nowhere')]
     ids = [r.headers['X-Request-Id'] for r in responses]
     assert all(len(i) == 32 and int(i, 16) >= 0 for i in ids)
     assert len(set(ids)) == len(ids)
@@ -120,13 +114,7 @@ def test_static_and_expired_tokens(emu):
 def token_request(user='alice', password='alice-pw', domain='test-domain', scope=None):
     scope = scope if scope is not None else {'project': {'name': 'cn-north-4'}}
     return {
-        'auth': {
-            'identity': {
-                'methods': ['password'],
-                'password': {'user': {'domain': {'name': domain}, 'name': user, 'password': password}},
-            },
-            'scope': scope,
-        }
+        'auth': {'identity': {'methods': ['password'], 'password': {'user': {'domain': {'name': domain}, 'name': user, 'password': password}}}, 'scope': scope}
     }
 
 
@@ -135,18 +123,12 @@ def test_iam_password_token(emu, schemas):
     assert response.status_code == 201
     token = response.headers['X-Subject-Token']
     body = response.json()['token']
-    assert body['project'] == {
-        'id': PROJECT,
-        'name': 'cn-north-4',
-        'domain': {'id': '11112222333344445555666677778888', 'name': 'test-domain'},
-    }
+    assert body['project'] == {'id': PROJECT, 'name': 'cn-north-4', 'domain': {'id': '11112222333344445555666677778888', 'name': 'test-domain'}}
     expires = datetime.strptime(body['expires_at'], '%Y-%m-%dT%H:%M:%S.%fZ')
     lifetime = (expires - datetime.utcnow()).total_seconds()
     assert 7000 < lifetime <= 7200  # token_lifetime: 2h in the scenario
     assert emu.get_token(LIST, token).json()['count'] == 3
-    by_id = emu.session.post(
-        emu.url + '/v3/auth/tokens', data=json.dumps(token_request(scope={'project': {'id': 'p-east'}}))
-    )
+    by_id = emu.session.post(emu.url + '/v3/auth/tokens', data=json.dumps(token_request(scope={'project': {'id': 'p-east'}})))
     assert by_id.status_code == 201 and by_id.json()['token']['project']['id'] == 'p-east'
 
 
@@ -154,9 +136,7 @@ def test_iam_password_token(emu, schemas):
 def test_iam_wrong_password_is_401(emu, kwargs):
     response = emu.session.post(emu.url + '/v3/auth/tokens', data=json.dumps(token_request(**kwargs)))
     assert response.status_code == 401
-    assert response.json() == {
-        'error': {'code': 401, 'message': 'The username or password is wrong.', 'title': 'Unauthorized'}
-    }
+    assert response.json() == {'error': {'code': 401, 'message': 'The username or password is wrong.', 'title': 'Unauthorized'}}
     assert 'X-Subject-Token' not in response.headers
 
 

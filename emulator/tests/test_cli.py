@@ -16,12 +16,7 @@ PYTHON = sys.executable
 
 
 def start(*args):
-    process = subprocess.Popen(
-        [PYTHON, '-m', 'hwc_emulator', '--port', '0'] + list(args),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = subprocess.Popen([PYTHON, '-m', 'hwc_emulator', '--port', '0'] + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     first = process.stdout.readline().rstrip('\n')
     return process, first
 
@@ -45,13 +40,7 @@ def test_listening_line_then_clean_exit(signum):
 def test_bad_scenario_fails_fast(tmp_path):
     bad = tmp_path / 'bad.yml'
     bad.write_text('sync_tasks: [{sync_task_id: a, colour: red}]\n')
-    process = subprocess.run(
-        [PYTHON, '-m', 'hwc_emulator', '--port', '0', '--scenario', str(bad)],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
+    process = subprocess.run([PYTHON, '-m', 'hwc_emulator', '--port', '0', '--scenario', str(bad)], capture_output=True, text=True, timeout=30, check=False)
     assert process.returncode == 2 and 'colour' in process.stderr and process.stdout == ''
 
 

@@ -14,13 +14,7 @@ EXAMPLES = sorted((DATA / 'seed_examples').glob('*.json'))
 # Which documented example each fixture was extracted from, in order, with the
 # digest of the document it came from (the documents are not ours to copy here).
 SOURCES = json.loads((DATA / 'seed_sources.json').read_text())
-REQUIRED = (
-    'ShowSyncTaskResponse',
-    'ListSyncTasksResponse',
-    'ListSyncTaskStatisticResponse',
-    'ShowDatasetSyncStatusResponse',
-    'OmsErrorResponse',
-)
+REQUIRED = ('ShowSyncTaskResponse', 'ListSyncTasksResponse', 'ListSyncTaskStatisticResponse', 'ShowDatasetSyncStatusResponse', 'OmsErrorResponse')
 
 
 def json_objects(text):
@@ -57,9 +51,7 @@ def test_every_fixture_is_recorded_with_its_source_in_order():
     assert sorted(listed) == [path.name for path in EXAMPLES]
     for document, source in SOURCES.items():
         stem = document[: -len('.txt')]
-        assert [name.split('_')[:3] for name in source['examples']] == [
-            stem.split('_') + [str(index)] for index in range(len(source['examples']))
-        ], document
+        assert [name.split('_')[:3] for name in source['examples']] == [stem.split('_') + [str(index)] for index in range(len(source['examples']))], document
 
 
 def test_extraction_finds_each_example_between_prose_and_uri_templates():
@@ -67,10 +59,7 @@ def test_extraction_finds_each_example_between_prose_and_uri_templates():
     # tables, then the examples; the extraction must return the examples alone.
     examples = [json.loads(path.read_text()) for path in EXAMPLES]
     text = 'GET /v2/{project_id}/sync-tasks/{sync_task_id}/statistics\n| a | {b} |\n'
-    text += ''.join(
-        'Example %d\n%s\n{ not json }\n' % (index, json.dumps(example, indent=1))
-        for index, example in enumerate(examples)
-    )
+    text += ''.join('Example %d\n%s\n{ not json }\n' % (index, json.dumps(example, indent=1)) for index, example in enumerate(examples))
     assert json_objects(text) == examples
 
 

@@ -27,10 +27,7 @@ def test_create_task_with_series(emu):
     emu.control('POST', 'sync-tasks/new-task', {'series': {'start': '-1h', 'rates': {'request': 10}}})
     assert emu.get(LIST).json()['count'] == 4
     now = int(time.time() * 1000)
-    body = emu.get(
-        task_path('new-task', suffix='/statistics'),
-        {'data_type': 'REQUEST', 'start_time': now - 7200000, 'end_time': now},
-    ).json()
+    body = emu.get(task_path('new-task', suffix='/statistics'), {'data_type': 'REQUEST', 'start_time': now - 7200000, 'end_time': now}).json()
     assert 11 <= len(body['statistic_datas'][0]['data']) <= 13
 
 
@@ -41,9 +38,7 @@ def test_invalid_task_change_is_refused(emu):
 
 
 def test_change_dataset(emu):
-    emu.control(
-        'POST', 'datasets/ds-done', {'status': 'FAILED', 'error_code': 'ModelArts.4360', 'error_msg': 'changed'}
-    )
+    emu.control('POST', 'datasets/ds-done', {'status': 'FAILED', 'error_code': 'ModelArts.4360', 'error_msg': 'changed'})
     body = emu.get('/v2/%s/datasets/ds-done/sync-data/status' % PROJECT).json()
     assert body['status'] == 'FAILED' and body['error_msg'] == 'changed'
     emu.control('POST', 'datasets/ds-new', {'progress': ['RUNNING', 'COMPLETED'], 'advance_every_polls': 1})

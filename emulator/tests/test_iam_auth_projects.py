@@ -12,13 +12,7 @@ def _ids(response):
 
 def test_an_access_key_sees_the_projects_it_owns(emu):
     assert _ids(emu.get('/v3/auth/projects', project_id=None)) == [PROJECT]
-    unlimited = emu.get(
-        '/v3/auth/projects',
-        ak='TESTTEMPAK000000001',
-        sk='test-temp-sk-0001',
-        security_token='test-security-token-0001',
-        project_id=None,
-    )
+    unlimited = emu.get('/v3/auth/projects', ak='TESTTEMPAK000000001', sk='test-temp-sk-0001', security_token='test-security-token-0001', project_id=None)
     assert _ids(unlimited) == ['p-north', 'p-east', 'p-sea-1', 'p-sea-2']
     project = unlimited.json()['projects'][1]
     assert project['name'] == 'cn-east-3' and project['enabled'] is True
@@ -28,10 +22,7 @@ def test_an_access_key_sees_the_projects_it_owns(emu):
 def test_tokens_see_their_user_or_their_scope(emu):
     request = {
         'auth': {
-            'identity': {
-                'methods': ['password'],
-                'password': {'user': {'domain': {'name': 'test-domain'}, 'name': 'alice', 'password': 'alice-pw'}},
-            },
+            'identity': {'methods': ['password'], 'password': {'user': {'domain': {'name': 'test-domain'}, 'name': 'alice', 'password': 'alice-pw'}}},
             'scope': {'project': {'name': 'cn-north-4'}},
         }
     }

@@ -42,9 +42,7 @@ def test_an_executing_task_moves_with_its_speed(world):
     assert first['complete_size'] == SPEED * 3600 and later['complete_size'] == SPEED * 7200
     assert first['left_time'] == -(-(TIB - SPEED * 3600) * 1000 // SPEED)
     assert later['left_time'] == first['left_time'] - HOUR
-    assert (
-        first['progress'] == pytest.approx(SPEED * 3600 / TIB, abs=1e-4) and first['progress'] < later['progress'] < 1
-    )
+    assert first['progress'] == pytest.approx(SPEED * 3600 / TIB, abs=1e-4) and first['progress'] < later['progress'] < 1
     assert first['migrate_speed'] == SPEED and first['start_time'] == LOADED - HOUR
     assert first['total_time'] == HOUR and first['error_reason'] is None and first['failed_object_record'] is None
     assert first['successful_num'] + first['skipped_num'] + first['failed_num'] <= first['total_num']
@@ -172,9 +170,7 @@ def test_generated_fleet_is_deterministic_with_a_status_mix():
     assert len({task['id'] for task in tasks}) == 40 and len(groups) == 2
     assert sum(1 for task in tasks if task.get('status') == 'succeeded') == 18
     assert sum(1 for task in tasks if task.get('group_id')) == 10
-    world = State(
-        scenario_format.check({'generate': {'migration_tasks': 40, 'task_groups': 2, 'seed': 3}}), now=LOADED
-    ).migration
+    world = State(scenario_format.check({'generate': {'migration_tasks': 40, 'task_groups': 2, 'seed': 3}}), now=LOADED).migration
     assert len(world.tasks) == 40 and len(world.groups) == 2
 
 

@@ -12,14 +12,7 @@ def status_of(emu, dataset_id):
 
 @pytest.mark.parametrize(
     'dataset_id, status',
-    [
-        ('ds-done', 'COMPLETED'),
-        ('ds-failed', 'FAILED'),
-        ('ds-none', 'NOT_EXIST'),
-        ('ds-queue', 'QUEUING'),
-        ('ds-start', 'STARTING'),
-        ('ds-run', 'RUNNING'),
-    ],
+    [('ds-done', 'COMPLETED'), ('ds-failed', 'FAILED'), ('ds-none', 'NOT_EXIST'), ('ds-queue', 'QUEUING'), ('ds-start', 'STARTING'), ('ds-run', 'RUNNING')],
 )
 def test_every_status(emu, dataset_id, status):
     response = status_of(emu, dataset_id)

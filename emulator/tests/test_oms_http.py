@@ -72,9 +72,7 @@ def test_statistics_parameter_errors(emu, params, code):
 
 
 def stats(emu, task, start, end, types='REQUEST,SUCCESS,FAILURE,SKIP,SIZE'):
-    response = emu.get(
-        task_path(task, suffix='/statistics'), {'data_type': types, 'start_time': start, 'end_time': end}
-    )
+    response = emu.get(task_path(task, suffix='/statistics'), {'data_type': types, 'start_time': start, 'end_time': end})
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -171,9 +169,7 @@ def test_list_paging(emu):
 def test_task_id_errors(emu, task_id, status, code):
     response = emu.get(task_path(task_id), {'query_time': now_ms()})
     assert error_of(response) == (status, code)
-    statistics = emu.get(
-        task_path(task_id, suffix='/statistics'), {'data_type': 'REQUEST', 'start_time': '0', 'end_time': '1'}
-    )
+    statistics = emu.get(task_path(task_id, suffix='/statistics'), {'data_type': 'REQUEST', 'start_time': '0', 'end_time': '1'})
     assert error_of(statistics) == (status, code)
 
 

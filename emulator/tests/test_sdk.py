@@ -38,9 +38,7 @@ def test_show_sync_task_parses_every_field(emu):
     assert response.consistency_check == 'size_last_modified'
     assert response.monthly_acceptance_request > 0
     assert response.monthly_failure_object > 0  # the burst
-    assert response.monthly_acceptance_request == (
-        response.monthly_success_object + response.monthly_failure_object + response.monthly_skip_object
-    )
+    assert response.monthly_acceptance_request == (response.monthly_success_object + response.monthly_failure_object + response.monthly_skip_object)
     assert response.monthly_size >= 0
     assert response.status_code == 200
     assert len(response.raw_content) > 0
@@ -63,9 +61,7 @@ def test_list_sync_tasks_parses_tasks_and_source_cdn(emu):
 def test_list_sync_task_statistic_parses_series(emu):
     end = now_ms()
     response = client(emu.url).list_sync_task_statistic(
-        ListSyncTaskStatisticRequest(
-            sync_task_id='task-burst', data_type='REQUEST,FAILURE', start_time=end - 3600000, end_time=end
-        )
+        ListSyncTaskStatisticRequest(sync_task_id='task-burst', data_type='REQUEST,FAILURE', start_time=end - 3600000, end_time=end)
     )
     assert response.sync_task_id == 'task-burst'
     assert response.statistic_time_type == 'FIVE_MINUTES'
@@ -80,9 +76,7 @@ def test_list_sync_task_statistic_parses_series(emu):
 
 def test_wrong_secret_key_is_refused(emu):
     with pytest.raises(ClientRequestException) as info:
-        client(emu.url, sk='not-the-secret').show_sync_task(
-            ShowSyncTaskRequest(sync_task_id='task-burst', query_time=now_ms())
-        )
+        client(emu.url, sk='not-the-secret').show_sync_task(ShowSyncTaskRequest(sync_task_id='task-burst', query_time=now_ms()))
     assert info.value.status_code == 401
     assert info.value.error_code == 'APIGW.0301'
     assert 'verify aksk signature fail' in info.value.error_msg

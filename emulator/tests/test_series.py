@@ -26,21 +26,9 @@ def test_future_buckets_are_invisible():
 
 
 def test_burst_and_gap():
-    series = Series(
-        spec(
-            failure_rate=0.0,
-            jitter=0.0,
-            bursts=[(NOW - HOUR_MS, NOW + 1, 1.0, 1.0)],
-            gaps=[(NOW - 10 * HOUR_MS, NOW - 9 * HOUR_MS)],
-        ),
-        NOW,
-    )
+    series = Series(spec(failure_rate=0.0, jitter=0.0, bursts=[(NOW - HOUR_MS, NOW + 1, 1.0, 1.0)], gaps=[(NOW - 10 * HOUR_MS, NOW - 9 * HOUR_MS)]), NOW)
     assert series.window_total('FAILURE', NOW - 2 * HOUR_MS, NOW - HOUR_MS - BUCKET_MS, NOW) == 0
-    assert (
-        series.window_total('FAILURE', NOW - HOUR_MS, NOW + 1, NOW)
-        == series.window_total('REQUEST', NOW - HOUR_MS, NOW + 1, NOW)
-        > 0
-    )
+    assert series.window_total('FAILURE', NOW - HOUR_MS, NOW + 1, NOW) == series.window_total('REQUEST', NOW - HOUR_MS, NOW + 1, NOW) > 0
     assert series.window_total('REQUEST', NOW - 10 * HOUR_MS, NOW - 9 * HOUR_MS, NOW) == 0
 
 

@@ -9,7 +9,8 @@ templating a large result was most of a big gate's evaluation time.  The work
 itself is in ``plugins/plugin_utils``.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import os
@@ -17,18 +18,13 @@ import os
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import (
-    DEFAULT_TITLE,
-    MigrationHealthError,
-)
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_evaluate import (
-    checked_fact, error_fact, evaluate, evaluate_failing_gate)
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import DEFAULT_TITLE, MigrationHealthError
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_evaluate import checked_fact, error_fact, evaluate, evaluate_failing_gate
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_plain import plain
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reads import error_from_entry
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reports import write_reports
 
-RESULT_KEYS = ('sync_task_info', 'sync_task_statistics_info', 'dataset_sync_info', 'migration_task_info',
-               'task_group_info')
+RESULT_KEYS = ('sync_task_info', 'sync_task_statistics_info', 'dataset_sync_info', 'migration_task_info', 'task_group_info')
 
 
 class ActionModule(ActionBase):
@@ -67,8 +63,7 @@ class ActionModule(ActionBase):
             fact = error_fact(errors)
         fact, problems = checked_fact(fact, errors)
         if problems:
-            raise AnsibleActionFail('health is not a migration_health fact (docs/migration_health_fact.schema.json): '
-                                    + '; '.join(problems))
+            raise AnsibleActionFail('health is not a migration_health fact (docs/migration_health_fact.schema.json): ' + '; '.join(problems))
         if args['fact_name']:
             # Returned once, as a host fact: a second copy (or a set_fact templating
             # it) would cost as much as the evaluation of a large gate.
@@ -79,8 +74,7 @@ class ActionModule(ActionBase):
             result.update(changed=False, health=fact)
         if args['dest']:
             try:
-                changed, paths = write_reports(fact, args['dest'], title=args['title'],
-                                               check_mode=self._task.check_mode)
+                changed, paths = write_reports(fact, args['dest'], title=args['title'], check_mode=self._task.check_mode)
             except (IOError, OSError) as exc:
                 raise AnsibleActionFail('could not write the reports to %s: %s' % (args['dest'], exc))
             result.update(changed=changed, reports=paths, dest=os.path.dirname(paths['json']))
@@ -90,15 +84,13 @@ class ActionModule(ActionBase):
     def _evaluate(policy, results_from, task_vars, errors=()):
         unknown = sorted(set(results_from) - set(RESULT_KEYS))
         if unknown:
-            raise AnsibleActionFail('results_from: unknown key(s) %s; use %s'
-                                    % (', '.join(unknown), ', '.join(RESULT_KEYS)))
+            raise AnsibleActionFail('results_from: unknown key(s) %s; use %s' % (', '.join(unknown), ', '.join(RESULT_KEYS)))
         results = {}
         for key, name in results_from.items():
             if name is None:
                 continue
             if not isinstance(name, str) or name not in task_vars:
-                raise AnsibleActionFail('results_from.%s: %r is not a variable of this host; give the name a '
-                                        'module result was registered as' % (key, name))
+                raise AnsibleActionFail('results_from.%s: %r is not a variable of this host; give the name a module result was registered as' % (key, name))
             results[key] = plain(task_vars[name])
         if errors:
             # The gate is already failing: whatever else goes wrong, its reports say ERROR and why.

@@ -10,15 +10,13 @@ module results without templating them; these filters stay for playbooks that
 evaluate or render on their own.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import (
-    DEFAULT_TITLE,
-    MigrationHealthError,
-)
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import DEFAULT_TITLE, MigrationHealthError
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_evaluate import evaluate, failure_message
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_html import render_html
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_junit import render_junit

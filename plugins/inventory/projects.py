@@ -109,17 +109,9 @@ from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.inventory import BaseInventoryPlugin, Constructable
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._client import HuaweiCloudClient, resolve_iam_endpoint
-from ansible_collections.hwcloud.migration.plugins.module_utils._contract import (
-    ContractUnavailableError,
-    check_contract,
-    limit_violations,
-)
+from ansible_collections.hwcloud.migration.plugins.module_utils._contract import ContractUnavailableError, check_contract, limit_violations
 from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
-from ansible_collections.hwcloud.migration.plugins.module_utils._options import (
-    ENV_VARS,
-    OptionError,
-    common_argument_spec,
-)
+from ansible_collections.hwcloud.migration.plugins.module_utils._options import ENV_VARS, OptionError, common_argument_spec
 
 GROUP = 'migration_health_targets'
 PROJECTS_PATH = '/v3/auth/projects'
@@ -128,19 +120,7 @@ REGION_RE = re.compile(r'^[a-z]{2}(-[a-z0-9]+)+$')
 HOST_NAME_RE = re.compile(r'^[A-Za-z0-9_.-]+$')
 PROJECT_ID_RE = re.compile(r'^[A-Za-z0-9_-]{1,64}$')
 # Settings a target may be given: none of them is a secret.
-TARGET_SETTINGS = frozenset(
-    [
-        'endpoint',
-        'iam_endpoint',
-        'cloud',
-        'validate_certs',
-        'ca_path',
-        'timeout',
-        'retries',
-        'max_concurrency',
-        'rate_limit',
-    ]
-)
+TARGET_SETTINGS = frozenset(['endpoint', 'iam_endpoint', 'cloud', 'validate_certs', 'ca_path', 'timeout', 'retries', 'max_concurrency', 'rate_limit'])
 # Settings of this source that every target shares (the credentials are not among them).
 _SHARED_SETTINGS = ('endpoint', 'iam_endpoint', 'cloud', 'validate_certs', 'ca_path', 'timeout', 'retries')
 _CONVERT = {'int': int, 'float': float}
@@ -213,9 +193,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable):
                             try:
                                 value = convert(value)
                             except ValueError:
-                                raise AnsibleParserError(
-                                    '%s must be a number, check the environment variable %s' % (name, variable)
-                                )
+                                raise AnsibleParserError('%s must be a number, check the environment variable %s' % (name, variable))
                         break
             if value not in (None, ''):
                 params[name] = value
@@ -229,9 +207,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable):
         for option in ('include', 'exclude'):
             for pattern in self.get_option(option) or []:
                 if not isinstance(pattern, str) or not pattern:
-                    raise AnsibleParserError(
-                        '%s: every pattern must be a non-empty string, such as cn-north-4*' % option
-                    )
+                    raise AnsibleParserError('%s: every pattern must be a non-empty string, such as cn-north-4*' % option)
         prefix = self.get_option('host_prefix') or ''
         if prefix and not HOST_NAME_RE.match(prefix):
             raise AnsibleParserError('host_prefix may hold letters, digits, ".", "_" and "-" only')
@@ -240,8 +216,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable):
         if unknown:
             raise AnsibleParserError(
                 'target_settings accepts %s only, not %s; credentials reach the targets through '
-                'their environment, never through the inventory'
-                % (', '.join(sorted(TARGET_SETTINGS)), ', '.join(unknown))
+                'their environment, never through the inventory' % (', '.join(sorted(TARGET_SETTINGS)), ', '.join(unknown))
             )
         return regions, prefix, settings
 
@@ -270,8 +245,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable):
         if isinstance(links, dict) and links.get('next'):
             # Reading only the first page would leave projects ungated without a word.
             raise AnsibleParserError(
-                'hwcloud.migration.projects: IAM answered a paged project list (request id %s); '
-                'narrow it with regions or include' % meta['request_id']
+                'hwcloud.migration.projects: IAM answered a paged project list (request id %s); narrow it with regions or include' % meta['request_id']
             )
         return body['projects']
 
@@ -281,21 +255,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable):
         regions, prefix, settings = self._check_options()
         params = self._client_params()
         projects = self._list_projects(params)
-        kept, skipped = select_projects(
-            projects, regions, self.get_option('include') or [], self.get_option('exclude') or []
-        )
+        kept, skipped = select_projects(projects, regions, self.get_option('include') or [], self.get_option('exclude') or [])
         for project, reason in skipped:
-            self.display.vvv(
-                'hwcloud.migration.projects: project %r left out: %s'
-                % (project.get('id') if isinstance(project, dict) else project, reason)
-            )
+            self.display.vvv('hwcloud.migration.projects: project %r left out: %s' % (project.get('id') if isinstance(project, dict) else project, reason))
         # Defaults stay out, so each target still honours its own environment (HW_MAX_RETRIES ...).
         defaults = common_argument_spec()
-        shared = dict(
-            (name, params[name])
-            for name in _SHARED_SETTINGS
-            if name in params and params[name] != defaults[name].get('default')
-        )
+        shared = dict((name, params[name]) for name in _SHARED_SETTINGS if name in params and params[name] != defaults[name].get('default'))
         self.inventory.add_group(GROUP)
         strict = self.get_option('strict')
         seen = set()

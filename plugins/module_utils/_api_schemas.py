@@ -36,24 +36,8 @@ def _choice(values, max_length=None):
 
 
 SYNC_TASK_STATUSES = ('SYNCHRONIZING', 'STOPPED')
-SRC_CLOUD_TYPES = (
-    'AWS',
-    'Azure',
-    'Aliyun',
-    'Tencent',
-    'HuaweiCloud',
-    'QingCloud',
-    'KingsoftCloud',
-    'Baidu',
-    'Qiniu',
-    'UCloud',
-)
-OBJECT_OVERWRITE_MODES = (
-    'NO_OVERWRITE',
-    'SIZE_LAST_MODIFIED_COMPARISON_OVERWRITE',
-    'CRC64_COMPARISON_OVERWRITE',
-    'FULL_OVERWRITE',
-)
+SRC_CLOUD_TYPES = ('AWS', 'Azure', 'Aliyun', 'Tencent', 'HuaweiCloud', 'QingCloud', 'KingsoftCloud', 'Baidu', 'Qiniu', 'UCloud')
+OBJECT_OVERWRITE_MODES = ('NO_OVERWRITE', 'SIZE_LAST_MODIFIED_COMPARISON_OVERWRITE', 'CRC64_COMPARISON_OVERWRITE', 'FULL_OVERWRITE')
 DST_STORAGE_POLICIES = ('STANDARD', 'IA', 'ARCHIVE', 'DEEP_ARCHIVE', 'SRC_STORAGE_MAPPING')
 CONSISTENCY_CHECKS = ('size_last_modified', 'crc64', 'no_check')
 STATISTIC_DATA_TYPES = ('REQUEST', 'SUCCESS', 'FAILURE', 'SKIP', 'SIZE')
@@ -92,11 +76,7 @@ _MONTHLY_COUNTERS = {
 
 _SOURCE_CDN = {
     'type': ['object', 'null'],
-    'properties': {
-        'domain': _text(1024),
-        'protocol': _choice(('http', 'https')),
-        'authentication_type': _text(255),
-    },
+    'properties': {'domain': _text(1024), 'protocol': _choice(('http', 'https')), 'authentication_type': _text(255)},
     'additionalProperties': True,
 }
 
@@ -121,12 +101,7 @@ _STATISTIC_TYPE_DATA = {
     'type': 'object',
     'required': ['data_type', 'data'],
     'properties': {
-        'data_type': {
-            'type': 'string',
-            'minLength': 1,
-            'maxLength': 255,
-            'enum': list(STATISTIC_DATA_TYPES),
-        },
+        'data_type': {'type': 'string', 'minLength': 1, 'maxLength': 255, 'enum': list(STATISTIC_DATA_TYPES)},
         'data': {'type': 'array', 'minItems': 0, 'maxItems': 1000, 'items': _STATISTIC_DATA},
     },
     'additionalProperties': True,
@@ -159,18 +134,8 @@ SCHEMAS = {
         'required': ['sync_task_id', 'statistic_time_type', 'statistic_datas'],
         'properties': {
             'sync_task_id': {'type': 'string', 'minLength': 1, 'maxLength': 255},
-            'statistic_time_type': {
-                'type': 'string',
-                'minLength': 1,
-                'maxLength': 255,
-                'enum': list(STATISTIC_TIME_TYPES),
-            },
-            'statistic_datas': {
-                'type': 'array',
-                'minItems': 0,
-                'maxItems': 1000,
-                'items': _STATISTIC_TYPE_DATA,
-            },
+            'statistic_time_type': {'type': 'string', 'minLength': 1, 'maxLength': 255, 'enum': list(STATISTIC_TIME_TYPES)},
+            'statistic_datas': {'type': 'array', 'minItems': 0, 'maxItems': 1000, 'items': _STATISTIC_TYPE_DATA},
         },
         'additionalProperties': True,
     },
@@ -199,11 +164,7 @@ SCHEMAS = {
         'title': 'error body: error_code and error_msg',
         'type': 'object',
         'required': ['error_code', 'error_msg'],
-        'properties': {
-            'error_code': {'type': 'string', 'minLength': 1, 'maxLength': 255},
-            'error_msg': {'type': 'string'},
-            'request_id': {'type': 'string'},
-        },
+        'properties': {'error_code': {'type': 'string', 'minLength': 1, 'maxLength': 255}, 'error_msg': {'type': 'string'}, 'request_id': {'type': 'string'}},
         'additionalProperties': True,
     },
     # IAM (Keystone) answers the collection and the emulator also rely on.
@@ -220,16 +181,9 @@ SCHEMAS = {
                     'expires_at': {'type': 'string', 'minLength': 1},
                     'issued_at': {'type': 'string'},
                     'methods': {'type': 'array', 'items': {'type': 'string'}},
-                    'project': {
-                        'type': 'object',
-                        'required': ['id'],
-                        'properties': {
-                            'id': {'type': 'string', 'minLength': 1},
-                            'name': {'type': 'string'},
-                        },
-                    },
+                    'project': {'type': 'object', 'required': ['id'], 'properties': {'id': {'type': 'string', 'minLength': 1}, 'name': {'type': 'string'}}},
                 },
-            },
+            }
         },
         'additionalProperties': True,
     },
@@ -251,7 +205,7 @@ SCHEMAS = {
                         'enabled': {'type': ['boolean', 'null']},
                     },
                 },
-            },
+            }
         },
         'additionalProperties': True,
     },
@@ -264,12 +218,8 @@ SCHEMAS = {
             'error': {
                 'type': 'object',
                 'required': ['code', 'message'],
-                'properties': {
-                    'code': {'type': 'integer'},
-                    'message': {'type': 'string'},
-                    'title': {'type': 'string'},
-                },
-            },
+                'properties': {'code': {'type': 'integer'}, 'message': {'type': 'string'}, 'title': {'type': 'string'}},
+            }
         },
         'additionalProperties': True,
     },
@@ -333,25 +283,11 @@ def _nested(properties):
 
 
 _ERROR_REASON = _nested({'error_code': _text(255), 'error_msg': _text(65536)})
-_FAILED_OBJECT_RECORD = _nested(
-    {
-        'result': _BOOLEAN,
-        'list_file_key': _text(1024),
-        'error_code': _text(255),
-    }
-)
+_FAILED_OBJECT_RECORD = _nested({'result': _BOOLEAN, 'list_file_key': _text(1024), 'error_code': _text(255)})
 _BANDWIDTH_POLICY = {
     'type': ['array', 'null'],
     'maxItems': 5,
-    'items': {
-        'type': 'object',
-        'properties': {
-            'start': _text(5),
-            'end': _text(5),
-            'max_bandwidth': _integer(0),
-        },
-        'additionalProperties': True,
-    },
+    'items': {'type': 'object', 'properties': {'start': _text(5), 'end': _text(5), 'max_bandwidth': _integer(0)}, 'additionalProperties': True},
 }
 _LIST_FILE = _nested(
     {
@@ -362,13 +298,7 @@ _LIST_FILE = _nested(
     }
 )
 _OBJECT_KEYS = {'type': ['array', 'null'], 'items': {'type': 'string'}}
-_SMN_INFO = _nested(
-    {
-        'notify_result': _BOOLEAN,
-        'notify_error_message': _text(65536),
-        'topic_name': _text(255),
-    }
-)
+_SMN_INFO = _nested({'notify_result': _BOOLEAN, 'notify_error_message': _text(65536), 'topic_name': _text(255)})
 _DST_NODE = _nested({'bucket': _text(1024), 'region': _text(100), 'save_prefix': _text(1024)})
 
 
@@ -431,12 +361,7 @@ _MIGRATION_TASK_PROPERTIES = {
     'task_priority': _choice(TASK_PRIORITIES),
 }
 
-_MIGRATION_TASK = {
-    'type': 'object',
-    'required': ['id', 'status'],
-    'properties': _MIGRATION_TASK_PROPERTIES,
-    'additionalProperties': True,
-}
+_MIGRATION_TASK = {'type': 'object', 'required': ['id', 'status'], 'properties': _MIGRATION_TASK_PROPERTIES, 'additionalProperties': True}
 
 # ShowTaskGroupResponse and the items of ListTaskGroupResponse (TaskGroupResp).
 _TASK_GROUP_PROPERTIES = {
@@ -480,19 +405,11 @@ _TASK_GROUP_PROPERTIES = {
     'enable_requester_pays': _BOOLEAN,
 }
 
-_TASK_GROUP = {
-    'type': 'object',
-    'required': ['group_id', 'status'],
-    'properties': _TASK_GROUP_PROPERTIES,
-    'additionalProperties': True,
-}
+_TASK_GROUP = {'type': 'object', 'required': ['group_id', 'status'], 'properties': _TASK_GROUP_PROPERTIES, 'additionalProperties': True}
 
 SCHEMAS.update(
     {
-        'ShowTaskResponse': dict(
-            _MIGRATION_TASK,
-            **{'$schema': 'http://json-schema.org/draft-07/schema#', 'title': 'OMS v2 ShowTask response (200)'},
-        ),
+        'ShowTaskResponse': dict(_MIGRATION_TASK, **{'$schema': 'http://json-schema.org/draft-07/schema#', 'title': 'OMS v2 ShowTask response (200)'}),
         'ListTasksResponse': {
             '$schema': 'http://json-schema.org/draft-07/schema#',
             'title': 'OMS v2 ListTasks response (200)',
@@ -504,10 +421,7 @@ SCHEMAS.update(
             },
             'additionalProperties': True,
         },
-        'ShowTaskGroupResponse': dict(
-            _TASK_GROUP,
-            **{'$schema': 'http://json-schema.org/draft-07/schema#', 'title': 'OMS v2 ShowTaskGroup response (200)'},
-        ),
+        'ShowTaskGroupResponse': dict(_TASK_GROUP, **{'$schema': 'http://json-schema.org/draft-07/schema#', 'title': 'OMS v2 ShowTaskGroup response (200)'}),
         'ListTaskGroupResponse': {
             '$schema': 'http://json-schema.org/draft-07/schema#',
             'title': 'OMS v2 ListTaskGroup response (200)',

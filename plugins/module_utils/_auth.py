@@ -28,11 +28,7 @@ import logging
 import threading
 
 from ansible_collections.hwcloud.migration.plugins.module_utils import _signer, _transport
-from ansible_collections.hwcloud.migration.plugins.module_utils._errors import (
-    HuaweiCloudError,
-    describe_send_failure,
-    parse_error_response,
-)
+from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError, describe_send_failure, parse_error_response
 
 LOG = logging.getLogger(__name__)
 
@@ -116,9 +112,7 @@ class AkSkAuth(AuthMethod):
             added[HEADER_SECURITY_TOKEN] = self._security_token
         to_sign = dict((key, value) for key, value in (headers or {}).items() if key.lower() not in _UNSIGNED_HEADERS)
         to_sign.update(added)
-        added.update(
-            _signer.sign_request(method, url, to_sign, body, self._access_key, self._secret_key, now=self._now)
-        )
+        added.update(_signer.sign_request(method, url, to_sign, body, self._access_key, self._secret_key, now=self._now))
         return added
 
 
@@ -150,18 +144,7 @@ class PasswordAuth(AuthMethod):
     name = 'password'
     MAX_RENEWALS = 1
 
-    def __init__(
-        self,
-        session,
-        iam_endpoint,
-        username,
-        password,
-        domain_name,
-        region=None,
-        project_id=None,
-        timeout=None,
-        verify=True,
-    ):
+    def __init__(self, session, iam_endpoint, username, password, domain_name, region=None, project_id=None, timeout=None, verify=True):
         self._session = session
         self._iam_endpoint = iam_endpoint.rstrip('/')
         self._username = username
@@ -186,20 +169,12 @@ class PasswordAuth(AuthMethod):
         elif self._region:
             scope = {'project': {'name': self._region}}
         else:
-            raise HuaweiCloudError(
-                'password authentication needs region or project_id to scope the token', code='InvalidParameter'
-            )
+            raise HuaweiCloudError('password authentication needs region or project_id to scope the token', code='InvalidParameter')
         return {
             'auth': {
                 'identity': {
                     'methods': ['password'],
-                    'password': {
-                        'user': {
-                            'domain': {'name': self._domain_name},
-                            'name': self._username,
-                            'password': self._password,
-                        }
-                    },
+                    'password': {'user': {'domain': {'name': self._domain_name}, 'name': self._username, 'password': self._password}},
                 },
                 'scope': scope,
             }
@@ -221,9 +196,7 @@ class PasswordAuth(AuthMethod):
                 stream=True,
             )
         except Exception as exc:  # requests' exceptions, without importing requests here
-            raise HuaweiCloudError(
-                'could not obtain an IAM token: %s' % describe_send_failure(exc), method='POST', url=url
-            )
+            raise HuaweiCloudError('could not obtain an IAM token: %s' % describe_send_failure(exc), method='POST', url=url)
         limit = self._timeout[1] if isinstance(self._timeout, tuple) else (self._timeout or 30.0)
         try:
             content = _transport.read_body(response, limit)
@@ -239,9 +212,7 @@ class PasswordAuth(AuthMethod):
         self.fetch_count += 1
         token = response.headers.get(HEADER_SUBJECT_TOKEN)
         if response.status_code != 201 or not token:
-            error = parse_error_response(
-                response.status_code, response.headers, content, reason=response.reason, method='POST', url=url
-            )
+            error = parse_error_response(response.status_code, response.headers, content, reason=response.reason, method='POST', url=url)
             if response.status_code == 201:
                 error.message = 'IAM answered 201 without an X-Subject-Token header'
             raise error
@@ -306,9 +277,7 @@ class RequestSigner:
         if hasattr(body, 'read'):
             raise ValueError('streamed request bodies cannot be signed')
         headers = dict(prepared.headers)
-        prepared.headers.update(
-            self.auth.headers_for(prepared.method, prepared.url, headers, body, project_id=self.project_id)
-        )
+        prepared.headers.update(self.auth.headers_for(prepared.method, prepared.url, headers, body, project_id=self.project_id))
         return prepared
 
 

@@ -46,13 +46,7 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._errors import (
     describe_send_failure,
     parse_error_response,
 )
-from ansible_collections.hwcloud.migration.plugins.module_utils._options import (
-    DEFAULT_CLOUD,
-    DEFAULTS,
-    OptionError,
-    resolve_auth_mode,
-    validate_common_params,
-)
+from ansible_collections.hwcloud.migration.plugins.module_utils._options import DEFAULT_CLOUD, DEFAULTS, OptionError, resolve_auth_mode, validate_common_params
 from ansible_collections.hwcloud.migration.plugins.module_utils._signer import canonical_query_string
 from ansible_collections.hwcloud.migration.plugins.module_utils._version import USER_AGENT
 
@@ -97,9 +91,7 @@ def resolve_endpoint(service, region=None, cloud=None, endpoint=None, environ=No
     if endpoint:
         return _normalise_endpoint(endpoint, 'endpoint')
     if not region:
-        raise OptionError(
-            'region (or HW_REGION_NAME) is required to find the %s endpoint, unless endpoint is set.' % service
-        )
+        raise OptionError('region (or HW_REGION_NAME) is required to find the %s endpoint, unless endpoint is set.' % service)
     environ = os.environ if environ is None else environ
     env_name = _env_name(service, region)
     if environ.get(env_name):
@@ -155,9 +147,7 @@ def _query_pairs(query):
             if item is None:
                 continue
             if isinstance(item, bool) or not isinstance(item, (str, int)):
-                raise ParameterError(
-                    'query parameter %s must be a string or an integer, got %s' % (key, type(item).__name__), name=key
-                )
+                raise ParameterError('query parameter %s must be a string or an integer, got %s' % (key, type(item).__name__), name=key)
             text = str(item)
             if _CONTROL_RE.search(text):
                 raise ParameterError('query parameter %s must not contain control characters' % key, name=key)
@@ -200,14 +190,7 @@ class HuaweiCloudClient:
             )
         self.session = session
         if auth is None:
-            auth = build_auth(
-                resolve_auth_mode(merged),
-                merged,
-                session=session,
-                iam_endpoint=self.iam_endpoint,
-                timeout=self.timeout,
-                verify=self.verify,
-            )
+            auth = build_auth(resolve_auth_mode(merged), merged, session=session, iam_endpoint=self.iam_endpoint, timeout=self.timeout, verify=self.verify)
         self.auth = auth
         self._project_id = merged.get('project_id') or None
         self._project_lock = threading.Lock()
@@ -229,9 +212,7 @@ class HuaweiCloudClient:
     def _discover_project_id(self):
         if not self.region:
             raise HuaweiCloudError(
-                'set project_id (or HUAWEICLOUD_SDK_PROJECT_ID / HW_PROJECT_ID), or region so '
-                'that it can be looked up in IAM',
-                code='InvalidParameter',
+                'set project_id (or HUAWEICLOUD_SDK_PROJECT_ID / HW_PROJECT_ID), or region so that it can be looked up in IAM', code='InvalidParameter'
             )
         scoped = getattr(self.auth, 'scoped_project_id', None)
         if scoped is not None:
@@ -241,24 +222,19 @@ class HuaweiCloudClient:
         url = '%s/v3/projects?%s' % (self.iam_endpoint, canonical_query_string([('name', self.region)]))
         body, meta = self._request_json(url, project_id=None)
         projects = [
-            project
-            for project in (body or {}).get('projects') or []
-            if isinstance(project, dict) and project.get('name') == self.region and project.get('id')
+            project for project in (body or {}).get('projects') or [] if isinstance(project, dict) and project.get('name') == self.region and project.get('id')
         ]
         if len(projects) == 1:
             LOG.debug('project %s discovered for region %s', projects[0]['id'], self.region)
             return projects[0]['id']
         if not projects:
-            message = (
-                'no IAM project named %s is visible to these credentials; set project_id '
-                '(or HUAWEICLOUD_SDK_PROJECT_ID / HW_PROJECT_ID)' % self.region
-            )
+            message = 'no IAM project named %s is visible to these credentials; set project_id (or HUAWEICLOUD_SDK_PROJECT_ID / HW_PROJECT_ID)' % self.region
             code = 'ProjectNotFound'
         else:
-            message = (
-                '%d IAM projects are named %s (%s); set project_id (or HUAWEICLOUD_SDK_PROJECT_ID / '
-                'HW_PROJECT_ID) to choose one'
-                % (len(projects), self.region, ', '.join(project['id'] for project in projects))
+            message = '%d IAM projects are named %s (%s); set project_id (or HUAWEICLOUD_SDK_PROJECT_ID / HW_PROJECT_ID) to choose one' % (
+                len(projects),
+                self.region,
+                ', '.join(project['id'] for project in projects),
             )
             code = 'AmbiguousProject'
         raise HuaweiCloudError(message, status=None, code=code, request_id=meta['request_id'], method='GET', url=url)
@@ -363,12 +339,7 @@ class HuaweiCloudClient:
             return _transport.read_body(response, self.timeout[1]), None
         except _transport.BodyReadError as exc:
             return None, HuaweiCloudError(
-                exc.describe(self.timeout[1]),
-                status=response.status_code,
-                code='IncompleteResponse',
-                request_id=request_id,
-                method='GET',
-                url=url,
+                exc.describe(self.timeout[1]), status=response.status_code, code='IncompleteResponse', request_id=request_id, method='GET', url=url
             )
 
     def _request_json(self, url, project_id=None):
@@ -392,23 +363,12 @@ class HuaweiCloudClient:
             _transport.sleep(wait)
         LOG.debug('GET %s -> %s (request id %s)', url, response.status_code, request_id)
         if not 200 <= response.status_code < 300:
-            raise parse_error_response(
-                response.status_code, response.headers, content, reason=response.reason, method='GET', url=url
-            )
+            raise parse_error_response(response.status_code, response.headers, content, reason=response.reason, method='GET', url=url)
         try:
             body = json.loads(content.decode('utf-8'))
         except ValueError:
-            message = (
-                'the response body is not JSON: %s' % body_excerpt(content) if content else 'the response body is empty'
-            )
-            raise HuaweiCloudError(
-                message,
-                status=response.status_code,
-                code='InvalidResponse',
-                request_id=request_id,
-                method='GET',
-                url=url,
-            )
+            message = 'the response body is not JSON: %s' % body_excerpt(content) if content else 'the response body is empty'
+            raise HuaweiCloudError(message, status=response.status_code, code='InvalidResponse', request_id=request_id, method='GET', url=url)
         return body, {'status': response.status_code, 'request_id': request_id, 'url': url}
 
     # -- concurrency --------------------------------------------------------

@@ -166,20 +166,14 @@ def compile_fast_check(schema):
                 return None
             kind = str if keyword.endswith('Length') else list
             if keyword.startswith('min'):
-                tests.append(
-                    lambda instance, bound=value, kind=kind: not isinstance(instance, kind) or len(instance) >= bound
-                )
+                tests.append(lambda instance, bound=value, kind=kind: not isinstance(instance, kind) or len(instance) >= bound)
             else:
-                tests.append(
-                    lambda instance, bound=value, kind=kind: not isinstance(instance, kind) or len(instance) <= bound
-                )
+                tests.append(lambda instance, bound=value, kind=kind: not isinstance(instance, kind) or len(instance) <= bound)
         elif keyword == 'required':
             if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
                 return None
             names = tuple(value)
-            tests.append(
-                lambda instance, names=names: not isinstance(instance, dict) or all(name in instance for name in names)
-            )
+            tests.append(lambda instance, names=names: not isinstance(instance, dict) or all(name in instance for name in names))
         elif keyword == 'properties':
             if not isinstance(value, dict):
                 return None
@@ -231,9 +225,7 @@ class ContractChecker:
         if compiled is not None:
             return compiled
         if not HAS_JSONSCHEMA:
-            raise ContractUnavailableError(
-                'contract checks need the jsonschema Python library: %s' % JSONSCHEMA_IMPORT_ERROR
-            )
+            raise ContractUnavailableError('contract checks need the jsonschema Python library: %s' % JSONSCHEMA_IMPORT_ERROR)
         with self._lock:
             compiled = self._validators.get(schema_name)
             if compiled is None:
@@ -260,9 +252,7 @@ class ContractChecker:
         except KeyError:
             pass
         if not HAS_JSONSCHEMA:
-            raise ContractUnavailableError(
-                'contract checks need the jsonschema Python library: %s' % JSONSCHEMA_IMPORT_ERROR
-            )
+            raise ContractUnavailableError('contract checks need the jsonschema Python library: %s' % JSONSCHEMA_IMPORT_ERROR)
         if schema_name not in self._schemas:
             raise ContractUnavailableError('no API schema named %r' % (schema_name,))
         with self._lock:

@@ -110,10 +110,7 @@ class NotAttemptedError(HuaweiCloudError):
 
     def __init__(self, streak, last=None):
         cause = ' (the last: %s)' % last if last is not None else ''
-        super(NotAttemptedError, self).__init__(
-            'not attempted: the service failed %d times in a row before this read%s' % (streak, cause),
-            code='NotAttempted',
-        )
+        super(NotAttemptedError, self).__init__('not attempted: the service failed %d times in a row before this read%s' % (streak, cause), code='NotAttempted')
         self.streak = streak
 
 
@@ -159,10 +156,7 @@ def describe_send_failure(exc):
             text = text[:400] + '...'
         return '%s: %s' % (name, text)
     if 'InvalidHeader' in names or 'UnicodeError' in names:
-        return (
-            '%s: a request header could not be sent (a credential or option holds characters HTTP headers '
-            'cannot carry; the value is not shown)' % name
-        )
+        return '%s: a request header could not be sent (a credential or option holds characters HTTP headers cannot carry; the value is not shown)' % name
     return '%s: the request could not be sent (details are not shown because they may include credentials)' % name
 
 
@@ -201,11 +195,7 @@ def _code_and_message(document):
     A numeric code (IAM's ``{"error": {"code": 401}}``) only echoes the HTTP
     status; it is not a service error code such as ``OMS.1009``, so it is dropped.
     """
-    code_fields = dict(
-        (field, value)
-        for field, value in document.items()
-        if field in _CODE_FIELDS and not isinstance(value, (int, float))
-    )
+    code_fields = dict((field, value) for field, value in document.items() if field in _CODE_FIELDS and not isinstance(value, (int, float)))
     return _first(code_fields, _CODE_FIELDS), _first(document, _MESSAGE_FIELDS)
 
 

@@ -32,16 +32,8 @@ import threading
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._client import quote_path_param
 from ansible_collections.hwcloud.migration.plugins.module_utils._contract import check_contract, limit_violations
-from ansible_collections.hwcloud.migration.plugins.module_utils._errors import (
-    HuaweiCloudError,
-    NotAttemptedError,
-    ParameterError,
-)
-from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import (
-    TimeExpressionError,
-    parse_time,
-    resolve_window,
-)
+from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError, NotAttemptedError, ParameterError
+from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import TimeExpressionError, parse_time, resolve_window
 
 # Service error codes that mean "this resource does not exist", whatever the status.
 NOT_FOUND_CODES = {
@@ -58,9 +50,7 @@ _UNREAD_CODES = frozenset(['IncompleteResponse', 'NotAttempted'])
 
 # The options every info module adds to its own (documented by the doc fragment
 # hwcloud.migration.info_module); the connection options come from _module.
-INFO_ARGUMENT_SPEC = dict(
-    strict_contract=dict(type='bool', default=False),
-)
+INFO_ARGUMENT_SPEC = dict(strict_contract=dict(type='bool', default=False))
 
 # At most this many violation lines per response become warnings.
 VIOLATIONS_PER_RESPONSE = 10
@@ -168,15 +158,10 @@ def with_summary(module, resource_id, body, summarize, noun):
         return body
     if 'summary' in body:
         module.warn(
-            '%s %s: the API answered a "summary" field of its own; it is returned unchanged and the '
-            'module adds no summary to it.' % (noun, resource_id)
+            '%s %s: the API answered a "summary" field of its own; it is returned unchanged and the module adds no summary to it.' % (noun, resource_id)
         )
         report_problem(
-            module,
-            resource_id,
-            'summary',
-            'the API answered a summary field of its own, so the '
-            "module's summary (status name, ETA, failures) is not there",
+            module, resource_id, 'summary', "the API answered a summary field of its own, so the module's summary (status name, ETA, failures) is not there"
         )
         return body
     entry = dict(body)
@@ -235,9 +220,7 @@ def time_option(module, name, now):
 def window_options(module, start_name, end_name, now):
     """Resolve a (start, end) pair of time options to epoch ms, or fail naming the option."""
     try:
-        return resolve_window(
-            module.params[start_name], module.params[end_name], now=now, start_name=start_name, end_name=end_name
-        )
+        return resolve_window(module.params[start_name], module.params[end_name], now=now, start_name=start_name, end_name=end_name)
     except TimeExpressionError as err:
         module.fail_json(msg=str(err))
 
@@ -315,8 +298,7 @@ def list_all(module, path, query, items_key, schema_name, noun, report, id_key=N
         where = ' (request id %s)' % request_id if request_id else ''
         if not isinstance(body, dict):
             module.fail_json(
-                msg='Could not list %s: the answer at offset %d is not a JSON object%s; the listing '
-                'cannot be trusted.' % (noun, offset, where),
+                msg='Could not list %s: the answer at offset %d is not a JSON object%s; the listing cannot be trusted.' % (noun, offset, where),
                 offset=offset,
                 request_id=request_id,
             )
@@ -351,11 +333,7 @@ def list_all(module, path, query, items_key, schema_name, noun, report, id_key=N
                 unread = 'some of more than %d' % offset
                 total = 'more than %d' % offset
             report_problem(
-                module,
-                None,
-                'count',
-                'the listing holds %s %s; the API lists at most %d, so %s were not read'
-                % (total, noun, MAX_OFFSET + PAGE_SIZE, unread),
+                module, None, 'count', 'the listing holds %s %s; the API lists at most %d, so %s were not read' % (total, noun, MAX_OFFSET + PAGE_SIZE, unread)
             )
             module.warn(
                 'The API lists at most %d %s (offset up to %d); %s were not read. Narrow the listing '
@@ -467,10 +445,7 @@ class ContractReport:
         # Group by resource (threads finish in any order), keeping each response's own line order.
         lines = [line for _subject, _order, line in sorted(self.lines)]
         if self.strict:
-            module.fail_json(
-                msg='The API answered outside its contract (strict_contract is true): %s' % '; '.join(lines),
-                contract_violations=lines,
-            )
+            module.fail_json(msg='The API answered outside its contract (strict_contract is true): %s' % '; '.join(lines), contract_violations=lines)
         for line in lines:
             module.warn(line)
         self.lines = []

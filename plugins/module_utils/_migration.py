@@ -32,15 +32,7 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import
 
 LONG_MAX = 9223372036854775807
 
-TASK_STATUS_NAMES = {
-    1: 'waiting',
-    2: 'executing',
-    3: 'stopped',
-    4: 'failed',
-    5: 'succeeded',
-    6: 'retrying',
-    7: 'pausing',
-}
+TASK_STATUS_NAMES = {1: 'waiting', 2: 'executing', 3: 'stopped', 4: 'failed', 5: 'succeeded', 6: 'retrying', 7: 'pausing'}
 # The statuses ListTasks documents as filter values (6, retrying, is not one).
 TASK_LISTING_STATUSES = (1, 2, 3, 4, 5, 7)
 TASK_ACTIVE_STATUSES = frozenset([1, 2, 6])
@@ -109,10 +101,7 @@ def parse_task_id(value, name='task_id'):
     elif isinstance(value, str) and _DIGITS_RE.match(value.strip()):
         number = int(value.strip())
     if number is None or not 0 <= number <= LONG_MAX:
-        raise MigrationValueError(
-            '%s must be a migration task id: a whole number such as 1001 (or "1001"), at most %d; got %r'
-            % (name, LONG_MAX, value)
-        )
+        raise MigrationValueError('%s must be a migration task id: a whole number such as 1001 (or "1001"), at most %d; got %r' % (name, LONG_MAX, value))
     return number
 
 

@@ -39,12 +39,7 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._client import H
 from ansible_collections.hwcloud.migration.plugins.module_utils._contract import HAS_JSONSCHEMA, JSONSCHEMA_IMPORT_ERROR
 from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
 from ansible_collections.hwcloud.migration.plugins.module_utils._info import ReadErrors
-from ansible_collections.hwcloud.migration.plugins.module_utils._options import (
-    OptionError,
-    common_argument_spec,
-    resolve_auth_mode,
-    validate_common_params,
-)
+from ansible_collections.hwcloud.migration.plugins.module_utils._options import OptionError, common_argument_spec, resolve_auth_mode, validate_common_params
 from ansible_collections.hwcloud.migration.plugins.module_utils._transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.hwcloud.migration.plugins.module_utils._version import USER_AGENT
 
@@ -140,14 +135,7 @@ class HuaweiCloudModule(AnsibleModule):
         if isinstance(err, HuaweiCloudError):
             details = err.to_dict()
         else:
-            details = {
-                'status': None,
-                'error_code': None,
-                'error_msg': str(err),
-                'request_id': None,
-                'method': None,
-                'url': None,
-            }
+            details = {'status': None, 'error_code': None, 'error_msg': str(err), 'request_id': None, 'method': None, 'url': None}
         text = '%s: %s' % (msg, err) if msg else str(err)
         details.update(extra)
         self.fail_json(msg=text, **details)

@@ -30,29 +30,12 @@ MAX_CONCURRENCY_LIMIT = 64
 
 # The one source of the defaults of the common options: the argument spec, the
 # client (for callers that pass a partial params dict) and the transport read them here.
-DEFAULTS = {
-    'cloud': DEFAULT_CLOUD,
-    'validate_certs': True,
-    'ca_path': None,
-    'timeout': 30.0,
-    'retries': 4,
-    'max_concurrency': 8,
-    'rate_limit': None,
-}
+DEFAULTS = {'cloud': DEFAULT_CLOUD, 'validate_certs': True, 'ca_path': None, 'timeout': 30.0, 'retries': 4, 'max_concurrency': 8, 'rate_limit': None}
 
 # Options whose values end up in HTTP headers or request bodies: a line break or
 # another control character there is refused before anything is sent, because
 # the HTTP library would otherwise quote the value in its error.
-CREDENTIAL_OPTIONS = (
-    'access_key',
-    'secret_key',
-    'security_token',
-    'auth_token',
-    'username',
-    'password',
-    'domain_name',
-    'project_id',
-)
+CREDENTIAL_OPTIONS = ('access_key', 'secret_key', 'security_token', 'auth_token', 'username', 'password', 'domain_name', 'project_id')
 _CONTROL_RE = re.compile('[\x00-\x1f\x7f-\x9f\u2028\u2029]')
 # One DNS label (RFC 1123), lower case: what a region id is, and all that may go into a host name.
 _HOST_LABEL_RE = re.compile(r'^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$')
@@ -159,8 +142,7 @@ def resolve_auth_mode(params):
     missing = [name for name in ('username', 'password', 'domain_name') if not _is_set(params, name)]
     if missing:
         raise OptionError(
-            'Incomplete password credentials: %s given, but %s missing; set %s.'
-            % (' and '.join(password), ' and '.join(missing), ', '.join(missing))
+            'Incomplete password credentials: %s given, but %s missing; set %s.' % (' and '.join(password), ' and '.join(missing), ', '.join(missing))
         )
     return AUTH_PASSWORD
 
@@ -177,8 +159,7 @@ def _check_host_values(params):
         raise OptionError(
             'region must be a region id such as cn-north-4 (lower-case letters, digits and inner '
             'hyphens, at most 63 characters), because it becomes part of the endpoint host names; '
-            'check region (or %s). To reach another host, set endpoint and iam_endpoint instead.'
-            % ' / '.join(ENV_VARS['region'])
+            'check region (or %s). To reach another host, set endpoint and iam_endpoint instead.' % ' / '.join(ENV_VARS['region'])
         )
     cloud = params.get('cloud')
     if _is_set(params, 'cloud'):
@@ -222,6 +203,4 @@ def validate_common_params(params):
         raise OptionError('max_concurrency must be between 1 and %d, got %r.' % (MAX_CONCURRENCY_LIMIT, concurrency))
     rate_limit = params.get('rate_limit')
     if rate_limit is not None and not rate_limit > 0:
-        raise OptionError(
-            'rate_limit must be greater than 0 requests per second (omit it for no limit), got %r.' % (rate_limit,)
-        )
+        raise OptionError('rate_limit must be greater than 0 requests per second (omit it for no limit), got %r.' % (rate_limit,))

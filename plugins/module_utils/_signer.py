@@ -205,12 +205,7 @@ def sign_parts(method, host, path, query_pairs, headers, body, ak, sk, now=None)
     names = signed_header_names(work)
     canonical = canonical_request(method, path, query_pairs, work, body, names)
     signature = hmac.new(_to_bytes(sk), string_to_sign(sdk_date, canonical).encode('utf-8'), hashlib.sha256).hexdigest()
-    added[HEADER_AUTHORIZATION] = '%s Access=%s, SignedHeaders=%s, Signature=%s' % (
-        ALGORITHM,
-        ak,
-        ';'.join(names),
-        signature,
-    )
+    added[HEADER_AUTHORIZATION] = '%s Access=%s, SignedHeaders=%s, Signature=%s' % (ALGORITHM, ak, ';'.join(names), signature)
     return added
 
 

@@ -49,13 +49,7 @@ def _is_count(value):
 
 
 def _empty_series():
-    return {
-        'total': 0,
-        'points': 0,
-        'max': None,
-        'first_time_stamp': None,
-        'last_time_stamp': None,
-    }
+    return {'total': 0, 'points': 0, 'max': None, 'first_time_stamp': None, 'last_time_stamp': None}
 
 
 def _add_point(series, time_stamp, count):
@@ -104,9 +98,7 @@ def ratio(part, whole):
 
 
 def _series_ratio(numerator, denominator):
-    return ratio(
-        None if numerator is None else numerator['total'], None if denominator is None else denominator['total']
-    )
+    return ratio(None if numerator is None else numerator['total'], None if denominator is None else denominator['total'])
 
 
 def _normalise_types(data_types):
@@ -135,10 +127,7 @@ def shape_problems(response, data_types):
         return ['(response): the answer is not a JSON object']
     series_list = response.get('statistic_datas')
     if series_list is None:
-        return [
-            'statistic_datas: %s, so no series can be read'
-            % ('absent' if 'statistic_datas' not in response else 'null')
-        ]
+        return ['statistic_datas: %s, so no series can be read' % ('absent' if 'statistic_datas' not in response else 'null')]
     if not isinstance(series_list, list):
         return ['statistic_datas: of type %s, not a list, so no series can be read' % type(series_list).__name__]
     problems = []
@@ -152,19 +141,14 @@ def shape_problems(response, data_types):
         if data_type in wanted:
             present.add(data_type)
         if not isinstance(buckets, list):
-            problems.append(
-                'statistic_datas[%d].data (%s): %s, not a list'
-                % (index, data_type, 'null' if buckets is None else type(buckets).__name__)
-            )
+            problems.append('statistic_datas[%d].data (%s): %s, not a list' % (index, data_type, 'null' if buckets is None else type(buckets).__name__))
             continue
         if data_type not in wanted:
             continue
         bad = [
             position
             for position, bucket in enumerate(buckets)
-            if not isinstance(bucket, dict)
-            or not _is_count(bucket.get('time_stamp'))
-            or not _is_count(bucket.get('statistic_num'))
+            if not isinstance(bucket, dict) or not _is_count(bucket.get('time_stamp')) or not _is_count(bucket.get('statistic_num'))
         ]
         if bad:
             problems.append(
@@ -253,10 +237,7 @@ def merge_parts(parts, data_types):
     datas = [
         {
             'data_type': data_type,
-            'data': [
-                {'time_stamp': time_stamp, 'statistic_num': merged[data_type][time_stamp]}
-                for time_stamp in sorted(merged[data_type])
-            ],
+            'data': [{'time_stamp': time_stamp, 'statistic_num': merged[data_type][time_stamp]} for time_stamp in sorted(merged[data_type])],
         }
         for data_type in wanted
         if data_type in seen_types
@@ -320,12 +301,7 @@ def summarize_statistics(response, data_types, start_ms, end_ms, problems=None):
         if line not in all_problems:
             all_problems.append(line)
     return {
-        'window': {
-            'start_time': start_ms,
-            'end_time': end_ms,
-            'start': ms_to_iso(start_ms),
-            'end': ms_to_iso(end_ms),
-        },
+        'window': {'start_time': start_ms, 'end_time': end_ms, 'start': ms_to_iso(start_ms), 'end': ms_to_iso(end_ms)},
         'statistic_time_type': time_type,
         'series': series,
         'failure_ratio': _series_ratio(series.get('FAILURE'), requests),

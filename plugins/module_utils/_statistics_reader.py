@@ -20,12 +20,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
-from ansible_collections.hwcloud.migration.plugins.module_utils._info import (
-    FAIL_FAST_AFTER,
-    fetch_each,
-    is_not_found,
-    read_errors,
-)
+from ansible_collections.hwcloud.migration.plugins.module_utils._info import FAIL_FAST_AFTER, fetch_each, is_not_found, read_errors
 from ansible_collections.hwcloud.migration.plugins.module_utils._statistics import (
     MAX_POINTS,
     bucket_width,
@@ -109,11 +104,7 @@ def read_window(module, ids, read, start_ms, end_ms, noun, id_key):
                     )
                     continue
                 if len(window.parts) - 1 + len(pieces) > MAX_PARTS:
-                    window.give_up(
-                        part,
-                        'the window needs more than %d reads of %d buckets: it could not be '
-                        'read completely' % (MAX_PARTS, MAX_POINTS),
-                    )
+                    window.give_up(part, 'the window needs more than %d reads of %d buckets: it could not be read completely' % (MAX_PARTS, MAX_POINTS))
                     continue
                 work.append((window, part, pieces))
         if not work:

@@ -36,14 +36,7 @@ import re
 import time
 from datetime import datetime, timedelta, timezone
 
-MS_PER_UNIT = {
-    'ms': 1,
-    's': 1000,
-    'm': 60 * 1000,
-    'h': 60 * 60 * 1000,
-    'd': 24 * 60 * 60 * 1000,
-    'w': 7 * 24 * 60 * 60 * 1000,
-}
+MS_PER_UNIT = {'ms': 1, 's': 1000, 'm': 60 * 1000, 'h': 60 * 60 * 1000, 'd': 24 * 60 * 60 * 1000, 'w': 7 * 24 * 60 * 60 * 1000}
 
 # Below this an integer is "plausibly seconds": 1e11 ms is 1973-03-03, 1e11 s is
 # the year 5138, and 10-digit second timestamps (2001..2286) all fall under it.
@@ -83,18 +76,13 @@ def _check_epoch_ms(value, name):
     """Apply the plausibility rules to an integer that claims to be epoch ms."""
     if value < 0:
         raise TimeExpressionError(
-            '%s: %d is negative; give milliseconds since the epoch, "now", an offset '
-            'such as "-15m" or an ISO 8601 time with a zone' % (_label(name), value)
+            '%s: %d is negative; give milliseconds since the epoch, "now", an offset such as "-15m" or an ISO 8601 time with a zone' % (_label(name), value)
         )
     if value < SECONDS_THRESHOLD:
-        raise TimeExpressionError(
-            '%s: %d looks like seconds since the epoch, not milliseconds; multiply it '
-            'by 1000 (%d)' % (_label(name), value, value * 1000)
-        )
+        raise TimeExpressionError('%s: %d looks like seconds since the epoch, not milliseconds; multiply it by 1000 (%d)' % (_label(name), value, value * 1000))
     if value >= MICROSECONDS_THRESHOLD:
         raise TimeExpressionError(
-            '%s: %d is after the year 5000 as milliseconds; it looks like micro- or '
-            'nanoseconds since the epoch, give milliseconds' % (_label(name), value)
+            '%s: %d is after the year 5000 as milliseconds; it looks like micro- or nanoseconds since the epoch, give milliseconds' % (_label(name), value)
         )
     return value
 
@@ -107,24 +95,15 @@ def parse_duration(value, name='duration'):
     Raises ``TimeExpressionError``.
     """
     if isinstance(value, bool) or not isinstance(value, str):
-        raise TimeExpressionError(
-            '%s: %r is not a duration; give a number with a unit, such as "90s", '
-            '"15m", "1h" or "7d"' % (_label(name), value)
-        )
+        raise TimeExpressionError('%s: %r is not a duration; give a number with a unit, such as "90s", "15m", "1h" or "7d"' % (_label(name), value))
     text = value.strip().lower()
     if _DIGITS_RE.match(text):
-        raise TimeExpressionError(
-            '%s: %r has no unit; write for example "%ss" or "%sm"'
-            % (_label(name), value, text.lstrip('+'), text.lstrip('+'))
-        )
+        raise TimeExpressionError('%s: %r has no unit; write for example "%ss" or "%sm"' % (_label(name), value, text.lstrip('+'), text.lstrip('+')))
     if text.startswith(('-', '+')):
-        raise TimeExpressionError(
-            '%s: %r is signed; a duration is a length of time such as "1h"' % (_label(name), value)
-        )
+        raise TimeExpressionError('%s: %r is signed; a duration is a length of time such as "1h"' % (_label(name), value))
     if not _DURATION_RE.match(text):
         raise TimeExpressionError(
-            '%s: %r is not a duration; give a number with a unit (ms, s, m, h, d, w), '
-            'such as "90s", "15m", "1h30m" or "7d"' % (_label(name), value)
+            '%s: %r is not a duration; give a number with a unit (ms, s, m, h, d, w), such as "90s", "15m", "1h30m" or "7d"' % (_label(name), value)
         )
     total = 0
     for amount, unit in _DURATION_PART_RE.findall(text):
@@ -142,9 +121,7 @@ def _parse_iso(text, match, name):
         )
     if match.group('hour') is None:
         # A date with a zone but no time ("2024-05-01Z") is not an ISO 8601 date-time.
-        raise TimeExpressionError(
-            '%s: %r has no time of day; write for example "%sT00:00:00Z"' % (_label(name), text, text[:10])
-        )
+        raise TimeExpressionError('%s: %r has no time of day; write for example "%sT00:00:00Z"' % (_label(name), text, text[:10]))
     zone = match.group('zone')
     if zone in ('Z', 'z'):
         offset = timedelta(0)
@@ -191,8 +168,7 @@ def parse_time(value, now=None, name='time'):
     """
     if isinstance(value, bool) or value is None:
         raise TimeExpressionError(
-            '%s: %r is not a time; give milliseconds since the epoch, "now", an offset '
-            'such as "-15m" or an ISO 8601 time with a zone' % (_label(name), value)
+            '%s: %r is not a time; give milliseconds since the epoch, "now", an offset such as "-15m" or an ISO 8601 time with a zone' % (_label(name), value)
         )
     if isinstance(value, int):
         return _check_epoch_ms(value, name)
@@ -214,19 +190,14 @@ def parse_time(value, now=None, name='time'):
     offset = _OFFSET_RE.match(text)
     if offset and _DURATION_RE.match(offset.group(2).strip().lower()):
         if offset.group(1) == '+':
-            raise TimeExpressionError(
-                '%s: %r is in the future; offsets look back from now, write "-%s"'
-                % (_label(name), value, offset.group(2).strip())
-            )
+            raise TimeExpressionError('%s: %r is in the future; offsets look back from now, write "-%s"' % (_label(name), value, offset.group(2).strip()))
         reference = now_ms() if now is None else now
         resolved = reference - parse_duration(offset.group(2), name=name)
         if resolved < 0:
             raise TimeExpressionError('%s: %r reaches back before 1970' % (_label(name), value))
         return resolved
     if _DURATION_RE.match(text.lower()):
-        raise TimeExpressionError(
-            '%s: %r is a duration, not a time; write "-%s" for that long before now' % (_label(name), value, text)
-        )
+        raise TimeExpressionError('%s: %r is a duration, not a time; write "-%s" for that long before now' % (_label(name), value, text))
 
     iso = _ISO_RE.match(text)
     if iso:
@@ -250,10 +221,7 @@ def resolve_window(start, end, now=None, start_name='start_time', end_name='end_
     start_ms = parse_time(start, now=reference, name=start_name)
     end_ms = parse_time(end, now=reference, name=end_name)
     if start_ms > end_ms:
-        raise TimeExpressionError(
-            '%s (%s) is after %s (%s); the window must run forwards'
-            % (start_name, ms_to_iso(start_ms), end_name, ms_to_iso(end_ms))
-        )
+        raise TimeExpressionError('%s (%s) is after %s (%s); the window must run forwards' % (start_name, ms_to_iso(start_ms), end_name, ms_to_iso(end_ms)))
     return start_ms, end_ms
 
 

@@ -142,9 +142,7 @@ class DeadlineRetry(Retry):
 
     def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
         """Count the attempt, plan the wait, and give up when the wait would pass the deadline."""
-        new_retry = super(DeadlineRetry, self).increment(
-            method=method, url=url, response=response, error=error, _pool=_pool, _stacktrace=_stacktrace
-        )
+        new_retry = super(DeadlineRetry, self).increment(method=method, url=url, response=response, error=error, _pool=_pool, _stacktrace=_stacktrace)
         wait = new_retry.wait_for(response)
         if new_retry.deadline is not None and _clock() + wait > new_retry.deadline:
             LOG.debug('not retrying %s %s: a wait of %.1fs would pass the retry deadline', method, url, wait)
@@ -189,10 +187,7 @@ class BodyReadError(Exception):
     def describe(self, limit):
         """One sentence for an error message (no header or body content)."""
         if self.reason == 'too slow':
-            return (
-                'the response body did not arrive within %.1f s (%d bytes received); the server is answering '
-                'too slowly' % (limit, self.received)
-            )
+            return 'the response body did not arrive within %.1f s (%d bytes received); the server is answering too slowly' % (limit, self.received)
         if self.expected is not None:
             return 'the response body was cut off after %d of %d bytes' % (self.received, self.expected)
         return 'the response body was cut off after %d bytes' % self.received
@@ -412,12 +407,7 @@ def build_session(
         raise RuntimeError('the requests library is required')
     session = HuaweiCloudSession()
     limiter = RateLimiter(rate_limit) if rate_limit else None
-    adapter = HuaweiCloudAdapter(
-        build_retry(retries, timeout),
-        rate_limiter=limiter,
-        pool_connections=POOL_CONNECTIONS,
-        pool_maxsize=int(max_concurrency),
-    )
+    adapter = HuaweiCloudAdapter(build_retry(retries, timeout), rate_limiter=limiter, pool_connections=POOL_CONNECTIONS, pool_maxsize=int(max_concurrency))
     session.mount('https://', adapter)
     session.mount('http://', adapter)
     session.headers['User-Agent'] = user_agent

@@ -395,19 +395,10 @@ def kept_by_status(task, status):
 
 def main():
     argument_spec = dict(
-        task_id=dict(type='raw'),
-        task_ids=dict(type='list', elements='raw'),
-        group_id=dict(type='str'),
-        status=dict(type='raw'),
-        task_name=dict(type='str'),
+        task_id=dict(type='raw'), task_ids=dict(type='list', elements='raw'), group_id=dict(type='str'), status=dict(type='raw'), task_name=dict(type='str')
     )
     argument_spec.update(INFO_ARGUMENT_SPEC)
-    module = HuaweiCloudModule(
-        argument_spec=argument_spec,
-        service='oms',
-        mutually_exclusive=[('task_id', 'task_ids')],
-        supports_check_mode=True,
-    )
+    module = HuaweiCloudModule(argument_spec=argument_spec, service='oms', mutually_exclusive=[('task_id', 'task_ids')], supports_check_mode=True)
 
     # Everything the user typed is checked before the first request.
     ids = requested_task_ids(module)
@@ -426,9 +417,7 @@ def main():
     report = ContractReport(module.params['strict_contract'])
 
     if ids is None:
-        listing = list_all(
-            module, LIST_PATH, query, 'tasks', 'ListTasksResponse', 'migration tasks', report, id_key='id'
-        )
+        listing = list_all(module, LIST_PATH, query, 'tasks', 'ListTasksResponse', 'migration tasks', report, id_key='id')
         report.apply(module)
         tasks = []
         for position, entry in enumerate(listing.items):
@@ -449,9 +438,7 @@ def main():
     report.apply(module)
     module.exit_json(
         changed=False,
-        migration_tasks=[
-            with_summary(module, task_id, body, summarize, 'migration task') for task_id, body, _meta in found
-        ],
+        migration_tasks=[with_summary(module, task_id, body, summarize, 'migration task') for task_id, body, _meta in found],
         missing=missing,
         truncated=False,
     )

@@ -285,27 +285,18 @@ def main():
         details=dict(type='bool', default=False),
     )
     argument_spec.update(INFO_ARGUMENT_SPEC)
-    module = HuaweiCloudModule(
-        argument_spec=argument_spec,
-        service='oms',
-        mutually_exclusive=[('sync_task_id', 'sync_task_ids')],
-        supports_check_mode=True,
-    )
+    module = HuaweiCloudModule(argument_spec=argument_spec, service='oms', mutually_exclusive=[('sync_task_id', 'sync_task_ids')], supports_check_mode=True)
 
     # Everything the user typed is checked before the first request.
     query_time = time_option(module, 'query_time', now_ms())
     ids = requested_ids(module, 'sync_task_id', 'sync_task_ids')
     if ids is not None and module.params['status'] is not None:
-        module.fail_json(
-            msg='status filters the listing of all tasks; it cannot be combined with sync_task_id or sync_task_ids.'
-        )
+        module.fail_json(msg='status filters the listing of all tasks; it cannot be combined with sync_task_id or sync_task_ids.')
 
     report = ContractReport(module.params['strict_contract'])
 
     def show(task_id):
-        body, meta = module.client.get_json(
-            SHOW_PATH, path_params={'sync_task_id': task_id}, query={'query_time': query_time}
-        )
+        body, meta = module.client.get_json(SHOW_PATH, path_params={'sync_task_id': task_id}, query={'query_time': query_time})
         report.check('ShowSyncTaskResponse', body, 'sync task %s' % task_id, meta)
         check_fields(module, task_id, body, SHOWN_FIELDS)
         return body, meta
@@ -313,14 +304,7 @@ def main():
     listed = None
     if ids is None:
         listed = list_all(
-            module,
-            LIST_PATH,
-            {'status': module.params['status']},
-            'tasks',
-            'ListSyncTasksResponse',
-            'sync tasks',
-            report,
-            id_key='sync_task_id',
+            module, LIST_PATH, {'status': module.params['status']}, 'tasks', 'ListSyncTasksResponse', 'sync tasks', report, id_key='sync_task_id'
         ).items
         for position, entry in enumerate(listed):
             task_id = entry.get('sync_task_id') if isinstance(entry, dict) else None
@@ -328,11 +312,7 @@ def main():
         report.apply(module)
         if not module.params['details']:
             module.exit_json(changed=False, sync_tasks=listed, missing=[])
-        ids = [
-            task.get('sync_task_id')
-            for task in listed
-            if isinstance(task, dict) and isinstance(task.get('sync_task_id'), str)
-        ]
+        ids = [task.get('sync_task_id') for task in listed if isinstance(task, dict) and isinstance(task.get('sync_task_id'), str)]
 
     found, missing = fetch_each(module, ids, show, 'sync task', 'sync_task_id')
     details = {}

@@ -288,13 +288,7 @@ errors:
 """
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._client import unique
-from ansible_collections.hwcloud.migration.plugins.module_utils._info import (
-    INFO_ARGUMENT_SPEC,
-    ContractReport,
-    report_problem,
-    requested_ids,
-    window_options,
-)
+from ansible_collections.hwcloud.migration.plugins.module_utils._info import INFO_ARGUMENT_SPEC, ContractReport, report_problem, requested_ids, window_options
 from ansible_collections.hwcloud.migration.plugins.module_utils._module import HuaweiCloudModule
 from ansible_collections.hwcloud.migration.plugins.module_utils._statistics import DATA_TYPES, summarize_statistics
 from ansible_collections.hwcloud.migration.plugins.module_utils._statistics_reader import read_window
@@ -330,10 +324,7 @@ def main():
     if return_types is not None:
         unqueried = [data_type for data_type in return_types if data_type not in data_types]
         if unqueried:
-            module.fail_json(
-                msg='return_data_types names %s, which data_type does not query (%s).'
-                % (', '.join(unqueried), ', '.join(data_types))
-            )
+            module.fail_json(msg='return_data_types names %s, which data_type does not query (%s).' % (', '.join(unqueried), ', '.join(data_types)))
     ids = requested_ids(module, 'sync_task_id', 'sync_task_ids')
 
     report = ContractReport(module.params['strict_contract'])
@@ -344,20 +335,14 @@ def main():
         report.check('ListSyncTaskStatisticResponse', body, 'sync task %s' % task_id, meta)
         return body, meta
 
-    reads, missing = read_window(
-        module, ids, read_statistics, start_ms, end_ms, 'statistics of sync task', 'sync_task_id'
-    )
+    reads, missing = read_window(module, ids, read_statistics, start_ms, end_ms, 'statistics of sync task', 'sync_task_id')
     results = []
     for window in reads:
         body = window.response(data_types)
         document = body if isinstance(body, dict) else {}
         statistic_datas = document.get('statistic_datas')
         if return_types is not None and isinstance(statistic_datas, list):
-            statistic_datas = [
-                entry
-                for entry in statistic_datas
-                if not isinstance(entry, dict) or entry.get('data_type') in return_types
-            ]
+            statistic_datas = [entry for entry in statistic_datas if not isinstance(entry, dict) or entry.get('data_type') in return_types]
         time_type = document.get('statistic_time_type')
         summary = summarize_statistics(body, data_types, start_ms, end_ms, problems=window.part_problems(data_types))
         for problem in summary['problems']:

@@ -285,12 +285,7 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._info import (
     requested_ids,
     with_summary,
 )
-from ansible_collections.hwcloud.migration.plugins.module_utils._migration import (
-    GROUP_CHECKED_FIELDS,
-    MigrationValueError,
-    group_status_value,
-    group_summary,
-)
+from ansible_collections.hwcloud.migration.plugins.module_utils._migration import GROUP_CHECKED_FIELDS, MigrationValueError, group_status_value, group_summary
 from ansible_collections.hwcloud.migration.plugins.module_utils._module import HuaweiCloudModule
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import now_ms
 
@@ -305,27 +300,16 @@ def _usable_group_id(value):
 
 
 def main():
-    argument_spec = dict(
-        group_id=dict(type='str'),
-        group_ids=dict(type='list', elements='str'),
-        status=dict(type='raw'),
-    )
+    argument_spec = dict(group_id=dict(type='str'), group_ids=dict(type='list', elements='str'), status=dict(type='raw'))
     argument_spec.update(INFO_ARGUMENT_SPEC)
-    module = HuaweiCloudModule(
-        argument_spec=argument_spec,
-        service='oms',
-        mutually_exclusive=[('group_id', 'group_ids')],
-        supports_check_mode=True,
-    )
+    module = HuaweiCloudModule(argument_spec=argument_spec, service='oms', mutually_exclusive=[('group_id', 'group_ids')], supports_check_mode=True)
 
     # Everything the user typed is checked before the first request.
     ids = requested_ids(module, 'group_id', 'group_ids')
     status = None
     if module.params['status'] is not None:
         if ids is not None:
-            module.fail_json(
-                msg='status filters the listing of all groups; it cannot be combined with group_id or group_ids.'
-            )
+            module.fail_json(msg='status filters the listing of all groups; it cannot be combined with group_id or group_ids.')
         try:
             status = group_status_value(module.params['status'])
         except MigrationValueError as err:
@@ -338,16 +322,7 @@ def main():
     report = ContractReport(module.params['strict_contract'])
 
     if ids is None:
-        listing = list_all(
-            module,
-            LIST_PATH,
-            {'status': status},
-            'taskgroups',
-            'ListTaskGroupResponse',
-            'task groups',
-            report,
-            id_key='group_id',
-        )
+        listing = list_all(module, LIST_PATH, {'status': status}, 'taskgroups', 'ListTaskGroupResponse', 'task groups', report, id_key='group_id')
         report.apply(module)
         groups = []
         for position, entry in enumerate(listing.items):

@@ -16,14 +16,14 @@ which no other target's result can make up for.  A fleet with no targets is
 ERROR too: a gate that looked at nothing has nothing to say.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import json
 import os
 import re
 import xml.etree.ElementTree as ET
-
 from datetime import datetime, timezone
 
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reports import REPORT_FILES, write_texts
@@ -39,10 +39,19 @@ REPORT_NAMES = dict(REPORT_FILES)
 # Violations listed per target in the fleet reports; the target's own reports have all of them.
 MAX_VIOLATIONS_SHOWN = 20
 
-_COUNT_KEYS = ('sync_tasks', 'sync_tasks_unhealthy', 'datasets', 'datasets_unhealthy',
-               'checks', 'checks_passed', 'checks_failed', 'checks_skipped', 'checks_not_evaluated')
+_COUNT_KEYS = (
+    'sync_tasks',
+    'sync_tasks_unhealthy',
+    'datasets',
+    'datasets_unhealthy',
+    'checks',
+    'checks_passed',
+    'checks_failed',
+    'checks_skipped',
+    'checks_not_evaluated',
+)
 # Characters XML 1.0 cannot carry, even escaped.
-_XML_INVALID = re.compile(u'[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
+_XML_INVALID = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
 
 
 class FleetInputError(ValueError):
@@ -74,8 +83,7 @@ def _report_paths(report_dir):
     if not report_dir:
         return None
     report_dir = os.path.abspath(report_dir)
-    paths = dict((key, os.path.join(report_dir, name)) for key, name in REPORT_NAMES.items()
-                 if os.path.isfile(os.path.join(report_dir, name)))
+    paths = dict((key, os.path.join(report_dir, name)) for key, name in REPORT_NAMES.items() if os.path.isfile(os.path.join(report_dir, name)))
     if not paths:
         return None
     paths['dir'] = report_dir
@@ -139,8 +147,7 @@ def build_fleet(targets, now_ms=None):
     "targets"}``; ``targets`` is sorted by name so reports are stable.
     """
     if not isinstance(targets, dict):
-        raise FleetInputError('targets must be a mapping of target name to its record, got %s'
-                              % type(targets).__name__)
+        raise FleetInputError('targets must be a mapping of target name to its record, got %s' % type(targets).__name__)
     entries = [target_entry(name, targets[name]) for name in sorted(targets)]
     if entries:
         verdict = max((entry['verdict'] for entry in entries), key=VERDICT_RANK.get)
@@ -170,9 +177,10 @@ def failure_message(fleet):
     counts = fleet['counts']
     if not counts['targets']:
         return 'Migration health fleet gate FAILED: ERROR: no targets were evaluated'
-    lines = ['Migration health fleet gate FAILED: %s: %d of %d targets are not healthy (%d unhealthy, %d error)'
-             % (fleet['verdict'], counts['unhealthy'] + counts['error'], counts['targets'],
-                counts['unhealthy'], counts['error'])]
+    lines = [
+        'Migration health fleet gate FAILED: %s: %d of %d targets are not healthy (%d unhealthy, %d error)'
+        % (fleet['verdict'], counts['unhealthy'] + counts['error'], counts['targets'], counts['unhealthy'], counts['error'])
+    ]
     for entry in fleet['targets']:
         if entry['verdict'] == HEALTHY:
             continue
@@ -180,38 +188,54 @@ def failure_message(fleet):
             lines.append('- %s: ERROR: %s' % (entry['name'], entry['error']))
         else:
             counts = entry['counts'] or {}
-            lines.append('- %s: UNHEALTHY: %s of %s checks failed' % (
-                entry['name'], counts.get('checks_failed'), counts.get('checks')))
+            lines.append('- %s: UNHEALTHY: %s of %s checks failed' % (entry['name'], counts.get('checks_failed'), counts.get('checks')))
     return '\n'.join(lines)
 
 
 # -- reports ----------------------------------------------------------------
 
+
 def _xml_safe(value):
-    return _XML_INVALID.sub(u'\ufffd', u'' if value is None else str(value))
+    return _XML_INVALID.sub('\ufffd', '' if value is None else str(value))
 
 
 def render_junit(fleet):
     """JUnit XML: one testsuite, one testcase per target (failure: UNHEALTHY, error: ERROR)."""
     counts = fleet['counts']
-    root = ET.Element('testsuites', {
-        'name': 'migration-health-fleet', 'tests': str(counts['targets']),
-        'failures': str(counts['unhealthy']), 'errors': str(counts['error'] + (0 if counts['targets'] else 1))})
-    suite = ET.SubElement(root, 'testsuite', {
-        'name': 'migration-health-fleet', 'tests': str(counts['targets']),
-        'failures': str(counts['unhealthy']), 'errors': str(counts['error'] + (0 if counts['targets'] else 1)),
-        'skipped': '0', 'timestamp': fleet['evaluated_at'].rstrip('Z'), 'time': '0'})
+    root = ET.Element(
+        'testsuites',
+        {
+            'name': 'migration-health-fleet',
+            'tests': str(counts['targets']),
+            'failures': str(counts['unhealthy']),
+            'errors': str(counts['error'] + (0 if counts['targets'] else 1)),
+        },
+    )
+    suite = ET.SubElement(
+        root,
+        'testsuite',
+        {
+            'name': 'migration-health-fleet',
+            'tests': str(counts['targets']),
+            'failures': str(counts['unhealthy']),
+            'errors': str(counts['error'] + (0 if counts['targets'] else 1)),
+            'skipped': '0',
+            'timestamp': fleet['evaluated_at'].rstrip('Z'),
+            'time': '0',
+        },
+    )
     properties = ET.SubElement(suite, 'properties')
     ET.SubElement(properties, 'property', {'name': 'verdict', 'value': fleet['verdict']})
     if not counts['targets']:
         # An empty suite would read as a pass in most CI systems.
-        case = ET.SubElement(suite, 'testcase', {'classname': 'migration_health.fleet', 'name': 'targets',
-                                                 'time': '0'})
+        case = ET.SubElement(suite, 'testcase', {'classname': 'migration_health.fleet', 'name': 'targets', 'time': '0'})
         ET.SubElement(case, 'error', {'message': 'no targets were evaluated', 'type': ERROR})
     for entry in fleet['targets']:
-        case = ET.SubElement(suite, 'testcase', {
-            'classname': 'migration_health.fleet.%s' % _xml_safe(entry['region'] or 'unknown-region'),
-            'name': _xml_safe(entry['name']), 'time': '0'})
+        case = ET.SubElement(
+            suite,
+            'testcase',
+            {'classname': 'migration_health.fleet.%s' % _xml_safe(entry['region'] or 'unknown-region'), 'name': _xml_safe(entry['name']), 'time': '0'},
+        )
         detail = _target_detail(entry)
         if entry['verdict'] == ERROR:
             ET.SubElement(case, 'error', {'message': _xml_safe(entry['error']), 'type': ERROR}).text = detail
@@ -230,8 +254,7 @@ def _summary(entry):
 
 
 def _target_detail(entry):
-    lines = ['target: %s' % entry['name'], 'region: %s' % entry['region'],
-             'project: %s' % entry['project'], 'verdict: %s' % _summary(entry)]
+    lines = ['target: %s' % entry['name'], 'region: %s' % entry['region'], 'project: %s' % entry['project'], 'verdict: %s' % _summary(entry)]
     lines.extend(entry['violations'])
     if entry['reports']:
         lines.append('reports: %s' % entry['reports']['dir'])
@@ -247,8 +270,10 @@ def _html_environment():
     # Jinja2 ships with ansible-core; imported here so the pure functions above
     # stay importable without it.
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
-    return Environment(loader=FileSystemLoader(os.path.dirname(TEMPLATE_PATH)), autoescape=True,
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+    return Environment(
+        loader=FileSystemLoader(os.path.dirname(TEMPLATE_PATH)), autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True
+    )
 
 
 def render_html(fleet, title='Migration health fleet', dest=None):
@@ -267,8 +292,7 @@ def render_html(fleet, title='Migration health fleet', dest=None):
 
 def render_reports(fleet, title='Migration health fleet', dest=None):
     """The text of each fleet report, keyed ``json``, ``junit`` and ``html``."""
-    return {'json': render_json(fleet), 'junit': render_junit(fleet),
-            'html': render_html(fleet, title=title, dest=dest)}
+    return {'json': render_json(fleet), 'junit': render_junit(fleet), 'html': render_html(fleet, title=title, dest=dest)}
 
 
 def write_reports(fleet, dest, title='Migration health fleet', check_mode=False):

@@ -10,7 +10,8 @@ one bucket wide survives, where averaging would flatten it.  The template lays
 out what these functions compute.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import ms_to_iso
@@ -32,6 +33,8 @@ SPARKLINE_TYPES = ('REQUEST', 'FAILURE')
 # Markers with a tooltip per non-zero point, only on charts this sparse (a short window);
 # on a long one they would outweigh the lines.
 MAX_MARKERS = 48
+# Series in a failing subject's full chart.
+CHART_TYPE_COUNT = len(CHART_TYPES)
 
 
 def bucket_grid(stamps, start, end, bucket):
@@ -101,15 +104,14 @@ def downsample_series(series, start, end, bucket, columns):
     grid = bucket_grid(stamps, start, end, bucket)
     length = len(grid) if grid is not None else max([len(series.get(data_type) or []) for data_type in CHART_TYPES])
     if length <= 2 * columns:
-        return dict((data_type, [list(point) for point in series.get(data_type) or []])
-                    for data_type in CHART_TYPES), False
+        return dict((data_type, [list(point) for point in series.get(data_type) or []]) for data_type in CHART_TYPES), False
     result = {}
     for data_type in CHART_TYPES:
         result[data_type] = downsample(fill_grid(series.get(data_type) or [], grid), start, end, columns)
     return result, True
 
 
-def chart_columns(failing, healthy, budget, healthy_types=len(CHART_TYPES)):
+def chart_columns(failing, healthy, budget, healthy_types=CHART_TYPE_COUNT):
     """Columns of each failing subject's chart so that all series together stay within ``budget`` points.
 
     Each chart type keeps up to two points per column; a healthy subject takes
@@ -211,32 +213,33 @@ def chart(task, window, threshold_ratio=None, columns=MAX_CHART_COLUMNS, markers
     for index in range(5):
         fraction = index / 4.0
         stamp = int(start + (end - start) * fraction)
-        x_ticks.append({
-            'x': round(x_of(stamp), 1),
-            'anchor': 'start' if index == 0 else ('end' if index == 4 else 'middle'),
-            'label': _time_label(stamp, with_date, index == 0),
-        })
+        x_ticks.append(
+            {
+                'x': round(x_of(stamp), 1),
+                'anchor': 'start' if index == 0 else ('end' if index == 4 else 'middle'),
+                'label': _time_label(stamp, with_date, index == 0),
+            }
+        )
     y_ticks = []
     for index in range(5):
         count = y_step * index
-        y_ticks.append({'y': round(y_of(count), 1),
-                        'label': ('%d' % count) if float(count).is_integer() else ('%g' % count)})
+        y_ticks.append({'y': round(y_of(count), 1), 'label': ('%d' % count) if float(count).is_integer() else ('%g' % count)})
 
     lines = []
     markers = []
-    totals = {'REQUEST': task.get('window_request_total'), 'SUCCESS': task.get('window_success_total'),
-              'FAILURE': task.get('window_failure_total')}
+    totals = {'REQUEST': task.get('window_request_total'), 'SUCCESS': task.get('window_success_total'), 'FAILURE': task.get('window_failure_total')}
     legend = []
     for position, data_type in enumerate(CHART_TYPES):
         points = complete[data_type]
         colour = CHART_COLOURS[data_type]
         if len(points) > 1 or (points and not partial[data_type]):
-            lines.append({'series': data_type, 'colour': colour, 'points': coords(points),
-                          'wide': data_type == 'REQUEST'})
+            lines.append({'series': data_type, 'colour': colour, 'points': coords(points), 'wide': data_type == 'REQUEST'})
         if markers and len(points) <= MAX_MARKERS:
-            markers.extend({'x': round(x_of(stamp)), 'y': round(y_of(count)), 'colour': colour,
-                            'title': '%s %s: %d' % (data_type, ms_to_iso(stamp), count)}
-                           for stamp, count in points if count)
+            markers.extend(
+                {'x': round(x_of(stamp)), 'y': round(y_of(count)), 'colour': colour, 'title': '%s %s: %d' % (data_type, ms_to_iso(stamp), count)}
+                for stamp, count in points
+                if count
+            )
         total = totals[data_type]
         if total is None:
             total = sum(count for _stamp, count in points + partial[data_type])
@@ -247,43 +250,58 @@ def chart(task, window, threshold_ratio=None, columns=MAX_CHART_COLUMNS, markers
     if bucket and any(partial[data_type] for data_type in CHART_TYPES):
         first = min(point[0] for data_type in CHART_TYPES for point in partial[data_type])
         x = x_of(max(start, first))
-        counts = ', '.join('%s %d' % (data_type, sum(count for _stamp, count in partial[data_type]))
-                           for data_type in CHART_TYPES)
-        partial_area = {'x': round(x, 1), 'width': round(max(2.0, left + plot_w - x), 1),
-                        'title': 'partial bucket from %s, still filling when the statistics were read: %s'
-                                 % (ms_to_iso(first), counts)}
+        counts = ', '.join('%s %d' % (data_type, sum(count for _stamp, count in partial[data_type])) for data_type in CHART_TYPES)
+        partial_area = {
+            'x': round(x, 1),
+            'width': round(max(2.0, left + plot_w - x), 1),
+            'title': 'partial bucket from %s, still filling when the statistics were read: %s' % (ms_to_iso(first), counts),
+        }
         for data_type in CHART_TYPES:
-            partial_points.extend({'x': round(x_of(stamp)), 'y': round(y_of(count)),
-                                   'colour': CHART_COLOURS[data_type]}
-                                  for stamp, count in partial[data_type])
+            partial_points.extend({'x': round(x_of(stamp)), 'y': round(y_of(count)), 'colour': CHART_COLOURS[data_type]} for stamp, count in partial[data_type])
 
     threshold = None
     if threshold_ratio is not None and len(complete['REQUEST']) > 1:
         baseline = top + plot_h
         threshold = {
             # y' = baseline - ratio * (baseline - y): the REQUEST line scaled towards the x axis.
-            'transform': 'translate(0 %s) scale(1 %s)' % (_number(baseline * (1 - threshold_ratio)),
-                                                          _number(threshold_ratio)),
+            'transform': 'translate(0 %s) scale(1 %s)' % (_number(baseline * (1 - threshold_ratio)), _number(threshold_ratio)),
             'label': 'FAILURE limit (%.4g%% of REQUEST)' % (threshold_ratio * 100),
         }
-        legend.append({'x': left + 120 * len(CHART_TYPES), 'colour': CHART_COLOURS['FAILURE'],
-                       'label': 'limit', 'dashed': True})
+        legend.append({'x': left + 120 * len(CHART_TYPES), 'colour': CHART_COLOURS['FAILURE'], 'label': 'limit', 'dashed': True})
 
     # What every chart over the same time span shares (axes, grid, time labels,
     # legend swatches): the page draws it once and each chart reuses it.
     frame = {
         'key': (width, height, start, end, threshold is not None),
-        'width': width, 'height': height, 'left': left, 'top': top, 'plot_w': plot_w, 'plot_h': plot_h,
-        'grid': [tick['y'] for tick in y_ticks], 'x_ticks': x_ticks,
-        'swatches': [dict(item) for item in legend], 'legend_y': height - 12,
+        'width': width,
+        'height': height,
+        'left': left,
+        'top': top,
+        'plot_w': plot_w,
+        'plot_h': plot_h,
+        'grid': [tick['y'] for tick in y_ticks],
+        'x_ticks': x_ticks,
+        'swatches': [dict(item) for item in legend],
+        'legend_y': height - 12,
     }
     return {
         'frame': frame,
-        'width': width, 'height': height, 'left': left, 'top': top, 'plot_w': plot_w, 'plot_h': plot_h,
-        'x_ticks': x_ticks, 'y_ticks': y_ticks, 'lines': lines, 'markers': markers,
-        'legend': legend, 'legend_y': height - 12, 'partial': partial_area, 'partial_points': partial_points,
-        'threshold': threshold, 'empty': not any(complete[data_type] or partial[data_type]
-                                                 for data_type in CHART_TYPES),
+        'width': width,
+        'height': height,
+        'left': left,
+        'top': top,
+        'plot_w': plot_w,
+        'plot_h': plot_h,
+        'x_ticks': x_ticks,
+        'y_ticks': y_ticks,
+        'lines': lines,
+        'markers': markers,
+        'legend': legend,
+        'legend_y': height - 12,
+        'partial': partial_area,
+        'partial_points': partial_points,
+        'threshold': threshold,
+        'empty': not any(complete[data_type] or partial[data_type] for data_type in CHART_TYPES),
         'with_date': with_date,
     }
 
@@ -298,11 +316,12 @@ def sparkline(task, window, width=SPARKLINE_PLOT_WIDTH + 4, height=28):
     peak = max([count for data_type in SPARKLINE_TYPES for _stamp, count in complete[data_type]] + [1])
 
     def coords(points):
-        return ' '.join('%d,%d' % (round(2 + (width - 4) * (stamp - start) / float(end - start)),
-                                   round(height - 2 - (height - 4) * count / float(peak)))
-                        for stamp, count in points)
+        return ' '.join(
+            '%d,%d' % (round(2 + (width - 4) * (stamp - start) / float(end - start)), round(height - 2 - (height - 4) * count / float(peak)))
+            for stamp, count in points
+        )
 
-    lines = [{'series': data_type, 'colour': CHART_COLOURS[data_type], 'points': coords(complete[data_type])}
-             for data_type in SPARKLINE_TYPES if complete[data_type]]
-    return {'width': width, 'height': height, 'lines': lines, 'peak': peak,
-            'empty': not lines}
+    lines = [
+        {'series': data_type, 'colour': CHART_COLOURS[data_type], 'points': coords(complete[data_type])} for data_type in SPARKLINE_TYPES if complete[data_type]
+    ]
+    return {'width': width, 'height': height, 'lines': lines, 'peak': peak, 'empty': not lines}

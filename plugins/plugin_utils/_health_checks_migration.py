@@ -13,22 +13,14 @@ for every kind by ``_health_reads`` (the ``reads`` of each kind in
 ``SUBJECT_KINDS``), which fails the checks they feed the same way.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
-from ansible_collections.hwcloud.migration.plugins.module_utils._migration import (
-    GROUP_STATUS_NAMES,
-    TASK_STATUS_NAMES,
-    group_summary,
-    task_summary,
-)
+from ansible_collections.hwcloud.migration.plugins.module_utils._migration import GROUP_STATUS_NAMES, TASK_STATUS_NAMES, group_summary, task_summary
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import ms_to_iso
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_checks import format_duration, missing_check
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import (
-    KIND_MIGRATION_TASK,
-    KIND_TASK_GROUP,
-    MIGRATION_THRESHOLDS,
-)
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import KIND_MIGRATION_TASK, KIND_TASK_GROUP, MIGRATION_THRESHOLDS
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_policy_migration import resolve_deadline
 
 # Task statuses: 5 succeeded passes; 1 waiting, 2 executing, 6 retrying are
@@ -40,8 +32,7 @@ TASK_RUNNING_STATUSES = frozenset([1, 2, 6])
 GROUP_PASSING_STATUSES = frozenset([6])
 GROUP_RUNNING_STATUSES = frozenset([0, 1, 2])
 
-SUMMARY_KEYS = ('status_name', 'active', 'percent', 'eta', 'eta_ms', 'eta_unknown', 'failed_objects',
-                'failed_object_list', 'error_code', 'error_msg')
+SUMMARY_KEYS = ('status_name', 'active', 'percent', 'eta', 'eta_ms', 'eta_unknown', 'failed_objects', 'failed_object_list', 'error_code', 'error_msg')
 
 
 def _summary(body, summarise, now):
@@ -75,26 +66,53 @@ def _when(ms):
 
 # -- the checks ---------------------------------------------------------------------
 
+
 def _status_check(checks, check_id, subject, kind, noun, status, names, passing, running, reason):
     text = _status_text(status, names)
     allowed = sorted(passing | running)
     allowed_display = 'in [%s]' % ', '.join(_status_text(code, names) for code in allowed)
     if status in passing:
-        checks.add(check_id, subject, kind, status, allowed, True, '%s %s is %s' % (noun, subject, text),
-                   observed_display=text, threshold_display=allowed_display)
+        checks.add(
+            check_id, subject, kind, status, allowed, True, '%s %s is %s' % (noun, subject, text), observed_display=text, threshold_display=allowed_display
+        )
     elif status in running:
-        checks.add(check_id, subject, kind, status, allowed, True,
-                   '%s %s is still running (%s)' % (noun, subject, text),
-                   observed_display=text, threshold_display=allowed_display)
+        checks.add(
+            check_id,
+            subject,
+            kind,
+            status,
+            allowed,
+            True,
+            '%s %s is still running (%s)' % (noun, subject, text),
+            observed_display=text,
+            threshold_display=allowed_display,
+        )
     elif status is None or status not in names:
         # Not a status the API documents: nothing can be said of the task, so the gate cannot judge it.
-        checks.add(check_id, subject, kind, status, allowed, False,
-                   '%s %s: its status is %s, not a status of the API%s' % (noun, subject, text, reason),
-                   observed_display=text, threshold_display=allowed_display, evaluated=False)
+        checks.add(
+            check_id,
+            subject,
+            kind,
+            status,
+            allowed,
+            False,
+            '%s %s: its status is %s, not a status of the API%s' % (noun, subject, text, reason),
+            observed_display=text,
+            threshold_display=allowed_display,
+            evaluated=False,
+        )
     else:
-        checks.add(check_id, subject, kind, status, allowed, False,
-                   '%s %s did not succeed: it is %s%s' % (noun, subject, text, reason),
-                   observed_display=text, threshold_display=allowed_display)
+        checks.add(
+            check_id,
+            subject,
+            kind,
+            status,
+            allowed,
+            False,
+            '%s %s did not succeed: it is %s%s' % (noun, subject, text, reason),
+            observed_display=text,
+            threshold_display=allowed_display,
+        )
 
 
 def _deadline_check(checks, check_id, subject, kind, noun, status_known, summary, thresholds, reason):
@@ -102,62 +120,126 @@ def _deadline_check(checks, check_id, subject, kind, noun, status_known, summary
     eta_ms = _int(summary.get('eta_ms'))
     eta_display = _when(eta_ms) or ('unknown' if summary.get('eta_unknown') else 'n/a')
     if deadline_ms is None:
-        checks.add(check_id, subject, kind, eta_ms, None, True, 'no deadline set (migration_health_deadline)',
-                   observed_display=eta_display, threshold_display='no deadline', skipped=True)
+        checks.add(
+            check_id,
+            subject,
+            kind,
+            eta_ms,
+            None,
+            True,
+            'no deadline set (migration_health_deadline)',
+            observed_display=eta_display,
+            threshold_display='no deadline',
+            skipped=True,
+        )
         return
     threshold_display = 'done by %s' % ms_to_iso(deadline_ms)
     if not status_known:
-        checks.add(check_id, subject, kind, eta_ms, deadline_ms, False,
-                   '%s %s: its status could not be read, so whether it ends before the deadline %s is unknown%s'
-                   % (noun, subject, ms_to_iso(deadline_ms), reason),
-                   observed_display=eta_display, threshold_display=threshold_display, evaluated=False)
+        checks.add(
+            check_id,
+            subject,
+            kind,
+            eta_ms,
+            deadline_ms,
+            False,
+            '%s %s: its status could not be read, so whether it ends before the deadline %s is unknown%s' % (noun, subject, ms_to_iso(deadline_ms), reason),
+            observed_display=eta_display,
+            threshold_display=threshold_display,
+            evaluated=False,
+        )
     elif not summary.get('active'):
-        checks.add(check_id, subject, kind, eta_ms, deadline_ms, True,
-                   '%s %s is not running; the status check judges it' % (noun, subject),
-                   observed_display='not running', threshold_display=threshold_display, skipped=True)
+        checks.add(
+            check_id,
+            subject,
+            kind,
+            eta_ms,
+            deadline_ms,
+            True,
+            '%s %s is not running; the status check judges it' % (noun, subject),
+            observed_display='not running',
+            threshold_display=threshold_display,
+            skipped=True,
+        )
     elif eta_ms is None:
-        checks.add(check_id, subject, kind, None, deadline_ms, False,
-                   '%s %s is still running with no estimate of its end (ETA unknown), so it may miss the '
-                   'deadline %s%s' % (noun, subject, ms_to_iso(deadline_ms), reason),
-                   observed_display='unknown', threshold_display=threshold_display)
+        checks.add(
+            check_id,
+            subject,
+            kind,
+            None,
+            deadline_ms,
+            False,
+            '%s %s is still running with no estimate of its end (ETA unknown), so it may miss the '
+            'deadline %s%s' % (noun, subject, ms_to_iso(deadline_ms), reason),
+            observed_display='unknown',
+            threshold_display=threshold_display,
+        )
     elif eta_ms > deadline_ms:
-        checks.add(check_id, subject, kind, eta_ms, deadline_ms, False,
-                   '%s %s will miss the deadline: ETA %s is %s after %s%s'
-                   % (noun, subject, ms_to_iso(eta_ms), format_duration(eta_ms - deadline_ms),
-                      ms_to_iso(deadline_ms), reason),
-                   observed_display=eta_display, threshold_display=threshold_display)
+        checks.add(
+            check_id,
+            subject,
+            kind,
+            eta_ms,
+            deadline_ms,
+            False,
+            '%s %s will miss the deadline: ETA %s is %s after %s%s'
+            % (noun, subject, ms_to_iso(eta_ms), format_duration(eta_ms - deadline_ms), ms_to_iso(deadline_ms), reason),
+            observed_display=eta_display,
+            threshold_display=threshold_display,
+        )
     else:
-        checks.add(check_id, subject, kind, eta_ms, deadline_ms, True,
-                   '%s %s should be done by %s, %s before the deadline %s'
-                   % (noun, subject, ms_to_iso(eta_ms), format_duration(deadline_ms - eta_ms),
-                      ms_to_iso(deadline_ms)),
-                   observed_display=eta_display, threshold_display=threshold_display)
+        checks.add(
+            check_id,
+            subject,
+            kind,
+            eta_ms,
+            deadline_ms,
+            True,
+            '%s %s should be done by %s, %s before the deadline %s'
+            % (noun, subject, ms_to_iso(eta_ms), format_duration(deadline_ms - eta_ms), ms_to_iso(deadline_ms)),
+            observed_display=eta_display,
+            threshold_display=threshold_display,
+        )
 
 
 def _failed_objects_check(checks, check_id, subject, kind, noun, summary, thresholds, reason):
     limit = thresholds.get('max_migration_failed_objects')
     failed = _int(summary.get('failed_objects'))
     if limit is None:
-        checks.add(check_id, subject, kind, failed, None, True,
-                   'check disabled (max_migration_failed_objects is null)',
-                   threshold_display='disabled', skipped=True)
+        checks.add(
+            check_id, subject, kind, failed, None, True, 'check disabled (max_migration_failed_objects is null)', threshold_display='disabled', skipped=True
+        )
         return
     threshold_display = '<= %d' % limit
     if failed is None:
-        checks.add(check_id, subject, kind, None, limit, False,
-                   '%s %s: the number of failed objects was not returned%s' % (noun, subject, reason),
-                   observed_display='unknown', threshold_display=threshold_display, evaluated=False)
+        checks.add(
+            check_id,
+            subject,
+            kind,
+            None,
+            limit,
+            False,
+            '%s %s: the number of failed objects was not returned%s' % (noun, subject, reason),
+            observed_display='unknown',
+            threshold_display=threshold_display,
+            evaluated=False,
+        )
     elif failed <= limit:
-        checks.add(check_id, subject, kind, failed, limit, True,
-                   '%d object(s) failed, within the limit of %d' % (failed, limit),
-                   threshold_display=threshold_display)
+        checks.add(
+            check_id, subject, kind, failed, limit, True, '%d object(s) failed, within the limit of %d' % (failed, limit), threshold_display=threshold_display
+        )
     else:
         where = summary.get('failed_object_list')
-        listing = ('the failed objects are listed at %s in the destination bucket' % where if where
-                   else 'no list of failed objects was recorded')
-        checks.add(check_id, subject, kind, failed, limit, False,
-                   '%d object(s) failed, above the limit of %d; %s%s' % (failed, limit, listing, reason),
-                   threshold_display=threshold_display)
+        listing = 'the failed objects are listed at %s in the destination bucket' % where if where else 'no list of failed objects was recorded'
+        checks.add(
+            check_id,
+            subject,
+            kind,
+            failed,
+            limit,
+            False,
+            '%d object(s) failed, above the limit of %d; %s%s' % (failed, limit, listing, reason),
+            threshold_display=threshold_display,
+        )
 
 
 def _failed_tasks_check(checks, subject, group, reason):
@@ -165,13 +247,29 @@ def _failed_tasks_check(checks, subject, group, reason):
     total = _int(group.get('total_task_num'))
     of_total = ' of %d' % total if total is not None else ''
     if failed is None:
-        checks.add('task-group-failed-tasks', subject, KIND_TASK_GROUP, None, 0, False,
-                   'task group %s: the number of failed tasks was not returned%s' % (subject, reason),
-                   observed_display='unknown', threshold_display='0', evaluated=False)
+        checks.add(
+            'task-group-failed-tasks',
+            subject,
+            KIND_TASK_GROUP,
+            None,
+            0,
+            False,
+            'task group %s: the number of failed tasks was not returned%s' % (subject, reason),
+            observed_display='unknown',
+            threshold_display='0',
+            evaluated=False,
+        )
     else:
-        checks.add('task-group-failed-tasks', subject, KIND_TASK_GROUP, failed, 0, failed == 0,
-                   '%d%s task(s) failed%s' % (failed, of_total, reason if failed else ''),
-                   threshold_display='0')
+        checks.add(
+            'task-group-failed-tasks',
+            subject,
+            KIND_TASK_GROUP,
+            failed,
+            0,
+            failed == 0,
+            '%d%s task(s) failed%s' % (failed, of_total, reason if failed else ''),
+            threshold_display='0',
+        )
 
 
 def migration_task_checks(checks, subject, task, summary, thresholds):
@@ -179,24 +277,25 @@ def migration_task_checks(checks, subject, task, summary, thresholds):
     kind = KIND_MIGRATION_TASK
     status = _int(task.get('status'))
     reason = _reason(summary)
-    _status_check(checks, 'migration-task-status', subject, kind, 'migration task', status, TASK_STATUS_NAMES,
-                  TASK_PASSING_STATUSES, TASK_RUNNING_STATUSES, reason)
-    _deadline_check(checks, 'migration-task-deadline', subject, kind, 'migration task',
-                    status in TASK_STATUS_NAMES, summary, thresholds, reason)
-    _failed_objects_check(checks, 'migration-task-failed-objects', subject, kind, 'migration task', summary,
-                          thresholds, reason)
+    _status_check(
+        checks, 'migration-task-status', subject, kind, 'migration task', status, TASK_STATUS_NAMES, TASK_PASSING_STATUSES, TASK_RUNNING_STATUSES, reason
+    )
+    _deadline_check(checks, 'migration-task-deadline', subject, kind, 'migration task', status in TASK_STATUS_NAMES, summary, thresholds, reason)
+    _failed_objects_check(checks, 'migration-task-failed-objects', subject, kind, 'migration task', summary, thresholds, reason)
     src = task.get('src_node') if isinstance(task.get('src_node'), dict) else {}
     dst = task.get('dst_node') if isinstance(task.get('dst_node'), dict) else {}
     observed = _observed(summary, thresholds, status)
-    observed.update({
-        'name': task.get('name') if isinstance(task.get('name'), str) else None,
-        'group_id': task.get('group_id') if isinstance(task.get('group_id'), str) else None,
-        'src_bucket': src.get('bucket') if isinstance(src.get('bucket'), str) else None,
-        'dst_bucket': dst.get('bucket') if isinstance(dst.get('bucket'), str) else None,
-        'left_time_ms': _int(task.get('left_time')),
-        'total_num': _int(task.get('total_num')),
-        'successful_num': _int(task.get('successful_num')),
-    })
+    observed.update(
+        {
+            'name': task.get('name') if isinstance(task.get('name'), str) else None,
+            'group_id': task.get('group_id') if isinstance(task.get('group_id'), str) else None,
+            'src_bucket': src.get('bucket') if isinstance(src.get('bucket'), str) else None,
+            'dst_bucket': dst.get('bucket') if isinstance(dst.get('bucket'), str) else None,
+            'left_time_ms': _int(task.get('left_time')),
+            'total_num': _int(task.get('total_num')),
+            'successful_num': _int(task.get('successful_num')),
+        }
+    )
     return observed
 
 
@@ -205,20 +304,19 @@ def task_group_checks(checks, subject, group, summary, thresholds):
     kind = KIND_TASK_GROUP
     status = _int(group.get('status'))
     reason = _reason(summary)
-    _status_check(checks, 'task-group-status', subject, kind, 'task group', status, GROUP_STATUS_NAMES,
-                  GROUP_PASSING_STATUSES, GROUP_RUNNING_STATUSES, reason)
+    _status_check(checks, 'task-group-status', subject, kind, 'task group', status, GROUP_STATUS_NAMES, GROUP_PASSING_STATUSES, GROUP_RUNNING_STATUSES, reason)
     _failed_tasks_check(checks, subject, group, reason)
-    _deadline_check(checks, 'task-group-deadline', subject, kind, 'task group', status in GROUP_STATUS_NAMES,
-                    summary, thresholds, reason)
-    _failed_objects_check(checks, 'task-group-failed-objects', subject, kind, 'task group', summary, thresholds,
-                          reason)
+    _deadline_check(checks, 'task-group-deadline', subject, kind, 'task group', status in GROUP_STATUS_NAMES, summary, thresholds, reason)
+    _failed_objects_check(checks, 'task-group-failed-objects', subject, kind, 'task group', summary, thresholds, reason)
     observed = _observed(summary, thresholds, status)
-    observed.update({
-        'description': group.get('description') if isinstance(group.get('description'), str) else None,
-        'total_task_num': _int(group.get('total_task_num')),
-        'complete_task_num': _int(group.get('complete_task_num')),
-        'failed_tasks': _int(group.get('failed_task_num')),
-    })
+    observed.update(
+        {
+            'description': group.get('description') if isinstance(group.get('description'), str) else None,
+            'total_task_num': _int(group.get('total_task_num')),
+            'complete_task_num': _int(group.get('complete_task_num')),
+            'failed_tasks': _int(group.get('failed_task_num')),
+        }
+    )
     return observed
 
 
@@ -243,13 +341,25 @@ def _observed(summary, thresholds, status):
 
 def empty_observed(kind):
     """The observed values of a subject that was not read: all None."""
-    observed = {key: None for key in ('status', 'status_name', 'active', 'percent', 'eta_ms', 'eta',
-                                      'deadline_margin_ms', 'failed_objects', 'failed_object_list', 'error_code',
-                                      'error_msg')}
+    observed = {
+        key: None
+        for key in (
+            'status',
+            'status_name',
+            'active',
+            'percent',
+            'eta_ms',
+            'eta',
+            'deadline_margin_ms',
+            'failed_objects',
+            'failed_object_list',
+            'error_code',
+            'error_msg',
+        )
+    }
     observed['eta_unknown'] = False
     if kind == KIND_MIGRATION_TASK:
-        observed.update(dict.fromkeys(('name', 'group_id', 'src_bucket', 'dst_bucket', 'left_time_ms',
-                                       'total_num', 'successful_num')))
+        observed.update(dict.fromkeys(('name', 'group_id', 'src_bucket', 'dst_bucket', 'left_time_ms', 'total_num', 'successful_num')))
     else:
         observed.update(dict.fromkeys(('description', 'total_task_num', 'complete_task_num', 'failed_tasks')))
     return observed
@@ -259,10 +369,17 @@ def empty_observed(kind):
 
 # Per kind: the policy keys, the registered result's key, the noun, the check id prefix, the checks and summary.
 _KINDS = (
-    (KIND_MIGRATION_TASK, 'all_migration_tasks', 'migration_tasks', 'migration_task_info', 'migration task',
-     'migration-task-', migration_task_checks, task_summary),
-    (KIND_TASK_GROUP, 'all_task_groups', 'task_groups', 'task_group_info', 'task group', 'task-group-',
-     task_group_checks, group_summary),
+    (
+        KIND_MIGRATION_TASK,
+        'all_migration_tasks',
+        'migration_tasks',
+        'migration_task_info',
+        'migration task',
+        'migration-task-',
+        migration_task_checks,
+        task_summary,
+    ),
+    (KIND_TASK_GROUP, 'all_task_groups', 'task_groups', 'task_group_info', 'task group', 'task-group-', task_group_checks, group_summary),
 )
 
 
@@ -287,16 +404,24 @@ def evaluate_migration(outcomes, policy, defaults, checks, now):
         entries = []
         for item in selection:
             subject_id = item['id']
-            thresholds = resolve_deadline(dict((key, defaults.get(key)) for key in
-                                               MIGRATION_THRESHOLDS + ('deadline_ms', 'deadline_offset_ms')), now)
+            thresholds = resolve_deadline(dict((key, defaults.get(key)) for key in MIGRATION_THRESHOLDS + ('deadline_ms', 'deadline_offset_ms')), now)
             thresholds.update(resolve_deadline(item['overrides'], now))
             body = outcome.items.get(subject_id)
             if body is None:
                 missing_check(checks, prefix + 'found', subject_id, kind, noun)
                 observed = empty_observed(kind)
             else:
-                checks.add(prefix + 'found', subject_id, kind, True, True, True, '%s %s exists' % (noun, subject_id),
-                           observed_display='found', threshold_display='found')
+                checks.add(
+                    prefix + 'found',
+                    subject_id,
+                    kind,
+                    True,
+                    True,
+                    True,
+                    '%s %s exists' % (noun, subject_id),
+                    observed_display='found',
+                    threshold_display='found',
+                )
                 observed = evaluate_one(checks, subject_id, body, _summary(body, summarise, now), thresholds)
             entry = {'id': subject_id, 'found': body is not None}
             entry.update(observed)

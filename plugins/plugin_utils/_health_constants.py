@@ -7,7 +7,8 @@ kind (OMS migration tasks, task groups) is one more entry in ``SUBJECT_KINDS``
 plus its evaluation function, and every report lists it without change.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 SCHEMA_VERSION = 1
@@ -24,13 +25,7 @@ VERDICT_ERROR = 'ERROR'
 VERDICTS = (VERDICT_HEALTHY, VERDICT_UNHEALTHY, VERDICT_ERROR)
 
 # Thresholds a per-subject dict may override; the names are the role variables without their prefix.
-TASK_THRESHOLDS = (
-    'allowed_task_statuses',
-    'max_window_failure_ratio',
-    'max_window_failed_objects',
-    'max_monthly_failure_ratio',
-    'max_stall_age',
-)
+TASK_THRESHOLDS = ('allowed_task_statuses', 'max_window_failure_ratio', 'max_window_failed_objects', 'max_monthly_failure_ratio', 'max_stall_age')
 DATASET_THRESHOLDS = ('allowed_dataset_statuses',)
 # Migration tasks and task groups: the cutover deadline and the failed objects allowed.
 MIGRATION_THRESHOLDS = ('deadline', 'max_migration_failed_objects')
@@ -53,18 +48,28 @@ SUBJECT_KINDS = (
         'plural': 'sync tasks',
         'title': 'Sync tasks',
         'thresholds': TASK_THRESHOLDS,
-        'checks': ('task-found', 'task-status', 'window-statistics', 'window-failure-ratio',
-                   'window-failed-objects', 'monthly-failure-ratio', 'stall'),
+        'checks': ('task-found', 'task-status', 'window-statistics', 'window-failure-ratio', 'window-failed-objects', 'monthly-failure-ratio', 'stall'),
         'charted': True,
         'reads': (
-            {'result': 'sync_task_info', 'items': 'sync_tasks', 'id_key': 'sync_task_id', 'step': 'sync task read',
-             'checks': ('task-found', 'task-status', 'monthly-failure-ratio'),
-             'fields': {'status': ('task-status',),
-                        'monthly_acceptance_request': ('monthly-failure-ratio',),
-                        'monthly_failure_object': ('monthly-failure-ratio',)}},
-            {'result': 'sync_task_statistics_info', 'items': 'sync_task_statistics', 'id_key': 'sync_task_id',
-             'step': 'statistics read',
-             'checks': ('window-statistics', 'window-failure-ratio', 'window-failed-objects', 'stall')},
+            {
+                'result': 'sync_task_info',
+                'items': 'sync_tasks',
+                'id_key': 'sync_task_id',
+                'step': 'sync task read',
+                'checks': ('task-found', 'task-status', 'monthly-failure-ratio'),
+                'fields': {
+                    'status': ('task-status',),
+                    'monthly_acceptance_request': ('monthly-failure-ratio',),
+                    'monthly_failure_object': ('monthly-failure-ratio',),
+                },
+            },
+            {
+                'result': 'sync_task_statistics_info',
+                'items': 'sync_task_statistics',
+                'id_key': 'sync_task_id',
+                'step': 'statistics read',
+                'checks': ('window-statistics', 'window-failure-ratio', 'window-failed-objects', 'stall'),
+            },
         ),
     },
     {
@@ -78,8 +83,13 @@ SUBJECT_KINDS = (
         'checks': ('dataset-found', 'dataset-status'),
         'charted': False,
         'reads': (
-            {'result': 'dataset_sync_info', 'items': 'dataset_syncs', 'id_key': 'dataset_id',
-             'step': 'dataset sync read', 'checks': ('dataset-found', 'dataset-status')},
+            {
+                'result': 'dataset_sync_info',
+                'items': 'dataset_syncs',
+                'id_key': 'dataset_id',
+                'step': 'dataset sync read',
+                'checks': ('dataset-found', 'dataset-status'),
+            },
         ),
     },
     {
@@ -90,19 +100,23 @@ SUBJECT_KINDS = (
         'plural': 'migration tasks',
         'title': 'Migration tasks',
         'thresholds': MIGRATION_THRESHOLDS,
-        'checks': ('migration-task-found', 'migration-task-status', 'migration-task-deadline',
-                   'migration-task-failed-objects'),
+        'checks': ('migration-task-found', 'migration-task-status', 'migration-task-deadline', 'migration-task-failed-objects'),
         'charted': False,
         'reads': (
-            {'result': 'migration_task_info', 'items': 'migration_tasks', 'id_key': 'id',
-             'step': 'migration task read',
-             'checks': ('migration-task-found', 'migration-task-status', 'migration-task-deadline',
-                        'migration-task-failed-objects'),
-             'fields': {'status': ('migration-task-status', 'migration-task-deadline'),
-                        'progress': ('migration-task-deadline',),
-                        'left_time': ('migration-task-deadline',),
-                        'failed_num': ('migration-task-failed-objects',),
-                        'failed_object_record': ('migration-task-failed-objects',)}},
+            {
+                'result': 'migration_task_info',
+                'items': 'migration_tasks',
+                'id_key': 'id',
+                'step': 'migration task read',
+                'checks': ('migration-task-found', 'migration-task-status', 'migration-task-deadline', 'migration-task-failed-objects'),
+                'fields': {
+                    'status': ('migration-task-status', 'migration-task-deadline'),
+                    'progress': ('migration-task-deadline',),
+                    'left_time': ('migration-task-deadline',),
+                    'failed_num': ('migration-task-failed-objects',),
+                    'failed_object_record': ('migration-task-failed-objects',),
+                },
+            },
         ),
     },
     {
@@ -113,19 +127,24 @@ SUBJECT_KINDS = (
         'plural': 'task groups',
         'title': 'Task groups',
         'thresholds': MIGRATION_THRESHOLDS,
-        'checks': ('task-group-found', 'task-group-status', 'task-group-failed-tasks', 'task-group-deadline',
-                   'task-group-failed-objects'),
+        'checks': ('task-group-found', 'task-group-status', 'task-group-failed-tasks', 'task-group-deadline', 'task-group-failed-objects'),
         'charted': False,
         'reads': (
-            {'result': 'task_group_info', 'items': 'task_groups', 'id_key': 'group_id', 'step': 'task group read',
-             'checks': ('task-group-found', 'task-group-status', 'task-group-failed-tasks', 'task-group-deadline',
-                        'task-group-failed-objects'),
-             'fields': {'status': ('task-group-status', 'task-group-deadline'),
-                        'total_size': ('task-group-deadline',),
-                        'complete_size': ('task-group-deadline',),
-                        'migrate_speed': ('task-group-deadline',),
-                        'failed_task_num': ('task-group-failed-tasks',),
-                        'fail_num': ('task-group-failed-objects',)}},
+            {
+                'result': 'task_group_info',
+                'items': 'task_groups',
+                'id_key': 'group_id',
+                'step': 'task group read',
+                'checks': ('task-group-found', 'task-group-status', 'task-group-failed-tasks', 'task-group-deadline', 'task-group-failed-objects'),
+                'fields': {
+                    'status': ('task-group-status', 'task-group-deadline'),
+                    'total_size': ('task-group-deadline',),
+                    'complete_size': ('task-group-deadline',),
+                    'migrate_speed': ('task-group-deadline',),
+                    'failed_task_num': ('task-group-failed-tasks',),
+                    'fail_num': ('task-group-failed-objects',),
+                },
+            },
         ),
     },
 )
@@ -133,11 +152,22 @@ KINDS_BY_NAME = dict((entry['kind'], entry) for entry in SUBJECT_KINDS)
 ALL_CHECKS = tuple(check for entry in SUBJECT_KINDS for check in entry['checks'])
 
 # Checks that skip_checks may switch off; a missing subject always fails.
-SKIPPABLE_CHECKS = ('task-status', 'window-statistics', 'window-failure-ratio', 'window-failed-objects',
-                    'monthly-failure-ratio', 'stall', 'dataset-status',
-                    'migration-task-status', 'migration-task-deadline', 'migration-task-failed-objects',
-                    'task-group-status', 'task-group-failed-tasks', 'task-group-deadline',
-                    'task-group-failed-objects')
+SKIPPABLE_CHECKS = (
+    'task-status',
+    'window-statistics',
+    'window-failure-ratio',
+    'window-failed-objects',
+    'monthly-failure-ratio',
+    'stall',
+    'dataset-status',
+    'migration-task-status',
+    'migration-task-deadline',
+    'migration-task-failed-objects',
+    'task-group-status',
+    'task-group-failed-tasks',
+    'task-group-deadline',
+    'task-group-failed-objects',
+)
 
 # The checks fed by the statistics of the window: all fail when the statistics are missing or incomplete.
 WINDOW_CHECKS = ('window-failure-ratio', 'window-failed-objects', 'stall')
@@ -160,10 +190,7 @@ DEFAULT_POLICY = {
 
 # Width of one statistics bucket: a bucket's time_stamp is its start, so an
 # object counted in it may have succeeded up to one width later.
-BUCKET_MS = {
-    'FIVE_MINUTES': 5 * 60 * 1000,
-    'ONE_HOUR': 60 * 60 * 1000,
-}
+BUCKET_MS = {'FIVE_MINUTES': 5 * 60 * 1000, 'ONE_HOUR': 60 * 60 * 1000}
 
 CHART_TYPES = ('REQUEST', 'SUCCESS', 'FAILURE')
 CHART_COLOURS = {'REQUEST': '#1f6feb', 'SUCCESS': '#1a7f37', 'FAILURE': '#cf222e'}

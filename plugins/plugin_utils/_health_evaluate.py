@@ -7,25 +7,16 @@ objects), unit-tested directly; the shape of the fact is
 ``docs/migration_health_fact.schema.json`` (shipped as ``_health_schema``).
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
-from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import (
-    ms_to_iso,
-    now_ms as _current_ms,
-)
+from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import ms_to_iso
+from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import now_ms as _current_ms
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_charts import chart_columns, downsample_series
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_checks import (
-    Checks,
-    dataset_checks,
-    missing_check,
-    task_checks,
-    task_observed,
-)
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_checks_migration import (
-    evaluate_migration,
-    resolve_deadline,
-)
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_checks import Checks, dataset_checks, missing_check
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_checks_migration import evaluate_migration, resolve_deadline
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_checks_sync import task_checks, task_observed
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import (
     BUCKET_MS,
     DATASET_THRESHOLDS,
@@ -35,7 +26,6 @@ from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constant
     KIND_SYNC_TASK,
     KINDS_BY_NAME,
     SCHEMA_VERSION,
-    MigrationHealthError,
     SERIES_POINT_BUDGET,
     SPARKLINE_COLUMNS,
     SUBJECT_KINDS,
@@ -43,14 +33,10 @@ from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constant
     VERDICT_ERROR,
     VERDICT_HEALTHY,
     VERDICT_UNHEALTHY,
+    MigrationHealthError,
 )
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_policy import normalise_policy
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reads import (
-    error_line,
-    gate_error,
-    read_outcomes,
-    subject_issues,
-)
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reads import error_line, gate_error, read_outcomes, subject_issues
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_schema import fact_errors
 
 
@@ -67,8 +53,13 @@ def violation_line(check):
     kind = KINDS_BY_NAME.get(check['kind'])
     label = kind['label'] if kind else str(check['kind'])
     return '%s %s: %s observed %s, threshold %s - %s' % (
-        label, check['subject'], check['id'], check['observed_display'], check['threshold_display'],
-        check['message'])
+        label,
+        check['subject'],
+        check['id'],
+        check['observed_display'],
+        check['threshold_display'],
+        check['message'],
+    )
 
 
 def evaluate(results, policy, now_ms=None, errors=()):
@@ -119,8 +110,9 @@ def evaluate(results, policy, now_ms=None, errors=()):
             missing_check(checks, 'task-found', task_id, KIND_SYNC_TASK, 'sync task')
             observed = task_observed(None)
         else:
-            checks.add('task-found', task_id, KIND_SYNC_TASK, True, True, True,
-                       'sync task %s exists' % task_id, observed_display='found', threshold_display='found')
+            checks.add(
+                'task-found', task_id, KIND_SYNC_TASK, True, True, True, 'sync task %s exists' % task_id, observed_display='found', threshold_display='found'
+            )
             observed = task_checks(checks, task_id, task, statistics_by_id.get(task_id), thresholds, now, window)
         entry = {'id': task_id, 'found': task is not None}
         entry.update(observed)
@@ -135,11 +127,19 @@ def evaluate(results, policy, now_ms=None, errors=()):
         dataset_sync = datasets_by_id.get(dataset_id)
         if dataset_sync is None:
             missing_check(checks, 'dataset-found', dataset_id, KIND_DATASET, 'dataset')
-            observed = {'status': None, 'error_code': None, 'error_msg': None, 'finished': None,
-                        'succeeded': None, 'task_id': None, 'total_sample_count': None}
+            observed = {'status': None, 'error_code': None, 'error_msg': None, 'finished': None, 'succeeded': None, 'task_id': None, 'total_sample_count': None}
         else:
-            checks.add('dataset-found', dataset_id, KIND_DATASET, True, True, True,
-                       'dataset %s exists' % dataset_id, observed_display='found', threshold_display='found')
+            checks.add(
+                'dataset-found',
+                dataset_id,
+                KIND_DATASET,
+                True,
+                True,
+                True,
+                'dataset %s exists' % dataset_id,
+                observed_display='found',
+                threshold_display='found',
+            )
             observed = dataset_checks(checks, dataset_id, dataset_sync, thresholds['allowed_dataset_statuses'])
         entry = {'id': dataset_id, 'found': dataset_sync is not None}
         entry.update(observed)
@@ -178,8 +178,7 @@ def evaluate_failing_gate(results, policy, errors):
     except MigrationHealthError as exc:
         return error_fact(errors + [gate_error('inputs', str(exc))])
     except Exception as exc:  # pylint: disable=broad-except
-        return error_fact(errors + [gate_error('evaluation', 'the evaluation failed: %s: %s'
-                                               % (type(exc).__name__, exc))])
+        return error_fact(errors + [gate_error('evaluation', 'the evaluation failed: %s: %s' % (type(exc).__name__, exc))])
 
 
 def checked_fact(fact, errors=()):
@@ -190,8 +189,7 @@ def checked_fact(fact, errors=()):
     """
     problems = fact_errors(fact)
     if problems and errors:
-        fact = error_fact(list(errors) + [gate_error('evaluation', 'the fact does not match its schema: '
-                                                     + '; '.join(problems))])
+        fact = error_fact(list(errors) + [gate_error('evaluation', 'the fact does not match its schema: ' + '; '.join(problems))])
         problems = fact_errors(fact)
     return fact, problems
 
@@ -228,14 +226,17 @@ def _empty_selection_errors(policy, subjects, outcomes):
     for kind in SUBJECT_KINDS:
         if not policy.get('all_' + kind['fact_key']) or subjects.get(kind['kind']):
             continue
-        listing = next((outcomes[read['result']] for read in kind.get('reads') or () if read['result'] in outcomes),
-                       None)
+        listing = next((outcomes[read['result']] for read in kind.get('reads') or () if read['result'] in outcomes), None)
         if listing is not None and listing.errors:
             continue  # the failed listing is the error already
-        errors.append(gate_error(
-            'selection', '%s is "all" but the project has no %s: nothing was gated; check the region and project, '
-            'or set migration_health_allow_empty: true if an empty project is acceptable'
-            % (kind['fact_key'], kind['plural']), field=kind['fact_key']))
+        errors.append(
+            gate_error(
+                'selection',
+                '%s is "all" but the project has no %s: nothing was gated; check the region and project, '
+                'or set migration_health_allow_empty: true if an empty project is acceptable' % (kind['fact_key'], kind['plural']),
+                field=kind['fact_key'],
+            )
+        )
     return errors
 
 
@@ -246,13 +247,15 @@ def _counts(subjects, checks):
         counts[kind['count_key']] = len(entries)
         counts[kind['count_key'] + '_unhealthy'] = sum(1 for entry in entries if not entry['healthy'])
     failed = [check for check in checks if not check['passed']]
-    counts.update({
-        'checks': len(checks),
-        'checks_passed': len(checks) - len(failed),
-        'checks_failed': len(failed),
-        'checks_skipped': sum(1 for check in checks if check['skipped']),
-        'checks_not_evaluated': sum(1 for check in failed if not check['evaluated']),
-    })
+    counts.update(
+        {
+            'checks': len(checks),
+            'checks_passed': len(checks) - len(failed),
+            'checks_failed': len(failed),
+            'checks_skipped': sum(1 for check in checks if check['skipped']),
+            'checks_not_evaluated': sum(1 for check in failed if not check['evaluated']),
+        }
+    )
     return counts
 
 
@@ -311,8 +314,7 @@ def error_fact(errors, policy=None, now_ms=None):
         defaults = normalise_policy(dict(DEFAULT_POLICY, sync_tasks='all'))
         policy = dict(defaults, all_sync_tasks=False)
     window_bounds = _window_bounds({}, policy, now)
-    return _fact(policy, now, window_bounds, {}, [], [dict(error) for error in errors] or [
-        gate_error('gate', 'the gate could not be evaluated')])
+    return _fact(policy, now, window_bounds, {}, [], [dict(error) for error in errors] or [gate_error('gate', 'the gate could not be evaluated')])
 
 
 def _downsample_entry(entry, window, columns):
@@ -323,8 +325,7 @@ def _downsample_entry(entry, window, columns):
     buckets are then written out as zeros.
     """
     bucket = BUCKET_MS.get(entry.get('statistic_time_type'), 0)
-    series, downsampled = downsample_series(entry.get('series') or {}, window['start_time'], window['end_time'],
-                                            bucket, columns)
+    series, downsampled = downsample_series(entry.get('series') or {}, window['start_time'], window['end_time'], bucket, columns)
     entry['series'] = series
     entry['series_downsampled'] = downsampled
 
@@ -338,8 +339,7 @@ def _window_bounds(statistics_by_id, policy, now):
     for entry in statistics_by_id.values():
         summary = entry.get('summary') if isinstance(entry, dict) else None
         window = summary.get('window') if isinstance(summary, dict) else None
-        if isinstance(window, dict) and _is_time(window.get('start_time')) and _is_time(window.get('end_time')) \
-                and window['start_time'] < window['end_time']:
+        if isinstance(window, dict) and _is_time(window.get('start_time')) and _is_time(window.get('end_time')) and window['start_time'] < window['end_time']:
             start, end = window['start_time'], window['end_time']
             break
     else:
@@ -359,17 +359,14 @@ def failure_message(fact):
     counts = fact['counts']
     # Only the kinds the gate looked at: "0 of 0 task groups" says nothing.
     gated = [kind for kind in SUBJECT_KINDS if counts.get(kind['count_key'])] or SUBJECT_KINDS[:2]
-    unhealthy = ', '.join(
-        '%d of %d %s' % (counts.get(kind['count_key'] + '_unhealthy', 0), counts.get(kind['count_key'], 0),
-                         kind['plural'])
-        for kind in gated)
-    headline = 'Migration health gate FAILED: %d of %d checks failed (%s unhealthy)' % (
-        counts['checks_failed'], counts['checks'], unhealthy)
+    unhealthy = ', '.join('%d of %d %s' % (counts.get(kind['count_key'] + '_unhealthy', 0), counts.get(kind['count_key'], 0), kind['plural']) for kind in gated)
+    headline = 'Migration health gate FAILED: %d of %d checks failed (%s unhealthy)' % (counts['checks_failed'], counts['checks'], unhealthy)
     if fact.get('verdict') == VERDICT_ERROR:
-        headline = 'Migration health gate FAILED: ERROR, the gate could not be evaluated (%d error(s), ' \
-                   '%d check(s) not evaluated); %d of %d checks failed (%s unhealthy)' % (
-                       len(fact.get('errors') or []), counts.get('checks_not_evaluated', 0),
-                       counts['checks_failed'], counts['checks'], unhealthy)
+        headline = (
+            'Migration health gate FAILED: ERROR, the gate could not be evaluated (%d error(s), '
+            '%d check(s) not evaluated); %d of %d checks failed (%s unhealthy)'
+            % (len(fact.get('errors') or []), counts.get('checks_not_evaluated', 0), counts['checks_failed'], counts['checks'], unhealthy)
+        )
     lines = [headline]
     lines.extend('- error: ' + error_line(error) for error in fact.get('errors') or [])
     lines.extend('- ' + line for line in fact['violations'])

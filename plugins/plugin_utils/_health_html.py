@@ -9,7 +9,8 @@ their checks grouped under them, healthy ones as one row with a sparkline) and
 asks ``_health_charts`` for the chart numbers.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import os
@@ -17,19 +18,9 @@ import os
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import ms_to_iso
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_charts import (
-    SPARKLINE_TYPES,
-    chart,
-    chart_columns,
-    sparkline,
-)
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import (
-    DEFAULT_TITLE,
-    HTML_POINT_BUDGET,
-    SUBJECT_KINDS,
-    VERDICT_HEALTHY,
-)
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_charts import SPARKLINE_TYPES, chart, chart_columns, sparkline
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_checks import format_duration, format_ratio
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import DEFAULT_TITLE, HTML_POINT_BUDGET, SUBJECT_KINDS, VERDICT_HEALTHY
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_junit import xml_safe
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reads import error_line
 
@@ -92,13 +83,9 @@ def _failed_objects(entry):
 
 def _migration_columns(*extra):
     return (
-        ('Status', _migration_status, False),
-        ('Progress', _percent, True),
-        ('ETA', _eta, False),
-        ('Against the deadline', _against_deadline, False),
-    ) + extra + (
-        ('Failed objects', _failed_objects, True),
-        ('Error reason', _dataset_error, False),
+        (('Status', _migration_status, False), ('Progress', _percent, True), ('ETA', _eta, False), ('Against the deadline', _against_deadline, False))
+        + extra
+        + (('Failed objects', _failed_objects, True), ('Error reason', _dataset_error, False))
     )
 
 
@@ -114,14 +101,15 @@ KIND_COLUMNS = {
         ('Last success', lambda entry: _text(entry.get('last_success')), False),
         ('Age', lambda entry: _text(entry.get('last_success_age')), False),
     ),
-    'dataset': (
-        ('Status', _task_status, False),
-        ('Error', _dataset_error, False),
-    ),
+    'dataset': (('Status', _task_status, False), ('Error', _dataset_error, False)),
     'migration_task': _migration_columns(),
     'task_group': _migration_columns(
-        ('Failed tasks', lambda entry: '' if entry.get('failed_tasks') is None else '%s of %s' % (
-            entry['failed_tasks'], _text(entry.get('total_task_num'))), True)),
+        (
+            'Failed tasks',
+            lambda entry: '' if entry.get('failed_tasks') is None else '%s of %s' % (entry['failed_tasks'], _text(entry.get('total_task_num'))),
+            True,
+        )
+    ),
 }
 
 
@@ -149,16 +137,14 @@ def _check_summary(fact):
     for check in fact['checks']:
         row = by_id.get(check['id'])
         if row is None:
-            row = by_id[check['id']] = {'id': check['id'], 'kind': check['kind'], 'subjects': 0, 'failed': 0,
-                                        'skipped': 0}
+            row = by_id[check['id']] = {'id': check['id'], 'kind': check['kind'], 'subjects': 0, 'failed': 0, 'skipped': 0}
             rows.append(row)
         row['subjects'] += 1
         if not check['passed']:
             row['failed'] += 1
         elif check['skipped']:
             row['skipped'] += 1
-    order = dict((check_id, index) for index, check_id in
-                 enumerate(check for kind in SUBJECT_KINDS for check in kind['checks']))
+    order = dict((check_id, index) for index, check_id in enumerate(check for kind in SUBJECT_KINDS for check in kind['checks']))
     rows.sort(key=lambda row: (-row['failed'], order.get(row['id'], len(order))))
     return rows
 
@@ -176,12 +162,11 @@ def _subjects(fact, kind, checks_by_subject, columns, markers):
             'route': subject_route(entry),
             'healthy': entry['healthy'],
             # ERROR when a failed check could not be evaluated: the data was not seen, not found bad.
-            'result': 'PASS' if entry['healthy'] else (
-                'ERROR' if any(not check['passed'] and not check.get('evaluated', True) for check in checks)
-                else 'FAIL'),
+            'result': 'PASS'
+            if entry['healthy']
+            else ('ERROR' if any(not check['passed'] and not check.get('evaluated', True) for check in checks) else 'FAIL'),
             'failed_checks': entry.get('failed_checks') or [],
-            'cells': [{'text': getter(entry), 'num': numeric} for _header, getter, numeric in
-                      KIND_COLUMNS.get(kind['kind'], ())],
+            'cells': [{'text': getter(entry), 'num': numeric} for _header, getter, numeric in KIND_COLUMNS.get(kind['kind'], ())],
             'checks': checks,
             'chart': None,
             'sparkline': None,
@@ -204,8 +189,7 @@ def view_model(fact, title=DEFAULT_TITLE):
     checks_by_subject = {}
     for check in fact['checks']:
         checks_by_subject.setdefault((check['kind'], check['subject']), []).append(check)
-    charted = [entry for kind in SUBJECT_KINDS if kind['charted'] for entry in fact.get(kind['fact_key']) or []
-               if entry.get('found')]
+    charted = [entry for kind in SUBJECT_KINDS if kind['charted'] for entry in fact.get(kind['fact_key']) or [] if entry.get('found')]
     failing = sum(1 for entry in charted if not entry['healthy'])
     columns = chart_columns(failing, len(charted) - failing, HTML_POINT_BUDGET, healthy_types=len(SPARKLINE_TYPES))
     # A tooltip per point helps on a few charts; on hundreds it would outweigh the lines.
@@ -221,15 +205,20 @@ def view_model(fact, title=DEFAULT_TITLE):
                     frame['id'] = 'chart-frame-%d' % len(frames)
                     frames[frame['key']] = frame
                 row['chart']['frame_id'] = frames[frame['key']]['id']
-        kinds.append({
-            'kind': kind['kind'], 'title': kind['title'], 'label': kind['label'], 'plural': kind['plural'],
-            'charted': kind['charted'],
-            'headers': [header for header, _getter, _numeric in KIND_COLUMNS.get(kind['kind'], ())],
-            'rows': rows,
-            'failing': [row for row in rows if not row['healthy']],
-            'total': len(rows),
-            'unhealthy': sum(1 for row in rows if not row['healthy']),
-        })
+        kinds.append(
+            {
+                'kind': kind['kind'],
+                'title': kind['title'],
+                'label': kind['label'],
+                'plural': kind['plural'],
+                'charted': kind['charted'],
+                'headers': [header for header, _getter, _numeric in KIND_COLUMNS.get(kind['kind'], ())],
+                'rows': rows,
+                'failing': [row for row in rows if not row['healthy']],
+                'total': len(rows),
+                'unhealthy': sum(1 for row in rows if not row['healthy']),
+            }
+        )
     verdict = fact.get('verdict') or (VERDICT_HEALTHY if fact.get('healthy') else 'UNHEALTHY')
     return {
         'title': title,
@@ -254,8 +243,7 @@ _ENVIRONMENT = []
 
 def _environment():
     if not _ENVIRONMENT:
-        environment = Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=True,
-                                  undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        environment = Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         # Text XML cannot carry is replaced before escaping (a browser would reject the page otherwise).
         environment.finalize = lambda value: xml_safe(value) if isinstance(value, str) else value
         _ENVIRONMENT.append(environment)

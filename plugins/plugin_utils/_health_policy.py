@@ -6,18 +6,11 @@ Plain Python on plain data, so a typo in a threshold fails fast with a message
 naming the input, and the function is unit-tested without Ansible.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
-from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import (
-    TimeExpressionError,
-    parse_duration,
-)
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_policy_migration import (
-    gates_migration,
-    normalise_migration_selection,
-    normalise_threshold as normalise_migration_threshold,
-)
+from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import TimeExpressionError, parse_duration
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import (
     DATASET_THRESHOLDS,
     DEFAULT_POLICY,
@@ -26,6 +19,8 @@ from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constant
     TASK_THRESHOLDS,
     MigrationHealthError,
 )
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_policy_migration import gates_migration, normalise_migration_selection
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_policy_migration import normalise_threshold as normalise_migration_threshold
 
 
 def _is_number(value):
@@ -123,8 +118,7 @@ def _normalise_subjects(items, label, thresholds):
     if items is None:
         return []
     if isinstance(items, (str, dict)) or not isinstance(items, (list, tuple)):
-        raise MigrationHealthError(
-            '%s: %r is not a list of ids or of {id, ...} dicts' % (label, items))
+        raise MigrationHealthError('%s: %r is not a list of ids or of {id, ...} dicts' % (label, items))
     subjects = []
     by_id = {}
     for index, item in enumerate(items):
@@ -134,9 +128,7 @@ def _normalise_subjects(items, label, thresholds):
             if 'id' not in item:
                 raise MigrationHealthError('%s: %r has no "id"' % (where, item))
             if unknown:
-                raise MigrationHealthError(
-                    '%s: unknown key(s) %s; a per-item override may set %s'
-                    % (where, ', '.join(unknown), ', '.join(thresholds)))
+                raise MigrationHealthError('%s: unknown key(s) %s; a per-item override may set %s' % (where, ', '.join(unknown), ', '.join(thresholds)))
             subject_id = _check_id(item['id'], where + '.id')
             overrides = _normalise_thresholds(item, thresholds, where + '.')
         else:
@@ -174,16 +166,13 @@ def normalise_policy(settings):
     sync_tasks = merged.get('sync_tasks')
     all_tasks = isinstance(sync_tasks, str) and sync_tasks.strip().lower() == 'all'
     if isinstance(sync_tasks, str) and not all_tasks:
-        raise MigrationHealthError(
-            'sync_tasks: %r is neither "all" nor a list of sync task ids' % (sync_tasks,))
+        raise MigrationHealthError('sync_tasks: %r is neither "all" nor a list of sync task ids' % (sync_tasks,))
     tasks = [] if all_tasks else _normalise_subjects(sync_tasks, 'sync_tasks', TASK_THRESHOLDS)
     datasets = _normalise_subjects(merged.get('datasets'), 'datasets', DATASET_THRESHOLDS)
 
     migration = normalise_migration_selection(merged)
     if not all_tasks and not tasks and not datasets and not gates_migration(migration):
-        raise MigrationHealthError(
-            'nothing to gate: give sync_tasks (a list of ids, or "all"), datasets, migration_tasks and/or '
-            'task_groups')
+        raise MigrationHealthError('nothing to gate: give sync_tasks (a list of ids, or "all"), datasets, migration_tasks and/or task_groups')
 
     window, window_ms = _check_duration(merged.get('window'), 'window')
     if window is None:
@@ -196,8 +185,9 @@ def normalise_policy(settings):
         raise MigrationHealthError('skip_checks: %r is not a list of check ids' % (skip_checks,))
     unknown = [check for check in skip_checks if check not in SKIPPABLE_CHECKS]
     if unknown:
-        raise MigrationHealthError('skip_checks: unknown check id(s) %s; choose from %s'
-                                   % (', '.join(str(check) for check in unknown), ', '.join(SKIPPABLE_CHECKS)))
+        raise MigrationHealthError(
+            'skip_checks: unknown check id(s) %s; choose from %s' % (', '.join(str(check) for check in unknown), ', '.join(SKIPPABLE_CHECKS))
+        )
 
     defaults = _normalise_thresholds(merged, TASK_THRESHOLDS + DATASET_THRESHOLDS + MIGRATION_THRESHOLDS, '')
     for key in ('allowed_task_statuses', 'allowed_dataset_statuses'):

@@ -8,24 +8,15 @@ and ``max_migration_failed_objects``; ``_health_policy`` calls these for its
 part of the policy.  Plain Python on plain data.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import re
 
-from ansible_collections.hwcloud.migration.plugins.module_utils._migration import (
-    MigrationValueError,
-    parse_task_id,
-)
-from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import (
-    TimeExpressionError,
-    parse_duration,
-    parse_time,
-)
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import (
-    MIGRATION_THRESHOLDS,
-    MigrationHealthError,
-)
+from ansible_collections.hwcloud.migration.plugins.module_utils._migration import MigrationValueError, parse_task_id
+from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import TimeExpressionError, parse_duration, parse_time
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import MIGRATION_THRESHOLDS, MigrationHealthError
 
 _RELATIVE_RE = re.compile(r'^([+-])\s*(.+)$')
 
@@ -46,13 +37,12 @@ def parse_deadline(value, name='deadline'):
             return {'deadline': text, 'deadline_ms': None, 'deadline_offset_ms': 0}
         if relative and not relative.group(2).strip().isdigit():
             offset = parse_duration(relative.group(2), name=name)
-            return {'deadline': text, 'deadline_ms': None,
-                    'deadline_offset_ms': offset if relative.group(1) == '+' else -offset}
+            return {'deadline': text, 'deadline_ms': None, 'deadline_offset_ms': offset if relative.group(1) == '+' else -offset}
         return {'deadline': text, 'deadline_ms': parse_time(value, now=0, name=name), 'deadline_offset_ms': None}
     except TimeExpressionError as exc:
         raise MigrationHealthError(
-            '%s; a deadline is an ISO 8601 time with a zone such as "2026-12-01T06:00:00Z", or a time from now '
-            'such as "+6h" or "+1d12h"' % exc)
+            '%s; a deadline is an ISO 8601 time with a zone such as "2026-12-01T06:00:00Z", or a time from now such as "+6h" or "+1d12h"' % exc
+        )
 
 
 def resolve_deadline(thresholds, now):
@@ -104,8 +94,9 @@ def _selection(value, name, noun, check_id):
                 raise MigrationHealthError('%s: %r has no "id"' % (where, item))
             unknown = sorted(set(item) - set(('id',) + MIGRATION_THRESHOLDS))
             if unknown:
-                raise MigrationHealthError('%s: unknown key(s) %s; a per-item override may set %s'
-                                           % (where, ', '.join(unknown), ', '.join(MIGRATION_THRESHOLDS)))
+                raise MigrationHealthError(
+                    '%s: unknown key(s) %s; a per-item override may set %s' % (where, ', '.join(unknown), ', '.join(MIGRATION_THRESHOLDS))
+                )
             raw_id = item['id']
             where += '.id'
             for key in MIGRATION_THRESHOLDS:
@@ -149,5 +140,4 @@ def normalise_migration_selection(settings):
 
 def gates_migration(policy):
     """Whether the policy gates any migration task or task group."""
-    return bool(policy['all_migration_tasks'] or policy['migration_tasks'] or policy['all_task_groups']
-                or policy['task_groups'])
+    return bool(policy['all_migration_tasks'] or policy['migration_tasks'] or policy['all_task_groups'] or policy['task_groups'])

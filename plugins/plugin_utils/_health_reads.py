@@ -18,14 +18,12 @@ Plain Python on plain data; the messages come from the modules, which never
 put a credential in them.
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._errors import one_line
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import (
-    SUBJECT_KINDS,
-    MigrationHealthError,
-)
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import SUBJECT_KINDS, MigrationHealthError
 
 
 def _text(value):
@@ -46,8 +44,7 @@ def describe(value):
     return 'a %s (%s)' % (type(value).__name__, text)
 
 
-def gate_error(step, message, subject_id=None, field=None, status=None, error_code=None, request_id=None,
-               attempted=None):
+def gate_error(step, message, subject_id=None, field=None, status=None, error_code=None, request_id=None, attempted=None):
     """One entry of the fact's ``errors``: a read that failed, or an answer the gate could not use."""
     return {
         'step': one_line(step) or 'gate',
@@ -65,9 +62,15 @@ def error_from_entry(entry):
     """A :func:`gate_error` from a dict a caller gives (``step`` and ``message`` required, the rest optional)."""
     if not isinstance(entry, dict) or not entry.get('step') or not entry.get('message'):
         raise MigrationHealthError('each entry needs a step and a message, got %r' % (entry,))
-    return gate_error(entry['step'], entry['message'], subject_id=entry.get('id'), field=entry.get('field'),
-                      status=entry.get('status'), error_code=entry.get('error_code'),
-                      request_id=entry.get('request_id'))
+    return gate_error(
+        entry['step'],
+        entry['message'],
+        subject_id=entry.get('id'),
+        field=entry.get('field'),
+        status=entry.get('status'),
+        error_code=entry.get('error_code'),
+        request_id=entry.get('request_id'),
+    )
 
 
 def error_line(error):
@@ -111,8 +114,7 @@ class ReadOutcome:
             return self
         self.present = True
         if not isinstance(result, dict):
-            error = self._add_error(gate_error(self.step, 'the registered result is %s, not a module result'
-                                               % describe(result)))
+            error = self._add_error(gate_error(self.step, 'the registered result is %s, not a module result' % describe(result)))
             self.whole_error = error['message']
             return self
         failed = bool(result.get('failed'))
@@ -132,16 +134,20 @@ class ReadOutcome:
         if items is None and failed:
             items = []
         if not isinstance(items, list):
-            error = self._add_error(gate_error(self.step, '%s is %s, not a list' % (key, describe(items)),
-                                               field=key))
+            error = self._add_error(gate_error(self.step, '%s is %s, not a list' % (key, describe(items)), field=key))
             self.whole_error = error['message']
             return
         for index, item in enumerate(items):
             subject_id = item.get(id_key) if isinstance(item, dict) else None
             if isinstance(subject_id, bool) or not isinstance(subject_id, (str, int)) or not str(subject_id):
-                self._add_error(gate_error(self.step, '%s[%d].%s is %s, not an id' % (
-                    key, index, id_key, describe(subject_id) if isinstance(item, dict) else 'absent (the item is '
-                    + describe(item) + ')'), field='%s[%d].%s' % (key, index, id_key)))
+                self._add_error(
+                    gate_error(
+                        self.step,
+                        '%s[%d].%s is %s, not an id'
+                        % (key, index, id_key, describe(subject_id) if isinstance(item, dict) else 'absent (the item is ' + describe(item) + ')'),
+                        field='%s[%d].%s' % (key, index, id_key),
+                    )
+                )
                 continue
             subject_id = str(subject_id)
             if subject_id not in self.items:
@@ -157,16 +163,29 @@ class ReadOutcome:
                     continue
                 named = True
                 subject_id = str(entry['id'])
-                error = self._add_error(gate_error(
-                    self.step, entry.get('message') or 'could not be read', subject_id=subject_id,
-                    status=entry.get('status'), error_code=entry.get('error_code'),
-                    request_id=entry.get('request_id'), attempted=entry.get('attempted')))
+                error = self._add_error(
+                    gate_error(
+                        self.step,
+                        entry.get('message') or 'could not be read',
+                        subject_id=subject_id,
+                        status=entry.get('status'),
+                        error_code=entry.get('error_code'),
+                        request_id=entry.get('request_id'),
+                        attempted=entry.get('attempted'),
+                    )
+                )
                 self.failed.setdefault(subject_id, error)
         if not named:
             # A listing, the IAM token, a refused option, a killed module: the read failed as a whole.
-            error = self._add_error(gate_error(
-                self.step, result.get('msg') or 'the module failed without a message', status=result.get('status'),
-                error_code=result.get('error_code'), request_id=result.get('request_id')))
+            error = self._add_error(
+                gate_error(
+                    self.step,
+                    result.get('msg') or 'the module failed without a message',
+                    status=result.get('status'),
+                    error_code=result.get('error_code'),
+                    request_id=result.get('request_id'),
+                )
+            )
             self.whole_error = error['message']
 
     def _load_problems(self, result, failed):
@@ -174,14 +193,12 @@ class ReadOutcome:
         if problems is None:
             problems = []
         if not isinstance(problems, list):
-            self._add_error(gate_error(self.step, 'problems is %s, not a list' % describe(problems),
-                                       field='problems'))
+            self._add_error(gate_error(self.step, 'problems is %s, not a list' % describe(problems), field='problems'))
             problems = []
         listing_flagged = False
         for problem in problems:
             if not isinstance(problem, dict):
-                self._add_error(gate_error(self.step, 'a problem is %s, not an object' % describe(problem),
-                                           field='problems'))
+                self._add_error(gate_error(self.step, 'a problem is %s, not an object' % describe(problem), field='problems'))
                 continue
             field = _text(problem.get('field')) or '(response)'
             message = _text(problem.get('message')) or 'the answer cannot be used'
@@ -193,11 +210,11 @@ class ReadOutcome:
                 self.problems.setdefault(str(problem['id']), []).append((field, one_line(message)))
         if result.get('truncated') is True and not listing_flagged:
             # A listing cut short hides subjects the gate was asked to see, whether or not the module said so.
-            self._add_error(gate_error(self.step, 'the listing held more than the API lets a client read '
-                                                  '(truncated: true), so some were not read', field='truncated'))
+            self._add_error(
+                gate_error(self.step, 'the listing held more than the API lets a client read (truncated: true), so some were not read', field='truncated')
+            )
         elif result.get('complete') is False and not failed and not problems:
-            self._add_error(gate_error(self.step, 'the module says its result is not complete (complete: false) '
-                                                  'without naming a problem', field='complete'))
+            self._add_error(gate_error(self.step, 'the module says its result is not complete (complete: false) without naming a problem', field='complete'))
 
 
 def read_outcomes(results, kinds=SUBJECT_KINDS):
@@ -229,13 +246,11 @@ def subject_issues(outcome, subject_id, found_check):
             issues.append(('not read: there is no result of the %s' % outcome.step, fed))
         elif outcome.incomplete and subject_id not in outcome.missing:
             # Not returned by a result that is not whole, nor named missing: unseen, not "not found".
-            issues.append(('not read: the %s is incomplete and neither returned it nor named it missing'
-                           % outcome.step, fed))
+            issues.append(('not read: the %s is incomplete and neither returned it nor named it missing' % outcome.step, fed))
     fields = read.get('fields') or {}
     for field, message in outcome.problems.get(subject_id, ()):
         # A nested field (failed_object_record.list_file_key, items[0]) feeds what its top-level field feeds.
-        affected = (fields.get(field) or fields.get(field.split('.', 1)[0].split('[', 1)[0])
-                    or tuple(check for check in fed if check != found_check))
+        affected = fields.get(field) or fields.get(field.split('.', 1)[0].split('[', 1)[0]) or tuple(check for check in fed if check != found_check)
         text = message if field in message else '%s: %s' % (field, message)
         issues.append(('the %s answer cannot be used: %s' % (outcome.step.replace(' read', ''), text), affected))
     return issues

@@ -2,7 +2,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Writing the three reports of a ``migration_health`` fact (JSON, JUnit, HTML) into one directory."""
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import json
@@ -13,11 +14,7 @@ from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constant
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_html import render_html
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_junit import render_junit
 
-REPORT_FILES = (
-    ('json', 'migration-health.json'),
-    ('junit', 'migration-health.xml'),
-    ('html', 'migration-health.html'),
-)
+REPORT_FILES = (('json', 'migration-health.json'), ('junit', 'migration-health.xml'), ('html', 'migration-health.html'))
 
 
 def render_json(fact):
@@ -29,8 +26,9 @@ def render_json(fact):
         comma = ',' if index < len(keys) - 1 else ''
         if isinstance(value, list) and value:
             lines.append('  %s: [' % json.dumps(key))
-            lines.extend('    %s%s' % (json.dumps(item, separators=(',', ':')), ',' if position < len(value) - 1 else '')
-                         for position, item in enumerate(value))
+            lines.extend(
+                '    %s%s' % (json.dumps(item, separators=(',', ':')), ',' if position < len(value) - 1 else '') for position, item in enumerate(value)
+            )
             lines.append('  ]%s' % comma)
         else:
             lines.append('  %s: %s%s' % (json.dumps(key), json.dumps(value, separators=(',', ':')), comma))
@@ -40,11 +38,7 @@ def render_json(fact):
 
 def render_reports(fact, title=DEFAULT_TITLE):
     """The text of each report, keyed ``json``, ``junit`` and ``html``."""
-    return {
-        'json': render_json(fact),
-        'junit': render_junit(fact),
-        'html': render_html(fact, title=title),
-    }
+    return {'json': render_json(fact), 'junit': render_junit(fact), 'html': render_html(fact, title=title)}
 
 
 def _current(path):

@@ -8,7 +8,8 @@ collection can check a fact before writing it;
 keeps the two identical).
 """
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import json
@@ -38,8 +39,7 @@ def _validator(schema):
 
     if 'fact' not in _VALIDATORS:
         _VALIDATORS['fact'] = jsonschema.Draft202012Validator(_inline(schema, schema.get('$defs') or {}))
-        _VALIDATORS['points'] = jsonschema.Draft202012Validator(
-            _inline(schema['$defs']['points'], schema.get('$defs') or {}))
+        _VALIDATORS['points'] = jsonschema.Draft202012Validator(_inline(schema['$defs']['points'], schema.get('$defs') or {}))
     return _VALIDATORS['fact'], _VALIDATORS['points']
 
 
@@ -88,8 +88,7 @@ def fact_errors(fact, limit=5):
                     light[data_type] = points if not isinstance(points, list) else []
                     if isinstance(points, list):
                         prefix = 'health.sync_tasks[%d].series.%s' % (index, data_type)
-                        errors.extend('%s: %s' % (_path(prefix, error), error.message[:300])
-                                      for error in points_validator.iter_errors(points))
+                        errors.extend('%s: %s' % (_path(prefix, error), error.message[:300]) for error in points_validator.iter_errors(points))
                 task = dict(task, series=light)
             shallow['sync_tasks'].append(task)
     found = sorted(fact_validator.iter_errors(shallow), key=lambda error: list(error.absolute_path))

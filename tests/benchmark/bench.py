@@ -29,7 +29,9 @@ stopped on every way out.
 
     .venv/bin/python tests/benchmark/bench.py [--tasks 500] [--datasets 50] [--latency-ms 50]
 """
-from __future__ import (absolute_import, division, print_function)
+
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import argparse
@@ -42,9 +44,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from hwc_emulator.launcher import EmulatorProcess
-
 import bench_fleet
+
+from hwc_emulator.launcher import EmulatorProcess
 
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -56,9 +58,13 @@ BENCH_USER = 'bench-user'
 BENCH_PASSWORD = 'bench-password-not-a-real-secret'
 START_TIMEOUT = 60
 PLAYBOOK_TIMEOUT = 300
-MODULES = ('hwcloud.migration.oms_sync_task_info', 'hwcloud.migration.oms_sync_task_statistics_info',
-           'hwcloud.migration.modelarts_dataset_sync_info', 'hwcloud.migration.oms_migration_task_info',
-           'hwcloud.migration.oms_task_group_info')
+MODULES = (
+    'hwcloud.migration.oms_sync_task_info',
+    'hwcloud.migration.oms_sync_task_statistics_info',
+    'hwcloud.migration.modelarts_dataset_sync_info',
+    'hwcloud.migration.oms_migration_task_info',
+    'hwcloud.migration.oms_task_group_info',
+)
 CREDENTIAL_ENV_PREFIXES = ('HW_', 'HUAWEICLOUD_SDK_', 'CLOUD_SDK_')
 
 # Targets of issue 10 item 7 (the gate with migration tasks and task groups),
@@ -105,14 +111,14 @@ def _on_sigterm(signum, frame):
 
 # -- the emulator --------------------------------------------------------------
 
+
 def write_scenario(path, tasks, datasets, latency_ms, migration_tasks=0, task_groups=0):
     """A generated scenario plus an IAM user (``generate`` has only an AK/SK pair) and the latency fault."""
     from hwc_emulator import generate, migration
+
     scenario = generate.make_scenario(tasks, datasets, seed=1)
-    scenario['migration_tasks'], scenario['task_groups'] = migration.make_migration(
-        migration_tasks, task_groups, seed=1)
-    scenario.setdefault('credentials', {})['users'] = [
-        {'name': BENCH_USER, 'password': BENCH_PASSWORD, 'domain': 'emulator-domain'}]
+    scenario['migration_tasks'], scenario['task_groups'] = migration.make_migration(migration_tasks, task_groups, seed=1)
+    scenario.setdefault('credentials', {})['users'] = [{'name': BENCH_USER, 'password': BENCH_PASSWORD, 'domain': 'emulator-domain'}]
     if latency_ms:
         scenario['faults'] = [{'route': '*', 'kind': 'latency', 'ms': latency_ms}]
     with open(str(path), 'w') as handle:
@@ -137,19 +143,22 @@ def count_requests(entries):
 
 # -- ansible-playbook runs -----------------------------------------------------
 
+
 def ansible_env(timer_file):
     env = {key: value for key, value in os.environ.items() if not key.startswith(CREDENTIAL_ENV_PREFIXES)}
-    env.update({
-        'ANSIBLE_COLLECTIONS_PATH': str(COLLECTIONS),
-        'ANSIBLE_LOCALHOST_WARNING': 'False',
-        'ANSIBLE_INVENTORY_UNPARSED_WARNING': 'False',
-        'ANSIBLE_NOCOLOR': '1',
-        'ANSIBLE_RETRY_FILES_ENABLED': 'False',
-        'ANSIBLE_CALLBACK_PLUGINS': str(HERE / 'callback_plugins'),
-        'ANSIBLE_CALLBACKS_ENABLED': 'bench_timer',
-        'BENCH_TIMER_FILE': str(timer_file),
-        'PATH': str(BIN) + os.pathsep + os.environ.get('PATH', ''),
-    })
+    env.update(
+        {
+            'ANSIBLE_COLLECTIONS_PATH': str(COLLECTIONS),
+            'ANSIBLE_LOCALHOST_WARNING': 'False',
+            'ANSIBLE_INVENTORY_UNPARSED_WARNING': 'False',
+            'ANSIBLE_NOCOLOR': '1',
+            'ANSIBLE_RETRY_FILES_ENABLED': 'False',
+            'ANSIBLE_CALLBACK_PLUGINS': str(HERE / 'callback_plugins'),
+            'ANSIBLE_CALLBACKS_ENABLED': 'bench_timer',
+            'BENCH_TIMER_FILE': str(timer_file),
+            'PATH': str(BIN) + os.pathsep + os.environ.get('PATH', ''),
+        }
+    )
     return env
 
 
@@ -163,8 +172,9 @@ def run_playbook(playbook, extra_vars, workdir, name):
     launched = time.time()
     started = time.perf_counter()
     with open(str(log_file), 'w') as log:
-        process = subprocess.run(command, env=ansible_env(timer_file), cwd=str(workdir), stdout=log,
-                                 stderr=subprocess.STDOUT, timeout=PLAYBOOK_TIMEOUT, check=False)
+        process = subprocess.run(
+            command, env=ansible_env(timer_file), cwd=str(workdir), stdout=log, stderr=subprocess.STDOUT, timeout=PLAYBOOK_TIMEOUT, check=False
+        )
     wall = time.perf_counter() - started
     if process.returncode != 0:
         raise RuntimeError('%s: ansible-playbook exited with %d; see %s' % (name, process.returncode, log_file))
@@ -195,8 +205,13 @@ def task_seconds(timer):
 
 
 def connection(emulator, settings):
-    return {'region': REGION, 'access_key': settings['access_key'], 'secret_key': settings['secret_key'],
-            'endpoint': emulator.url, 'iam_endpoint': emulator.url}
+    return {
+        'region': REGION,
+        'access_key': settings['access_key'],
+        'secret_key': settings['secret_key'],
+        'endpoint': emulator.url,
+        'iam_endpoint': emulator.url,
+    }
 
 
 def bench_role(emulator, settings, workdir, concurrency):
@@ -220,17 +235,26 @@ def bench_role(emulator, settings, workdir, concurrency):
     if not settings['migration_task_ids']:
         expected = expected[:3]
     if sorted(spent) != sorted(expected):
-        raise RuntimeError('the role did not run the fetching modules %s (ran %s); see %s'
-                           % (expected, sorted(spent), OUT_DIR / 'role.log'))
+        raise RuntimeError('the role did not run the fetching modules %s (ran %s); see %s' % (expected, sorted(spent), OUT_DIR / 'role.log'))
     report = json.loads((OUT_DIR / 'reports' / 'migration-health.json').read_text())
-    return {'wall_s': wall, 'requests': requests, 'module_s': spent, 'module_total_s': sum(spent.values()),
-            'tasks': task_seconds(timer), 'verdict': report.get('verdict'), 'checks': report.get('counts', {}).get('checks')}
+    return {
+        'wall_s': wall,
+        'requests': requests,
+        'module_s': spent,
+        'module_total_s': sum(spent.values()),
+        'tasks': task_seconds(timer),
+        'verdict': report.get('verdict'),
+        'checks': report.get('counts', {}).get('checks'),
+    }
 
 
 def bench_uri(emulator, settings, workdir, tasks, datasets, scale, migration_tasks=0, task_groups=0):
     extra_vars = {
-        'bench_url': emulator.url, 'bench_region': REGION, 'bench_user': BENCH_USER,
-        'bench_password': BENCH_PASSWORD, 'bench_domain': 'emulator-domain',
+        'bench_url': emulator.url,
+        'bench_region': REGION,
+        'bench_user': BENCH_USER,
+        'bench_password': BENCH_PASSWORD,
+        'bench_domain': 'emulator-domain',
         'bench_sync_task_ids': settings['task_ids'][:tasks],
         'bench_dataset_ids': settings['dataset_ids'][:datasets],
         'bench_migration_task_ids': settings['migration_task_ids'][:migration_tasks],
@@ -240,13 +264,18 @@ def bench_uri(emulator, settings, workdir, tasks, datasets, scale, migration_tas
     emulator.clear_requests_log()
     wall, timer = run_playbook(HERE / 'playbooks' / 'uri_gate.yml', extra_vars, workdir, 'uri')
     requests = count_requests(emulator.requests_log())
-    return {'wall_s': wall, 'requests': requests, 'subset': {'sync_tasks': tasks, 'datasets': datasets,
-                                                             'migration_tasks': migration_tasks,
-                                                             'task_groups': task_groups},
-            'scale': scale, 'scaled_wall_s': wall * scale, 'scaled_requests': requests['total'] * scale}
+    return {
+        'wall_s': wall,
+        'requests': requests,
+        'subset': {'sync_tasks': tasks, 'datasets': datasets, 'migration_tasks': migration_tasks, 'task_groups': task_groups},
+        'scale': scale,
+        'scaled_wall_s': wall * scale,
+        'scaled_requests': requests['total'] * scale,
+    }
 
 
 # -- the official SDK ------------------------------------------------------------
+
 
 def bench_sdk(emulator, settings, tasks, datasets, scale, migration_tasks=0, task_groups=0):
     """OmsClient (huaweicloudsdkoms) plus, for ModelArts, requests signed by huaweicloudsdkcore's Signer."""
@@ -254,10 +283,11 @@ def bench_sdk(emulator, settings, tasks, datasets, scale, migration_tasks=0, tas
     from huaweicloudsdkcore.auth.credentials import BasicCredentials
     from huaweicloudsdkcore.sdk_request import SdkRequest
     from huaweicloudsdkcore.signer.signer import Signer
-    from huaweicloudsdkoms.v2 import (ListSyncTaskStatisticRequest, OmsClient, ShowSyncTaskRequest, ShowTaskGroupRequest,
-                                      ShowTaskRequest)
+    from huaweicloudsdkoms.v2 import ListSyncTaskStatisticRequest, OmsClient, ShowSyncTaskRequest, ShowTaskGroupRequest, ShowTaskRequest
+
     try:
         import huaweicloudsdkmodelarts  # noqa: F401 pylint: disable=unused-import
+
         modelarts_sdk = True
     except ImportError:
         modelarts_sdk = False
@@ -272,18 +302,24 @@ def bench_sdk(emulator, settings, tasks, datasets, scale, migration_tasks=0, tas
     now = int(time.time() * 1000)
     for task_id in settings['task_ids'][:tasks]:
         client.show_sync_task(ShowSyncTaskRequest(sync_task_id=task_id, query_time=now))
-        client.list_sync_task_statistic(ListSyncTaskStatisticRequest(
-            sync_task_id=task_id, data_type='REQUEST,SUCCESS,FAILURE,SKIP,SIZE', start_time=now - 3600000,
-            end_time=now))
+        client.list_sync_task_statistic(
+            ListSyncTaskStatisticRequest(sync_task_id=task_id, data_type='REQUEST,SUCCESS,FAILURE,SKIP,SIZE', start_time=now - 3600000, end_time=now)
+        )
     for task_id in settings['migration_task_ids'][:migration_tasks]:
         client.show_task(ShowTaskRequest(task_id=str(task_id)))
     for group_id in settings['task_group_ids'][:task_groups]:
         client.show_task_group(ShowTaskGroupRequest(group_id=group_id))
     for dataset_id in settings['dataset_ids'][:datasets]:
         path = '/v2/%s/datasets/%s/sync-data/status' % (settings['project_id'], dataset_id)
-        request = SdkRequest(method='GET', schema='http', host=host, resource_path=path, query_params=[],
-                             header_params={'Content-Type': 'application/json',
-                                            'X-Project-Id': settings['project_id']}, body='')
+        request = SdkRequest(
+            method='GET',
+            schema='http',
+            host=host,
+            resource_path=path,
+            query_params=[],
+            header_params={'Content-Type': 'application/json', 'X-Project-Id': settings['project_id']},
+            body='',
+        )
         signer.sign(request)
         response = session.get(emulator.url + path, headers=request.header_params, timeout=30)
         response.raise_for_status()
@@ -291,20 +327,23 @@ def bench_sdk(emulator, settings, tasks, datasets, scale, migration_tasks=0, tas
     wall = time.perf_counter() - started
     session.close()
     requests_made = count_requests(emulator.requests_log())
-    return {'wall_s': wall, 'requests': requests_made,
-            'subset': {'sync_tasks': tasks, 'datasets': datasets, 'migration_tasks': migration_tasks,
-                       'task_groups': task_groups},
-            'scale': scale, 'scaled_wall_s': wall * scale, 'scaled_requests': requests_made['total'] * scale,
-            'modelarts': 'huaweicloudsdkmodelarts' if modelarts_sdk else
-                         'huaweicloudsdkcore Signer + requests (huaweicloudsdkmodelarts is not installed)'}
+    return {
+        'wall_s': wall,
+        'requests': requests_made,
+        'subset': {'sync_tasks': tasks, 'datasets': datasets, 'migration_tasks': migration_tasks, 'task_groups': task_groups},
+        'scale': scale,
+        'scaled_wall_s': wall * scale,
+        'scaled_requests': requests_made['total'] * scale,
+        'modelarts': 'huaweicloudsdkmodelarts' if modelarts_sdk else 'huaweicloudsdkcore Signer + requests (huaweicloudsdkmodelarts is not installed)',
+    }
 
 
 # -- memory of one module call ---------------------------------------------------
 
+
 def peak_memory(emulator, settings, module, ids, workdir, extra=None):
     """Run one module as a child process (as AnsiballZ would) and read its ru_maxrss."""
-    args = dict(connection(emulator, settings), project_id=settings['project_id'], max_concurrency=16,
-                sync_task_ids=ids)
+    args = dict(connection(emulator, settings), project_id=settings['project_id'], max_concurrency=16, sync_task_ids=ids)
     args.update(extra or {})
     args_file = Path(workdir) / ('%s-args.json' % module)
     args_file.write_text(json.dumps({'ANSIBLE_MODULE_ARGS': args}))
@@ -313,9 +352,13 @@ def peak_memory(emulator, settings, module, ids, workdir, extra=None):
     env['PYTHONPATH'] = str(COLLECTIONS)
     started = time.perf_counter()
     with open(str(out_file), 'w') as out:
-        process = subprocess.Popen([sys.executable, '-m', 'ansible_collections.hwcloud.migration.plugins.modules.'
-                                    + module, str(args_file)], stdout=out, stderr=subprocess.STDOUT, env=env,
-                                   cwd=str(workdir))
+        process = subprocess.Popen(
+            [sys.executable, '-m', 'ansible_collections.hwcloud.migration.plugins.modules.' + module, str(args_file)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=str(workdir),
+        )
         deadline = time.monotonic() + PLAYBOOK_TIMEOUT
         while True:
             pid, status, usage = os.wait4(process.pid, os.WNOHANG)
@@ -329,15 +372,15 @@ def peak_memory(emulator, settings, module, ids, workdir, extra=None):
     process.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - started
     text = out_file.read_text()
-    result = json.loads(text[text.index('{'):])
+    result = json.loads(text[text.index('{') :])
     if result.get('failed') or process.returncode != 0:
         raise RuntimeError('%s failed: %s' % (module, result.get('msg')))
     returned = len(result.get('sync_tasks') or result.get('sync_task_statistics') or [])
-    return {'module': module, 'ids': len(ids), 'returned': returned, 'peak_mb': usage.ru_maxrss / 1024.0,
-            'wall_s': wall}
+    return {'module': module, 'ids': len(ids), 'returned': returned, 'peak_mb': usage.ru_maxrss / 1024.0, 'wall_s': wall}
 
 
 # -- per-request client overhead -------------------------------------------------
+
 
 def client_overhead(emulator, settings, count, rounds=8):
     """HuaweiCloudClient.get_json versus bare requests.Session.get calls with headers signed in advance.
@@ -348,6 +391,7 @@ def client_overhead(emulator, settings, count, rounds=8):
     reported against the faster of the two.
     """
     import requests
+
     from ansible_collections.hwcloud.migration.plugins.module_utils import _signer
     from ansible_collections.hwcloud.migration.plugins.module_utils._client import HuaweiCloudClient
     from ansible_collections.hwcloud.migration.plugins.module_utils._version import USER_AGENT
@@ -364,14 +408,12 @@ def client_overhead(emulator, settings, count, rounds=8):
     for task_id in ids:
         url = '%s/v2/%s/sync-tasks/%s?query_time=%d' % (emulator.url, settings['project_id'], task_id, now)
         headers = {'Accept': 'application/json', 'User-Agent': USER_AGENT, 'X-Project-Id': settings['project_id']}
-        headers.update(_signer.sign_request('GET', url, headers, b'', settings['access_key'],
-                                            settings['secret_key']))
+        headers.update(_signer.sign_request('GET', url, headers, b'', settings['access_key'], settings['secret_key']))
         prepared.append((url, headers))
 
     def run_client(n):
         for index in range(n):
-            client.get_json(template, path_params={'sync_task_id': ids[index % len(ids)]},
-                            query={'query_time': now})
+            client.get_json(template, path_params={'sync_task_id': ids[index % len(ids)]}, query={'query_time': now})
 
     def run_bare(session, n):
         for index in range(n):
@@ -381,8 +423,7 @@ def client_overhead(emulator, settings, count, rounds=8):
                 raise RuntimeError('bare request answered %d: %s' % (response.status_code, response.text[:200]))
             response.json()
 
-    runners = {'client': run_client, 'bare': lambda n: run_bare(bare, n),
-               'bare_no_env': lambda n: run_bare(minimal, n)}
+    runners = {'client': run_client, 'bare': lambda n: run_bare(bare, n), 'bare_no_env': lambda n: run_bare(minimal, n)}
     for runner in runners.values():  # warm the connection pools and the emulator
         runner(20)
     per_round = max(1, count // rounds)
@@ -397,10 +438,14 @@ def client_overhead(emulator, settings, count, rounds=8):
         session.close()
     micro = dict((name, timings[name] / done * 1e6) for name in runners)
     reference = min(micro['bare'], micro['bare_no_env'])
-    return {'requests_each': done, 'client_us': micro['client'], 'bare_us': micro['bare'],
-            'bare_no_env_us': micro['bare_no_env'],
-            'overhead_pct': (micro['client'] - reference) / reference * 100.0,
-            'overhead_vs_default_session_pct': (micro['client'] - micro['bare']) / micro['bare'] * 100.0}
+    return {
+        'requests_each': done,
+        'client_us': micro['client'],
+        'bare_us': micro['bare'],
+        'bare_no_env_us': micro['bare_no_env'],
+        'overhead_pct': (micro['client'] - reference) / reference * 100.0,
+        'overhead_vs_default_session_pct': (micro['client'] - micro['bare']) / micro['bare'] * 100.0,
+    }
 
 
 def _step_seconds(timer, names):
@@ -415,8 +460,7 @@ def bench_gate_steps(tasks, workdir, window=GATE_STEPS_WINDOW):
     """Time the evaluation and report steps of the role for ``tasks`` sync tasks (no latency), with report sizes."""
     scenario = Path(workdir) / ('steps-%d.yml' % tasks)
     settings = write_scenario(scenario, tasks, 0, 0)
-    emulator = EmulatorProcess(scenario, log_path=OUT_DIR / ('emulator-steps-%d.log' % tasks),
-                               start_timeout=START_TIMEOUT)
+    emulator = EmulatorProcess(scenario, log_path=OUT_DIR / ('emulator-steps-%d.log' % tasks), start_timeout=START_TIMEOUT)
     try:
         report_dir = OUT_DIR / ('reports-%d' % tasks)
         extra_vars = {
@@ -431,7 +475,9 @@ def bench_gate_steps(tasks, workdir, window=GATE_STEPS_WINDOW):
     finally:
         emulator.stop()
     return {
-        'tasks': tasks, 'window': window, 'wall_s': wall,
+        'tasks': tasks,
+        'window': window,
+        'wall_s': wall,
         'evaluate_s': _step_seconds(timer, EVALUATE_STEPS),
         'report_s': _step_seconds(timer, REPORT_STEPS),
         'html_mb': (report_dir / 'migration-health.html').stat().st_size / 1e6,
@@ -442,18 +488,29 @@ def bench_gate_steps(tasks, workdir, window=GATE_STEPS_WINDOW):
 
 
 def render_gate_steps(steps):
-    lines = ['Gate evaluation + report steps (%s window, no latency; before = release 0.1.0 baseline):'
-             % GATE_STEPS_WINDOW]
+    lines = ['Gate evaluation + report steps (%s window, no latency; before = release 0.1.0 baseline):' % GATE_STEPS_WINDOW]
     for entry in steps:
         before = BASELINE_GATE_STEPS.get(entry['tasks']) or {}
 
-        def was(key, unit):
+        def was(key, unit, before=before):
             return ('%.2f%s' % (before[key], unit)) if before.get(key) is not None else 'n/a'
-        lines.append('  %4d tasks: evaluate %.2fs (before %s), reports %.2fs (before %s); '
-                     'HTML %.2f MB (before %s), JSON %.2f MB (before %s), JUnit %.2f MB'
-                     % (entry['tasks'], entry['evaluate_s'], was('evaluate_s', 's'), entry['report_s'],
-                        was('report_s', 's'), entry['html_mb'], was('html_mb', ' MB'), entry['json_mb'],
-                        was('json_mb', ' MB'), entry['junit_mb']))
+
+        lines.append(
+            '  %4d tasks: evaluate %.2fs (before %s), reports %.2fs (before %s); '
+            'HTML %.2f MB (before %s), JSON %.2f MB (before %s), JUnit %.2f MB'
+            % (
+                entry['tasks'],
+                entry['evaluate_s'],
+                was('evaluate_s', 's'),
+                entry['report_s'],
+                was('report_s', 's'),
+                entry['html_mb'],
+                was('html_mb', ' MB'),
+                entry['json_mb'],
+                was('json_mb', ' MB'),
+                entry['junit_mb'],
+            )
+        )
     return '\n'.join(lines)
 
 
@@ -461,52 +518,84 @@ def gate_step_targets(steps):
     largest = max(steps, key=lambda entry: entry['tasks'])
     before = BASELINE_GATE_STEPS.get(largest['tasks']) or {}
     result = [
-        {'name': '%d-task HTML report <= %g MB' % (largest['tasks'], TARGET_HTML_MB), 'value': largest['html_mb'],
-         'met': largest['html_mb'] <= TARGET_HTML_MB, 'figure': '%.2f MB' % largest['html_mb']},
-        {'name': '%d-task JSON report <= %g MB' % (largest['tasks'], TARGET_JSON_MB), 'value': largest['json_mb'],
-         'met': largest['json_mb'] <= TARGET_JSON_MB, 'figure': '%.2f MB' % largest['json_mb']},
+        {
+            'name': '%d-task HTML report <= %g MB' % (largest['tasks'], TARGET_HTML_MB),
+            'value': largest['html_mb'],
+            'met': largest['html_mb'] <= TARGET_HTML_MB,
+            'figure': '%.2f MB' % largest['html_mb'],
+        },
+        {
+            'name': '%d-task JSON report <= %g MB' % (largest['tasks'], TARGET_JSON_MB),
+            'value': largest['json_mb'],
+            'met': largest['json_mb'] <= TARGET_JSON_MB,
+            'figure': '%.2f MB' % largest['json_mb'],
+        },
     ]
     if before.get('evaluate_s') is not None:
         now = largest['evaluate_s'] + largest['report_s']
         was = before['evaluate_s'] + before['report_s']
-        result.append({'name': 'evaluate + reports <= %g x baseline' % TARGET_GATE_STEPS_VS_BASELINE,
-                       'value': now / was, 'met': now <= was * TARGET_GATE_STEPS_VS_BASELINE,
-                       'figure': '%.2fs vs %.2fs (%.2fx)' % (now, was, now / was)})
+        result.append(
+            {
+                'name': 'evaluate + reports <= %g x baseline' % TARGET_GATE_STEPS_VS_BASELINE,
+                'value': now / was,
+                'met': now <= was * TARGET_GATE_STEPS_VS_BASELINE,
+                'figure': '%.2fs vs %.2fs (%.2fx)' % (now, was, now / was),
+            }
+        )
     return result
 
 
 # -- the report ------------------------------------------------------------------
 
+
 def _subset(subset):
     return '%d tasks + %d datasets + %d migration tasks + %d groups' % (
-        subset['sync_tasks'], subset['datasets'], subset.get('migration_tasks', 0), subset.get('task_groups', 0))
+        subset['sync_tasks'],
+        subset['datasets'],
+        subset.get('migration_tasks', 0),
+        subset.get('task_groups', 0),
+    )
 
 
 def render(results):
     role = results['role']
     floor_s = results['floor']['wall_s']
     rows = [
-        ('migration_health role, whole playbook', role['wall_s'], role['requests']['total'],
-         'median of %d runs (%s)' % (len(role['runs']), ', '.join('%.2f' % run['wall_s'] for run in role['runs']))),
-        ('  its %d fetching module calls' % len(role['module_s']), role['module_total_s'], role['requests']['total'],
-         ' + '.join('%.2f' % role['module_s'][name.rsplit('.', 1)[1]] for name in MODULES
-                    if name.rsplit('.', 1)[1] in role['module_s'])),
-        ('ansible.builtin.uri loop + assert', results['uri']['scaled_wall_s'], results['uri']['scaled_requests'],
-         'measured %.1fs on %s (%d requests), x%g'
-         % (results['uri']['wall_s'], _subset(results['uri']['subset']), results['uri']['requests']['total'],
-            results['uri']['scale'])),
-        ('official SDK, serial', results['sdk']['scaled_wall_s'], results['sdk']['scaled_requests'],
-         'measured %.1fs on %s (%d requests), x%g'
-         % (results['sdk']['wall_s'], _subset(results['sdk']['subset']), results['sdk']['requests']['total'],
-            results['sdk']['scale'])),
-        ('floor: requests x latency / %d' % results['config']['concurrency'], floor_s,
-         results['floor']['requests'], '%d x %d ms / %d' % (results['floor']['requests'],
-                                                            results['config']['latency_ms'],
-                                                            results['config']['concurrency'])),
+        (
+            'migration_health role, whole playbook',
+            role['wall_s'],
+            role['requests']['total'],
+            'median of %d runs (%s)' % (len(role['runs']), ', '.join('%.2f' % run['wall_s'] for run in role['runs'])),
+        ),
+        (
+            '  its %d fetching module calls' % len(role['module_s']),
+            role['module_total_s'],
+            role['requests']['total'],
+            ' + '.join('%.2f' % role['module_s'][name.rsplit('.', 1)[1]] for name in MODULES if name.rsplit('.', 1)[1] in role['module_s']),
+        ),
+        (
+            'ansible.builtin.uri loop + assert',
+            results['uri']['scaled_wall_s'],
+            results['uri']['scaled_requests'],
+            'measured %.1fs on %s (%d requests), x%g'
+            % (results['uri']['wall_s'], _subset(results['uri']['subset']), results['uri']['requests']['total'], results['uri']['scale']),
+        ),
+        (
+            'official SDK, serial',
+            results['sdk']['scaled_wall_s'],
+            results['sdk']['scaled_requests'],
+            'measured %.1fs on %s (%d requests), x%g'
+            % (results['sdk']['wall_s'], _subset(results['sdk']['subset']), results['sdk']['requests']['total'], results['sdk']['scale']),
+        ),
+        (
+            'floor: requests x latency / %d' % results['config']['concurrency'],
+            floor_s,
+            results['floor']['requests'],
+            '%d x %d ms / %d' % (results['floor']['requests'], results['config']['latency_ms'], results['config']['concurrency']),
+        ),
     ]
     header = ('row', 'wall s', 'requests', 'x role', 'note')
-    table = [header] + [(name, '%.2f' % wall, '%d' % requests, '%.2f' % (wall / role['wall_s']), note)
-                        for name, wall, requests, note in rows]
+    table = [header] + [(name, '%.2f' % wall, '%d' % requests, '%.2f' % (wall / role['wall_s']), note) for name, wall, requests, note in rows]
     widths = [max(len(row[index]) for row in table) for index in range(4)]
     lines = []
     for position, row in enumerate(table):
@@ -515,28 +604,36 @@ def render(results):
         if position == 0:
             lines.append('  '.join('-' * width for width in widths) + '  ' + '-' * 4)
     config = results['config']
-    heading = ('hwcloud.migration benchmark: %d sync tasks, %d datasets, %d migration tasks, %d task groups, '
-               '%d ms latency per request, max_concurrency %d (emulator %s)'
-               % (config['tasks'], config['datasets'], config.get('migration_tasks', 0), config.get('task_groups', 0),
-                  config['latency_ms'], config['concurrency'], config['scenario']))
+    heading = (
+        'hwcloud.migration benchmark: %d sync tasks, %d datasets, %d migration tasks, %d task groups, '
+        '%d ms latency per request, max_concurrency %d (emulator %s)'
+        % (
+            config['tasks'],
+            config['datasets'],
+            config.get('migration_tasks', 0),
+            config.get('task_groups', 0),
+            config['latency_ms'],
+            config['concurrency'],
+            config['scenario'],
+        )
+    )
     out = ['', heading, ''] + lines
-    out += ['', 'role verdict: %s (%s checks); SDK ModelArts calls: %s'
-            % (role['verdict'], role['checks'], results['sdk']['modelarts']), '']
+    out += ['', 'role verdict: %s (%s checks); SDK ModelArts calls: %s' % (role['verdict'], role['checks'], results['sdk']['modelarts']), '']
     memory = results['memory']
     overhead = results['overhead']
     if results.get('gate_steps'):
         out += [render_gate_steps(results['gate_steps']), '']
     out += ['Peak memory of one module call (ru_maxrss of the module process, no latency):']
     for entry in memory:
-        out.append('  %-32s %5d ids -> %6.1f MB in %.1fs' % (entry['module'], entry['ids'], entry['peak_mb'],
-                                                             entry['wall_s']))
-    out += ['Per-request client overhead (serial, %d requests each, no latency):' % overhead['requests_each'],
-            '  HuaweiCloudClient.get_json %.0f us per request (signs each request)' % overhead['client_us'],
-            '  bare requests.Session.get  %.0f us (headers signed in advance), %.0f us with trust_env=False'
-            % (overhead['bare_us'], overhead['bare_no_env_us']),
-            '  overhead vs the faster bare call: %+.1f%% (vs a default Session: %+.1f%%)'
-            % (overhead['overhead_pct'], overhead['overhead_vs_default_session_pct']), '',
-            'Targets:']
+        out.append('  %-32s %5d ids -> %6.1f MB in %.1fs' % (entry['module'], entry['ids'], entry['peak_mb'], entry['wall_s']))
+    out += [
+        'Per-request client overhead (serial, %d requests each, no latency):' % overhead['requests_each'],
+        '  HuaweiCloudClient.get_json %.0f us per request (signs each request)' % overhead['client_us'],
+        '  bare requests.Session.get  %.0f us (headers signed in advance), %.0f us with trust_env=False' % (overhead['bare_us'], overhead['bare_no_env_us']),
+        '  overhead vs the faster bare call: %+.1f%% (vs a default Session: %+.1f%%)' % (overhead['overhead_pct'], overhead['overhead_vs_default_session_pct']),
+        '',
+        'Targets:',
+    ]
     for target in results['targets']:
         out.append('  [%s] %-44s %s' % ('met' if target['met'] else 'NOT MET', target['name'], target['figure']))
     return '\n'.join(out)
@@ -551,16 +648,21 @@ def targets(results):
     peak = max(entry['peak_mb'] for entry in results['memory'])
     overhead = results['overhead']['overhead_pct']
     return [
-        {'name': 'role >= %gx faster than the uri baseline' % TARGET_SPEEDUP_VS_URI, 'value': speedup,
-         'met': speedup >= TARGET_SPEEDUP_VS_URI, 'figure': '%.1fx' % speedup},
-        {'name': 'fetching module calls <= %gx floor' % TARGET_MODULES_VS_FLOOR, 'value': modules,
-         'met': modules <= TARGET_MODULES_VS_FLOOR, 'figure': '%.2fx floor' % modules},
-        {'name': 'whole gate playbook <= %gx floor' % TARGET_GATE_VS_FLOOR, 'value': gate,
-         'met': gate <= TARGET_GATE_VS_FLOOR, 'figure': '%.2fx floor' % gate},
-        {'name': '2,000-task module call < %g MB peak' % TARGET_PEAK_MB, 'value': peak,
-         'met': peak < TARGET_PEAK_MB, 'figure': '%.1f MB' % peak},
-        {'name': 'client overhead <= %g%%' % TARGET_OVERHEAD_PCT, 'value': overhead,
-         'met': overhead <= TARGET_OVERHEAD_PCT, 'figure': '%+.1f%%' % overhead},
+        {
+            'name': 'role >= %gx faster than the uri baseline' % TARGET_SPEEDUP_VS_URI,
+            'value': speedup,
+            'met': speedup >= TARGET_SPEEDUP_VS_URI,
+            'figure': '%.1fx' % speedup,
+        },
+        {
+            'name': 'fetching module calls <= %gx floor' % TARGET_MODULES_VS_FLOOR,
+            'value': modules,
+            'met': modules <= TARGET_MODULES_VS_FLOOR,
+            'figure': '%.2fx floor' % modules,
+        },
+        {'name': 'whole gate playbook <= %gx floor' % TARGET_GATE_VS_FLOOR, 'value': gate, 'met': gate <= TARGET_GATE_VS_FLOOR, 'figure': '%.2fx floor' % gate},
+        {'name': '2,000-task module call < %g MB peak' % TARGET_PEAK_MB, 'value': peak, 'met': peak < TARGET_PEAK_MB, 'figure': '%.1f MB' % peak},
+        {'name': 'client overhead <= %g%%' % TARGET_OVERHEAD_PCT, 'value': overhead, 'met': overhead <= TARGET_OVERHEAD_PCT, 'figure': '%+.1f%%' % overhead},
     ] + (gate_step_targets(results['gate_steps']) if results.get('gate_steps') else [])
 
 
@@ -572,17 +674,20 @@ def main():
     parser.add_argument('--task-groups', type=int, default=20)
     parser.add_argument('--latency-ms', type=int, default=50)
     parser.add_argument('--concurrency', type=int, default=16)
-    parser.add_argument('--role-runs', type=int, default=3,
-                        help='runs of the role; the run with the median wall time is reported (a shared 2-core '
-                             'machine varies by about 10%% between runs)')
+    parser.add_argument(
+        '--role-runs',
+        type=int,
+        default=3,
+        help='runs of the role; the run with the median wall time is reported (a shared 2-core machine varies by about 10%% between runs)',
+    )
     parser.add_argument('--uri-tasks', type=int, default=20, help='tasks of the uri baseline subset')
     parser.add_argument('--sdk-tasks', type=int, default=50, help='tasks of the SDK baseline subset')
     parser.add_argument('--memory-tasks', type=int, default=2000)
     parser.add_argument('--overhead-requests', type=int, default=2000)
-    parser.add_argument('--gate-steps-tasks', type=int, nargs='*', default=[100, 500],
-                        help='gate sizes whose evaluation and report steps are timed (2-day window)')
-    parser.add_argument('--gate-steps-only', action='store_true',
-                        help='only time the evaluation and report steps and measure the report sizes')
+    parser.add_argument(
+        '--gate-steps-tasks', type=int, nargs='*', default=[100, 500], help='gate sizes whose evaluation and report steps are timed (2-day window)'
+    )
+    parser.add_argument('--gate-steps-only', action='store_true', help='only time the evaluation and report steps and measure the report sizes')
     parser.add_argument('--output', default=str(OUT_DIR / 'results.json'))
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, _on_sigterm)
@@ -602,57 +707,66 @@ def main():
     try:
         with tempfile.TemporaryDirectory(prefix='hwcloud-bench-') as workdir:
             scenario = Path(workdir) / 'bench.yml'
-            settings = write_scenario(scenario, args.tasks, args.datasets, args.latency_ms, args.migration_tasks,
-                                      args.task_groups)
+            settings = write_scenario(scenario, args.tasks, args.datasets, args.latency_ms, args.migration_tasks, args.task_groups)
             big_scenario = Path(workdir) / 'bench-big.yml'
             big = write_scenario(big_scenario, max(args.memory_tasks, 200), 1, 0)
             main_emulator = EmulatorProcess(scenario, log_path=OUT_DIR / 'emulator.log', start_timeout=START_TIMEOUT)
             emulators.append(main_emulator)
-            print('emulator %s: %d tasks, %d datasets, %d ms latency' % (main_emulator.url, args.tasks,
-                                                                         args.datasets, args.latency_ms), flush=True)
-            results = {'config': {'tasks': args.tasks, 'datasets': args.datasets,
-                                  'migration_tasks': args.migration_tasks, 'task_groups': args.task_groups,
-                                  'latency_ms': args.latency_ms, 'concurrency': args.concurrency,
-                                  'scenario': 'hwc-emulator generate --tasks %d --datasets %d --seed 1 '
-                                              '+ %d migration tasks and %d task groups (seed 1) + IAM user '
-                                              '+ latency fault' % (args.tasks, args.datasets, args.migration_tasks,
-                                                                   args.task_groups)}}
+            print('emulator %s: %d tasks, %d datasets, %d ms latency' % (main_emulator.url, args.tasks, args.datasets, args.latency_ms), flush=True)
+            results = {
+                'config': {
+                    'tasks': args.tasks,
+                    'datasets': args.datasets,
+                    'migration_tasks': args.migration_tasks,
+                    'task_groups': args.task_groups,
+                    'latency_ms': args.latency_ms,
+                    'concurrency': args.concurrency,
+                    'scenario': 'hwc-emulator generate --tasks %d --datasets %d --seed 1 '
+                    '+ %d migration tasks and %d task groups (seed 1) + IAM user '
+                    '+ latency fault' % (args.tasks, args.datasets, args.migration_tasks, args.task_groups),
+                }
+            }
             print('1/7 migration_health role, %d runs ...' % args.role_runs, flush=True)
-            runs = sorted((bench_role(main_emulator, settings, workdir, args.concurrency)
-                           for _run in range(max(1, args.role_runs))), key=lambda run: run['wall_s'])
-            results['role'] = dict(runs[len(runs) // 2], runs=[
-                {'wall_s': run['wall_s'], 'module_total_s': run['module_total_s']} for run in runs])
-            print('2/7 uri baseline on %d tasks + %d datasets + %d migration tasks + %d groups ...'
-                  % ((args.uri_tasks, uri_datasets) + uri_migration), flush=True)
-            results['uri'] = bench_uri(main_emulator, settings, workdir, args.uri_tasks, uri_datasets, uri_scale,
-                                       *uri_migration)
-            print('3/7 official SDK on %d tasks + %d datasets + %d migration tasks + %d groups ...'
-                  % ((args.sdk_tasks, sdk_datasets) + sdk_migration), flush=True)
-            results['sdk'] = bench_sdk(main_emulator, settings, args.sdk_tasks, sdk_datasets, sdk_scale,
-                                       *sdk_migration)
+            runs = sorted(
+                (bench_role(main_emulator, settings, workdir, args.concurrency) for _run in range(max(1, args.role_runs))), key=lambda run: run['wall_s']
+            )
+            results['role'] = dict(runs[len(runs) // 2], runs=[{'wall_s': run['wall_s'], 'module_total_s': run['module_total_s']} for run in runs])
+            print(
+                '2/7 uri baseline on %d tasks + %d datasets + %d migration tasks + %d groups ...' % ((args.uri_tasks, uri_datasets) + uri_migration), flush=True
+            )
+            results['uri'] = bench_uri(main_emulator, settings, workdir, args.uri_tasks, uri_datasets, uri_scale, *uri_migration)
+            print(
+                '3/7 official SDK on %d tasks + %d datasets + %d migration tasks + %d groups ...' % ((args.sdk_tasks, sdk_datasets) + sdk_migration), flush=True
+            )
+            results['sdk'] = bench_sdk(main_emulator, settings, args.sdk_tasks, sdk_datasets, sdk_scale, *sdk_migration)
             requests_total = results['role']['requests']['total']
-            results['floor'] = {'requests': requests_total,
-                                'wall_s': requests_total * args.latency_ms / 1000.0 / args.concurrency}
+            results['floor'] = {'requests': requests_total, 'wall_s': requests_total * args.latency_ms / 1000.0 / args.concurrency}
             main_emulator.stop()
             emulators.remove(main_emulator)
 
-            aux = EmulatorProcess(big_scenario, log_path=OUT_DIR / 'emulator-nolatency.log',
-                                  start_timeout=START_TIMEOUT)
+            aux = EmulatorProcess(big_scenario, log_path=OUT_DIR / 'emulator-nolatency.log', start_timeout=START_TIMEOUT)
             emulators.append(aux)
-            ids = big['task_ids'][:args.memory_tasks]
+            ids = big['task_ids'][: args.memory_tasks]
             print('4/7 peak memory of one module call for %d tasks ...' % len(ids), flush=True)
             results['memory'] = [
                 peak_memory(aux, big, 'oms_sync_task_info', ids, workdir),
-                peak_memory(aux, big, 'oms_sync_task_statistics_info', ids, workdir,
-                            {'data_type': ['REQUEST', 'SUCCESS', 'FAILURE', 'SKIP', 'SIZE'],
-                             'start_time': '-1h', 'end_time': 'now'}),
+                peak_memory(
+                    aux,
+                    big,
+                    'oms_sync_task_statistics_info',
+                    ids,
+                    workdir,
+                    {'data_type': ['REQUEST', 'SUCCESS', 'FAILURE', 'SKIP', 'SIZE'], 'start_time': '-1h', 'end_time': 'now'},
+                ),
             ]
             print('5/7 client overhead over %d requests ...' % args.overhead_requests, flush=True)
             results['overhead'] = client_overhead(aux, big, args.overhead_requests)
             aux.stop()
             emulators.remove(aux)
-            print('6/7 evaluation and report steps for %s tasks over %s ...'
-                  % (', '.join(str(count) for count in args.gate_steps_tasks), GATE_STEPS_WINDOW), flush=True)
+            print(
+                '6/7 evaluation and report steps for %s tasks over %s ...' % (', '.join(str(count) for count in args.gate_steps_tasks), GATE_STEPS_WINDOW),
+                flush=True,
+            )
             results['gate_steps'] = [bench_gate_steps(count, workdir) for count in args.gate_steps_tasks]
             print('7/7 fleet: 10 targets x 50 sync tasks against one target alone ...', flush=True)
             results['fleet'] = bench_fleet.run(workdir, latency_ms=args.latency_ms)

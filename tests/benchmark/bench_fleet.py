@@ -10,7 +10,9 @@ until the controller's cores are the limit.
 
     .venv/bin/python tests/benchmark/bench_fleet.py [--targets 10] [--tasks 50] [--latency-ms 50]
 """
-from __future__ import (absolute_import, division, print_function)
+
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import argparse
@@ -33,9 +35,26 @@ OUT_DIR = REPO / 'build' / 'bench'
 PLAYBOOK_TIMEOUT = 600
 TARGET_RATIO = 1.5
 # Regions of the official SDK's table; one project each.
-REGIONS = ('cn-north-4', 'cn-north-1', 'cn-east-2', 'cn-east-3', 'cn-south-1', 'ap-southeast-1',
-           'ap-southeast-3', 'la-south-2', 'cn-south-4', 'cn-southwest-2', 'ap-southeast-4', 'cn-north-9',
-           'ap-southeast-2', 'la-north-2', 'tr-west-1', 'sa-brazil-1', 'me-east-1', 'af-south-1')
+REGIONS = (
+    'cn-north-4',
+    'cn-north-1',
+    'cn-east-2',
+    'cn-east-3',
+    'cn-south-1',
+    'ap-southeast-1',
+    'ap-southeast-3',
+    'la-south-2',
+    'cn-south-4',
+    'cn-southwest-2',
+    'ap-southeast-4',
+    'cn-north-9',
+    'ap-southeast-2',
+    'la-north-2',
+    'tr-west-1',
+    'sa-brazil-1',
+    'me-east-1',
+    'af-south-1',
+)
 CREDENTIAL_ENV_PREFIXES = ('HW_', 'HUAWEICLOUD_SDK_', 'CLOUD_SDK_')
 
 
@@ -52,8 +71,7 @@ def write_scenario(path, targets, tasks, latency_ms):
     scenario['default_project'] = project_id(0)
     scenario['sync_tasks'] = []
     for index in range(targets):
-        scenario['sync_tasks'] += generate.make_sync_tasks(tasks, seed=index, project_id=project_id(index),
-                                                           prefix='fleet-%02d-task-' % index)
+        scenario['sync_tasks'] += generate.make_sync_tasks(tasks, seed=index, project_id=project_id(index), prefix='fleet-%02d-task-' % index)
     scenario.pop('generate', None)
     if latency_ms:
         scenario['faults'] = [{'route': '*', 'kind': 'latency', 'ms': latency_ms}]
@@ -64,24 +82,32 @@ def write_scenario(path, targets, tasks, latency_ms):
 def write_inventory(path, emulator, count, report_dir):
     hosts = {}
     for index in range(count):
-        hosts['target-%02d' % index] = {'migration_health_connection': {
-            'region': REGIONS[index], 'project_id': project_id(index),
-            'endpoint': emulator.url, 'iam_endpoint': emulator.url}}
-    inventory = {'all': {'vars': {'migration_health_sync_tasks': 'all', 'migration_health_fail': False,
-                                  'migration_health_report_dir': str(report_dir)},
-                         'children': {'migration_health_targets': {'hosts': hosts}}}}
+        hosts['target-%02d' % index] = {
+            'migration_health_connection': {'region': REGIONS[index], 'project_id': project_id(index), 'endpoint': emulator.url, 'iam_endpoint': emulator.url}
+        }
+    inventory = {
+        'all': {
+            'vars': {'migration_health_sync_tasks': 'all', 'migration_health_fail': False, 'migration_health_report_dir': str(report_dir)},
+            'children': {'migration_health_targets': {'hosts': hosts}},
+        }
+    }
     path.write_text(json.dumps(inventory))
     return path
 
 
 def _env():
     env = {key: value for key, value in os.environ.items() if not key.startswith(CREDENTIAL_ENV_PREFIXES)}
-    env.update({
-        'ANSIBLE_COLLECTIONS_PATH': str(COLLECTIONS), 'ANSIBLE_LOCALHOST_WARNING': 'False',
-        'ANSIBLE_NOCOLOR': '1', 'ANSIBLE_RETRY_FILES_ENABLED': 'False',
-        'HUAWEICLOUD_SDK_AK': generate.BENCH_ACCESS_KEY, 'HUAWEICLOUD_SDK_SK': generate.BENCH_SECRET_KEY,
-        'PATH': str(BIN) + os.pathsep + os.environ.get('PATH', ''),
-    })
+    env.update(
+        {
+            'ANSIBLE_COLLECTIONS_PATH': str(COLLECTIONS),
+            'ANSIBLE_LOCALHOST_WARNING': 'False',
+            'ANSIBLE_NOCOLOR': '1',
+            'ANSIBLE_RETRY_FILES_ENABLED': 'False',
+            'HUAWEICLOUD_SDK_AK': generate.BENCH_ACCESS_KEY,
+            'HUAWEICLOUD_SDK_SK': generate.BENCH_SECRET_KEY,
+            'PATH': str(BIN) + os.pathsep + os.environ.get('PATH', ''),
+        }
+    )
     return env
 
 
@@ -93,13 +119,11 @@ def _children_cpu():
 def run_gate(inventory, forks, workdir, name):
     """(wall seconds, CPU seconds of ansible-playbook and its modules) of one run; raises when it fails."""
     log_file = OUT_DIR / ('%s.log' % name)
-    command = [str(BIN / 'ansible-playbook'), 'hwcloud.migration.migration_health', '-i', str(inventory),
-               '--forks', str(forks)]
+    command = [str(BIN / 'ansible-playbook'), 'hwcloud.migration.migration_health', '-i', str(inventory), '--forks', str(forks)]
     started = time.perf_counter()
     cpu = _children_cpu()
     with open(str(log_file), 'w') as log:
-        process = subprocess.run(command, env=_env(), cwd=str(workdir), stdout=log, stderr=subprocess.STDOUT,
-                                 timeout=PLAYBOOK_TIMEOUT, check=False)
+        process = subprocess.run(command, env=_env(), cwd=str(workdir), stdout=log, stderr=subprocess.STDOUT, timeout=PLAYBOOK_TIMEOUT, check=False)
     wall = time.perf_counter() - started
     cpu = _children_cpu() - cpu
     if process.returncode != 0:
@@ -137,33 +161,59 @@ def run(workdir, targets=10, tasks=50, latency_ms=50, runs=3):
     single_s, single_cpu = _median(single)
     fleet_s, fleet_cpu = _median(fleet)
     cores = os.cpu_count() or 1
-    return {'targets': targets, 'tasks_per_target': tasks, 'latency_ms': latency_ms, 'forks': targets,
-            'single_s': single_s, 'fleet_s': fleet_s, 'ratio': fleet_s / single_s,
-            'single_cpu_s': single_cpu, 'fleet_cpu_s': fleet_cpu, 'cores': cores,
-            # The extra targets' CPU work, spread over every core, adds to one target's time at least.
-            'cpu_floor_ratio': 1.0 + max(0.0, fleet_cpu - single_cpu) / cores / single_s,
-            'cores_for_target': max(0.0, fleet_cpu - single_cpu) / ((TARGET_RATIO - 1.0) * single_s),
-            'load_average': os.getloadavg()[0],
-            'single_runs': single, 'fleet_runs': fleet, 'verdict': report['verdict']}
+    return {
+        'targets': targets,
+        'tasks_per_target': tasks,
+        'latency_ms': latency_ms,
+        'forks': targets,
+        'single_s': single_s,
+        'fleet_s': fleet_s,
+        'ratio': fleet_s / single_s,
+        'single_cpu_s': single_cpu,
+        'fleet_cpu_s': fleet_cpu,
+        'cores': cores,
+        # The extra targets' CPU work, spread over every core, adds to one target's time at least.
+        'cpu_floor_ratio': 1.0 + max(0.0, fleet_cpu - single_cpu) / cores / single_s,
+        'cores_for_target': max(0.0, fleet_cpu - single_cpu) / ((TARGET_RATIO - 1.0) * single_s),
+        'load_average': os.getloadavg()[0],
+        'single_runs': single,
+        'fleet_runs': fleet,
+        'verdict': report['verdict'],
+    }
 
 
 def render(result):
     """The fleet row of the bench table, with the runs it comes from and the CPU it took."""
-    return '\n'.join([
-        'Fleet: %d targets x %d sync tasks, %d ms latency, forks %d: %.2fs vs one target alone %.2fs -> %.2fx'
-        % (result['targets'], result['tasks_per_target'], result['latency_ms'], result['forks'],
-           result['fleet_s'], result['single_s'], result['ratio']),
-        '  median of %d runs each; fleet verdict %s' % (len(result['fleet_runs']), result['verdict']),
-        '  CPU: %.1fs for the fleet, %.1fs for one target, on %d cores (load average %.1f at the end): '
-        'the CPU alone bounds the ratio at %.2fx here; %gx needs about %.0f idle cores'
-        % (result['fleet_cpu_s'], result['single_cpu_s'], result['cores'], result['load_average'],
-           result['cpu_floor_ratio'], TARGET_RATIO, result['cores_for_target'])])
+    return '\n'.join(
+        [
+            'Fleet: %d targets x %d sync tasks, %d ms latency, forks %d: %.2fs vs one target alone %.2fs -> %.2fx'
+            % (result['targets'], result['tasks_per_target'], result['latency_ms'], result['forks'], result['fleet_s'], result['single_s'], result['ratio']),
+            '  median of %d runs each; fleet verdict %s' % (len(result['fleet_runs']), result['verdict']),
+            '  CPU: %.1fs for the fleet, %.1fs for one target, on %d cores (load average %.1f at the end): '
+            'the CPU alone bounds the ratio at %.2fx here; %gx needs about %.0f idle cores'
+            % (
+                result['fleet_cpu_s'],
+                result['single_cpu_s'],
+                result['cores'],
+                result['load_average'],
+                result['cpu_floor_ratio'],
+                TARGET_RATIO,
+                result['cores_for_target'],
+            ),
+        ]
+    )
 
 
 def targets(result):
     """The fleet target, in the shape of bench.py's targets."""
-    return [{'name': 'fleet of %d <= %gx one target' % (result['targets'], TARGET_RATIO), 'value': result['ratio'],
-             'met': result['ratio'] <= TARGET_RATIO, 'figure': '%.2fx' % result['ratio']}]
+    return [
+        {
+            'name': 'fleet of %d <= %gx one target' % (result['targets'], TARGET_RATIO),
+            'value': result['ratio'],
+            'met': result['ratio'] <= TARGET_RATIO,
+            'figure': '%.2fx' % result['ratio'],
+        }
+    ]
 
 
 def main():

@@ -5,6 +5,7 @@ Run with ``.venv/bin/python -m pytest -q tests/benchmark``: random mutations of
 valid bodies of every schema are checked by both; the fast path may say "ask
 jsonschema" for a valid body, but must never pass an invalid one.
 """
+
 import copy
 import json
 import random
@@ -20,8 +21,29 @@ from ansible_collections.hwcloud.migration.plugins.module_utils import _contract
 from ansible_collections.hwcloud.migration.plugins.module_utils._api_schemas import SCHEMAS  # noqa: E402
 
 EXAMPLES = sorted((REPO / 'emulator' / 'tests' / 'data' / 'seed_examples').glob('*.json'))
-ODD_VALUES = [None, True, False, 0, -1, 1.0, 1.5, 2 ** 63, '', 'x' * 300, 'SYNCHRONIZING', 'STOPPED',
-              'FIVE_MINUTES', 'REQUEST', 'COMPLETED', [], {}, [1], {'a': 1}, 'many', (1, 2)]
+ODD_VALUES = [
+    None,
+    True,
+    False,
+    0,
+    -1,
+    1.0,
+    1.5,
+    2**63,
+    '',
+    'x' * 300,
+    'SYNCHRONIZING',
+    'STOPPED',
+    'FIVE_MINUTES',
+    'REQUEST',
+    'COMPLETED',
+    [],
+    {},
+    [1],
+    {'a': 1},
+    'many',
+    (1, 2),
+]
 
 
 def _paths(value, prefix=()):

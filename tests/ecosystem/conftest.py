@@ -36,11 +36,7 @@ def collection_tarball(tmp_path_factory, ansible_galaxy):
     """``ansible-galaxy collection build`` of the checkout into a temporary directory."""
     out = tmp_path_factory.mktemp('dist')
     process = subprocess.run(
-        [ansible_galaxy, 'collection', 'build', '--output-path', str(out), str(REPO)],
-        capture_output=True,
-        text=True,
-        cwd=str(REPO),
-        check=False,
+        [ansible_galaxy, 'collection', 'build', '--output-path', str(out), str(REPO)], capture_output=True, text=True, cwd=str(REPO), check=False
     )
     assert process.returncode == 0, process.stdout + process.stderr
     tarballs = list(out.glob('hwcloud-migration-*.tar.gz'))

@@ -126,9 +126,7 @@ def test_guides_placeholders_and_extra_docs_agree():
     placeholders = {path.stem: path for path in (DOCSITE / 'rst').glob('*.rst')}
     index = yaml.safe_load((DOCSITE / 'extra-docs.yml').read_text(encoding='utf-8'))
     listed_guides = [entry for section in index['sections'] for entry in section['toctree']]
-    assert sorted(guides) == sorted(placeholders), (
-        'every docs/NAME.md needs docs/docsite/rst/NAME.rst (and the reverse)'
-    )
+    assert sorted(guides) == sorted(placeholders), 'every docs/NAME.md needs docs/docsite/rst/NAME.rst (and the reverse)'
     assert sorted(listed_guides) == sorted(guides), 'docs/docsite/extra-docs.yml must list every guide once'
     for name, placeholder in sorted(placeholders.items()):
         lines = placeholder.read_text(encoding='utf-8').splitlines()

@@ -16,11 +16,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _requirement_names(text):
-    return {
-        line.split('#')[0].strip().split('>')[0].split('=')[0].split('<')[0].strip()
-        for line in text.splitlines()
-        if line.split('#')[0].strip()
-    }
+    return {line.split('#')[0].strip().split('>')[0].split('=')[0].split('<')[0].strip() for line in text.splitlines() if line.split('#')[0].strip()}
 
 
 def test_definition_files():
@@ -42,16 +38,7 @@ def test_ansible_builder_create(tmp_path, ansible_builder, collection_tarball):
     shutil.copy(str(collection_tarball), str(tmp_path / 'build' / 'ee' / 'hwcloud.migration.tar.gz'))
     context = tmp_path / 'context'
     process = subprocess.run(
-        [
-            ansible_builder,
-            'create',
-            '-f',
-            str(tmp_path / 'execution-environment.yml'),
-            '-c',
-            str(context),
-            '--output-filename',
-            'Containerfile',
-        ],
+        [ansible_builder, 'create', '-f', str(tmp_path / 'execution-environment.yml'), '-c', str(context), '--output-filename', 'Containerfile'],
         capture_output=True,
         text=True,
         cwd=str(tmp_path),
@@ -60,11 +47,7 @@ def test_ansible_builder_create(tmp_path, ansible_builder, collection_tarball):
     assert process.returncode == 0, process.stdout + process.stderr
 
     containerfile = (context / 'Containerfile').read_text()
-    assert (
-        'ARG EE_BASE_IMAGE="%s"'
-        % yaml.safe_load((REPO / 'execution-environment.yml').read_text())['images']['base_image']['name']
-        in containerfile
-    )
+    assert 'ARG EE_BASE_IMAGE="%s"' % yaml.safe_load((REPO / 'execution-environment.yml').read_text())['images']['base_image']['name'] in containerfile
     assert 'ansible-galaxy collection install' in containerfile
     assert 'introspect' in containerfile
 
@@ -79,15 +62,10 @@ def test_ansible_builder_create(tmp_path, ansible_builder, collection_tarball):
 def test_introspection_finds_the_collection_requirements(tmp_path, ansible_builder, ansible_galaxy, collection_tarball):
     collections = tmp_path / 'collections'
     process = subprocess.run(
-        [ansible_galaxy, 'collection', 'install', '--force', '-p', str(collections), str(collection_tarball)],
-        capture_output=True,
-        text=True,
-        check=False,
+        [ansible_galaxy, 'collection', 'install', '--force', '-p', str(collections), str(collection_tarball)], capture_output=True, text=True, check=False
     )
     assert process.returncode == 0, process.stdout + process.stderr
-    process = subprocess.run(
-        [ansible_builder, 'introspect', '--sanitize', str(collections)], capture_output=True, text=True, check=False
-    )
+    process = subprocess.run([ansible_builder, 'introspect', '--sanitize', str(collections)], capture_output=True, text=True, check=False)
     assert process.returncode == 0, process.stdout + process.stderr
     found = yaml.safe_load(process.stdout.split('\n', 1)[1])
     python = {line.split('#')[0].strip() for line in found['python']}

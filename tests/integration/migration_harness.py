@@ -1,36 +1,36 @@
 """The emulator of the migration module tests: modules.yml's projects and credentials plus migration.yml."""
+
 import pytest
 import yaml
-
 from conftest import SCENARIOS, Emulator
 from modules_harness import SCENARIO as MODULES_SCENARIO
 
-MIGRATION_SCENARIO = SCENARIOS / "migration.yml"
+MIGRATION_SCENARIO = SCENARIOS / 'migration.yml'
 
 
 def migration_data():
     """The migration scenario's own data."""
-    with open(str(MIGRATION_SCENARIO), encoding="utf-8") as handle:
+    with open(str(MIGRATION_SCENARIO), encoding='utf-8') as handle:
         return yaml.safe_load(handle)
 
 
-@pytest.fixture(scope="module", name="migration_emulator")
+@pytest.fixture(scope='module', name='migration_emulator')
 def migration_emulator_fixture(tmp_path_factory):
     """One emulator for the whole test file, on modules.yml's identities and migration.yml's tasks."""
-    with open(str(MODULES_SCENARIO), encoding="utf-8") as handle:
+    with open(str(MODULES_SCENARIO), encoding='utf-8') as handle:
         data = yaml.safe_load(handle)
-    for key in ("sync_tasks", "datasets", "generate", "faults"):
+    for key in ('sync_tasks', 'datasets', 'generate', 'faults'):
         data.pop(key, None)
     data.update(migration_data())
-    path = tmp_path_factory.mktemp("migration-scenario") / "scenario.yml"
+    path = tmp_path_factory.mktemp('migration-scenario') / 'scenario.yml'
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     emulator = Emulator(path)
     yield emulator
     emulator.stop()
 
 
-@pytest.fixture(name="emulator")
+@pytest.fixture(name='emulator')
 def emulator_fixture(migration_emulator):
     """The file's emulator, reset: faults and the request log start over."""
-    migration_emulator.control("POST", "reset")
+    migration_emulator.control('POST', 'reset')
     return migration_emulator

@@ -5,6 +5,7 @@ the status and return code, the event stream (where the ``migration_health``
 fact shows up in the result of the role's set_fact task) and its fact cache
 (the fact is cacheable). The reports land in the report directory as usual.
 """
+
 import json
 import os
 import xml.etree.ElementTree as ET
@@ -12,8 +13,7 @@ import xml.etree.ElementTree as ET
 import ansible_runner
 import pytest
 import yaml
-
-from conftest import BIN, DEMO_SCENARIO, REPO, _CREDENTIAL_ENV_PREFIXES, ansible_env
+from conftest import _CREDENTIAL_ENV_PREFIXES, BIN, DEMO_SCENARIO, REPO, ansible_env
 
 REPORTS = ('migration-health.json', 'migration-health.xml', 'migration-health.html')
 EVALUATE_TASK = 'Evaluate the migration health'
@@ -26,12 +26,14 @@ def _gate_vars(emulator, report_dir, **extra):
     key = next(k for k in scenario['credentials']['access_keys'] if 'security_token' not in k)
     variables = {
         'migration_health_sync_tasks': 'all',
-        'migration_health_datasets': [entry['dataset_id'] for entry in scenario.get('datasets') or []
-                                      if entry.get('dataset_id')],
+        'migration_health_datasets': [entry['dataset_id'] for entry in scenario.get('datasets') or [] if entry.get('dataset_id')],
         'migration_health_report_dir': str(report_dir),
         'migration_health_connection': {
-            'region': next(iter(scenario['regions'])), 'access_key': key['access_key'],
-            'secret_key': key['secret_key'], 'endpoint': emulator.url, 'iam_endpoint': emulator.url,
+            'region': next(iter(scenario['regions'])),
+            'access_key': key['access_key'],
+            'secret_key': key['secret_key'],
+            'endpoint': emulator.url,
+            'iam_endpoint': emulator.url,
         },
     }
     variables.update(extra)
@@ -71,9 +73,11 @@ def _run(tmp_path, envvars, extravars):
 
 def _set_fact_results(result):
     """The ``res`` of each ok event of the role's evaluate (set_fact) task."""
-    return [event['event_data']['res'] for event in result.events
-            if event.get('event') == 'runner_on_ok'
-            and event['event_data'].get('task', '').endswith(EVALUATE_TASK)]
+    return [
+        event['event_data']['res']
+        for event in result.events
+        if event.get('event') == 'runner_on_ok' and event['event_data'].get('task', '').endswith(EVALUATE_TASK)
+    ]
 
 
 def _cached_fact(private, result):
@@ -144,9 +148,9 @@ def test_gate_mode_job_fails_after_writing_reports(demo_emulator, runner_env, tm
 
 def test_healthy_selection_job_is_successful_in_gate_mode(demo_emulator, runner_env, tmp_path):
     report_dir = tmp_path / 'reports'
-    private, result = _run(tmp_path, runner_env, _gate_vars(
-        demo_emulator, report_dir, migration_health_sync_tasks=[HEALTHY_TASK],
-        migration_health_datasets=[COMPLETED_DATASET]))
+    private, result = _run(
+        tmp_path, runner_env, _gate_vars(demo_emulator, report_dir, migration_health_sync_tasks=[HEALTHY_TASK], migration_health_datasets=[COMPLETED_DATASET])
+    )
     assert result.status == 'successful', result.stdout.read()
     fact = _set_fact_results(result)[0]['ansible_facts']['migration_health']
     assert fact['healthy'] is True and fact['verdict'] == 'HEALTHY'
@@ -162,20 +166,29 @@ def test_fleet_job_reports_one_verdict_for_three_targets(emulator_factory, runne
     private.mkdir()
     envvars = dict(runner_env, **credential_env())
     result = ansible_runner.run(
-        private_data_dir=str(private), project_dir=str(REPO / 'playbooks'), playbook='migration_health.yml',
+        private_data_dir=str(private),
+        project_dir=str(REPO / 'playbooks'),
+        playbook='migration_health.yml',
         inventory=fleet_inventory(emulator, ['north', 'east', 'southeast'], report_dir),
-        envvars=envvars, cmdline='--forks 3', ident='fleet', quiet=True, timeout=300)
+        envvars=envvars,
+        cmdline='--forks 3',
+        ident='fleet',
+        quiet=True,
+        timeout=300,
+    )
     stdout = result.stdout.read()
     assert result.status == 'failed' and result.rc != 0, stdout
 
-    fleet_events = [event['event_data'] for event in result.events if event.get('event') == 'runner_on_ok'
-                    and event['event_data'].get('task') == 'Build the fleet verdict and write the fleet reports']
+    fleet_events = [
+        event['event_data']
+        for event in result.events
+        if event.get('event') == 'runner_on_ok' and event['event_data'].get('task') == 'Build the fleet verdict and write the fleet reports'
+    ]
     assert len(fleet_events) == 1, stdout
     fleet = fleet_events[0]['res']['ansible_facts']['migration_health_fleet']
     assert fleet['verdict'] == 'UNHEALTHY'
     assert sorted(entry['name'] for entry in fleet['targets']) == ['east', 'north', 'southeast']
-    assert dict((entry['name'], entry['verdict']) for entry in fleet['targets']) == {
-        'north': 'HEALTHY', 'east': 'HEALTHY', 'southeast': 'UNHEALTHY'}
+    assert dict((entry['name'], entry['verdict']) for entry in fleet['targets']) == {'north': 'HEALTHY', 'east': 'HEALTHY', 'southeast': 'UNHEALTHY'}
     assert json.loads((report_dir / 'migration-health.json').read_text()) == fleet
     for entry in fleet['targets']:
         assert entry['region'] == TARGETS[entry['name']][0]

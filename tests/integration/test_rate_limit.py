@@ -5,6 +5,7 @@ The emulator answers 429 APIGW.0308 ("policy user over ratelimit") with
 limit the module never provokes a 429; without it the burst of concurrent calls
 is throttled, and the retry policy still gets every call through.
 """
+
 import pytest
 import yaml
 
@@ -12,16 +13,16 @@ from hwc_emulator import generate
 
 LIMIT = 10
 TASKS = 30
-TASK_IDS = ["gen-task-%05d" % index for index in range(TASKS)]
-READ = "Read the sync tasks"
+TASK_IDS = ['gen-task-%05d' % index for index in range(TASKS)]
+READ = 'Read the sync tasks'
 
 
 @pytest.fixture
 def throttled_emulator(emulator_factory, tmp_path):
     """An emulator with TASKS generated tasks and a rate_limit fault of LIMIT calls per second."""
     scenario = generate.make_scenario(TASKS, 1, seed=1)
-    scenario["faults"] = [{"route": "*", "kind": "rate_limit", "limit": LIMIT}]
-    path = tmp_path / "rate-limit.yml"
+    scenario['faults'] = [{'route': '*', 'kind': 'rate_limit', 'limit': LIMIT}]
+    path = tmp_path / 'rate-limit.yml'
     path.write_text(yaml.safe_dump(scenario, sort_keys=False))
     emulator = emulator_factory(path)
     emulator.clear_requests_log()
@@ -30,28 +31,35 @@ def throttled_emulator(emulator_factory, tmp_path):
 
 def read_all(emulator, run_playbook, **options):
     args = {
-        "region": "cn-north-4",
-        "project_id": generate.BENCH_PROJECT_ID,
-        "access_key": generate.BENCH_ACCESS_KEY,
-        "secret_key": generate.BENCH_SECRET_KEY,
-        "endpoint": emulator.url,
-        "iam_endpoint": emulator.url,
-        "sync_task_ids": TASK_IDS,
-        "max_concurrency": 8,
+        'region': 'cn-north-4',
+        'project_id': generate.BENCH_PROJECT_ID,
+        'access_key': generate.BENCH_ACCESS_KEY,
+        'secret_key': generate.BENCH_SECRET_KEY,
+        'endpoint': emulator.url,
+        'iam_endpoint': emulator.url,
+        'sync_task_ids': TASK_IDS,
+        'max_concurrency': 8,
     }
     args.update(options)
-    play = [{"name": "rate limit", "hosts": "localhost", "connection": "local", "gather_facts": False,
-             "tasks": [{"name": READ, "hwcloud.migration.oms_sync_task_info": args, "register": "read"}]}]
+    play = [
+        {
+            'name': 'rate limit',
+            'hosts': 'localhost',
+            'connection': 'local',
+            'gather_facts': False,
+            'tasks': [{'name': READ, 'hwcloud.migration.oms_sync_task_info': args, 'register': 'read'}],
+        }
+    ]
     run = run_playbook(play, timeout=180)
     assert run.rc == 0, run.output
     outcome = run.task(READ)
-    assert outcome["outcome"] == "ok", run.output
-    found = [item["sync_task_id"] for item in outcome["result"]["sync_tasks"]]
-    assert found == TASK_IDS and outcome["result"]["missing"] == []
+    assert outcome['outcome'] == 'ok', run.output
+    found = [item['sync_task_id'] for item in outcome['result']['sync_tasks']]
+    assert found == TASK_IDS and outcome['result']['missing'] == []
     statuses = {}
     for entry in emulator.requests_log():
-        if entry["route"] == "show_sync_task":
-            statuses[entry["status"]] = statuses.get(entry["status"], 0) + 1
+        if entry['route'] == 'show_sync_task':
+            statuses[entry['status']] = statuses.get(entry['status'], 0) + 1
     return statuses
 
 

@@ -14,11 +14,7 @@ SDK_TESTS = UNIT / 'plugins' / 'module_utils'
 
 def test_no_test_file_skips_as_a_whole():
     whole_file = re.compile(r'^(\w+\s*=\s*)?pytest\.importorskip\(', re.MULTILINE)
-    offenders = [
-        str(path.relative_to(UNIT))
-        for path in sorted(UNIT.rglob('test_*.py'))
-        if whole_file.search(path.read_text(encoding='utf-8'))
-    ]
+    offenders = [str(path.relative_to(UNIT)) for path in sorted(UNIT.rglob('test_*.py')) if whole_file.search(path.read_text(encoding='utf-8'))]
     assert offenders == [], 'a module-level importorskip skips the whole file: use sdk_oracle or skip the test itself'
 
 

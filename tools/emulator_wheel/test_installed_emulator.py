@@ -36,9 +36,7 @@ def read_everything(client):
         shown = client.show_sync_task(ShowSyncTaskRequest(sync_task_id=task.sync_task_id, query_time=now))
         assert shown.sync_task_id == task.sync_task_id and shown.status in ('SYNCHRONIZING', 'STOPPED')
         statistics = client.list_sync_task_statistic(
-            ListSyncTaskStatisticRequest(
-                sync_task_id=task.sync_task_id, data_type='REQUEST,FAILURE', start_time=now - HOUR_MS, end_time=now
-            )
+            ListSyncTaskStatisticRequest(sync_task_id=task.sync_task_id, data_type='REQUEST,FAILURE', start_time=now - HOUR_MS, end_time=now)
         )
         assert statistics.statistic_time_type == 'FIVE_MINUTES'
     return tasks
@@ -50,19 +48,14 @@ def test_the_console_script_serves_the_official_sdk():
     project_id = next(iter(scenario['regions'].values()))[0]
     script = Path(sys.executable).parent / 'hwc-emulator'
     process = subprocess.Popen(
-        [str(script), '--host', '127.0.0.1', '--port', '0', '--scenario', str(SCENARIO)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+        [str(script), '--host', '127.0.0.1', '--port', '0', '--scenario', str(SCENARIO)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     try:
         first = process.stdout.readline().strip()
         assert first.startswith('Listening on http://127.0.0.1:'), process.stderr.read()
         url = first[len('Listening on ') :]
         tasks = read_everything(oms_client(url, key['access_key'], key['secret_key'], project_id))
-        assert len(tasks) == len(
-            [task for task in scenario['sync_tasks'] if task.get('project_id', project_id) == project_id]
-        )
+        assert len(tasks) == len([task for task in scenario['sync_tasks'] if task.get('project_id', project_id) == project_id])
     finally:
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=10) == 0

@@ -5,17 +5,19 @@
 and reads the file named by ``BENCH_TIMER_FILE``: one entry per task with its
 name, action, start and end (``time.time()``), and outcome.
 """
-from __future__ import (absolute_import, division, print_function)
+
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
-DOCUMENTATION = r'''
+DOCUMENTATION = r"""
 name: bench_timer
 type: aggregate
 short_description: Record the wall time of every task for the benchmark
 description:
   - Writes one entry per task (name, action, start, end, outcome) to the file named by C(BENCH_TIMER_FILE).
 options: {}
-'''
+"""
 
 import json
 import os
@@ -39,8 +41,7 @@ class CallbackModule(CallbackBase):
         self._started = time.time()
 
     def _start(self, task):
-        entry = {'name': task.get_name(), 'action': task.action, 'start': time.time(), 'end': None,
-                 'outcome': None}
+        entry = {'name': task.get_name(), 'action': task.action, 'start': time.time(), 'end': None, 'outcome': None}
         self._tasks.append(entry)
         self._by_uuid[task._uuid] = entry
 

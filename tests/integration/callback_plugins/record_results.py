@@ -4,17 +4,19 @@
 Integration tests read the file named by RECORD_RESULTS_FILE to assert on the
 real results of real ansible-playbook runs, failed tasks included.
 """
-from __future__ import (absolute_import, division, print_function)
+
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
-DOCUMENTATION = r'''
+DOCUMENTATION = r"""
 name: record_results
 type: aggregate
 short_description: Write task results to a JSON file for integration tests
 description:
   - Writes one entry per task result to the file named by C(RECORD_RESULTS_FILE).
 options: {}
-'''
+"""
 
 import json
 import os
@@ -35,11 +37,7 @@ class CallbackModule(CallbackBase):
         self._results = []
 
     def _record(self, result, outcome):
-        self._results.append({
-            'task': result._task.get_name(),
-            'outcome': outcome,
-            'result': self._convert(result._result),
-        })
+        self._results.append({'task': result._task.get_name(), 'outcome': outcome, 'result': self._convert(result._result)})
 
     def _convert(self, value):
         # Round-trip through Ansible's own JSON dumping to drop native types.

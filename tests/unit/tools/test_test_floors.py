@@ -25,14 +25,8 @@ def floors(tmp_path, monkeypatch):
 
 def write_results(module, suite, passed, skipped=0, failed=0):
     cases = ['<testcase classname="tests.test_a" name="test_%d"/>' % index for index in range(passed)]
-    cases += [
-        '<testcase classname="tests.test_a" name="test_skip_%d"><skipped message="no SDK"/></testcase>' % index
-        for index in range(skipped)
-    ]
-    cases += [
-        '<testcase classname="tests.test_a" name="test_fail_%d"><failure message="x"/></testcase>' % index
-        for index in range(failed)
-    ]
+    cases += ['<testcase classname="tests.test_a" name="test_skip_%d"><skipped message="no SDK"/></testcase>' % index for index in range(skipped)]
+    cases += ['<testcase classname="tests.test_a" name="test_fail_%d"><failure message="x"/></testcase>' % index for index in range(failed)]
     (module.RESULTS / ('%s.xml' % suite)).write_text(
         '<testsuites><testsuite name="pytest" tests="%d" failures="%d" errors="0" skipped="%d">%s</testsuite>'
         '</testsuites>' % (passed + skipped + failed, failed, skipped, ''.join(cases))

@@ -1,6 +1,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Fixtures of the migration_health filter tests: module results shaped like the info modules' output."""
-from __future__ import (absolute_import, division, print_function)
+
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import copy
@@ -20,8 +22,7 @@ WINDOW_START = NOW - 60 * MINUTE
 def bucket_series(counts, end=NOW):
     """Buckets ending at ``end``: ``counts`` oldest first, 0 entries omitted as the API does."""
     first = end - len(counts) * BUCKET
-    return [{'time_stamp': first + index * BUCKET, 'statistic_num': count}
-            for index, count in enumerate(counts) if count]
+    return [{'time_stamp': first + index * BUCKET, 'statistic_num': count} for index, count in enumerate(counts) if count]
 
 
 def task(task_id, status='SYNCHRONIZING', requested=1000, failed=0, succeeded=None):
@@ -54,8 +55,13 @@ def _series_summary(points):
 
 def statistics(task_id, request, success, failure, time_type='FIVE_MINUTES'):
     """A statistics entry with the summary the module computes (as _statistics.summarize_statistics)."""
-    series = {'REQUEST': bucket_series(request), 'SUCCESS': bucket_series(success),
-              'FAILURE': bucket_series(failure), 'SKIP': [], 'SIZE': bucket_series([c * 1024 for c in success])}
+    series = {
+        'REQUEST': bucket_series(request),
+        'SUCCESS': bucket_series(success),
+        'FAILURE': bucket_series(failure),
+        'SKIP': [],
+        'SIZE': bucket_series([c * 1024 for c in success]),
+    }
     summary_series = {name: _series_summary(points) for name, points in series.items()}
     req = summary_series['REQUEST']['total']
 
@@ -69,8 +75,7 @@ def statistics(task_id, request, success, failure, time_type='FIVE_MINUTES'):
         'statistic_time_type': time_type,
         'statistic_datas': [{'data_type': name, 'data': points} for name, points in series.items()],
         'summary': {
-            'window': {'start_time': WINDOW_START, 'end_time': NOW,
-                       'start': ms_to_iso(WINDOW_START), 'end': ms_to_iso(NOW)},
+            'window': {'start_time': WINDOW_START, 'end_time': NOW, 'start': ms_to_iso(WINDOW_START), 'end': ms_to_iso(NOW)},
             'statistic_time_type': time_type,
             'series': summary_series,
             'failure_ratio': ratio('FAILURE'),
@@ -93,14 +98,12 @@ def healthy_results(task_ids=('task-a', 'task-b'), dataset_ids=('ds-1',)):
         'sync_task_info': {'changed': False, 'sync_tasks': [task(task_id) for task_id in task_ids], 'missing': []},
         'sync_task_statistics_info': {
             'changed': False,
-            'sync_task_statistics': [statistics(task_id, HEALTHY_REQUEST, HEALTHY_SUCCESS, NO_FAILURE)
-                                     for task_id in task_ids],
+            'sync_task_statistics': [statistics(task_id, HEALTHY_REQUEST, HEALTHY_SUCCESS, NO_FAILURE) for task_id in task_ids],
             'missing': [],
         },
         'dataset_sync_info': {
             'changed': False,
-            'dataset_syncs': [{'dataset_id': dataset_id, 'status': 'COMPLETED', 'finished': True, 'succeeded': True}
-                              for dataset_id in dataset_ids],
+            'dataset_syncs': [{'dataset_id': dataset_id, 'status': 'COMPLETED', 'finished': True, 'succeeded': True} for dataset_id in dataset_ids],
             'missing': [],
         },
     }
@@ -125,38 +128,32 @@ def settings(**overrides):
 def replace_statistics(results, task_id, entry):
     results = copy.deepcopy(results)
     entries = results['sync_task_statistics_info']['sync_task_statistics']
-    results['sync_task_statistics_info']['sync_task_statistics'] = [
-        entry if item['sync_task_id'] == task_id else item for item in entries]
+    results['sync_task_statistics_info']['sync_task_statistics'] = [entry if item['sync_task_id'] == task_id else item for item in entries]
     return results
 
 
 def unhealthy_results():
     """A mix of every violation: for reports and the browser test."""
-    results = healthy_results(task_ids=('task-ok', 'task-failing', 'task-stalled', 'task-stopped'),
-                              dataset_ids=('ds-ok', 'ds-failed'))
+    results = healthy_results(task_ids=('task-ok', 'task-failing', 'task-stalled', 'task-stopped'), dataset_ids=('ds-ok', 'ds-failed'))
     results['sync_task_info']['sync_tasks'][3]['status'] = 'STOPPED'
     results['sync_task_info']['sync_tasks'][1].update(monthly_acceptance_request=1000, monthly_failure_object=200)
     results['sync_task_info']['missing'] = ['task-gone']
-    results = replace_statistics(results, 'task-failing', statistics(
-        'task-failing', [20] * 12, [10] * 12, [10] * 12))
-    results = replace_statistics(results, 'task-stalled', statistics(
-        'task-stalled', [10] * 12, [10, 10, 5] + [0] * 9, [0] * 12))
+    results = replace_statistics(results, 'task-failing', statistics('task-failing', [20] * 12, [10] * 12, [10] * 12))
+    results = replace_statistics(results, 'task-stalled', statistics('task-stalled', [10] * 12, [10, 10, 5] + [0] * 9, [0] * 12))
     results = replace_statistics(results, 'task-stopped', statistics('task-stopped', [], [], []))
     results['dataset_sync_info']['dataset_syncs'][1].update(
-        status='FAILED', error_code='ModelArts.4360', error_msg='sync <error>\n& "quotes"', finished=True,
-        succeeded=False)
+        status='FAILED', error_code='ModelArts.4360', error_msg='sync <error>\n& "quotes"', finished=True, succeeded=False
+    )
     results['dataset_sync_info']['missing'] = ['ds-gone']
     return results
 
 
 def unhealthy_settings():
-    return settings(sync_tasks=['task-ok', 'task-failing', 'task-stalled', 'task-stopped', 'task-gone'],
-                    datasets=['ds-ok', 'ds-failed', 'ds-gone'])
+    return settings(sync_tasks=['task-ok', 'task-failing', 'task-stalled', 'task-stopped', 'task-gone'], datasets=['ds-ok', 'ds-failed', 'ds-gone'])
 
 
 def pytest_configure(config):
-    config.addinivalue_line(
-        'markers', 'chromium: renders the HTML report in headless Chromium (needs /usr/bin/chromium)')
+    config.addinivalue_line('markers', 'chromium: renders the HTML report in headless Chromium (needs /usr/bin/chromium)')
 
 
 @pytest.fixture

@@ -1,6 +1,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Unit tests of the migration_health filter plugin: policy, evaluation, JUnit and HTML rendering."""
-from __future__ import (absolute_import, division, print_function)
+
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import copy
@@ -15,7 +17,13 @@ import pytest
 
 from ansible_collections.hwcloud.migration.plugins.filter import migration_health as migration_health_filter
 from ansible_collections.hwcloud.migration.plugins.plugin_utils import (
-    _health_checks, _health_constants, _health_evaluate, _health_html, _health_junit, _health_policy)
+    _health_checks,
+    _health_constants,
+    _health_evaluate,
+    _health_html,
+    _health_junit,
+    _health_policy,
+)
 
 SCHEMA_PATH = Path(__file__).resolve().parents[4] / 'docs' / 'migration_health_fact.schema.json'
 SCHEMA = json.loads(SCHEMA_PATH.read_text())
@@ -25,7 +33,8 @@ def evaluate(health_data, results=None, settings=None, **kwargs):
     fact = _health_evaluate.evaluate(
         health_data.healthy_results() if results is None else results,
         health_data.settings() if settings is None else settings,
-        now_ms=kwargs.pop('now_ms', health_data.NOW))
+        now_ms=kwargs.pop('now_ms', health_data.NOW),
+    )
     jsonschema.validate(fact, SCHEMA)
     return fact
 
@@ -44,15 +53,14 @@ def task_entry(fact, task_id):
 # Policy
 # ---------------------------------------------------------------------------
 
+
 def test_policy_normalises_ids_dicts_and_duplicates():
-    policy = _health_policy.normalise_policy({
-        'sync_tasks': ['a', {'id': 'b', 'max_window_failure_ratio': 0.5}, 'a', {'id': 'b', 'max_stall_age': '2h'}],
-        'datasets': ['d1', 'd1'],
-    })
+    policy = _health_policy.normalise_policy(
+        {'sync_tasks': ['a', {'id': 'b', 'max_window_failure_ratio': 0.5}, 'a', {'id': 'b', 'max_stall_age': '2h'}], 'datasets': ['d1', 'd1']}
+    )
     assert policy['sync_task_ids'] == ['a', 'b']
     assert policy['dataset_ids'] == ['d1']
-    assert policy['sync_tasks'][1]['overrides'] == {
-        'max_window_failure_ratio': 0.5, 'max_stall_age': '2h', 'max_stall_age_ms': 7200000}
+    assert policy['sync_tasks'][1]['overrides'] == {'max_window_failure_ratio': 0.5, 'max_stall_age': '2h', 'max_stall_age_ms': 7200000}
     assert policy['all_sync_tasks'] is False
     assert policy['window_ms'] == 3600000
     assert policy['thresholds']['max_stall_age_ms'] == 1800000
@@ -67,28 +75,30 @@ def test_policy_all(value):
 
 def test_policy_accepts_numbers_given_as_strings():
     # Extra vars given on the command line (-e key=value) arrive as strings.
-    policy = _health_policy.normalise_policy({
-        'sync_tasks': ['a'], 'max_window_failure_ratio': '0.1', 'max_window_failed_objects': '7'})
+    policy = _health_policy.normalise_policy({'sync_tasks': ['a'], 'max_window_failure_ratio': '0.1', 'max_window_failed_objects': '7'})
     assert policy['thresholds']['max_window_failure_ratio'] == 0.1
     assert policy['thresholds']['max_window_failed_objects'] == 7
 
 
-@pytest.mark.parametrize('settings, message', [
-    ({'sync_tasks': 'some-task'}, 'neither "all" nor a list'),
-    ({'sync_tasks': [], 'datasets': []}, 'nothing to gate'),
-    ({'sync_tasks': [{'name': 'x'}]}, 'has no "id"'),
-    ({'sync_tasks': [{'id': 'x', 'max_failures': 3}]}, "unknown key(s) max_failures"),
-    ({'sync_tasks': [{'id': 'x', 'max_window_failure_ratio': 5}]}, 'between 0 and 1'),
-    ({'sync_tasks': ['x'], 'max_monthly_failure_ratio': 'lots'}, 'max_monthly_failure_ratio'),
-    ({'sync_tasks': ['x'], 'max_window_failed_objects': -1}, 'whole number'),
-    ({'sync_tasks': ['x'], 'max_stall_age': '30'}, 'has no unit'),
-    ({'sync_tasks': ['x'], 'window': 'an hour'}, 'window'),
-    ({'sync_tasks': ['x'], 'allowed_task_statuses': []}, 'non-empty list'),
-    ({'sync_tasks': [None]}, 'is not an id'),
-    ({'sync_tasks': {'id': 'x'}}, 'not a list'),
-    ({'sync_tasks': ['x'], 'skip_checks': ['task-found']}, 'unknown check id(s) task-found'),
-    ({'sync_tasks': ['x'], 'skip_checks': {'stall': True}}, 'not a list of check ids'),
-])
+@pytest.mark.parametrize(
+    'settings, message',
+    [
+        ({'sync_tasks': 'some-task'}, 'neither "all" nor a list'),
+        ({'sync_tasks': [], 'datasets': []}, 'nothing to gate'),
+        ({'sync_tasks': [{'name': 'x'}]}, 'has no "id"'),
+        ({'sync_tasks': [{'id': 'x', 'max_failures': 3}]}, 'unknown key(s) max_failures'),
+        ({'sync_tasks': [{'id': 'x', 'max_window_failure_ratio': 5}]}, 'between 0 and 1'),
+        ({'sync_tasks': ['x'], 'max_monthly_failure_ratio': 'lots'}, 'max_monthly_failure_ratio'),
+        ({'sync_tasks': ['x'], 'max_window_failed_objects': -1}, 'whole number'),
+        ({'sync_tasks': ['x'], 'max_stall_age': '30'}, 'has no unit'),
+        ({'sync_tasks': ['x'], 'window': 'an hour'}, 'window'),
+        ({'sync_tasks': ['x'], 'allowed_task_statuses': []}, 'non-empty list'),
+        ({'sync_tasks': [None]}, 'is not an id'),
+        ({'sync_tasks': {'id': 'x'}}, 'not a list'),
+        ({'sync_tasks': ['x'], 'skip_checks': ['task-found']}, 'unknown check id(s) task-found'),
+        ({'sync_tasks': ['x'], 'skip_checks': {'stall': True}}, 'not a list of check ids'),
+    ],
+)
 def test_policy_rejects_bad_input(settings, message):
     with pytest.raises(_health_constants.MigrationHealthError) as excinfo:
         _health_policy.normalise_policy(settings)
@@ -97,6 +107,7 @@ def test_policy_rejects_bad_input(settings, message):
 
 def test_filter_wrapper_raises_ansible_filter_error():
     from ansible.errors import AnsibleFilterError
+
     filters = migration_health_filter.FilterModule().filters()
     with pytest.raises(AnsibleFilterError, match='nothing to gate'):
         filters['migration_health_policy']({'sync_tasks': []})
@@ -104,13 +115,18 @@ def test_filter_wrapper_raises_ansible_filter_error():
 
 def test_filters_are_registered():
     assert sorted(migration_health_filter.FilterModule().filters()) == [
-        'migration_health_evaluate', 'migration_health_failure_message', 'migration_health_html',
-        'migration_health_junit', 'migration_health_policy']
+        'migration_health_evaluate',
+        'migration_health_failure_message',
+        'migration_health_html',
+        'migration_health_junit',
+        'migration_health_policy',
+    ]
 
 
 # ---------------------------------------------------------------------------
 # Evaluation
 # ---------------------------------------------------------------------------
+
 
 def test_healthy(health_data):
     fact = evaluate(health_data)
@@ -118,12 +134,22 @@ def test_healthy(health_data):
     assert fact['verdict'] == 'HEALTHY'
     assert fact['violations'] == []
     assert fact['counts'] == {
-        'sync_tasks': 2, 'sync_tasks_unhealthy': 0, 'datasets': 1, 'datasets_unhealthy': 0,
-        'migration_tasks': 0, 'migration_tasks_unhealthy': 0, 'task_groups': 0, 'task_groups_unhealthy': 0,
-        'checks': 16, 'checks_passed': 16, 'checks_failed': 0, 'checks_skipped': 0, 'checks_not_evaluated': 0}
+        'sync_tasks': 2,
+        'sync_tasks_unhealthy': 0,
+        'datasets': 1,
+        'datasets_unhealthy': 0,
+        'migration_tasks': 0,
+        'migration_tasks_unhealthy': 0,
+        'task_groups': 0,
+        'task_groups_unhealthy': 0,
+        'checks': 16,
+        'checks_passed': 16,
+        'checks_failed': 0,
+        'checks_skipped': 0,
+        'checks_not_evaluated': 0,
+    }
     assert fact['error'] is None and fact['errors'] == []
-    assert check(fact, 'task-a', 'window-statistics')['message'] == (
-        'the statistics of the last 1h were read completely (120 requested, 0 failed)')
+    assert check(fact, 'task-a', 'window-statistics')['message'] == ('the statistics of the last 1h were read completely (120 requested, 0 failed)')
     task = task_entry(fact, 'task-a')
     assert task['window_request_total'] == 120
     assert task['window_failure_ratio'] == 0
@@ -163,8 +189,7 @@ def test_allowed_statuses_include_stopped(health_data):
 
 
 def test_window_failure_ratio_and_failed_objects(health_data):
-    results = health_data.replace_statistics(health_data.healthy_results(), 'task-a', health_data.statistics(
-        'task-a', [100] * 12, [90] * 12, [10] * 12))
+    results = health_data.replace_statistics(health_data.healthy_results(), 'task-a', health_data.statistics('task-a', [100] * 12, [90] * 12, [10] * 12))
     fact = evaluate(health_data, results)
     ratio = check(fact, 'task-a', 'window-failure-ratio')
     assert ratio['passed'] is False
@@ -178,16 +203,14 @@ def test_window_failure_ratio_and_failed_objects(health_data):
 
 
 def test_ratio_equal_to_threshold_passes(health_data):
-    results = health_data.replace_statistics(health_data.healthy_results(), 'task-a', health_data.statistics(
-        'task-a', [20] * 12, [19] * 12, [1] * 12))
+    results = health_data.replace_statistics(health_data.healthy_results(), 'task-a', health_data.statistics('task-a', [20] * 12, [19] * 12, [1] * 12))
     fact = evaluate(health_data, results, health_data.settings(max_window_failed_objects=12))
     assert check(fact, 'task-a', 'window-failure-ratio')['passed'] is True
     assert check(fact, 'task-a', 'window-failed-objects')['passed'] is True
 
 
 def test_no_requests_in_window_skips_ratio_and_stall(health_data):
-    results = health_data.replace_statistics(health_data.healthy_results(), 'task-a',
-                                             health_data.statistics('task-a', [], [], []))
+    results = health_data.replace_statistics(health_data.healthy_results(), 'task-a', health_data.statistics('task-a', [], [], []))
     fact = evaluate(health_data, results)
     for check_id in ('window-failure-ratio', 'stall'):
         entry = check(fact, 'task-a', check_id)
@@ -219,8 +242,9 @@ def test_monthly_failure_ratio_skipped_without_requests(health_data):
 
 def test_stall_when_last_success_too_old(health_data):
     # Successes stop after the third bucket (17:10-17:15); requests keep arriving.
-    results = health_data.replace_statistics(health_data.healthy_results(), 'task-a', health_data.statistics(
-        'task-a', [10] * 12, [10, 10, 10] + [0] * 9, [0] * 12))
+    results = health_data.replace_statistics(
+        health_data.healthy_results(), 'task-a', health_data.statistics('task-a', [10] * 12, [10, 10, 10] + [0] * 9, [0] * 12)
+    )
     fact = evaluate(health_data, results)
     entry = check(fact, 'task-a', 'stall')
     assert entry['passed'] is False
@@ -233,8 +257,7 @@ def test_stall_when_last_success_too_old(health_data):
 
 
 def test_stall_within_limit(health_data):
-    results = health_data.replace_statistics(health_data.healthy_results(), 'task-a', health_data.statistics(
-        'task-a', [10] * 12, [10] * 8 + [0] * 4, [0] * 12))
+    results = health_data.replace_statistics(health_data.healthy_results(), 'task-a', health_data.statistics('task-a', [10] * 12, [10] * 8 + [0] * 4, [0] * 12))
     fact = evaluate(health_data, results)
     entry = check(fact, 'task-a', 'stall')
     assert entry['passed'] is True
@@ -242,8 +265,7 @@ def test_stall_within_limit(health_data):
 
 
 def test_stall_without_any_success(health_data):
-    results = health_data.replace_statistics(health_data.healthy_results(), 'task-a', health_data.statistics(
-        'task-a', [10] * 12, [0] * 12, [0] * 12))
+    results = health_data.replace_statistics(health_data.healthy_results(), 'task-a', health_data.statistics('task-a', [10] * 12, [0] * 12, [0] * 12))
     fact = evaluate(health_data, results)
     entry = check(fact, 'task-a', 'stall')
     assert entry['passed'] is False
@@ -275,10 +297,8 @@ def test_now_defaults_to_current_time(health_data):
 def test_per_task_override_applies_to_that_task_only(health_data):
     results = health_data.healthy_results()
     for task_id in ('task-a', 'task-b'):
-        results = health_data.replace_statistics(results, task_id, health_data.statistics(
-            task_id, [100] * 12, [90] * 12, [10] * 12))
-    settings = health_data.settings(sync_tasks=[
-        {'id': 'task-a', 'max_window_failure_ratio': 0.2, 'max_window_failed_objects': None}, 'task-b'])
+        results = health_data.replace_statistics(results, task_id, health_data.statistics(task_id, [100] * 12, [90] * 12, [10] * 12))
+    settings = health_data.settings(sync_tasks=[{'id': 'task-a', 'max_window_failure_ratio': 0.2, 'max_window_failed_objects': None}, 'task-b'])
     fact = evaluate(health_data, results, settings)
     assert check(fact, 'task-a', 'window-failure-ratio')['passed'] is True
     assert check(fact, 'task-a', 'window-failure-ratio')['threshold'] == 0.2
@@ -292,11 +312,11 @@ def test_per_task_override_applies_to_that_task_only(health_data):
 
 
 def test_per_task_status_and_stall_override(health_data):
-    results = health_data.replace_statistics(health_data.healthy_results(), 'task-a', health_data.statistics(
-        'task-a', [10] * 12, [10, 10, 10] + [0] * 9, [0] * 12))
+    results = health_data.replace_statistics(
+        health_data.healthy_results(), 'task-a', health_data.statistics('task-a', [10] * 12, [10, 10, 10] + [0] * 9, [0] * 12)
+    )
     results['sync_task_info']['sync_tasks'][0]['status'] = 'STOPPED'
-    settings = health_data.settings(sync_tasks=[
-        {'id': 'task-a', 'allowed_task_statuses': ['SYNCHRONIZING', 'STOPPED'], 'max_stall_age': '1h'}, 'task-b'])
+    settings = health_data.settings(sync_tasks=[{'id': 'task-a', 'allowed_task_statuses': ['SYNCHRONIZING', 'STOPPED'], 'max_stall_age': '1h'}, 'task-b'])
     fact = evaluate(health_data, results, settings)
     assert fact['healthy'] is True
     assert check(fact, 'task-a', 'stall')['threshold'] == 3600000
@@ -331,8 +351,7 @@ def test_missing_task(health_data):
     assert task_entry(fact, 'task-b')['found'] is False
     assert task_entry(fact, 'task-b')['status'] is None
     assert fact['healthy'] is False
-    assert fact['violations'] == ['sync task task-b: task-found observed missing, threshold found - '
-                                  'sync task task-b was not found']
+    assert fact['violations'] == ['sync task task-b: task-found observed missing, threshold found - sync task task-b was not found']
 
 
 def test_task_neither_returned_nor_listed_missing_is_missing(health_data):
@@ -359,8 +378,7 @@ def test_all_selection_uses_listed_tasks(health_data):
 
 
 def test_all_selection_with_no_tasks_is_an_error_unless_allowed(health_data):
-    results = {'sync_task_info': {'sync_tasks': [], 'missing': []},
-               'sync_task_statistics_info': {'skipped': True, 'changed': False}}
+    results = {'sync_task_info': {'sync_tasks': [], 'missing': []}, 'sync_task_statistics_info': {'skipped': True, 'changed': False}}
     fact = evaluate(health_data, results, health_data.settings(sync_tasks='all', datasets=[]))
     assert fact['counts']['sync_tasks'] == 0
     assert fact['verdict'] == 'ERROR' and fact['healthy'] is False
@@ -372,8 +390,7 @@ def test_all_selection_with_no_tasks_is_an_error_unless_allowed(health_data):
 
 def test_dataset_failed_shows_error(health_data):
     results = health_data.healthy_results()
-    results['dataset_sync_info']['dataset_syncs'][0].update(
-        status='FAILED', error_code='ModelArts.4360', error_msg='sync\nerror')
+    results['dataset_sync_info']['dataset_syncs'][0].update(status='FAILED', error_code='ModelArts.4360', error_msg='sync\nerror')
     fact = evaluate(health_data, results)
     entry = check(fact, 'ds-1', 'dataset-status')
     assert entry['passed'] is False
@@ -404,9 +421,11 @@ def test_missing_dataset(health_data):
 
 
 def test_skipped_module_results_count_as_empty(health_data):
-    results = {'sync_task_info': {'skipped': True, 'changed': False},
-               'sync_task_statistics_info': {'skipped': True, 'changed': False},
-               'dataset_sync_info': {'dataset_syncs': [{'dataset_id': 'ds-1', 'status': 'COMPLETED'}]}}
+    results = {
+        'sync_task_info': {'skipped': True, 'changed': False},
+        'sync_task_statistics_info': {'skipped': True, 'changed': False},
+        'dataset_sync_info': {'dataset_syncs': [{'dataset_id': 'ds-1', 'status': 'COMPLETED'}]},
+    }
     fact = evaluate(health_data, results, health_data.settings(sync_tasks=[]))
     assert fact['healthy'] is True
     assert fact['counts']['checks'] == 2
@@ -417,14 +436,21 @@ def test_skipped_module_results_count_as_empty(health_data):
 def test_unhealthy_mix_and_failure_message(health_data):
     fact = evaluate(health_data, health_data.unhealthy_results(), health_data.unhealthy_settings())
     failed = sorted((entry['subject'], entry['id']) for entry in fact['checks'] if not entry['passed'])
-    assert failed == sorted([
-        ('task-failing', 'window-failure-ratio'), ('task-failing', 'window-failed-objects'),
-        ('task-failing', 'monthly-failure-ratio'), ('task-stalled', 'stall'), ('task-stopped', 'task-status'),
-        ('task-gone', 'task-found'), ('ds-failed', 'dataset-status'), ('ds-gone', 'dataset-found')])
+    assert failed == sorted(
+        [
+            ('task-failing', 'window-failure-ratio'),
+            ('task-failing', 'window-failed-objects'),
+            ('task-failing', 'monthly-failure-ratio'),
+            ('task-stalled', 'stall'),
+            ('task-stopped', 'task-status'),
+            ('task-gone', 'task-found'),
+            ('ds-failed', 'dataset-status'),
+            ('ds-gone', 'dataset-found'),
+        ]
+    )
     message = _health_evaluate.failure_message(fact)
     lines = message.splitlines()
-    assert lines[0] == ('Migration health gate FAILED: 8 of 34 checks failed '
-                        '(4 of 5 sync tasks, 2 of 3 datasets unhealthy)')
+    assert lines[0] == ('Migration health gate FAILED: 8 of 34 checks failed (4 of 5 sync tasks, 2 of 3 datasets unhealthy)')
     assert len(lines) == 9
     assert '- sync task task-stalled: stall observed 45m, threshold <= 30m - stalled:' in message
 
@@ -442,8 +468,7 @@ def test_fact_is_json_serialisable(health_data):
     assert json.loads(json.dumps(fact)) == fact
 
 
-@pytest.mark.parametrize('ms, text', [(None, 'n/a'), (0, '0s'), (999, '0s'), (45000, '45s'),
-                                      (3600000 + 120000, '1h 2m'), (90061000, '1d 1h')])
+@pytest.mark.parametrize('ms, text', [(None, 'n/a'), (0, '0s'), (999, '0s'), (45000, '45s'), (3600000 + 120000, '1h 2m'), (90061000, '1d 1h')])
 def test_format_duration(ms, text):
     assert _health_checks.format_duration(ms) == text
 
@@ -451,6 +476,7 @@ def test_format_duration(ms, text):
 # ---------------------------------------------------------------------------
 # JUnit XML
 # ---------------------------------------------------------------------------
+
 
 def hostile_fact(health_data):
     """Ids and messages full of characters that must be escaped."""
@@ -593,11 +619,11 @@ def test_html_is_well_formed_and_self_contained(health_data, which):
     # A full chart per found failing task, a sparkline per found healthy one with data.
     # (plus one hidden svg holding the axes the full charts share, when there is a full chart)
     failing_found = any(task['found'] and not task['healthy'] for task in fact['sync_tasks'])
-    assert parser.tags.count('svg') - failing_found == sum(1 for task in fact['sync_tasks'] if task['found'] and (
-        not task['healthy'] or task['window_request_total']))
+    assert parser.tags.count('svg') - failing_found == sum(
+        1 for task in fact['sync_tasks'] if task['found'] and (not task['healthy'] or task['window_request_total'])
+    )
     # Every failed check is shown under its subject, the others of that subject by id; healthy subjects are one row.
-    failing = {(kind, entry['id']) for kind, key in (('sync_task', 'sync_tasks'), ('dataset', 'datasets'))
-               for entry in fact[key] if not entry['healthy']}
+    failing = {(kind, entry['id']) for kind, key in (('sync_task', 'sync_tasks'), ('dataset', 'datasets')) for entry in fact[key] if not entry['healthy']}
     for check_entry in fact['checks']:
         if not check_entry['passed']:
             assert (check_entry['kind'], check_entry['subject']) in failing
@@ -631,8 +657,9 @@ def test_html_charts_series_and_handles_empty_series(health_data):
 def test_html_chart_fills_omitted_buckets_with_zero(health_data):
     # REQUEST in the first and last bucket only: the line must drop to zero in
     # between rather than bridge the gap.
-    results = health_data.replace_statistics(health_data.healthy_results(), 'task-a', health_data.statistics(
-        'task-a', [5] + [0] * 10 + [5], [5] + [0] * 10 + [5], [0] * 12))
+    results = health_data.replace_statistics(
+        health_data.healthy_results(), 'task-a', health_data.statistics('task-a', [5] + [0] * 10 + [5], [5] + [0] * 10 + [5], [0] * 12)
+    )
     fact = evaluate(health_data, results)
     chart = re.findall(r'<svg .*?</svg>', _health_html.render_html(fact), re.S)[0]
     points = re.search(r'<polyline [^>]*points="([^"]+)" data-series="REQUEST"', chart).group(1).split()

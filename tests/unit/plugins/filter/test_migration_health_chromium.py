@@ -4,7 +4,9 @@
 This test fails (it does not skip) when Chromium is missing, so a CI machine
 without it cannot pass silently; select or deselect it with ``-m chromium``.
 """
-from __future__ import (absolute_import, division, print_function)
+
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import os
@@ -32,12 +34,20 @@ pytestmark = pytest.mark.chromium
 
 def chromium(tmp_path, *args):
     if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail('%s is missing: install it (Debian: apt-get install -y chromium) to run the '
-                    'HTML report rendering tests' % CHROMIUM)
+        pytest.fail('%s is missing: install it (Debian: apt-get install -y chromium) to run the HTML report rendering tests' % CHROMIUM)
     command = [
-        CHROMIUM, '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync',
-        '--enable-logging=stderr', '--v=0', '--user-data-dir=%s' % (tmp_path / 'profile'),
+        CHROMIUM,
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--enable-logging=stderr',
+        '--v=0',
+        '--user-data-dir=%s' % (tmp_path / 'profile'),
     ] + list(args)
     # HOME in tmp_path: Chromium writes caches there; keep them out of the user's home.
     env = dict(os.environ, HOME=str(tmp_path))
@@ -53,8 +63,7 @@ def png_size(path):
 
 @pytest.fixture
 def report(tmp_path, health_data):
-    fact = _health_evaluate.evaluate(health_data.unhealthy_results(), health_data.unhealthy_settings(),
-                                     now_ms=health_data.NOW)
+    fact = _health_evaluate.evaluate(health_data.unhealthy_results(), health_data.unhealthy_settings(), now_ms=health_data.NOW)
     path = tmp_path / 'migration-health.html'
     path.write_text(_health_html.render_html(fact), encoding='utf-8')
     return path, fact

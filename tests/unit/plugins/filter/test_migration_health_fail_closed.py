@@ -1,6 +1,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The evaluation fails closed: what it did not see, or could not use, is never a pass (verdict ERROR)."""
-from __future__ import (absolute_import, division, print_function)
+
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import json
@@ -11,16 +13,14 @@ import jsonschema
 import pytest
 
 from ansible_collections.hwcloud.migration.plugins.action.migration_health_report import ActionModule
-from ansible_collections.hwcloud.migration.plugins.plugin_utils import (
-    _health_evaluate, _health_html, _health_junit, _health_reads)
+from ansible_collections.hwcloud.migration.plugins.plugin_utils import _health_evaluate, _health_html, _health_junit, _health_reads
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[4] / 'docs' / 'migration_health_fact.schema.json').read_text())
 WINDOW_CHECKS = ('window-statistics', 'window-failure-ratio', 'window-failed-objects', 'stall')
 
 
 def evaluate(health_data, results, settings=None, **kwargs):
-    fact = _health_evaluate.evaluate(results, health_data.settings() if settings is None else settings,
-                                     now_ms=health_data.NOW, **kwargs)
+    fact = _health_evaluate.evaluate(results, health_data.settings() if settings is None else settings, now_ms=health_data.NOW, **kwargs)
     jsonschema.validate(fact, SCHEMA)
     return fact
 
@@ -39,9 +39,16 @@ def assert_not_evaluated(fact, subject, check_id, *words):
     return entry
 
 
-@pytest.mark.parametrize('field, value', [
-    ('monthly_failure_object', 'many'), ('monthly_failure_object', None), ('monthly_acceptance_request', -1),
-    ('monthly_acceptance_request', True), ('monthly_acceptance_request', 1.5)])
+@pytest.mark.parametrize(
+    'field, value',
+    [
+        ('monthly_failure_object', 'many'),
+        ('monthly_failure_object', None),
+        ('monthly_acceptance_request', -1),
+        ('monthly_acceptance_request', True),
+        ('monthly_acceptance_request', 1.5),
+    ],
+)
 def test_a_counter_that_is_not_a_count_fails_its_check_naming_the_field(health_data, field, value):
     results = health_data.healthy_results()
     results['sync_task_info']['sync_tasks'][0][field] = value
@@ -67,16 +74,21 @@ def _summary_broken(health_data, change):
     return evaluate(health_data, results)
 
 
-@pytest.mark.parametrize('change, words', [
-    (lambda entry: entry['summary'].update(complete=False, problems=['statistic_datas: null, not a list']),
-     ('incomplete', 'statistic_datas: null, not a list')),
-    (lambda entry: entry['summary'].update(complete=False), ('summary.complete is false',)),
-    (lambda entry: entry['summary']['series']['REQUEST'].update(total='120'), ('summary.series.REQUEST.total',)),
-    (lambda entry: entry['summary']['series'].pop('FAILURE'), ('summary.series.FAILURE',)),
-    (lambda entry: entry['summary'].update(series=None), ('summary.series is null',)),
-    (lambda entry: entry.update(summary=None), ('summary is null',)),
-    (lambda entry: entry['summary'].update(last_success_time='yesterday'), ('summary.last_success_time',)),
-])
+@pytest.mark.parametrize(
+    'change, words',
+    [
+        (
+            lambda entry: entry['summary'].update(complete=False, problems=['statistic_datas: null, not a list']),
+            ('incomplete', 'statistic_datas: null, not a list'),
+        ),
+        (lambda entry: entry['summary'].update(complete=False), ('summary.complete is false',)),
+        (lambda entry: entry['summary']['series']['REQUEST'].update(total='120'), ('summary.series.REQUEST.total',)),
+        (lambda entry: entry['summary']['series'].pop('FAILURE'), ('summary.series.FAILURE',)),
+        (lambda entry: entry['summary'].update(series=None), ('summary.series is null',)),
+        (lambda entry: entry.update(summary=None), ('summary is null',)),
+        (lambda entry: entry['summary'].update(last_success_time='yesterday'), ('summary.last_success_time',)),
+    ],
+)
 def test_statistics_the_checks_cannot_use_fail_every_window_check(health_data, change, words):
     fact = _summary_broken(health_data, change)
     assert_not_evaluated(fact, 'task-a', 'window-statistics', *words)
@@ -118,21 +130,35 @@ def _failed_read(results, key, items_key, keep, errors=None, **details):
 
 
 def _id_key(items_key):
-    return {'sync_tasks': 'sync_task_id', 'sync_task_statistics': 'sync_task_id', 'dataset_syncs': 'dataset_id'}[
-        items_key]
+    return {'sync_tasks': 'sync_task_id', 'sync_task_statistics': 'sync_task_id', 'dataset_syncs': 'dataset_id'}[items_key]
 
 
 def test_a_module_that_failed_on_some_ids_is_evaluated_as_far_as_it_read(health_data):
-    error = {'id': 'task-b', 'status': 503, 'error_code': 'SYS.0503', 'request_id': 'req-0001', 'attempted': True,
-             'message': 'GET https://oms/v2/p/sync-tasks/task-b failed: HTTP 503 SYS.0503: busy (request id req-0001)'}
+    error = {
+        'id': 'task-b',
+        'status': 503,
+        'error_code': 'SYS.0503',
+        'request_id': 'req-0001',
+        'attempted': True,
+        'message': 'GET https://oms/v2/p/sync-tasks/task-b failed: HTTP 503 SYS.0503: busy (request id req-0001)',
+    }
     results = _failed_read(health_data.healthy_results(), 'sync_task_info', 'sync_tasks', ['task-a'], [error])
     fact = evaluate(health_data, results)
     assert check(fact, 'task-a', 'task-status')['passed'] is True
     found = assert_not_evaluated(fact, 'task-b', 'task-found', 'the sync task read failed', 'req-0001', 'HTTP 503')
     assert found['observed_display'] == 'not evaluated'
-    assert fact['errors'] == [{'step': 'sync task read', 'id': 'task-b', 'field': None, 'status': 503,
-                               'error_code': 'SYS.0503', 'request_id': 'req-0001', 'message': error['message'],
-                               'attempted': True}]
+    assert fact['errors'] == [
+        {
+            'step': 'sync task read',
+            'id': 'task-b',
+            'field': None,
+            'status': 503,
+            'error_code': 'SYS.0503',
+            'request_id': 'req-0001',
+            'message': error['message'],
+            'attempted': True,
+        }
+    ]
     assert fact['error'].startswith('the gate could not be evaluated: sync task read task-b: GET ')
     message = _health_evaluate.failure_message(fact)
     assert message.splitlines()[0].startswith('Migration health gate FAILED: ERROR, the gate could not be evaluated')
@@ -140,36 +166,37 @@ def test_a_module_that_failed_on_some_ids_is_evaluated_as_far_as_it_read(health_
 
 
 def test_a_read_that_failed_as_a_whole_fails_every_subject_it_did_not_return(health_data):
-    results = _failed_read(health_data.healthy_results(), 'dataset_sync_info', 'dataset_syncs', [],
-                           status=401, error_code='APIGW.0301', request_id='req-0002')
+    results = _failed_read(health_data.healthy_results(), 'dataset_sync_info', 'dataset_syncs', [], status=401, error_code='APIGW.0301', request_id='req-0002')
     results['dataset_sync_info']['msg'] = 'IAM token request failed: HTTP 401 APIGW.0301 (request id req-0002)'
     fact = evaluate(health_data, results)
     assert_not_evaluated(fact, 'ds-1', 'dataset-found', 'not read, the dataset sync read failed', 'APIGW.0301')
-    assert [(error['step'], error['id'], error['status'], error['request_id']) for error in fact['errors']] == [
-        ('dataset sync read', None, 401, 'req-0002')]
+    assert [(error['step'], error['id'], error['status'], error['request_id']) for error in fact['errors']] == [('dataset sync read', None, 401, 'req-0002')]
 
 
 def test_a_failed_listing_with_all_is_an_error_not_an_empty_pass(health_data):
-    results = {'sync_task_info': {'failed': True, 'msg': 'Could not list sync tasks (offset 0): HTTP 500',
-                                  'status': 500, 'sync_tasks': [], 'missing': []},
-               'sync_task_statistics_info': {'skipped': True}}
+    results = {
+        'sync_task_info': {'failed': True, 'msg': 'Could not list sync tasks (offset 0): HTTP 500', 'status': 500, 'sync_tasks': [], 'missing': []},
+        'sync_task_statistics_info': {'skipped': True},
+    }
     fact = evaluate(health_data, results, health_data.settings(sync_tasks='all', datasets=[]))
     assert fact['verdict'] == 'ERROR' and fact['counts']['checks'] == 0
     # The failed listing is the error; no second "nothing to gate" error.
     assert [error['step'] for error in fact['errors']] == ['sync task read']
 
 
-@pytest.mark.parametrize('result, words', [
-    ({'sync_tasks': None}, 'sync_tasks is null, not a list'),
-    ({'sync_tasks': 'x'}, "sync_tasks is a str ('x'), not a list"),
-    ({'sync_tasks': [{'status': 'SYNCHRONIZING'}]}, 'sync_tasks[0].sync_task_id is null, not an id'),
-    ({'sync_tasks': ['task-a']}, 'sync_tasks[0].sync_task_id is absent'),
-    ({'sync_tasks': [], 'problems': [{'id': None, 'field': 'count', 'message': 'more than 10100 tasks'}]},
-     'more than 10100 tasks'),
-    ({'sync_tasks': [], 'complete': False}, 'complete: false'),
-    ({'sync_tasks': [], 'truncated': True}, 'truncated: true'),
-    ({'sync_tasks': [], 'problems': 'x'}, 'problems is a str'),
-])
+@pytest.mark.parametrize(
+    'result, words',
+    [
+        ({'sync_tasks': None}, 'sync_tasks is null, not a list'),
+        ({'sync_tasks': 'x'}, "sync_tasks is a str ('x'), not a list"),
+        ({'sync_tasks': [{'status': 'SYNCHRONIZING'}]}, 'sync_tasks[0].sync_task_id is null, not an id'),
+        ({'sync_tasks': ['task-a']}, 'sync_tasks[0].sync_task_id is absent'),
+        ({'sync_tasks': [], 'problems': [{'id': None, 'field': 'count', 'message': 'more than 10100 tasks'}]}, 'more than 10100 tasks'),
+        ({'sync_tasks': [], 'complete': False}, 'complete: false'),
+        ({'sync_tasks': [], 'truncated': True}, 'truncated: true'),
+        ({'sync_tasks': [], 'problems': 'x'}, 'problems is a str'),
+    ],
+)
 def test_a_malformed_result_is_an_error_naming_the_field(health_data, result, words):
     results = health_data.healthy_results()
     results['sync_task_info'] = result
@@ -180,10 +207,11 @@ def test_a_malformed_result_is_an_error_naming_the_field(health_data, result, wo
 
 def test_a_problem_fails_the_checks_its_field_feeds(health_data):
     results = health_data.healthy_results()
-    results['sync_task_info']['problems'] = [{'id': 'task-a', 'field': 'status', 'message': 'status is None'},
-                                             {'id': 'task-b', 'field': 'src_cloud_type', 'message': 'odd'}]
-    results['sync_task_statistics_info']['problems'] = [
-        {'id': 'task-b', 'field': 'statistic_datas', 'message': 'statistic_datas[0]: not an object'}]
+    results['sync_task_info']['problems'] = [
+        {'id': 'task-a', 'field': 'status', 'message': 'status is None'},
+        {'id': 'task-b', 'field': 'src_cloud_type', 'message': 'odd'},
+    ]
+    results['sync_task_statistics_info']['problems'] = [{'id': 'task-b', 'field': 'statistic_datas', 'message': 'statistic_datas[0]: not an object'}]
     results['dataset_sync_info']['problems'] = [{'id': 'ds-1', 'field': 'status', 'message': "status is 'DONE'"}]
     fact = evaluate(health_data, results)
     assert_not_evaluated(fact, 'task-a', 'task-status', 'the sync task answer cannot be used: status is None')
@@ -206,8 +234,7 @@ def test_a_result_never_registered_is_not_read(health_data):
 
 
 def test_errors_given_by_the_caller_make_the_verdict_error(health_data):
-    fact = evaluate(health_data, health_data.healthy_results(),
-                    errors=[_health_reads.gate_error('Read the sync tasks', 'killed', status=None)])
+    fact = evaluate(health_data, health_data.healthy_results(), errors=[_health_reads.gate_error('Read the sync tasks', 'killed', status=None)])
     assert fact['verdict'] == 'ERROR' and fact['counts']['checks_failed'] == 0
     assert fact['error'] == 'the gate could not be evaluated: Read the sync tasks: killed'
 
@@ -221,8 +248,7 @@ def test_error_fact_and_a_failing_gate_always_give_a_valid_fact(health_data):
     jsonschema.validate(fact, SCHEMA)
     assert [error['step'] for error in fact['errors']] == ['run', 'inputs'] and 'forever' in fact['error']
     odd_task = {'sync_task_id': 'task-a', 'status': 'SYNCHRONIZING', 'src_bucket': 5}
-    fact = _health_evaluate.evaluate_failing_gate({'sync_task_info': {'sync_tasks': [odd_task]}},
-                                                  health_data.settings(), errors)
+    fact = _health_evaluate.evaluate_failing_gate({'sync_task_info': {'sync_tasks': [odd_task]}}, health_data.settings(), errors)
     fact, problems = _health_evaluate.checked_fact(fact, errors)
     assert problems == [] and fact['verdict'] == 'ERROR'
     fact, problems = _health_evaluate.checked_fact(dict(fact, verdict='MAYBE'), errors)
@@ -230,17 +256,29 @@ def test_error_fact_and_a_failing_gate_always_give_a_valid_fact(health_data):
 
 
 def test_the_action_writes_error_reports_from_errors_alone(health_data):
-    fact = ActionModule._evaluate(health_data.settings(window='forever'), {}, {},
-                                  errors=[_health_reads.gate_error('Check the inputs', 'window: forever')])
+    fact = ActionModule._evaluate(health_data.settings(window='forever'), {}, {}, errors=[_health_reads.gate_error('Check the inputs', 'window: forever')])
     assert fact['verdict'] == 'ERROR'
     with pytest.raises(_health_reads.MigrationHealthError, match='needs a step and a message'):
         _health_reads.error_from_entry({'step': 'x'})
 
 
 def _error_fact(health_data):
-    results = _failed_read(health_data.healthy_results(), 'sync_task_info', 'sync_tasks', ['task-a'], [
-        {'id': 'task-b', 'status': 429, 'error_code': 'APIGW.0308', 'request_id': 'req-<3>', 'attempted': True,
-         'message': 'HTTP 429 APIGW.0308: throttled <b>&</b> (request id req-<3>)'}])
+    results = _failed_read(
+        health_data.healthy_results(),
+        'sync_task_info',
+        'sync_tasks',
+        ['task-a'],
+        [
+            {
+                'id': 'task-b',
+                'status': 429,
+                'error_code': 'APIGW.0308',
+                'request_id': 'req-<3>',
+                'attempted': True,
+                'message': 'HTTP 429 APIGW.0308: throttled <b>&</b> (request id req-<3>)',
+            }
+        ],
+    )
     results['dataset_sync_info']['dataset_syncs'][0]['status'] = None
     return evaluate(health_data, results)
 

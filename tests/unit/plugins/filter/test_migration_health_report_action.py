@@ -1,21 +1,20 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The controller-side writer behind hwcloud.migration.migration_health_report."""
 
-from __future__ import (absolute_import, division, print_function)
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import json
 import os
 import xml.etree.ElementTree as ET
 
+from ansible_collections.hwcloud.migration.plugins.plugin_utils import _health_evaluate
 from ansible_collections.hwcloud.migration.plugins.plugin_utils import _health_reports as action
-from ansible_collections.hwcloud.migration.plugins.plugin_utils import (
-    _health_evaluate)
 
 
 def _fact(health_data):
-    return _health_evaluate.evaluate(health_data.unhealthy_results(), health_data.unhealthy_settings(),
-                                     now_ms=health_data.NOW)
+    return _health_evaluate.evaluate(health_data.unhealthy_results(), health_data.unhealthy_settings(), now_ms=health_data.NOW)
 
 
 def test_writes_the_three_reports_into_a_new_directory(health_data, tmp_path):

@@ -5,7 +5,9 @@ roles/migration_health/defaults/main.yml is what the role uses, its
 meta/argument_specs.yml is what ansible-doc and the docs show, and the filter's
 DEFAULT_POLICY is what a play calling the filters without the role gets.
 """
-from __future__ import (absolute_import, division, print_function)
+
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 from pathlib import Path

@@ -84,12 +84,7 @@ def parse(tmp_path, fake_server):
     """Parse an inventory source of the plugin against the fake server; returns the InventoryData."""
 
     def run(**options):
-        source = {
-            'plugin': 'hwcloud.migration.projects',
-            'iam_endpoint': fake_server.url,
-            'access_key': 'UNITAK',
-            'secret_key': SECRET,
-        }
+        source = {'plugin': 'hwcloud.migration.projects', 'iam_endpoint': fake_server.url, 'access_key': 'UNITAK', 'secret_key': SECRET}
         source.update(options)
         path = tmp_path / 'unit.projects.yml'
         path.write_text(json.dumps(source))
@@ -132,14 +127,8 @@ def test_parse_builds_the_targets_from_iam(parse, fake_server):
             ['IAM project listing failed', 'APIGW.0301', 'r-401'],
         ),
         ((200, {}, '<html>proxy</html>'), ['not JSON']),
-        (
-            (200, {'X-Request-Id': 'r-bad'}, {'projects': [{'name': 'cn-north-4'}]}),
-            ['breaks the API contract', 'r-bad'],
-        ),
-        (
-            (200, {'X-Request-Id': 'r-page'}, {'projects': [], 'links': {'next': 'http://x/v3/auth/projects?page=2'}}),
-            ['paged project list', 'r-page'],
-        ),
+        ((200, {'X-Request-Id': 'r-bad'}, {'projects': [{'name': 'cn-north-4'}]}), ['breaks the API contract', 'r-bad']),
+        ((200, {'X-Request-Id': 'r-page'}, {'projects': [], 'links': {'next': 'http://x/v3/auth/projects?page=2'}}), ['paged project list', 'r-page']),
     ],
 )
 def test_iam_failures_fail_the_source_without_the_secret(parse, fake_server, answer, words):

@@ -25,15 +25,7 @@ URL = 'https://oms.cn-north-4.myhuaweicloud.com/v2/0123abc/sync-tasks/task-1?que
 
 def _sdk_authorization(url, headers, body=None):
     host, path, pairs = _auth._signer.split_url(url)
-    request = SdkRequest(
-        method='GET',
-        schema='https',
-        host=host,
-        resource_path=path,
-        query_params=pairs,
-        header_params=dict(headers),
-        body=body,
-    )
+    request = SdkRequest(method='GET', schema='https', host=host, resource_path=path, query_params=pairs, header_params=dict(headers), body=body)
     return sdk_signer.Signer(SimpleNamespace(ak=AK, sk=SK)).sign(request).header_params['Authorization']
 
 
@@ -87,20 +79,9 @@ def test_repr_never_shows_secrets():
     [
         (401, {'error_code': 'APIGW.0307', 'error_msg': 'The token must be updated.'}, True),
         (401, {'error_code': 'ModelArts.6620', 'error_msg': 'Refresh the token.'}, True),
-        (
-            401,
-            {'error_code': 'APIGW.0301', 'error_msg': 'Incorrect IAM authentication information: token expires'},
-            True,
-        ),
+        (401, {'error_code': 'APIGW.0301', 'error_msg': 'Incorrect IAM authentication information: token expires'}, True),
         (401, {'error': {'code': 401, 'message': 'The token has expired', 'title': 'Unauthorized'}}, True),
-        (
-            401,
-            {
-                'error_code': 'APIGW.0301',
-                'error_msg': 'Incorrect IAM authentication information: x-auth-token not found',
-            },
-            False,
-        ),
+        (401, {'error_code': 'APIGW.0301', 'error_msg': 'Incorrect IAM authentication information: x-auth-token not found'}, False),
         (401, {'error_code': 'ModelArts.4504', 'error_msg': 'IAM error'}, False),
         (403, {'error_code': 'APIGW.0307', 'error_msg': 'token expired'}, False),
     ],
@@ -140,12 +121,7 @@ class IamAndService:
             return (
                 201,
                 {'X-Subject-Token': token},
-                {
-                    'token': {
-                        'expires_at': '2099-01-01T00:00:00.000000Z',
-                        'project': {'id': 'scoped-project-id', 'name': 'r'},
-                    }
-                },
+                {'token': {'expires_at': '2099-01-01T00:00:00.000000Z', 'project': {'id': 'scoped-project-id', 'name': 'r'}}},
             )
         token = request.header('X-Auth-Token')
         if self.always_expired or token in self.expired_tokens:
@@ -159,9 +135,7 @@ class IamAndService:
 def _password_auth(server, **kwargs):
     session = _transport.build_session('ua', retries=0)
     kwargs.setdefault('region', 'cn-north-4')
-    return session, _auth.PasswordAuth(
-        session, server.url, 'alice', 'P@ss-SECRET', 'example-domain', timeout=(5, 5), **kwargs
-    )
+    return session, _auth.PasswordAuth(session, server.url, 'alice', 'P@ss-SECRET', 'example-domain', timeout=(5, 5), **kwargs)
 
 
 def _call(session, auth, url):
@@ -181,12 +155,7 @@ def test_password_body_and_scope_by_region(fake_server):
     assert post.header('Content-Type').startswith('application/json')
     assert json.loads(post.body) == {
         'auth': {
-            'identity': {
-                'methods': ['password'],
-                'password': {
-                    'user': {'domain': {'name': 'example-domain'}, 'name': 'alice', 'password': 'P@ss-SECRET'}
-                },
-            },
+            'identity': {'methods': ['password'], 'password': {'user': {'domain': {'name': 'example-domain'}, 'name': 'alice', 'password': 'P@ss-SECRET'}}},
             'scope': {'project': {'name': 'cn-north-4'}},
         }
     }
@@ -239,12 +208,7 @@ def test_other_401_does_not_reauth(fake_server):
     IamAndService(fake_server)
     session, auth = _password_auth(fake_server)
     auth.token()
-    response = SimpleNamespace(
-        status_code=401,
-        headers={},
-        request=None,
-        content=b'{"error_code": "APIGW.0301", "error_msg": "verify aksk signature fail"}',
-    )
+    response = SimpleNamespace(status_code=401, headers={}, request=None, content=b'{"error_code": "APIGW.0301", "error_msg": "verify aksk signature fail"}')
     assert auth.on_unauthorized(response) is False
     assert auth.renewals == 0
 
@@ -254,9 +218,7 @@ def test_concurrent_expiry_renews_once(fake_server):
     session, auth = _password_auth(fake_server)
     old = auth.token()
     body = b'{"error_code": "APIGW.0307", "error_msg": "The token must be updated."}'
-    stale = SimpleNamespace(
-        status_code=401, headers={}, content=body, request=SimpleNamespace(headers={'X-Auth-Token': old})
-    )
+    stale = SimpleNamespace(status_code=401, headers={}, content=body, request=SimpleNamespace(headers={'X-Auth-Token': old}))
     assert auth.on_unauthorized(stale) is True
     new = auth.token()
     assert new != old
@@ -295,9 +257,7 @@ def test_password_needs_a_scope():
 def test_build_auth():
     assert isinstance(_auth.build_auth('aksk', {'access_key': 'a', 'secret_key': 's'}), _auth.AkSkAuth)
     assert isinstance(_auth.build_auth('token', {'auth_token': 't'}), _auth.TokenAuth)
-    password = _auth.build_auth(
-        'password', {'username': 'u', 'password': 'p', 'domain_name': 'd'}, iam_endpoint='https://iam.example/'
-    )
+    password = _auth.build_auth('password', {'username': 'u', 'password': 'p', 'domain_name': 'd'}, iam_endpoint='https://iam.example/')
     assert isinstance(password, _auth.PasswordAuth)
     with pytest.raises(ValueError):
         _auth.build_auth('kerberos', {})

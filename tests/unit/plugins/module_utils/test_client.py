@@ -16,12 +16,7 @@ import pytest
 from sdk_oracle import SdkRequest, sdk_signer  # the SDK's tests skip one by one without it
 
 from ansible_collections.hwcloud.migration.plugins.module_utils import _client
-from ansible_collections.hwcloud.migration.plugins.module_utils._client import (
-    HuaweiCloudClient,
-    quote_path_param,
-    resolve_endpoint,
-    resolve_iam_endpoint,
-)
+from ansible_collections.hwcloud.migration.plugins.module_utils._client import HuaweiCloudClient, quote_path_param, resolve_endpoint, resolve_iam_endpoint
 from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError, ParameterError
 from ansible_collections.hwcloud.migration.plugins.module_utils._options import OptionError
 
@@ -34,15 +29,7 @@ SECRETS = (SK, TOKEN, PASSWORD)
 
 
 def _client_for(server, **params):
-    base = {
-        'region': 'cn-north-4',
-        'endpoint': server.url,
-        'iam_endpoint': server.url,
-        'access_key': AK,
-        'secret_key': SK,
-        'project_id': PROJECT,
-        'retries': 1,
-    }
+    base = {'region': 'cn-north-4', 'endpoint': server.url, 'iam_endpoint': server.url, 'access_key': AK, 'secret_key': SK, 'project_id': PROJECT, 'retries': 1}
     base.update(params)
     return HuaweiCloudClient(dict((k, v) for k, v in base.items() if v is not None), 'oms')
 
@@ -77,10 +64,7 @@ def test_default_endpoints():
     assert resolve_endpoint('oms', 'eu-west-101', 'myhuaweicloud.eu') == 'https://oms.eu-west-101.myhuaweicloud.eu'
     assert resolve_endpoint('modelarts', 'cn-north-4') == 'https://modelarts.cn-north-4.myhuaweicloud.com'
     assert resolve_endpoint('modelarts', 'ap-southeast-1') == 'https://modelarts.ap-southeast-1.myhuaweicloud.cn'
-    assert (
-        resolve_endpoint('modelarts', 'ap-southeast-1', 'example.cloud')
-        == 'https://modelarts.ap-southeast-1.example.cloud'
-    )
+    assert resolve_endpoint('modelarts', 'ap-southeast-1', 'example.cloud') == 'https://modelarts.ap-southeast-1.example.cloud'
     assert resolve_iam_endpoint('cn-north-4') == 'https://iam.cn-north-4.myhuaweicloud.com'
     assert resolve_iam_endpoint(None) == 'https://iam.myhuaweicloud.com'
     assert resolve_iam_endpoint('r', iam_endpoint='http://127.0.0.1:9/') == 'http://127.0.0.1:9'
@@ -89,14 +73,9 @@ def test_default_endpoints():
 def test_endpoint_option_then_environment_then_default():
     environ = {'HUAWEICLOUD_SDK_REGION_OMS_CN_NORTH_4': 'http://127.0.0.1:8080/'}
     assert resolve_endpoint('oms', 'cn-north-4', environ=environ) == 'http://127.0.0.1:8080'
-    assert (
-        resolve_endpoint('oms', 'cn-north-4', endpoint='https://override.example', environ=environ)
-        == 'https://override.example'
-    )
+    assert resolve_endpoint('oms', 'cn-north-4', endpoint='https://override.example', environ=environ) == 'https://override.example'
     assert resolve_endpoint('oms', 'cn-east-3', environ=environ) == 'https://oms.cn-east-3.myhuaweicloud.com'
-    assert (
-        resolve_endpoint('modelarts', 'cn-north-4', environ=environ) == 'https://modelarts.cn-north-4.myhuaweicloud.com'
-    )
+    assert resolve_endpoint('modelarts', 'cn-north-4', environ=environ) == 'https://modelarts.cn-north-4.myhuaweicloud.com'
 
 
 def test_environment_override_through_the_client(monkeypatch):
@@ -143,9 +122,7 @@ def test_path_segment_encoding(value, encoded):
     assert quote_path_param('sync_task_id', value) == encoded
 
 
-@pytest.mark.parametrize(
-    'value', ['x' * 300, '', 'a\nb', 'a\x00b', 'tab\there', 'del\x7f', 'c1\x85', '.', '..', 5, None, b'bytes']
-)
+@pytest.mark.parametrize('value', ['x' * 300, '', 'a\nb', 'a\x00b', 'tab\there', 'del\x7f', 'c1\x85', '.', '..', 5, None, b'bytes'])
 def test_path_segment_refused(value):
     with pytest.raises(ParameterError):
         quote_path_param('sync_task_id', value)
@@ -172,11 +149,7 @@ def test_path_limits():
 def test_odd_ids_reach_the_server_as_one_segment_and_signed_correctly(fake_server, value, wire):
     fake_server.handler = lambda request: (200, {'X-Request-Id': 'rid-ok'}, {'id': 'x'})
     client = _client_for(fake_server)
-    body, meta = client.get_json(
-        '/v2/{project_id}/sync-tasks/{sync_task_id}',
-        path_params={'sync_task_id': value},
-        query={'query_time': 1700000000000},
-    )
+    body, meta = client.get_json('/v2/{project_id}/sync-tasks/{sync_task_id}', path_params={'sync_task_id': value}, query={'query_time': 1700000000000})
     recorded = fake_server.requests[-1]
     assert recorded.path == wire + '?query_time=1700000000000'
     assert meta == {'status': 200, 'request_id': 'rid-ok', 'url': fake_server.url + recorded.path}
@@ -210,18 +183,10 @@ def test_query_encoding_and_headers(fake_server):
     client.get_json(
         '/v2/{project_id}/sync-tasks/{sync_task_id}/statistics',
         path_params={'sync_task_id': 't1'},
-        query={
-            'start_time': 1700000000000,
-            'data_type': 'SUCCESS,FAIL',
-            'end_time': '1700003600000',
-            'skip': None,
-            'multi': ['b', 'a b'],
-        },
+        query={'start_time': 1700000000000, 'data_type': 'SUCCESS,FAIL', 'end_time': '1700003600000', 'skip': None, 'multi': ['b', 'a b']},
     )
     recorded = fake_server.requests[-1]
-    assert recorded.path.split('?')[1] == (
-        'data_type=SUCCESS%2CFAIL&end_time=1700003600000&multi=a%20b&multi=b&start_time=1700000000000'
-    )
+    assert recorded.path.split('?')[1] == ('data_type=SUCCESS%2CFAIL&end_time=1700003600000&multi=a%20b&multi=b&start_time=1700000000000')
     assert recorded.header('X-Project-Id') == PROJECT
     assert recorded.header('User-Agent') == 'hwcloud.migration/0.1.0'
     assert recorded.header('X-Sdk-Date')
@@ -235,22 +200,12 @@ def test_query_values_refused(fake_server, query):
 
 
 def test_error_response_is_parsed(fake_server):
-    fake_server.handler = lambda request: (
-        404,
-        {'X-Request-Id': 'rid-404'},
-        {'error_code': 'OMS.1009', 'error_msg': 'No resources found.'},
-    )
+    fake_server.handler = lambda request: (404, {'X-Request-Id': 'rid-404'}, {'error_code': 'OMS.1009', 'error_msg': 'No resources found.'})
     client = _client_for(fake_server)
     with pytest.raises(HuaweiCloudError) as info:
         client.get_json('/v2/{project_id}/sync-tasks/{sync_task_id}', path_params={'sync_task_id': 'gone'})
     err = info.value
-    assert (err.status, err.code, err.message, err.request_id, err.method) == (
-        404,
-        'OMS.1009',
-        'No resources found.',
-        'rid-404',
-        'GET',
-    )
+    assert (err.status, err.code, err.message, err.request_id, err.method) == (404, 'OMS.1009', 'No resources found.', 'rid-404', 'GET')
     assert err.url == '%s/v2/%s/sync-tasks/gone' % (fake_server.url, PROJECT)
 
 
@@ -272,10 +227,7 @@ def test_non_json_success_is_an_error(fake_server, status, body):
 
 
 def test_transport_error_has_no_status():
-    client = HuaweiCloudClient(
-        {'endpoint': 'http://127.0.0.1:1', 'access_key': AK, 'secret_key': SK, 'project_id': PROJECT, 'retries': 0},
-        'oms',
-    )
+    client = HuaweiCloudClient({'endpoint': 'http://127.0.0.1:1', 'access_key': AK, 'secret_key': SK, 'project_id': PROJECT, 'retries': 0}, 'oms')
     with pytest.raises(HuaweiCloudError) as info:
         client.get_json('/v2/{project_id}/sync-tasks')
     assert info.value.status is None and info.value.method == 'GET'
@@ -310,9 +262,7 @@ def test_password_auth_renews_once_through_the_client(fake_server):
         return 200, {}, {'token': request.header('X-Auth-Token')}
 
     fake_server.handler = handler
-    client = _client_for(
-        fake_server, access_key=None, secret_key=None, username='u', password=PASSWORD, domain_name='d'
-    )
+    client = _client_for(fake_server, access_key=None, secret_key=None, username='u', password=PASSWORD, domain_name='d')
     assert client.get_json('/v2/x')[0] == {'token': 'TOKEN-2'}
     assert client.get_json('/v2/x')[0] == {'token': 'TOKEN-2'}
     assert issued == ['TOKEN-1', 'TOKEN-2']
@@ -337,10 +287,7 @@ def test_project_discovered_once(fake_server):
     fake_server.handler = _iam([{'id': 'found-id', 'name': 'cn-north-4', 'domain_id': 'd', 'enabled': True}], calls)
     client = _client_for(fake_server, project_id=None)
     results = client.fetch_many(
-        lambda n: client.get_json(
-            '/v2/{project_id}/sync-tasks/{sync_task_id}', path_params={'sync_task_id': 'task-%d' % n}
-        )[0],
-        range(12),
+        lambda n: client.get_json('/v2/{project_id}/sync-tasks/{sync_task_id}', path_params={'sync_task_id': 'task-%d' % n})[0], range(12)
     )
     assert [result['path'] for dummy, result in results] == ['/v2/found-id/sync-tasks/task-%d' % n for n in range(12)]
     assert all(result['project_header'] == 'found-id' for dummy, result in results)
@@ -392,9 +339,7 @@ def test_password_token_scope_gives_the_project(fake_server):
         raise AssertionError('no other call expected')
 
     fake_server.handler = handler
-    client = _client_for(
-        fake_server, project_id=None, access_key=None, secret_key=None, username='u', password=PASSWORD, domain_name='d'
-    )
+    client = _client_for(fake_server, project_id=None, access_key=None, secret_key=None, username='u', password=PASSWORD, domain_name='d')
     assert client.project_id == 'from-token'
 
 
@@ -486,14 +431,8 @@ def test_secrets_never_leak_from_failures(fake_server, caplog, auth):
 
 def test_secrets_never_leak_from_iam_failure(fake_server, caplog):
     caplog.set_level(logging.DEBUG)
-    fake_server.handler = lambda request: (
-        401,
-        {},
-        {'error': {'code': 401, 'message': 'wrong password', 'title': 'Unauthorized'}},
-    )
-    client = _client_for(
-        fake_server, access_key=None, secret_key=None, username='alice', password=PASSWORD, domain_name='d'
-    )
+    fake_server.handler = lambda request: (401, {}, {'error': {'code': 401, 'message': 'wrong password', 'title': 'Unauthorized'}})
+    client = _client_for(fake_server, access_key=None, secret_key=None, username='alice', password=PASSWORD, domain_name='d')
     with pytest.raises(HuaweiCloudError) as info:
         client.get_json('/v2/x')
     assert info.value.status == 401 and info.value.method == 'POST'
@@ -503,15 +442,7 @@ def test_secrets_never_leak_from_iam_failure(fake_server, caplog):
 def test_secrets_never_leak_from_transport_failure(caplog):
     caplog.set_level(logging.DEBUG)
     client = HuaweiCloudClient(
-        {
-            'endpoint': 'http://127.0.0.1:1',
-            'access_key': AK,
-            'secret_key': SK,
-            'security_token': TOKEN,
-            'project_id': PROJECT,
-            'retries': 1,
-        },
-        'oms',
+        {'endpoint': 'http://127.0.0.1:1', 'access_key': AK, 'secret_key': SK, 'security_token': TOKEN, 'project_id': PROJECT, 'retries': 1}, 'oms'
     )
     with pytest.raises(HuaweiCloudError) as info:
         client.get_json('/v2/x')

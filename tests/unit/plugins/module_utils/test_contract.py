@@ -31,10 +31,7 @@ FIXTURES = os.path.join(os.path.dirname(__file__), 'fixtures')
 POINT = {
     'type': 'object',
     'required': ['time_stamp', 'statistic_num'],
-    'properties': {
-        'time_stamp': {'type': 'integer', 'minimum': 0},
-        'statistic_num': {'type': 'integer', 'minimum': 0},
-    },
+    'properties': {'time_stamp': {'type': 'integer', 'minimum': 0}, 'statistic_num': {'type': 'integer', 'minimum': 0}},
 }
 STATISTICS = {
     '$schema': 'http://json-schema.org/draft-07/schema#',
@@ -57,10 +54,7 @@ STATISTICS = {
         },
     },
 }
-SCHEMAS = {
-    'ListSyncTaskStatisticResponse': STATISTICS,
-    'Odd': {'type': 'object', 'properties': {'a b': {'type': 'integer'}, 'x.y': {'type': 'integer'}}},
-}
+SCHEMAS = {'ListSyncTaskStatisticResponse': STATISTICS, 'Odd': {'type': 'object', 'properties': {'a b': {'type': 'integer'}, 'x.y': {'type': 'integer'}}}}
 
 
 @pytest.fixture
@@ -80,9 +74,7 @@ def test_seed_example_honours_the_contract(checker):
 def test_wrong_type_names_the_json_path(checker):
     body = seed_example()
     body['statistic_datas'][0]['data'][3]['statistic_num'] = 'x'
-    assert check_contract('ListSyncTaskStatisticResponse', body, checker=checker) == [
-        "statistic_datas[0].data[3].statistic_num: 'x' is not of type 'integer'",
-    ]
+    assert check_contract('ListSyncTaskStatisticResponse', body, checker=checker) == ["statistic_datas[0].data[3].statistic_num: 'x' is not of type 'integer'"]
 
 
 def test_missing_fields_are_named_in_the_path(checker):
@@ -115,10 +107,7 @@ def test_non_object_body_is_reported_at_the_root(checker, body):
 
 
 def test_odd_keys_are_quoted(checker):
-    assert checker.check('Odd', {'a b': 'x', 'x.y': 'z'}) == [
-        "['a b']: 'x' is not of type 'integer'",
-        "['x.y']: 'z' is not of type 'integer'",
-    ]
+    assert checker.check('Odd', {'a b': 'x', 'x.y': 'z'}) == ["['a b']: 'x' is not of type 'integer'", "['x.y']: 'z' is not of type 'integer'"]
 
 
 def test_unknown_schema_name(checker):
@@ -201,14 +190,7 @@ def test_missing_jsonschema_is_reported(monkeypatch):
 
 
 @pytest.mark.parametrize(
-    'path, expected',
-    [
-        ([], '(response)'),
-        (['a'], 'a'),
-        (['a', 0, 'b'], 'a[0].b'),
-        ([0, 1], '[0][1]'),
-        (['with space'], "['with space']"),
-    ],
+    'path, expected', [([], '(response)'), (['a'], 'a'), (['a', 0, 'b'], 'a[0].b'), ([0, 1], '[0][1]'), (['with space'], "['with space']")]
 )
 def test_format_path(path, expected):
     assert format_path(path) == expected
@@ -242,6 +224,4 @@ def test_seed_examples_honour_the_shared_contract(schema_name, fixture):
 def test_shared_contract_reports_a_bad_bucket():
     body = seed_example()
     body['statistic_datas'][0]['data'][3]['statistic_num'] = 'x'
-    assert check_contract('ListSyncTaskStatisticResponse', body) == [
-        "statistic_datas[0].data[3].statistic_num: 'x' is not of type 'integer'",
-    ]
+    assert check_contract('ListSyncTaskStatisticResponse', body) == ["statistic_datas[0].data[3].statistic_num: 'x' is not of type 'integer'"]

@@ -10,12 +10,7 @@ import json
 
 import pytest
 
-from ansible_collections.hwcloud.migration.plugins.module_utils._errors import (
-    HuaweiCloudError,
-    ParameterError,
-    parse_error_response,
-    scrub_userinfo,
-)
+from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError, ParameterError, parse_error_response, scrub_userinfo
 
 
 def _body(document):
@@ -26,25 +21,14 @@ def _body(document):
     'status, document, code, message',
     [
         (400, {'error_code': 'OMS.0054', 'error_msg': 'Invalid task ID.'}, 'OMS.0054', 'Invalid task ID.'),
-        (
-            400,
-            {'error_code': 'ModelArts.4352', 'error_message': 'Dataset does not exist.'},
-            'ModelArts.4352',
-            'Dataset does not exist.',
-        ),
+        (400, {'error_code': 'ModelArts.4352', 'error_message': 'Dataset does not exist.'}, 'ModelArts.4352', 'Dataset does not exist.'),
         (403, {'errorCode': 'X.403', 'errorMsg': 'denied'}, 'X.403', 'denied'),
         (409, {'code': 'Y.1', 'message': 'conflict'}, 'Y.1', 'conflict'),
         (400, {'error': {'error_code': 'OMS.1003', 'error_msg': 'constraint'}}, 'OMS.1003', 'constraint'),
         (400, {'result': {'errorCode': 'Z.9', 'errorMsg': 'nested camel'}}, 'Z.9', 'nested camel'),
         (
             401,
-            {
-                'error': {
-                    'code': 401,
-                    'message': 'The request you have made requires authentication.',
-                    'title': 'Unauthorized',
-                }
-            },
+            {'error': {'code': 401, 'message': 'The request you have made requires authentication.', 'title': 'Unauthorized'}},
             None,
             'The request you have made requires authentication.',
         ),
@@ -53,8 +37,7 @@ def _body(document):
             429,
             {
                 'error_code': 'APIGW.0308',
-                'error_msg': 'The throttling threshold has been reached: '
-                'policy user over ratelimit,limit:5,time:1 second',
+                'error_msg': 'The throttling threshold has been reached: policy user over ratelimit,limit:5,time:1 second',
                 'request_id': 'body-rid-1',
             },
             'APIGW.0308',
@@ -75,11 +58,7 @@ def test_json_shapes(status, document, code, message):
 
 
 def test_request_id_header_wins_over_body():
-    document = {
-        'error_code': 'APIGW.0301',
-        'error_msg': 'Incorrect IAM authentication information',
-        'request_id': 'from-body',
-    }
+    document = {'error_code': 'APIGW.0301', 'error_msg': 'Incorrect IAM authentication information', 'request_id': 'from-body'}
     err = parse_error_response(401, {'X-Request-Id': 'from-header'}, _body(document))
     assert err.request_id == 'from-header'
     err = parse_error_response(401, {'x-request-id': 'lower'}, _body(document))
@@ -94,11 +73,7 @@ def test_nested_request_id():
 
 
 def test_html_body_gives_a_short_excerpt():
-    html = (
-        b'<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1>'
-        + b'x' * 1000
-        + b'</body></html>'
-    )
+    html = b'<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1>' + b'x' * 1000 + b'</body></html>'
     err = parse_error_response(502, {}, html)
     assert err.code is None
     assert err.message.startswith('502 Bad Gateway 502 Bad Gateway')
@@ -126,19 +101,11 @@ def test_invalid_utf8_body():
 
 def test_str_is_one_line_with_everything():
     err = HuaweiCloudError(
-        'Invalid\n task   ID.',
-        status=400,
-        code='OMS.0054',
-        request_id='rid-1',
-        method='GET',
-        url='https://oms.cn-north-4.myhuaweicloud.com/v2/p/sync-tasks/t',
+        'Invalid\n task   ID.', status=400, code='OMS.0054', request_id='rid-1', method='GET', url='https://oms.cn-north-4.myhuaweicloud.com/v2/p/sync-tasks/t'
     )
     text = str(err)
     assert '\n' not in text
-    assert text == (
-        'GET https://oms.cn-north-4.myhuaweicloud.com/v2/p/sync-tasks/t failed: HTTP 400 OMS.0054: '
-        'Invalid task ID. (request id rid-1)'
-    )
+    assert text == ('GET https://oms.cn-north-4.myhuaweicloud.com/v2/p/sync-tasks/t failed: HTTP 400 OMS.0054: Invalid task ID. (request id rid-1)')
     assert err.to_dict() == {
         'status': 400,
         'error_code': 'OMS.0054',

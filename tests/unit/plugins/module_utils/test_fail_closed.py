@@ -16,11 +16,7 @@ import pytest
 
 from ansible_collections.hwcloud.migration.plugins.module_utils import _transport
 from ansible_collections.hwcloud.migration.plugins.module_utils._client import HuaweiCloudClient, server_failure
-from ansible_collections.hwcloud.migration.plugins.module_utils._errors import (
-    HuaweiCloudError,
-    NotAttemptedError,
-    describe_send_failure,
-)
+from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError, NotAttemptedError, describe_send_failure
 from ansible_collections.hwcloud.migration.plugins.module_utils._options import (
     CREDENTIAL_OPTIONS,
     DEFAULTS,
@@ -53,19 +49,7 @@ def test_plain_regions_are_accepted(region):
 
 @pytest.mark.parametrize(
     'region',
-    [
-        'evil.example.com',
-        'cn-north-4/x',
-        'cn-north-4#',
-        'CN-NORTH-4',
-        '-cn',
-        'cn-',
-        'a' * 64,
-        'cn north',
-        'cn-north-4\n',
-        'user@host',
-        'cn-north-4:8080',
-    ],
+    ['evil.example.com', 'cn-north-4/x', 'cn-north-4#', 'CN-NORTH-4', '-cn', 'cn-', 'a' * 64, 'cn north', 'cn-north-4\n', 'user@host', 'cn-north-4:8080'],
 )
 def test_regions_that_are_not_a_host_label_are_refused_before_any_request(region):
     with pytest.raises(OptionError) as caught:
@@ -80,10 +64,7 @@ def test_cloud_must_be_a_domain_name(cloud):
 
 
 @pytest.mark.parametrize('option', ['endpoint', 'iam_endpoint'])
-@pytest.mark.parametrize(
-    'value',
-    ['http://user:%s@127.0.0.1:1' % CANARY, 'https://%s@oms.example.com' % CANARY, 'user:%s@oms.example.com' % CANARY],
-)
+@pytest.mark.parametrize('value', ['http://user:%s@127.0.0.1:1' % CANARY, 'https://%s@oms.example.com' % CANARY, 'user:%s@oms.example.com' % CANARY])
 def test_endpoints_with_userinfo_are_refused_without_the_value(option, value):
     params = {'region': 'cn-north-4', 'access_key': 'ak', 'secret_key': 'sk', 'project_id': PROJECT, option: value}
     with pytest.raises(OptionError) as caught:
@@ -105,9 +86,7 @@ def test_defaults_have_one_source():
 
 def test_invalid_header_is_named_without_its_value():
     requests = pytest.importorskip('requests')
-    error = requests.exceptions.InvalidHeader(
-        'Invalid return character or leading space in header: X-Auth-Token: %s\n' % CANARY
-    )
+    error = requests.exceptions.InvalidHeader('Invalid return character or leading space in header: X-Auth-Token: %s\n' % CANARY)
     text = describe_send_failure(error)
     assert text.startswith('InvalidHeader: ') and CANARY not in text
 
@@ -129,9 +108,7 @@ def test_any_exception_while_sending_becomes_an_api_error():
         def request(self, *args, **kwargs):
             raise KeyError('X-Auth-Token %s' % CANARY)
 
-    client = HuaweiCloudClient(
-        {'endpoint': 'http://127.0.0.1:1', 'project_id': PROJECT, 'auth_token': 't'}, 'oms', session=Exploding()
-    )
+    client = HuaweiCloudClient({'endpoint': 'http://127.0.0.1:1', 'project_id': PROJECT, 'auth_token': 't'}, 'oms', session=Exploding())
     with pytest.raises(HuaweiCloudError) as caught:
         client.get_json('/v2/{project_id}/x')
     assert 'KeyError' in str(caught.value) and CANARY not in str(caught.value)
@@ -185,8 +162,7 @@ BODY_LENGTH = len(BODY)
 
 def _head(request_id, length=BODY_LENGTH, status='200 OK'):
     return (
-        'HTTP/1.1 %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nX-Request-Id: %s\r\n'
-        'Connection: close\r\n\r\n' % (status, length, request_id)
+        'HTTP/1.1 %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nX-Request-Id: %s\r\nConnection: close\r\n\r\n' % (status, length, request_id)
     ).encode('ascii')
 
 
@@ -259,10 +235,7 @@ def _fetcher(failing, calls):
 
 
 def _bare_client(concurrency=1):
-    return HuaweiCloudClient(
-        {'endpoint': 'http://127.0.0.1:1', 'project_id': PROJECT, 'auth_token': 't', 'max_concurrency': concurrency},
-        'oms',
-    )
+    return HuaweiCloudClient({'endpoint': 'http://127.0.0.1:1', 'project_id': PROJECT, 'auth_token': 't', 'max_concurrency': concurrency}, 'oms')
 
 
 def test_fetch_many_stops_after_consecutive_server_failures():
@@ -270,9 +243,7 @@ def test_fetch_many_stops_after_consecutive_server_failures():
     items = list(range(10))
     outcomes = _bare_client().fetch_many(_fetcher(set(items), calls), items, fail_fast_after=3)
     assert calls == [0, 1, 2]
-    assert [type(outcome).__name__ for _item, outcome in outcomes] == ['HuaweiCloudError'] * 3 + [
-        'NotAttemptedError'
-    ] * 7
+    assert [type(outcome).__name__ for _item, outcome in outcomes] == ['HuaweiCloudError'] * 3 + ['NotAttemptedError'] * 7
     skipped = outcomes[5][1]
     assert 'not attempted: the service failed 3 times in a row' in str(skipped) and 'HTTP 503' in str(skipped)
 
@@ -294,8 +265,6 @@ def test_fail_fast_with_concurrency_bounds_the_reads():
     assert sum(isinstance(outcome, NotAttemptedError) for _item, outcome in outcomes) == 64 - len(calls)
 
 
-@pytest.mark.parametrize(
-    'status, expected', [(None, True), (429, True), (500, True), (503, True), (404, False), (401, False), (400, False)]
-)
+@pytest.mark.parametrize('status, expected', [(None, True), (429, True), (500, True), (503, True), (404, False), (401, False), (400, False)])
 def test_what_counts_as_a_server_failure(status, expected):
     assert server_failure(HuaweiCloudError('x', status=status)) is expected

@@ -21,57 +21,19 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._migration impor
 NOW = 1700150400000  # 2023-11-16T16:00:00Z
 
 
-@pytest.mark.parametrize(
-    'value, expected',
-    [
-        (1001, 1001),
-        ('1001', 1001),
-        (' 42 ', 42),
-        (0, 0),
-        ('9223372036854775807', 9223372036854775807),
-    ],
-)
+@pytest.mark.parametrize('value, expected', [(1001, 1001), ('1001', 1001), (' 42 ', 42), (0, 0), ('9223372036854775807', 9223372036854775807)])
 def test_task_ids_are_whole_numbers(value, expected):
     assert parse_task_id(value) == expected
 
 
-@pytest.mark.parametrize(
-    'value',
-    [
-        -1,
-        '-1',
-        1.5,
-        '1.5',
-        True,
-        'abc',
-        '',
-        None,
-        '12a',
-        '9223372036854775808',
-        9223372036854775808,
-        '1e3',
-        [1],
-        '\u0661\u0662',
-    ],
-)
+@pytest.mark.parametrize('value', [-1, '-1', 1.5, '1.5', True, 'abc', '', None, '12a', '9223372036854775808', 9223372036854775808, '1e3', [1], '\u0661\u0662'])
 def test_other_task_ids_are_refused_with_what_to_write(value):
     with pytest.raises(MigrationValueError) as info:
         parse_task_id(value, 'task_ids')
     assert 'task_ids must be' in str(info.value)
 
 
-@pytest.mark.parametrize(
-    'value, expected',
-    [
-        (4, 4),
-        ('4', 4),
-        ('failed', 4),
-        ('Succeeded', 5),
-        ('retrying', 6),
-        (' pausing ', 7),
-        ('waiting', 1),
-    ],
-)
+@pytest.mark.parametrize('value, expected', [(4, 4), ('4', 4), ('failed', 4), ('Succeeded', 5), ('retrying', 6), (' pausing ', 7), ('waiting', 1)])
 def test_task_status_names_and_integers(value, expected):
     assert task_status_value(value) == expected
 
@@ -83,17 +45,7 @@ def test_unknown_task_statuses_list_the_choices(value):
     assert '4 (failed)' in str(info.value) and '7 (pausing)' in str(info.value)
 
 
-@pytest.mark.parametrize(
-    'value, expected',
-    [
-        (0, 0),
-        ('0', 0),
-        ('migration_failed', 5),
-        ('completed', 6),
-        ('creation_failed', 4),
-        ('deleted', 9),
-    ],
-)
+@pytest.mark.parametrize('value, expected', [(0, 0), ('0', 0), ('migration_failed', 5), ('completed', 6), ('creation_failed', 4), ('deleted', 9)])
 def test_group_status_names_and_integers(value, expected):
     assert group_status_value(value) == expected
 
@@ -106,16 +58,7 @@ def test_unknown_group_status_is_refused():
 
 def test_running_task_summary_has_percent_and_eta():
     summary = task_summary(
-        {
-            'id': 1,
-            'status': 2,
-            'progress': 0.522,
-            'left_time': 3600000,
-            'failed_num': 0,
-            'error_reason': None,
-            'failed_object_record': None,
-        },
-        NOW,
+        {'id': 1, 'status': 2, 'progress': 0.522, 'left_time': 3600000, 'failed_num': 0, 'error_reason': None, 'failed_object_record': None}, NOW
     )
     assert summary == {
         'status_name': 'executing',
@@ -221,23 +164,14 @@ def test_group_without_a_usable_speed_or_sizes_has_an_unknown_eta(group):
 
 def test_failed_group_summary():
     summary = group_summary(
-        {
-            'status': 5,
-            'total_size': 100,
-            'complete_size': 100,
-            'migrate_speed': 0,
-            'error_reason': {'error_code': 'TRF.0062', 'error_msg': 'x'},
-        },
-        NOW,
+        {'status': 5, 'total_size': 100, 'complete_size': 100, 'migrate_speed': 0, 'error_reason': {'error_code': 'TRF.0062', 'error_msg': 'x'}}, NOW
     )
     assert summary['status_name'] == 'migration_failed' and summary['active'] is False
     assert summary['percent'] == 100.0 and summary['eta'] is None and summary['eta_unknown'] is False
     assert summary['error_code'] == 'TRF.0062'
 
 
-@pytest.mark.parametrize(
-    'schema_name', ['ShowTaskResponse', 'ListTasksResponse', 'ShowTaskGroupResponse', 'ListTaskGroupResponse']
-)
+@pytest.mark.parametrize('schema_name', ['ShowTaskResponse', 'ListTasksResponse', 'ShowTaskGroupResponse', 'ListTaskGroupResponse'])
 def test_migration_schemas_take_the_fast_path(schema_name):
     # progress is a JSON number: the compiled check must know that type, or every
     # listing page would pay for a jsonschema walk.

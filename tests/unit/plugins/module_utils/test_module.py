@@ -50,10 +50,7 @@ def _failure(capsys, args, **kwargs):
 def test_spec_is_merged_and_module_options_win():
     module = _module_with(
         {'auth_token': TOKEN, 'region': 'r', 'sync_task_ids': ['a']},
-        argument_spec={
-            'sync_task_ids': {'type': 'list', 'elements': 'str', 'required': True},
-            'timeout': {'type': 'float', 'default': 5.0},
-        },
+        argument_spec={'sync_task_ids': {'type': 'list', 'elements': 'str', 'required': True}, 'timeout': {'type': 'float', 'default': 5.0}},
         supports_check_mode=True,
     )
     assert module.params['sync_task_ids'] == ['a']
@@ -118,12 +115,7 @@ def test_client_configuration_error_fails(capsys):
 def test_fail_from_error_result(capsys):
     module = _module_with({'region': 'r', 'auth_token': TOKEN})
     err = HuaweiCloudError(
-        'No resources found.',
-        status=404,
-        code='OMS.1009',
-        request_id='rid-1',
-        method='GET',
-        url='https://oms.r.myhuaweicloud.com/v2/p/sync-tasks/t',
+        'No resources found.', status=404, code='OMS.1009', request_id='rid-1', method='GET', url='https://oms.r.myhuaweicloud.com/v2/p/sync-tasks/t'
     )
     with pytest.raises(SystemExit):
         module.fail_from_error(err, msg='Could not read sync task t', sync_task_id='t')
@@ -155,20 +147,8 @@ def test_fail_from_error_without_msg_and_with_foreign_exception(capsys):
 
 def test_failing_call_end_to_end_keeps_secrets_out(capsys, caplog, fake_server):
     caplog.set_level(logging.DEBUG)
-    fake_server.handler = lambda request: (
-        404,
-        {'X-Request-Id': 'rid-e2e'},
-        {'error_code': 'OMS.1009', 'error_msg': 'No resources found.'},
-    )
-    module = _module_with(
-        {
-            'endpoint': fake_server.url,
-            'project_id': 'p1',
-            'access_key': 'AKID',
-            'secret_key': SK,
-            'security_token': TOKEN,
-        }
-    )
+    fake_server.handler = lambda request: (404, {'X-Request-Id': 'rid-e2e'}, {'error_code': 'OMS.1009', 'error_msg': 'No resources found.'})
+    module = _module_with({'endpoint': fake_server.url, 'project_id': 'p1', 'access_key': 'AKID', 'secret_key': SK, 'security_token': TOKEN})
     try:
         module.client.get_json('/v2/{project_id}/sync-tasks/{sync_task_id}', path_params={'sync_task_id': 't'})
     except HuaweiCloudError as err:

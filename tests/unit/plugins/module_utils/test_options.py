@@ -50,11 +50,7 @@ def test_precedence_option_then_sdk_then_terraform(monkeypatch, option, sdk_var,
 
 @pytest.mark.parametrize(
     'option, variable, value, expected',
-    [
-        ('region', 'HW_REGION_NAME', 'cn-east-3', 'cn-east-3'),
-        ('cloud', 'HW_CLOUD', 'example.cloud', 'example.cloud'),
-        ('retries', 'HW_MAX_RETRIES', '7', 7),
-    ],
+    [('region', 'HW_REGION_NAME', 'cn-east-3', 'cn-east-3'), ('cloud', 'HW_CLOUD', 'example.cloud', 'example.cloud'), ('retries', 'HW_MAX_RETRIES', '7', 7)],
 )
 def test_terraform_only_variables(monkeypatch, option, variable, value, expected):
     monkeypatch.setenv(variable, value)

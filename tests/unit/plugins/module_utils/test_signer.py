@@ -38,12 +38,7 @@ CONTENT_TYPES = [
     'application/x-www-form-urlencoded',
     'multipart/form-data; boundary=x',
 ]
-HOSTS = [
-    'oms.cn-north-4.myhuaweicloud.com',
-    '127.0.0.1:8080',
-    'modelarts.ap-southeast-1.myhuaweicloud.cn',
-    'example.com:8443',
-]
+HOSTS = ['oms.cn-north-4.myhuaweicloud.com', '127.0.0.1:8080', 'modelarts.ap-southeast-1.myhuaweicloud.cn', 'example.com:8443']
 
 
 class _FixedDatetime(_datetime.datetime):
@@ -136,13 +131,7 @@ def _generate(rng):
 
 def _sdk_sign(method, host, path, pairs, headers, body):
     request = SdkRequest(
-        method=method,
-        schema='https',
-        host=host,
-        resource_path=path,
-        query_params=copy.deepcopy(pairs),
-        header_params=dict(headers),
-        body=body,
+        method=method, schema='https', host=host, resource_path=path, query_params=copy.deepcopy(pairs), header_params=dict(headers), body=body
     )
     signed = sdk_signer.Signer(SimpleNamespace(ak=AK, sk=SK)).sign(request)
     return signed.header_params
@@ -192,9 +181,7 @@ def test_unsigned_payload_for_non_json_content_types():
     added = _signer.sign_parts('POST', 'h', '/x', [], {'Content-Type': 'text/plain'}, b'abc', AK, SK, now=FIXED)
     assert added['X-Sdk-Content-Sha256'] == 'UNSIGNED-PAYLOAD'
     assert 'x-sdk-content-sha256' in added['Authorization']
-    json_added = _signer.sign_parts(
-        'POST', 'h', '/x', [], {'Content-Type': 'application/json'}, b'{}', AK, SK, now=FIXED
-    )
+    json_added = _signer.sign_parts('POST', 'h', '/x', [], {'Content-Type': 'application/json'}, b'{}', AK, SK, now=FIXED)
     assert 'X-Sdk-Content-Sha256' not in json_added
 
 
@@ -213,10 +200,7 @@ def test_aware_datetime_is_converted_to_utc():
 def test_canonical_uri_and_query_rules():
     assert _signer.canonical_uri('/v2/a b/~x/') == '/v2/a%20b/~x/'
     assert _signer.canonical_uri('/v2/a%2Fb') == '/v2/a/b/'
-    assert (
-        _signer.canonical_query_string([('b', '2'), ('a', ['z', 'y', 'y']), ('a~', ''), ('c', True)])
-        == 'a=y&a=y&a=z&a~=&b=2&c=true'
-    )
+    assert _signer.canonical_query_string([('b', '2'), ('a', ['z', 'y', 'y']), ('a~', ''), ('c', True)]) == 'a=y&a=y&a=z&a~=&b=2&c=true'
 
 
 def test_credentials_are_required():

@@ -12,11 +12,7 @@ import os
 
 import pytest
 
-from ansible_collections.hwcloud.migration.plugins.module_utils._statistics import (
-    DATA_TYPES,
-    iter_points,
-    summarize_statistics,
-)
+from ansible_collections.hwcloud.migration.plugins.module_utils._statistics import DATA_TYPES, iter_points, summarize_statistics
 
 FIXTURES = os.path.join(os.path.dirname(__file__), 'fixtures')
 START = 1700150400000 - 5 * 60 * 1000  # 2023-11-16T15:55:00Z
@@ -68,21 +64,10 @@ EMPTY_SERIES = {'total': 0, 'points': 0, 'max': None, 'first_time_stamp': None, 
 def test_seed_example_all_types(fixture):
     summary = summarize_statistics(load(fixture), list(DATA_TYPES), START, END)
     assert summary == {
-        'window': {
-            'start_time': START,
-            'end_time': END,
-            'start': '2023-11-16T15:55:00.000Z',
-            'end': '2023-11-17T02:35:00.000Z',
-        },
+        'window': {'start_time': START, 'end_time': END, 'start': '2023-11-16T15:55:00.000Z', 'end': '2023-11-17T02:35:00.000Z'},
         'statistic_time_type': 'FIVE_MINUTES',
         'series': {
-            'REQUEST': {
-                'total': 1116,
-                'points': 113,
-                'max': 20,
-                'first_time_stamp': 1700150400000,
-                'last_time_stamp': 1700188200000,
-            },
+            'REQUEST': {'total': 1116, 'points': 113, 'max': 20, 'first_time_stamp': 1700150400000, 'last_time_stamp': 1700188200000},
             'SUCCESS': EMPTY_SERIES,
             'FAILURE': EMPTY_SERIES,
             'SKIP': EMPTY_SERIES,
@@ -95,10 +80,7 @@ def test_seed_example_all_types(fixture):
         'last_success_time': None,
         'last_success': None,
         'complete': False,
-        'problems': [
-            'statistic_datas: no %s series in the answer' % data_type
-            for data_type in ('SUCCESS', 'FAILURE', 'SKIP', 'SIZE')
-        ],
+        'problems': ['statistic_datas: no %s series in the answer' % data_type for data_type in ('SUCCESS', 'FAILURE', 'SKIP', 'SIZE')],
     }
 
 
@@ -137,28 +119,10 @@ def full_response():
 
 def test_all_types_exact_ratios():
     summary = summarize_statistics(full_response(), DATA_TYPES, T0, T0 + 4 * FIVE)
-    assert summary['series']['REQUEST'] == {
-        'total': 60,
-        'points': 3,
-        'max': 30,
-        'first_time_stamp': T0,
-        'last_time_stamp': T0 + 2 * FIVE,
-    }
-    assert summary['series']['SUCCESS'] == {
-        'total': 54,
-        'points': 4,
-        'max': 27,
-        'first_time_stamp': T0,
-        'last_time_stamp': T0 + 3 * FIVE,
-    }
+    assert summary['series']['REQUEST'] == {'total': 60, 'points': 3, 'max': 30, 'first_time_stamp': T0, 'last_time_stamp': T0 + 2 * FIVE}
+    assert summary['series']['SUCCESS'] == {'total': 54, 'points': 4, 'max': 27, 'first_time_stamp': T0, 'last_time_stamp': T0 + 3 * FIVE}
     assert summary['series']['FAILURE']['total'] == 2
-    assert summary['series']['SKIP'] == {
-        'total': 4,
-        'points': 3,
-        'max': 3,
-        'first_time_stamp': T0,
-        'last_time_stamp': T0 + 2 * FIVE,
-    }
+    assert summary['series']['SKIP'] == {'total': 4, 'points': 3, 'max': 3, 'first_time_stamp': T0, 'last_time_stamp': T0 + 2 * FIVE}
     assert summary['success_ratio'] == 0.9
     assert summary['failure_ratio'] == 0.033333
     assert summary['skip_ratio'] == 0.066667
@@ -183,12 +147,7 @@ def test_empty_series():
 def test_empty_statistic_datas():
     summary = summarize_statistics(response(), DATA_TYPES, T0, T0)
     assert summary['series'] == {name: EMPTY_SERIES for name in DATA_TYPES}
-    assert summary['window'] == {
-        'start_time': T0,
-        'end_time': T0,
-        'start': '2023-11-16T16:00:00.000Z',
-        'end': '2023-11-16T16:00:00.000Z',
-    }
+    assert summary['window'] == {'start_time': T0, 'end_time': T0, 'start': '2023-11-16T16:00:00.000Z', 'end': '2023-11-16T16:00:00.000Z'}
 
 
 def test_only_some_types_requested():
@@ -241,13 +200,7 @@ def test_one_hour_series():
     )
     summary = summarize_statistics(body, ['REQUEST', 'SUCCESS', 'FAILURE'], T0, T0 + 6 * hour)
     assert summary['statistic_time_type'] == 'ONE_HOUR'
-    assert summary['series']['REQUEST'] == {
-        'total': 400,
-        'points': 3,
-        'max': 250,
-        'first_time_stamp': T0,
-        'last_time_stamp': T0 + 5 * hour,
-    }
+    assert summary['series']['REQUEST'] == {'total': 400, 'points': 3, 'max': 250, 'first_time_stamp': T0, 'last_time_stamp': T0 + 5 * hour}
     assert summary['failure_ratio'] == 0.025
     assert summary['success_ratio'] == 0.85
     assert summary['last_success_time'] == T0 + hour
@@ -325,13 +278,7 @@ def test_malformed_buckets_are_skipped_but_good_ones_count():
         {'time_stamp': '1700150700000', 'statistic_num': 1},
     ]
     summary = summarize_statistics(body, ['REQUEST'], T0, T0 + FIVE)
-    assert summary['series']['REQUEST'] == {
-        'total': 5,
-        'points': 1,
-        'max': 5,
-        'first_time_stamp': T0,
-        'last_time_stamp': T0,
-    }
+    assert summary['series']['REQUEST'] == {'total': 5, 'points': 1, 'max': 5, 'first_time_stamp': T0, 'last_time_stamp': T0}
 
 
 def test_iter_points_keeps_response_order():

@@ -25,10 +25,7 @@ HOUR = 3600000
 def answer(points, time_type='FIVE_MINUTES', types=('REQUEST',)):
     return {
         'statistic_time_type': time_type,
-        'statistic_datas': [
-            {'data_type': data_type, 'data': [{'time_stamp': stamp, 'statistic_num': num} for stamp, num in points]}
-            for data_type in types
-        ],
+        'statistic_datas': [{'data_type': data_type, 'data': [{'time_stamp': stamp, 'statistic_num': num} for stamp, num in points]} for data_type in types],
     }
 
 
@@ -52,13 +49,7 @@ def test_merge_counts_the_shared_boundary_bucket_once():
     merged = merge_parts([first, second], ['REQUEST'])
     assert merged['statistic_time_type'] == 'FIVE_MINUTES'
     assert merged['statistic_datas'] == [
-        {
-            'data_type': 'REQUEST',
-            'data': [
-                {'time_stamp': stamp, 'statistic_num': num}
-                for stamp, num in [(0, 1), (FIVE, 2), (2 * FIVE, 3), (3 * FIVE, 4)]
-            ],
-        }
+        {'data_type': 'REQUEST', 'data': [{'time_stamp': stamp, 'statistic_num': num} for stamp, num in [(0, 1), (FIVE, 2), (2 * FIVE, 3), (3 * FIVE, 4)]]}
     ]
     summary = summarize_statistics(merged, ['REQUEST'], 0, 3 * FIVE)
     assert summary['series']['REQUEST']['total'] == 10 and summary['complete'] is True
@@ -70,11 +61,7 @@ def test_merge_of_different_widths_sums_fine_buckets_into_coarse_ones():
     fine = answer([(HOUR, 30), (HOUR + FIVE, 30), (2 * HOUR, 5)])
     merged = merge_parts([hourly, fine], ['REQUEST'])
     assert merged['statistic_time_type'] == 'ONE_HOUR'
-    assert [(point['time_stamp'], point['statistic_num']) for point in merged['statistic_datas'][0]['data']] == [
-        (0, 120),
-        (HOUR, 60),
-        (2 * HOUR, 5),
-    ]
+    assert [(point['time_stamp'], point['statistic_num']) for point in merged['statistic_datas'][0]['data']] == [(0, 120), (HOUR, 60), (2 * HOUR, 5)]
 
 
 def test_capped_types_names_series_at_the_maximum():
@@ -95,18 +82,8 @@ def test_capped_types_names_series_at_the_maximum():
             ['statistic_datas[0]: not an object', 'statistic_datas[1].data (REQUEST): null, not a list'],
         ),
         (
-            {
-                'statistic_datas': [
-                    {
-                        'data_type': 'REQUEST',
-                        'data': [{'time_stamp': 1, 'statistic_num': 'x'}, {'time_stamp': 2, 'statistic_num': 3}],
-                    }
-                ]
-            },
-            [
-                'statistic_datas[0].data (REQUEST): 1 bucket(s) with a missing, null, negative or non-integer time_stamp or '
-                'statistic_num, first at data[0]'
-            ],
+            {'statistic_datas': [{'data_type': 'REQUEST', 'data': [{'time_stamp': 1, 'statistic_num': 'x'}, {'time_stamp': 2, 'statistic_num': 3}]}]},
+            ['statistic_datas[0].data (REQUEST): 1 bucket(s) with a missing, null, negative or non-integer time_stamp or statistic_num, first at data[0]'],
         ),
     ],
 )

@@ -9,13 +9,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.hwcloud.migration.plugins.module_utils import _timeexpr
-from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import (
-    TimeExpressionError,
-    ms_to_iso,
-    parse_duration,
-    parse_time,
-    resolve_window,
-)
+from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import TimeExpressionError, ms_to_iso, parse_duration, parse_time, resolve_window
 
 # 2023-11-16T16:00:00Z, the first bucket of the seed statistics example:
 # 1700150400 s = 19677 days (1970-01-01 + 19677 d = 2023-11-16) + 57600 s (16 h).

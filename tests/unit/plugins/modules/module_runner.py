@@ -32,12 +32,7 @@ from module_args import patch_module_args
 from ansible_collections.hwcloud.migration.plugins.module_utils._client import HuaweiCloudClient
 from ansible_collections.hwcloud.migration.plugins.module_utils._module import HuaweiCloudModule
 
-CREDENTIALS = {
-    'region': 'cn-north-4',
-    'project_id': '2c0689c860ad4728a497c91ec0844383',
-    'access_key': 'AK-EXAMPLE',
-    'secret_key': 'SK-EXAMPLE',
-}
+CREDENTIALS = {'region': 'cn-north-4', 'project_id': '2c0689c860ad4728a497c91ec0844383', 'access_key': 'AK-EXAMPLE', 'secret_key': 'SK-EXAMPLE'}
 
 
 class FakeClient:
@@ -99,9 +94,7 @@ def run_module(monkeypatch, capsys):
         out = capsys.readouterr().out
         result = ModuleResult(json.loads(out))
         # ansible-core 2.19 reports a warning as a summary dict; older ones as a str.
-        result['warnings'] = [
-            warning['event']['msg'] if isinstance(warning, dict) else warning for warning in result.get('warnings', [])
-        ]
+        result['warnings'] = [warning['event']['msg'] if isinstance(warning, dict) else warning for warning in result.get('warnings', [])]
         return result, client
 
     return run

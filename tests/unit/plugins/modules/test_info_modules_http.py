@@ -15,10 +15,7 @@ import pytest
 from ansible.module_utils.common import warnings as ansible_warnings
 from module_args import patch_module_args
 
-from ansible_collections.hwcloud.migration.plugins.modules import (
-    modelarts_dataset_sync_info,
-    oms_sync_task_statistics_info,
-)
+from ansible_collections.hwcloud.migration.plugins.modules import modelarts_dataset_sync_info, oms_sync_task_statistics_info
 
 FIXTURES = os.path.join(os.path.dirname(__file__), '..', 'module_utils', 'fixtures')
 PROJECT = '2c0689c860ad4728a497c91ec0844383'
@@ -76,10 +73,7 @@ def test_statistics_over_http(fake_server, run_over_http):
     assert result['sync_task_statistics'][0]['summary']['series']['REQUEST']['total'] == 1116
 
     paths = sorted(urlsplit(request.path).path for request in fake_server.requests)
-    assert paths == [
-        '/v2/%s/sync-tasks/0d146099-8cf4-437d-b6ef-88e043771c8b/statistics' % PROJECT,
-        '/v2/%s/sync-tasks/gone/statistics' % PROJECT,
-    ]
+    assert paths == ['/v2/%s/sync-tasks/0d146099-8cf4-437d-b6ef-88e043771c8b/statistics' % PROJECT, '/v2/%s/sync-tasks/gone/statistics' % PROJECT]
     query = parse_qs(urlsplit(fake_server.requests[0].path).query)
     assert query == {'data_type': ['REQUEST,FAILURE'], 'start_time': ['1700150400000'], 'end_time': ['1700188500000']}
     assert all(request.header('Authorization').startswith('SDK-HMAC-SHA256 ') for request in fake_server.requests)

@@ -82,14 +82,7 @@ def test_dataset_id_is_filled_in_only_when_absent(run_module):
     result, dummy = run_module(module, {'dataset_ids': ['ds-a', 'ds-b', 'ds-c']}, scripted(script))
     assert result['dataset_syncs'] == [
         {'status': 'RUNNING', 'dataset_id': 'ds-a', 'finished': False, 'succeeded': False},
-        {
-            'status': 'FAILED',
-            'dataset_id': 'ds-b',
-            'error_code': 'ModelArts.4360',
-            'error_msg': 'sync error',
-            'finished': True,
-            'succeeded': False,
-        },
+        {'status': 'FAILED', 'dataset_id': 'ds-b', 'error_code': 'ModelArts.4360', 'error_msg': 'sync error', 'finished': True, 'succeeded': False},
         {'status': 'NOT_EXIST', 'dataset_id': 'ds-c', 'finished': True, 'succeeded': False},
     ]
     # absent optional fields are not invented
@@ -126,12 +119,7 @@ def test_other_errors_fail_naming_the_dataset(run_module, error):
     result, dummy = run_module(module, {'dataset_ids': ['ds-a', 'ds-bad']}, scripted(script))
     assert result.failed
     assert 'ds-bad' in result['msg']
-    assert (result['dataset_id'], result['status'], result['error_code'], result['request_id']) == (
-        'ds-bad',
-        error.status,
-        error.code,
-        'req-5',
-    )
+    assert (result['dataset_id'], result['status'], result['error_code'], result['request_id']) == ('ds-bad', error.status, error.code, 'req-5')
 
 
 def test_input_order_and_duplicates(run_module):
@@ -157,9 +145,7 @@ def test_wait_polls_only_unfinished_datasets(run_module, clock):
         'ds-fail': [{'status': 'STARTING'}, {'status': 'FAILED'}],
     }
     handler = scripted(script)
-    result, dummy = run_module(
-        module, {'dataset_ids': ['ds-done', 'ds-slow', 'ds-fail'], 'wait': True, 'wait_sleep': 5}, handler
-    )
+    result, dummy = run_module(module, {'dataset_ids': ['ds-done', 'ds-slow', 'ds-fail'], 'wait': True, 'wait_sleep': 5}, handler)
     assert not result.failed, result
     assert handler.reads == {'ds-done': 1, 'ds-slow': 3, 'ds-fail': 2}
     assert clock.sleeps == [5, 5]
@@ -187,14 +173,7 @@ def test_wait_timeout_fails_with_each_last_status(run_module, clock):
         'gone': [api_error(404, 'ModelArts.6623')],
     }
     result, dummy = run_module(
-        module,
-        {
-            'dataset_ids': ['ds-stuck', 'ds-queued', 'ds-done', 'gone'],
-            'wait': True,
-            'wait_timeout': 25,
-            'wait_sleep': 10,
-        },
-        scripted(script),
+        module, {'dataset_ids': ['ds-stuck', 'ds-queued', 'ds-done', 'gone'], 'wait': True, 'wait_timeout': 25, 'wait_sleep': 10}, scripted(script)
     )
     assert result.failed
     assert 'Timed out after 25 seconds' in result['msg']
@@ -247,9 +226,7 @@ def test_contract_violation_warns_once_across_polls(run_module, clock):
 
 
 def test_unknown_status_is_a_contract_violation_and_not_finished(run_module):
-    result, dummy = run_module(
-        module, {'dataset_id': 'ds-a', 'strict_contract': True}, scripted({'ds-a': [{'status': 'PAUSED'}]})
-    )
+    result, dummy = run_module(module, {'dataset_id': 'ds-a', 'strict_contract': True}, scripted({'ds-a': [{'status': 'PAUSED'}]}))
     assert result.failed
     assert "status: 'PAUSED' is not one of" in result['msg']
 

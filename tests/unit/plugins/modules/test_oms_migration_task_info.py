@@ -17,14 +17,7 @@ NOW = 1700150400000  # 2023-11-16T16:00:00Z
 
 
 def api_error(status, code, message='error', request_id='req-err-1'):
-    return HuaweiCloudError(
-        message,
-        status=status,
-        code=code,
-        request_id=request_id,
-        method='GET',
-        url='https://oms.cn-north-4.myhuaweicloud.com/v2/p/tasks/1',
-    )
+    return HuaweiCloudError(message, status=status, code=code, request_id=request_id, method='GET', url='https://oms.cn-north-4.myhuaweicloud.com/v2/p/tasks/1')
 
 
 def task(task_id, status=2, **fields):
@@ -149,16 +142,11 @@ def paged(all_tasks, status=None):
 
 def test_listing_reads_every_page_and_sends_the_status_as_an_integer(run_module):
     all_tasks = [task(index, status=4) for index in range(250)]
-    result, client = run_module(
-        module, {'status': 'failed', 'group_id': 'g-1', 'task_name': 'nightly'}, paged(all_tasks, status=4)
-    )
+    result, client = run_module(module, {'status': 'failed', 'group_id': 'g-1', 'task_name': 'nightly'}, paged(all_tasks, status=4))
     assert not result.failed, result
     assert len(result['migration_tasks']) == 250 and result['truncated'] is False
     assert [call[2]['offset'] for call in client.calls] == [0, 100, 200]
-    assert all(
-        call[2]['status'] == 4 and call[2]['group_id'] == 'g-1' and call[2]['task_name'] == 'nightly'
-        for call in client.calls
-    )
+    assert all(call[2]['status'] == 4 and call[2]['group_id'] == 'g-1' and call[2]['task_name'] == 'nightly' for call in client.calls)
     assert all(entry['summary']['status_name'] == 'failed' for entry in result['migration_tasks'])
 
 
@@ -179,26 +167,18 @@ def test_listing_stops_at_the_api_offset_cap_and_says_so(run_module):
     assert not result.failed, result
     assert client.calls[-1][2]['offset'] == 10000 and len(client.calls) == 101
     assert len(result['migration_tasks']) == 10100 and result['truncated'] is True
-    assert any(
-        'at most 10100 migration tasks' in warning and '9900 of 20000' in warning for warning in result['warnings']
-    ), result['warnings']
+    assert any('at most 10100 migration tasks' in warning and '9900 of 20000' in warning for warning in result['warnings']), result['warnings']
 
 
 def test_a_task_seen_twice_while_paging_is_returned_once(run_module):
     pages = {0: [task(index) for index in range(100)], 100: [task(99), task(100)]}
-    result, _client = run_module(
-        module, {}, lambda path, params, query: {'count': 102, 'tasks': pages[query['offset']]}
-    )
+    result, _client = run_module(module, {}, lambda path, params, query: {'count': 102, 'tasks': pages[query['offset']]})
     assert [entry['id'] for entry in result['migration_tasks']] == list(range(101))
 
 
 def test_listing_errors_fail_with_the_offset(run_module):
     def handler(path, params, query):
-        return (
-            {'count': 150, 'tasks': [task(i) for i in range(100)]}
-            if query['offset'] == 0
-            else api_error(500, 'OMS.1001')
-        )
+        return {'count': 150, 'tasks': [task(i) for i in range(100)]} if query['offset'] == 0 else api_error(500, 'OMS.1001')
 
     result, _client = run_module(module, {}, handler)
     assert result.failed and 'Could not list migration tasks (offset 100)' in result['msg'] and result['offset'] == 100
@@ -284,9 +264,7 @@ def test_nulls_the_api_answers_on_purpose_are_not_problems(run_module):
         error_reason={'error_code': 'TRF.0062', 'error_msg': 'x'},
         failed_object_record={'result': True, 'list_file_key': 'oms/f.txt', 'error_code': None},
     )
-    result, _client = run_module(
-        module, {'task_ids': [1, 2, 3]}, show_handler({'1': waiting, '2': stalled, '3': failed})
-    )
+    result, _client = run_module(module, {'task_ids': [1, 2, 3]}, show_handler({'1': waiting, '2': stalled, '3': failed}))
     assert not result.failed, result
     assert result['complete'] is True and result['problems'] == []
     summaries = [entry['summary'] for entry in result['migration_tasks']]
@@ -299,9 +277,7 @@ def test_an_answer_that_is_not_an_object_is_a_problem(run_module):
     result, _client = run_module(module, {'task_id': 1}, show_handler({'1': ['not', 'a', 'task']}))
     assert not result.failed, result
     assert result['complete'] is False
-    assert result['problems'] == [
-        {'id': 1, 'field': '(response)', 'message': 'the answer is of type list, not an object'}
-    ]
+    assert result['problems'] == [{'id': 1, 'field': '(response)', 'message': 'the answer is of type list, not an object'}]
 
 
 def test_an_api_summary_field_is_a_problem(run_module):
@@ -317,10 +293,7 @@ def test_listed_tasks_are_checked_and_named_by_id_or_place(run_module):
     result, _client = run_module(module, {}, lambda path, params, query: {'count': 3, 'tasks': tasks})
     assert not result.failed, result
     assert result['complete'] is False and result['truncated'] is False
-    assert [(problem['id'], problem['field']) for problem in result['problems']] == [
-        (7, 'progress'),
-        ('tasks[1]', 'id'),
-    ]
+    assert [(problem['id'], problem['field']) for problem in result['problems']] == [(7, 'progress'), ('tasks[1]', 'id')]
     assert len(result['migration_tasks']) == 3
 
 
@@ -336,12 +309,7 @@ def test_a_truncated_listing_is_incomplete(run_module):
     result, _client = run_module(module, {}, handler)
     assert result['truncated'] is True and result['complete'] is False
     assert result['problems'] == [
-        {
-            'id': None,
-            'field': 'count',
-            'message': 'the listing holds 20000 migration tasks; the API lists at most 10100, '
-            'so 9900 of 20000 were not read',
-        }
+        {'id': None, 'field': 'count', 'message': 'the listing holds 20000 migration tasks; the API lists at most 10100, so 9900 of 20000 were not read'}
     ]
 
 
@@ -349,10 +317,7 @@ def test_a_truncated_listing_is_incomplete(run_module):
 def test_a_listing_without_a_task_list_fails_naming_the_field(run_module, tasks, described):
     result, client = run_module(module, {}, lambda path, params, query: {'count': 3, 'tasks': tasks})
     assert result.failed
-    assert (
-        'Could not list migration tasks: field tasks of the answer at offset 0 is %s, not a list' % described
-        in result['msg']
-    ), result['msg']
+    assert 'Could not list migration tasks: field tasks of the answer at offset 0 is %s, not a list' % described in result['msg'], result['msg']
     assert len(client.calls) == 1
 
 
@@ -378,35 +343,19 @@ def test_retrying_keeps_a_task_whose_status_cannot_be_read(run_module):
 
 
 def test_failed_ids_fail_the_task_but_the_result_keeps_every_outcome(run_module):
-    tasks = {
-        '1': task(1),
-        '2': api_error(503, 'OMS.2004', 'busy', 'rid-2'),
-        '3': api_error(404, 'OMS.1009'),
-        '4': task(4, progress=None),
-    }
+    tasks = {'1': task(1), '2': api_error(503, 'OMS.2004', 'busy', 'rid-2'), '3': api_error(404, 'OMS.1009'), '4': task(4, progress=None)}
     result, _client = run_module(module, {'task_ids': [1, 2, 3, 4]}, show_handler(tasks))
     assert result.failed
     assert [entry['id'] for entry in result['migration_tasks']] == [1, 4]
     assert result['missing'] == [3] and result['complete'] is False and result['truncated'] is False
-    assert result['errors'] == [
-        {
-            'id': 2,
-            'status': 503,
-            'error_code': 'OMS.2004',
-            'request_id': 'rid-2',
-            'message': str(tasks['2']),
-            'attempted': True,
-        }
-    ]
+    assert result['errors'] == [{'id': 2, 'status': 503, 'error_code': 'OMS.2004', 'request_id': 'rid-2', 'message': str(tasks['2']), 'attempted': True}]
     assert [(problem['id'], problem['field']) for problem in result['problems']] == [(4, 'progress')]
     assert result['msg'].startswith('Could not read migration task 2: ') and result['task_id'] == 2
 
 
 def test_a_dead_service_stops_the_reads_early(run_module):
     ids = list(range(1, 21))
-    result, client = run_module(
-        module, {'task_ids': ids}, lambda path, params, query: api_error(503, 'OMS.2004'), max_concurrency=1
-    )
+    result, client = run_module(module, {'task_ids': ids}, lambda path, params, query: api_error(503, 'OMS.2004'), max_concurrency=1)
     assert result.failed and len(client.calls) == FAIL_FAST_AFTER
     assert [entry['id'] for entry in result['errors']] == ids
     assert [entry['attempted'] for entry in result['errors']] == [True] * FAIL_FAST_AFTER + [False] * 15

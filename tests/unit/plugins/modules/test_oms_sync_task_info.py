@@ -23,12 +23,7 @@ NOW = 1700150400000  # 2023-11-16T16:00:00Z
 def api_error(status, code, message='error', request_id='req-err-1'):
     """The exception the real client raises for an error answer."""
     return HuaweiCloudError(
-        message,
-        status=status,
-        code=code,
-        request_id=request_id,
-        method='GET',
-        url='https://oms.cn-north-4.myhuaweicloud.com/v2/p/sync-tasks/x',
+        message, status=status, code=code, request_id=request_id, method='GET', url='https://oms.cn-north-4.myhuaweicloud.com/v2/p/sync-tasks/x'
     )
 
 
@@ -56,9 +51,7 @@ def show_handler(tasks):
 
 def test_ids_in_input_order_and_duplicates_fetched_once(run_module):
     tasks = {name: seed_task(name) for name in ('task-a', 'task-b', 'task-c')}
-    result, client = run_module(
-        module, {'sync_task_ids': ['task-c', 'task-a', 'task-c', 'task-b']}, show_handler(tasks)
-    )
+    result, client = run_module(module, {'sync_task_ids': ['task-c', 'task-a', 'task-c', 'task-b']}, show_handler(tasks))
     assert not result.failed, result
     assert result['changed'] is False
     assert [task['sync_task_id'] for task in result['sync_tasks']] == ['task-c', 'task-a', 'task-b']
@@ -68,9 +61,7 @@ def test_ids_in_input_order_and_duplicates_fetched_once(run_module):
 
 
 def test_query_time_is_sent_as_milliseconds(run_module):
-    result, client = run_module(
-        module, {'sync_task_id': 'task-a', 'query_time': '-1d'}, show_handler({'task-a': seed_task('task-a')})
-    )
+    result, client = run_module(module, {'sync_task_id': 'task-a', 'query_time': '-1d'}, show_handler({'task-a': seed_task('task-a')}))
     assert client.calls == [(module.SHOW_PATH, {'sync_task_id': 'task-a'}, {'query_time': NOW - 86400000})]
 
 
@@ -82,9 +73,7 @@ def test_query_time_defaults_to_now(run_module):
 def test_fields_are_returned_unchanged_and_absent_ones_stay_absent(run_module):
     newer = seed_task('task-new', '004')  # no enable_kms
     older = seed_task('task-old', '002')  # with enable_kms
-    result, dummy = run_module(
-        module, {'sync_task_ids': ['task-new', 'task-old']}, show_handler({'task-new': newer, 'task-old': older})
-    )
+    result, dummy = run_module(module, {'sync_task_ids': ['task-new', 'task-old']}, show_handler({'task-new': newer, 'task-old': older}))
     assert result['sync_tasks'] == [newer, older]
     assert 'enable_kms' not in result['sync_tasks'][0]
     assert result['sync_tasks'][1]['enable_kms'] is False
@@ -92,12 +81,7 @@ def test_fields_are_returned_unchanged_and_absent_ones_stay_absent(run_module):
 
 
 @pytest.mark.parametrize(
-    'error',
-    [
-        api_error(404, 'OMS.1009', 'no resources found'),
-        api_error(400, 'OMS.1009', 'no resources found'),
-        api_error(404, None, 'Not Found'),
-    ],
+    'error', [api_error(404, 'OMS.1009', 'no resources found'), api_error(400, 'OMS.1009', 'no resources found'), api_error(404, None, 'Not Found')]
 )
 def test_not_found_goes_to_missing(run_module, error):
     tasks = {'task-a': seed_task('task-a'), 'gone': error}
@@ -144,10 +128,7 @@ def list_handler(all_tasks, page_log=None, count=None, shrink_after=None):
 
 
 def listed(n, status='SYNCHRONIZING'):
-    return [
-        {'sync_task_id': 'task-%03d' % i, 'status': status, 'src_bucket': 'src-%d' % i, 'source_cdn': None}
-        for i in range(n)
-    ]
+    return [{'sync_task_id': 'task-%03d' % i, 'status': status, 'src_bucket': 'src-%d' % i, 'source_cdn': None} for i in range(n)]
 
 
 def test_listing_follows_every_page(run_module):
@@ -209,10 +190,7 @@ def test_listing_stops_at_the_api_offset_limit(run_module):
     def handler(path, params, query):
         pages.append(query['offset'])
         start = query['offset']
-        return {
-            'count': 20000,
-            'tasks': [{'sync_task_id': 't%d' % i, 'status': 'STOPPED'} for i in range(start, start + 100)],
-        }
+        return {'count': 20000, 'tasks': [{'sync_task_id': 't%d' % i, 'status': 'STOPPED'} for i in range(start, start + 100)]}
 
     result, dummy = run_module(module, {}, handler)
     assert pages[-1] == 10000
@@ -288,9 +266,7 @@ def test_contract_violation_warns_naming_field_and_task(run_module):
 def test_contract_violation_fails_when_strict(run_module):
     broken = seed_task('task-a')
     broken['monthly_size'] = -5
-    result, dummy = run_module(
-        module, {'sync_task_id': 'task-a', 'strict_contract': True}, show_handler({'task-a': broken})
-    )
+    result, dummy = run_module(module, {'sync_task_id': 'task-a', 'strict_contract': True}, show_handler({'task-a': broken}))
     assert result.failed
     assert 'strict_contract' in result['msg']
     assert any('task-a' in line and 'monthly_size' in line for line in result['contract_violations'])
@@ -337,9 +313,7 @@ def test_listed_task_without_status_makes_the_result_incomplete(run_module):
 
 def test_check_mode_reads_the_same(run_module):
     tasks = {'task-a': seed_task('task-a')}
-    result, client = run_module(
-        module, {'sync_task_id': 'task-a', '_ansible_check_mode': True}, show_handler(copy.deepcopy(tasks))
-    )
+    result, client = run_module(module, {'sync_task_id': 'task-a', '_ansible_check_mode': True}, show_handler(copy.deepcopy(tasks)))
     assert not result.failed, result
     assert result['sync_tasks'] == [tasks['task-a']]
     assert len(client.calls) == 1

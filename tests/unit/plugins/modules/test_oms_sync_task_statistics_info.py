@@ -23,12 +23,7 @@ HOUR = 3600000
 def api_error(status, code, message='error', request_id='req-err-1'):
     """The exception the real client raises for an error answer."""
     return HuaweiCloudError(
-        message,
-        status=status,
-        code=code,
-        request_id=request_id,
-        method='GET',
-        url='https://oms.cn-north-4.myhuaweicloud.com/v2/p/sync-tasks/x/statistics',
+        message, status=status, code=code, request_id=request_id, method='GET', url='https://oms.cn-north-4.myhuaweicloud.com/v2/p/sync-tasks/x/statistics'
     )
 
 
@@ -51,19 +46,9 @@ def handler_for(answers):
 
 
 def test_request_carries_types_and_window_in_milliseconds(run_module):
-    result, client = run_module(
-        module,
-        {'sync_task_id': 'task-a', 'data_type': ['REQUEST', 'FAILURE', 'REQUEST']},
-        handler_for({'task-a': seed_statistics()}),
-    )
+    result, client = run_module(module, {'sync_task_id': 'task-a', 'data_type': ['REQUEST', 'FAILURE', 'REQUEST']}, handler_for({'task-a': seed_statistics()}))
     assert not result.failed, result
-    assert client.calls == [
-        (
-            module.STATISTICS_PATH,
-            {'sync_task_id': 'task-a'},
-            {'data_type': 'REQUEST,FAILURE', 'start_time': NOW - HOUR, 'end_time': NOW},
-        )
-    ]
+    assert client.calls == [(module.STATISTICS_PATH, {'sync_task_id': 'task-a'}, {'data_type': 'REQUEST,FAILURE', 'start_time': NOW - HOUR, 'end_time': NOW})]
 
 
 def test_default_types_are_all_five(run_module):
@@ -75,12 +60,7 @@ def test_seed_example_result_shape(run_module):
     body = seed_statistics()
     result, dummy = run_module(
         module,
-        {
-            'sync_task_id': 'task-a',
-            'data_type': ['REQUEST', 'FAILURE'],
-            'start_time': '2023-11-16T16:00:00Z',
-            'end_time': '2023-11-17T02:35:00Z',
-        },
+        {'sync_task_id': 'task-a', 'data_type': ['REQUEST', 'FAILURE'], 'start_time': '2023-11-16T16:00:00Z', 'end_time': '2023-11-17T02:35:00Z'},
         handler_for({'task-a': body}),
     )
     assert not result.failed, result
@@ -92,22 +72,11 @@ def test_seed_example_result_shape(run_module):
     assert entry['statistic_datas'] == body['statistic_datas']
     summary = entry['summary']
     # 113 buckets summing to 1116 (hand count in test_statistics.py); no FAILURE series -> 0 / 1116.
-    assert summary['series']['REQUEST'] == {
-        'total': 1116,
-        'points': 113,
-        'max': 20,
-        'first_time_stamp': 1700150400000,
-        'last_time_stamp': 1700188200000,
-    }
+    assert summary['series']['REQUEST'] == {'total': 1116, 'points': 113, 'max': 20, 'first_time_stamp': 1700150400000, 'last_time_stamp': 1700188200000}
     assert summary['failure_ratio'] == 0.0
     assert summary['success_ratio'] is None
     assert summary['bytes_synchronized'] is None
-    assert summary['window'] == {
-        'start_time': 1700150400000,
-        'end_time': NOW,
-        'start': '2023-11-16T16:00:00.000Z',
-        'end': '2023-11-17T02:35:00.000Z',
-    }
+    assert summary['window'] == {'start_time': 1700150400000, 'end_time': NOW, 'start': '2023-11-16T16:00:00.000Z', 'end': '2023-11-17T02:35:00.000Z'}
 
 
 def test_order_duplicates_and_missing(run_module):
@@ -124,12 +93,7 @@ def test_other_error_fails_naming_the_task(run_module):
     result, dummy = run_module(module, {'sync_task_ids': ['task-a', 'task-b']}, handler_for(answers))
     assert result.failed
     assert 'task-b' in result['msg'] and 'OMS.0064' in result['msg']
-    assert (result['sync_task_id'], result['status'], result['error_code'], result['request_id']) == (
-        'task-b',
-        400,
-        'OMS.0064',
-        'r-9',
-    )
+    assert (result['sync_task_id'], result['status'], result['error_code'], result['request_id']) == ('task-b', 400, 'OMS.0064', 'r-9')
 
 
 @pytest.mark.parametrize(
@@ -175,9 +139,7 @@ def test_malformed_response_warns_and_still_summarises(run_module):
 def test_malformed_response_fails_when_strict(run_module):
     body = seed_statistics()
     body['statistic_datas'][0]['data'][3]['statistic_num'] = 'x'
-    result, dummy = run_module(
-        module, {'sync_task_id': 'task-a', 'strict_contract': True}, handler_for({'task-a': body})
-    )
+    result, dummy = run_module(module, {'sync_task_id': 'task-a', 'strict_contract': True}, handler_for({'task-a': body}))
     assert result.failed
     assert 'statistic_datas[0].data[3].statistic_num' in result['msg']
     assert 'task-a' in result['msg']
@@ -189,13 +151,7 @@ def test_empty_or_wrong_bodies_never_raise(run_module, body):
     assert not result.failed, result
     (entry,) = result['sync_task_statistics']
     assert entry['statistic_datas'] == []
-    assert entry['summary']['series']['REQUEST'] == {
-        'total': 0,
-        'points': 0,
-        'max': None,
-        'first_time_stamp': None,
-        'last_time_stamp': None,
-    }
+    assert entry['summary']['series']['REQUEST'] == {'total': 0, 'points': 0, 'max': None, 'first_time_stamp': None, 'last_time_stamp': None}
     assert result['warnings']
 
 
@@ -221,9 +177,7 @@ def two_series_body():
 
 def test_return_data_types_trims_points_but_not_the_summary(run_module):
     result, client = run_module(
-        module,
-        {'sync_task_id': 'task-a', 'data_type': ['REQUEST', 'SIZE'], 'return_data_types': ['REQUEST']},
-        handler_for({'task-a': two_series_body()}),
+        module, {'sync_task_id': 'task-a', 'data_type': ['REQUEST', 'SIZE'], 'return_data_types': ['REQUEST']}, handler_for({'task-a': two_series_body()})
     )
     assert not result.failed, result
     assert client.calls[0][2]['data_type'] == 'REQUEST,SIZE'
@@ -235,9 +189,7 @@ def test_return_data_types_trims_points_but_not_the_summary(run_module):
 
 def test_return_data_types_must_be_queried(run_module):
     result, client = run_module(
-        module,
-        {'sync_task_id': 'task-a', 'data_type': ['REQUEST'], 'return_data_types': ['REQUEST', 'SIZE']},
-        handler_for({'task-a': two_series_body()}),
+        module, {'sync_task_id': 'task-a', 'data_type': ['REQUEST'], 'return_data_types': ['REQUEST', 'SIZE']}, handler_for({'task-a': two_series_body()})
     )
     assert result.failed
     assert 'return_data_types names SIZE, which data_type does not query' in result['msg']

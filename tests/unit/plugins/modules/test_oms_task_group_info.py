@@ -46,9 +46,7 @@ def show_handler(groups):
 
 def test_groups_by_id_with_summary_and_missing(run_module):
     groups = {
-        GROUP: group(
-            GROUP, failed_task_num=2, fail_num=9, failed_object_record={'list_file_key': 'oms/taskgroup/x.txt'}
-        ),
+        GROUP: group(GROUP, failed_task_num=2, fail_num=9, failed_object_record={'list_file_key': 'oms/taskgroup/x.txt'}),
         'gone': HuaweiCloudError('no', status=404, code='OMS.1009', request_id='r'),
     }
     result, client = run_module(module, {'group_ids': [GROUP, 'gone', GROUP]}, show_handler(groups))
@@ -81,12 +79,7 @@ def test_listing_with_a_status_name_sends_the_integer(run_module):
 
 
 @pytest.mark.parametrize(
-    'args, message',
-    [
-        ({'status': 'failed'}, '5 (migration_failed)'),
-        ({'status': 10}, '9 (deleted)'),
-        ({'status': 5, 'group_id': GROUP}, 'cannot be combined'),
-    ],
+    'args, message', [({'status': 'failed'}, '5 (migration_failed)'), ({'status': 10}, '9 (deleted)'), ({'status': 5, 'group_id': GROUP}, 'cannot be combined')]
 )
 def test_bad_or_misplaced_status_is_refused_before_any_request(run_module, args, message):
     result, client = run_module(module, args)
@@ -105,8 +98,7 @@ def test_contract_violation_of_a_listing_warns(run_module):
     result, _client = run_module(module, {}, lambda path, params, query: {'count': 1, 'taskgroups': [{'status': 2}]})
     assert not result.failed
     assert any(
-        'task groups listing at offset 0: ListTaskGroupResponse outside the API contract: '
-        'taskgroups[0].group_id: is required but absent' in w
+        'task groups listing at offset 0: ListTaskGroupResponse outside the API contract: taskgroups[0].group_id: is required but absent' in w
         for w in result['warnings']
     ), result['warnings']
 
@@ -138,9 +130,7 @@ def test_a_field_the_gate_needs_absent_or_malformed_is_a_problem(run_module, fie
         del broken[field]
     else:
         broken[field] = value
-    result, _client = run_module(
-        module, {'group_ids': [GROUP, 'other']}, show_handler({GROUP: broken, 'other': group('other')})
-    )
+    result, _client = run_module(module, {'group_ids': [GROUP, 'other']}, show_handler({GROUP: broken, 'other': group('other')}))
     assert not result.failed, result
     assert result['complete'] is False
     assert len(result['problems']) == 1, result['problems']
@@ -171,10 +161,7 @@ def test_listed_groups_are_checked_and_named_by_id_or_place(run_module):
     assert not result.failed, result
     assert 'status' not in client.calls[0][2]
     assert result['complete'] is False and result['truncated'] is False
-    assert [(problem['id'], problem['field']) for problem in result['problems']] == [
-        ('g-3', 'fail_num'),
-        ('taskgroups[1]', 'group_id'),
-    ]
+    assert [(problem['id'], problem['field']) for problem in result['problems']] == [('g-3', 'fail_num'), ('taskgroups[1]', 'group_id')]
 
 
 def test_a_healthy_listing_is_complete(run_module):
@@ -191,17 +178,13 @@ def test_a_truncated_listing_is_incomplete(run_module):
     assert client.calls[-1][2]['offset'] == 10000
     assert len(result['task_groups']) == 10100 and result['truncated'] is True and result['complete'] is False
     assert [(problem['id'], problem['field']) for problem in result['problems']] == [(None, 'count')]
-    assert any(
-        'at most 10100 task groups' in warning and '400 of 10500' in warning for warning in result['warnings']
-    ), result['warnings']
+    assert any('at most 10100 task groups' in warning and '400 of 10500' in warning for warning in result['warnings']), result['warnings']
 
 
 def test_a_listing_whose_groups_are_not_a_list_fails_naming_the_field(run_module):
     result, _client = run_module(module, {}, lambda path, params, query: {'count': 3, 'taskgroups': None})
     assert result.failed
-    assert (
-        'Could not list task groups: field taskgroups of the answer at offset 0 is null, not a list' in result['msg']
-    ), result['msg']
+    assert 'Could not list task groups: field taskgroups of the answer at offset 0 is null, not a list' in result['msg'], result['msg']
 
 
 def test_failed_ids_fail_the_task_but_the_result_keeps_every_outcome(run_module):

@@ -23,12 +23,7 @@ DAY = 86400000
 
 def unavailable(request_id):
     return HuaweiCloudError(
-        'The service is temporarily unavailable.',
-        status=503,
-        code='OMS.2004',
-        request_id=request_id,
-        method='GET',
-        url='https://oms.example/x',
+        'The service is temporarily unavailable.', status=503, code='OMS.2004', request_id=request_id, method='GET', url='https://oms.example/x'
     )
 
 
@@ -58,14 +53,7 @@ def test_failed_ids_fail_the_task_but_the_result_keeps_every_outcome(run_module)
     assert [task['sync_task_id'] for task in result['sync_tasks']] == ['a', 'b']
     assert result['missing'] == ['gone'] and result['complete'] is False
     assert result['errors'] == [
-        {
-            'id': 'bad',
-            'status': 503,
-            'error_code': 'OMS.2004',
-            'request_id': 'rid-bad',
-            'message': str(unavailable('rid-bad')),
-            'attempted': True,
-        }
+        {'id': 'bad', 'status': 503, 'error_code': 'OMS.2004', 'request_id': 'rid-bad', 'message': str(unavailable('rid-bad')), 'attempted': True}
     ]
     # The first failure's details stay at the top, as before partial results.
     assert result['status'] == 503 and result['error_code'] == 'OMS.2004' and result['sync_task_id'] == 'bad'
@@ -74,9 +62,7 @@ def test_failed_ids_fail_the_task_but_the_result_keeps_every_outcome(run_module)
 
 def test_a_dead_service_stops_the_reads_early(run_module):
     ids = ['task-%02d' % index for index in range(40)]
-    result, client = run_module(
-        task_module, {'sync_task_ids': ids}, lambda path, params, query: unavailable('rid'), max_concurrency=1
-    )
+    result, client = run_module(task_module, {'sync_task_ids': ids}, lambda path, params, query: unavailable('rid'), max_concurrency=1)
     assert result.failed
     assert len(client.calls) == FAIL_FAST_AFTER
     assert [entry['id'] for entry in result['errors']] == ids
@@ -93,11 +79,7 @@ def test_dataset_wait_stops_at_a_failed_read(run_module):
             return unavailable('rid-ds')
         return {'dataset_id': params['dataset_id'], 'status': 'RUNNING'}
 
-    result, dummy = run_module(
-        dataset_module,
-        {'dataset_ids': ['running', 'broken'], 'wait': True, 'wait_timeout': 3600, 'wait_sleep': 1},
-        handler,
-    )
+    result, dummy = run_module(dataset_module, {'dataset_ids': ['running', 'broken'], 'wait': True, 'wait_timeout': 3600, 'wait_sleep': 1}, handler)
     assert result.failed and sorted(calls) == ['broken', 'running']
     assert [sync['dataset_id'] for sync in result['dataset_syncs']] == ['running']
     assert result['errors'][0]['id'] == 'broken'
@@ -105,11 +87,7 @@ def test_dataset_wait_stops_at_a_failed_read(run_module):
 
 def test_dataset_status_the_checks_cannot_use_is_a_problem(run_module):
     answers = {'ok': {'status': 'COMPLETED'}, 'odd': {'status': 'DONE'}, 'none': {'status': None}}
-    result, dummy = run_module(
-        dataset_module,
-        {'dataset_ids': ['ok', 'odd', 'none']},
-        lambda path, params, query: answers[params['dataset_id']],
-    )
+    result, dummy = run_module(dataset_module, {'dataset_ids': ['ok', 'odd', 'none']}, lambda path, params, query: answers[params['dataset_id']])
     assert not result.failed and result['complete'] is False
     found = [(problem['id'], problem['field']) for problem in result['problems']]
     assert found == [('none', 'status'), ('odd', 'status')]
@@ -120,13 +98,7 @@ def test_monthly_counters_that_are_not_numbers_are_problems(run_module):
     body['monthly_failure_object'] = 'many'
     result, dummy = run_module(task_module, {'sync_task_id': 'a'}, lambda path, params, query: dict(body))
     assert not result.failed and result['complete'] is False
-    assert result['problems'] == [
-        {
-            'id': 'a',
-            'field': 'monthly_failure_object',
-            'message': "monthly_failure_object is 'many', not an integer of 0 or more",
-        }
-    ]
+    assert result['problems'] == [{'id': 'a', 'field': 'monthly_failure_object', 'message': "monthly_failure_object is 'many', not an integer of 0 or more"}]
     assert result['sync_tasks'] == [body]  # the API's fields unchanged
 
 
@@ -145,9 +117,7 @@ class CappedStatistics:
         return {
             'sync_task_id': params['sync_task_id'],
             'statistic_time_type': 'FIVE_MINUTES',
-            'statistic_datas': [
-                {'data_type': 'REQUEST', 'data': [{'time_stamp': stamp, 'statistic_num': 2} for stamp in stamps]}
-            ],
+            'statistic_datas': [{'data_type': 'REQUEST', 'data': [{'time_stamp': stamp, 'statistic_num': 2} for stamp in stamps]}],
         }
 
 
@@ -157,9 +127,7 @@ def fixed_now(monkeypatch):
 
 
 def test_a_long_window_is_read_in_parts_and_complete(run_module):
-    result, client = run_module(
-        stats_module, {'sync_task_ids': ['a', 'b'], 'data_type': ['REQUEST'], 'start_time': '-7d'}, CappedStatistics()
-    )
+    result, client = run_module(stats_module, {'sync_task_ids': ['a', 'b'], 'data_type': ['REQUEST'], 'start_time': '-7d'}, CappedStatistics())
     assert not result.failed, result
     buckets = (NOW - (NOW - 7 * DAY) // FIVE * FIVE) // FIVE + 1
     for entry in result['sync_task_statistics']:
@@ -183,14 +151,10 @@ def test_a_window_that_cannot_be_completed_says_so(run_module):
     def always_full(path, params, query):
         return {
             'statistic_time_type': 'FIVE_MINUTES',
-            'statistic_datas': [
-                {'data_type': 'REQUEST', 'data': [{'time_stamp': index, 'statistic_num': 1} for index in range(1000)]}
-            ],
+            'statistic_datas': [{'data_type': 'REQUEST', 'data': [{'time_stamp': index, 'statistic_num': 1} for index in range(1000)]}],
         }
 
-    result, client = run_module(
-        stats_module, {'sync_task_id': 'a', 'data_type': ['REQUEST'], 'start_time': '-1d'}, always_full
-    )
+    result, client = run_module(stats_module, {'sync_task_id': 'a', 'data_type': ['REQUEST'], 'start_time': '-1d'}, always_full)
     assert len(client.calls) == 1 + 2 + 4 + 8 + 16
     assert not result.failed
     summary = result['sync_task_statistics'][0]['summary']
@@ -206,23 +170,17 @@ def test_a_failed_part_fails_the_task_with_its_error(run_module):
             return unavailable('rid-part')
         return capped(path, params, query)
 
-    result, dummy = run_module(
-        stats_module, {'sync_task_id': 'a', 'data_type': ['REQUEST'], 'start_time': '-7d'}, handler
-    )
+    result, dummy = run_module(stats_module, {'sync_task_id': 'a', 'data_type': ['REQUEST'], 'start_time': '-7d'}, handler)
     assert result.failed and result['sync_task_statistics'] == []
     assert result['errors'][0]['id'] == 'a' and result['errors'][0]['request_id'] == 'rid-part'
 
 
 def test_validate_certs_false_adds_a_warning(run_module):
-    result, dummy = run_module(
-        task_module, {'sync_task_id': 'a', 'validate_certs': False}, lambda path, params, query: task_body('a')
-    )
+    result, dummy = run_module(task_module, {'sync_task_id': 'a', 'validate_certs': False}, lambda path, params, query: task_body('a'))
     assert not result.failed
     assert any('validate_certs is false' in warning and 'ca_path' in warning for warning in result['warnings'])
 
 
 def test_region_that_is_not_a_host_label_fails_before_any_request(run_module):
-    result, client = run_module(
-        task_module, {'sync_task_id': 'a', 'region': 'evil.example.com/'}, lambda path, params, query: task_body('a')
-    )
+    result, client = run_module(task_module, {'sync_task_id': 'a', 'region': 'evil.example.com/'}, lambda path, params, query: task_body('a'))
     assert result.failed and 'region must be a region id' in result['msg'] and client.calls == []

@@ -1,6 +1,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """A 500-task gate over a 2-day window, shaped like the info modules' results, for the report tests."""
-from __future__ import (absolute_import, division, print_function)
+
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import random
@@ -34,15 +36,21 @@ def _task(index, rng):
         success.append({'time_stamp': stamp, 'statistic_num': count - failed})
         if failed:
             failure.append({'time_stamp': stamp, 'statistic_num': failed})
-    response = {'statistic_time_type': 'FIVE_MINUTES', 'statistic_datas': [
-        {'data_type': 'REQUEST', 'data': request}, {'data_type': 'SUCCESS', 'data': success},
-        {'data_type': 'FAILURE', 'data': failure}]}
-    statistics = dict(response, sync_task_id=task_id,
-                      summary=summarize_statistics(response, ['REQUEST', 'SUCCESS', 'FAILURE'], start, NOW))
-    task = {'sync_task_id': task_id, 'status': 'SYNCHRONIZING', 'src_bucket': 'src-bucket-%04d' % index,
-            'dst_bucket': 'dst-bucket-%04d' % index, 'description': 'nightly copy %d' % index,
-            'monthly_acceptance_request': 100000, 'monthly_success_object': 99000,
-            'monthly_failure_object': 30000 if failing else 10}
+    response = {
+        'statistic_time_type': 'FIVE_MINUTES',
+        'statistic_datas': [{'data_type': 'REQUEST', 'data': request}, {'data_type': 'SUCCESS', 'data': success}, {'data_type': 'FAILURE', 'data': failure}],
+    }
+    statistics = dict(response, sync_task_id=task_id, summary=summarize_statistics(response, ['REQUEST', 'SUCCESS', 'FAILURE'], start, NOW))
+    task = {
+        'sync_task_id': task_id,
+        'status': 'SYNCHRONIZING',
+        'src_bucket': 'src-bucket-%04d' % index,
+        'dst_bucket': 'dst-bucket-%04d' % index,
+        'description': 'nightly copy %d' % index,
+        'monthly_acceptance_request': 100000,
+        'monthly_success_object': 99000,
+        'monthly_failure_object': 30000 if failing else 10,
+    }
     return task, statistics
 
 
@@ -54,7 +62,6 @@ def scale_gate(tasks=TASKS):
         task, entry = _task(index, rng)
         task_entries.append(task)
         statistics.append(entry)
-    results = {'sync_task_info': {'sync_tasks': task_entries},
-               'sync_task_statistics_info': {'sync_task_statistics': statistics}}
+    results = {'sync_task_info': {'sync_tasks': task_entries}, 'sync_task_statistics_info': {'sync_task_statistics': statistics}}
     policy = {'sync_tasks': [task['sync_task_id'] for task in task_entries], 'window': '2d'}
     return results, policy, _health_evaluate.evaluate(results, policy, now_ms=NOW)

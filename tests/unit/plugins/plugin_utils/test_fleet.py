@@ -15,17 +15,25 @@ NOW_MS = 1764514800000  # 2025-11-30T15:00:00Z
 
 def _fact(verdict='HEALTHY', failed=0, violations=()):
     return {
-        'verdict': verdict, 'healthy': verdict == 'HEALTHY',
-        'counts': {'sync_tasks': 2, 'sync_tasks_unhealthy': 1 if failed else 0, 'datasets': 1,
-                   'datasets_unhealthy': 0, 'checks': 10, 'checks_passed': 10 - failed, 'checks_failed': failed,
-                   'checks_skipped': 0},
-        'violations': list(violations), 'checks': [],
+        'verdict': verdict,
+        'healthy': verdict == 'HEALTHY',
+        'counts': {
+            'sync_tasks': 2,
+            'sync_tasks_unhealthy': 1 if failed else 0,
+            'datasets': 1,
+            'datasets_unhealthy': 0,
+            'checks': 10,
+            'checks_passed': 10 - failed,
+            'checks_failed': failed,
+            'checks_skipped': 0,
+        },
+        'violations': list(violations),
+        'checks': [],
     }
 
 
 def _record(health, error=None, region='cn-north-4', project='cn-north-4', report_dir=None):
-    return {'region': region, 'project': project, 'project_id': 'p1', 'health': health, 'error': error,
-            'report_dir': report_dir}
+    return {'region': region, 'project': project, 'project_id': 'p1', 'health': health, 'error': error, 'report_dir': report_dir}
 
 
 def test_all_healthy_targets_make_a_healthy_fleet():
@@ -45,16 +53,19 @@ def test_one_unhealthy_target_makes_the_fleet_unhealthy():
     assert entry['counts']['checks_failed'] == 1
 
 
-@pytest.mark.parametrize('record, why', [
-    (None, 'recorded no result'),
-    (_record(None, error='HTTP 403 OMS.0072'), 'HTTP 403 OMS.0072'),
-    (_record(None), 'no migration_health fact'),
-    (_record({'verdict': 'GREEN', 'counts': {}}), 'no known verdict'),
-    (_record({'verdict': 'HEALTHY', 'counts': {}, 'healthy': False}), 'healthy is False'),
-    (_record({'verdict': 'HEALTHY', 'healthy': True}), 'no counts'),
-    (_record(['not', 'a', 'fact']), 'not a mapping'),
-    (_record(_fact(), error='could not write the reports'), 'the checks passed but the target run failed'),
-])
+@pytest.mark.parametrize(
+    'record, why',
+    [
+        (None, 'recorded no result'),
+        (_record(None, error='HTTP 403 OMS.0072'), 'HTTP 403 OMS.0072'),
+        (_record(None), 'no migration_health fact'),
+        (_record({'verdict': 'GREEN', 'counts': {}}), 'no known verdict'),
+        (_record({'verdict': 'HEALTHY', 'counts': {}, 'healthy': False}), 'healthy is False'),
+        (_record({'verdict': 'HEALTHY', 'healthy': True}), 'no counts'),
+        (_record(['not', 'a', 'fact']), 'not a mapping'),
+        (_record(_fact(), error='could not write the reports'), 'the checks passed but the target run failed'),
+    ],
+)
 def test_a_target_the_fleet_cannot_vouch_for_is_error_never_healthy(record, why):
     fleet = _fleet.build_fleet({'a': _record(_fact()), 'b': record})
     entry = fleet['targets'][1]
@@ -99,19 +110,18 @@ def test_violations_are_capped_but_counted():
 
 
 def test_failure_message_names_each_target_that_is_not_healthy():
-    fleet = _fleet.build_fleet({'a': _record(_fact()), 'b': _record(_fact('UNHEALTHY', 2)),
-                                'c': _record(None, error='HTTP 403')})
+    fleet = _fleet.build_fleet({'a': _record(_fact()), 'b': _record(_fact('UNHEALTHY', 2)), 'c': _record(None, error='HTTP 403')})
     lines = _fleet.failure_message(fleet).splitlines()
-    assert lines[0] == ('Migration health fleet gate FAILED: ERROR: 2 of 3 targets are not healthy '
-                        '(1 unhealthy, 1 error)')
+    assert lines[0] == ('Migration health fleet gate FAILED: ERROR: 2 of 3 targets are not healthy (1 unhealthy, 1 error)')
     assert lines[1] == '- b: UNHEALTHY: 2 of 10 checks failed'
     assert lines[2].startswith('- c: ERROR: HTTP 403')
     assert len(lines) == 3
 
 
 def test_junit_has_one_case_per_target_and_survives_hostile_text():
-    fleet = _fleet.build_fleet({'a': _record(_fact()), 'b': _record(_fact('UNHEALTHY', 1, ['<b>"&\x01'])),
-                                'c': _record(None, error='bad <xml> & \x02 control')})
+    fleet = _fleet.build_fleet(
+        {'a': _record(_fact()), 'b': _record(_fact('UNHEALTHY', 1, ['<b>"&\x01'])), 'c': _record(None, error='bad <xml> & \x02 control')}
+    )
     root = ET.fromstring(_fleet.render_junit(fleet).split('\n', 1)[1])
     assert root.get('tests') == '3' and root.get('failures') == '1' and root.get('errors') == '1'
     cases = dict((case.get('name'), case) for case in root.iter('testcase'))
@@ -125,14 +135,12 @@ def test_html_is_autoescaped_and_links_each_target_report(tmp_path):
     own.mkdir()
     (own / 'migration-health.html').write_text('x')
     (own / 'migration-health.json').write_text('{}')
-    fleet = _fleet.build_fleet({'a': _record(None, error='<script>alert(1)</script>'),
-                                'b': _record(_fact(), report_dir=str(own))})
+    fleet = _fleet.build_fleet({'a': _record(None, error='<script>alert(1)</script>'), 'b': _record(_fact(), report_dir=str(own))})
     html = _fleet.render_html(fleet, title='T <&>', dest=str(tmp_path))
     assert '<script>alert' not in html and '&lt;script&gt;alert(1)&lt;/script&gt;' in html
     assert '<title>T &lt;&amp;&gt;</title>' in html
     assert 'href="b/migration-health.html"' in html
-    assert fleet['targets'][1]['reports'] == {'dir': str(own), 'html': str(own / 'migration-health.html'),
-                                              'json': str(own / 'migration-health.json')}
+    assert fleet['targets'][1]['reports'] == {'dir': str(own), 'html': str(own / 'migration-health.html'), 'json': str(own / 'migration-health.json')}
     assert fleet['targets'][0]['reports'] is None
 
 

@@ -1,6 +1,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Chart numbers: downsampling, time labels, the partial bucket, the column budget."""
-from __future__ import (absolute_import, division, print_function)
+
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 from ansible_collections.hwcloud.migration.plugins.plugin_utils import _health_charts
@@ -13,9 +15,15 @@ END = START + 60 * MINUTE
 
 
 def _task(points, healthy=False):
-    return {'id': 'task-1', 'statistic_time_type': 'FIVE_MINUTES', 'healthy': healthy,
-            'window_request_total': None, 'window_success_total': None, 'window_failure_total': None,
-            'series': {'REQUEST': points, 'SUCCESS': points, 'FAILURE': []}}
+    return {
+        'id': 'task-1',
+        'statistic_time_type': 'FIVE_MINUTES',
+        'healthy': healthy,
+        'window_request_total': None,
+        'window_success_total': None,
+        'window_failure_total': None,
+        'series': {'REQUEST': points, 'SUCCESS': points, 'FAILURE': []},
+    }
 
 
 def _points():
@@ -67,8 +75,7 @@ def test_downsample_series_fills_empty_buckets_before_dropping():
     # Bursts on an otherwise empty (omitted) grid: the zeros between them are kept.
     first = START - START % BUCKET + BUCKET
     sparse = [[first + index * BUCKET, 50] for index in (0, 11)]
-    series, downsampled = _health_charts.downsample_series(
-        {'REQUEST': sparse, 'SUCCESS': [], 'FAILURE': []}, START, END, BUCKET, 2)
+    series, downsampled = _health_charts.downsample_series({'REQUEST': sparse, 'SUCCESS': [], 'FAILURE': []}, START, END, BUCKET, 2)
     assert downsampled is True
     assert [0 for _stamp, count in series['REQUEST'] if count == 0]
     assert [first, 50] in series['REQUEST'] and [first + 11 * BUCKET, 50] in series['REQUEST']

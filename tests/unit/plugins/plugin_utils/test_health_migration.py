@@ -1,4 +1,5 @@
 """The gate's checks of OMS migration tasks and task groups (plugin_utils/_health_checks_migration.py)."""
+
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -34,10 +35,8 @@ def run(tasks=(), groups=(), task_result=None, group_result=None, **settings):
     settings.setdefault('migration_tasks', [body['id'] for body in tasks] or None)
     settings.setdefault('task_groups', [body['group_id'] for body in groups] or None)
     results = {
-        'migration_task_info': dict({'migration_tasks': list(tasks), 'missing': [], 'complete': True,
-                                     'problems': []}, **(task_result or {})),
-        'task_group_info': dict({'task_groups': list(groups), 'missing': [], 'complete': True, 'problems': []},
-                                **(group_result or {})),
+        'migration_task_info': dict({'migration_tasks': list(tasks), 'missing': [], 'complete': True, 'problems': []}, **(task_result or {})),
+        'task_group_info': dict({'task_groups': list(groups), 'missing': [], 'complete': True, 'problems': []}, **(group_result or {})),
     }
     fact = evaluate(results, settings, now_ms=NOW)
     assert fact_errors(fact) == []
@@ -56,19 +55,21 @@ def entry(fact, key, subject):
 
 # -- inputs ----------------------------------------------------------------------
 
-@pytest.mark.parametrize('value, expected', [
-    ('+6h', {'deadline': '+6h', 'deadline_ms': None, 'deadline_offset_ms': 6 * HOUR}),
-    ('+1d12h', {'deadline': '+1d12h', 'deadline_ms': None, 'deadline_offset_ms': 36 * HOUR}),
-    ('-30m', {'deadline': '-30m', 'deadline_ms': None, 'deadline_offset_ms': -1800000}),
-    ('now', {'deadline': 'now', 'deadline_ms': None, 'deadline_offset_ms': 0}),
-    ('2027-01-15T08:00:00Z', {'deadline': '2027-01-15T08:00:00Z', 'deadline_ms': 1800000000000,
-                              'deadline_offset_ms': None}),
-    ('2027-01-15T10:00:00+02:00', {'deadline': '2027-01-15T10:00:00+02:00', 'deadline_ms': 1800000000000,
-                                   'deadline_offset_ms': None}),
-    (1800000000000, {'deadline': '1800000000000', 'deadline_ms': 1800000000000, 'deadline_offset_ms': None}),
-    (None, {'deadline': None, 'deadline_ms': None, 'deadline_offset_ms': None}),
-    ('', {'deadline': None, 'deadline_ms': None, 'deadline_offset_ms': None}),
-])
+
+@pytest.mark.parametrize(
+    'value, expected',
+    [
+        ('+6h', {'deadline': '+6h', 'deadline_ms': None, 'deadline_offset_ms': 6 * HOUR}),
+        ('+1d12h', {'deadline': '+1d12h', 'deadline_ms': None, 'deadline_offset_ms': 36 * HOUR}),
+        ('-30m', {'deadline': '-30m', 'deadline_ms': None, 'deadline_offset_ms': -1800000}),
+        ('now', {'deadline': 'now', 'deadline_ms': None, 'deadline_offset_ms': 0}),
+        ('2027-01-15T08:00:00Z', {'deadline': '2027-01-15T08:00:00Z', 'deadline_ms': 1800000000000, 'deadline_offset_ms': None}),
+        ('2027-01-15T10:00:00+02:00', {'deadline': '2027-01-15T10:00:00+02:00', 'deadline_ms': 1800000000000, 'deadline_offset_ms': None}),
+        (1800000000000, {'deadline': '1800000000000', 'deadline_ms': 1800000000000, 'deadline_offset_ms': None}),
+        (None, {'deadline': None, 'deadline_ms': None, 'deadline_offset_ms': None}),
+        ('', {'deadline': None, 'deadline_ms': None, 'deadline_offset_ms': None}),
+    ],
+)
 def test_deadline_expressions(value, expected):
     assert parse_deadline(value) == expected
 
@@ -81,12 +82,21 @@ def test_bad_deadline_says_what_to_write(value):
 
 
 def test_policy_of_migration_inputs():
-    policy = normalise_policy({
-        'migration_tasks': [7, '8', {'id': '9', 'deadline': '+2h', 'max_migration_failed_objects': 5}, 7],
-        'task_groups': 'all', 'deadline': '+6h', 'max_migration_failed_objects': '3'})
+    policy = normalise_policy(
+        {
+            'migration_tasks': [7, '8', {'id': '9', 'deadline': '+2h', 'max_migration_failed_objects': 5}, 7],
+            'task_groups': 'all',
+            'deadline': '+6h',
+            'max_migration_failed_objects': '3',
+        }
+    )
     assert policy['migration_task_ids'] == ['7', '8', '9']
     assert policy['migration_tasks'][2]['overrides'] == {
-        'deadline': '+2h', 'deadline_ms': None, 'deadline_offset_ms': 2 * HOUR, 'max_migration_failed_objects': 5}
+        'deadline': '+2h',
+        'deadline_ms': None,
+        'deadline_offset_ms': 2 * HOUR,
+        'max_migration_failed_objects': 5,
+    }
     assert policy['all_task_groups'] is True and policy['task_groups'] == []
     assert policy['thresholds']['max_migration_failed_objects'] == 3
     assert policy['thresholds']['deadline_offset_ms'] == 6 * HOUR
@@ -94,17 +104,20 @@ def test_policy_of_migration_inputs():
     assert normalise_policy({'task_groups': ['g']})['task_group_ids'] == ['g']
 
 
-@pytest.mark.parametrize('settings, text', [
-    ({'migration_tasks': ['12a']}, 'migration task id'),
-    ({'migration_tasks': [-1]}, 'migration task id'),
-    ({'migration_tasks': [True]}, 'migration task id'),
-    ({'migration_tasks': 'some'}, 'neither "all"'),
-    ({'migration_tasks': [{'id': 1, 'max_window_failed_objects': 1}]}, 'unknown key(s) max_window_failed_objects'),
-    ({'migration_tasks': [{'deadline': '+1h'}]}, 'has no "id"'),
-    ({'task_groups': [{'id': ' '}]}, 'not a task group id'),
-    ({'task_groups': ['g'], 'max_migration_failed_objects': -1}, 'not a whole number'),
-    ({}, 'migration_tasks'),
-])
+@pytest.mark.parametrize(
+    'settings, text',
+    [
+        ({'migration_tasks': ['12a']}, 'migration task id'),
+        ({'migration_tasks': [-1]}, 'migration task id'),
+        ({'migration_tasks': [True]}, 'migration task id'),
+        ({'migration_tasks': 'some'}, 'neither "all"'),
+        ({'migration_tasks': [{'id': 1, 'max_window_failed_objects': 1}]}, 'unknown key(s) max_window_failed_objects'),
+        ({'migration_tasks': [{'deadline': '+1h'}]}, 'has no "id"'),
+        ({'task_groups': [{'id': ' '}]}, 'not a task group id'),
+        ({'task_groups': ['g'], 'max_migration_failed_objects': -1}, 'not a whole number'),
+        ({}, 'migration_tasks'),
+    ],
+)
 def test_bad_migration_inputs(settings, text):
     with pytest.raises(MigrationHealthError) as raised:
         normalise_policy(settings)
@@ -113,8 +126,8 @@ def test_bad_migration_inputs(settings, text):
 
 # -- task status -------------------------------------------------------------------
 
-@pytest.mark.parametrize('status, passed', [(5, True), (1, True), (2, True), (6, True),
-                                            (3, False), (4, False), (7, False), (99, False), (None, False)])
+
+@pytest.mark.parametrize('status, passed', [(5, True), (1, True), (2, True), (6, True), (3, False), (4, False), (7, False), (99, False), (None, False)])
 def test_task_status_without_deadline(status, passed):
     fact = run([task(1, status, left_time=HOUR, progress=0.5)])
     assert check(fact, 1, 'migration-task-status')['passed'] is passed
@@ -125,12 +138,18 @@ def test_task_status_without_deadline(status, passed):
 
 
 def test_every_failure_message_carries_the_error_reason():
-    fact = run([task(2, 4, failed_num=30, error_reason=REASON, failed_object_record={'list_file_key': LIST_KEY})],
-               [group('g', 5, failed_task_num=1, fail_num=4, error_reason=REASON)])
+    fact = run(
+        [task(2, 4, failed_num=30, error_reason=REASON, failed_object_record={'list_file_key': LIST_KEY})],
+        [group('g', 5, failed_task_num=1, fail_num=4, error_reason=REASON)],
+    )
     failed = [item for item in fact['checks'] if not item['passed']]
     assert {item['id'] for item in failed} == {
-        'migration-task-status', 'migration-task-failed-objects', 'task-group-status', 'task-group-failed-tasks',
-        'task-group-failed-objects'}
+        'migration-task-status',
+        'migration-task-failed-objects',
+        'task-group-status',
+        'task-group-failed-tasks',
+        'task-group-failed-objects',
+    }
     for failure in failed:
         assert 'TRF.0155: The source bucket does not exist.' in failure['message'], failure
     objects = check(fact, 2, 'migration-task-failed-objects')
@@ -142,9 +161,9 @@ def test_every_failure_message_carries_the_error_reason():
 
 # -- deadline -----------------------------------------------------------------------
 
+
 def test_deadline_met_and_missed():
-    fact = run([task(1, 2, left_time=2 * HOUR, progress=0.5), task(2, 2, left_time=8 * HOUR, progress=0.1),
-                task(3, 5)], deadline='+6h')
+    fact = run([task(1, 2, left_time=2 * HOUR, progress=0.5), task(2, 2, left_time=8 * HOUR, progress=0.1), task(3, 5)], deadline='+6h')
     met = check(fact, 1, 'migration-task-deadline')
     assert met['passed'] and not met['skipped'] and met['observed'] == NOW + 2 * HOUR
     assert met['threshold'] == NOW + 6 * HOUR and 'before the deadline' in met['message']
@@ -157,8 +176,7 @@ def test_deadline_met_and_missed():
     assert fact['thresholds']['deadline_ms'] == NOW + 6 * HOUR
 
 
-@pytest.mark.parametrize('fields', [{}, {'left_time': None}, {'left_time': 0, 'progress': 0.3},
-                                    {'left_time': -5}])
+@pytest.mark.parametrize('fields', [{}, {'left_time': None}, {'left_time': 0, 'progress': 0.3}, {'left_time': -5}])
 def test_unknown_eta_fails_against_a_deadline(fields):
     fact = run([task(1, 2, **fields)], deadline='2099-01-01T00:00:00Z')
     deadline = check(fact, 1, 'migration-task-deadline')
@@ -168,18 +186,27 @@ def test_unknown_eta_fails_against_a_deadline(fields):
 
 def test_the_modules_summary_is_used_when_present():
     body = task(1, 2, left_time=HOUR, progress=0.5)
-    body['summary'] = {'status_name': 'executing', 'active': True, 'percent': 50.0, 'eta': None,
-                       'eta_ms': NOW - 1000 + HOUR, 'eta_unknown': False, 'failed_objects': 0,
-                       'failed_object_list': None, 'error_code': None, 'error_msg': None}
+    body['summary'] = {
+        'status_name': 'executing',
+        'active': True,
+        'percent': 50.0,
+        'eta': None,
+        'eta_ms': NOW - 1000 + HOUR,
+        'eta_unknown': False,
+        'failed_objects': 0,
+        'failed_object_list': None,
+        'error_code': None,
+        'error_msg': None,
+    }
     fact = run([body], deadline='+1h')
     # The module read the task a second before the evaluation: its ETA is the one judged.
     assert check(fact, 1, 'migration-task-deadline')['observed'] == NOW - 1000 + HOUR
 
 
 def test_group_eta_is_remaining_bytes_over_speed():
-    ok = group('g1', 2, total_size=1000 * 1024 ** 2, complete_size=400 * 1024 ** 2, migrate_speed=1024 ** 2)
-    slow = group('g2', 1, total_size=10 ** 12, complete_size=0, migrate_speed=1000)
-    stalled = group('g3', 1, total_size=10 ** 12, complete_size=0, migrate_speed=0)
+    ok = group('g1', 2, total_size=1000 * 1024**2, complete_size=400 * 1024**2, migrate_speed=1024**2)
+    slow = group('g2', 1, total_size=10**12, complete_size=0, migrate_speed=1000)
+    stalled = group('g3', 1, total_size=10**12, complete_size=0, migrate_speed=0)
     fact = run(groups=[ok, slow, stalled], deadline='+1h')
     assert check(fact, 'g1', 'task-group-deadline')['observed'] == NOW + 600 * 1000
     assert entry(fact, 'task_groups', 'g1')['percent'] == 40.0
@@ -189,8 +216,11 @@ def test_group_eta_is_remaining_bytes_over_speed():
 
 
 def test_per_task_deadline_override_and_disabling():
-    fact = run([task(1, 2, left_time=8 * HOUR), task(2, 2, left_time=8 * HOUR), task(3, 2)],
-               migration_tasks=[{'id': 1, 'deadline': '+10h'}, 2, {'id': 3, 'deadline': None}], deadline='+6h')
+    fact = run(
+        [task(1, 2, left_time=8 * HOUR), task(2, 2, left_time=8 * HOUR), task(3, 2)],
+        migration_tasks=[{'id': 1, 'deadline': '+10h'}, 2, {'id': 3, 'deadline': None}],
+        deadline='+6h',
+    )
     assert check(fact, 1, 'migration-task-deadline')['passed'] is True
     assert entry(fact, 'migration_tasks', 1)['overridden'] == ['deadline']
     assert check(fact, 2, 'migration-task-deadline')['passed'] is False
@@ -199,9 +229,17 @@ def test_per_task_deadline_override_and_disabling():
 
 # -- failed objects ------------------------------------------------------------------
 
+
 def test_failed_objects_limit():
-    fact = run([task(1, 5, failed_num=3), task(2, 5, failed_num=4, failed_object_record={'list_file_key': LIST_KEY}),
-                task(3, 5, failed_num=None), task(4, 5, failed_num=0)], max_migration_failed_objects=3)
+    fact = run(
+        [
+            task(1, 5, failed_num=3),
+            task(2, 5, failed_num=4, failed_object_record={'list_file_key': LIST_KEY}),
+            task(3, 5, failed_num=None),
+            task(4, 5, failed_num=0),
+        ],
+        max_migration_failed_objects=3,
+    )
     assert check(fact, 1, 'migration-task-failed-objects')['passed'] is True
     above = check(fact, 2, 'migration-task-failed-objects')
     assert not above['passed'] and LIST_KEY in above['message'] and above['threshold_display'] == '<= 3'
@@ -223,8 +261,10 @@ def test_failed_objects_without_a_recorded_list_say_so():
 
 # -- groups ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize('status, passed', [(0, True), (1, True), (2, True), (6, True), (3, False), (4, False),
-                                            (5, False), (7, False), (8, False), (9, False), (None, False)])
+
+@pytest.mark.parametrize(
+    'status, passed', [(0, True), (1, True), (2, True), (6, True), (3, False), (4, False), (5, False), (7, False), (8, False), (9, False), (None, False)]
+)
 def test_group_statuses(status, passed):
     fact = run(groups=[group('g', status)])
     assert check(fact, 'g', 'task-group-status')['passed'] is passed
@@ -245,9 +285,9 @@ def test_group_failed_objects_from_fail_num():
 
 # -- what was not seen never passes ------------------------------------------------------
 
+
 def test_missing_ids_fail():
-    fact = run([task(1, 5)], [group('g', 6)], migration_tasks=[1, 2], task_groups=['g', 'h'],
-               task_result={'missing': [2]}, group_result={'missing': ['h']})
+    fact = run([task(1, 5)], [group('g', 6)], migration_tasks=[1, 2], task_groups=['g', 'h'], task_result={'missing': [2]}, group_result={'missing': ['h']})
     assert 'was not found' in check(fact, 2, 'migration-task-found')['message']
     assert 'was not found' in check(fact, 'h', 'task-group-found')['message']
     assert entry(fact, 'migration_tasks', 2)['found'] is False
@@ -255,10 +295,8 @@ def test_missing_ids_fail():
 
 
 def test_failed_read_and_incomplete_result_fail_as_not_evaluated():
-    error = {'id': 2, 'status': 503, 'error_code': 'OMS.2004', 'request_id': 'req-1', 'message': 'busy',
-             'attempted': True}
-    fact = run([task(1, 5)], migration_tasks=[1, 2, 3],
-               task_result={'complete': False, 'failed': True, 'errors': [error]})
+    error = {'id': 2, 'status': 503, 'error_code': 'OMS.2004', 'request_id': 'req-1', 'message': 'busy', 'attempted': True}
+    fact = run([task(1, 5)], migration_tasks=[1, 2, 3], task_result={'complete': False, 'failed': True, 'errors': [error]})
     assert fact['verdict'] == 'ERROR'
     read = check(fact, 2, 'migration-task-found')
     assert not read['passed'] and not read['evaluated']
@@ -273,10 +311,13 @@ def test_failed_read_and_incomplete_result_fail_as_not_evaluated():
     assert check(fact, 1, 'migration-task-status')['passed'] is True
 
 
-@pytest.mark.parametrize('key, result', [
-    ('migration_task_info', {'failed': True, 'msg': 'HTTP 401 APIGW.0301: incorrect IAM authentication'}),
-    ('task_group_info', {'failed': True, 'msg': 'connection refused'}),
-])
+@pytest.mark.parametrize(
+    'key, result',
+    [
+        ('migration_task_info', {'failed': True, 'msg': 'HTTP 401 APIGW.0301: incorrect IAM authentication'}),
+        ('task_group_info', {'failed': True, 'msg': 'connection refused'}),
+    ],
+)
 def test_a_read_that_failed_as_a_whole_is_an_error(key, result):
     fact = evaluate({key: result}, {'migration_tasks': [1], 'task_groups': ['g']}, now_ms=NOW)
     assert fact_errors(fact) == []
@@ -294,12 +335,19 @@ def test_skipped_module_result_fails_every_named_id():
 
 
 def test_problems_fail_the_checks_that_read_the_field():
-    fact = run([task(1, 5), task(2, 5), task(3, 5), task(4, 5)], skip_checks=['migration-task-failed-objects'],
-               task_result={'complete': False, 'problems': [
-                   {'id': 1, 'field': 'status', 'message': 'status is None, not an integer'},
-                   {'id': 2, 'field': '(response)', 'message': 'the answer is a list, not an object'},
-                   {'id': 3, 'field': 'failed_num', 'message': 'failed_num is "x", not a count'},
-                   {'id': 4, 'field': 'failed_object_record.list_file_key', 'message': 'not a string'}]})
+    fact = run(
+        [task(1, 5), task(2, 5), task(3, 5), task(4, 5)],
+        skip_checks=['migration-task-failed-objects'],
+        task_result={
+            'complete': False,
+            'problems': [
+                {'id': 1, 'field': 'status', 'message': 'status is None, not an integer'},
+                {'id': 2, 'field': '(response)', 'message': 'the answer is a list, not an object'},
+                {'id': 3, 'field': 'failed_num', 'message': 'failed_num is "x", not a count'},
+                {'id': 4, 'field': 'failed_object_record.list_file_key', 'message': 'not a string'},
+            ],
+        },
+    )
     assert fact['verdict'] == 'ERROR'
     status = check(fact, 1, 'migration-task-status')
     assert not status['passed'] and not status['evaluated'] and 'status is None' in status['message']
@@ -308,8 +356,7 @@ def test_problems_fail_the_checks_that_read_the_field():
     assert entry(fact, 'migration_tasks', 2)['failed_checks'] == ['migration-task-status', 'migration-task-deadline']
     # A check switched off stays off, and says it could not have been evaluated.
     switched_off = check(fact, 3, 'migration-task-failed-objects')
-    assert switched_off['passed'] and switched_off['skipped'] and 'could not have been evaluated' in \
-        switched_off['message']
+    assert switched_off['passed'] and switched_off['skipped'] and 'could not have been evaluated' in switched_off['message']
     assert entry(fact, 'migration_tasks', 3)['failed_checks'] == []
     # A nested field feeds what its top-level field feeds.
     assert entry(fact, 'migration_tasks', 4)['failed_checks'] == []
@@ -317,20 +364,24 @@ def test_problems_fail_the_checks_that_read_the_field():
 
 
 def test_problems_of_a_group_field_fail_only_its_checks():
-    fact = run(groups=[group('g', 1, total_size=10, complete_size=5, migrate_speed=1)], deadline='+1h',
-               group_result={'complete': False, 'problems': [
-                   {'id': 'g', 'field': 'failed_task_num', 'message': 'failed_task_num is absent'}]})
+    fact = run(
+        groups=[group('g', 1, total_size=10, complete_size=5, migrate_speed=1)],
+        deadline='+1h',
+        group_result={'complete': False, 'problems': [{'id': 'g', 'field': 'failed_task_num', 'message': 'failed_task_num is absent'}]},
+    )
     assert entry(fact, 'task_groups', 'g')['failed_checks'] == ['task-group-failed-tasks']
     assert not check(fact, 'g', 'task-group-failed-tasks')['evaluated']
 
 
-@pytest.mark.parametrize('result, text', [
-    ({'complete': False, 'problems': [{'id': None, 'field': 'count', 'message': 'the listing is incomplete'}]},
-     'the listing is incomplete'),
-    ({'truncated': True}, 'truncated: true'),
-    ({'truncated': True, 'complete': False}, 'truncated: true'),
-    ({'complete': False}, 'complete: false'),
-])
+@pytest.mark.parametrize(
+    'result, text',
+    [
+        ({'complete': False, 'problems': [{'id': None, 'field': 'count', 'message': 'the listing is incomplete'}]}, 'the listing is incomplete'),
+        ({'truncated': True}, 'truncated: true'),
+        ({'truncated': True, 'complete': False}, 'truncated: true'),
+        ({'complete': False}, 'complete: false'),
+    ],
+)
 def test_incomplete_listing_of_all_is_an_error(result, text):
     fact = run([task(1, 5)], migration_tasks='all', task_result=result)
     assert fact['verdict'] == 'ERROR' and not fact['healthy']
@@ -357,10 +408,13 @@ def test_all_gates_every_listed_task_and_group():
 
 # -- reports --------------------------------------------------------------------------------
 
+
 def test_reports_show_progress_eta_deadline_and_reasons():
-    fact = run([task(1, 2, left_time=8 * HOUR, progress=0.25),
-                task(2, 4, failed_num=3, error_reason=REASON, failed_object_record={'list_file_key': LIST_KEY})],
-               [group('g', 5, failed_task_num=2, error_reason=REASON)], deadline='+6h')
+    fact = run(
+        [task(1, 2, left_time=8 * HOUR, progress=0.25), task(2, 4, failed_num=3, error_reason=REASON, failed_object_record={'list_file_key': LIST_KEY})],
+        [group('g', 5, failed_task_num=2, error_reason=REASON)],
+        deadline='+6h',
+    )
     message = failure_message(fact)
     assert message.splitlines()[0].endswith('(2 of 2 migration tasks, 1 of 1 task groups unhealthy)')
     root = ET.fromstring(render_junit(fact).split('\n', 1)[1])

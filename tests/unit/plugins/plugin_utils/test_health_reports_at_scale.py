@@ -1,6 +1,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The reports of a 500-task gate over a 2-day window: size limits and what the page shows."""
-from __future__ import (absolute_import, division, print_function)
+
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import json
@@ -8,12 +10,11 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from health_scale import NOW, TASKS, scale_gate
 
 from ansible_collections.hwcloud.migration.plugins.plugin_utils import _health_charts, _health_evaluate
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reports import render_reports
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_schema import fact_errors
-
-from health_scale import NOW, TASKS, scale_gate
 
 
 @pytest.fixture(scope='module')
@@ -61,8 +62,8 @@ def test_page_is_readable(scale):
     _results, _policy, fact, reports = scale
     html = reports['html']
     # Failing subjects come first, labelled by description and route, with a failed-checks column.
-    table = html[html.index('data-kind="sync_task"'):]
-    rows = re.findall(r'<tr class="(failed|)"><td>', table[:table.index('</table>')])
+    table = html[html.index('data-kind="sync_task"') :]
+    rows = re.findall(r'<tr class="(failed|)"><td>', table[: table.index('</table>')])
     first_healthy = rows.index('')
     assert first_healthy == fact['counts']['sync_tasks_unhealthy'] and set(rows[first_healthy:]) == {''}
     assert 'nightly copy 0' in html and 'src-bucket-0000 \u2192 dst-bucket-0000' in html
@@ -70,8 +71,8 @@ def test_page_is_readable(scale):
     assert '<td>%s</td>' % ', '.join(fact['sync_tasks'][0]['failed_checks']) in html
     assert 'monthly-failure-ratio' in fact['sync_tasks'][0]['failed_checks']
     # How many subjects failed each check.
-    summary = html[html.index('id="check-summary"'):]
-    summary = summary[:summary.index('</table>')]
+    summary = html[html.index('id="check-summary"') :]
+    summary = summary[: summary.index('</table>')]
     failed_ratio = sum(1 for check in fact['checks'] if check['id'] == 'window-failure-ratio' and not check['passed'])
     assert ('<td class="id">window-failure-ratio</td><td class="num">%d</td>' % failed_ratio) in summary
     # Violations grouped by subject: one block per failing subject with its checks.

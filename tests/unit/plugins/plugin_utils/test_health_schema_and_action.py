@@ -1,6 +1,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The fact schema shipped with the plugins, and the report action's door."""
-from __future__ import (absolute_import, division, print_function)
+
+from __future__ import absolute_import, division, print_function
+
 __metaclass__ = type
 
 import ast
@@ -10,12 +12,11 @@ from pathlib import Path
 
 import pytest
 from ansible.errors import AnsibleActionFail
+from health_scale import scale_gate
 
 from ansible_collections.hwcloud.migration.plugins.action.migration_health_report import ActionModule
 from ansible_collections.hwcloud.migration.plugins.plugin_utils import _health_constants
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_schema import FACT_SCHEMA, SCHEMA_PATH, fact_errors
-
-from health_scale import scale_gate
 
 REPO = Path(__file__).resolve().parents[4]
 
@@ -53,14 +54,10 @@ def test_verdicts_and_kinds_match_the_schema():
 
 def test_action_evaluates_the_named_results_from_task_vars(small):
     results, policy, fact = small
-    task_vars = {'registered_tasks': results['sync_task_info'],
-                 'registered_statistics': results['sync_task_statistics_info']}
-    evaluated = ActionModule._evaluate(
-        policy, {'sync_task_info': 'registered_tasks', 'sync_task_statistics_info': 'registered_statistics'},
-        task_vars)
+    task_vars = {'registered_tasks': results['sync_task_info'], 'registered_statistics': results['sync_task_statistics_info']}
+    evaluated = ActionModule._evaluate(policy, {'sync_task_info': 'registered_tasks', 'sync_task_statistics_info': 'registered_statistics'}, task_vars)
     # The action evaluates at the current time: only the stall check's age depends on it.
-    assert [check for check in evaluated['checks'] if check['id'] != 'stall'] == [
-        check for check in fact['checks'] if check['id'] != 'stall']
+    assert [check for check in evaluated['checks'] if check['id'] != 'stall'] == [check for check in fact['checks'] if check['id'] != 'stall']
     assert evaluated['counts']['sync_tasks'] == fact['counts']['sync_tasks'] == 12
 
 
@@ -88,6 +85,7 @@ def test_doors_are_thin_and_nothing_imports_a_filter(path):
 
 def test_policy_full_series_is_a_boolean():
     from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_policy import normalise_policy
+
     assert normalise_policy({'sync_tasks': ['a']})['full_series'] is False
     assert normalise_policy({'sync_tasks': ['a'], 'full_series': True})['full_series'] is True
     with pytest.raises(_health_constants.MigrationHealthError, match=r"full_series: 'yes please' is not a boolean"):
