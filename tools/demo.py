@@ -34,6 +34,7 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import yaml
@@ -179,9 +180,12 @@ def summary(fact):
         'Verdict: %s  (%d of %d checks failed; unhealthy: %s)' % (fact['verdict'], counts['checks_failed'], counts['checks'], unhealthy),
         'Window:  %s (%s to %s)' % (fact['window']['duration'], fact['window']['start'], fact['window']['end']),
     ]
-    deadline = (fact.get('thresholds') or {}).get('deadline')
-    if deadline:
-        out.append('Cutover: %s (%s, as the demo sets it)' % (deadline, DEMO_DEADLINE))
+    thresholds = fact.get('thresholds') or {}
+    if thresholds.get('deadline_ms') is not None:
+        out.append(
+            'Cutover: %s (migration_health_deadline: %s)'
+            % (datetime.fromtimestamp(thresholds['deadline_ms'] / 1000.0, timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ'), thresholds.get('deadline'))
+        )
     out += ['=' * 72, '', check_table(fact['checks'])]
     if fact['violations']:
         out += ['', 'Violations:'] + ['  - ' + line for line in fact['violations']]
