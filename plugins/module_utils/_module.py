@@ -37,15 +37,10 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._client import H
 # Only the presence of jsonschema is checked here; _contract imports it when a
 # body needs explaining.
 from ansible_collections.hwcloud.migration.plugins.module_utils._contract import HAS_JSONSCHEMA, JSONSCHEMA_IMPORT_ERROR
-from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
-from ansible_collections.hwcloud.migration.plugins.module_utils._info import ReadErrors
+from ansible_collections.hwcloud.migration.plugins.module_utils._info import INFO_ARGUMENT_SPEC, ReadErrors, error_result, finished_result
 from ansible_collections.hwcloud.migration.plugins.module_utils._options import OptionError, common_argument_spec, resolve_auth_mode, validate_common_params
 from ansible_collections.hwcloud.migration.plugins.module_utils._transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.hwcloud.migration.plugins.module_utils._version import USER_AGENT
-
-
-def _problem_order(entry):
-    return (str(entry['id']), entry['field'], entry['message'])
 
 
 class HuaweiCloudModule(AnsibleModule):
@@ -104,12 +99,9 @@ class HuaweiCloudModule(AnsibleModule):
     def exit_json(self, **kwargs):
         """Exit with ``kwargs``; an info module adds ``complete``/``problems``, and fails instead when reads failed."""
         if self._reports_completeness():
-            # Sorted: reads run in threads, and the result must not depend on their timing.
-            kwargs.setdefault('problems', sorted(self.problems, key=_problem_order))
-            kwargs.setdefault('complete', not kwargs['problems'])
-            if self.read_errors:
-                kwargs['complete'] = False
-                self.fail_json(**self.read_errors.failure(kwargs))
+            failed, kwargs = finished_result(self, kwargs)
+            if failed:
+                self.fail_json(**kwargs)
         super(HuaweiCloudModule, self).exit_json(**kwargs)
 
     @property
@@ -132,10 +124,18 @@ class HuaweiCloudModule(AnsibleModule):
         The result carries ``status``, ``error_code``, ``error_msg``,
         ``request_id``, ``method`` and ``url``, plus any ``extra`` keys.
         """
-        if isinstance(err, HuaweiCloudError):
-            details = err.to_dict()
-        else:
-            details = {'status': None, 'error_code': None, 'error_msg': str(err), 'request_id': None, 'method': None, 'url': None}
-        text = '%s: %s' % (msg, err) if msg else str(err)
-        details.update(extra)
-        self.fail_json(msg=text, **details)
+        self.fail_json(**error_result(err, msg, **extra))
+
+
+def run_info_module(read):
+    """The whole ``main()`` of an info module: ``read`` (an :class:`._info.Read`) as a module of its own."""
+    spec = dict(read.argument_spec)
+    spec.update(INFO_ARGUMENT_SPEC)
+    module = HuaweiCloudModule(
+        argument_spec=spec,
+        service=read.service,
+        mutually_exclusive=read.mutually_exclusive or None,
+        required_one_of=read.required_one_of or None,
+        supports_check_mode=True,
+    )
+    read.run(module)

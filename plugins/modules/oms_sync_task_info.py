@@ -257,83 +257,12 @@ errors:
       attempted: true
 """
 
-from ansible_collections.hwcloud.migration.plugins.module_utils._info import (
-    INFO_ARGUMENT_SPEC,
-    ContractReport,
-    check_fields,
-    fetch_each,
-    list_all,
-    requested_ids,
-    time_option,
-)
-from ansible_collections.hwcloud.migration.plugins.module_utils._module import HuaweiCloudModule
-from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import now_ms
-
-SHOW_PATH = '/v2/{project_id}/sync-tasks/{sync_task_id}'
-LIST_PATH = '/v2/{project_id}/sync-tasks'
-# The fields the health checks read: a task without them cannot be judged.
-LISTED_FIELDS = {'sync_task_id': 'str', 'status': 'str'}
-SHOWN_FIELDS = {'status': 'str', 'monthly_acceptance_request': 'count', 'monthly_failure_object': 'count'}
+from ansible_collections.hwcloud.migration.plugins.module_utils._module import run_info_module
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads_sync import SYNC_TASKS
 
 
 def main():
-    argument_spec = dict(
-        sync_task_id=dict(type='str'),
-        sync_task_ids=dict(type='list', elements='str'),
-        query_time=dict(type='raw', default='now'),
-        status=dict(type='str', choices=['SYNCHRONIZING', 'STOPPED']),
-        details=dict(type='bool', default=False),
-    )
-    argument_spec.update(INFO_ARGUMENT_SPEC)
-    module = HuaweiCloudModule(argument_spec=argument_spec, service='oms', mutually_exclusive=[('sync_task_id', 'sync_task_ids')], supports_check_mode=True)
-
-    # Everything the user typed is checked before the first request.
-    query_time = time_option(module, 'query_time', now_ms())
-    ids = requested_ids(module, 'sync_task_id', 'sync_task_ids')
-    if ids is not None and module.params['status'] is not None:
-        module.fail_json(msg='status filters the listing of all tasks; it cannot be combined with sync_task_id or sync_task_ids.')
-
-    report = ContractReport(module.params['strict_contract'])
-
-    def show(task_id):
-        body, meta = module.client.get_json(SHOW_PATH, path_params={'sync_task_id': task_id}, query={'query_time': query_time})
-        report.check('ShowSyncTaskResponse', body, 'sync task %s' % task_id, meta)
-        check_fields(module, task_id, body, SHOWN_FIELDS)
-        return body, meta
-
-    listed = None
-    if ids is None:
-        listed = list_all(
-            module, LIST_PATH, {'status': module.params['status']}, 'tasks', 'ListSyncTasksResponse', 'sync tasks', report, id_key='sync_task_id'
-        ).items
-        for position, entry in enumerate(listed):
-            task_id = entry.get('sync_task_id') if isinstance(entry, dict) else None
-            check_fields(module, task_id if isinstance(task_id, str) else 'tasks[%d]' % position, entry, LISTED_FIELDS)
-        report.apply(module)
-        if not module.params['details']:
-            module.exit_json(changed=False, sync_tasks=listed, missing=[])
-        ids = [task.get('sync_task_id') for task in listed if isinstance(task, dict) and isinstance(task.get('sync_task_id'), str)]
-
-    found, missing = fetch_each(module, ids, show, 'sync task', 'sync_task_id')
-    details = {}
-    for task_id, body, _meta in found:
-        details[task_id] = body
-    report.apply(module)
-
-    if listed is None:
-        sync_tasks = [body for _task_id, body, _meta in found]
-    else:
-        # The listing's fields (source_cdn) plus the details' counters, in listing order.
-        sync_tasks = []
-        for task in listed:
-            task_id = task.get('sync_task_id') if isinstance(task, dict) else None
-            if task_id in missing:
-                continue
-            merged = dict(task) if isinstance(task, dict) else task
-            if isinstance(merged, dict) and isinstance(details.get(task_id), dict):
-                merged.update(details[task_id])
-            sync_tasks.append(merged)
-    module.exit_json(changed=False, sync_tasks=sync_tasks, missing=missing)
+    run_info_module(SYNC_TASKS)
 
 
 if __name__ == '__main__':

@@ -287,76 +287,12 @@ errors:
       attempted: true
 """
 
-from ansible_collections.hwcloud.migration.plugins.module_utils._client import unique
-from ansible_collections.hwcloud.migration.plugins.module_utils._info import INFO_ARGUMENT_SPEC, ContractReport, report_problem, requested_ids, window_options
-from ansible_collections.hwcloud.migration.plugins.module_utils._module import HuaweiCloudModule
-from ansible_collections.hwcloud.migration.plugins.module_utils._statistics import DATA_TYPES, summarize_statistics
-from ansible_collections.hwcloud.migration.plugins.module_utils._statistics_reader import read_window
-from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import now_ms
-
-STATISTICS_PATH = '/v2/{project_id}/sync-tasks/{sync_task_id}/statistics'
+from ansible_collections.hwcloud.migration.plugins.module_utils._module import run_info_module
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads_sync import SYNC_TASK_STATISTICS
 
 
 def main():
-    argument_spec = dict(
-        sync_task_id=dict(type='str'),
-        sync_task_ids=dict(type='list', elements='str'),
-        data_type=dict(type='list', elements='str', choices=list(DATA_TYPES), default=list(DATA_TYPES)),
-        return_data_types=dict(type='list', elements='str', choices=list(DATA_TYPES)),
-        start_time=dict(type='raw', default='-1h'),
-        end_time=dict(type='raw', default='now'),
-    )
-    argument_spec.update(INFO_ARGUMENT_SPEC)
-    module = HuaweiCloudModule(
-        argument_spec=argument_spec,
-        service='oms',
-        mutually_exclusive=[('sync_task_id', 'sync_task_ids')],
-        required_one_of=[('sync_task_id', 'sync_task_ids')],
-        supports_check_mode=True,
-    )
-
-    # Everything the user typed is checked before the first request.
-    start_ms, end_ms = window_options(module, 'start_time', 'end_time', now_ms())
-    data_types = unique(module.params['data_type'])
-    if not data_types:
-        module.fail_json(msg='data_type must name at least one of %s.' % ', '.join(DATA_TYPES))
-    return_types = module.params['return_data_types']
-    if return_types is not None:
-        unqueried = [data_type for data_type in return_types if data_type not in data_types]
-        if unqueried:
-            module.fail_json(msg='return_data_types names %s, which data_type does not query (%s).' % (', '.join(unqueried), ', '.join(data_types)))
-    ids = requested_ids(module, 'sync_task_id', 'sync_task_ids')
-
-    report = ContractReport(module.params['strict_contract'])
-
-    def read_statistics(task_id, start, end):
-        query = {'data_type': ','.join(data_types), 'start_time': start, 'end_time': end}
-        body, meta = module.client.get_json(STATISTICS_PATH, path_params={'sync_task_id': task_id}, query=query)
-        report.check('ListSyncTaskStatisticResponse', body, 'sync task %s' % task_id, meta)
-        return body, meta
-
-    reads, missing = read_window(module, ids, read_statistics, start_ms, end_ms, 'statistics of sync task', 'sync_task_id')
-    results = []
-    for window in reads:
-        body = window.response(data_types)
-        document = body if isinstance(body, dict) else {}
-        statistic_datas = document.get('statistic_datas')
-        if return_types is not None and isinstance(statistic_datas, list):
-            statistic_datas = [entry for entry in statistic_datas if not isinstance(entry, dict) or entry.get('data_type') in return_types]
-        time_type = document.get('statistic_time_type')
-        summary = summarize_statistics(body, data_types, start_ms, end_ms, problems=window.part_problems(data_types))
-        for problem in summary['problems']:
-            report_problem(module, window.task_id, 'statistic_datas', problem)
-        results.append(
-            {
-                'sync_task_id': window.task_id,
-                'statistic_time_type': time_type if isinstance(time_type, str) else None,
-                'statistic_datas': statistic_datas if isinstance(statistic_datas, list) else [],
-                'summary': summary,
-            }
-        )
-    report.apply(module)
-    module.exit_json(changed=False, sync_task_statistics=results, missing=missing)
+    run_info_module(SYNC_TASK_STATISTICS)
 
 
 if __name__ == '__main__':

@@ -275,76 +275,12 @@ errors:
       attempted: true
 """
 
-from ansible_collections.hwcloud.migration.plugins.module_utils._info import (
-    INFO_ARGUMENT_SPEC,
-    ContractReport,
-    check_fields,
-    fetch_each,
-    list_all,
-    listed_id,
-    requested_ids,
-    with_summary,
-)
-from ansible_collections.hwcloud.migration.plugins.module_utils._migration import GROUP_CHECKED_FIELDS, MigrationValueError, group_status_value, group_summary
-from ansible_collections.hwcloud.migration.plugins.module_utils._module import HuaweiCloudModule
-from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import now_ms
-
-SHOW_PATH = '/v2/{project_id}/taskgroups/{group_id}'
-LIST_PATH = '/v2/{project_id}/taskgroups'
-# A listed group must also say which group it is.
-LISTED_FIELDS = dict(GROUP_CHECKED_FIELDS, group_id='str')
-
-
-def _usable_group_id(value):
-    return isinstance(value, str) and bool(value)
+from ansible_collections.hwcloud.migration.plugins.module_utils._module import run_info_module
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads_migration import TASK_GROUPS
 
 
 def main():
-    argument_spec = dict(group_id=dict(type='str'), group_ids=dict(type='list', elements='str'), status=dict(type='raw'))
-    argument_spec.update(INFO_ARGUMENT_SPEC)
-    module = HuaweiCloudModule(argument_spec=argument_spec, service='oms', mutually_exclusive=[('group_id', 'group_ids')], supports_check_mode=True)
-
-    # Everything the user typed is checked before the first request.
-    ids = requested_ids(module, 'group_id', 'group_ids')
-    status = None
-    if module.params['status'] is not None:
-        if ids is not None:
-            module.fail_json(msg='status filters the listing of all groups; it cannot be combined with group_id or group_ids.')
-        try:
-            status = group_status_value(module.params['status'])
-        except MigrationValueError as err:
-            module.fail_json(msg=str(err))
-    now = now_ms()
-
-    def summarize(group):
-        return group_summary(group, now)
-
-    report = ContractReport(module.params['strict_contract'])
-
-    if ids is None:
-        listing = list_all(module, LIST_PATH, {'status': status}, 'taskgroups', 'ListTaskGroupResponse', 'task groups', report, id_key='group_id')
-        report.apply(module)
-        groups = []
-        for position, entry in enumerate(listing.items):
-            group_id = listed_id(entry, position, 'taskgroups', 'group_id', _usable_group_id)
-            check_fields(module, group_id, entry, LISTED_FIELDS)
-            groups.append(with_summary(module, group_id, entry, summarize, 'task group'))
-        module.exit_json(changed=False, task_groups=groups, missing=[], truncated=listing.truncated)
-
-    def show(group_id):
-        body, meta = module.client.get_json(SHOW_PATH, path_params={'group_id': group_id})
-        report.check('ShowTaskGroupResponse', body, 'task group %s' % group_id, meta)
-        check_fields(module, group_id, body, GROUP_CHECKED_FIELDS)
-        return body, meta
-
-    found, missing = fetch_each(module, ids, show, 'task group', 'group_id')
-    report.apply(module)
-    module.exit_json(
-        changed=False,
-        task_groups=[with_summary(module, group_id, body, summarize, 'task group') for group_id, body, _meta in found],
-        missing=missing,
-        truncated=False,
-    )
+    run_info_module(TASK_GROUPS)
 
 
 if __name__ == '__main__':

@@ -9,6 +9,7 @@ __metaclass__ = type
 import pytest
 from module_runner import run_module  # noqa: F401  pylint: disable=unused-import
 
+from ansible_collections.hwcloud.migration.plugins.module_utils import _reads_datasets as dataset_reads
 from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
 from ansible_collections.hwcloud.migration.plugins.modules import modelarts_dataset_sync_info as module
 
@@ -43,7 +44,7 @@ class FakeTime:
 @pytest.fixture
 def clock(monkeypatch):
     fake = FakeTime()
-    monkeypatch.setattr(module, 'time', fake)
+    monkeypatch.setattr(dataset_reads, 'time', fake)
     return fake
 
 
@@ -52,7 +53,7 @@ def scripted(script):
     reads = {}
 
     def handler(path, params, query):
-        assert path == module.STATUS_PATH
+        assert path == dataset_reads.STATUS_PATH
         assert query == {}
         dataset_id = params['dataset_id']
         answers = script[dataset_id]

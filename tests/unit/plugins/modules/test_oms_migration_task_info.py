@@ -9,6 +9,7 @@ __metaclass__ = type
 import pytest
 from module_runner import run_module  # noqa: F401  pylint: disable=unused-import
 
+from ansible_collections.hwcloud.migration.plugins.module_utils import _reads_migration as reads
 from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
 from ansible_collections.hwcloud.migration.plugins.module_utils._info import FAIL_FAST_AFTER
 from ansible_collections.hwcloud.migration.plugins.modules import oms_migration_task_info as module
@@ -38,12 +39,12 @@ def task(task_id, status=2, **fields):
 
 @pytest.fixture(autouse=True)
 def fixed_now(monkeypatch):
-    monkeypatch.setattr(module, 'now_ms', lambda: NOW)
+    monkeypatch.setattr(reads, 'now_ms', lambda: NOW)
 
 
 def show_handler(tasks):
     def handler(path, params, query):
-        assert path == module.SHOW_PATH and query == {}
+        assert path == reads.TASK_SHOW_PATH and query == {}
         return tasks[params['task_id']]
 
     return handler
@@ -131,7 +132,7 @@ def paged(all_tasks, status=None):
     """ListTasks over ``all_tasks``, honouring limit/offset/status like the API."""
 
     def handler(path, params, query):
-        assert path == module.LIST_PATH
+        assert path == reads.TASK_LIST_PATH
         selected = [entry for entry in all_tasks if status is None or entry['status'] == query.get('status')]
         offset, limit = query['offset'], query['limit']
         assert limit == 100 and offset <= 10000

@@ -13,6 +13,7 @@ import os
 import pytest
 from module_runner import run_module  # noqa: F401  pylint: disable=unused-import
 
+from ansible_collections.hwcloud.migration.plugins.module_utils import _reads_sync as reads
 from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
 from ansible_collections.hwcloud.migration.plugins.modules import oms_sync_task_info as module
 
@@ -36,14 +37,14 @@ def seed_task(task_id, edition='004'):
 
 @pytest.fixture(autouse=True)
 def fixed_now(monkeypatch):
-    monkeypatch.setattr(module, 'now_ms', lambda: NOW)
+    monkeypatch.setattr(reads, 'now_ms', lambda: NOW)
 
 
 def show_handler(tasks):
     """Answer ShowSyncTask from a dict of id -> body or exception."""
 
     def handler(path, params, query):
-        assert path == module.SHOW_PATH
+        assert path == reads.SHOW_PATH
         return tasks[params['sync_task_id']]
 
     return handler
@@ -62,7 +63,7 @@ def test_ids_in_input_order_and_duplicates_fetched_once(run_module):
 
 def test_query_time_is_sent_as_milliseconds(run_module):
     result, client = run_module(module, {'sync_task_id': 'task-a', 'query_time': '-1d'}, show_handler({'task-a': seed_task('task-a')}))
-    assert client.calls == [(module.SHOW_PATH, {'sync_task_id': 'task-a'}, {'query_time': NOW - 86400000})]
+    assert client.calls == [(reads.SHOW_PATH, {'sync_task_id': 'task-a'}, {'query_time': NOW - 86400000})]
 
 
 def test_query_time_defaults_to_now(run_module):
@@ -114,7 +115,7 @@ def test_other_errors_fail_naming_the_task(run_module, error):
 
 def list_handler(all_tasks, page_log=None, count=None, shrink_after=None):
     def handler(path, params, query):
-        assert path == module.LIST_PATH
+        assert path == reads.LIST_PATH
         if page_log is not None:
             page_log.append(dict(query))
         offset, limit = query['offset'], query['limit']
@@ -204,7 +205,7 @@ def test_listing_with_details_adds_the_monthly_counters(run_module):
     details['task-001'] = api_error(404, 'OMS.1009')  # deleted between the listing and the details
 
     def handler(path, params, query):
-        if path == module.LIST_PATH:
+        if path == reads.LIST_PATH:
             return list_handler(tasks)(path, params, query)
         assert query == {'query_time': NOW}
         return details[params['sync_task_id']]
@@ -221,7 +222,7 @@ def test_listing_with_details_adds_the_monthly_counters(run_module):
 
 def test_listing_without_details_sends_no_show_requests(run_module):
     result, client = run_module(module, {}, list_handler(listed(3)))
-    assert {call[0] for call in client.calls} == {module.LIST_PATH}
+    assert {call[0] for call in client.calls} == {reads.LIST_PATH}
     assert 'monthly_size' not in result['sync_tasks'][0]
 
 

@@ -12,6 +12,7 @@ import os
 import pytest
 from module_runner import run_module  # noqa: F401  pylint: disable=unused-import
 
+from ansible_collections.hwcloud.migration.plugins.module_utils import _reads_sync as reads
 from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
 from ansible_collections.hwcloud.migration.plugins.modules import oms_sync_task_statistics_info as module
 
@@ -34,12 +35,12 @@ def seed_statistics():
 
 @pytest.fixture(autouse=True)
 def fixed_now(monkeypatch):
-    monkeypatch.setattr(module, 'now_ms', lambda: NOW)
+    monkeypatch.setattr(reads, 'now_ms', lambda: NOW)
 
 
 def handler_for(answers):
     def handler(path, params, query):
-        assert path == module.STATISTICS_PATH
+        assert path == reads.STATISTICS_PATH
         return answers[params['sync_task_id']]
 
     return handler
@@ -48,7 +49,7 @@ def handler_for(answers):
 def test_request_carries_types_and_window_in_milliseconds(run_module):
     result, client = run_module(module, {'sync_task_id': 'task-a', 'data_type': ['REQUEST', 'FAILURE', 'REQUEST']}, handler_for({'task-a': seed_statistics()}))
     assert not result.failed, result
-    assert client.calls == [(module.STATISTICS_PATH, {'sync_task_id': 'task-a'}, {'data_type': 'REQUEST,FAILURE', 'start_time': NOW - HOUR, 'end_time': NOW})]
+    assert client.calls == [(reads.STATISTICS_PATH, {'sync_task_id': 'task-a'}, {'data_type': 'REQUEST,FAILURE', 'start_time': NOW - HOUR, 'end_time': NOW})]
 
 
 def test_default_types_are_all_five(run_module):

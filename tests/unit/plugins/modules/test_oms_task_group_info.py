@@ -9,6 +9,7 @@ __metaclass__ = type
 import pytest
 from module_runner import run_module  # noqa: F401  pylint: disable=unused-import
 
+from ansible_collections.hwcloud.migration.plugins.module_utils import _reads_migration as reads
 from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
 from ansible_collections.hwcloud.migration.plugins.modules import oms_task_group_info as module
 
@@ -33,12 +34,12 @@ def group(group_id, status=2, **fields):
 
 @pytest.fixture(autouse=True)
 def fixed_now(monkeypatch):
-    monkeypatch.setattr(module, 'now_ms', lambda: NOW)
+    monkeypatch.setattr(reads, 'now_ms', lambda: NOW)
 
 
 def show_handler(groups):
     def handler(path, params, query):
-        assert path == module.SHOW_PATH
+        assert path == reads.GROUP_SHOW_PATH
         return groups[params['group_id']]
 
     return handler
@@ -68,7 +69,7 @@ def test_bad_group_ids_are_refused_before_any_request(run_module, args):
 
 def test_listing_with_a_status_name_sends_the_integer(run_module):
     def handler(path, params, query):
-        assert path == module.LIST_PATH and query['status'] == 5
+        assert path == reads.GROUP_LIST_PATH and query['status'] == 5
         selected = [group('g-%d' % index, status=5) for index in range(130)]
         return {'count': 130, 'taskgroups': selected[query['offset'] : query['offset'] + query['limit']]}
 

@@ -10,6 +10,7 @@ __metaclass__ = type
 import pytest
 from module_runner import run_module  # noqa: F401  pylint: disable=unused-import
 
+from ansible_collections.hwcloud.migration.plugins.module_utils import _reads_sync as sync_reads
 from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
 from ansible_collections.hwcloud.migration.plugins.module_utils._info import FAIL_FAST_AFTER
 from ansible_collections.hwcloud.migration.plugins.modules import modelarts_dataset_sync_info as dataset_module
@@ -123,7 +124,7 @@ class CappedStatistics:
 
 @pytest.fixture(autouse=True)
 def fixed_now(monkeypatch):
-    monkeypatch.setattr(stats_module, 'now_ms', lambda: NOW)
+    monkeypatch.setattr(sync_reads, 'now_ms', lambda: NOW)
 
 
 def test_a_long_window_is_read_in_parts_and_complete(run_module):
