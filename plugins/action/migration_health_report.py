@@ -21,7 +21,7 @@ from ansible.plugins.action import ActionBase
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import DEFAULT_TITLE, MigrationHealthError
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_evaluate import checked_fact, error_fact, evaluate, evaluate_failing_gate
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_plain import plain
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reads import error_from_entry
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reads import error_from_entry, state_results
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reports import write_reports
 
 RESULT_KEYS = ('sync_task_info', 'sync_task_statistics_info', 'dataset_sync_info', 'migration_task_info', 'task_group_info')
@@ -32,7 +32,7 @@ class ActionModule(ActionBase):
 
     TRANSFERS_FILES = False
     _requires_connection = False
-    _VALID_ARGS = frozenset(('health', 'policy', 'results_from', 'errors', 'dest', 'title', 'fact_name'))
+    _VALID_ARGS = frozenset(('health', 'policy', 'results_from', 'results_in', 'errors', 'dest', 'title', 'fact_name'))
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
@@ -42,12 +42,13 @@ class ActionModule(ActionBase):
                 health=dict(type='dict'),
                 policy=dict(type='dict'),
                 results_from=dict(type='dict', default={}),
+                results_in=dict(type='str'),
                 errors=dict(type='list', elements='dict'),
                 dest=dict(type='path'),
                 title=dict(type='str', default=DEFAULT_TITLE),
                 fact_name=dict(type='str'),
             ),
-            mutually_exclusive=[('health', 'policy'), ('health', 'errors')],
+            mutually_exclusive=[('health', 'policy'), ('health', 'errors'), ('results_from', 'results_in')],
             required_one_of=[('health', 'policy', 'errors')],
         )
         del validation
@@ -58,7 +59,7 @@ class ActionModule(ActionBase):
         if args['health'] is not None:
             fact = plain(args['health'])
         elif args['policy'] is not None:
-            fact = self._evaluate(args['policy'], args['results_from'], task_vars or {}, errors)
+            fact = self._evaluate(args['policy'], args['results_from'], task_vars or {}, errors, args['results_in'])
         else:
             fact = error_fact(errors)
         fact, problems = checked_fact(fact, errors)
@@ -81,7 +82,7 @@ class ActionModule(ActionBase):
         return result
 
     @staticmethod
-    def _evaluate(policy, results_from, task_vars, errors=()):
+    def _evaluate(policy, results_from, task_vars, errors=(), results_in=None):
         unknown = sorted(set(results_from) - set(RESULT_KEYS))
         if unknown:
             raise AnsibleActionFail('results_from: unknown key(s) %s; use %s' % (', '.join(unknown), ', '.join(RESULT_KEYS)))
@@ -92,6 +93,11 @@ class ActionModule(ActionBase):
             if not isinstance(name, str) or name not in task_vars:
                 raise AnsibleActionFail('results_from.%s: %r is not a variable of this host; give the name a module result was registered as' % (key, name))
             results[key] = plain(task_vars[name])
+        if results_in is not None and not (errors and results_in not in task_vars):
+            # (A gate that failed before its read has nothing to read: its errors say why.)
+            if results_in not in task_vars:
+                raise AnsibleActionFail('results_in: %r is not a variable of this host; give the name the migration_state_info result has' % results_in)
+            results = state_results(plain(task_vars[results_in]), RESULT_KEYS)
         if errors:
             # The gate is already failing: whatever else goes wrong, its reports say ERROR and why.
             return evaluate_failing_gate(results, plain(policy), errors)

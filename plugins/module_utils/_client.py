@@ -164,7 +164,7 @@ class HuaweiCloudClient:
     from ``params``.
     """
 
-    def __init__(self, params, service, user_agent=None, session=None, auth=None, environ=None):
+    def __init__(self, params, service, user_agent=None, session=None, auth=None, environ=None, limiter=None, project_from=None):
         merged = dict(DEFAULTS)
         merged.update(dict((key, value) for key, value in params.items() if value is not None))
         validate_common_params(merged)
@@ -194,6 +194,20 @@ class HuaweiCloudClient:
         self.auth = auth
         self._project_id = merged.get('project_id') or None
         self._project_lock = threading.Lock()
+        # Clients that read together share one project lookup and one bound on the requests in flight.
+        self._project_from = project_from
+        self._limiter = limiter
+
+    def for_service(self, service, limiter=None):
+        """A client of ``service`` with this one's settings, session, credentials and project lookup.
+
+        Both send through ``limiter`` (a semaphore, or None for no bound
+        beyond each ``fetch_many``'s own), so reads of several services in one
+        module call keep to one ``max_concurrency``.
+        """
+        return HuaweiCloudClient(
+            self.params, service, user_agent=self.user_agent, session=self.session, auth=self.auth, limiter=limiter, project_from=self._project_from or self
+        )
 
     def __repr__(self):
         return '<HuaweiCloudClient service=%s endpoint=%s auth=%s>' % (self.service, self.endpoint, self.auth.name)
@@ -203,6 +217,8 @@ class HuaweiCloudClient:
     @property
     def project_id(self):
         """The project id: the ``project_id`` option, else discovered once from IAM (thread-safe)."""
+        if self._project_id is None and self._project_from is not None:
+            self._project_id = self._project_from.project_id
         if self._project_id is None:
             with self._project_lock:
                 if self._project_id is None:
@@ -342,15 +358,24 @@ class HuaweiCloudClient:
                 exc.describe(self.timeout[1]), status=response.status_code, code='IncompleteResponse', request_id=request_id, method='GET', url=url
             )
 
+    def _exchange(self, url, project_id):
+        """One request and its body: ``(response, content, error)`` (see :meth:`_read_body`)."""
+        response = self._send(url, project_id)
+        content, error = self._read_body(response, url, response.headers.get('X-Request-Id'))
+        return response, content, error
+
     def _request_json(self, url, project_id=None):
         retries = int(self.params['retries'])
         started = _transport.clock()
         budget = _transport.retry_deadline(self.params['timeout'], retries)
         attempt = 0
         while True:
-            response = self._send(url, project_id)
+            if self._limiter is None:
+                response, content, error = self._exchange(url, project_id)
+            else:
+                with self._limiter:
+                    response, content, error = self._exchange(url, project_id)
             request_id = response.headers.get('X-Request-Id')
-            content, error = self._read_body(response, url, request_id)
             if error is None:
                 break
             attempt += 1

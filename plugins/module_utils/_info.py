@@ -68,8 +68,10 @@ MAX_OFFSET = 10000
 class Read:
     """One kind of read an info module makes: its options, its service, and ``run(module)``.
 
-    ``run`` checks the options, reads, and ends with ``module.exit_json`` (or
-    ``fail_json``); it uses only ``params``, ``client``, ``service``,
+    ``run`` checks the options (failing with ``module.fail_json``) and
+    returns a function of no arguments that reads and ends with
+    ``module.exit_json`` (or ``fail_json``), so the checks of several reads
+    can all pass before the first request of any.  Both use only ``params``, ``client``, ``service``,
     ``warn``, ``fail_json``, ``fail_from_error`` and ``exit_json`` of the
     module, so the same read runs as a module of its own
     (:func:`._module.run_info_module`) or as one part of

@@ -138,4 +138,4 @@ def run_info_module(read):
         required_one_of=read.required_one_of or None,
         supports_check_mode=True,
     )
-    read.run(module)
+    read.run(module)()

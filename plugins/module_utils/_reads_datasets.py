@@ -35,57 +35,61 @@ def read_dataset_syncs(module):
     if module.params['wait_sleep'] < 1:
         module.fail_json(msg='wait_sleep must be 1 second or more, got %d.' % module.params['wait_sleep'])
     ids = unique(requested_ids(module, 'dataset_id', 'dataset_ids'))
-    report = ContractReport(module.params['strict_contract'])
 
-    def read_status(dataset_id):
-        body, meta = module.client.get_json(STATUS_PATH, path_params={'dataset_id': dataset_id})
-        report.check('ShowDatasetSyncStatusResponse', body, 'dataset %s' % dataset_id, meta)
-        if not check_fields(module, dataset_id, body, {'status': 'str'}) and body['status'] not in KNOWN_STATUSES:
-            report_problem(module, dataset_id, 'status', 'status is %r, not one of %s' % (body['status'], ', '.join(KNOWN_STATUSES)))
-        return body, meta
+    def read():
+        report = ContractReport(module.params['strict_contract'])
 
-    syncs = {}
-    missing = set()
+        def read_status(dataset_id):
+            body, meta = module.client.get_json(STATUS_PATH, path_params={'dataset_id': dataset_id})
+            report.check('ShowDatasetSyncStatusResponse', body, 'dataset %s' % dataset_id, meta)
+            if not check_fields(module, dataset_id, body, {'status': 'str'}) and body['status'] not in KNOWN_STATUSES:
+                report_problem(module, dataset_id, 'status', 'status is %r, not one of %s' % (body['status'], ', '.join(KNOWN_STATUSES)))
+            return body, meta
 
-    def read(dataset_ids):
-        found, gone = fetch_each(module, dataset_ids, read_status, 'the sync status of dataset', 'dataset_id')
-        for dataset_id, body, _meta in found:
-            syncs[dataset_id] = dataset_sync(dataset_id, body)
-        for dataset_id in gone:
-            missing.add(dataset_id)
-            syncs.pop(dataset_id, None)
-        report.apply(module)
+        syncs = {}
+        missing = set()
 
-    def result():
-        return dict(
-            changed=False,
-            dataset_syncs=[syncs[dataset_id] for dataset_id in ids if dataset_id in syncs],
-            missing=[dataset_id for dataset_id in ids if dataset_id in missing],
-        )
+        def read(dataset_ids):
+            found, gone = fetch_each(module, dataset_ids, read_status, 'the sync status of dataset', 'dataset_id')
+            for dataset_id, body, _meta in found:
+                syncs[dataset_id] = dataset_sync(dataset_id, body)
+            for dataset_id in gone:
+                missing.add(dataset_id)
+                syncs.pop(dataset_id, None)
+            report.apply(module)
 
-    def unfinished():
-        return [dataset_id for dataset_id in ids if dataset_id in syncs and not syncs[dataset_id]['finished']]
+        def result():
+            return dict(
+                changed=False,
+                dataset_syncs=[syncs[dataset_id] for dataset_id in ids if dataset_id in syncs],
+                missing=[dataset_id for dataset_id in ids if dataset_id in missing],
+            )
 
-    read(ids)
-    # A failed read ends the wait: the run fails with what it read (see _info.fetch_each).
-    if module.params['wait'] and not module.read_errors:
-        deadline = time.monotonic() + module.params['wait_timeout']
-        pending = unfinished()
-        while pending:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                module.fail_json(
-                    msg='Timed out after %d seconds waiting for %d of %d dataset syncs to finish; last status: %s.'
-                    % (module.params['wait_timeout'], len(pending), len(ids), _last_statuses(ids, syncs, missing)),
-                    **result(),
-                )
-            time.sleep(min(module.params['wait_sleep'], remaining))
-            read(pending)
-            if module.read_errors:
-                break
+        def unfinished():
+            return [dataset_id for dataset_id in ids if dataset_id in syncs and not syncs[dataset_id]['finished']]
+
+        read(ids)
+        # A failed read ends the wait: the run fails with what it read (see _info.fetch_each).
+        if module.params['wait'] and not module.read_errors:
+            deadline = time.monotonic() + module.params['wait_timeout']
             pending = unfinished()
+            while pending:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    module.fail_json(
+                        msg='Timed out after %d seconds waiting for %d of %d dataset syncs to finish; last status: %s.'
+                        % (module.params['wait_timeout'], len(pending), len(ids), _last_statuses(ids, syncs, missing)),
+                        **result(),
+                    )
+                time.sleep(min(module.params['wait_sleep'], remaining))
+                read(pending)
+                if module.read_errors:
+                    break
+                pending = unfinished()
 
-    module.exit_json(**result())
+        module.exit_json(**result())
+
+    return read
 
 
 def _last_statuses(ids, syncs, missing):

@@ -105,39 +105,43 @@ def read_migration_tasks(module):
             'task_ids.' % (', '.join(filters), 's' if len(filters) == 1 else '', 'it' if len(filters) == 1 else 'they')
         )
     query, keep_status = listing_query(module)
-    now = now_ms()
 
-    def summarize(task):
-        return task_summary(task, now)
+    def read():
+        now = now_ms()
 
-    report = ContractReport(module.params['strict_contract'])
+        def summarize(task):
+            return task_summary(task, now)
 
-    if ids is None:
-        listing = list_all(module, TASK_LIST_PATH, query, 'tasks', 'ListTasksResponse', 'migration tasks', report, id_key='id')
+        report = ContractReport(module.params['strict_contract'])
+
+        if ids is None:
+            listing = list_all(module, TASK_LIST_PATH, query, 'tasks', 'ListTasksResponse', 'migration tasks', report, id_key='id')
+            report.apply(module)
+            tasks = []
+            for position, entry in enumerate(listing.items):
+                if keep_status is not None and not kept_by_status(entry, keep_status):
+                    continue
+                task_id = listed_id(entry, position, 'tasks', 'id', _usable_task_id)
+                check_fields(module, task_id, entry, TASK_LISTED_FIELDS)
+                tasks.append(with_summary(module, task_id, entry, summarize, 'migration task'))
+            module.exit_json(changed=False, migration_tasks=tasks, missing=[], truncated=listing.truncated)
+
+        def show(task_id):
+            body, meta = module.client.get_json(TASK_SHOW_PATH, path_params={'task_id': str(task_id)})
+            report.check('ShowTaskResponse', body, 'migration task %d' % task_id, meta)
+            check_fields(module, task_id, body, TASK_CHECKED_FIELDS)
+            return body, meta
+
+        found, missing = fetch_each(module, ids, show, 'migration task', 'task_id')
         report.apply(module)
-        tasks = []
-        for position, entry in enumerate(listing.items):
-            if keep_status is not None and not kept_by_status(entry, keep_status):
-                continue
-            task_id = listed_id(entry, position, 'tasks', 'id', _usable_task_id)
-            check_fields(module, task_id, entry, TASK_LISTED_FIELDS)
-            tasks.append(with_summary(module, task_id, entry, summarize, 'migration task'))
-        module.exit_json(changed=False, migration_tasks=tasks, missing=[], truncated=listing.truncated)
+        module.exit_json(
+            changed=False,
+            migration_tasks=[with_summary(module, task_id, body, summarize, 'migration task') for task_id, body, _meta in found],
+            missing=missing,
+            truncated=False,
+        )
 
-    def show(task_id):
-        body, meta = module.client.get_json(TASK_SHOW_PATH, path_params={'task_id': str(task_id)})
-        report.check('ShowTaskResponse', body, 'migration task %d' % task_id, meta)
-        check_fields(module, task_id, body, TASK_CHECKED_FIELDS)
-        return body, meta
-
-    found, missing = fetch_each(module, ids, show, 'migration task', 'task_id')
-    report.apply(module)
-    module.exit_json(
-        changed=False,
-        migration_tasks=[with_summary(module, task_id, body, summarize, 'migration task') for task_id, body, _meta in found],
-        missing=missing,
-        truncated=False,
-    )
+    return read
 
 
 MIGRATION_TASKS = Read(
@@ -171,37 +175,41 @@ def read_task_groups(module):
             status = group_status_value(module.params['status'])
         except MigrationValueError as err:
             module.fail_json(msg=str(err))
-    now = now_ms()
 
-    def summarize(group):
-        return group_summary(group, now)
+    def read():
+        now = now_ms()
 
-    report = ContractReport(module.params['strict_contract'])
+        def summarize(group):
+            return group_summary(group, now)
 
-    if ids is None:
-        listing = list_all(module, GROUP_LIST_PATH, {'status': status}, 'taskgroups', 'ListTaskGroupResponse', 'task groups', report, id_key='group_id')
+        report = ContractReport(module.params['strict_contract'])
+
+        if ids is None:
+            listing = list_all(module, GROUP_LIST_PATH, {'status': status}, 'taskgroups', 'ListTaskGroupResponse', 'task groups', report, id_key='group_id')
+            report.apply(module)
+            groups = []
+            for position, entry in enumerate(listing.items):
+                group_id = listed_id(entry, position, 'taskgroups', 'group_id', _usable_group_id)
+                check_fields(module, group_id, entry, GROUP_LISTED_FIELDS)
+                groups.append(with_summary(module, group_id, entry, summarize, 'task group'))
+            module.exit_json(changed=False, task_groups=groups, missing=[], truncated=listing.truncated)
+
+        def show(group_id):
+            body, meta = module.client.get_json(GROUP_SHOW_PATH, path_params={'group_id': group_id})
+            report.check('ShowTaskGroupResponse', body, 'task group %s' % group_id, meta)
+            check_fields(module, group_id, body, GROUP_CHECKED_FIELDS)
+            return body, meta
+
+        found, missing = fetch_each(module, ids, show, 'task group', 'group_id')
         report.apply(module)
-        groups = []
-        for position, entry in enumerate(listing.items):
-            group_id = listed_id(entry, position, 'taskgroups', 'group_id', _usable_group_id)
-            check_fields(module, group_id, entry, GROUP_LISTED_FIELDS)
-            groups.append(with_summary(module, group_id, entry, summarize, 'task group'))
-        module.exit_json(changed=False, task_groups=groups, missing=[], truncated=listing.truncated)
+        module.exit_json(
+            changed=False,
+            task_groups=[with_summary(module, group_id, body, summarize, 'task group') for group_id, body, _meta in found],
+            missing=missing,
+            truncated=False,
+        )
 
-    def show(group_id):
-        body, meta = module.client.get_json(GROUP_SHOW_PATH, path_params={'group_id': group_id})
-        report.check('ShowTaskGroupResponse', body, 'task group %s' % group_id, meta)
-        check_fields(module, group_id, body, GROUP_CHECKED_FIELDS)
-        return body, meta
-
-    found, missing = fetch_each(module, ids, show, 'task group', 'group_id')
-    report.apply(module)
-    module.exit_json(
-        changed=False,
-        task_groups=[with_summary(module, group_id, body, summarize, 'task group') for group_id, body, _meta in found],
-        missing=missing,
-        truncated=False,
-    )
+    return read
 
 
 TASK_GROUPS = Read(

@@ -43,47 +43,51 @@ def read_sync_tasks(module):
     if ids is not None and module.params['status'] is not None:
         module.fail_json(msg='status filters the listing of all tasks; it cannot be combined with sync_task_id or sync_task_ids.')
 
-    report = ContractReport(module.params['strict_contract'])
+    def read():
+        report = ContractReport(module.params['strict_contract'])
 
-    def show(task_id):
-        body, meta = module.client.get_json(SHOW_PATH, path_params={'sync_task_id': task_id}, query={'query_time': query_time})
-        report.check('ShowSyncTaskResponse', body, 'sync task %s' % task_id, meta)
-        check_fields(module, task_id, body, SHOWN_FIELDS)
-        return body, meta
+        def show(task_id):
+            body, meta = module.client.get_json(SHOW_PATH, path_params={'sync_task_id': task_id}, query={'query_time': query_time})
+            report.check('ShowSyncTaskResponse', body, 'sync task %s' % task_id, meta)
+            check_fields(module, task_id, body, SHOWN_FIELDS)
+            return body, meta
 
-    listed = None
-    if ids is None:
-        listed = list_all(
-            module, LIST_PATH, {'status': module.params['status']}, 'tasks', 'ListSyncTasksResponse', 'sync tasks', report, id_key='sync_task_id'
-        ).items
-        for position, entry in enumerate(listed):
-            task_id = entry.get('sync_task_id') if isinstance(entry, dict) else None
-            check_fields(module, task_id if isinstance(task_id, str) else 'tasks[%d]' % position, entry, LISTED_FIELDS)
+        listed = None
+        read_ids = ids
+        if read_ids is None:
+            listed = list_all(
+                module, LIST_PATH, {'status': module.params['status']}, 'tasks', 'ListSyncTasksResponse', 'sync tasks', report, id_key='sync_task_id'
+            ).items
+            for position, entry in enumerate(listed):
+                task_id = entry.get('sync_task_id') if isinstance(entry, dict) else None
+                check_fields(module, task_id if isinstance(task_id, str) else 'tasks[%d]' % position, entry, LISTED_FIELDS)
+            report.apply(module)
+            if not module.params['details']:
+                module.exit_json(changed=False, sync_tasks=listed, missing=[])
+            read_ids = [task.get('sync_task_id') for task in listed if isinstance(task, dict) and isinstance(task.get('sync_task_id'), str)]
+
+        found, missing = fetch_each(module, read_ids, show, 'sync task', 'sync_task_id')
+        details = {}
+        for task_id, body, _meta in found:
+            details[task_id] = body
         report.apply(module)
-        if not module.params['details']:
-            module.exit_json(changed=False, sync_tasks=listed, missing=[])
-        ids = [task.get('sync_task_id') for task in listed if isinstance(task, dict) and isinstance(task.get('sync_task_id'), str)]
 
-    found, missing = fetch_each(module, ids, show, 'sync task', 'sync_task_id')
-    details = {}
-    for task_id, body, _meta in found:
-        details[task_id] = body
-    report.apply(module)
+        if listed is None:
+            sync_tasks = [body for _task_id, body, _meta in found]
+        else:
+            # The listing's fields (source_cdn) plus the details' counters, in listing order.
+            sync_tasks = []
+            for task in listed:
+                task_id = task.get('sync_task_id') if isinstance(task, dict) else None
+                if task_id in missing:
+                    continue
+                merged = dict(task) if isinstance(task, dict) else task
+                if isinstance(merged, dict) and isinstance(details.get(task_id), dict):
+                    merged.update(details[task_id])
+                sync_tasks.append(merged)
+        module.exit_json(changed=False, sync_tasks=sync_tasks, missing=missing)
 
-    if listed is None:
-        sync_tasks = [body for _task_id, body, _meta in found]
-    else:
-        # The listing's fields (source_cdn) plus the details' counters, in listing order.
-        sync_tasks = []
-        for task in listed:
-            task_id = task.get('sync_task_id') if isinstance(task, dict) else None
-            if task_id in missing:
-                continue
-            merged = dict(task) if isinstance(task, dict) else task
-            if isinstance(merged, dict) and isinstance(details.get(task_id), dict):
-                merged.update(details[task_id])
-            sync_tasks.append(merged)
-    module.exit_json(changed=False, sync_tasks=sync_tasks, missing=missing)
+    return read
 
 
 SYNC_TASKS = Read(
@@ -114,36 +118,40 @@ def read_sync_task_statistics(module):
         if unqueried:
             module.fail_json(msg='return_data_types names %s, which data_type does not query (%s).' % (', '.join(unqueried), ', '.join(data_types)))
     ids = requested_ids(module, 'sync_task_id', 'sync_task_ids')
-    report = ContractReport(module.params['strict_contract'])
 
-    def read_statistics(task_id, start, end):
-        query = {'data_type': ','.join(data_types), 'start_time': start, 'end_time': end}
-        body, meta = module.client.get_json(STATISTICS_PATH, path_params={'sync_task_id': task_id}, query=query)
-        report.check('ListSyncTaskStatisticResponse', body, 'sync task %s' % task_id, meta)
-        return body, meta
+    def read():
+        report = ContractReport(module.params['strict_contract'])
 
-    reads, missing = read_window(module, ids, read_statistics, start_ms, end_ms, 'statistics of sync task', 'sync_task_id')
-    results = []
-    for window in reads:
-        body = window.response(data_types)
-        document = body if isinstance(body, dict) else {}
-        statistic_datas = document.get('statistic_datas')
-        if return_types is not None and isinstance(statistic_datas, list):
-            statistic_datas = [entry for entry in statistic_datas if not isinstance(entry, dict) or entry.get('data_type') in return_types]
-        time_type = document.get('statistic_time_type')
-        summary = summarize_statistics(body, data_types, start_ms, end_ms, problems=window.part_problems(data_types))
-        for problem in summary['problems']:
-            report_problem(module, window.task_id, 'statistic_datas', problem)
-        results.append(
-            {
-                'sync_task_id': window.task_id,
-                'statistic_time_type': time_type if isinstance(time_type, str) else None,
-                'statistic_datas': statistic_datas if isinstance(statistic_datas, list) else [],
-                'summary': summary,
-            }
-        )
-    report.apply(module)
-    module.exit_json(changed=False, sync_task_statistics=results, missing=missing)
+        def read_statistics(task_id, start, end):
+            query = {'data_type': ','.join(data_types), 'start_time': start, 'end_time': end}
+            body, meta = module.client.get_json(STATISTICS_PATH, path_params={'sync_task_id': task_id}, query=query)
+            report.check('ListSyncTaskStatisticResponse', body, 'sync task %s' % task_id, meta)
+            return body, meta
+
+        reads, missing = read_window(module, ids, read_statistics, start_ms, end_ms, 'statistics of sync task', 'sync_task_id')
+        results = []
+        for window in reads:
+            body = window.response(data_types)
+            document = body if isinstance(body, dict) else {}
+            statistic_datas = document.get('statistic_datas')
+            if return_types is not None and isinstance(statistic_datas, list):
+                statistic_datas = [entry for entry in statistic_datas if not isinstance(entry, dict) or entry.get('data_type') in return_types]
+            time_type = document.get('statistic_time_type')
+            summary = summarize_statistics(body, data_types, start_ms, end_ms, problems=window.part_problems(data_types))
+            for problem in summary['problems']:
+                report_problem(module, window.task_id, 'statistic_datas', problem)
+            results.append(
+                {
+                    'sync_task_id': window.task_id,
+                    'statistic_time_type': time_type if isinstance(time_type, str) else None,
+                    'statistic_datas': statistic_datas if isinstance(statistic_datas, list) else [],
+                    'summary': summary,
+                }
+            )
+        report.apply(module)
+        module.exit_json(changed=False, sync_task_statistics=results, missing=missing)
+
+    return read
 
 
 SYNC_TASK_STATISTICS = Read(

@@ -37,7 +37,7 @@ options:
   policy:
     description:
       - The gate policy, as returned by the P(hwcloud.migration.migration_health_policy#filter) filter
-        (or the settings it accepts). The action evaluates the results named by O(results_from).
+        (or the settings it accepts). The action evaluates the results named by O(results_from) or O(results_in).
     type: dict
   results_from:
     description:
@@ -50,9 +50,19 @@ options:
       - A result that failed is read as far as it goes (the ids it read, and each id under its C(errors));
         a key left out, a null or skipped result means that read was not made, and the subjects it should
         have returned fail as not evaluated. A name that is not a variable of the host fails the task.
-      - Used with O(policy).
+      - Used with O(policy). Mutually exclusive with O(results_in).
     type: dict
     default: {}
+  results_in:
+    description:
+      - Name of the variable one M(hwcloud.migration.migration_state_info) result was registered as; its
+        keys C(sync_task_info), C(sync_task_statistics_info), C(dataset_sync_info), C(migration_task_info)
+        and C(task_group_info) are read as O(results_from) reads its variables.
+      - A call that failed without any read's result (options refused, the module killed, no credentials)
+        counts as a failure of every read, so every subject asked for fails as not evaluated.
+      - Used with O(policy). Mutually exclusive with O(results_from).
+    type: str
+    version_added: 0.2.0
   errors:
     description:
       - Errors of the gate found before the evaluation, for example the failure that stopped a role run;

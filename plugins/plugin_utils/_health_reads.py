@@ -217,6 +217,24 @@ class ReadOutcome:
             self._add_error(gate_error(self.step, 'the module says its result is not complete (complete: false) without naming a problem', field='complete'))
 
 
+def state_results(state, keys):
+    """The per-read results in one registered ``migration_state_info`` result, by key of ``keys``.
+
+    A call that failed without any read's result (its options were refused,
+    the module was killed, the IAM token could not be had) stands for each
+    read: every subject asked for is then "not read" with that failure.  A
+    skipped call reads nothing.  A read the call did not make is absent.
+    """
+    if not isinstance(state, dict) or (state.get('skipped') and not state.get('failed')):
+        return {}
+    parts = dict((key, state[key]) for key in keys if state.get(key) is not None)
+    if parts or not state.get('failed'):
+        return parts
+    whole = dict((key, state[key]) for key in ('failed', 'msg', 'status', 'error_code', 'request_id') if key in state)
+    whole.setdefault('msg', 'the module failed without a message')
+    return dict((key, dict(whole)) for key in keys)
+
+
 def read_outcomes(results, kinds=SUBJECT_KINDS):
     """A :class:`ReadOutcome` per result key every kind of ``kinds`` reads, from the registered ``results``."""
     results = results if isinstance(results, dict) else {}

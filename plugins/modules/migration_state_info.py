@@ -1,0 +1,198 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: migration_state_info
+short_description: Read sync tasks, their statistics, dataset syncs, migration tasks and task groups in one call
+version_added: 0.2.0
+author:
+  - hwcloud.migration maintainers (@hwcloud)
+description:
+  - Runs the reads of M(hwcloud.migration.oms_sync_task_info), M(hwcloud.migration.oms_sync_task_statistics_info),
+    M(hwcloud.migration.modelarts_dataset_sync_info), M(hwcloud.migration.oms_migration_task_info) and
+    M(hwcloud.migration.oms_task_group_info) together, in one module call, and returns each one's result
+    under the name of its option.
+  - Each option takes the options of its module, as a dictionary, except the connection options,
+    O(strict_contract) and O(max_concurrency), which are set once on this module. Leave an option out
+    to skip that read.
+  - The reads run at the same time, in one process, with one session, one set of credentials and
+    one IAM project lookup; all their requests together stay within O(max_concurrency). A gate
+    over hundreds of resources then takes about the time its requests need on the network, instead of
+    the sum of five module calls (this is what the M(hwcloud.migration.migration_health) role uses).
+  - Each read ends as its module would. When one fails, the others still run to the end; the task
+    then fails, and its result holds every read's result, the failed ones with their C(msg) and
+    C(errors), so nothing that was read is lost.
+extends_documentation_fragment:
+  - hwcloud.migration.huaweicloud
+  - hwcloud.migration.info_module
+options:
+  sync_task_info:
+    description:
+      - Read OMS synchronization tasks, with the options of M(hwcloud.migration.oms_sync_task_info)
+        (C(sync_task_id), C(sync_task_ids), C(query_time), C(status), C(details)).
+      - The result is in RV(sync_task_info).
+    type: dict
+  sync_task_statistics_info:
+    description:
+      - Read the statistics of OMS synchronization tasks, with the options of
+        M(hwcloud.migration.oms_sync_task_statistics_info) (C(sync_task_id), C(sync_task_ids), C(data_type),
+        C(return_data_types), C(start_time), C(end_time)).
+      - Without C(sync_task_id) and C(sync_task_ids), and with O(sync_task_info) set, the statistics are
+        read for the tasks O(sync_task_info) found, once it has read them (so C(sync_task_info: {}) plus
+        C(sync_task_statistics_info: {}) reads every task of the project and its statistics). When it found
+        none, there is no RV(sync_task_statistics_info).
+      - With IDs, the statistics are read at the same time as the other reads.
+      - The result is in RV(sync_task_statistics_info).
+    type: dict
+  dataset_sync_info:
+    description:
+      - Read ModelArts dataset syncs, with the options of M(hwcloud.migration.modelarts_dataset_sync_info)
+        (C(dataset_id), C(dataset_ids), C(wait), C(wait_timeout), C(wait_sleep)).
+      - The result is in RV(dataset_sync_info).
+    type: dict
+  migration_task_info:
+    description:
+      - Read OMS migration tasks, with the options of M(hwcloud.migration.oms_migration_task_info)
+        (C(task_id), C(task_ids), C(group_id), C(status), C(task_name)).
+      - The result is in RV(migration_task_info).
+    type: dict
+  task_group_info:
+    description:
+      - Read OMS task groups, with the options of M(hwcloud.migration.oms_task_group_info)
+        (C(group_id), C(group_ids), C(status)).
+      - The result is in RV(task_group_info).
+    type: dict
+notes:
+  - At least one of the five options is required.
+  - Every option of every read is checked before the first request; a wrong one fails the task naming
+    the read and the option.
+  - Unlike the single modules, O(max_concurrency) bounds the requests of all the reads together.
+  - A warning of one read starts with the read's name, for example C(task_group_info:).
+seealso:
+  - module: hwcloud.migration.oms_sync_task_info
+  - module: hwcloud.migration.oms_sync_task_statistics_info
+  - module: hwcloud.migration.modelarts_dataset_sync_info
+  - module: hwcloud.migration.oms_migration_task_info
+  - module: hwcloud.migration.oms_task_group_info
+"""
+
+EXAMPLES = r"""
+# The connection options come from module_defaults or the environment (see the notes).
+- name: Read everything a cutover gate looks at, in one call
+  hwcloud.migration.migration_state_info:
+    region: cn-north-4
+    sync_task_info:
+      details: true
+    sync_task_statistics_info:
+      start_time: -1h
+    dataset_sync_info:
+      dataset_ids: [gfghHSokody6AJigS5A]
+    migration_task_info:
+      status: failed
+    task_group_info:
+      group_ids: [3f2c7d0e-5b8a-4e61-9c4d-2a1b0c9d8e7f]
+  register: state
+
+- name: Fail on a failed migration task
+  ansible.builtin.assert:
+    that: state.migration_task_info.migration_tasks | length == 0
+    fail_msg: "{{ state.migration_task_info.migration_tasks | map(attribute='name') | join(', ') }} failed"
+
+- name: Read what can be read, and decide afterwards
+  hwcloud.migration.migration_state_info:
+    region: cn-north-4
+    sync_task_info:
+      sync_task_ids: [0d146099-8cf4-437d-b6ef-88e043771c8b]
+    migration_task_info:
+      task_ids: [1708500012345]
+  register: partial
+  ignore_errors: true
+
+- name: Say which reads failed
+  ansible.builtin.debug:
+    msg: "{{ partial | dict2items | selectattr('value.failed', 'defined') | selectattr('value.failed') | map(attribute='key') | list }}"
+  when: partial is failed
+"""
+
+RETURN = r"""
+sync_task_info:
+  description:
+    - The result of the O(sync_task_info) read, as M(hwcloud.migration.oms_sync_task_info) returns it
+      (C(sync_tasks), C(missing), C(complete), C(problems); on failure also C(failed), C(msg), C(errors)
+      and the details of the first failure).
+  returned: when O(sync_task_info) is set
+  type: dict
+  sample: {sync_tasks: [{sync_task_id: 0d146099-8cf4-437d-b6ef-88e043771c8b, status: SYNCHRONIZING}], missing: [], complete: true, problems: []}
+sync_task_statistics_info:
+  description:
+    - The result of the O(sync_task_statistics_info) read, as M(hwcloud.migration.oms_sync_task_statistics_info)
+      returns it (C(sync_task_statistics), C(missing), C(complete), C(problems); on failure also C(failed),
+      C(msg) and C(errors)).
+  returned: when O(sync_task_statistics_info) is set and there are tasks to read
+  type: dict
+  sample: {sync_task_statistics: [], missing: [], complete: true, problems: []}
+dataset_sync_info:
+  description:
+    - The result of the O(dataset_sync_info) read, as M(hwcloud.migration.modelarts_dataset_sync_info) returns it
+      (C(dataset_syncs), C(missing), C(complete), C(problems); on failure also C(failed), C(msg) and C(errors)).
+  returned: when O(dataset_sync_info) is set
+  type: dict
+  sample: {dataset_syncs: [{dataset_id: gfghHSokody6AJigS5A, status: COMPLETED, finished: true, succeeded: true}], missing: [], complete: true, problems: []}
+migration_task_info:
+  description:
+    - The result of the O(migration_task_info) read, as M(hwcloud.migration.oms_migration_task_info) returns it
+      (C(migration_tasks), C(missing), C(truncated), C(complete), C(problems); on failure also C(failed), C(msg)
+      and C(errors)).
+  returned: when O(migration_task_info) is set
+  type: dict
+  sample: {migration_tasks: [], missing: [], truncated: false, complete: true, problems: []}
+task_group_info:
+  description:
+    - The result of the O(task_group_info) read, as M(hwcloud.migration.oms_task_group_info) returns it
+      (C(task_groups), C(missing), C(truncated), C(complete), C(problems); on failure also C(failed), C(msg)
+      and C(errors)).
+  returned: when O(task_group_info) is set
+  type: dict
+  sample: {task_groups: [], missing: [], truncated: false, complete: true, problems: []}
+complete:
+  description: Whether every read succeeded and says its result is complete.
+  returned: always
+  type: bool
+  sample: true
+problems:
+  description:
+    - The C(problems) of every read together, each with C(read), the name of the read it comes from.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - read: migration_task_info
+      id: 1708500012345
+      field: left_time
+      message: left_time is absent, not null or an integer of 0 or more
+"""
+
+from ansible_collections.hwcloud.migration.plugins.module_utils._info import INFO_ARGUMENT_SPEC
+from ansible_collections.hwcloud.migration.plugins.module_utils._module import HuaweiCloudModule
+from ansible_collections.hwcloud.migration.plugins.module_utils._state import READS, StateRead
+
+
+def main():
+    argument_spec = dict((read.name, dict(type='dict')) for read in READS)
+    argument_spec.update(INFO_ARGUMENT_SPEC)
+    module = HuaweiCloudModule(argument_spec=argument_spec, service='oms', supports_check_mode=True)
+    failed, result = StateRead(module).run()
+    if failed:
+        module.fail_json(**result)
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()
