@@ -39,6 +39,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import heapq
+import itertools
 import logging
 import random
 import threading
@@ -198,6 +200,60 @@ def _socket_of(response):
     return getattr(connection, 'sock', None)
 
 
+class Watchdog:
+    """One thread that runs every due cut-off of the process's body reads.
+
+    A timer thread per request cost more CPU than the request's signing and
+    parsing together; here each read only pushes its deadline on a heap.
+    ``start(delay, action)`` returns a handle for ``cancel(handle)``; an
+    action runs once, on this thread, when its deadline passes uncancelled.
+    """
+
+    def __init__(self):
+        self._condition = threading.Condition()
+        self._heap = []
+        self._order = itertools.count()
+        self._thread = None
+
+    def start(self, delay, action):
+        entry = [time.monotonic() + max(0.0, float(delay)), next(self._order), action]
+        with self._condition:
+            heapq.heappush(self._heap, entry)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name='hwcloud-body-watchdog')
+                self._thread.daemon = True
+                self._thread.start()
+            elif self._heap[0] is entry:
+                self._condition.notify()
+        return entry
+
+    def cancel(self, entry):
+        with self._condition:
+            entry[2] = None
+
+    def _run(self):
+        with self._condition:
+            while True:
+                while self._heap and self._heap[0][2] is None:
+                    heapq.heappop(self._heap)
+                if not self._heap:
+                    self._condition.wait()
+                    continue
+                delay = self._heap[0][0] - time.monotonic()
+                if delay > 0:
+                    self._condition.wait(delay)
+                    continue
+                action = heapq.heappop(self._heap)[2]
+                self._condition.release()
+                try:
+                    action()
+                finally:
+                    self._condition.acquire()
+
+
+WATCHDOG = Watchdog()
+
+
 def read_body(response, limit):
     """Read a streamed ``requests`` response's body within ``limit`` seconds (wall clock).
 
@@ -224,12 +280,10 @@ def read_body(response, limit):
             except (OSError, ValueError):
                 pass
 
-    watchdog = threading.Timer(max(0.0, float(limit)), cut)
-    watchdog.daemon = True
     chunks = []
     received = 0
     started = _clock()
-    watchdog.start()
+    watchdog = WATCHDOG.start(limit, cut)
     try:
         for chunk in response.iter_content(65536):
             chunks.append(chunk)
@@ -243,7 +297,7 @@ def read_body(response, limit):
         response.close()
         raise BodyReadError('too slow' if expired.is_set() else 'truncated', received, expected)
     finally:
-        watchdog.cancel()
+        WATCHDOG.cancel(watchdog)
     if expired.is_set():
         raise BodyReadError('too slow', received, expected)
     content = b''.join(chunks)
