@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""What every read-only info module of the collection shares: the contract check option, its notes and attributes."""
+"""What the read-only info modules share: the contract check option (CONTRACT), their attributes and the notes of a single read."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -9,7 +9,10 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    DOCUMENTATION = r"""
+    # The option of every module that reads through the collection's client
+    # (hwcloud.migration.info_module.contract); DOCUMENTATION adds the attributes and
+    # what reading one kind of resource means for the result, for the single info modules.
+    CONTRACT = r"""
 options:
   strict_contract:
     description:
@@ -18,6 +21,16 @@ options:
         adds over time are allowed either way.
     type: bool
     default: false
+"""
+
+    DOCUMENTATION = r"""
+attributes:
+  check_mode:
+    support: full
+    description: The module only reads; it behaves the same in check mode.
+  diff_mode:
+    support: none
+    description: Nothing is changed, so there is nothing to diff.
 notes:
   - Many resources are read concurrently in one module call, at most O(max_concurrency) requests at a time.
     Results come back in the order of the requested IDs; an ID given twice is read and returned once.
@@ -36,11 +49,4 @@ notes:
   - An answer the health checks cannot use (a field they read absent, null or of the wrong type, a listing or
     a series that could not be read completely) does not fail the task; it sets RV(complete=false) and is
     named in RV(problems). A gate must treat RV(complete=false) as "could not be evaluated", never as healthy.
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads; it behaves the same in check mode.
-  diff_mode:
-    support: none
-    description: Nothing is changed, so there is nothing to diff.
 """

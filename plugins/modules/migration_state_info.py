@@ -25,13 +25,13 @@ description:
   - The reads run at the same time, in one process, with one session, one set of credentials and
     one IAM project lookup; all their requests together stay within O(max_concurrency). A gate
     over hundreds of resources then takes about the time its requests need on the network, instead of
-    the sum of five module calls (this is what the M(hwcloud.migration.migration_health) role uses).
+    the sum of five module calls (this is what the C(hwcloud.migration.migration_health) role uses).
   - Each read ends as its module would. When one fails, the others still run to the end; the task
     then fails, and its result holds every read's result, the failed ones with their C(msg) and
     C(errors), so nothing that was read is lost.
 extends_documentation_fragment:
   - hwcloud.migration.huaweicloud
-  - hwcloud.migration.info_module
+  - hwcloud.migration.info_module.contract
 options:
   sync_task_info:
     description:
@@ -45,9 +45,9 @@ options:
         M(hwcloud.migration.oms_sync_task_statistics_info) (C(sync_task_id), C(sync_task_ids), C(data_type),
         C(return_data_types), C(start_time), C(end_time)).
       - Without C(sync_task_id) and C(sync_task_ids), and with O(sync_task_info) set, the statistics are
-        read for the tasks O(sync_task_info) found, once it has read them (so C(sync_task_info: {}) plus
-        C(sync_task_statistics_info: {}) reads every task of the project and its statistics). When it found
-        none, there is no RV(sync_task_statistics_info).
+        read for the tasks O(sync_task_info) found, once it has read them (so an empty O(sync_task_info)
+        plus an empty O(sync_task_statistics_info) reads every task of the project and its statistics).
+        When it found none, there is no RV(sync_task_statistics_info).
       - With IDs, the statistics are read at the same time as the other reads.
       - The result is in RV(sync_task_statistics_info).
     type: dict
@@ -75,6 +75,16 @@ notes:
     the read and the option.
   - Unlike the single modules, O(max_concurrency) bounds the requests of all the reads together.
   - A warning of one read starts with the read's name, for example C(task_group_info:).
+  - Each read says in its result what the single module says; see the notes of
+    M(hwcloud.migration.oms_sync_task_info) about IDs not found, failed reads, fail fast and
+    answers the health checks cannot use.
+attributes:
+  check_mode:
+    support: full
+    description: The module only reads; it behaves the same in check mode.
+  diff_mode:
+    support: none
+    description: Nothing is changed, so there is nothing to diff.
 seealso:
   - module: hwcloud.migration.oms_sync_task_info
   - module: hwcloud.migration.oms_sync_task_statistics_info

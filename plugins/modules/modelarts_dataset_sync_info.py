@@ -22,6 +22,7 @@ description:
     RV(dataset_syncs[].succeeded), so a playbook does not need to know the status names.
 extends_documentation_fragment:
   - hwcloud.migration.huaweicloud
+  - hwcloud.migration.info_module.contract
   - hwcloud.migration.info_module
 options:
   dataset_id:

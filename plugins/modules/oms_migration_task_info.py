@@ -27,6 +27,7 @@ description:
     fails the task when O(strict_contract=true).
 extends_documentation_fragment:
   - hwcloud.migration.huaweicloud
+  - hwcloud.migration.info_module.contract
   - hwcloud.migration.info_module
 options:
   task_id:

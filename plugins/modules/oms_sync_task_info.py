@@ -21,6 +21,7 @@ description:
   - Each task is returned with the API's fields unchanged; a field the API leaves out stays absent.
 extends_documentation_fragment:
   - hwcloud.migration.huaweicloud
+  - hwcloud.migration.info_module.contract
   - hwcloud.migration.info_module
 options:
   sync_task_id:

@@ -23,6 +23,7 @@ description:
     the bytes synchronized and the last bucket with successful objects.
 extends_documentation_fragment:
   - hwcloud.migration.huaweicloud
+  - hwcloud.migration.info_module.contract
   - hwcloud.migration.info_module
 options:
   sync_task_id:

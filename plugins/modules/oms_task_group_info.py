@@ -30,6 +30,7 @@ description:
     option to read the tasks of a group.
 extends_documentation_fragment:
   - hwcloud.migration.huaweicloud
+  - hwcloud.migration.info_module.contract
   - hwcloud.migration.info_module
 options:
   group_id:

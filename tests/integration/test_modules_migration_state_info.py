@@ -91,7 +91,8 @@ def test_a_failing_read_keeps_the_others_and_names_its_ids(emulator, run_playboo
 
 def test_a_refused_option_of_one_read_sends_nothing(emulator, run_playbook):
     emulator.clear_requests_log()
-    reads = dict(READS, migration_task_info={'task_ids': ['1001', 'not-a-number']})
+    reads = dict(READS)
+    reads['migration_task_info'] = {'task_ids': ['1001', 'not-a-number']}
     run = run_plays(run_playbook, playbook([read('state', **reads)], module_defaults=connection(emulator)))
     state = result(run, 'state', outcome='failed')
     assert state['msg'].startswith('migration_task_info: task_ids must be a migration task id'), state['msg']
