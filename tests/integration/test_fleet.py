@@ -120,12 +120,16 @@ def test_extra_var_report_dir_is_refused_before_any_request(fleet_emulator, run_
 def test_a_target_that_fails_before_its_gate_is_error_and_the_others_are_gated(fleet_emulator, run_playbook, tmp_path):
     report_dir = tmp_path / 'reports'
     inventory = fleet_inventory(fleet_emulator, ['north', 'east'], report_dir)
-    # East's report directory cannot be resolved: its run ends before its gate starts.
+    # East's report directory cannot be resolved: its gate cannot write where it should, which is
+    # an ERROR, never a fallback to the default directory (here the same as report_dir).
     inventory['all']['children']['migration_health_targets']['hosts']['east']['migration_health_report_dir'] = '{{ no_such_variable }}'
     run = _run_fleet(run_playbook, tmp_path, inventory)
     assert run.rc != 0, run.output
     entries = _entries(_fleet_report(report_dir))
-    assert entries['east']['verdict'] == 'ERROR' and 'recorded no result' in entries['east']['error'], entries['east']
+    east = entries['east']
+    # ansible-core 2.19 stops east before its gate; 2.16 resolves the setting to its template text,
+    # on which east's gate fails.
+    assert east['verdict'] == 'ERROR' and ('recorded no result' in east['error'] or 'no_such_variable' in east['error']), east
     assert entries['north']['verdict'] == 'HEALTHY', entries['north']
     assert not (report_dir / 'east').exists()
 
