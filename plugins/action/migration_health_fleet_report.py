@@ -5,17 +5,26 @@
 
 A thin door onto plugin_utils/_fleet.py: it checks the arguments, sets the
 ``migration_health_fleet`` fact and writes the reports on the controller.
+
+With ``target_hosts`` it reads each target's record from the host's own
+variables, once, here: a per-host task that copied them into a fact cost
+every target another worker process, more than this whole step.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.errors import AnsibleActionFail
+from ansible.errors import AnsibleActionFail, AnsibleError
 from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._fleet import FleetInputError, build_fleet, failure_message, write_reports
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._fleet import FleetInputError, build_fleet, failure_message, host_record, write_reports
+
+# What the gate playbook records on each target host before and after its gate.
+STARTED_VAR = 'migration_health_fleet__started_ms'
+REPORT_DIR_VAR = 'migration_health_fleet__report_dir'
+ERROR_VAR = 'migration_health_fleet__error'
 
 
 def _plain(value):
@@ -34,17 +43,28 @@ class ActionModule(ActionBase):
 
     TRANSFERS_FILES = False
     _requires_connection = False
-    _VALID_ARGS = frozenset(('targets', 'dest', 'title'))
+    _VALID_ARGS = frozenset(('targets', 'target_hosts', 'dest', 'title'))
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
         del tmp
         validation, args = self.validate_argument_spec(
-            argument_spec=dict(targets=dict(type='dict', required=True), dest=dict(type='path'), title=dict(type='str', default='Migration health fleet'))
+            argument_spec=dict(
+                targets=dict(type='dict'),
+                target_hosts=dict(type='list', elements='str'),
+                dest=dict(type='path'),
+                title=dict(type='str', default='Migration health fleet'),
+            ),
+            mutually_exclusive=[('targets', 'target_hosts')],
+            required_one_of=[('targets', 'target_hosts')],
         )
         del validation
+        if args['target_hosts'] is not None:
+            targets = self._host_records(args['target_hosts'], task_vars or {})
+        else:
+            targets = _plain(args['targets'])
         try:
-            fleet = build_fleet(_plain(args['targets']))
+            fleet = build_fleet(targets)
         except FleetInputError as exc:
             raise AnsibleActionFail('targets: %s' % to_native(exc))
         result.update(
@@ -60,3 +80,45 @@ class ActionModule(ActionBase):
             result.update(changed=changed, reports=paths)
         result['ansible_facts'] = {'migration_health_fleet': fleet}
         return result
+
+    def _host_records(self, names, task_vars):
+        """Each target's record, read from its host's variables (see _fleet.host_record)."""
+        hostvars = task_vars.get('hostvars')
+        if hostvars is None:
+            raise AnsibleActionFail('target_hosts: the host variables of the play are not available to this task')
+        # A host that failed outside its gate's rescue is no longer in the play: it recorded no result.
+        active = set(task_vars.get('ansible_play_hosts') or [])
+        records = {}
+        for name in names:
+            if name not in hostvars:
+                raise AnsibleActionFail('target_hosts: %s is not a host of the inventory' % name)
+            # Untemplated: the facts are data, and templating a target's whole fact would walk its series.
+            variables = hostvars.raw_get(name)
+            facts = variables.get('ansible_facts') or {}
+            fact = facts.get('migration_health') if isinstance(facts, dict) else None
+            connection, project = self._settings(variables)
+            record = host_record(
+                variables.get(STARTED_VAR),
+                fact,
+                error=variables.get(ERROR_VAR),
+                report_dir=variables.get(REPORT_DIR_VAR),
+                region=connection.get('region'),
+                project=project.get('name') or connection.get('project_id'),
+                project_id=project.get('id') or connection.get('project_id'),
+                active=name in active,
+            )
+            records[str(name)] = _plain(record)
+        return records
+
+    def _settings(self, variables):
+        """The target's connection and project (inventory variables, which may be templates); {} for what cannot be read."""
+        templar = self._templar.copy_with_new_env(available_variables=variables)
+        settings = []
+        for name in ('migration_health_connection', 'migration_health_project'):
+            try:
+                value = templar.template(variables.get(name))
+            except AnsibleError:
+                # Only names for the reports come from here; the target's gate reported the error itself.
+                value = None
+            settings.append(value if isinstance(value, dict) else {})
+        return settings

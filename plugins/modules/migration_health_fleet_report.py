@@ -31,8 +31,21 @@ options:
       - Each record may hold C(region), C(project), C(project_id), C(health) (the target's C(migration_health)
         fact or V(null)), C(error) (the message of the failure that ended the target's gate, or V(null)) and
         C(report_dir) (the directory of the target's own reports).
+      - Exactly one of O(targets) and O(target_hosts) is required.
     type: dict
-    required: true
+  target_hosts:
+    description:
+      - The inventory hosts of the targets; each target's record is read from its host's variables, as the
+        C(hwcloud.migration.migration_health) playbook leaves them, instead of being passed in O(targets).
+      - C(migration_health_fleet__started_ms) is when the target's gate started in this run; a host without it
+        recorded nothing (ERROR). Its C(migration_health) fact is the target's health only when the fact's
+        C(evaluated_at_ms) is not earlier, so a fact of an earlier play or from a fact cache never counts.
+      - C(migration_health_fleet__error) is the failure that ended the target's gate,
+        C(migration_health_fleet__report_dir) the directory of its own reports; C(region), C(project) and
+        C(project_id) come from C(migration_health_connection) and C(migration_health_project).
+      - A host that is no longer in the play (it failed outside its gate) recorded nothing (ERROR).
+    type: list
+    elements: str
   dest:
     description:
       - Directory to write the fleet reports into, on the controller. Created when missing.
@@ -63,11 +76,21 @@ seealso:
 EXAMPLES = r"""
 - name: Build the fleet verdict once the targets are evaluated
   hwcloud.migration.migration_health_fleet_report:
-    targets: "{{ dict(ansible_play_hosts_all | zip(ansible_play_hosts_all | map('extract', hostvars)
-      | map(attribute='migration_health_target_result', default=none))) }}"
+    target_hosts: "{{ ansible_play_hosts_all }}"
     dest: "{{ playbook_dir }}/reports"
   run_once: true
   delegate_to: localhost
+
+- name: Build a fleet verdict from records gathered some other way
+  hwcloud.migration.migration_health_fleet_report:
+    targets:
+      beijing:
+        region: cn-north-4
+        health: "{{ hostvars['beijing']['ansible_facts']['migration_health'] | default(none) }}"
+      shanghai:
+        region: cn-east-3
+        error: the gate of shanghai did not run
+  run_once: true
 """
 
 RETURN = r"""

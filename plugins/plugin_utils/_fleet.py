@@ -90,6 +90,37 @@ def _report_paths(report_dir):
     return paths
 
 
+def _whole_number(value):
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+
+
+def host_record(started_ms, fact, error=None, report_dir=None, region=None, project=None, project_id=None, active=True):
+    """The record (see :func:`target_entry`) of a target from what its host holds after its gate.
+
+    ``started_ms`` is when this run's gate of the target started (None when it
+    never got that far); ``fact`` the host's ``migration_health`` fact. The
+    fact is the target's health only when it was evaluated at or after
+    ``started_ms``: a fact left by an earlier play or a fact cache must never
+    stand in for this run's. A host that never started its gate, or is no
+    longer ``active`` (it failed outside the gate's rescue), recorded no
+    result: None, which the fleet counts as ERROR.
+    """
+    started_ms = _whole_number(started_ms)
+    if started_ms is None or not active:
+        return None
+    health = None
+    if isinstance(fact, dict):
+        evaluated_ms = _whole_number(fact.get('evaluated_at_ms'))
+        if evaluated_ms is not None and evaluated_ms >= started_ms:
+            # What the fleet needs of the fact: its series stay with the target's own reports.
+            health = dict((key, fact.get(key)) for key in ('verdict', 'healthy', 'counts', 'violations', 'error'))
+            health['violations'] = health['violations'] or []
+    return {'region': region, 'project': project, 'project_id': project_id, 'health': health, 'error': error, 'report_dir': report_dir or None}
+
+
 def target_entry(name, record):
     """The fleet's entry for the target ``name`` from what its run recorded.
 

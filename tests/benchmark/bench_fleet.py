@@ -8,7 +8,11 @@ over a static inventory: with one target, then with all of them and
 ``runs`` runs each). Targets run in parallel, so the ratio stays close to 1
 until the controller's cores are the limit.
 
-    .venv/bin/python tests/benchmark/bench_fleet.py [--targets 10] [--tasks 50] [--latency-ms 50]
+    .venv/bin/python tests/benchmark/bench_fleet.py [--targets 10] [--tasks 50] [--latency-ms 50] [--profile]
+
+``--profile`` also writes the controller CPU of every task of every run,
+summed over the targets, next to the run's log (build/bench/*.cpu.txt), and
+prints the table of the last fleet run: which steps a target pays for.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -28,7 +32,8 @@ from pathlib import Path
 from hwc_emulator import generate
 from hwc_emulator.launcher import EmulatorProcess
 
-REPO = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
 BIN = Path(sys.executable).parent
 COLLECTIONS = REPO / '.venv' / 'collections'
 OUT_DIR = REPO / 'build' / 'bench'
@@ -95,7 +100,7 @@ def write_inventory(path, emulator, count, report_dir):
     return path
 
 
-def _env():
+def _env(profile_file=None):
     env = {key: value for key, value in os.environ.items() if not key.startswith(CREDENTIAL_ENV_PREFIXES)}
     env.update(
         {
@@ -108,6 +113,8 @@ def _env():
             'PATH': str(BIN) + os.pathsep + os.environ.get('PATH', ''),
         }
     )
+    if profile_file:
+        env.update({'ANSIBLE_CALLBACK_PLUGINS': str(HERE / 'callback_plugins'), 'ANSIBLE_CALLBACKS_ENABLED': 'task_cpu', 'TASK_CPU_FILE': str(profile_file)})
     return env
 
 
@@ -116,14 +123,18 @@ def _children_cpu():
     return usage.ru_utime + usage.ru_stime
 
 
-def run_gate(inventory, forks, workdir, name):
-    """(wall seconds, CPU seconds of ansible-playbook and its modules) of one run; raises when it fails."""
+def run_gate(inventory, forks, workdir, name, profile=False):
+    """(wall seconds, CPU seconds of ansible-playbook and its modules) of one run; raises when it fails.
+
+    With ``profile`` the CPU of each task goes to build/bench/<name>.cpu.txt.
+    """
     log_file = OUT_DIR / ('%s.log' % name)
+    profile_file = OUT_DIR / ('%s.cpu.txt' % name) if profile else None
     command = [str(BIN / 'ansible-playbook'), 'hwcloud.migration.migration_health', '-i', str(inventory), '--forks', str(forks)]
     started = time.perf_counter()
     cpu = _children_cpu()
     with open(str(log_file), 'w') as log:
-        process = subprocess.run(command, env=_env(), cwd=str(workdir), stdout=log, stderr=subprocess.STDOUT, timeout=PLAYBOOK_TIMEOUT, check=False)
+        process = subprocess.run(command, env=_env(profile_file), cwd=str(workdir), stdout=log, stderr=subprocess.STDOUT, timeout=PLAYBOOK_TIMEOUT, check=False)
     wall = time.perf_counter() - started
     cpu = _children_cpu() - cpu
     if process.returncode != 0:
@@ -137,7 +148,7 @@ def _median(runs):
     return ordered[len(ordered) // 2]
 
 
-def run(workdir, targets=10, tasks=50, latency_ms=50, runs=3):
+def run(workdir, targets=10, tasks=50, latency_ms=50, runs=3, profile=False):
     """Measure one target alone and ``targets`` targets with as many forks; returns the figures."""
     workdir = Path(workdir)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
@@ -150,8 +161,8 @@ def run(workdir, targets=10, tasks=50, latency_ms=50, runs=3):
         single, fleet = [], []
         for number in range(max(1, runs)):
             # Alternate, so a slow spell of a shared machine hits both sides alike.
-            single.append(run_gate(single_inventory, 1, workdir, 'fleet-1-run%d' % number))
-            fleet.append(run_gate(fleet_inventory, targets, workdir, 'fleet-%d-run%d' % (targets, number)))
+            single.append(run_gate(single_inventory, 1, workdir, 'fleet-1-run%d' % number, profile=profile))
+            fleet.append(run_gate(fleet_inventory, targets, workdir, 'fleet-%d-run%d' % (targets, number), profile=profile))
         report = json.loads((workdir / 'reports-n' / 'migration-health.json').read_text())
     finally:
         emulator.stop()
@@ -179,6 +190,8 @@ def run(workdir, targets=10, tasks=50, latency_ms=50, runs=3):
         'single_runs': single,
         'fleet_runs': fleet,
         'verdict': report['verdict'],
+        # Text, not a Path: bench.py writes these figures as JSON.
+        'profile': str(OUT_DIR / ('fleet-%d-run%d.cpu.txt' % (targets, max(1, runs) - 1))) if profile else None,
     }
 
 
@@ -222,10 +235,14 @@ def main():
     parser.add_argument('--tasks', type=int, default=50)
     parser.add_argument('--latency-ms', type=int, default=50)
     parser.add_argument('--runs', type=int, default=3)
+    parser.add_argument('--profile', action='store_true', help='write the CPU of each task of each run (build/bench/*.cpu.txt)')
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix='hwcloud-bench-fleet-') as workdir:
-        result = run(workdir, args.targets, args.tasks, args.latency_ms, args.runs)
+        result = run(workdir, args.targets, args.tasks, args.latency_ms, args.runs, profile=args.profile)
     print(render(result))
+    if result['profile']:
+        print('  CPU per task of the last fleet run, summed over its targets (%s):' % result['profile'])
+        print('\n'.join('    ' + line for line in Path(result['profile']).read_text().splitlines()))
     for target in targets(result):
         print('  [%s] %-44s %s' % ('met' if target['met'] else 'NOT MET', target['name'], target['figure']))
     return 0

@@ -117,6 +117,54 @@ def test_extra_var_report_dir_is_refused_before_any_request(fleet_emulator, run_
     assert fleet_emulator.requests_log() == []
 
 
+def test_a_target_that_fails_before_its_gate_is_error_and_the_others_are_gated(fleet_emulator, run_playbook, tmp_path):
+    report_dir = tmp_path / 'reports'
+    inventory = fleet_inventory(fleet_emulator, ['north', 'east'], report_dir)
+    # East's report directory cannot be resolved: its gate cannot write where it should, which is
+    # an ERROR, never a fallback to the default directory (here the same as report_dir).
+    inventory['all']['children']['migration_health_targets']['hosts']['east']['migration_health_report_dir'] = '{{ no_such_variable }}'
+    run = _run_fleet(run_playbook, tmp_path, inventory)
+    assert run.rc != 0, run.output
+    entries = _entries(_fleet_report(report_dir))
+    east = entries['east']
+    # ansible-core 2.19 stops east before its gate; 2.16 resolves the setting to its template text,
+    # on which east's gate fails.
+    assert east['verdict'] == 'ERROR' and ('recorded no result' in east['error'] or 'no_such_variable' in east['error']), east
+    assert entries['north']['verdict'] == 'HEALTHY', entries['north']
+    assert not (report_dir / 'east').exists()
+
+
+def _fleet_after(run_playbook, tmp_path, emulator, earlier_facts):
+    """The gate playbook imported after a play that set ``earlier_facts`` on every target."""
+    inventory = write_inventory(tmp_path / 'fleet.yml', fleet_inventory(emulator, ['north'], tmp_path / 'reports'))
+    playbook = [
+        {
+            'name': 'An earlier play of the same run',
+            'hosts': 'migration_health_targets',
+            'gather_facts': False,
+            'tasks': [{'name': 'Set facts', 'ansible.builtin.set_fact': earlier_facts}],
+        },
+        {'import_playbook': 'hwcloud.migration.migration_health'},
+    ]
+    return run_playbook(playbook, env=credential_env(), args=('-i', str(inventory)))
+
+
+def test_a_report_dir_fact_of_an_earlier_play_is_refused_before_any_request(fleet_emulator, run_playbook, tmp_path):
+    # A fact outranks the directory the fleet gives each target's role, as an extra variable does.
+    fleet_emulator.clear_requests_log()
+    run = _fleet_after(run_playbook, tmp_path, fleet_emulator, {'migration_health_report_dir': str(tmp_path / 'elsewhere')})
+    assert run.rc != 0, run.output
+    assert 'Set it in the inventory instead' in run.output
+    assert fleet_emulator.requests_log() == []
+
+
+def test_a_failure_recorded_by_an_earlier_play_is_not_this_runs(fleet_emulator, run_playbook, tmp_path):
+    run = _fleet_after(run_playbook, tmp_path, fleet_emulator, {'migration_health_fleet__error': 'the gate failed in an earlier play'})
+    assert run.rc == 0, run.output
+    entry = _entries(_fleet_report(tmp_path / 'reports'))['north']
+    assert entry['verdict'] == 'HEALTHY' and entry['error'] is None, entry
+
+
 def _unwrap(value):
     """ansible-inventory marks values from an inventory plugin as unsafe: {"__ansible_unsafe": text}."""
     if isinstance(value, dict):

@@ -154,3 +154,58 @@ def test_write_reports_writes_three_files_and_is_idempotent(tmp_path):
     assert json.loads((dest / 'migration-health.json').read_text()) == fleet
     changed, _paths = _fleet.write_reports(fleet, str(dest))
     assert not changed
+
+
+# -- host_record: what a target's host holds after its gate ------------------
+
+STARTED_MS = NOW_MS - 60000
+
+
+def _evaluated(verdict='HEALTHY', at_ms=NOW_MS, **extra):
+    fact = _fact(verdict)
+    fact.update(evaluated_at_ms=at_ms, series={'big': list(range(100))}, **extra)
+    return fact
+
+
+def test_a_fact_of_this_run_is_the_targets_health_without_its_series():
+    record = _fleet.host_record(STARTED_MS, _evaluated('UNHEALTHY'), report_dir='/r/a', region='cn-north-4', project='p', project_id='p1')
+    assert record['health']['verdict'] == 'UNHEALTHY' and record['health']['counts']['checks'] == 10
+    assert sorted(record['health']) == ['counts', 'error', 'healthy', 'verdict', 'violations']
+    assert (record['region'], record['project'], record['project_id'], record['report_dir'], record['error']) == ('cn-north-4', 'p', 'p1', '/r/a', None)
+    assert _fleet.target_entry('a', record)['verdict'] == 'UNHEALTHY'
+
+
+@pytest.mark.parametrize(
+    'fact',
+    [
+        _evaluated(at_ms=STARTED_MS - 1),  # an earlier play's, or a fact cache's
+        _evaluated(at_ms=None),
+        _evaluated(at_ms='soon'),
+        {'verdict': 'HEALTHY', 'healthy': True, 'counts': {}},  # no evaluated_at_ms at all
+        ['not', 'a', 'fact'],
+        None,
+    ],
+)
+def test_a_fact_not_evaluated_in_this_run_never_counts(fact):
+    record = _fleet.host_record(STARTED_MS, fact, error='the role could not start')
+    assert record['health'] is None
+    entry = _fleet.target_entry('a', record)
+    assert entry['verdict'] == 'ERROR' and entry['counts'] is None
+    assert entry['error'].startswith('the role could not start')
+
+
+@pytest.mark.parametrize('started_ms', [None, '', 'later'])
+def test_a_target_whose_gate_never_started_recorded_nothing(started_ms):
+    assert _fleet.host_record(started_ms, _evaluated()) is None
+    assert 'recorded no result' in _fleet.target_entry('a', None)['error']
+
+
+def test_a_host_that_left_the_play_recorded_nothing_even_with_a_fresh_healthy_fact():
+    assert _fleet.host_record(STARTED_MS, _evaluated(), active=False) is None
+
+
+def test_the_start_time_may_come_as_text():
+    # Without Jinja2 native types (ansible-core < 2.19) a templated fact is text.
+    record = _fleet.host_record(str(STARTED_MS), _evaluated(at_ms=str(NOW_MS)))
+    assert record['health']['verdict'] == 'HEALTHY'
+    assert _fleet.target_entry('a', record)['healthy'] is True
