@@ -6,13 +6,23 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+# Values that are plain already: returned as they are without a call per value
+# (a large gate's statistics are a million of them).  Subclasses (Ansible's
+# tagged strings and containers) are not in this set and take the full path.
+_PLAIN_LEAVES = frozenset((str, int, float, bool, type(None)))
+
 
 def plain(value):
     """Copy Ansible's lazy or tagged containers and strings into plain dicts, lists and ``str``."""
     if isinstance(value, dict):
-        return dict((str(key), plain(item)) for key, item in value.items())
+        leaves = _PLAIN_LEAVES
+        copy = {}
+        for key, item in value.items():
+            copy[key if type(key) is str else str(key)] = item if type(item) in leaves else plain(item)
+        return copy
     if isinstance(value, (list, tuple)):
-        return [plain(item) for item in value]
+        leaves = _PLAIN_LEAVES
+        return [item if type(item) in leaves else plain(item) for item in value]
     if isinstance(value, str):
         return str(value)
     return value
