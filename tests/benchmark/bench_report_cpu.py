@@ -1,22 +1,25 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """CPU of the two ``migration_health_report`` steps of the role, each in a fresh interpreter.
 
-Ansible runs every task in a freshly forked worker, so what the action imports,
-compiles and builds is paid on every run, twice per gate: once to mark the
-reports as not evaluated yet (an ERROR fact and its three reports), once to
-evaluate the module results and write the reports.  This script runs the same
-plugin_utils calls as the action, each in a new ``python -c`` process, and
-prints the CPU seconds (user + system) the process spent from the action's
-imports to the last report written; the interpreter's own start-up and what an
-Ansible worker has imported already (ansible-core, Jinja2) are outside the
-figure.
+Ansible runs every task in a freshly forked worker: the action's module and
+what it imports are loaded once, in the controller's main process (the
+strategy loads the action's class before forking), but whatever the action
+imports, compiles or builds while it runs is paid in every worker, twice per
+gate: once to mark the reports as not evaluated yet (an ERROR fact and its
+three reports), once to evaluate the module results and write the reports.
+This script runs the same plugin_utils calls as the action, each in a new
+``python -c`` process, and prints the CPU seconds (user + system) of the
+worker's part (from the results to the last report written) and, apart, of
+the imports.  Ansible's collection loader compiles a collection's Python
+files from source on every import, so the imports here do too.
 
     .venv/bin/python tests/benchmark/bench_report_cpu.py [--runs 7] [--profile error|eval-50|eval-500]
 
 Paths: ``error`` (the ERROR mark), ``eval-50`` (50 sync tasks over 1h, a fleet
 target), ``eval-500`` (500 sync tasks over 2d, the gate of ``make bench``).
 The median of ``--runs`` runs is printed per path; ``--profile`` prints the
-cProfile of one run of a path instead.
+cProfile of the worker's part of one run of a path instead.
+``BENCH_COLLECTIONS`` points the runs at another checkout's collections.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -43,14 +46,10 @@ PATHS = (('error', None, None, None), ('eval-50', 50, '1h', 3600 * 1000), ('eval
 # module is imported; the clock starts at the action's import.
 CHILD = r'''
 import json, sys, time
+sys.dont_write_bytecode = True  # as Ansible's collection loader: every import compiles from source
 sys.path.insert(0, {collections!r})
 import jinja2, ansible.plugins.action, ansible.errors  # already in an Ansible worker
 setup = json.load(open({setup!r}))
-profile = None
-if setup['profile']:
-    import cProfile
-    profile = cProfile.Profile()
-    profile.enable()
 start = time.process_time()
 from ansible_collections.hwcloud.migration.plugins.action import migration_health_report as action
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_evaluate import checked_fact, error_fact, evaluate
@@ -58,6 +57,11 @@ from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_plain im
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reads import error_from_entry
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reports import write_reports
 imported = time.process_time()
+profile = None
+if setup['profile']:
+    import cProfile
+    profile = cProfile.Profile()
+    profile.enable()
 if setup['results'] is None:
     errors = [error_from_entry(plain(entry)) for entry in setup['errors']]
     fact = error_fact(errors)
@@ -76,7 +80,7 @@ if profile is not None:
     profile.disable()
     import pstats
     pstats.Stats(profile).sort_stats('cumulative').print_stats(45)
-print(json.dumps(dict(total=done - start, imports=imported - start, evaluate=evaluated - imported, schema=checked - evaluated, reports=done - checked, verdict=fact['verdict'])))
+print(json.dumps(dict(worker=done - imported, imports=imported - start, evaluate=evaluated - imported, schema=checked - evaluated, reports=done - checked, verdict=fact['verdict'])))
 '''
 
 ERROR_MARK = [
@@ -126,10 +130,10 @@ def main():
                 run_child(setup, profile=True)
                 continue
             runs = [run_child(setup) for _run in range(arguments.runs)]
-            parts = dict((key, statistics.median(run[key] for run in runs)) for key in ('total', 'imports', 'evaluate', 'schema', 'reports'))
+            parts = dict((key, statistics.median(run[key] for run in runs)) for key in ('worker', 'imports', 'evaluate', 'schema', 'reports'))
             print(
-                '%-9s CPU %.3fs (median of %d; imports %.3fs, evaluation %.3fs, schema check %.3fs, reports %.3fs) verdict %s'
-                % (name, parts['total'], len(runs), parts['imports'], parts['evaluate'], parts['schema'], parts['reports'], runs[0]['verdict'])
+                '%-9s worker CPU %.3fs (median of %d: evaluation %.3fs, schema check %.3fs, reports %.3fs); imports %.3fs; verdict %s'
+                % (name, parts['worker'], len(runs), parts['evaluate'], parts['schema'], parts['reports'], parts['imports'], runs[0]['verdict'])
             )
 
 
