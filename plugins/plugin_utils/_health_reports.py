@@ -13,6 +13,7 @@ import tempfile
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import DEFAULT_TITLE
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_html import render_html
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_junit import render_junit
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_plain import collector_paused
 
 REPORT_FILES = (('json', 'migration-health.json'), ('junit', 'migration-health.xml'), ('html', 'migration-health.html'))
 
@@ -36,6 +37,7 @@ def render_json(fact):
     return '\n'.join(lines) + '\n'
 
 
+@collector_paused
 def render_reports(fact, title=DEFAULT_TITLE):
     """The text of each report, keyed ``json``, ``junit`` and ``html``."""
     return {'json': render_json(fact), 'junit': render_junit(fact), 'html': render_html(fact, title=title)}
