@@ -18,6 +18,10 @@ from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_plain im
 REPORT_FILES = (('json', 'migration-health.json'), ('junit', 'migration-health.xml'), ('html', 'migration-health.html'))
 
 
+# json.dumps(value, separators=(',', ':')), built once: json.dumps builds an encoder per call when given separators.
+_COMPACT = json.JSONEncoder(separators=(',', ':')).encode
+
+
 def render_json(fact):
     """The JSON report: the fact, one subject or check per line so a diff stays readable and the file small."""
     lines = ['{']
@@ -27,12 +31,11 @@ def render_json(fact):
         comma = ',' if index < len(keys) - 1 else ''
         if isinstance(value, list) and value:
             lines.append('  %s: [' % json.dumps(key))
-            lines.extend(
-                '    %s%s' % (json.dumps(item, separators=(',', ':')), ',' if position < len(value) - 1 else '') for position, item in enumerate(value)
-            )
+            items = [_COMPACT(item) for item in value]
+            lines.append(',\n'.join('    ' + item for item in items))
             lines.append('  ]%s' % comma)
         else:
-            lines.append('  %s: %s%s' % (json.dumps(key), json.dumps(value, separators=(',', ':')), comma))
+            lines.append('  %s: %s%s' % (json.dumps(key), _COMPACT(value), comma))
     lines.append('}')
     return '\n'.join(lines) + '\n'
 
