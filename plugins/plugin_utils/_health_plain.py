@@ -13,6 +13,7 @@ import gc
 # (a large gate's statistics are a million of them).  Subclasses (Ansible's
 # tagged strings and containers) are not in this set and take the full path.
 _PLAIN_LEAVES = frozenset((str, int, float, bool, type(None)))
+_STR = frozenset((str,))
 
 
 def collector_paused(function):
@@ -43,7 +44,7 @@ def _plain(value):
         leaves = _PLAIN_LEAVES
         copy = {}
         for key, item in value.items():
-            copy[key if type(key) is str else str(key)] = item if type(item) in leaves else _plain(item)
+            copy[key if type(key) in _STR else str(key)] = item if type(item) in leaves else _plain(item)
         return copy
     if isinstance(value, (list, tuple)):
         leaves = _PLAIN_LEAVES

@@ -48,15 +48,12 @@ _TYPE_TESTS = {
 
 
 # The Python types that certainly pass each test (subclasses and the rest go through the test).
-_EXACT_TYPES = {
-    'array': (list,),
-    'boolean': (bool,),
-    'integer': (int,),
-    'null': (type(None),),
-    'number': (int, float),
-    'object': (dict,),
-    'string': (str,),
-}
+_EXACT_TYPES = {'array': (list,), 'boolean': (bool,), 'integer': (int,), 'null': (type(None),), 'number': (int, float), 'object': (dict,), 'string': (str,)}
+
+
+# Exactly these types (not a subclass, not bool for int): the common case decided in one test.
+_INT = frozenset((int,))
+_LIST = frozenset((list,))
 
 
 class _Unsupported(Exception):
@@ -149,7 +146,7 @@ class _Compiler:
         if schema.get('type') == 'integer' and keywords <= set(('type', 'minimum', 'maximum')):
             low = schema.get('minimum', float('-inf'))
             high = schema.get('maximum', float('inf'))
-            return lambda instance: (low <= instance <= high) if type(instance) is int else check(instance)
+            return lambda instance: (low <= instance <= high) if type(instance) in _INT else check(instance)
         if schema.get('type') != 'array' or not keywords <= set(('type', 'minItems', 'maxItems', 'prefixItems', 'items')):
             return None
         if not isinstance(schema.get('items', {}), dict):
@@ -161,7 +158,7 @@ class _Compiler:
         start = len(prefix)
 
         def array(instance):
-            if type(instance) is not list:
+            if type(instance) not in _LIST:
                 return check(instance)
             size = len(instance)
             if size < low or (high is not None and size > high):
@@ -205,7 +202,7 @@ class _Compiler:
             return lambda instance: isinstance(instance, str) and instance == value
         if isinstance(value, int) and not isinstance(value, bool):
             # Only an exact int: a float or another number that equals it goes to jsonschema.
-            return lambda instance: type(instance) is int and instance == value
+            return lambda instance: type(instance) in _INT and instance == value
         raise _Unsupported(value)
 
     @staticmethod

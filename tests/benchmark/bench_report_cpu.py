@@ -44,7 +44,7 @@ PATHS = (('error', None, None, None), ('eval-50', 50, '1h', 3600 * 1000), ('eval
 
 # Run in the child.  The worker has ansible-core and Jinja2 loaded before the action
 # module is imported; the clock starts at the action's import.
-CHILD = r'''
+CHILD = r"""
 import json, sys, time
 sys.dont_write_bytecode = True  # as Ansible's collection loader: every import compiles from source
 sys.path.insert(0, {collections!r})
@@ -80,13 +80,14 @@ if profile is not None:
     profile.disable()
     import pstats
     pstats.Stats(profile).sort_stats('cumulative').print_stats(45)
-print(json.dumps(dict(worker=done - imported, imports=imported - start, evaluate=evaluated - imported, schema=checked - evaluated, reports=done - checked, verdict=fact['verdict'])))
-'''
+parts = dict(worker=done - imported, imports=imported - start, evaluate=evaluated - imported, schema=checked - evaluated, reports=done - checked)
+print(json.dumps(dict(parts, verdict=fact['verdict'])))
+"""
 
 ERROR_MARK = [
     {
         'step': 'run',
-        'message': 'this run of the gate stopped before it evaluated anything (it was interrupted or killed, or is still running); see the run\'s log',
+        'message': "this run of the gate stopped before it evaluated anything (it was interrupted or killed, or is still running); see the run's log",
     }
 ]
 
@@ -117,7 +118,7 @@ def run_child(setup_path, profile=False):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
     parser.add_argument('--runs', type=int, default=7)
     parser.add_argument('--profile', choices=[name for name, *_rest in PATHS])
     arguments = parser.parse_args()

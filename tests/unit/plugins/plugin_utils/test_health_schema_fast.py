@@ -16,13 +16,37 @@ import jsonschema
 import pytest
 from health_scale import NOW, scale_results
 
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_evaluate import error_fact, evaluate, evaluate_failing_gate
 from ansible_collections.hwcloud.migration.plugins.plugin_utils import _health_schema
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_evaluate import error_fact, evaluate, evaluate_failing_gate
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reads import gate_error
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_schema import FACT_SCHEMA, fact_errors
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_schema_fast import compile_check
 
-ODD_VALUES = [None, True, False, 0, -1, 1.0, 2.5, -0.5, 2**63, '', 'x\ny', 'x\n', 'ERROR', 'HEALTHY', 'task-status', 'sync_task', '2023-11-16T18:02:00.000Z', [], {}, [1, 2], [[0, 1]], {'a': 1}, (1, 2)]
+ODD_VALUES = [
+    None,
+    True,
+    False,
+    0,
+    -1,
+    1.0,
+    2.5,
+    -0.5,
+    2**63,
+    '',
+    'x\ny',
+    'x\n',
+    'ERROR',
+    'HEALTHY',
+    'task-status',
+    'sync_task',
+    '2023-11-16T18:02:00.000Z',
+    [],
+    {},
+    [1, 2],
+    [[0, 1]],
+    {'a': 1},
+    (1, 2),
+]
 
 
 def _facts():
@@ -124,7 +148,9 @@ def test_the_compiled_check_agrees_with_jsonschema_on_edges(schema, instance, va
     assert compile_check(schema)(instance) is fast
 
 
-@pytest.mark.parametrize('schema', [{'type': 'string', 'format': 'date'}, {'oneOf': [{'minimum': 1}, {'type': 'null'}]}, {'$ref': 'other.json'}, {'patternProperties': {}}])
+@pytest.mark.parametrize(
+    'schema', [{'type': 'string', 'format': 'date'}, {'oneOf': [{'minimum': 1}, {'type': 'null'}]}, {'$ref': 'other.json'}, {'patternProperties': {}}]
+)
 def test_other_keywords_are_left_to_jsonschema(schema):
     assert compile_check(schema) is None
 

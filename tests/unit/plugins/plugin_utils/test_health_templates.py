@@ -18,7 +18,9 @@ pytestmark = pytest.mark.skipif(not hasattr(os, 'getuid'), reason='the cache is 
 
 
 def _render(environ):
-    environment = report_environment(_health_html.TEMPLATE_DIR, finalize=lambda value: _health_html.xml_safe(value) if isinstance(value, str) else value, environ=environ)
+    environment = report_environment(
+        _health_html.TEMPLATE_DIR, finalize=lambda value: _health_html.xml_safe(value) if isinstance(value, str) else value, environ=environ
+    )
     fact = error_fact([gate_error('run', 'stopped <b>\x01</b>')], now_ms=1700000000000)
     return environment.get_template(_health_html.TEMPLATE).render(_health_html.view_model(fact))
 
