@@ -81,7 +81,6 @@ def _all(tests):
 
 class _Compiler:
     def __init__(self, root):
-        self.root = root
         self.definitions = root.get('$defs') or {} if isinstance(root, dict) else {}
         self.compiled_refs = {}
         self.compiling = set()
