@@ -14,6 +14,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from bisect import bisect_left
+from itertools import repeat
+from operator import itemgetter
+
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import ms_to_iso
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import (
     BUCKET_MS,
@@ -35,6 +39,8 @@ SPARKLINE_TYPES = ('REQUEST', 'FAILURE')
 MAX_MARKERS = 48
 # Series in a failing subject's full chart.
 CHART_TYPE_COUNT = len(CHART_TYPES)
+_STAMP = itemgetter(0)
+_COUNT = itemgetter(1)
 
 
 def bucket_grid(stamps, start, end, bucket):
@@ -68,6 +74,21 @@ def downsample(points, start, end, columns):
     """
     if columns <= 0 or len(points) <= 2 * columns or end <= start:
         return [list(point) for point in points]
+    stamps = list(map(_STAMP, points))
+    if stamps != sorted(stamps):
+        return _downsample_in_order(points, start, end, columns)
+    counts = list(map(_COUNT, points))
+    kept = []
+    for first, stop in _column_runs(stamps, start, end, columns):
+        column = counts[first:stop]
+        low = first + column.index(min(column))
+        high = first + column.index(max(column))
+        kept.extend(_column_points(points[low], points[high]))
+    return [list(point) for point in kept]
+
+
+def _downsample_in_order(points, start, end, columns):
+    """``downsample`` of points not in time order: a column starts wherever the next point falls in another one."""
     span = float(end - start)
     kept = []
     current = None
@@ -94,21 +115,79 @@ def _column_points(low, high):
     return [low, high] if low[0] < high[0] else [high, low]
 
 
+def _column_runs(grid, start, end, columns):
+    """``(first, stop)`` index ranges of ``grid`` (sorted) falling in the same column, as ``downsample`` places a stamp.
+
+    A stamp's column only grows with the stamp, so each column's first index
+    is found by bisection near where it must start, then settled with the
+    very expression ``downsample`` uses: the same columns, a few evaluations
+    per column instead of one per bucket.
+    """
+    span = float(end - start)
+    last = columns - 1
+
+    def column(index):
+        return min(last, max(0, int((grid[index] - start) * columns / span)))
+
+    size = len(grid)
+    bounds = [0]
+    for wanted in range(1, columns):
+        index = max(bounds[-1], bisect_left(grid, start + wanted * span / columns, bounds[-1]))
+        while index > bounds[-1] and column(index - 1) >= wanted:
+            index -= 1
+        while index < size and column(index) < wanted:
+            index += 1
+        if index != bounds[-1]:
+            bounds.append(index)
+        if index == size:
+            break
+    if bounds[-1] != size:
+        bounds.append(size)
+    return list(zip(bounds, bounds[1:]))
+
+
+def _downsample_on_grid(points, grid, runs):
+    """``downsample(fill_grid(points, grid), ...)`` for the columns ``runs``, without a list per grid bucket.
+
+    The three series of a chart share the grid, so the columns are placed once
+    (``runs``); per column, ``min`` and ``max`` find the first lowest and the
+    first highest bucket, as ``downsample`` keeps them.
+    """
+    counts = dict(zip(map(_STAMP, points), map(_COUNT, points)))
+    values = list(map(counts.get, grid, repeat(0)))
+    kept = []
+    for first, stop in runs:
+        if stop - first == 1:
+            kept.append([grid[first], values[first]])
+            continue
+        column = values[first:stop]
+        low = first + column.index(min(column))
+        high = first + column.index(max(column))
+        if low == high:
+            kept.append([grid[low], values[low]])
+        else:
+            first_kept, second_kept = (low, high) if low < high else (high, low)
+            kept.append([grid[first_kept], values[first_kept]])
+            kept.append([grid[second_kept], values[second_kept]])
+    return kept
+
+
 def downsample_series(series, start, end, bucket, columns):
     """Every chart type of ``series`` filled on the bucket grid, then downsampled to ``columns``.
 
     Returns ``(series, downsampled)``; ``downsampled`` is false when nothing had
     to go (the series is returned as the API gave it, empty buckets omitted).
     """
-    stamps = sorted(set(point[0] for data_type in CHART_TYPES for point in series.get(data_type) or []))
+    by_type = [(data_type, series.get(data_type) or []) for data_type in CHART_TYPES]
+    stamps = sorted(set().union(*[map(_STAMP, points) for _data_type, points in by_type]))
     grid = bucket_grid(stamps, start, end, bucket)
-    length = len(grid) if grid is not None else max([len(series.get(data_type) or []) for data_type in CHART_TYPES])
+    length = len(grid) if grid is not None else max([len(points) for _data_type, points in by_type])
     if length <= 2 * columns:
-        return dict((data_type, [list(point) for point in series.get(data_type) or []]) for data_type in CHART_TYPES), False
-    result = {}
-    for data_type in CHART_TYPES:
-        result[data_type] = downsample(fill_grid(series.get(data_type) or [], grid), start, end, columns)
-    return result, True
+        return dict((data_type, [list(point) for point in points]) for data_type, points in by_type), False
+    if grid is None or columns <= 0:
+        return dict((data_type, downsample(fill_grid(points, grid), start, end, columns)) for data_type, points in by_type), True
+    runs = _column_runs(grid, start, end, columns)
+    return dict((data_type, _downsample_on_grid(points, grid, runs)) for data_type, points in by_type), True
 
 
 def chart_columns(failing, healthy, budget, healthy_types=CHART_TYPE_COUNT):

@@ -14,6 +14,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from itertools import repeat
+
 from ansible_collections.hwcloud.migration.plugins.module_utils._errors import one_line
 from ansible_collections.hwcloud.migration.plugins.module_utils._statistics import iter_points
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import CHART_TYPES, KIND_DATASET
@@ -59,12 +61,42 @@ def as_count(value):
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
+def _only(values, kind):
+    return set(map(type, values)) == set((kind,))
+
+
+def _series_points(series, data_type):
+    """``(time_stamp, count)`` of one series of the answer, as ``iter_points`` reads it.
+
+    A series whose buckets are all plain dicts of plain non-negative ints (what
+    the modules return) is read in a few C-level passes; any other goes
+    through ``iter_points`` itself, which decides what a well-formed bucket is.
+    """
+    buckets = series.get('data')
+    if isinstance(buckets, list) and buckets and _only(buckets, dict):
+        stamps = list(map(dict.get, buckets, repeat('time_stamp')))
+        counts = list(map(dict.get, buckets, repeat('statistic_num')))
+        if _only(stamps, int) and _only(counts, int) and min(stamps) >= 0 and min(counts) >= 0:
+            return list(zip(stamps, counts))
+    return list(iter_points({'statistic_datas': [series]}, data_type))
+
+
 def chart_series(statistics):
-    """The REQUEST/SUCCESS/FAILURE buckets of one statistics entry as ``[[time_stamp, count], ...]``."""
+    """The REQUEST/SUCCESS/FAILURE buckets of one statistics entry as ``[[time_stamp, count], ...]``, in time order.
+
+    Every well-formed bucket of ``iter_points``, of every series of the type.
+    """
+    series_list = statistics.get('statistic_datas') if isinstance(statistics, dict) else None
+    if not isinstance(series_list, list):
+        series_list = []
     series = {}
     for data_type in CHART_TYPES:
-        points = sorted(iter_points(statistics or {}, data_type))
-        series[data_type] = [[time_stamp, count] for time_stamp, count in points]
+        points = []
+        for entry in series_list:
+            if isinstance(entry, dict) and entry.get('data_type') == data_type:
+                points.extend(_series_points(entry, data_type))
+        points.sort()
+        series[data_type] = list(map(list, points))
     return series
 
 

@@ -15,14 +15,13 @@ __metaclass__ = type
 
 import os
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import ms_to_iso
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_charts import SPARKLINE_TYPES, chart, chart_columns, sparkline
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_checks import format_duration, format_ratio
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import DEFAULT_TITLE, HTML_POINT_BUDGET, SUBJECT_KINDS, VERDICT_HEALTHY
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_junit import xml_safe
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reads import error_line
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_templates import report_environment
 
 TEMPLATE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'templates')
 TEMPLATE = 'migration_health.html.j2'
@@ -243,10 +242,8 @@ _ENVIRONMENT = []
 
 def _environment():
     if not _ENVIRONMENT:
-        environment = Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         # Text XML cannot carry is replaced before escaping (a browser would reject the page otherwise).
-        environment.finalize = lambda value: xml_safe(value) if isinstance(value, str) else value
-        _ENVIRONMENT.append(environment)
+        _ENVIRONMENT.append(report_environment(TEMPLATE_DIR, finalize=lambda value: xml_safe(value) if isinstance(value, str) else value))
     return _ENVIRONMENT[0]
 
 

@@ -13,8 +13,13 @@ import tempfile
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import DEFAULT_TITLE
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_html import render_html
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_junit import render_junit
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_plain import collector_paused
 
 REPORT_FILES = (('json', 'migration-health.json'), ('junit', 'migration-health.xml'), ('html', 'migration-health.html'))
+
+
+# json.dumps(value, separators=(',', ':')), built once: json.dumps builds an encoder per call when given separators.
+_COMPACT = json.JSONEncoder(separators=(',', ':')).encode
 
 
 def render_json(fact):
@@ -26,16 +31,16 @@ def render_json(fact):
         comma = ',' if index < len(keys) - 1 else ''
         if isinstance(value, list) and value:
             lines.append('  %s: [' % json.dumps(key))
-            lines.extend(
-                '    %s%s' % (json.dumps(item, separators=(',', ':')), ',' if position < len(value) - 1 else '') for position, item in enumerate(value)
-            )
+            items = [_COMPACT(item) for item in value]
+            lines.append(',\n'.join('    ' + item for item in items))
             lines.append('  ]%s' % comma)
         else:
-            lines.append('  %s: %s%s' % (json.dumps(key), json.dumps(value, separators=(',', ':')), comma))
+            lines.append('  %s: %s%s' % (json.dumps(key), _COMPACT(value), comma))
     lines.append('}')
     return '\n'.join(lines) + '\n'
 
 
+@collector_paused
 def render_reports(fact, title=DEFAULT_TITLE):
     """The text of each report, keyed ``json``, ``junit`` and ``html``."""
     return {'json': render_json(fact), 'junit': render_junit(fact), 'html': render_html(fact, title=title)}

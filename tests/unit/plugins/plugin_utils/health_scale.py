@@ -17,9 +17,9 @@ WINDOW_MS = 2 * 24 * 3600 * 1000
 TASKS = 500
 
 
-def _task(index, rng):
+def _task(index, rng, window_ms=WINDOW_MS):
     task_id = 'scale-task-%04d' % index
-    start = NOW - WINDOW_MS
+    start = NOW - window_ms
     first = start - start % BUCKET + BUCKET
     stamps = list(range(first, NOW, BUCKET))
     failing = index % 5 == 0
@@ -54,14 +54,20 @@ def _task(index, rng):
     return task, statistics
 
 
-def scale_gate(tasks=TASKS):
-    """``(results, policy, fact)`` of ``tasks`` sync tasks: every 5th failing, every 7th with a one-bucket burst."""
+def scale_results(tasks=TASKS, window='2d', window_ms=WINDOW_MS):
+    """``(results, policy)`` of ``tasks`` sync tasks: every 5th failing, every 7th with a one-bucket burst."""
     rng = random.Random(12)
     task_entries, statistics = [], []
     for index in range(tasks):
-        task, entry = _task(index, rng)
+        task, entry = _task(index, rng, window_ms)
         task_entries.append(task)
         statistics.append(entry)
     results = {'sync_task_info': {'sync_tasks': task_entries}, 'sync_task_statistics_info': {'sync_task_statistics': statistics}}
-    policy = {'sync_tasks': [task['sync_task_id'] for task in task_entries], 'window': '2d'}
+    policy = {'sync_tasks': [task['sync_task_id'] for task in task_entries], 'window': window}
+    return results, policy
+
+
+def scale_gate(tasks=TASKS):
+    """``(results, policy, fact)`` of ``tasks`` sync tasks over a 2-day window (see ``scale_results``)."""
+    results, policy = scale_results(tasks)
     return results, policy, _health_evaluate.evaluate(results, policy, now_ms=NOW)

@@ -5,6 +5,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import random
+
 from ansible_collections.hwcloud.migration.plugins.plugin_utils import _health_charts
 
 MINUTE = 60 * 1000
@@ -87,3 +89,60 @@ def test_chart_columns_share_the_budget():
     assert 16 <= many < 254
     assert 300 * 6 * many + 200 * 6 * 16 <= 120000
     assert _health_charts.chart_columns(5000, 0, 120000) == 16  # never below a readable floor
+
+
+def _reference_downsample(points, start, end, columns):
+    """The straightforward downsampling (one column per bucket, in order) the faster one must equal."""
+    if columns <= 0 or len(points) <= 2 * columns or end <= start:
+        return [list(point) for point in points]
+    return _health_charts._downsample_in_order(points, start, end, columns)
+
+
+def _random_series(rng, start, end, bucket):
+    anchor = rng.choice((0, 17, bucket // 2))
+    stamps = [stamp for stamp in range(start - start % bucket + anchor - bucket, end + bucket, bucket) if rng.random() < rng.choice((0.1, 0.6, 1.0))]
+    points = [[stamp, rng.choice((0, 1, 5, 5, 9, rng.randint(0, 10**6)))] for stamp in stamps]
+    if points and rng.random() < 0.3:
+        points.insert(rng.randrange(len(points)), list(rng.choice(points)))  # a bucket twice, as a cut answer may repeat
+    if points and rng.random() < 0.2:
+        points.append([points[-1][0] + 7, 3])  # a stamp off the grid
+    return sorted(points)
+
+
+def test_the_column_by_column_downsampling_equals_the_bucket_by_bucket_one():
+    rng = random.Random(7)
+    for _round in range(250):
+        bucket = rng.choice((BUCKET, 12 * BUCKET))
+        start = START + rng.randint(-BUCKET, BUCKET)
+        end = start + rng.choice((1, 6, 30, 600)) * bucket + rng.randint(0, bucket)
+        columns = rng.choice((1, 2, 3, 16, 40, 136, 290))
+        series = dict((data_type, _random_series(rng, start, end, bucket)) for data_type in _health_charts.CHART_TYPES)
+        for data_type in _health_charts.CHART_TYPES:
+            points = series[data_type]
+            assert _health_charts.downsample(points, start, end, columns) == _reference_downsample(points, start, end, columns)
+            shuffled = list(points)
+            rng.shuffle(shuffled)
+            assert _health_charts.downsample(shuffled, start, end, columns) == _reference_downsample(shuffled, start, end, columns)
+        # The series as a whole: filled on the grid, then each type downsampled as above.
+        kept, downsampled = _health_charts.downsample_series(series, start, end, bucket, columns)
+        stamps = sorted(set(point[0] for points in series.values() for point in points))
+        grid = _health_charts.bucket_grid(stamps, start, end, bucket)
+        length = len(grid) if grid is not None else max(len(points) for points in series.values())
+        assert downsampled is (length > 2 * columns)
+        for data_type, points in series.items():
+            expected = _reference_downsample(_health_charts.fill_grid(points, grid), start, end, columns) if downsampled else points
+            assert kept[data_type] == expected
+
+
+def test_columns_are_placed_as_the_bucket_by_bucket_formula_even_where_floats_round():
+    rng = random.Random(3)
+    for start in (0, START, 2**60 + 3):  # past 2**53 the float estimate of a column's start is off
+        for _round in range(100):
+            columns = rng.choice((1, 3, 7, 16, 136))
+            end = start + rng.randint(1, 5000)
+            stamps = sorted(rng.randint(start - 50, end + 50) for _stamp in range(rng.randint(1, 400)))
+            span = float(end - start)
+            placed = [min(columns - 1, max(0, int((stamp - start) * columns / span))) for stamp in stamps]
+            runs = _health_charts._column_runs(stamps, start, end, columns)
+            assert [first for first, _stop in runs] == [index for index, column in enumerate(placed) if index == 0 or column != placed[index - 1]]
+            assert runs[-1][1] == len(stamps)
