@@ -137,8 +137,9 @@ class PasswordAuth(AuthMethod):
 
     The token is project-scoped: by ``project_id`` when known, else by the
     region's project name.  A 401 that says the token expired triggers one
-    renewal for the whole run; a second expiry is reported as the error it is,
-    so a broken IAM cannot cause a loop.
+    renewal for the whole run (``max_renewals``: one per read when several
+    reads share the token); an expiry beyond that is reported as the error it
+    is, so a broken IAM cannot cause a loop.
     """
 
     name = 'password'
@@ -159,6 +160,8 @@ class PasswordAuth(AuthMethod):
         self.token_project_id = None
         self.fetch_count = 0
         self.renewals = 0
+        # One renewal per read that shares this token (migration_state_info raises it to its number of reads).
+        self.max_renewals = self.MAX_RENEWALS
 
     def __repr__(self):
         return '<PasswordAuth user=%s domain=%s>' % (self._username, self._domain_name)
@@ -253,7 +256,7 @@ class PasswordAuth(AuthMethod):
             if self._token is not None and used is not None and used != self._token:
                 # Another thread already renewed it: just send again with the new one.
                 return True
-            if self.renewals >= self.MAX_RENEWALS:
+            if self.renewals >= self.max_renewals:
                 return False
             self.renewals += 1
             self._token = None

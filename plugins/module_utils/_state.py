@@ -164,6 +164,9 @@ class StateRead:
             first = HuaweiCloudClient(self.module.params, 'oms', user_agent=self.module.user_agent, limiter=limiter)
         except OptionError as err:
             self.module.fail_json(msg=str(err))
+        # A token that expires may be renewed once per read, as when each read was a module of its own.
+        if hasattr(getattr(first, 'auth', None), 'max_renewals'):
+            first.auth.max_renewals = max(first.auth.max_renewals, len(self.parts))
         clients = {'oms': first}
         for read in READS:
             if read.name in self.parts and read.service not in clients:

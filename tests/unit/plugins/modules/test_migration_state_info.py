@@ -230,3 +230,34 @@ def test_clients_of_two_services_share_one_project_lookup_and_one_bound(fake_ser
     assert state['most'] == 3
     assert state['iam'] == 1
     assert modelarts.project_id == oms.project_id == 'p1'
+
+
+def test_a_shared_token_may_be_renewed_once_per_read(monkeypatch):
+    from ansible_collections.hwcloud.migration.plugins.module_utils._auth import PasswordAuth
+
+    class Owner:
+        check_mode = False
+        user_agent = 'test'
+        params = dict(
+            CREDENTIALS,
+            access_key=None,
+            secret_key=None,
+            username='user',
+            password='secret',
+            domain_name='domain',
+            max_concurrency=4,
+            sync_task_info={},
+            task_group_info={'group_id': 'group-1'},
+            dataset_sync_info={'dataset_id': 'ds-1'},
+        )
+
+        def fail_json(self, **kwargs):
+            raise AssertionError(kwargs)
+
+    reads = _state.StateRead(Owner())
+    reads.check_options()
+    clients = reads.clients()
+    assert isinstance(clients['oms'].auth, PasswordAuth)
+    assert clients['modelarts'].auth is clients['oms'].auth
+    assert clients['oms'].auth.max_renewals == 3
+    assert PasswordAuth.MAX_RENEWALS == 1
