@@ -88,42 +88,6 @@ class Read:
         self.required_one_of = [list(group) for group in required_one_of]
 
 
-def _problem_order(entry):
-    return (str(entry['id']), entry['field'], entry['message'])
-
-
-def finished_result(module, result):
-    """``(failed, result)`` for an info read that ends with ``result``: adds ``complete``/``problems``.
-
-    The result becomes a failure carrying everything read plus ``errors``
-    when some reads failed (see :class:`ReadErrors`).
-    """
-    # Sorted: reads run in threads, and the result must not depend on their timing.
-    result = dict(result)
-    result.setdefault('problems', sorted(getattr(module, 'problems', None) or [], key=_problem_order))
-    result.setdefault('complete', not result['problems'])
-    errors = getattr(module, 'read_errors', None)
-    if errors:
-        result['complete'] = False
-        return True, errors.failure(result)
-    return False, result
-
-
-def error_result(err, msg=None, **extra):
-    """The keyword arguments of ``fail_json`` for an API error: ``msg`` plus the error's text, and its details.
-
-    The details are ``status``, ``error_code``, ``error_msg``, ``request_id``,
-    ``method`` and ``url``, plus any ``extra`` keys.
-    """
-    if isinstance(err, HuaweiCloudError):
-        details = err.to_dict()
-    else:
-        details = {'status': None, 'error_code': None, 'error_msg': str(err), 'request_id': None, 'method': None, 'url': None}
-    details.update(extra)
-    details['msg'] = '%s: %s' % (msg, err) if msg else str(err)
-    return details
-
-
 _PROBLEMS_LOCK = threading.Lock()
 
 

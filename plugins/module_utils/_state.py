@@ -25,7 +25,8 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._client import HuaweiCloudClient
-from ansible_collections.hwcloud.migration.plugins.module_utils._info import ReadErrors, error_result, finished_result
+from ansible_collections.hwcloud.migration.plugins.module_utils._info import ReadErrors
+from ansible_collections.hwcloud.migration.plugins.module_utils._module import error_result, finished_result
 from ansible_collections.hwcloud.migration.plugins.module_utils._options import OptionError
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads_datasets import DATASET_SYNCS
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads_migration import MIGRATION_TASKS, TASK_GROUPS
@@ -165,7 +166,7 @@ class StateRead:
         except OptionError as err:
             self.module.fail_json(msg=str(err))
         # A token that expires may be renewed once per read, as when each read was a module of its own.
-        if hasattr(getattr(first, 'auth', None), 'max_renewals'):
+        if hasattr(first.auth, 'max_renewals'):
             first.auth.max_renewals = max(first.auth.max_renewals, len(self.parts))
         clients = {'oms': first}
         for read in READS:

@@ -75,6 +75,7 @@ def run_state(run_module, monkeypatch):
 
     def fake_client(params, service, user_agent=None, limiter=None):
         client = clients[0]
+        client.auth = None  # the fake signs nothing
         client.for_service = lambda other, limiter=None: client
         return client
 
