@@ -14,7 +14,7 @@ _TIME = {'type': ['string', 'integer', 'number']}
 _DURATION = {'type': ['string', 'integer', 'number']}
 _NULLABLE_TEXT = {'type': ['string', 'null']}
 
-FAULT_KINDS = ('latency', 'throttle', 'error', 'connection_reset', 'truncated_body', 'non_json', 'contract_break', 'rate_limit', 'trickle', 'token_expired')
+FAULT_KINDS = ('latency', 'throttle', 'error', 'connection_reset', 'truncated_body', 'non_json', 'contract_break', 'rate_limit', 'trickle', 'token_expired', 'rewrite')
 
 FAULT_SCHEMA = {
     'type': 'object',
@@ -40,6 +40,16 @@ FAULT_SCHEMA = {
         'content_type': {'type': 'string'},
         'field': {'type': 'string'},
         'value': {},
+        # kind rewrite: edits of the real answer (see docs/emulator.md, "Faults")
+        'query': {'type': 'object', 'additionalProperties': {'type': ['string', 'integer']}},
+        'set': {'type': 'object'},
+        'set_raw': {'type': 'object', 'additionalProperties': {'type': 'string'}},
+        'delete': {'type': 'array', 'items': {'type': 'string'}},
+        'raw': {'type': 'string'},
+        'pad_bytes': {'type': 'integer', 'minimum': 0, 'maximum': 1073741824},
+        'gzip': {'type': 'boolean'},
+        'headers': {'type': 'object', 'additionalProperties': {'type': 'string'}},
+        'any_status': {'type': 'boolean'},
     },
 }
 

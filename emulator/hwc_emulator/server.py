@@ -12,7 +12,7 @@ from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, unquote_plus
 
-from . import auth, control, iam, modelarts, oms, oms_tasks
+from . import auth, control, iam, modelarts, oms, oms_tasks, rewrite
 from . import scenario as scenario_format
 from .contract import Contract, load_schemas
 from .replies import Reply, RequestContext, gateway_error, iam_error, service_error
@@ -231,7 +231,10 @@ class RequestHandler(BaseHTTPRequestHandler):
                 reply = service_error(failure.status, failure.code, failure.message)
             if auth_kind == 'none':
                 auth_kind = 'refused'
+        rewrites = [f.spec for f in post_faults if f.kind == 'rewrite']
         if reply is None:
+            for spec in rewrites:
+                ctx.query = rewrite.apply_query(spec, ctx.query)
             try:
                 reply = route[3](ctx, *params)
             except Exception:  # an emulator bug must still answer, loudly
@@ -243,6 +246,8 @@ class RequestHandler(BaseHTTPRequestHandler):
                 reply.body = dict(reply.body)
                 reply.body[fault.spec.get('field', field)] = fault.spec.get('value', value)
                 reply.bypass_contract = True
+        for spec in rewrites:
+            rewrite.apply(spec, reply)
         truncate = any(f.kind == 'truncated_body' for f in post_faults)
         trickle = next((f.spec for f in post_faults if f.kind == 'trickle'), None)
         self._send(reply, request_id, name, started, auth_kind, principal, fired, truncate=truncate, trickle=trickle)

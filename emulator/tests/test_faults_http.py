@@ -142,3 +142,42 @@ def test_token_expired_answers_like_the_gateway(emu):
     assert expired.status_code == 401
     assert expired.json()['error_code'] == 'APIGW.0307' and 'token expires' in expired.json()['error_msg']
     assert emu.get(LIST).status_code == 200
+
+
+def test_rewrite_repeats_a_page_by_its_query(emu):
+    first = emu.get(LIST, {'limit': '1', 'offset': '0'}).json()
+    add_fault(emu, route='list_sync_tasks', kind='rewrite', query={'offset': 0})
+    again = emu.get(LIST, {'limit': '1', 'offset': '1'}).json()
+    assert again['tasks'] == first['tasks'] and again['count'] == first['count']
+
+
+def test_rewrite_sets_and_deletes_fields(emu):
+    add_fault(emu, route='show_sync_task', kind='rewrite', set={'sync_task_id': 'someone-else'}, delete=['status'])
+    body = emu.get(task_path('task-healthy'), {'query_time': '0'}).json()
+    assert body['sync_task_id'] == 'someone-else' and 'status' not in body
+
+
+def test_rewrite_writes_raw_json_a_parser_can_hardly_hold(emu):
+    add_fault(emu, route='show_sync_task', kind='rewrite', set_raw={'status': '"\\ud800"', 'monthly_failure_object': '1' + '0' * 400})
+    text = emu.get(task_path('task-healthy'), {'query_time': '0'}).text
+    assert '"status":"\\ud800"' in text and '"monthly_failure_object":1' + '0' * 400 in text
+
+
+def test_rewrite_status_raw_body_headers_and_padding(emu):
+    add_fault(emu, route='show_sync_task', kind='rewrite', status=404, raw='{}', headers={'X-Echo': 'yes'}, pad_bytes=10)
+    response = emu.get(task_path('task-healthy'), {'query_time': '0'})
+    assert response.status_code == 404 and response.content == b'{}' + b' ' * 10 and response.headers['X-Echo'] == 'yes'
+
+
+def test_rewrite_gzip_is_decoded_by_clients(emu):
+    add_fault(emu, route='list_sync_tasks', kind='rewrite', gzip=True, pad_bytes=1000000)
+    response = emu.get(LIST)
+    assert response.headers['Content-Encoding'] == 'gzip'
+    assert int(response.headers['Content-Length']) < 100000
+    assert response.json()['count'] >= 1
+
+
+def test_rewrite_leaves_errors_alone_unless_asked(emu):
+    add_fault(emu, route='show_sync_task', kind='rewrite', set={'x': 1})
+    response = emu.get(task_path('no-such-task'), {'query_time': '0'})
+    assert 'x' not in response.json()
