@@ -14,7 +14,19 @@ _TIME = {'type': ['string', 'integer', 'number']}
 _DURATION = {'type': ['string', 'integer', 'number']}
 _NULLABLE_TEXT = {'type': ['string', 'null']}
 
-FAULT_KINDS = ('latency', 'throttle', 'error', 'connection_reset', 'truncated_body', 'non_json', 'contract_break', 'rate_limit', 'trickle', 'token_expired', 'rewrite')
+FAULT_KINDS = (
+    'latency',
+    'throttle',
+    'error',
+    'connection_reset',
+    'truncated_body',
+    'non_json',
+    'contract_break',
+    'rate_limit',
+    'trickle',
+    'token_expired',
+    'rewrite',
+)
 
 FAULT_SCHEMA = {
     'type': 'object',
