@@ -29,4 +29,6 @@ mkdir -p "$tree"
 done)
 cd "$tree"
 git init -q . && git add -A >/dev/null 2>&1 || true
-PATH="$venv/bin:$PATH" ansible-test sanity --python 3.11 --color no "$@"
+# The Python of the venv that runs ansible-test (whatever version `make` picked).
+python_version=$("$venv/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+PATH="$venv/bin:$PATH" ansible-test sanity --python "$python_version" --color no "$@"
