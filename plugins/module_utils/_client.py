@@ -27,7 +27,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
 import logging
 import os
 import re
@@ -48,6 +47,7 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._errors import (
 )
 from ansible_collections.hwcloud.migration.plugins.module_utils._options import DEFAULT_CLOUD, DEFAULTS, OptionError, resolve_auth_mode, validate_common_params
 from ansible_collections.hwcloud.migration.plugins.module_utils._signer import canonical_query_string
+from ansible_collections.hwcloud.migration.plugins.module_utils._values import UnusableValueError, decode_json
 from ansible_collections.hwcloud.migration.plugins.module_utils._version import USER_AGENT
 
 LOG = logging.getLogger(__name__)
@@ -390,7 +390,10 @@ class HuaweiCloudClient:
         if not 200 <= response.status_code < 300:
             raise parse_error_response(response.status_code, response.headers, content, reason=response.reason, method='GET', url=url)
         try:
-            body = json.loads(content.decode('utf-8'))
+            body = decode_json(content.decode('utf-8'))
+        except UnusableValueError as exc:
+            message = 'the response body cannot be used: %s' % exc
+            raise HuaweiCloudError(message, status=response.status_code, code='InvalidResponse', request_id=request_id, method='GET', url=url)
         except ValueError:
             message = 'the response body is not JSON: %s' % body_excerpt(content) if content else 'the response body is empty'
             raise HuaweiCloudError(message, status=response.status_code, code='InvalidResponse', request_id=request_id, method='GET', url=url)

@@ -28,12 +28,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
 import threading
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._client import quote_path_param
 from ansible_collections.hwcloud.migration.plugins.module_utils._contract import check_contract, limit_violations
 from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError, NotAttemptedError, ParameterError
-from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import TimeExpressionError, parse_time, resolve_window
+from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import MAX_EPOCH_MS, TimeExpressionError, now_ms, parse_time, resolve_window
 
 # Service error codes that mean "this resource does not exist", whatever the status.
 NOT_FOUND_CODES = {
@@ -47,6 +48,8 @@ NOT_FOUND_CODES = {
 _GATEWAY_PREFIX = 'APIGW.'
 # A 404 whose body could not be read whole says nothing about the resource.
 _UNREAD_CODES = frozenset(['IncompleteResponse', 'NotAttempted'])
+
+_CONTROL_RE = re.compile('[\x00-\x1f\x7f\x85\u2028\u2029]')
 
 # The options every info module adds to its own (documented by the doc fragment
 # hwcloud.migration.info_module); the connection options come from _module.
@@ -205,9 +208,9 @@ def is_not_found(err, service):
     code = err.code or ''
     if code.startswith(_GATEWAY_PREFIX) or code in _UNREAD_CODES:
         return False
-    if code in NOT_FOUND_CODES.get(service, ()):
-        return True
-    return err.status == 404
+    # Only the service's own not-found codes: a bare 404 (no code, another code) may come from
+    # a proxy or a gateway and says nothing about the resource, so it is an error for the id.
+    return code in NOT_FOUND_CODES.get(service, ())
 
 
 def requested_ids(module, single, plural):
@@ -248,7 +251,7 @@ def window_options(module, start_name, end_name, now):
         module.fail_json(msg=str(err))
 
 
-def fetch_each(module, ids, fetch, noun, id_key):
+def fetch_each(module, ids, fetch, noun, id_key, listed=False):
     """Fetch every id concurrently with ``fetch(id) -> (body, meta)`` through ``module.client.fetch_many``.
 
     Returns ``(found, missing)``: ``found`` is a list of ``(id, body, meta)`` in
@@ -259,6 +262,10 @@ def fetch_each(module, ids, fetch, noun, id_key):
     ``error_code``, ``request_id``, ..., ``{id_key: id}``), in a message naming
     the ``noun`` and the id.  After :data:`FAIL_FAST_AFTER` server failures in
     a row the remaining ids are not read and listed as not attempted.
+
+    With ``listed`` (the ids come from a listing read just before), "not
+    found" is an error too: the listing said the resource exists, so the two
+    answers disagree and neither can be trusted for it.
     """
     found = []
     missing = []
@@ -266,6 +273,10 @@ def fetch_each(module, ids, fetch, noun, id_key):
     for item, outcome in module.client.fetch_many(fetch, ids, fail_fast_after=FAIL_FAST_AFTER):
         if isinstance(outcome, HuaweiCloudError):
             if is_not_found(outcome, module.service):
+                if listed:
+                    message = 'the listing just returned this %s, but its details answer "not found" (%s); the answers disagree' % (noun, outcome.message)
+                    errors.add(item, HuaweiCloudError(message, outcome.status, outcome.code, outcome.request_id, outcome.method, outcome.url), noun, id_key)
+                    continue
                 missing.append(item)
             else:
                 errors.add(item, outcome, noun, id_key)
@@ -273,6 +284,31 @@ def fetch_each(module, ids, fetch, noun, id_key):
         body, meta = outcome
         found.append((item, body, meta))
     return found, missing
+
+
+def check_answered_id(body, asked, field, noun, meta, url_hint=None):
+    """Raise a :class:`HuaweiCloudError` when ``body`` names another id in ``field`` than ``asked``.
+
+    An answer about another resource is no answer for the one asked: it must
+    never stand in for it (nor mean "not found").  A ``field`` that is absent
+    is left to the field checks; ``asked`` and the answered id are compared as
+    text, so the task id 7 and ``"7"`` agree.
+    """
+    if not isinstance(body, dict) or field not in body or body[field] is None:
+        return
+    answered = body[field]
+    if isinstance(answered, bool) or not isinstance(answered, (str, int)) or str(answered) != str(asked):
+        shown = repr(answered)
+        if len(shown) > 80:
+            shown = shown[:77] + '...'
+        raise HuaweiCloudError(
+            'the answer is about %s %s (field %s), not the %s asked; it is not used' % (noun, shown, field, noun),
+            status=meta.get('status'),
+            code='ForeignId',
+            request_id=meta.get('request_id'),
+            method='GET',
+            url=meta.get('url'),
+        )
 
 
 class Listing:
@@ -296,9 +332,16 @@ def list_all(module, path, query, items_key, schema_name, noun, report, id_key=N
     listing's filters; None values are not sent).  A page whose
     ``items_key`` is absent, null or not a list fails the task naming the
     field.  When ``count`` is a number, paging stops once that many were
-    read (or a page is empty); when it is not (absent, null, a string),
-    paging goes on until a page holds fewer than ``PAGE_SIZE`` items, so the
-    listing is never cut to its first page.  Items seen twice (by ``id_key``)
+    read (or a page is empty or short); when it is not (absent, null, a
+    string), paging goes on until a page holds fewer than ``PAGE_SIZE``
+    items, so the listing is never cut to its first page.
+
+    A listing whose pages do not add up to its ``count`` is incomplete and
+    says so with a :func:`report_problem` tied to no resource (the result is
+    ``complete: false`` and the gate's verdict ERROR): a page short or empty
+    before ``count`` items were read, more items than ``count``, a ``count``
+    that changes between pages, an id listed twice (a repeated page, a
+    duplicate), a page listing an id another page listed.  Items seen twice
     are kept once.  More items than the API can list (offset above
     ``MAX_OFFSET``) makes the listing ``truncated``, with a warning and a
     :func:`report_problem`.  A failed page fails the task with the API's
@@ -308,7 +351,14 @@ def list_all(module, path, query, items_key, schema_name, noun, report, id_key=N
     seen = set()
     offset = 0
     count = None
+    first_count = None
     truncated = False
+    pages = 0
+    duplicates = []
+
+    def problem(message):
+        report_problem(module, None, items_key, 'the listing of %s is incomplete: %s' % (noun, message))
+
     while True:
         page_query = dict(query or {})
         page_query.update({'limit': PAGE_SIZE, 'offset': offset})
@@ -333,18 +383,33 @@ def list_all(module, path, query, items_key, schema_name, noun, report, id_key=N
                 offset=offset,
                 request_id=request_id,
             )
+        pages += 1
         if _is_number(body.get('count')):
             count = int(body['count'])
         else:
             count = None
+        if pages == 1:
+            first_count = count
+        elif count != first_count:
+            problem('its count changed from %s to %s between pages (offset %d%s)' % (first_count, count, offset, where))
         for item in page:
             item_id = item.get(id_key) if id_key and isinstance(item, dict) else None
             if item_id is not None and not isinstance(item_id, (dict, list)):
                 if item_id in seen:
+                    duplicates.append(item_id)
                     continue
                 seen.add(item_id)
             items.append(item)
         offset += len(page)
+        if count is not None and offset < count and len(page) < PAGE_SIZE:
+            if page:
+                problem(
+                    'the page at offset %d held %d items, not %d, before the count of %d was reached%s'
+                    % (offset - len(page), len(page), PAGE_SIZE, count, where)
+                )
+            else:
+                problem('the page at offset %d was empty, but the count says %d%s' % (offset, count, where))
+            break
         if not page or (count is not None and offset >= count) or (count is None and len(page) < PAGE_SIZE):
             break
         if offset > MAX_OFFSET:
@@ -363,6 +428,15 @@ def list_all(module, path, query, items_key, schema_name, noun, report, id_key=N
                 'with its filters, or read the rest by ID.' % (MAX_OFFSET + PAGE_SIZE, noun, MAX_OFFSET, unread)
             )
             break
+    if duplicates:
+        shown = ', '.join(str(item_id) for item_id in duplicates[:5])
+        more = ' and %d more' % (len(duplicates) - 5) if len(duplicates) > 5 else ''
+        problem(
+            '%d listed items repeat an id listed before (%s%s): a repeated page or duplicate ids, so some %s may not have been listed'
+            % (len(duplicates), shown, more, noun)
+        )
+    if count is not None and offset > count:
+        problem('its pages held %d items, more than its count of %d' % (offset, count))
     return Listing(items, count, truncated)
 
 
@@ -384,10 +458,16 @@ def _is_count(value):
 
 # check name: (whether a present value is usable, what it should have been)
 _FIELD_CHECKS = {
-    'str': (lambda value: isinstance(value, str) and value != '', 'a string'),
+    # A line break or another control character in a status or an id is no value the checks or the reports can show.
+    'str': (lambda value: isinstance(value, str) and value != '' and not _CONTROL_RE.search(value), 'a string on one line'),
     'count': (_is_count, 'an integer of 0 or more'),
     # "No estimate yet" is a null the API answers on purpose; only its absence or a wrong type is a problem.
     'count_or_null': (lambda value: value is None or _is_count(value), 'null or an integer of 0 or more'),
+    # A time left that puts the ETA past the year 9999 is no duration the summaries can show.
+    'duration_ms_or_null': (
+        lambda value: value is None or (_is_count(value) and value <= MAX_EPOCH_MS - now_ms()),
+        'null or milliseconds of 0 or more ending before the year 10000',
+    ),
     'fraction': (lambda value: _is_number(value) and 0 <= value <= 1, 'a number from 0 to 1'),
     'object_or_null': (lambda value: value is None or isinstance(value, dict), 'null or an object'),
 }

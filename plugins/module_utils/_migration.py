@@ -28,7 +28,7 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import ms_to_iso
+from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import MAX_EPOCH_MS, MIN_EPOCH_MS, ms_to_iso
 
 LONG_MAX = 9223372036854775807
 
@@ -59,7 +59,7 @@ GROUP_ACTIVE_STATUSES = frozenset([0, 1, 2])
 TASK_CHECKED_FIELDS = {
     'status': tuple(sorted(TASK_STATUS_NAMES)),
     'progress': 'fraction',
-    'left_time': 'count_or_null',
+    'left_time': 'duration_ms_or_null',
     'failed_num': 'count',
     'total_num': 'count',
     'error_reason': 'object_or_null',
@@ -158,7 +158,8 @@ def _count(body, name):
 def _eta(active, eta_ms):
     if not active:
         return {'eta': None, 'eta_ms': None, 'eta_unknown': False}
-    if eta_ms is None:
+    if eta_ms is None or not MIN_EPOCH_MS <= eta_ms <= MAX_EPOCH_MS:
+        # An ETA past the year 9999 (a huge left_time) is no time: unknown, and the read reports the field.
         return {'eta': None, 'eta_ms': None, 'eta_unknown': True}
     return {'eta': ms_to_iso(eta_ms), 'eta_ms': eta_ms, 'eta_unknown': False}
 

@@ -10,7 +10,15 @@ __metaclass__ = type
 import time
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._client import unique
-from ansible_collections.hwcloud.migration.plugins.module_utils._info import ContractReport, Read, check_fields, fetch_each, report_problem, requested_ids
+from ansible_collections.hwcloud.migration.plugins.module_utils._info import (
+    ContractReport,
+    Read,
+    check_answered_id,
+    check_fields,
+    fetch_each,
+    report_problem,
+    requested_ids,
+)
 
 STATUS_PATH = '/v2/{project_id}/datasets/{dataset_id}/sync-data/status'
 FINISHED_STATUSES = ('COMPLETED', 'FAILED', 'NOT_EXIST')
@@ -42,6 +50,7 @@ def read_dataset_syncs(module):
         def read_status(dataset_id):
             body, meta = module.client.get_json(STATUS_PATH, path_params={'dataset_id': dataset_id})
             report.check('ShowDatasetSyncStatusResponse', body, 'dataset %s' % dataset_id, meta)
+            check_answered_id(body, dataset_id, 'dataset_id', 'dataset', meta)
             if not check_fields(module, dataset_id, body, {'status': 'str'}) and body['status'] not in KNOWN_STATUSES:
                 report_problem(module, dataset_id, 'status', 'status is %r, not one of %s' % (body['status'], ', '.join(KNOWN_STATUSES)))
             return body, meta

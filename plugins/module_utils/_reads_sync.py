@@ -15,6 +15,7 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._client import u
 from ansible_collections.hwcloud.migration.plugins.module_utils._info import (
     ContractReport,
     Read,
+    check_answered_id,
     check_fields,
     fetch_each,
     list_all,
@@ -49,6 +50,7 @@ def read_sync_tasks(module):
         def show(task_id):
             body, meta = module.client.get_json(SHOW_PATH, path_params={'sync_task_id': task_id}, query={'query_time': query_time})
             report.check('ShowSyncTaskResponse', body, 'sync task %s' % task_id, meta)
+            check_answered_id(body, task_id, 'sync_task_id', 'sync task', meta)
             check_fields(module, task_id, body, SHOWN_FIELDS)
             return body, meta
 
@@ -66,7 +68,7 @@ def read_sync_tasks(module):
                 module.exit_json(changed=False, sync_tasks=listed, missing=[])
             read_ids = [task.get('sync_task_id') for task in listed if isinstance(task, dict) and isinstance(task.get('sync_task_id'), str)]
 
-        found, missing = fetch_each(module, read_ids, show, 'sync task', 'sync_task_id')
+        found, missing = fetch_each(module, read_ids, show, 'sync task', 'sync_task_id', listed=listed is not None)
         details = {}
         for task_id, body, _meta in found:
             details[task_id] = body

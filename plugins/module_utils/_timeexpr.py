@@ -45,6 +45,9 @@ SECONDS_THRESHOLD = 10**11
 MICROSECONDS_THRESHOLD = 10**14
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+# The epoch ms a datetime can show: 0001-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z.
+MIN_EPOCH_MS = -62135596800000
+MAX_EPOCH_MS = 253402300799999
 
 _DURATION_PART = r'(\d+)\s*(ms|s|m|h|d|w)'
 _DURATION_RE = re.compile(r'^(?:%s\s*)+$' % _DURATION_PART)
@@ -233,5 +236,8 @@ def ms_to_iso(ms):
     """
     if ms is None:
         return None
+    if not MIN_EPOCH_MS <= int(ms) <= MAX_EPOCH_MS:
+        # datetime holds the years 1 to 9999 only; the caller says what the time is instead.
+        raise ValueError('%d ms since the epoch is outside the years 1 to 9999' % int(ms))
     moment = _EPOCH + timedelta(milliseconds=int(ms))
     return moment.strftime('%Y-%m-%dT%H:%M:%S.') + '%03dZ' % (moment.microsecond // 1000)

@@ -18,7 +18,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._migration import GROUP_STATUS_NAMES, TASK_STATUS_NAMES, group_summary, task_summary
-from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import ms_to_iso
+from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import MAX_EPOCH_MS, MIN_EPOCH_MS, ms_to_iso
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_checks import format_duration, missing_check
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import KIND_MIGRATION_TASK, KIND_TASK_GROUP, MIGRATION_THRESHOLDS
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_policy_migration import resolve_deadline
@@ -58,6 +58,12 @@ def _status_text(status, names):
 
 def _int(value):
     return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _stamp(value):
+    # An epoch ms a report cannot show (past the year 9999) is no ETA: the check sees it as unknown.
+    value = _int(value)
+    return value if value is not None and MIN_EPOCH_MS <= value <= MAX_EPOCH_MS else None
 
 
 def _when(ms):
@@ -117,7 +123,7 @@ def _status_check(checks, check_id, subject, kind, noun, status, names, passing,
 
 def _deadline_check(checks, check_id, subject, kind, noun, status_known, summary, thresholds, reason):
     deadline_ms = thresholds.get('deadline_ms')
-    eta_ms = _int(summary.get('eta_ms'))
+    eta_ms = _stamp(summary.get('eta_ms'))
     eta_display = _when(eta_ms) or ('unknown' if summary.get('eta_unknown') else 'n/a')
     if deadline_ms is None:
         checks.add(
@@ -321,7 +327,7 @@ def task_group_checks(checks, subject, group, summary, thresholds):
 
 
 def _observed(summary, thresholds, status):
-    eta_ms = _int(summary.get('eta_ms'))
+    eta_ms = _stamp(summary.get('eta_ms'))
     deadline_ms = thresholds.get('deadline_ms')
     return {
         'status': status,
