@@ -459,14 +459,14 @@ def _is_count(value):
 # check name: (whether a present value is usable, what it should have been)
 _FIELD_CHECKS = {
     # A line break or another control character in a status or an id is no value the checks or the reports can show.
-    'str': (lambda value: isinstance(value, str) and value != '' and not _CONTROL_RE.search(value), 'a string on one line'),
+    'str': (lambda value: isinstance(value, str) and value != '' and not _CONTROL_RE.search(value), 'a string'),
     'count': (_is_count, 'an integer of 0 or more'),
     # "No estimate yet" is a null the API answers on purpose; only its absence or a wrong type is a problem.
     'count_or_null': (lambda value: value is None or _is_count(value), 'null or an integer of 0 or more'),
     # A time left that puts the ETA past the year 9999 is no duration the summaries can show.
     'duration_ms_or_null': (
         lambda value: value is None or (_is_count(value) and value <= MAX_EPOCH_MS - now_ms()),
-        'null or milliseconds of 0 or more ending before the year 10000',
+        'null or an integer of 0 or more (milliseconds ending before the year 10000)',
     ),
     'fraction': (lambda value: _is_number(value) and 0 <= value <= 1, 'a number from 0 to 1'),
     'object_or_null': (lambda value: value is None or isinstance(value, dict), 'null or an object'),

@@ -82,7 +82,7 @@ def test_fields_are_returned_unchanged_and_absent_ones_stay_absent(run_module):
 
 
 @pytest.mark.parametrize(
-    'error', [api_error(404, 'OMS.1009', 'no resources found'), api_error(400, 'OMS.1009', 'no resources found'), api_error(404, None, 'Not Found')]
+    'error', [api_error(404, 'OMS.1009', 'no resources found'), api_error(400, 'OMS.1009', 'no resources found')]
 )
 def test_not_found_goes_to_missing(run_module, error):
     tasks = {'task-a': seed_task('task-a'), 'gone': error}
@@ -99,6 +99,8 @@ def test_not_found_goes_to_missing(run_module, error):
         # The gateway's 404 means the API path does not exist: a wrong endpoint, not a missing task.
         api_error(404, 'APIGW.0101', 'The API does not exist', 'req-403'),
         api_error(None, None, 'ConnectionError: refused', 'req-403'),
+        # A bare 404 (no OMS code) may come from any proxy: it says nothing about the task.
+        api_error(404, None, 'Not Found', 'req-403'),
     ],
 )
 def test_other_errors_fail_naming_the_task(run_module, error):
@@ -149,12 +151,15 @@ def test_listing_exact_multiple_of_page_size_stops_on_count(run_module):
     assert [page['offset'] for page in pages] == [0, 100]
 
 
-def test_listing_stops_on_an_empty_page(run_module):
+def test_listing_that_runs_dry_before_its_count_is_incomplete(run_module):
     pages = []
-    # count claims 500 but the service runs dry after 150 tasks
+    # count claims 500 but the service runs dry after 150 tasks: a short page, so 350 were never seen
     result, dummy = run_module(module, {}, list_handler(listed(150), pages, count=500))
     assert len(result['sync_tasks']) == 150
-    assert [page['offset'] for page in pages] == [0, 100, 150]
+    assert [page['offset'] for page in pages] == [0, 100]
+    assert result['complete'] is False
+    assert [problem['id'] for problem in result['problems']] == [None]
+    assert 'held 50 items' in result['problems'][0]['message'] and '500' in result['problems'][0]['message']
 
 
 def test_listing_of_an_empty_project(run_module):
@@ -202,7 +207,7 @@ def test_listing_stops_at_the_api_offset_limit(run_module):
 def test_listing_with_details_adds_the_monthly_counters(run_module):
     tasks = listed(3)
     details = {task['sync_task_id']: seed_task(task['sync_task_id']) for task in tasks}
-    details['task-001'] = api_error(404, 'OMS.1009')  # deleted between the listing and the details
+    details['task-001'] = api_error(404, 'OMS.1009', 'no resources found', 'req-9')  # the listing just returned it
 
     def handler(path, params, query):
         if path == reads.LIST_PATH:
@@ -211,9 +216,13 @@ def test_listing_with_details_adds_the_monthly_counters(run_module):
         return details[params['sync_task_id']]
 
     result, dummy = run_module(module, {'details': True}, handler)
-    assert not result.failed, result
-    assert [task['sync_task_id'] for task in result['sync_tasks']] == ['task-000', 'task-002']
-    assert result['missing'] == ['task-001']
+    # A task the listing just returned is no deletion when its details say "not found": the answers
+    # disagree, so it is an error for that task (the gate says ERROR), never `missing`.
+    assert result.failed, result
+    assert result['missing'] == []
+    assert [(error['id'], error['status'], error['error_code'], error['request_id']) for error in result['errors']] == [('task-001', 404, 'OMS.1009', 'req-9')]
+    assert 'listing just returned' in result['errors'][0]['message']
+    assert [task['sync_task_id'] for task in result['sync_tasks']] == ['task-000', 'task-001', 'task-002']
     first = result['sync_tasks'][0]
     assert first['monthly_failure_object'] == 11
     assert 'source_cdn' in first  # from the listing
