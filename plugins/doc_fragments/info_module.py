@@ -37,8 +37,14 @@ notes:
   - Every response is checked against the collection's JSON Schema of the API; a mismatch becomes a warning
     that names the field and the resource, or fails the task when O(strict_contract=true).
   - A resource the service says does not exist is listed in RV(missing) and does not fail the task.
-    For OMS that is HTTP 404 or error code C(OMS.1009); a 404 from the API gateway (C(APIGW.0101), the API
-    itself does not exist) is not "not found" but an error, since it points at a wrong endpoint.
+    Only the service's own not-found codes say so (for OMS C(OMS.1009), with HTTP 400 or 404). A 404 without
+    such a code (from a proxy, or the API gateway's C(APIGW.0101), a wrong endpoint) is an error for that ID,
+    and so is "not found" for a resource the listing of the same call just returned (the answers disagree).
+  - An answer about another resource than the one asked (its ID field names another ID) is an error for the
+    asked ID (error code C(ForeignId)), never used in its place.
+  - An answer holding a value the collection cannot hold (an integer outside 64 bits, a number such as
+    C(1e400), C(NaN), JSON nested deeper than 64 levels, a string that is not valid Unicode) is an error for
+    that ID (error code C(InvalidResponse)); the other IDs' results are kept.
   - Any other API error fails the task, but only once every ID was tried, and the result keeps every ID's
     outcome, the resources read in the usual list, RV(missing), and RV(errors) with one entry per failed ID
     (HTTP status, service error code, request ID, message). The top-level C(status), C(error_code),
@@ -47,6 +53,10 @@ notes:
     no new read is started; the IDs not read are in RV(errors) with C(attempted=false) and error code
     C(NotAttempted).
   - An answer the health checks cannot use (a field they read absent, null or of the wrong type, a listing or
-    a series that could not be read completely) does not fail the task; it sets RV(complete=false) and is
+    a series that could not be read completely, a status or ID with a line break, a time left that ends after
+    the year 9999) does not fail the task; it sets RV(complete=false) and is
     named in RV(problems). A gate must treat RV(complete=false) as "could not be evaluated", never as healthy.
+  - A listing whose pages do not add up to its C(count) (a page short or empty before C(count) items were
+    read, more items than C(count), a C(count) that changes between pages, an ID listed twice as by a
+    repeated page) is incomplete: RV(complete=false), with a problem whose C(id) is null saying why.
 """

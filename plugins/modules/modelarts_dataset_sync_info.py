@@ -58,7 +58,7 @@ options:
     default: 10
 notes:
   - A dataset is "not found" when the service answers C(ModelArts.4352), C(ModelArts.4338) or
-    C(ModelArts.6623), or HTTP 404 other than the API gateway's C(APIGW.0101).
+    C(ModelArts.6623); a 404 without one of these codes is an error for that dataset.
   - In the region ap-southeast-1 the default ModelArts endpoint is on C(myhuaweicloud.cn), as in
     the official SDK.
 seealso:

@@ -264,7 +264,7 @@ migration_tasks:
           type: str
           sample: The source bucket does not exist.
 missing:
-  description: The requested task IDs the service does not know (C(OMS.1009) or HTTP 404), as integers.
+  description: The requested task IDs the service does not know (error code C(OMS.1009)), as integers.
   returned: always
   type: list
   elements: int

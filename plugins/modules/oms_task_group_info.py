@@ -228,7 +228,7 @@ task_groups:
           type: str
           sample: Some objects failed to upload.
 missing:
-  description: The requested group IDs the service does not know (C(OMS.1009) or HTTP 404).
+  description: The requested group IDs the service does not know (error code C(OMS.1009)).
   returned: always
   type: list
   elements: str
