@@ -58,5 +58,5 @@ notes:
     named in RV(problems). A gate must treat RV(complete=false) as "could not be evaluated", never as healthy.
   - A listing whose pages do not add up to its C(count) (a page short or empty before C(count) items were
     read, more items than C(count), a C(count) that changes between pages, an ID listed twice as by a
-    repeated page) is incomplete: RV(complete=false), with a problem whose C(id) is null saying why.
+    repeated page) is incomplete, so RV(complete=false), with a problem whose C(id) is null saying why.
 """

@@ -218,7 +218,9 @@ sync_tasks:
       type: int
       sample: 0
 missing:
-  description: The requested task IDs the service does not know (error code C(OMS.1009); a 404 without it is an error). Never a task the listing returned: with O(details=true) its "not found" is an error.
+  description:
+    - The requested task IDs the service does not know (error code C(OMS.1009); a 404 without it is an error).
+    - Never a task the listing returned; with O(details=true) its "not found" is an error.
   returned: always
   type: list
   elements: str
