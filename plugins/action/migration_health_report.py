@@ -21,7 +21,7 @@ from ansible.plugins.action import ActionBase
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import DEFAULT_TITLE, MigrationHealthError
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_evaluate import checked_fact, error_fact, evaluate, evaluate_failing_gate
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_plain import plain
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reads import error_from_entry, state_results
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reads import error_from_entry, gate_error, state_results
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reports import write_reports
 
 RESULT_KEYS = ('sync_task_info', 'sync_task_statistics_info', 'dataset_sync_info', 'migration_task_info', 'task_group_info')
@@ -105,3 +105,6 @@ class ActionModule(ActionBase):
             return evaluate(results, plain(policy))
         except MigrationHealthError as exc:
             raise AnsibleActionFail('migration_health: %s' % exc)
+        except Exception as exc:  # pylint: disable=broad-except
+            # An answer the evaluation cannot hold: the reports say ERROR and why, never "not evaluated yet".
+            return error_fact([gate_error('evaluation', 'the evaluation failed: %s: %s' % (type(exc).__name__, exc))])

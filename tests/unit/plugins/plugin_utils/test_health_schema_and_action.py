@@ -61,6 +61,20 @@ def test_action_evaluates_the_named_results_from_task_vars(small):
     assert evaluated['counts']['sync_tasks'] == fact['counts']['sync_tasks'] == 12
 
 
+def test_an_evaluation_that_crashes_gives_an_error_fact_not_a_crash(small, monkeypatch):
+    from ansible_collections.hwcloud.migration.plugins.action import migration_health_report
+
+    def crash(results, policy):
+        raise OverflowError('date value out of range')
+
+    monkeypatch.setattr(migration_health_report, 'evaluate', crash)
+    results, policy, _fact = small
+    task_vars = {'registered_tasks': results['sync_task_info']}
+    fact = ActionModule._evaluate(policy, {'sync_task_info': 'registered_tasks'}, task_vars)
+    assert fact['verdict'] == 'ERROR' and not fact_errors(fact)
+    assert [(entry['step'], entry['message']) for entry in fact['errors']] == [('evaluation', 'the evaluation failed: OverflowError: date value out of range')]
+
+
 def test_action_names_a_missing_variable_and_an_unknown_key(small):
     _results, policy, _fact = small
     with pytest.raises(AnsibleActionFail, match=r"results_from\.sync_task_info: 'nope' is not a variable"):
