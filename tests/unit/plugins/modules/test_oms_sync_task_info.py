@@ -81,9 +81,7 @@ def test_fields_are_returned_unchanged_and_absent_ones_stay_absent(run_module):
     assert result['sync_tasks'][0]['app_id'] is None
 
 
-@pytest.mark.parametrize(
-    'error', [api_error(404, 'OMS.1009', 'no resources found'), api_error(400, 'OMS.1009', 'no resources found')]
-)
+@pytest.mark.parametrize('error', [api_error(404, 'OMS.1009', 'no resources found'), api_error(400, 'OMS.1009', 'no resources found')])
 def test_not_found_goes_to_missing(run_module, error):
     tasks = {'task-a': seed_task('task-a'), 'gone': error}
     result, dummy = run_module(module, {'sync_task_ids': ['gone', 'task-a']}, show_handler(tasks))
