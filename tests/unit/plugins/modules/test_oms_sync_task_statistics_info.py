@@ -33,15 +33,24 @@ def seed_statistics():
         return json.load(handle)
 
 
+# The seed example's whole window: its 113 buckets run from 16:00 to 02:30.
+SEED_WINDOW = {'start_time': '2023-11-16T16:00:00Z', 'end_time': '2023-11-17T02:35:00Z'}
+
+
 @pytest.fixture(autouse=True)
 def fixed_now(monkeypatch):
     monkeypatch.setattr(reads, 'now_ms', lambda: NOW)
 
 
-def handler_for(answers):
+def handler_for(answers, own_id=True):
+    """Answer each task with its body; with ``own_id`` a body names the task asked for (as the API does)."""
+
     def handler(path, params, query):
         assert path == reads.STATISTICS_PATH
-        return answers[params['sync_task_id']]
+        answer = answers[params['sync_task_id']]
+        if own_id and isinstance(answer, dict) and 'sync_task_id' in answer:
+            answer = dict(answer, sync_task_id=params['sync_task_id'])
+        return answer
 
     return handler
 
@@ -67,7 +76,6 @@ def test_seed_example_result_shape(run_module):
     assert not result.failed, result
     assert result['missing'] == []
     (entry,) = result['sync_task_statistics']
-    # The requested id, even though the seed example's body names another task.
     assert entry['sync_task_id'] == 'task-a'
     assert entry['statistic_time_type'] == 'FIVE_MINUTES'
     assert entry['statistic_datas'] == body['statistic_datas']
@@ -123,7 +131,7 @@ def test_malformed_response_warns_and_still_summarises(run_module):
     body = seed_statistics()
     body['statistic_datas'][0]['data'][3]['statistic_num'] = 'x'  # was 12
     del body['statistic_time_type']
-    result, dummy = run_module(module, {'sync_task_id': 'task-a'}, handler_for({'task-a': body}))
+    result, dummy = run_module(module, dict(SEED_WINDOW, sync_task_id='task-a'), handler_for({'task-a': body}))
     assert not result.failed, result
     (entry,) = result['sync_task_statistics']
     assert entry['statistic_time_type'] is None
