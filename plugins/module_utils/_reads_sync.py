@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._client import unique
+from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
 from ansible_collections.hwcloud.migration.plugins.module_utils._info import (
     ContractReport,
     Read,
@@ -23,7 +24,6 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._info import (
     time_option,
     window_options,
 )
-from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
 from ansible_collections.hwcloud.migration.plugins.module_utils._statistics import DATA_TYPES, MIN_WINDOW_MS, summarize_statistics
 from ansible_collections.hwcloud.migration.plugins.module_utils._statistics_reader import read_window
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import now_ms

@@ -413,9 +413,7 @@ def _stall_check(checks, task_id, observed, thresholds, now, window):
     if last_success is not None and last_success > now:
         # A success that starts after now is not a success seen: it must not make the age 0.
         if limit_ms is None:
-            checks.add(
-                'stall', task_id, KIND_SYNC_TASK, None, None, True, 'check disabled (max_stall_age is null)', threshold_display='disabled', skipped=True
-            )
+            checks.add('stall', task_id, KIND_SYNC_TASK, None, None, True, 'check disabled (max_stall_age is null)', threshold_display='disabled', skipped=True)
             return
         checks.add(
             'stall',
