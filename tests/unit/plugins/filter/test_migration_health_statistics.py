@@ -80,7 +80,7 @@ def test_a_success_in_the_current_bucket_is_age_zero(health_data):
 def test_a_window_shorter_than_one_bucket_is_refused(health_data, window):
     with pytest.raises(_health_constants.MigrationHealthError) as excinfo:
         _health_policy.normalise_policy(health_data.settings(window=window))
-    assert str(excinfo.value) == "window: %r is shorter than one statistics bucket; the smallest window is 5m (5 minutes)" % window
+    assert str(excinfo.value) == 'window: %r is shorter than one statistics bucket; the smallest window is 5m (5 minutes)' % window
 
 
 @pytest.mark.parametrize('window', ['5m', '300s', '1h'])
