@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._client import unique
+from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
 from ansible_collections.hwcloud.migration.plugins.module_utils._info import (
     ContractReport,
     Read,
@@ -24,7 +25,7 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._info import (
     time_option,
     window_options,
 )
-from ansible_collections.hwcloud.migration.plugins.module_utils._statistics import DATA_TYPES, summarize_statistics
+from ansible_collections.hwcloud.migration.plugins.module_utils._statistics import DATA_TYPES, MIN_WINDOW_MS, summarize_statistics
 from ansible_collections.hwcloud.migration.plugins.module_utils._statistics_reader import read_window
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import now_ms
 
@@ -107,10 +108,38 @@ SYNC_TASKS = Read(
 )
 
 
+def _statistics_of_another_task(task_id, body, meta):
+    """The error for an answer whose ``sync_task_id`` names another task than ``task_id`` (None when it does not).
+
+    Such an answer says nothing about the task asked for: it is an error for
+    that id (never its statistics, never "not found").  An answer without a
+    ``sync_task_id`` is judged by its contract check only.
+    """
+    if not isinstance(body, dict) or 'sync_task_id' not in body or body['sync_task_id'] == task_id:
+        return None
+    named = body['sync_task_id']
+    shown = repr(named[:80]) if isinstance(named, str) else 'a %s' % ('null' if named is None else type(named).__name__)
+    return HuaweiCloudError(
+        'the statistics answer names sync task %s, not %s, so it cannot be used for %s' % (shown, task_id, task_id),
+        status=meta.get('status'),
+        code='InvalidResponse',
+        request_id=meta.get('request_id'),
+        method='GET',
+        url=meta.get('url'),
+    )
+
+
 def read_sync_task_statistics(module):
     """``oms_sync_task_statistics_info``: the statistics of the named tasks over a window, summarised."""
     # Everything the user typed is checked before the first request.
-    start_ms, end_ms = window_options(module, 'start_time', 'end_time', now_ms())
+    now = now_ms()
+    start_ms, end_ms = window_options(module, 'start_time', 'end_time', now)
+    if end_ms - start_ms < MIN_WINDOW_MS:
+        module.fail_json(
+            msg='the window from start_time (%s) to end_time (%s) is %.3f s long, shorter than one statistics bucket: '
+            'the smallest window is 5 minutes (%d ms), for example start_time: -5m and end_time: now.'
+            % (module.params['start_time'], module.params['end_time'], (end_ms - start_ms) / 1000.0, MIN_WINDOW_MS)
+        )
     data_types = unique(module.params['data_type'])
     if not data_types:
         module.fail_json(msg='data_type must name at least one of %s.' % ', '.join(DATA_TYPES))
@@ -127,6 +156,9 @@ def read_sync_task_statistics(module):
         def read_statistics(task_id, start, end):
             query = {'data_type': ','.join(data_types), 'start_time': start, 'end_time': end}
             body, meta = module.client.get_json(STATISTICS_PATH, path_params={'sync_task_id': task_id}, query=query)
+            foreign = _statistics_of_another_task(task_id, body, meta)
+            if foreign is not None:
+                raise foreign
             report.check('ListSyncTaskStatisticResponse', body, 'sync task %s' % task_id, meta)
             return body, meta
 
@@ -139,7 +171,7 @@ def read_sync_task_statistics(module):
             if return_types is not None and isinstance(statistic_datas, list):
                 statistic_datas = [entry for entry in statistic_datas if not isinstance(entry, dict) or entry.get('data_type') in return_types]
             time_type = document.get('statistic_time_type')
-            summary = summarize_statistics(body, data_types, start_ms, end_ms, problems=window.part_problems(data_types))
+            summary = summarize_statistics(body, data_types, start_ms, end_ms, problems=window.part_problems(data_types), now_ms=now)
             for problem in summary['problems']:
                 report_problem(module, window.task_id, 'statistic_datas', problem)
             results.append(

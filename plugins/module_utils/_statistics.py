@@ -13,6 +13,21 @@ or a value of the wrong type is treated as "no data" for that bucket or series,
 and named in the summary's ``problems`` (which makes ``complete`` false), so a
 health check can fail on data it could not see instead of passing on zeros.
 
+Which buckets count: a bucket's ``time_stamp`` is its start, so a bucket
+counts when it overlaps the window asked for (it starts at or before the
+window's end and ends after the window's start; a bucket of unknown width is
+taken as an hour wide) and does not start after the current time.  Any other
+bucket (an answer that strays outside the window, or a "success" in the
+future) is left out of every total and of ``last_success_time``.
+
+Duplicate time stamps: within one answer, a time stamp that appears more than
+once among the buckets of one data type (in one series or several) makes the
+answer disagree with itself.  The rule is the same whether the window was read
+in one request or in parts: the bucket counts once, with its largest value, and
+the summary names it in ``problems`` (``complete`` false), so a gate cannot pass
+on it.  The bucket at the shared boundary of two parts is in both answers by
+design and is not a duplicate: it counts once, with the larger value.
+
 The API documents at most ``MAX_POINTS`` buckets per series.  A series that
 comes back that long may have been cut, so the window is read again in parts
 (:func:`split_window`) and the parts merged by bucket time stamp
@@ -35,6 +50,10 @@ MAX_POINTS = 1000
 BUCKET_WIDTHS = {'FIVE_MINUTES': 300000, 'ONE_HOUR': 3600000}
 # Width assumed for a part whose answer does not say (an hour is a multiple of both).
 DEFAULT_SPLIT_ALIGN = 3600000
+# Width assumed, when placing buckets against the window's start, for an answer that does not say: the widest.
+WIDEST_BUCKET = max(BUCKET_WIDTHS.values())
+# The smallest window a read may ask for: one bucket of the finest width (five minutes).
+MIN_WINDOW_MS = min(BUCKET_WIDTHS.values())
 # A part is sized for about this many buckets, leaving room below MAX_POINTS.
 SPLIT_TARGET_POINTS = 900
 
@@ -88,6 +107,45 @@ def iter_points(response, data_type):
             count = bucket.get('statistic_num')
             if _is_count(time_stamp) and _is_count(count):
                 yield time_stamp, count
+
+
+def bucket_counts(response, data_type):
+    """``({time_stamp: count}, repeated)`` of the well-formed buckets of ``data_type``.
+
+    A time stamp given more than once (in one series or in several of the same
+    type) keeps its largest count, and is listed once in ``repeated`` (in
+    response order).
+    """
+    counts = {}
+    repeated = []
+    for time_stamp, count in iter_points(response, data_type):
+        if time_stamp in counts:
+            if time_stamp not in repeated:
+                repeated.append(time_stamp)
+            if count > counts[time_stamp]:
+                counts[time_stamp] = count
+        else:
+            counts[time_stamp] = count
+    return counts, repeated
+
+
+def _iso_note(time_stamp):
+    try:
+        return ' (%s)' % ms_to_iso(time_stamp)
+    except (OverflowError, ValueError):
+        return ''
+
+
+def _has_series(response, data_type):
+    series_list = response.get('statistic_datas') if isinstance(response, dict) else None
+    return isinstance(series_list, list) and any(
+        isinstance(series, dict) and series.get('data_type') == data_type and isinstance(series.get('data'), list) for series in series_list
+    )
+
+
+def in_window(time_stamp, width, start_ms, end_ms):
+    """Whether the bucket starting at ``time_stamp``, ``width`` ms wide, overlaps [start_ms, end_ms]."""
+    return time_stamp <= end_ms and time_stamp + (width or WIDEST_BUCKET) > start_ms
 
 
 def ratio(part, whole):
@@ -158,6 +216,13 @@ def shape_problems(response, data_types):
     for data_type in wanted:
         if data_type not in present:
             problems.append('statistic_datas: no %s series in the answer' % data_type)
+            continue
+        repeated = bucket_counts(response, data_type)[1]
+        if repeated:
+            problems.append(
+                'statistic_datas (%s): %d time stamp(s) given more than once, first %d%s; the answer disagrees with itself '
+                '(each counts once, with its largest value)' % (data_type, len(repeated), repeated[0], _iso_note(repeated[0]))
+            )
     return problems
 
 
@@ -202,15 +267,20 @@ def split_window(start_ms, end_ms, width=None):
     return list(zip(bounds, bounds[1:]))
 
 
-def merge_parts(parts, data_types):
+def merge_parts(parts, data_types, windows=None):
     """Merge the answers of the parts of one window into one answer.
 
-    ``parts`` is a list of answers (dicts).  When the parts used different
-    bucket widths, the finer buckets are summed into the coarser ones first.
-    A bucket time stamp present in several parts (the shared boundary) counts
-    once: the largest value is kept, since each part sees all or a part of
-    that bucket.  Returns ``{statistic_time_type, statistic_datas}``, the
-    series sorted by time stamp, one per requested type any part had.
+    ``parts`` is a list of answers (dicts); ``windows``, when given, the
+    ``(start, end)`` each part asked for: a bucket outside its part's window
+    (see :func:`in_window`) is left out.  Within one part a time stamp given
+    twice counts once, with its largest value (the rule of
+    :func:`summarize_statistics`; :func:`shape_problems` of the part names it).
+    When the parts used different bucket widths, the finer buckets are summed
+    into the coarser ones first.  A bucket time stamp present in several parts
+    (the shared boundary) counts once: the largest value is kept, since each
+    part sees all or a part of that bucket.  Returns ``{statistic_time_type,
+    statistic_datas}``, the series sorted by time stamp, one per requested type
+    any part had.
     """
     wanted = _normalise_types(data_types)
     widths = [bucket_width(part) for part in parts]
@@ -220,13 +290,18 @@ def merge_parts(parts, data_types):
     for name, width in BUCKET_WIDTHS.items():
         if width == coarse:
             time_type = name
+    if windows is None:
+        windows = [None] * len(parts)
     merged = dict((data_type, {}) for data_type in wanted)
     seen_types = set()
-    for part, width in zip(parts, widths):
+    for part, width, window in zip(parts, widths, windows):
         for data_type in wanted:
-            sums = {}
-            for time_stamp, count in iter_points(part, data_type):
+            if _has_series(part, data_type):
                 seen_types.add(data_type)
+            sums = {}
+            for time_stamp, count in bucket_counts(part, data_type)[0].items():
+                if window is not None and not in_window(time_stamp, width, window[0], window[1]):
+                    continue
                 if coarse and width and width < coarse:
                     time_stamp -= time_stamp % coarse
                 sums[time_stamp] = sums.get(time_stamp, 0) + count
@@ -245,12 +320,15 @@ def merge_parts(parts, data_types):
     return {'statistic_time_type': time_type, 'statistic_datas': datas}
 
 
-def summarize_statistics(response, data_types, start_ms, end_ms, problems=None):
+def summarize_statistics(response, data_types, start_ms, end_ms, problems=None, now_ms=None):
     """Summarise one ListSyncTaskStatistic response.
 
     ``data_types`` is what was asked for (a list, or the comma-joined string sent
     to the API; ``None`` means all five).  ``start_ms``/``end_ms`` is the window
-    actually queried, in epoch milliseconds.
+    actually queried, in epoch milliseconds; ``now_ms`` the current time, when
+    known.  Only the buckets that overlap the window and do not start after
+    ``now_ms`` count (see the module docstring); a time stamp given twice counts
+    once, with its largest value, and is named in ``problems``.
 
     Returns a dict::
 
@@ -267,7 +345,8 @@ def summarize_statistics(response, data_types, start_ms, end_ms, problems=None):
           'last_success': iso | None,
         }
 
-    ``series`` has exactly the requested types; one the response lacks has
+    ``series`` has exactly the requested types, counting only the buckets
+    that count (above); one the response lacks has
     ``total`` 0, ``points`` 0 and ``None`` for the rest.  ``first_time_stamp`` and
     ``last_time_stamp`` are the earliest and latest bucket whatever the
     response's order.  A ratio is ``None`` when either of its types was not
@@ -277,18 +356,19 @@ def summarize_statistics(response, data_types, start_ms, end_ms, problems=None):
     requested.
     """
     wanted = _normalise_types(data_types)
+    width = bucket_width(response)
+    last_counted = end_ms if now_ms is None else min(end_ms, now_ms)
     series = {}
+    last_success_time = None
     for data_type in wanted:
         summary = _empty_series()
-        for time_stamp, count in iter_points(response, data_type):
+        for time_stamp, count in sorted(bucket_counts(response, data_type)[0].items()):
+            if not in_window(time_stamp, width, start_ms, last_counted):
+                continue
             _add_point(summary, time_stamp, count)
-        series[data_type] = summary
-
-    last_success_time = None
-    if 'SUCCESS' in series:
-        for time_stamp, count in iter_points(response, 'SUCCESS'):
-            if count > 0 and (last_success_time is None or time_stamp > last_success_time):
+            if data_type == 'SUCCESS' and count > 0:
                 last_success_time = time_stamp
+        series[data_type] = summary
 
     time_type = response.get('statistic_time_type') if isinstance(response, dict) else None
     if not isinstance(time_type, str):

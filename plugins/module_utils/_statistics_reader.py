@@ -9,7 +9,9 @@ buckets (``_statistics.split_window``); the parts of every task are read
 together, in rounds, through ``client.fetch_many`` (so at most
 ``max_concurrency`` requests are in flight), and a part that is still full is
 split again in the next round.  The parts are merged by bucket time stamp
-(``_statistics.merge_parts``).  A window that still cannot be read whole
+(``_statistics.merge_parts``), each part's buckets limited to its own
+window and its repeated time stamps counted once, as a window read in one
+request is (the rule is in ``_statistics``).  A window that still cannot be read whole
 (a part too short to split, or more than ``MAX_PARTS`` parts) is summarised
 from what was read and named in the summary's ``problems`` (``complete:
 false``).
@@ -59,7 +61,7 @@ class WindowRead:
         """The task's answer for the whole window: the API's own when read in one part, else the merge."""
         if not self.split:
             return self.parts[0][2]
-        merged = merge_parts([body for _start, _end, body in self.parts], data_types)
+        merged = merge_parts([body for _start, _end, body in self.parts], data_types, windows=[(start, end) for start, end, _body in self.parts])
         first = self.parts[0][2]
         if isinstance(first, dict) and 'sync_task_id' in first:
             merged = dict(merged, sync_task_id=first['sync_task_id'])

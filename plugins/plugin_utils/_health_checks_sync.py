@@ -258,6 +258,19 @@ def _monthly_check(checks, task_id, observed, thresholds, task):
             threshold_display=threshold_display,
             evaluated=False,
         )
+    elif ratio is None and failures:
+        checks.add(
+            'monthly-failure-ratio',
+            task_id,
+            KIND_SYNC_TASK,
+            None,
+            limit,
+            False,
+            '%d object(s) failed this month while none were requested: the failure ratio has no denominator, '
+            'and failures without requests count as above any limit' % failures,
+            observed_display='%d failed of 0 requested' % failures,
+            threshold_display=threshold_display,
+        )
     elif ratio is None:
         checks.add(
             'monthly-failure-ratio',
@@ -303,6 +316,20 @@ def _window_ratio_check(checks, task_id, observed, thresholds, window):
             observed_display=format_ratio(ratio),
             threshold_display=threshold_display,
             skipped=True,
+        )
+    elif ratio is None and observed['window_failure_total']:
+        # Failures without requests: no ratio, but objects failed, which no limit allows to pass unseen.
+        checks.add(
+            'window-failure-ratio',
+            task_id,
+            KIND_SYNC_TASK,
+            None,
+            limit,
+            False,
+            '%d object(s) failed in the last %s while none were requested: the failure ratio has no denominator, '
+            'and failures without requests count as above any limit' % (observed['window_failure_total'], window),
+            observed_display='%d failed of 0 requested' % observed['window_failure_total'],
+            threshold_display=threshold_display,
         )
     elif ratio is None:
         # Only reached with a REQUEST total of 0: statistics_problem refused any other gap.
@@ -370,12 +397,38 @@ def _window_failed_check(checks, task_id, observed, thresholds, window):
     )
 
 
+def _time_text(ms):
+    try:
+        return ms_to_iso(ms)
+    except (OverflowError, ValueError):
+        return '%d ms after the epoch' % ms
+
+
 def _stall_check(checks, task_id, observed, thresholds, now, window):
     limit_ms = thresholds.get('max_stall_age_ms')
     limit = thresholds.get('max_stall_age')
     requests = observed['window_request_total']
     last_success = observed['last_success_time']
     age = None
+    if last_success is not None and last_success > now:
+        # A success that starts after now is not a success seen: it must not make the age 0.
+        if limit_ms is None:
+            checks.add('stall', task_id, KIND_SYNC_TASK, None, None, True, 'check disabled (max_stall_age is null)', threshold_display='disabled', skipped=True)
+            return
+        checks.add(
+            'stall',
+            task_id,
+            KIND_SYNC_TASK,
+            None,
+            limit_ms,
+            False,
+            'the newest success bucket starts at %s, after now (%s): the statistics disagree with the clock, so the age of '
+            'the last success is unknown' % (_time_text(last_success), _time_text(now)),
+            observed_display='in the future',
+            threshold_display='<= %s' % limit,
+            evaluated=False,
+        )
+        return
     if last_success is not None:
         # The bucket's time stamp is its start; the newest success may be as late
         # as the bucket's end, so measure from there (never below zero).

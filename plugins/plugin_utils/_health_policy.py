@@ -10,6 +10,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.hwcloud.migration.plugins.module_utils._statistics import MIN_WINDOW_MS
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import TimeExpressionError, parse_duration
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import (
     DATASET_THRESHOLDS,
@@ -177,6 +178,8 @@ def normalise_policy(settings):
     window, window_ms = _check_duration(merged.get('window'), 'window')
     if window is None:
         raise MigrationHealthError('window: a duration such as "1h" is required')
+    if window_ms < MIN_WINDOW_MS:
+        raise MigrationHealthError('window: %r is shorter than one statistics bucket; the smallest window is 5m (5 minutes)' % (window,))
 
     skip_checks = merged.get('skip_checks') or []
     if isinstance(skip_checks, str):

@@ -33,15 +33,24 @@ def seed_statistics():
         return json.load(handle)
 
 
+# The seed example's whole window: its 113 buckets run from 16:00 to 02:30.
+SEED_WINDOW = {'start_time': '2023-11-16T16:00:00Z', 'end_time': '2023-11-17T02:35:00Z'}
+
+
 @pytest.fixture(autouse=True)
 def fixed_now(monkeypatch):
     monkeypatch.setattr(reads, 'now_ms', lambda: NOW)
 
 
-def handler_for(answers):
+def handler_for(answers, own_id=True):
+    """Answer each task with its body; with ``own_id`` a body names the task asked for (as the API does)."""
+
     def handler(path, params, query):
         assert path == reads.STATISTICS_PATH
-        return answers[params['sync_task_id']]
+        answer = answers[params['sync_task_id']]
+        if own_id and isinstance(answer, dict) and 'sync_task_id' in answer:
+            answer = dict(answer, sync_task_id=params['sync_task_id'])
+        return answer
 
     return handler
 
@@ -67,7 +76,6 @@ def test_seed_example_result_shape(run_module):
     assert not result.failed, result
     assert result['missing'] == []
     (entry,) = result['sync_task_statistics']
-    # The requested id, even though the seed example's body names another task.
     assert entry['sync_task_id'] == 'task-a'
     assert entry['statistic_time_type'] == 'FIVE_MINUTES'
     assert entry['statistic_datas'] == body['statistic_datas']
@@ -123,7 +131,7 @@ def test_malformed_response_warns_and_still_summarises(run_module):
     body = seed_statistics()
     body['statistic_datas'][0]['data'][3]['statistic_num'] = 'x'  # was 12
     del body['statistic_time_type']
-    result, dummy = run_module(module, {'sync_task_id': 'task-a'}, handler_for({'task-a': body}))
+    result, dummy = run_module(module, dict(SEED_WINDOW, sync_task_id='task-a'), handler_for({'task-a': body}))
     assert not result.failed, result
     (entry,) = result['sync_task_statistics']
     assert entry['statistic_time_type'] is None
@@ -195,3 +203,75 @@ def test_return_data_types_must_be_queried(run_module):
     assert result.failed
     assert 'return_data_types names SIZE, which data_type does not query' in result['msg']
     assert client.calls == []
+
+
+@pytest.mark.parametrize(
+    'window',
+    [
+        {'start_time': '-4m'},
+        {'start_time': 'now'},
+        {'start_time': '2023-11-17T02:31:00Z', 'end_time': '2023-11-17T02:35:59.999Z'},
+        {'start_time': NOW - 299999, 'end_time': NOW},
+    ],
+)
+def test_a_window_shorter_than_one_bucket_is_refused_before_any_request(run_module, window):
+    result, client = run_module(module, dict(window, sync_task_id='task-a'))
+    assert result.failed
+    assert 'shorter than one statistics bucket: the smallest window is 5 minutes (300000 ms)' in result['msg'], result['msg']
+    assert 'start_time: -5m' in result['msg']
+    assert client.calls == []
+
+
+def test_one_bucket_is_the_smallest_window(run_module):
+    result, client = run_module(module, {'sync_task_id': 'task-a', 'start_time': '-5m'}, handler_for({'task-a': two_series_body()}))
+    assert not result.failed, result
+    assert client.calls[0][2]['start_time'] == NOW - 300000
+
+
+def test_an_answer_naming_another_task_is_an_error_for_the_asked_id(run_module):
+    # The seed example's body names 4fb05cd2-...; it is never task-a's statistics, nor "not found".
+    foreign = seed_statistics()
+    answers = {'task-a': foreign, 'task-b': seed_statistics()}
+    result, dummy = run_module(module, dict(SEED_WINDOW, sync_task_ids=['task-a', 'task-b']), handler_for(answers, own_id=False))
+    assert result.failed
+    assert result['sync_task_statistics'] == [] and result['missing'] == []
+    assert [entry['id'] for entry in result['errors']] == ['task-a', 'task-b']
+    entry = result['errors'][0]
+    assert (entry['status'], entry['error_code'], entry['attempted']) == (200, 'InvalidResponse', True)
+    assert entry['request_id']
+    assert "names sync task '4fb05cd2-c94e-44e4-a07f-e65a2f01ebcb', not task-a, so it cannot be used for task-a" in entry['message']
+    assert 'Could not read statistics of sync task task-a' in result['msg']
+
+
+@pytest.mark.parametrize('named', [None, 7, 'TASK-A', 'task-a '])
+def test_any_other_sync_task_id_is_another_task(run_module, named):
+    body = dict(seed_statistics(), sync_task_id=named)
+    answers = {'task-a': body, 'task-b': seed_statistics()}
+    result, dummy = run_module(module, dict(SEED_WINDOW, sync_task_ids=['task-a', 'task-b']), handler_for(answers, own_id=False))
+    assert result.failed
+    assert [entry['id'] for entry in result['errors']] == ['task-a', 'task-b']
+
+
+def test_only_the_lying_answer_is_refused(run_module):
+    # task-a is answered with task-b's statistics: task-a is an error, task-b is read.
+    def handler(path, params, query):
+        body = seed_statistics()
+        body['sync_task_id'] = 'task-b' if params['sync_task_id'] == 'task-a' else params['sync_task_id']
+        return body
+
+    result, dummy = run_module(module, dict(SEED_WINDOW, sync_task_ids=['task-a', 'task-b']), handler)
+    assert result.failed
+    assert [entry['id'] for entry in result['errors']] == ['task-a']
+    assert [entry['sync_task_id'] for entry in result['sync_task_statistics']] == ['task-b']
+    assert result['sync_task_statistics'][0]['summary']['series']['REQUEST']['total'] == 1116
+
+
+def test_buckets_outside_the_window_are_returned_but_not_counted(run_module):
+    body = two_series_body()
+    body['statistic_datas'][0]['data'] += [{'time_stamp': NOW - 5 * HOUR, 'statistic_num': 1000}, {'time_stamp': NOW + 24 * HOUR, 'statistic_num': 2000}]
+    result, dummy = run_module(module, {'sync_task_id': 'task-a', 'data_type': ['REQUEST', 'SIZE']}, handler_for({'task-a': body}))
+    assert not result.failed, result
+    (entry,) = result['sync_task_statistics']
+    assert len(entry['statistic_datas'][0]['data']) == 3
+    assert entry['summary']['series']['REQUEST']['total'] == 10
+    assert entry['summary']['complete'] is True
