@@ -77,19 +77,67 @@ def test_role_never_templates_task_fields_error_bodies_or_dataset_answers(demo, 
 
 
 def test_rescue_path_never_templates_a_failure_message(demo, run_playbook, tmp_path):
-    """A module failure whose message carries API text goes through the role's rescue (ansible_failed_result.msg)."""
+    """A module failure whose message carries the service's text, through a rescue like the role's.
+
+    The rescue of roles/migration_health/tasks/gate.yml reports
+    ``ansible_failed_result.msg``; here a read that fails with an error body full
+    of payloads is that failure, and the same rescue task (and a set_fact and a
+    debug of the message) must show the text, never run it.
+    """
     texts, markers = payloads(tmp_path)
-    # Every read refused with a payload in the error body; the role's reads fail and its rescue reports them.
     for route in ('show_sync_task', 'list_sync_task_statistic', 'show_dataset_sync_status', 'list_sync_tasks'):
         lying_errors(demo, texts, route)
     report_dir = tmp_path / 'reports'
-    variables = gate_vars(demo, report_dir, migration_health_sync_tasks='all')
-    run = run_playbook(PLAYBOOK, extra_vars=variables, verbosity=2)
+    variables = gate_vars(demo, report_dir)
+    playbook = [
+        {
+            'name': 'A failing read and its rescue',
+            'hosts': 'localhost',
+            'connection': 'local',
+            'gather_facts': False,
+            'tasks': [
+                {
+                    'name': 'Gate',
+                    'block': [
+                        {
+                            'name': 'Read the migration state',
+                            'hwcloud.migration.migration_state_info': {
+                                'sync_task_info': {'sync_task_ids': [HEALTHY_TASK]},
+                                'dataset_sync_info': {'dataset_ids': [COMPLETED_DATASET]},
+                            },
+                            'module_defaults': {'hwcloud.migration.migration_state_info': '{{ migration_health_connection }}'},
+                        }
+                    ],
+                    'rescue': [
+                        {'name': 'Keep the message', 'ansible.builtin.set_fact': {'failure': '{{ ansible_failed_result.msg }}'}},
+                        {'name': 'Show the message', 'ansible.builtin.debug': {'msg': 'failed: {{ failure }}'}},
+                        {
+                            'name': 'Evaluate what could be read, with the failure that stopped the gate',
+                            'hwcloud.migration.migration_health_report': {
+                                'errors': [
+                                    {
+                                        'step': "{{ ansible_failed_task.name | default('the gate', true) }}",
+                                        'message': "{{ ansible_failed_result.msg | default('the task failed without a message', true) }}",
+                                    }
+                                ],
+                                'fact_name': 'migration_health',
+                                'dest': str(report_dir),
+                            },
+                        },
+                        {'name': 'Show the fact', 'ansible.builtin.debug': {'msg': '{{ migration_health.errors[0].message }}'}},
+                    ],
+                }
+            ],
+        }
+    ]
+    run = run_playbook(playbook, extra_vars=variables, verbosity=1)
     assert_nothing_ran(markers, run.output)
-    assert run.rc != 0
+    assert run.rc == 0, run.output
+    assert texts[0] in run.task('Show the message')['result']['msg']
+    assert texts[0] in run.task('Show the fact')['result']['msg']
     fact = json.loads((report_dir / 'migration-health.json').read_text())
     assert fact['verdict'] == 'ERROR', fact
-    assert texts[0] in json.dumps(fact), fact
+    assert texts[0] in fact['errors'][0]['message'] and texts[1] in fact['errors'][0]['message'], fact
 
 
 def _projects_source(tmp_path, emulator, **options):
