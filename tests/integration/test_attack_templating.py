@@ -24,10 +24,7 @@ FLEET_PLAYBOOK = str(REPO / 'playbooks' / 'migration_health.yml')
 def payloads(tmp_path):
     """The payloads (expression and statement style) and the marker files they would create."""
     markers = [tmp_path / 'templated-expression', tmp_path / 'templated-statement']
-    texts = [
-        "{{ lookup('pipe', 'touch %s') }}" % markers[0],
-        "{%% set x = lookup('pipe', 'touch %s') %%}{{ x }}" % markers[1],
-    ]
+    texts = ["{{ lookup('pipe', 'touch %s') }}" % markers[0], "{%% set x = lookup('pipe', 'touch %s') %%}{{ x }}" % markers[1]]
     return texts, markers
 
 
@@ -166,7 +163,9 @@ def test_inventory_plugin_host_vars_are_never_templated(emulator_factory, run_pl
     emulator = emulator_factory(FLEET_SCENARIO)
     texts, markers = payloads(tmp_path)
     lying_projects(emulator, texts)
-    source = _projects_source(tmp_path, emulator, include=['cn-north-4', 'cn-east-3'], keyed_groups=[{'key': 'migration_health_project.region', 'prefix': 'region'}])
+    source = _projects_source(
+        tmp_path, emulator, include=['cn-north-4', 'cn-east-3'], keyed_groups=[{'key': 'migration_health_project.region', 'prefix': 'region'}]
+    )
     playbook = [
         {
             'name': 'Use the host variables of the inventory plugin',
@@ -174,7 +173,10 @@ def test_inventory_plugin_host_vars_are_never_templated(emulator_factory, run_pl
             'gather_facts': False,
             'tasks': [
                 {'name': 'Show the project', 'ansible.builtin.debug': {'msg': 'domain {{ migration_health_project.domain_id }}'}},
-                {'name': 'Show the project through hostvars', 'ansible.builtin.debug': {'msg': "{{ hostvars[inventory_hostname]['migration_health_project'] }}"}},
+                {
+                    'name': 'Show the project through hostvars',
+                    'ansible.builtin.debug': {'msg': "{{ hostvars[inventory_hostname]['migration_health_project'] }}"},
+                },
                 {'name': 'Copy it into a fact', 'ansible.builtin.set_fact': {'copied': '{{ migration_health_project }}'}},
                 {'name': 'Show the copy', 'ansible.builtin.debug': {'msg': 'copy {{ copied.domain_id }}'}},
             ],
@@ -188,7 +190,12 @@ def test_inventory_plugin_host_vars_are_never_templated(emulator_factory, run_pl
     assert 'domain ' + texts[0] in run.output or 'domain ' + texts[1] in run.output
     # ansible-inventory --list: the payload is data in the listing.
     process = subprocess.run(
-        [str(BIN / 'ansible-inventory'), '-i', str(source), '--list'], capture_output=True, text=True, env=ansible_env(credential_env()), check=False, cwd=str(tmp_path)
+        [str(BIN / 'ansible-inventory'), '-i', str(source), '--list'],
+        capture_output=True,
+        text=True,
+        env=ansible_env(credential_env()),
+        check=False,
+        cwd=str(tmp_path),
     )
     assert process.returncode == 0, process.stderr
     assert_nothing_ran(markers, process.stdout + process.stderr)
