@@ -48,8 +48,11 @@ def lying_task_fields(emulator, texts):
 
 def lying_errors(emulator, texts, route):
     """An error body whose code and message are payloads (any_status: the rewrite applies to a 4xx)."""
-    body = json.dumps({'error_code': texts[0], 'error_msg': texts[1] + ' ' + texts[0]})
-    add_fault(emulator, route=route, kind='rewrite', status=400, any_status=True, raw=body)
+    add_fault(emulator, route=route, kind='rewrite', status=400, any_status=True, raw=_error_body(texts))
+
+
+def _error_body(texts):
+    return json.dumps({'error_code': texts[0], 'error_msg': texts[1] + ' ' + texts[0]})
 
 
 @pytest.fixture
@@ -206,8 +209,9 @@ def test_fleet_never_templates_host_variables_or_api_text(emulator_factory, run_
     emulator = emulator_factory(FLEET_SCENARIO)
     texts, markers = payloads(tmp_path)
     lying_projects(emulator, texts)
+    # cn-east-3 lists its sync tasks with payloads in their fields; cn-north-4's listing is refused with payloads.
+    add_fault(emulator, route='/v2/f1ee7000000000000000000000000001/sync-tasks', kind='rewrite', status=400, any_status=True, raw=_error_body(texts))
     lying_task_fields(emulator, texts)
-    lying_errors(emulator, texts, 'show_dataset_sync_status')
     source = _projects_source(tmp_path, emulator, include=['cn-north-4', 'cn-east-3'], compose={'migration_health_sync_tasks': "'all'"})
     report_dir = tmp_path / 'reports'
     group_vars = tmp_path / 'group_vars'
@@ -217,5 +221,19 @@ def test_fleet_never_templates_host_variables_or_api_text(emulator_factory, run_
     assert_nothing_ran(markers, run.output)
     fleet = json.loads((report_dir / 'migration-health.json').read_text())
     assert sorted(entry['name'] for entry in fleet['targets']) == ['cn-east-3', 'cn-north-4']
-    north = json.loads((report_dir / 'cn-north-4' / 'migration-health.json').read_text())
-    assert texts[0] in json.dumps(north) or texts[1] in json.dumps(north), north
+    for name in ('cn-north-4', 'cn-east-3'):
+        target = (report_dir / name / 'migration-health.json').read_text()
+        assert json.dumps(texts[0])[1:-1] in target, target
+    assert _entries(fleet)['cn-north-4']['verdict'] == 'ERROR', fleet
+    # The fleet shows each target's verdict and its failed reads' text as data.
+    assert _entries_text(fleet, texts), fleet
+    html = (report_dir / 'migration-health.html').read_text()
+    assert 'lookup(' in html and 'touch ' in html, html
+
+
+def _entries_text(fleet, texts):
+    return any(text in json.dumps(fleet) for text in texts)
+
+
+def _entries(fleet):
+    return dict((entry['name'], entry) for entry in fleet['targets'])
