@@ -76,6 +76,22 @@ def test_role_never_templates_task_fields_error_bodies_or_dataset_answers(demo, 
     assert texts[0] in run.output
 
 
+def test_role_never_templates_a_dataset_answer_or_an_unusable_status(demo, run_playbook, tmp_path):
+    """A 200 dataset answer with payloads in its text fields, and a sync task whose status is one."""
+    texts, markers = payloads(tmp_path)
+    add_fault(
+        demo, route='show_dataset_sync_status', kind='rewrite', set={'error_code': texts[0], 'error_msg': texts[1], 'task_id': texts[0], 'status': texts[1]}
+    )
+    add_fault(demo, route='show_sync_task', kind='rewrite', set={'status': texts[0], 'description': texts[1]})
+    report_dir = tmp_path / 'reports'
+    run = run_playbook(PLAYBOOK, extra_vars=gate_vars(demo, report_dir), verbosity=1)
+    assert_nothing_ran(markers, run.output)
+    assert run.rc != 0
+    report = (report_dir / 'migration-health.json').read_text()
+    assert json.loads(report)['verdict'] != 'HEALTHY'
+    assert json.dumps(texts[0])[1:-1] in report or json.dumps(texts[1])[1:-1] in report, report
+
+
 def test_rescue_path_never_templates_a_failure_message(demo, run_playbook, tmp_path):
     """A module failure whose message carries the service's text, through a rescue like the role's.
 
