@@ -80,7 +80,7 @@ integration: venv chromium
 # release-check (mk/ecosystem.mk): changelog lint, Galaxy build + galaxy-importer,
 # execution-environment context, docs-check (antsibull-docs lint, docsite build),
 # the emulator wheel (mk/emulator.mk).
-test: lint sanity units integration release-check
+test: lint sanity units integration release-check security-matrix
 	$(BIN)/python tools/test_floors.py summary
 
 bench: venv

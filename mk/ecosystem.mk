@@ -7,6 +7,7 @@
 #   make changelog-check  antsibull-changelog lint (fragments, and changelog.yaml once released)
 #   make release-check    changelog lint, collection build, galaxy-importer, ansible-builder create
 #   make test-matrix      sanity, unit and integration tests on another ansible-core (2.16)
+#   make security-matrix  the security tests (pytest -m security) on that ansible-core (2.16); a part of `make test`
 #
 # galaxy-importer and ansible-builder pin their own ansible-core and ansible-lint,
 # so they live in a separate virtual environment, $(RELEASE_VENV).
@@ -28,7 +29,7 @@ MATRIX_VENV := build/venv-$(MATRIX_CORE)
 MATRIX_STAMP := $(MATRIX_VENV)/.installed
 
 .PHONY: docs docs-venv docs-lint docs-check ecosystem changelog-check collection-build galaxy-import ee-context release-check release-venv \
-	test-matrix matrix-venv
+	test-matrix matrix-venv security-matrix
 
 # The docs tools go into the main venv, from their own requirements file: they
 # are needed to build and test the docs, never to run the collection.
@@ -151,3 +152,12 @@ test-matrix: matrix-venv chromium
 	$(MATRIX_VENV)/bin/python -m pytest -q tests/integration || failed="$$failed integration"; \
 	if [ -n "$$failed" ]; then echo "test-matrix (ansible-core $(MATRIX_CORE)): FAILED:$$failed"; exit 1; fi; \
 	echo "test-matrix (ansible-core $(MATRIX_CORE)): sanity, units and integration passed"
+
+# The security tests (marker `security`: nothing from an API or an inventory is
+# templated, no secret in any output) on the oldest supported ansible-core, which
+# trusts every string it is not told is unsafe; the newest is the main venv's,
+# covered by `make units` and `make integration`. A part of `make test`.
+security-matrix: matrix-venv
+	@$(MATRIX_VENV)/bin/ansible --version | sed -n 1p
+	PATH="$(abspath $(MATRIX_VENV))/bin:$$PATH" $(MATRIX_VENV)/bin/python -m pytest -q -m security tests/unit
+	PATH="$(abspath $(MATRIX_VENV))/bin:$$PATH" $(MATRIX_VENV)/bin/python -m pytest -q -m security tests/integration

@@ -18,6 +18,7 @@ __metaclass__ = type
 from ansible.errors import AnsibleActionFail, AnsibleError
 from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.action import ActionBase
+from ansible.utils.unsafe_proxy import wrap_var
 
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._fleet import FleetInputError, build_fleet, failure_message, host_record, write_reports
 
@@ -79,7 +80,10 @@ class ActionModule(ActionBase):
                 raise AnsibleActionFail('could not write the fleet reports to %s: %s' % (args['dest'], to_native(exc)))
             result.update(changed=changed, reports=paths)
         result['ansible_facts'] = {'migration_health_fleet': fleet}
-        return result
+        # The fleet holds the targets' names, projects and errors, text that came
+        # from IAM and the services: data, never a template, whatever the core
+        # version does with action results.
+        return wrap_var(result)
 
     def _host_records(self, names, task_vars):
         """Each target's record, read from its host's variables (see _fleet.host_record)."""
@@ -111,7 +115,14 @@ class ActionModule(ActionBase):
         return records
 
     def _settings(self, variables):
-        """The target's connection and project (inventory variables, which may be templates); {} for what cannot be read."""
+        """The target's connection and project (inventory variables, which may be templates); {} for what cannot be read.
+
+        Only these two variables are templated, as the target's own gate would see
+        them: templates the user wrote in the inventory are resolved, while what the
+        projects inventory plugin took from IAM is marked unsafe where it entered
+        (plugins/inventory/projects.py) and stays text. Nothing else of the host's
+        raw variables (its fact, its recorded error) is templated.
+        """
         templar = self._templar.copy_with_new_env(available_variables=variables)
         settings = []
         for name in ('migration_health_connection', 'migration_health_project'):

@@ -107,6 +107,7 @@ import re
 from ansible.errors import AnsibleParserError
 from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.inventory import BaseInventoryPlugin, Constructable
+from ansible.utils.unsafe_proxy import wrap_var
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._client import HuaweiCloudClient, resolve_iam_endpoint
 from ansible_collections.hwcloud.migration.plugins.module_utils._contract import ContractUnavailableError, check_contract, limit_violations
@@ -272,10 +273,14 @@ class InventoryModule(BaseInventoryPlugin, Constructable):
             self.inventory.add_host(host, group=GROUP)
             connection = dict(shared)
             connection.update(settings)
-            connection.update(region=project['region'], project_id=project['id'])
+            # What IAM answered is data, never a template (ansible-core 2.16 templates
+            # inventory variables that are not marked unsafe): the project's id, name,
+            # region and domain id are marked unsafe here, where they enter Ansible.
+            # The settings of the inventory file itself are the user's and stay as written.
+            connection.update(region=wrap_var(project['region']), project_id=wrap_var(project['id']))
             self.inventory.set_variable(host, 'ansible_connection', 'local')
             self.inventory.set_variable(host, 'migration_health_connection', connection)
-            self.inventory.set_variable(host, 'migration_health_project', project)
+            self.inventory.set_variable(host, 'migration_health_project', wrap_var(project))
             host_vars = self.inventory.get_host(host).get_vars()
             self._set_composite_vars(self.get_option('compose'), host_vars, host, strict=strict)
             self._add_host_to_composed_groups(self.get_option('groups'), host_vars, host, strict=strict)

@@ -22,6 +22,11 @@ DEMO_SCENARIO = REPO / 'emulator' / 'scenarios' / 'demo.yml'
 _CREDENTIAL_ENV_PREFIXES = ('HW_', 'HUAWEICLOUD_SDK_', 'CLOUD_SDK_')
 
 
+def pytest_configure(config):
+    # Tests about secrets and untrusted data; `make security-matrix` runs them on ansible-core 2.16 too.
+    config.addinivalue_line('markers', 'security: a security test (templating of untrusted data, secrets in output, credentials)')
+
+
 # A running hwc-emulator on a free loopback port: Emulator(scenario, extra_args=()).
 Emulator = EmulatorProcess
 

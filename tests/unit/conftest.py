@@ -36,6 +36,12 @@ def _collection_root():
 
 sys.path.insert(0, _collection_root())
 
+
+def pytest_configure(config):
+    # Tests about secrets and untrusted data; `make security-matrix` runs them on ansible-core 2.16 too.
+    config.addinivalue_line('markers', 'security: a security test (templating of untrusted data, secrets in output, credentials)')
+
+
 # Variables a developer may have exported that would change what the code sees.
 _ENV_PREFIXES = ('HW_', 'HUAWEICLOUD_SDK_', 'CLOUD_SDK_')
 

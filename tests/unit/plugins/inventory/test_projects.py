@@ -157,3 +157,33 @@ def test_bad_options_are_refused_before_any_request(parse, fake_server, options,
     assert words in str(caught.value)
     assert SECRET not in str(caught.value)
     assert fake_server.requests == []
+
+
+def _template(expression, variables):
+    """Template ``expression`` (written by the user, so trusted) with these variables, on any ansible-core."""
+    from ansible.template import Templar
+
+    try:  # ansible-core 2.19+: only text marked as trusted is a template
+        from ansible.template import trust_as_template
+    except ImportError:  # ansible-core 2.16 to 2.18: every text is, unless marked unsafe
+        trust_as_template = None
+    if trust_as_template is not None:
+        expression = trust_as_template(expression)
+    return Templar(loader=DataLoader(), variables=variables).template(expression)
+
+
+@pytest.mark.security
+def test_host_vars_from_iam_are_never_templated(parse, fake_server):
+    """What IAM answers is data: a Jinja payload in a project's fields stays text wherever the host vars are used."""
+    payload = "{{ 'tem' ~ 'plated' }}{% if true %}!{% endif %}"
+    project = _project('p1', 'cn-north-4')
+    project['domain_id'] = payload
+    fake_server.handler = lambda request: (200, {}, {'projects': [project]})
+    inventory = parse(target_settings={'endpoint': 'http://127.0.0.1:1'})
+    host_vars = inventory.get_host('cn-north-4').get_vars()
+    assert _template('{{ migration_health_project.domain_id }}', host_vars) == payload
+    shown = _template('{{ migration_health_project }}', host_vars)
+    assert shown['domain_id'] == payload and shown['name'] == 'cn-north-4'
+    assert _template('{{ migration_health_connection.project_id }}-{{ migration_health_connection.region }}', host_vars) == 'p1-cn-north-4'
+    # The inventory file's own settings are the user's and are not marked.
+    assert _template('{{ migration_health_connection.endpoint }}', host_vars) == 'http://127.0.0.1:1'
