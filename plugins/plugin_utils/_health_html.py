@@ -16,7 +16,7 @@ __metaclass__ = type
 import os
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import ms_to_iso
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_charts import SPARKLINE_TYPES, chart, chart_columns, sparkline
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_charts import SPARKLINE_TYPES, chart, chart_columns, chart_styles, sparkline
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_checks import format_duration, format_ratio
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import DEFAULT_TITLE, HTML_POINT_BUDGET, SUBJECT_KINDS, VERDICT_HEALTHY
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_junit import xml_safe
@@ -156,7 +156,7 @@ def _subjects(fact, kind, checks_by_subject, columns, markers):
         checks = checks_by_subject.get((kind['kind'], entry['id']), [])
         row = {
             'id': entry['id'],
-            'anchor': 'subject-%s-%d' % (kind['kind'], position),
+            'anchor': '%s-%d' % (kind['kind'], position),
             'label': subject_label(entry),
             'route': subject_route(entry),
             'healthy': entry['healthy'],
@@ -233,6 +233,7 @@ def view_model(fact, title=DEFAULT_TITLE):
         'kinds': kinds,
         'check_summary': _check_summary(fact),
         'frames': list(frames.values()),
+        'chart_styles': chart_styles(),
         'healthy_checks': sum(len(row['checks']) for kind in kinds for row in kind['rows'] if row['healthy']),
     }
 
