@@ -673,3 +673,13 @@ def test_html_without_tasks_or_datasets(health_data):
     text = _health_html.render_html(fact)
     parse_html(text)
     assert 'No sync tasks were gated.' in text
+
+
+def test_html_violations_come_before_the_subject_tables_and_the_charts(health_data):
+    # A reader sees what failed near the top of the page, not after 500 table rows (issue 20, item 7).
+    fact = evaluate(health_data, health_data.unhealthy_results(), health_data.unhealthy_settings())
+    text = _health_html.render_html(fact)
+    first_violation = text.index('<div class="subject" id=')
+    assert text.index('id="check-counts"') < text.index('<h2>Violations by subject</h2>') < first_violation
+    assert first_violation < text.index('<table class="subjects"')
+    assert text.index('<table class="checks">', first_violation) < text.index('aria-label="statistics of ')
