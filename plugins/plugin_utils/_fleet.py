@@ -44,6 +44,10 @@ _COUNT_KEYS = (
     'sync_tasks_unhealthy',
     'datasets',
     'datasets_unhealthy',
+    'migration_tasks',
+    'migration_tasks_unhealthy',
+    'task_groups',
+    'task_groups_unhealthy',
     'checks',
     'checks_passed',
     'checks_failed',
@@ -307,6 +311,26 @@ def _html_environment():
     )
 
 
+# The fleet page's columns per target: one per kind of subject the gate reads.
+FLEET_KIND_COLUMNS = (
+    ('Sync tasks unhealthy', 'sync_tasks'),
+    ('Datasets unhealthy', 'datasets'),
+    ('Migration tasks unhealthy', 'migration_tasks'),
+    ('Task groups unhealthy', 'task_groups'),
+)
+
+
+def _kind_cells(entry):
+    """``N of M`` per kind; '-' where the target has no counts or its fact predates the kind."""
+    counts = entry.get('counts')
+    cells = []
+    for _header, key in FLEET_KIND_COLUMNS:
+        total = (counts or {}).get(key)
+        unhealthy = (counts or {}).get(key + '_unhealthy')
+        cells.append('-' if total is None or unhealthy is None else '%s of %s' % (unhealthy, total))
+    return cells
+
+
 def render_html(fleet, title='Migration health fleet', dest=None):
     """One self-contained HTML page; links to each target's own report are relative to ``dest``."""
     rows = []
@@ -316,9 +340,9 @@ def render_html(fleet, title='Migration health fleet', dest=None):
         if html:
             link = os.path.relpath(html, dest) if dest else html
             link = link.replace(os.sep, '/')
-        rows.append({'entry': entry, 'summary': _summary(entry), 'link': link})
+        rows.append({'entry': entry, 'summary': _summary(entry), 'link': link, 'kinds': _kind_cells(entry)})
     template = _html_environment().get_template(os.path.basename(TEMPLATE_PATH))
-    return template.render(fleet=fleet, rows=rows, title=title)
+    return template.render(fleet=fleet, rows=rows, title=title, kind_headers=[header for header, _key in FLEET_KIND_COLUMNS])
 
 
 def render_reports(fleet, title='Migration health fleet', dest=None):

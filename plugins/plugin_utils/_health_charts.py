@@ -229,13 +229,37 @@ def _bounds(series, window):
     return stamps, start, end
 
 
-def _time_label(stamp, with_date, full):
+# Steps of the time axis in minutes: each divides the next larger day-aligned span, so ticks land on round UTC times.
+TIME_STEPS_MIN = (1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080, 20160, 40320)
+# At most this many time ticks on one axis (a label is about 70 px wide on a 568 px plot).
+MAX_TIME_TICKS = 8
+DAY_MS = 86400000
+
+
+def time_ticks(start, end, max_ticks=MAX_TIME_TICKS):
+    """``(step_ms, stamps)``: round UTC times (every 10 min, 1 h, 6 h, ...) inside ``[start, end]``, at most ``max_ticks``."""
+    for minutes in TIME_STEPS_MIN:
+        step = minutes * 60000
+        first = start + (-start) % step
+        if (end - first) // step + 1 <= max_ticks:
+            return step, list(range(first, end + 1, step))
+    step = TIME_STEPS_MIN[-1] * 60000
+    first = start + (-start) % step
+    return step, list(range(first, end + 1, step))
+
+
+def _time_label(stamp, with_date, step):
     iso = ms_to_iso(stamp)
-    if full:
-        return iso[:16].replace('T', ' ')
-    if with_date:
+    if step >= DAY_MS:
+        return iso[5:10]
+    if with_date and stamp % DAY_MS == 0:
         return iso[5:16].replace('T', ' ')
     return iso[11:16]
+
+
+def time_axis_title(start, end, with_date):
+    """The x axis title: ``time (UTC)``, with the day when the whole window lies in one."""
+    return 'time (UTC)' if with_date else 'time (UTC), %s' % ms_to_iso(start)[:10]
 
 
 def _prepared(task, window, columns):
@@ -261,14 +285,14 @@ def _prepared(task, window, columns):
     return complete, partial, start, end, bucket
 
 
-def chart(task, window, threshold_ratio=None, columns=MAX_CHART_COLUMNS, markers=True, width=580, height=220):
+def chart(task, window, threshold_ratio=None, columns=MAX_CHART_COLUMNS, markers=True, width=640, height=236):
     """Geometry of one full chart: axes, ticks, one polyline per type, the partial bucket, the threshold.
 
     The threshold line is the REQUEST line scaled by the ratio (``threshold``
     holds the SVG transform): wherever FAILURE rises above it, that bucket's
     failure ratio is above the limit.
     """
-    left, right, top, bottom = 56, 16, 16, 52
+    left, right, top, bottom = 56, 16, 16, 68
     plot_w, plot_h = width - left - right, height - top - bottom
     complete, partial, start, end, bucket = _prepared(task, window, min(columns, plot_w // 2))
     peak = 0
@@ -288,17 +312,8 @@ def chart(task, window, threshold_ratio=None, columns=MAX_CHART_COLUMNS, markers
         return ' '.join('%d,%d' % (round(x_of(stamp)), round(y_of(count))) for stamp, count in points)
 
     with_date = ms_to_iso(start)[:10] != ms_to_iso(end)[:10]
-    x_ticks = []
-    for index in range(5):
-        fraction = index / 4.0
-        stamp = int(start + (end - start) * fraction)
-        x_ticks.append(
-            {
-                'x': round(x_of(stamp), 1),
-                'anchor': 'start' if index == 0 else ('end' if index == 4 else 'middle'),
-                'label': _time_label(stamp, with_date, index == 0),
-            }
-        )
+    step, stamps = time_ticks(start, end)
+    x_ticks = [{'x': round(x_of(stamp), 1), 'anchor': 'middle', 'label': _time_label(stamp, with_date, step)} for stamp in stamps]
     y_ticks = []
     for index in range(5):
         count = y_step * index
@@ -312,7 +327,17 @@ def chart(task, window, threshold_ratio=None, columns=MAX_CHART_COLUMNS, markers
         points = complete[data_type]
         colour = CHART_COLOURS[data_type]
         if len(points) > 1 or (points and not partial[data_type]):
-            lines.append({'series': data_type, 'colour': colour, 'points': coords(points), 'wide': data_type == 'REQUEST'})
+            pixels = [(round(x_of(stamp)), round(y_of(count))) for stamp, count in points]
+            lines.append(
+                {
+                    'series': data_type,
+                    'colour': colour,
+                    'cls': series_class(data_type),
+                    'points': ' '.join('%d,%d' % pixel for pixel in pixels),
+                    'd': path_data(pixels),
+                    'wide': data_type == 'REQUEST',
+                }
+            )
         if markers and len(points) <= MAX_MARKERS:
             markers.extend(
                 {'x': round(x_of(stamp)), 'y': round(y_of(count)), 'colour': colour, 'title': '%s %s: %d' % (data_type, ms_to_iso(stamp), count)}
@@ -322,7 +347,8 @@ def chart(task, window, threshold_ratio=None, columns=MAX_CHART_COLUMNS, markers
         total = totals[data_type]
         if total is None:
             total = sum(count for _stamp, count in points + partial[data_type])
-        legend.append({'x': left + 120 * position, 'colour': colour, 'label': '%s (%d)' % (data_type, total), 'dashed': False})
+        # The totals are in the subject's row of the table; the legend (drawn once per frame) names the lines.
+        legend.append({'x': left + 120 * position, 'colour': colour, 'label': data_type, 'total': total, 'dashed': False})
 
     partial_area = None
     partial_points = []
@@ -336,7 +362,10 @@ def chart(task, window, threshold_ratio=None, columns=MAX_CHART_COLUMNS, markers
             'title': 'partial bucket from %s, still filling when the statistics were read: %s' % (ms_to_iso(first), counts),
         }
         for data_type in CHART_TYPES:
-            partial_points.extend({'x': round(x_of(stamp)), 'y': round(y_of(count)), 'colour': CHART_COLOURS[data_type]} for stamp, count in partial[data_type])
+            partial_points.extend(
+                {'x': round(x_of(stamp)), 'y': round(y_of(count)), 'colour': CHART_COLOURS[data_type], 'cls': series_class(data_type)}
+                for stamp, count in partial[data_type]
+            )
 
     threshold = None
     if threshold_ratio is not None and len(complete['REQUEST']) > 1:
@@ -344,14 +373,14 @@ def chart(task, window, threshold_ratio=None, columns=MAX_CHART_COLUMNS, markers
         threshold = {
             # y' = baseline - ratio * (baseline - y): the REQUEST line scaled towards the x axis.
             'transform': 'translate(0 %s) scale(1 %s)' % (_number(baseline * (1 - threshold_ratio)), _number(threshold_ratio)),
-            'label': 'FAILURE limit (%.4g%% of REQUEST)' % (threshold_ratio * 100),
+            'label': failure_limit_label(threshold_ratio),
         }
-        legend.append({'x': left + 120 * len(CHART_TYPES), 'colour': CHART_COLOURS['FAILURE'], 'label': 'limit', 'dashed': True})
+        legend.append({'x': left + 120 * len(CHART_TYPES), 'colour': CHART_COLOURS['FAILURE'], 'label': failure_limit_label(threshold_ratio), 'dashed': True})
 
     # What every chart over the same time span shares (axes, grid, time labels,
     # legend swatches): the page draws it once and each chart reuses it.
     frame = {
-        'key': (width, height, start, end, threshold is not None),
+        'key': (width, height, start, end, threshold_ratio if threshold else None),
         'width': width,
         'height': height,
         'left': left,
@@ -361,7 +390,8 @@ def chart(task, window, threshold_ratio=None, columns=MAX_CHART_COLUMNS, markers
         'grid': [tick['y'] for tick in y_ticks],
         'x_ticks': x_ticks,
         'swatches': [dict(item) for item in legend],
-        'legend_y': height - 12,
+        'legend_y': height - 10,
+        'x_title': time_axis_title(start, end, with_date),
     }
     return {
         'frame': frame,
@@ -376,13 +406,59 @@ def chart(task, window, threshold_ratio=None, columns=MAX_CHART_COLUMNS, markers
         'lines': lines,
         'markers': markers,
         'legend': legend,
-        'legend_y': height - 12,
+        'legend_y': height - 10,
         'partial': partial_area,
         'partial_points': partial_points,
         'threshold': threshold,
         'empty': not any(complete[data_type] or partial[data_type] for data_type in CHART_TYPES),
         'with_date': with_date,
     }
+
+
+def path_data(pixels):
+    """SVG path data through whole-pixel points, each after the first relative to the one before.
+
+    ``M75 149l3-126 30-7`` is about a quarter shorter than the polyline's
+    ``75,149 78,23 108,16``: on a page of hundreds of charts that is most of
+    what the size limit needs.
+    """
+    if not pixels:
+        return ''
+    parts = ['M%d %d' % pixels[0]]
+    if len(pixels) > 1:
+        parts.append('l')
+    previous = pixels[0]
+    text = []
+    for pixel in pixels[1:]:
+        for delta in (pixel[0] - previous[0], pixel[1] - previous[1]):
+            # A minus sign separates numbers by itself.
+            text.append(('%d' % delta) if delta < 0 or not text else ' %d' % delta)
+        previous = pixel
+    return ''.join(parts) + ''.join(text)
+
+
+def series_class(data_type):
+    """The CSS class of a series' line in a full chart (``chart_styles`` defines it once per page)."""
+    return 's-%s' % data_type.lower()
+
+
+def chart_styles():
+    """The line style of each series: REQUEST wide and pale, so SUCCESS drawn over it still shows both."""
+    return [
+        {
+            'cls': series_class(data_type),
+            'series': data_type,
+            'colour': CHART_COLOURS[data_type],
+            'width': 5 if data_type == 'REQUEST' else 2,
+            'opacity': 0.35 if data_type == 'REQUEST' else None,
+        }
+        for data_type in CHART_TYPES
+    ]
+
+
+def failure_limit_label(ratio):
+    """What the dashed line is: ``failure limit, 5% of requests``."""
+    return 'failure limit, %s%% of requests' % ('%.4g' % (ratio * 100))
 
 
 def _number(value):

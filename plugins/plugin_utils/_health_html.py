@@ -16,7 +16,7 @@ __metaclass__ = type
 import os
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import ms_to_iso
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_charts import SPARKLINE_TYPES, chart, chart_columns, sparkline
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_charts import SPARKLINE_TYPES, chart, chart_columns, chart_styles, sparkline
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_checks import format_duration, format_ratio
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import DEFAULT_TITLE, HTML_POINT_BUDGET, SUBJECT_KINDS, VERDICT_HEALTHY
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_junit import xml_safe
@@ -32,8 +32,39 @@ def _text(value):
     return '' if value is None else value
 
 
+def _not_found(entry):
+    """What the status cell says of a subject the gate has no answer for: read and absent, or not read at all."""
+    return entry.get('not_read') or 'NOT FOUND'
+
+
 def _task_status(entry):
-    return _text(entry.get('status')) if entry.get('found') else 'NOT FOUND'
+    return _text(entry.get('status')) if entry.get('found') else _not_found(entry)
+
+
+def _not_read(error):
+    """``not read (HTTP 401 APIGW.0301)``: why the gate has no answer about a subject."""
+    parts = [part for part in ('HTTP %s' % error['status'] if error.get('status') is not None else None, error.get('error_code')) if part]
+    return 'not read (%s)' % ' '.join(parts) if parts else 'not read (%s)' % error_line(error)
+
+
+def _read_failure(fact, kind, entry, checks):
+    """For a subject the gate did not find: the read that failed on it, as ``not read (...)``, else None.
+
+    A subject whose own read failed, or that a read failing as a whole did not
+    return, was not seen: "NOT FOUND" would claim the API said it does not exist.
+    """
+    if entry.get('found'):
+        return None
+    steps = set(read['step'] for read in kind.get('reads') or ())
+    errors = [error for error in fact.get('errors') or [] if error.get('step') in steps]
+    own = [error for error in errors if error.get('id') == entry['id']]
+    if own:
+        return _not_read(own[0])
+    found_check = next((check for check in checks if check['id'] == kind['checks'][0]), None)
+    if found_check is None or found_check.get('evaluated', True):
+        return None
+    whole = [error for error in errors if error.get('id') is None]
+    return _not_read(whole[0]) if whole else 'not read'
 
 
 def _dataset_error(entry):
@@ -46,7 +77,7 @@ def _iso(ms):
 
 def _migration_status(entry):
     if not entry.get('found'):
-        return 'NOT FOUND'
+        return _not_found(entry)
     name = entry.get('status_name')
     return '%s (%s)' % (name, entry.get('status')) if name else 'unknown (%s)' % _text(entry.get('status'))
 
@@ -130,22 +161,36 @@ def subject_route(entry):
 
 
 def _check_summary(fact):
-    """Per check id: subjects evaluated, failed and skipped, in check order; only checks that ran."""
+    """Per check id: subjects, failed (on data the gate saw), not evaluated and skipped, most failed first; only checks that ran."""
     rows = []
     by_id = {}
     for check in fact['checks']:
         row = by_id.get(check['id'])
         if row is None:
-            row = by_id[check['id']] = {'id': check['id'], 'kind': check['kind'], 'subjects': 0, 'failed': 0, 'skipped': 0}
+            row = by_id[check['id']] = {'id': check['id'], 'kind': check['kind'], 'subjects': 0, 'failed': 0, 'not_evaluated': 0, 'skipped': 0}
             rows.append(row)
         row['subjects'] += 1
-        if not check['passed']:
+        if not check['passed'] and not check.get('evaluated', True):
+            row['not_evaluated'] += 1
+        elif not check['passed']:
             row['failed'] += 1
         elif check['skipped']:
             row['skipped'] += 1
     order = dict((check_id, index) for index, check_id in enumerate(check for kind in SUBJECT_KINDS for check in kind['checks']))
-    rows.sort(key=lambda row: (-row['failed'], order.get(row['id'], len(order))))
+    rows.sort(key=lambda row: (-row['failed'] - row['not_evaluated'], order.get(row['id'], len(order))))
     return rows
+
+
+def _tally(counts):
+    """The page's check counts: a check that could not be evaluated is neither passed nor failed on data."""
+    not_evaluated = counts.get('checks_not_evaluated', 0)
+    return {
+        'checks': counts['checks'],
+        'passed': counts['checks_passed'],
+        'skipped': counts['checks_skipped'],
+        'failed': counts['checks_failed'] - not_evaluated,
+        'not_evaluated': not_evaluated,
+    }
 
 
 def _subjects(fact, kind, checks_by_subject, columns, markers):
@@ -154,9 +199,11 @@ def _subjects(fact, kind, checks_by_subject, columns, markers):
     rows = []
     for position, entry in enumerate(fact.get(kind['fact_key']) or []):
         checks = checks_by_subject.get((kind['kind'], entry['id']), [])
+        not_read = _read_failure(fact, kind, entry, checks)
+        cell_entry = dict(entry, not_read=not_read) if not_read else entry
         row = {
             'id': entry['id'],
-            'anchor': 'subject-%s-%d' % (kind['kind'], position),
+            'anchor': '%s-%d' % (kind['kind'], position),
             'label': subject_label(entry),
             'route': subject_route(entry),
             'healthy': entry['healthy'],
@@ -165,7 +212,8 @@ def _subjects(fact, kind, checks_by_subject, columns, markers):
             if entry['healthy']
             else ('ERROR' if any(not check['passed'] and not check.get('evaluated', True) for check in checks) else 'FAIL'),
             'failed_checks': entry.get('failed_checks') or [],
-            'cells': [{'text': getter(entry), 'num': numeric} for _header, getter, numeric in KIND_COLUMNS.get(kind['kind'], ())],
+            'not_read': not_read,
+            'cells': [{'text': getter(cell_entry), 'num': numeric} for _header, getter, numeric in KIND_COLUMNS.get(kind['kind'], ())],
             'checks': checks,
             'chart': None,
             'sparkline': None,
@@ -230,9 +278,11 @@ def view_model(fact, title=DEFAULT_TITLE):
         'deadline': _iso((fact.get('thresholds') or {}).get('deadline_ms')),
         'deadline_text': (fact.get('thresholds') or {}).get('deadline'),
         'counts': fact['counts'],
+        'tally': _tally(fact['counts']),
         'kinds': kinds,
         'check_summary': _check_summary(fact),
         'frames': list(frames.values()),
+        'chart_styles': chart_styles(),
         'healthy_checks': sum(len(row['checks']) for kind in kinds for row in kind['rows'] if row['healthy']),
     }
 

@@ -650,8 +650,7 @@ def test_html_charts_series_and_handles_empty_series(health_data):
             assert 'data-series="%s"' % data_type in chart
     # task-stopped had no data at all: axes and a note, no lines.
     assert 'no data in the window' in charts[2]
-    assert '<polyline' not in charts[2]
-    assert 'REQUEST (0)' in charts[2]
+    assert '<path' not in charts[2]
 
 
 def test_html_chart_fills_omitted_buckets_with_zero(health_data):
@@ -674,3 +673,13 @@ def test_html_without_tasks_or_datasets(health_data):
     text = _health_html.render_html(fact)
     parse_html(text)
     assert 'No sync tasks were gated.' in text
+
+
+def test_html_violations_come_before_the_subject_tables_and_the_charts(health_data):
+    # A reader sees what failed near the top of the page, not after 500 table rows (issue 20, item 7).
+    fact = evaluate(health_data, health_data.unhealthy_results(), health_data.unhealthy_settings())
+    text = _health_html.render_html(fact)
+    first_violation = text.index('<div class="subject" id=')
+    assert text.index('id="check-counts"') < text.index('<h2>Violations by subject</h2>') < first_violation
+    assert first_violation < text.index('<table class="subjects"')
+    assert text.index('<table class="checks">', first_violation) < text.index('aria-label="statistics of ')

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.hwcloud.migration.plugins.plugin_utils import _health_evaluate, _health_html
+from ansible_collections.hwcloud.migration.plugins.plugin_utils import _fleet, _health_evaluate, _health_html
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'plugin_utils'))
 from health_scale import scale_gate  # noqa: E402  (a helper of the plugin_utils tests)
@@ -128,3 +128,46 @@ def test_500_task_report_dom_has_every_subject(tmp_path, scale_report):
     assert len(re.findall(r'aria-label="statistics of ', dom)) == unhealthy
     assert len(re.findall(r'aria-label="trend of ', dom)) == fact['counts']['sync_tasks'] - unhealthy
     assert 'id="verdict">UNHEALTHY</div>' in dom
+
+
+def _fleet_target(index):
+    failed = 3 * index
+    fact = {
+        'verdict': 'UNHEALTHY' if failed else 'HEALTHY',
+        'healthy': not failed,
+        'counts': {
+            'sync_tasks': 40,
+            'sync_tasks_unhealthy': index,
+            'datasets': 4,
+            'datasets_unhealthy': 0,
+            'migration_tasks': 120,
+            'migration_tasks_unhealthy': index,
+            'task_groups': 12,
+            'task_groups_unhealthy': index,
+            'checks': 900,
+            'checks_passed': 900 - failed,
+            'checks_failed': failed,
+            'checks_skipped': 0,
+            'checks_not_evaluated': 0,
+        },
+        # Long lines and an id with no place to break, as a real violation list has.
+        'violations': ['- migration task %s: migration-task-deadline failed: ETA 2026-12-03T04:00:00Z is 3h 20m after the deadline' % ('x' * 90)] * 20,
+    }
+    record = {'region': 'cn-north-4', 'project': 'cn-north-4_project-%d' % index, 'project_id': 'p%d' % index, 'health': fact, 'error': None}
+    return 'target-%d' % index, record
+
+
+def test_fleet_page_fits_1400_px(tmp_path):
+    # Issue 20, item 7: the fleet page fits a 1,400 px window with a column per kind of subject.
+    fleet = _fleet.build_fleet(dict(_fleet_target(index) for index in range(6)))
+    html = _fleet.render_html(fleet)
+    # The page has no script of its own; this copy reports its laid-out width into the DOM.
+    probe = '<script>document.body.setAttribute("data-scroll-width", String(document.documentElement.scrollWidth));</script></body>'
+    path = tmp_path / 'fleet.html'
+    path.write_text(html.replace('</body>', probe), encoding='utf-8')
+    process = chromium(tmp_path, '--window-size=1400,900', '--dump-dom', path.as_uri())
+    assert process.returncode == 0, process.stderr.decode('utf-8', 'replace')[-2000:]
+    dom = process.stdout.decode('utf-8', 'replace')
+    width = int(re.search(r'data-scroll-width="(\d+)"', dom).group(1))
+    assert width <= 1400
+    assert '<th>Migration tasks unhealthy</th>' in dom and '<th>Task groups unhealthy</th>' in dom

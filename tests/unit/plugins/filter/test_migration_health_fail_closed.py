@@ -6,6 +6,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -303,3 +304,43 @@ def test_html_shows_the_errors_escaped(health_data):
     assert 'class="verdict error" id="verdict">ERROR</div>' in page
     assert '<table id="errors">' in page and 'throttled &lt;b&gt;&amp;&lt;/b&gt;' in page and '<b>&' not in page
     assert '<td class="error-text">ERROR</td>' in page
+
+
+def test_html_shows_a_failed_read_as_not_read_never_not_found(health_data):
+    # task-b's own read failed with 401; the dataset read failed as a whole with 401 (issue 20, item 3).
+    results = _failed_read(
+        health_data.healthy_results(),
+        'sync_task_info',
+        'sync_tasks',
+        ['task-a'],
+        [{'id': 'task-b', 'status': 401, 'error_code': 'APIGW.0301', 'request_id': 'req-1', 'attempted': True, 'message': 'HTTP 401 APIGW.0301: expired'}],
+    )
+    results = _failed_read(results, 'dataset_sync_info', 'dataset_syncs', [], status=503, error_code='SYS.0503', request_id='req-2')
+    fact = evaluate(health_data, results)
+    page = _health_html.render_html(fact)
+    assert '<td>not read (HTTP 401 APIGW.0301)</td>' in page
+    assert '<td>not read (HTTP 503 SYS.0503)</td>' in page
+    assert 'NOT FOUND' not in page
+    # The summary counts the checks that could not be evaluated apart from the failed and passed ones.
+    counts = fact['counts']
+    assert counts['checks_not_evaluated'] >= 2
+    tally = re.search(r'<p id="check-counts">(.*?);', page, re.S).group(1)
+    tally = re.sub(r'<[^>]+>', '', tally)
+    assert tally == '%d checks: %d passed, %d failed, %d not evaluated (the data could not be read or used)' % (
+        counts['checks'],
+        counts['checks_passed'],
+        counts['checks_failed'] - counts['checks_not_evaluated'],
+        counts['checks_not_evaluated'],
+    )
+    found = re.search(r'<td class="id">task-found</td>((?:<td class="num">\d+</td>){4})', page).group(1)
+    assert re.findall(r'\d+', found)[:2] == ['0', '1']  # failed on data 0, not evaluated 1 (task-b)
+
+
+def test_html_still_says_not_found_for_a_subject_the_api_said_does_not_exist(health_data):
+    results = health_data.healthy_results()
+    results['sync_task_info']['sync_tasks'] = [task for task in results['sync_task_info']['sync_tasks'] if task['sync_task_id'] != 'task-b']
+    results['sync_task_info']['missing'] = ['task-b']
+    fact = evaluate(health_data, results)
+    page = _health_html.render_html(fact)
+    assert '<td>NOT FOUND</td>' in page and 'not read' not in page
+    assert '0 not evaluated' in page

@@ -17,12 +17,12 @@ WINDOW_MS = 2 * 24 * 3600 * 1000
 TASKS = 500
 
 
-def _task(index, rng, window_ms=WINDOW_MS):
+def _task(index, rng, window_ms=WINDOW_MS, failing_every=5):
     task_id = 'scale-task-%04d' % index
     start = NOW - window_ms
     first = start - start % BUCKET + BUCKET
     stamps = list(range(first, NOW, BUCKET))
-    failing = index % 5 == 0
+    failing = index % failing_every == 0
     burst = index % 7 == 0
     request, success, failure = [], [], []
     for position, stamp in enumerate(stamps):
@@ -54,12 +54,12 @@ def _task(index, rng, window_ms=WINDOW_MS):
     return task, statistics
 
 
-def scale_results(tasks=TASKS, window='2d', window_ms=WINDOW_MS):
-    """``(results, policy)`` of ``tasks`` sync tasks: every 5th failing, every 7th with a one-bucket burst."""
+def scale_results(tasks=TASKS, window='2d', window_ms=WINDOW_MS, failing_every=5):
+    """``(results, policy)`` of ``tasks`` sync tasks: every ``failing_every``-th failing, every 7th with a one-bucket burst."""
     rng = random.Random(12)
     task_entries, statistics = [], []
     for index in range(tasks):
-        task, entry = _task(index, rng, window_ms)
+        task, entry = _task(index, rng, window_ms, failing_every)
         task_entries.append(task)
         statistics.append(entry)
     results = {'sync_task_info': {'sync_tasks': task_entries}, 'sync_task_statistics_info': {'sync_task_statistics': statistics}}
@@ -67,7 +67,7 @@ def scale_results(tasks=TASKS, window='2d', window_ms=WINDOW_MS):
     return results, policy
 
 
-def scale_gate(tasks=TASKS):
+def scale_gate(tasks=TASKS, failing_every=5):
     """``(results, policy, fact)`` of ``tasks`` sync tasks over a 2-day window (see ``scale_results``)."""
-    results, policy = scale_results(tasks)
+    results, policy = scale_results(tasks, failing_every=failing_every)
     return results, policy, _health_evaluate.evaluate(results, policy, now_ms=NOW)

@@ -209,3 +209,35 @@ def test_the_start_time_may_come_as_text():
     record = _fleet.host_record(str(STARTED_MS), _evaluated(at_ms=str(NOW_MS)))
     assert record['health']['verdict'] == 'HEALTHY'
     assert _fleet.target_entry('a', record)['healthy'] is True
+
+
+def _fact_of_every_kind():
+    fact = _fact('UNHEALTHY', 3, ['- task-group-%d: task-group-failed-tasks failed' % index for index in range(3)])
+    fact['counts'].update(migration_tasks=7, migration_tasks_unhealthy=2, task_groups=3, task_groups_unhealthy=1, checks_not_evaluated=1)
+    return fact
+
+
+def test_html_shows_migration_tasks_and_task_groups_per_target():
+    # Issue 20, item 7: the fleet page has a column per kind the gate reads, not only sync tasks and datasets.
+    fleet = _fleet.build_fleet({'a': _record(_fact_of_every_kind()), 'b': _record(_fact())}, now_ms=NOW_MS)
+    assert fleet['targets'][0]['counts']['task_groups_unhealthy'] == 1
+    html = _fleet.render_html(fleet)
+    headers = [
+        header.strip()
+        for header in html.split('<thead>', 1)[1].split('</thead>', 1)[0].replace('<tr>', '').replace('</tr>', '').split('</th>')
+        if header.strip()
+    ]
+    headers = [header.replace('<th>', '') for header in headers]
+    assert headers[4:10] == [
+        'Checks failed',
+        'Not evaluated',
+        'Sync tasks unhealthy',
+        'Datasets unhealthy',
+        'Migration tasks unhealthy',
+        'Task groups unhealthy',
+    ]
+    row = html.split('data-target="a"', 1)[1].split('</tr>', 1)[0]
+    assert '<td class="num">2 of 7</td>' in row and '<td class="num">1 of 3</td>' in row and '<td class="num">1</td>' in row
+    # A fact without the kinds (an older gate) shows '-', never '0 of 0'.
+    row = html.split('data-target="b"', 1)[1].split('</tr>', 1)[0]
+    assert row.count('<td class="num">-</td>') == 3  # not evaluated, migration tasks, task groups

@@ -7,6 +7,8 @@ __metaclass__ = type
 
 import random
 
+import pytest
+
 from ansible_collections.hwcloud.migration.plugins.plugin_utils import _health_charts
 
 MINUTE = 60 * 1000
@@ -35,10 +37,20 @@ def _points():
 
 def test_a_window_within_a_day_has_times_only():
     chart = _health_charts.chart(_task(_points()), {'start_time': START, 'end_time': END})
+    # Round times every 10 minutes inside 17:02-18:02, the day once in the axis title.
     labels = [tick['label'] for tick in chart['x_ticks']]
-    assert labels[0] == '2023-11-16 17:02'
-    assert labels[1:] == ['17:17', '17:32', '17:47', '18:02']
+    assert labels == ['17:10', '17:20', '17:30', '17:40', '17:50', '18:00']
     assert chart['with_date'] is False
+    assert chart['frame']['x_title'] == 'time (UTC), 2023-11-16'
+
+
+@pytest.mark.parametrize('hours, step_minutes', [(0.25, 2), (1, 10), (3, 30), (6, 60), (24, 180), (48, 360), (7 * 24, 1440)])
+def test_time_ticks_are_round_and_few(hours, step_minutes):
+    start = END - int(hours * 3600000)
+    step, stamps = _health_charts.time_ticks(start, END)
+    assert step == step_minutes * 60000
+    assert 2 <= len(stamps) <= _health_charts.MAX_TIME_TICKS
+    assert all(stamp % step == 0 and start <= stamp <= END for stamp in stamps)
 
 
 def test_the_partial_newest_bucket_is_apart_not_a_drop():
@@ -56,7 +68,8 @@ def test_the_partial_newest_bucket_is_apart_not_a_drop():
 def test_threshold_is_the_request_line_scaled():
     chart = _health_charts.chart(_task(_points()), {'start_time': START, 'end_time': END}, threshold_ratio=0.05)
     assert chart['threshold']['transform'] == 'translate(0 159.6) scale(1 0.05)'
-    assert chart['threshold']['label'] == 'FAILURE limit (5% of REQUEST)'
+    assert chart['threshold']['label'] == 'failure limit, 5% of requests'
+    assert chart['legend'][-1] == {'x': 416, 'colour': '#cf222e', 'label': 'failure limit, 5% of requests', 'dashed': True}
     assert _health_charts.chart(_task(_points()), {'start_time': START, 'end_time': END})['threshold'] is None
 
 

@@ -17,6 +17,15 @@ from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reports 
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_schema import fact_errors
 
 
+def path_points(data):
+    """The absolute points of a chart line's ``M x y l dx dy ...`` path data."""
+    numbers = [int(number) for number in re.findall(r'-?\d+', data)]
+    points = [(numbers[0], numbers[1])]
+    for index in range(2, len(numbers), 2):
+        points.append((points[-1][0] + numbers[index], points[-1][1] + numbers[index + 1]))
+    return points
+
+
 @pytest.fixture(scope='module')
 def scale():
     results, policy, fact = scale_gate()
@@ -82,19 +91,21 @@ def test_page_is_readable(scale):
     assert len(charts) == fact['counts']['sync_tasks_unhealthy']
     # (axes and time labels are drawn once, in a frame every chart over the window reuses)
     assert '<use href="#chart-frame-0"/>' in charts[0]
+    # Round UTC times every 6 hours over 2 days, the day at midnight, and an axis title.
     ticks = re.findall(r'class="x-tick">([^<]+)<', html)
-    assert ticks[0] == '2023-11-14 18:02' and ticks[-1] == '11-16 18:02'
-    assert ticks[1] == '11-15 06:02'
+    assert ticks == ['11-15 00:00', '06:00', '12:00', '18:00', '11-16 00:00', '06:00', '12:00', '18:00']
+    assert 'class="x-title">time (UTC)</text>' in html
     # The newest bucket is partial: shaded and marked, not drawn as the end of the line.
     assert 'data-partial="true"' in charts[0] and '>partial<' in charts[0]
     assert 'partial bucket from 2023-11-16T18:00:00.000Z, still filling' in charts[0]
-    request = re.search(r'points="([^"]+)" data-series="REQUEST"', charts[0]).group(1).split()
+    request = path_points(re.search(r'd="([^"]+)" data-series="REQUEST"', charts[0]).group(1))
     assert len(request) > 2 * 16  # more columns than a sparkline
-    end_x = int(request[-1].split(',')[0])
+    end_x = request[-1][0]
     partial_x = float(re.search(r'<rect x="([0-9.]+)"[^>]*data-partial="true"', charts[0]).group(1))
     assert end_x <= partial_x
     # The failure-ratio threshold is drawn.
-    assert 'data-series="FAILURE-LIMIT"' in charts[0] and 'FAILURE limit (5% of REQUEST)' in charts[0]
+    # (its legend, like the axes, is in the frame the chart reuses)
+    assert 'data-series="FAILURE-LIMIT"' in charts[0] and 'class="legend">failure limit, 5% of requests</text>' in html
     assert 'scale(1 0.05)' in charts[0]
     # Healthy subjects get a sparkline, not a chart.
     assert len(re.findall(r'aria-label="trend of ', html)) == TASKS - fact['counts']['sync_tasks_unhealthy']
@@ -108,3 +119,19 @@ def test_junit_is_a_tree_of_subjects(scale):
     assert suites[0].get('name') == 'sync task scale-task-0000'
     assert int(suites[0].get('failures')) == len(fact['sync_tasks'][0]['failed_checks']) >= 2
     assert [case.get('name') for case in suites[0].findall('testcase')][0] == 'task-found'
+
+
+def test_500_unhealthy_tasks_over_2_days_stay_under_1_5_mb():
+    # Every task failing: 500 full charts, each with its failed checks (issue 20, item 8).
+    _results, _policy, fact = scale_gate(failing_every=1)
+    assert fact['counts']['sync_tasks_unhealthy'] == TASKS
+    html = render_reports(fact)['html']
+    assert len(html.encode('utf-8')) <= 1.5e6
+    # Nothing the page needs was dropped to get there: a chart with three lines and the limit per task, every failed check.
+    charts = re.findall(r'<svg [^>]*aria-label="statistics of .*?</svg>', html, re.S)
+    assert len(charts) == TASKS
+    assert all(all('data-series="%s"' % series in chart for series in ('REQUEST', 'SUCCESS', 'FAILURE', 'FAILURE-LIMIT')) for chart in charts)
+    assert all(len(path_points(data)) >= 2 * 16 for data in re.findall(r'd="([^"]+)" data-series="FAILURE"', html))
+    failed = [check for check in fact['checks'] if not check['passed']]
+    assert html.count('<tr><td>') >= len(failed)
+    assert all(check['message'] in html for check in failed[:50])
