@@ -9,7 +9,8 @@ reports are this run's and agree).
 """
 
 import pytest
-from test_role_faults import COMPLETED_DATASET, DEMO_TASKS, HEALTHY_TASK, add_fault, checks_of, role_emulator_fixture, run_gate  # noqa: F401
+from test_role_faults import COMPLETED_DATASET, DEMO_TASKS, HEALTHY_TASK, add_fault, checks_of, run_gate
+from test_role_faults import role_emulator_fixture  # noqa: F401  # pylint: disable=unused-import
 
 FOREIGN = '11111111-2222-4333-8444-555555555555'
 

@@ -102,7 +102,7 @@ SHOWS = [
 ]
 BODIES = {
     'sync_task_id': lambda asked: dict(sync_task(0), sync_task_id=asked, monthly_acceptance_request=1, monthly_failure_object=0),
-    'id': lambda asked: migration_task(asked),
+    'id': migration_task,
     'group_id': lambda asked: dict(task_group(0), group_id=asked),
     'dataset_id': lambda asked: {'dataset_id': asked, 'status': 'COMPLETED'},
 }
