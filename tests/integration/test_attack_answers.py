@@ -9,8 +9,10 @@ reports are this run's and agree).
 """
 
 import pytest
-from test_role_faults import COMPLETED_DATASET, DEMO_TASKS, HEALTHY_TASK, add_fault, checks_of, run_gate
-from test_role_faults import role_emulator_fixture  # noqa: F401  # pylint: disable=unused-import
+
+# role_emulator_fixture is the role_emulator fixture the tests use by name.
+# pylint: disable=unused-import
+from test_role_faults import COMPLETED_DATASET, DEMO_TASKS, HEALTHY_TASK, add_fault, checks_of, role_emulator_fixture, run_gate  # noqa: F401
 
 FOREIGN = '11111111-2222-4333-8444-555555555555'
 
