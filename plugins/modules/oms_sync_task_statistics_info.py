@@ -88,6 +88,18 @@ notes:
     the whole window. A window that cannot be read whole (more than 100 parts, or parts that
     stay full) is summarised from what was read with
     RV(sync_task_statistics[].summary.complete=false).
+  - Only buckets that overlap the window count. A bucket that starts after O(end_time) or ends
+    before O(start_time) (an answer that strays outside the window, or a success in the future)
+    is left out of every total and of RV(sync_task_statistics[].summary.last_success_time).
+  - A time stamp given more than once for one data type makes the answer disagree with itself,
+    whether the window was read in one request or in parts; the bucket counts once, with its
+    largest value, and the summary names it in RV(sync_task_statistics[].summary.problems)
+    (RV(sync_task_statistics[].summary.complete=false)). The bucket at the shared boundary of
+    two parts is in both parts by design and is not a duplicate.
+  - The window must be at least one bucket long (5 minutes); a shorter one is refused before
+    any request, with the smallest window in the message.
+  - An answer whose C(sync_task_id) is not the task asked is an error for that task, never
+    a result for it.
 seealso:
   - module: hwcloud.migration.oms_sync_task_info
   - module: hwcloud.migration.modelarts_dataset_sync_info
@@ -104,9 +116,13 @@ EXAMPLES = r"""
           - d18befdd-eb82-41f3-8019-bbb593d74a3e
       register: oms_stats
 
+    # Incomplete statistics cannot pass, and failures without requests (no ratio) fail.
     - name: Fail when more than 1% of the requested objects failed
       ansible.builtin.assert:
-        that: item.summary.failure_ratio is none or item.summary.failure_ratio <= 0.01
+        that:
+          - item.summary.complete
+          - item.summary.series.FAILURE.total == 0 or
+            (item.summary.failure_ratio is not none and item.summary.failure_ratio <= 0.01)
         fail_msg: "{{ item.sync_task_id }}: {{ item.summary.series.FAILURE.total }} failures"
       loop: "{{ oms_stats.sync_task_statistics }}"
       loop_control:
