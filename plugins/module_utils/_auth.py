@@ -80,10 +80,7 @@ _TOKEN_EXPIRED_WORDS = ('token expire', 'expired')
 # a token past its lifetime (0307, final once the auth method could not renew it).
 REFUSAL_CODES = frozenset(['APIGW.0301', 'APIGW.0302', 'APIGW.0303', 'APIGW.0307'])
 
-_CLOCK_HINT = (
-    'The clock of the host that runs the module is more than 15 minutes off (AK/SK requests carry its time): '
-    'set it right, for example with NTP.'
-)
+_CLOCK_HINT = 'The clock of the host that runs the module is more than 15 minutes off (AK/SK requests carry its time): set it right, for example with NTP.'
 _NOT_AUTHORISED_HINT = (
     'The credentials may not make this call: check project_id (or the project IAM finds for region) and the IAM '
     "permissions of the credentials' user for this service."
@@ -167,9 +164,8 @@ class AkSkAuth(AuthMethod):
         if spaced:
             text += ' (%s %s white space at its start or end)' % (' and '.join(spaced), 'has' if len(spaced) == 1 else 'each have')
         if self._security_token:
-            text += (
-                '; temporary keys also need their current security_token (%s), and a stale one left beside permanent '
-                'keys must be unset' % _variables('security_token')
+            text += '; temporary keys also need their current security_token (%s), and a stale one left beside permanent keys must be unset' % _variables(
+                'security_token'
             )
         return text + '. API Gateway locks an AK/SK pair for 5 minutes after 5 refused requests in a row.'
 
@@ -329,7 +325,9 @@ class PasswordAuth(AuthMethod):
         with self._lock:
             if self._failure is not None:
                 raise NotAttemptedError(
-                    'the IAM token request of this call failed', self._failure, summary='not attempted because the IAM token request failed (%s)' % self._failure.answer()
+                    'the IAM token request of this call failed',
+                    self._failure,
+                    summary='not attempted because the IAM token request failed (%s)' % self._failure.answer(),
                 )
             if self._token is None:
                 try:

@@ -210,7 +210,13 @@ class HuaweiCloudClient:
                 self.secrets.add(merged[option])
         if auth is None:
             auth = build_auth(
-                resolve_auth_mode(merged), merged, session=session, iam_endpoint=self.iam_endpoint, timeout=self.timeout, verify=self.verify, secrets=self.secrets
+                resolve_auth_mode(merged),
+                merged,
+                session=session,
+                iam_endpoint=self.iam_endpoint,
+                timeout=self.timeout,
+                verify=self.verify,
+                secrets=self.secrets,
             )
         self.auth = auth
         self.gate = gate if gate is not None else CredentialGate()
@@ -418,7 +424,9 @@ class HuaweiCloudClient:
         try:
             response, content, request_id = self._answer(url, project_id)
             if not 200 <= response.status_code < 300:
-                error = parse_error_response(response.status_code, response.headers, content, reason=response.reason, method='GET', url=url, secrets=self.secrets)
+                error = parse_error_response(
+                    response.status_code, response.headers, content, reason=response.reason, method='GET', url=url, secrets=self.secrets
+                )
                 if is_refusal(error):
                     error.hint = self.auth.refusal_hint(error)
                     refusal = error

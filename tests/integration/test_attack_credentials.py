@@ -57,10 +57,7 @@ SCENARIO = {
     'regions': {REGION: [PROJECT], OTHER_REGION: [OTHER_PROJECT]},
     'default_project': PROJECT,
     'credentials': {
-        'access_keys': [
-            {'access_key': AK, 'secret_key': SK},
-            {'access_key': TEMP_AK, 'secret_key': TEMP_SK, 'security_token': SECURITY_TOKEN},
-        ],
+        'access_keys': [{'access_key': AK, 'secret_key': SK}, {'access_key': TEMP_AK, 'secret_key': TEMP_SK, 'security_token': SECURITY_TOKEN}],
         'users': [{'name': USER, 'domain': DOMAIN, 'password': PASSWORD}],
         'tokens': [{'token': STATIC_TOKEN, 'project_id': PROJECT}, {'token': ECHO_TOKEN, 'project_id': PROJECT}],
     },
@@ -166,10 +163,7 @@ WRONG_CREDENTIALS = {
     'wrong token': ({'auth_token': secret(WRONG['auth_token']), 'project_id': PROJECT}, ['auth_token', '24 hours']),
     'wrong token, project looked up in IAM': ({'auth_token': secret(WRONG['auth_token'])}, ['auth_token']),
     'token of another project': ({'auth_token': secret(STATIC_TOKEN), 'project_id': OTHER_PROJECT}, ['project_id', 'permissions']),
-    'wrong password': (
-        {'username': USER, 'password': secret(WRONG['password']), 'domain_name': DOMAIN},
-        ['username, password and domain_name'],
-    ),
+    'wrong password': ({'username': USER, 'password': secret(WRONG['password']), 'domain_name': DOMAIN}, ['username, password and domain_name']),
 }
 
 
@@ -220,7 +214,10 @@ def test_wrong_secret_keys_in_several_calls_never_lock_the_pair(emulator, run_pl
 def test_a_clock_off_by_more_than_15_minutes_is_named(emulator, run_playbook):
     # What API Gateway answers an X-Sdk-Date more than 15 minutes off.
     add_fault(emulator, {'route': '/v2/*', 'kind': 'error', 'status': 401, 'error_code': 'APIGW.0303', 'error_msg': 'x-sdk-date expired'})
-    outcome = run(run_playbook, [task('gate', 'migration_state_info', **dict(GATE_READS, **connection(emulator, access_key=AK, secret_key=secret(SK), project_id=PROJECT)))])
+    outcome = run(
+        run_playbook,
+        [task('gate', 'migration_state_info', **dict(GATE_READS, **connection(emulator, access_key=AK, secret_key=secret(SK), project_id=PROJECT)))],
+    )
     state = result(outcome, 'gate', outcome='failed')
     assert 'clock of the host that runs the module' in state['msg'] and 'NTP' in state['msg'], state['msg']
     assert len(requests_log(emulator)) == 1
@@ -295,17 +292,36 @@ def test_a_secret_echoed_by_the_server_never_shows_at_any_verbosity(emulator, ru
     # One task's answer: a long error page whose excerpt is cut inside the secret, the secret in a header too.
     add_fault(
         emulator,
-        {'route': '/v2/*/sync-tasks/%s' % first, 'kind': 'rewrite', 'any_status': True, 'status': 502, 'raw': _echo_body(echoed), 'headers': {'X-Request-Id': echoed}},
+        {
+            'route': '/v2/*/sync-tasks/%s' % first,
+            'kind': 'rewrite',
+            'any_status': True,
+            'status': 502,
+            'raw': _echo_body(echoed),
+            'headers': {'X-Request-Id': echoed},
+        },
     )
     # The other's: a JSON error that quotes it, and a dataset answer that is not JSON at all.
     add_fault(
         emulator,
-        {'route': '/v2/*/sync-tasks/%s' % second, 'kind': 'rewrite', 'any_status': True, 'status': 400, 'raw': '{"error_code": "OMS.0068", "error_msg": "token %s refused"}' % echoed},
+        {
+            'route': '/v2/*/sync-tasks/%s' % second,
+            'kind': 'rewrite',
+            'any_status': True,
+            'status': 400,
+            'raw': '{"error_code": "OMS.0068", "error_msg": "token %s refused"}' % echoed,
+        },
     )
     add_fault(emulator, {'route': 'show_dataset_sync_status', 'kind': 'rewrite', 'raw': 'not json ' + 'E' * 170 + echoed + 'F' * 100})
     tasks = [
         task('single', 'oms_sync_task_info', sync_task_ids=SYNC_TASKS, **connection(emulator, **credentials)),
-        task('gate', 'migration_state_info', sync_task_info={'sync_task_ids': SYNC_TASKS}, dataset_sync_info={'dataset_ids': DATASETS}, **connection(emulator, **credentials)),
+        task(
+            'gate',
+            'migration_state_info',
+            sync_task_info={'sync_task_ids': SYNC_TASKS},
+            dataset_sync_info={'dataset_ids': DATASETS},
+            **connection(emulator, **credentials),
+        ),
     ]
     outcome = run(run_playbook, tasks, verbosity=3)
     assert_no_secret(outcome.output)

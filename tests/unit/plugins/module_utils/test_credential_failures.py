@@ -110,7 +110,14 @@ def _admit(gate):
 
 @pytest.mark.parametrize(
     'status, code, refused',
-    [(401, 'APIGW.0301', True), (403, 'APIGW.0302', True), (401, 'APIGW.0303', True), (401, 'APIGW.0307', True), (403, 'OMS.0072', False), (404, 'APIGW.0301', False)],
+    [
+        (401, 'APIGW.0301', True),
+        (403, 'APIGW.0302', True),
+        (401, 'APIGW.0303', True),
+        (401, 'APIGW.0307', True),
+        (403, 'OMS.0072', False),
+        (404, 'APIGW.0301', False),
+    ],
 )
 def test_what_counts_as_a_refusal(status, code, refused):
     assert _auth.is_refusal(HuaweiCloudError('m', status=status, code=code)) is refused
@@ -162,7 +169,7 @@ def test_a_failed_project_lookup_is_remembered(fake_server):
     assert outcomes[0].url.endswith('/v3/projects?name=cn-north-4') and outcomes[0].status == 401
     assert all(isinstance(outcome, NotAttemptedError) and 'IAM project lookup' in str(outcome) and 'iam-401' in str(outcome) for outcome in outcomes[1:])
     with pytest.raises(NotAttemptedError):
-        client.for_service('modelarts').project_id  # pylint: disable=expression-not-assigned
+        _ = client.for_service('modelarts').project_id
 
 
 def test_an_answer_that_is_no_refusal_opens_the_gate_for_every_thread(fake_server):
@@ -194,7 +201,14 @@ def test_a_failed_token_request_is_remembered_and_a_fetched_token_is_a_secret(fa
 
     fake_server.handler = handler
     secrets = set()
-    params = {'region': 'cn-north-4', 'endpoint': fake_server.url, 'iam_endpoint': fake_server.url, 'username': 'u', 'password': 'pw-secret', 'domain_name': 'd'}
+    params = {
+        'region': 'cn-north-4',
+        'endpoint': fake_server.url,
+        'iam_endpoint': fake_server.url,
+        'username': 'u',
+        'password': 'pw-secret',
+        'domain_name': 'd',
+    }
     client = HuaweiCloudClient(dict(params, retries=0), 'oms', secrets=secrets)
     [(_item, echoed)] = _read_all(client, 1)
     assert TOKEN in secrets and 'pw-secret' in secrets
