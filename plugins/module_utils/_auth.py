@@ -76,9 +76,10 @@ _TOKEN_EXPIRED_WORDS = ('token expire', 'expired')
 
 
 # API Gateway codes that refuse the credential itself, whatever the resource: wrong
-# AK/SK or token (0301), not authorised (0302), a request date too far off (0303),
-# a token past its lifetime (0307, final once the auth method could not renew it).
-REFUSAL_CODES = frozenset(['APIGW.0301', 'APIGW.0302', 'APIGW.0303', 'APIGW.0307'])
+# AK/SK or token (0301), not authorised (0302), a request date too far off (0303).
+# An expired token (0307) is not among them: it is renewed where it can be, and it
+# counts toward no lock-out, so each read reports it on its own.
+REFUSAL_CODES = frozenset(['APIGW.0301', 'APIGW.0302', 'APIGW.0303'])
 
 _CLOCK_HINT = 'The clock of the host that runs the module is more than 15 minutes off (AK/SK requests carry its time): set it right, for example with NTP.'
 _NOT_AUTHORISED_HINT = (
@@ -98,7 +99,7 @@ def _pair_variables():
 
 
 def is_refusal(error):
-    """True when ``error`` (a :class:`HuaweiCloudError`) is the gateway refusing the credential (401/403 APIGW.0301-0307)."""
+    """True when ``error`` (a :class:`HuaweiCloudError`) is the gateway refusing the credential (401/403 APIGW.0301, 0302, 0303)."""
     return error is not None and error.status in (401, 403) and error.code in REFUSAL_CODES
 
 

@@ -114,7 +114,7 @@ def _admit(gate):
         (401, 'APIGW.0301', True),
         (403, 'APIGW.0302', True),
         (401, 'APIGW.0303', True),
-        (401, 'APIGW.0307', True),
+        (401, 'APIGW.0307', False),
         (403, 'OMS.0072', False),
         (404, 'APIGW.0301', False),
     ],
