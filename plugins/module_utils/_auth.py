@@ -241,7 +241,7 @@ class PasswordAuth(AuthMethod):
         return '<PasswordAuth user=%s domain=%s>' % (self._username, self._domain_name)
 
     def _wrong_credentials_hint(self):
-        return 'The IAM token of username was refused: check that the user may use this project (project_id or region).'
+        return 'The IAM token obtained with username and password was refused: check that the user may use this project (project_id or region) and service.'
 
     def _iam_refusal_hint(self):
         return (
