@@ -98,7 +98,7 @@ def test_an_accepted_probe_opens_the_gate():
     gate = _auth.CredentialGate()
     assert gate.admit() is True
     gate.settle(True)
-    assert [gate.admit() for _ in range(3)] == [False] * 3
+    assert [gate.admit() for _attempt in range(3)] == [False] * 3
 
 
 def _admit(gate):
@@ -169,7 +169,7 @@ def test_a_failed_project_lookup_is_remembered(fake_server):
     assert outcomes[0].url.endswith('/v3/projects?name=cn-north-4') and outcomes[0].status == 401
     assert all(isinstance(outcome, NotAttemptedError) and 'IAM project lookup' in str(outcome) and 'iam-401' in str(outcome) for outcome in outcomes[1:])
     with pytest.raises(NotAttemptedError):
-        _ = client.for_service('modelarts').project_id
+        client.for_service('modelarts').build_path('/v2/{project_id}/datasets')
 
 
 def test_an_answer_that_is_no_refusal_opens_the_gate_for_every_thread(fake_server):
@@ -217,7 +217,7 @@ def test_a_failed_token_request_is_remembered_and_a_fetched_token_is_a_secret(fa
     session = _transport.build_session('ua', retries=0)
     auth = _auth.PasswordAuth(session, fake_server.url, 'u', 'pw', 'd', region='cn-north-4', timeout=(5, 5))
     posts.append('the first, already answered')
-    for _ in range(5):
+    for _attempt in range(5):
         with pytest.raises(HuaweiCloudError) as caught:
             auth.token()
     assert len(posts) == 3 and isinstance(caught.value, NotAttemptedError) and 'HTTP 401, request id iam-401' in str(caught.value)
