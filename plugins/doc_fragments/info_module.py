@@ -52,6 +52,10 @@ notes:
   - Fail fast, after 5 reads in a row failed with no HTTP answer, HTTP 429 or 5xx (each after its own retries),
     no new read is started; the IDs not read are in RV(errors) with C(attempted=false) and error code
     C(NotAttempted).
+  - Credentials refused by API Gateway (401/403 C(APIGW.0301), C(APIGW.0302), C(APIGW.0303)) or a failed IAM
+    token request or project lookup stop every other read of the call, so wrong credentials cost one refused
+    request per call; the IDs not read are in RV(errors) with C(attempted=false), naming that failure, and the
+    message says what to check.
   - An answer the health checks cannot use (a field they read absent, null or of the wrong type, a listing or
     a series that could not be read completely, a status or ID with a line break, a time left that ends after
     the year 9999) does not fail the task; it sets RV(complete=false) and is

@@ -21,6 +21,15 @@ again (up to ``retries`` times, within the call's deadline); the error that
 ends a call keeps the request id of the last answer.  Every exception raised
 while sending becomes a :class:`HuaweiCloudError` worded from its type and
 the URL, never from a header value.
+
+Failures that would repeat for every id are paid once per call: a failed
+project lookup is remembered (the later reads raise a
+:class:`NotAttemptedError` naming it), and the credentials pass a
+:class:`._auth.CredentialGate` shared by every client of the call, so wrong
+credentials cost one refused request.  Every secret the client holds or
+obtains is in :attr:`HuaweiCloudClient.secrets` (a module passes its
+``no_log_values``), and every text taken from an answer is masked with them
+before it is shortened.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -36,13 +45,14 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote, urlsplit
 
 from ansible_collections.hwcloud.migration.plugins.module_utils import _transport
-from ansible_collections.hwcloud.migration.plugins.module_utils._auth import RequestSigner, build_auth
+from ansible_collections.hwcloud.migration.plugins.module_utils._auth import CredentialGate, RequestSigner, build_auth, is_refusal
 from ansible_collections.hwcloud.migration.plugins.module_utils._errors import (
     HuaweiCloudError,
     NotAttemptedError,
     ParameterError,
     body_excerpt,
     describe_send_failure,
+    mask_secrets,
     parse_error_response,
 )
 from ansible_collections.hwcloud.migration.plugins.module_utils._options import DEFAULT_CLOUD, DEFAULTS, OptionError, resolve_auth_mode, validate_common_params
@@ -55,6 +65,9 @@ LOG = logging.getLogger(__name__)
 # (min, max) length in characters of path parameters; any other name gets DEFAULT_PARAM_LIMITS.
 PARAM_LIMITS = {'project_id': (1, 1024)}
 DEFAULT_PARAM_LIMITS = (1, 255)
+
+# Options whose values are secrets: masked in every text taken from an answer.
+SECRET_OPTIONS = ('secret_key', 'security_token', 'auth_token', 'password')
 
 # C0 and C1 control characters, DEL, and the Unicode line/paragraph separators.
 _CONTROL_RE = re.compile('[\x00-\x1f\x7f-\x9f\u2028\u2029]')
@@ -161,10 +174,12 @@ class HuaweiCloudClient:
     ``params`` is the module's params dict (the common options; missing ones
     take their defaults).  Raises :class:`OptionError` for a bad configuration.
     ``session`` and ``auth`` may be injected (tests); by default they are built
-    from ``params``.
+    from ``params``.  ``secrets`` is the set that collects every secret the
+    client holds or obtains (a module passes its ``no_log_values``, so Ansible
+    masks them too); ``gate`` the :class:`._auth.CredentialGate` of the call.
     """
 
-    def __init__(self, params, service, user_agent=None, session=None, auth=None, environ=None, limiter=None, project_from=None):
+    def __init__(self, params, service, user_agent=None, session=None, auth=None, environ=None, limiter=None, project_from=None, secrets=None, gate=None):
         merged = dict(DEFAULTS)
         merged.update(dict((key, value) for key, value in params.items() if value is not None))
         validate_common_params(merged)
@@ -189,10 +204,24 @@ class HuaweiCloudClient:
                 ca_path=merged['ca_path'],
             )
         self.session = session
+        self.secrets = secrets if secrets is not None else set()
+        for option in SECRET_OPTIONS:
+            if isinstance(merged.get(option), str) and merged[option]:
+                self.secrets.add(merged[option])
         if auth is None:
-            auth = build_auth(resolve_auth_mode(merged), merged, session=session, iam_endpoint=self.iam_endpoint, timeout=self.timeout, verify=self.verify)
+            auth = build_auth(
+                resolve_auth_mode(merged),
+                merged,
+                session=session,
+                iam_endpoint=self.iam_endpoint,
+                timeout=self.timeout,
+                verify=self.verify,
+                secrets=self.secrets,
+            )
         self.auth = auth
+        self.gate = gate if gate is not None else CredentialGate()
         self._project_id = merged.get('project_id') or None
+        self._project_failure = None
         self._project_lock = threading.Lock()
         # Clients that read together share one project lookup and one bound on the requests in flight.
         self._project_from = project_from
@@ -206,7 +235,15 @@ class HuaweiCloudClient:
         module call keep to one ``max_concurrency``.
         """
         return HuaweiCloudClient(
-            self.params, service, user_agent=self.user_agent, session=self.session, auth=self.auth, limiter=limiter, project_from=self._project_from or self
+            self.params,
+            service,
+            user_agent=self.user_agent,
+            session=self.session,
+            auth=self.auth,
+            limiter=limiter,
+            project_from=self._project_from or self,
+            secrets=self.secrets,
+            gate=self.gate,
         )
 
     def __repr__(self):
@@ -216,13 +253,29 @@ class HuaweiCloudClient:
 
     @property
     def project_id(self):
-        """The project id: the ``project_id`` option, else discovered once from IAM (thread-safe)."""
+        """The project id: the ``project_id`` option, else discovered once from IAM (thread-safe).
+
+        A failed lookup is not repeated: IAM is asked once per call, and every
+        later read raises a :class:`NotAttemptedError` naming that failure.
+        """
         if self._project_id is None and self._project_from is not None:
             self._project_id = self._project_from.project_id
         if self._project_id is None:
             with self._project_lock:
+                if self._project_failure is not None:
+                    # With password authentication the token request is the lookup (the token names its project).
+                    step = 'token request' if self._project_failure.method == 'POST' else 'project lookup'
+                    raise NotAttemptedError(
+                        'the IAM %s of this call failed' % step,
+                        self._project_failure,
+                        summary='not attempted because the IAM %s failed (%s)' % (step, self._project_failure.answer()),
+                    )
                 if self._project_id is None:
-                    self._project_id = self._discover_project_id()
+                    try:
+                        self._project_id = self._discover_project_id()
+                    except HuaweiCloudError as err:
+                        self._project_failure = err
+                        raise
         return self._project_id
 
     def _discover_project_id(self):
@@ -331,7 +384,7 @@ class HuaweiCloudClient:
             except HuaweiCloudError as err:  # the IAM token request of password auth failed
                 raise err
             except Exception as exc:  # anything requests, urllib3, the signer or a socket raises
-                raise HuaweiCloudError(describe_send_failure(exc), method='GET', url=url)
+                raise HuaweiCloudError(describe_send_failure(exc, self.secrets), method='GET', url=url)
             if response.status_code == 401 and not renewed:
                 try:
                     _transport.read_body(response, self.timeout[1])
@@ -342,7 +395,7 @@ class HuaweiCloudClient:
                 except HuaweiCloudError:
                     raise
                 except Exception as exc:
-                    raise HuaweiCloudError(describe_send_failure(exc), method='GET', url=url)
+                    raise HuaweiCloudError(describe_send_failure(exc, self.secrets), method='GET', url=url)
                 if renew:
                     response.close()
                     renewed = True
@@ -361,10 +414,37 @@ class HuaweiCloudClient:
     def _exchange(self, url, project_id):
         """One request and its body: ``(response, content, error)`` (see :meth:`_read_body`)."""
         response = self._send(url, project_id)
-        content, error = self._read_body(response, url, response.headers.get('X-Request-Id'))
+        content, error = self._read_body(response, url, mask_secrets(response.headers.get('X-Request-Id'), self.secrets))
         return response, content, error
 
     def _request_json(self, url, project_id=None):
+        # The credential's first request goes alone; after a refusal none goes (see CredentialGate).
+        probe = self.gate.admit()
+        refusal = None
+        try:
+            response, content, request_id = self._answer(url, project_id)
+            if not 200 <= response.status_code < 300:
+                error = parse_error_response(
+                    response.status_code, response.headers, content, reason=response.reason, method='GET', url=url, secrets=self.secrets
+                )
+                if is_refusal(error):
+                    error.hint = self.auth.refusal_hint(error)
+                    refusal = error
+                raise error
+        finally:
+            self.gate.settle(probe, refusal)
+        try:
+            body = decode_json(content.decode('utf-8'))
+        except UnusableValueError as exc:
+            message = 'the response body cannot be used: %s' % exc
+            raise HuaweiCloudError(message, status=response.status_code, code='InvalidResponse', request_id=request_id, method='GET', url=url)
+        except ValueError:
+            message = 'the response body is not JSON: %s' % body_excerpt(content, self.secrets) if content else 'the response body is empty'
+            raise HuaweiCloudError(message, status=response.status_code, code='InvalidResponse', request_id=request_id, method='GET', url=url)
+        return body, {'status': response.status_code, 'request_id': request_id, 'url': url}
+
+    def _answer(self, url, project_id):
+        """``(response, content, request_id)`` of a whole answer, sending again while a body arrives cut off or late."""
         retries = int(self.params['retries'])
         started = _transport.clock()
         budget = _transport.retry_deadline(self.params['timeout'], retries)
@@ -375,7 +455,7 @@ class HuaweiCloudClient:
             else:
                 with self._limiter:
                     response, content, error = self._exchange(url, project_id)
-            request_id = response.headers.get('X-Request-Id')
+            request_id = mask_secrets(response.headers.get('X-Request-Id'), self.secrets)
             if error is None:
                 break
             attempt += 1
@@ -387,17 +467,7 @@ class HuaweiCloudClient:
             LOG.debug('GET %s: %s; retrying in %.2fs', url, error.message, wait)
             _transport.sleep(wait)
         LOG.debug('GET %s -> %s (request id %s)', url, response.status_code, request_id)
-        if not 200 <= response.status_code < 300:
-            raise parse_error_response(response.status_code, response.headers, content, reason=response.reason, method='GET', url=url)
-        try:
-            body = decode_json(content.decode('utf-8'))
-        except UnusableValueError as exc:
-            message = 'the response body cannot be used: %s' % exc
-            raise HuaweiCloudError(message, status=response.status_code, code='InvalidResponse', request_id=request_id, method='GET', url=url)
-        except ValueError:
-            message = 'the response body is not JSON: %s' % body_excerpt(content) if content else 'the response body is empty'
-            raise HuaweiCloudError(message, status=response.status_code, code='InvalidResponse', request_id=request_id, method='GET', url=url)
-        return body, {'status': response.status_code, 'request_id': request_id, 'url': url}
+        return response, content, request_id
 
     # -- concurrency --------------------------------------------------------
 
@@ -428,7 +498,7 @@ class HuaweiCloudClient:
             with lock:
                 for item in pending:
                     if fail_fast_after and streak[0] >= fail_fast_after:
-                        outcomes[item] = NotAttemptedError(streak[0], streak[1])
+                        outcomes[item] = NotAttemptedError.after_server_failures(streak[0], streak[1])
                         continue
                     return True, item
                 return False, None

@@ -4,9 +4,15 @@
 """Huawei Cloud API errors: one exception type and the parser for every error body shape.
 
 An error carries what a user needs to act on it (HTTP status, service error
-code, message, request id, method and URL) and never a request header, so no
-credential, token or signature can leak into a message, a log line or a module
-result through it.
+code, message, request id, method and URL, and a ``hint`` saying what to check)
+and never a request header, so no credential, token or signature can leak into
+a message, a log line or a module result through it.
+
+A server may still echo a secret back (a gateway that quotes the token it was
+sent).  Every text taken from an answer is therefore masked with the secrets
+the client holds (:func:`mask_secrets`) *before* it is shortened: Ansible's
+``no_log`` masking replaces whole values only, so a secret cut in two by an
+excerpt would no longer be recognised.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -21,6 +27,7 @@ import re
 _CODE_FIELDS = ('error_code', 'errorCode', 'code')
 _MESSAGE_FIELDS = ('error_msg', 'error_message', 'errorMsg', 'message')
 _EXCERPT_LENGTH = 200
+MASK = '********'
 _TAG_RE = re.compile(r'<[^>]*>')
 _SPACE_RE = re.compile(r'\s+')
 
@@ -54,13 +61,15 @@ class HuaweiCloudError(Exception):
     ``method``/``url`` the request that failed.
     """
 
-    def __init__(self, message, status=None, code=None, request_id=None, method=None, url=None):
+    def __init__(self, message, status=None, code=None, request_id=None, method=None, url=None, hint=None):
         self.message = message
         self.status = status
         self.code = code
         self.request_id = request_id
         self.method = method
         self.url = url
+        # What the user should check (credentials, clock, options); shown after the request id.
+        self.hint = hint
         super(HuaweiCloudError, self).__init__(message)
 
     def with_request(self, method, url):
@@ -91,7 +100,25 @@ class HuaweiCloudError(Exception):
             text += ': %s' % one_line(self.message)
         if self.request_id:
             text += ' (request id %s)' % self.request_id
+        if self.hint:
+            text += '. %s' % self.hint.rstrip('.')
         return text
+
+    def short(self):
+        """The call and its answer without the message or hint (``GET URL: HTTP 401 APIGW.0301, request id r-1``)."""
+        if isinstance(self, NotAttemptedError):
+            return self.reason
+        where = ' '.join(part for part in (self.method, self.url) if part)
+        return '%s: %s' % (where, self.answer()) if where else self.answer()
+
+    def answer(self):
+        """The status, error code and request id in a few words (``HTTP 401 APIGW.0301, request id r-1``)."""
+        parts = ['HTTP %s' % self.status if self.status is not None else 'no HTTP response']
+        if self.code:
+            parts[0] += ' %s' % self.code
+        if self.request_id:
+            parts.append('request id %s' % self.request_id)
+        return ', '.join(parts)
 
 
 class ParameterError(HuaweiCloudError, ValueError):
@@ -106,17 +133,65 @@ class ParameterError(HuaweiCloudError, ValueError):
 
 
 class NotAttemptedError(HuaweiCloudError):
-    """A resource not read because the service had just failed ``streak`` times in a row (fail fast)."""
+    """A resource not read because an earlier failure of the same call made the read pointless.
 
-    def __init__(self, streak, last=None):
-        cause = ' (the last: %s)' % last if last is not None else ''
-        super(NotAttemptedError, self).__init__('not attempted: the service failed %d times in a row before this read%s' % (streak, cause), code='NotAttempted')
+    ``reason`` says why (fail fast, refused credentials, a failed project
+    lookup), ``cause`` is the error that stopped the reads, ``summary`` the
+    phrase a module's message uses for all the reads it stopped.  Nothing was
+    sent for this resource, so the error has no status and no request id of
+    its own; its message names the cause's (:meth:`HuaweiCloudError.answer`).
+    """
+
+    def __init__(self, reason, cause=None, summary=None, streak=None):
+        text = 'not attempted: %s' % reason
+        if cause is not None:
+            text += ' (the cause: %s)' % cause.short()
+        super(NotAttemptedError, self).__init__(text, code='NotAttempted')
+        self.reason = reason
+        self.cause = cause
+        self.summary = summary or 'not attempted: %s' % reason
         self.streak = streak
+
+    @classmethod
+    def after_server_failures(cls, streak, last=None):
+        """The read not started after ``streak`` server failures in a row (fail fast); ``last`` is the latest."""
+        return cls(
+            'the service failed %d times in a row before this read' % streak,
+            last,
+            summary='not attempted after %d server failures in a row (fail fast)' % streak,
+            streak=streak,
+        )
+
+    def __str__(self):
+        return one_line(self.message)
 
 
 def one_line(text):
     """``text`` with every run of white space (line breaks included) folded to one space."""
     return _SPACE_RE.sub(' ', str(text)).strip()
+
+
+def mask_secrets(text, secrets=()):
+    """``text`` with every occurrence of each of ``secrets`` replaced by ``********`` (longest first).
+
+    Call it before cutting or folding a text taken from an answer, so no
+    excerpt ever holds part of a secret (see the module docstring).
+    """
+    if text is None or not secrets:
+        return text
+    text = str(text)
+    for secret in sorted((value for value in list(secrets) if isinstance(value, str) and value), key=len, reverse=True):
+        if secret in text:
+            text = text.replace(secret, MASK)
+    return text
+
+
+def shorten(text, limit, secrets=()):
+    """``text`` masked (:func:`mask_secrets`), then cut to ``limit`` characters plus ``...`` when longer."""
+    text = mask_secrets(text, secrets)
+    if len(text) > limit:
+        text = text[:limit] + '...'
+    return text
 
 
 # Exceptions of requests/urllib3 whose text names only the host, the path and the
@@ -142,18 +217,17 @@ _TRANSPORT_EXCEPTIONS = frozenset(
 )
 
 
-def describe_send_failure(exc):
+def describe_send_failure(exc, secrets=()):
     """A one-line description of an exception raised while sending a request, safe to show.
 
-    Transport failures keep their text (scrubbed of ``user:password@``); any
-    other exception is named by its type with a generic reason.
+    Transport failures keep their text (scrubbed of ``user:password@`` and
+    masked with ``secrets`` before it is shortened); any other exception is
+    named by its type with a generic reason.
     """
     names = [cls.__name__ for cls in type(exc).__mro__]
     name = names[0]
     if any(known in _TRANSPORT_EXCEPTIONS for known in names):
-        text = scrub_userinfo(one_line(exc))
-        if len(text) > 400:
-            text = text[:400] + '...'
+        text = shorten(one_line(scrub_userinfo(mask_secrets(str(exc), secrets))), 400, secrets)
         return '%s: %s' % (name, text)
     if 'InvalidHeader' in names or 'UnicodeError' in names:
         return '%s: a request header could not be sent (a credential or option holds characters HTTP headers cannot carry; the value is not shown)' % name
@@ -212,13 +286,15 @@ def _find_error(document):
     return None, None, None
 
 
-def body_excerpt(body_bytes):
-    """The start of a response body as one line of text (markup removed), for an error message."""
+def body_excerpt(body_bytes, secrets=()):
+    """The start of a response body as one line of text (markup removed), for an error message.
+
+    ``secrets`` are masked in the whole body before markup is removed and the
+    text is folded and cut, so the excerpt never ends inside a secret.
+    """
     text = body_bytes.decode('utf-8', 'replace') if isinstance(body_bytes, bytes) else str(body_bytes)
-    text = one_line(_TAG_RE.sub(' ', text))
-    if len(text) > _EXCERPT_LENGTH:
-        text = text[:_EXCERPT_LENGTH] + '...'
-    return text
+    text = one_line(_TAG_RE.sub(' ', mask_secrets(text, secrets)))
+    return shorten(text, _EXCERPT_LENGTH, secrets)
 
 
 def _status_line(status, reason):
@@ -226,7 +302,7 @@ def _status_line(status, reason):
     return ('HTTP %s %s' % (status, reason)).strip()
 
 
-def parse_error_response(status, headers, body_bytes, reason=None, method=None, url=None):
+def parse_error_response(status, headers, body_bytes, reason=None, method=None, url=None, secrets=()):
     """Turn an error response into a :class:`HuaweiCloudError`.
 
     Understands ``error_code``/``error_msg``, ``error_code``/``error_message``,
@@ -235,7 +311,8 @@ def parse_error_response(status, headers, body_bytes, reason=None, method=None, 
     "title": ...}}`` among them), plus API-gateway bodies that carry
     ``request_id``.  A body that is not JSON gives a short excerpt of its text,
     or ``HTTP <status> <reason>`` when empty.  The request id comes from the
-    ``X-Request-Id`` header, else from the body.
+    ``X-Request-Id`` header, else from the body.  Every text taken from the
+    answer (code, message, request id, excerpt) is masked with ``secrets``.
     """
     request_id = _header(headers, 'X-Request-Id')
     code = message = None
@@ -258,11 +335,12 @@ def parse_error_response(status, headers, body_bytes, reason=None, method=None, 
                         request_id = _text(value.get('request_id'))
                         break
         if code is None and message is None:
-            message = body_excerpt(body_bytes)
+            message = body_excerpt(body_bytes, secrets)
     elif body_bytes:
-        message = body_excerpt(body_bytes)
+        message = body_excerpt(body_bytes, secrets)
     if not message:
         message = _status_line(status, reason)
+    code, message, request_id = (mask_secrets(value, secrets) for value in (code, message, request_id))
     return HuaweiCloudError(message, status=status, code=code, request_id=request_id or None, method=method, url=url)
 
 

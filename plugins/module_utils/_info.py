@@ -100,6 +100,8 @@ class ReadErrors:
     def __init__(self):
         self.entries = []
         self.first = None
+        # The first read not attempted (fail fast, refused credentials, a failed project lookup).
+        self.first_skipped = None
         self._lock = threading.Lock()
 
     def __bool__(self):
@@ -119,7 +121,10 @@ class ReadErrors:
         }
         with self._lock:
             self.entries.append(entry)
-            if self.first is None and not isinstance(err, NotAttemptedError):
+            if isinstance(err, NotAttemptedError):
+                if self.first_skipped is None:
+                    self.first_skipped = (resource_id, err, noun, id_key)
+            elif self.first is None:
                 self.first = (resource_id, err, noun, id_key)
 
     def failure(self, result):
@@ -129,20 +134,20 @@ class ReadErrors:
         entries = list(self.entries)
         failed['errors'] = entries
         skipped = [entry['id'] for entry in entries if not entry['attempted']]
-        if self.first is not None:
-            resource_id, err, noun, id_key = self.first
-            details = err.to_dict()
-            details[id_key] = resource_id
-            for key, value in details.items():
-                failed.setdefault(key, value)
-            text = 'Could not read %s %s: %s' % (noun, resource_id, err)
-        else:  # pragma: no cover - a NotAttempted entry always follows a real failure
-            text = 'Could not read every resource'
+        # Every read of a part can be not attempted (the credentials were refused by another part's read).
+        resource_id, err, noun, id_key = self.first if self.first is not None else self.first_skipped
+        details = err.to_dict()
+        details[id_key] = resource_id
+        for key, value in details.items():
+            failed.setdefault(key, value)
+        text = 'Could not read %s %s: %s' % (noun, resource_id, err)
         attempted = len(entries) - len(skipped)
         if attempted > 1:
             text += '; %d reads failed in all' % attempted
-        if skipped:
-            text += '; %d not attempted after %d server failures in a row (fail fast)' % (len(skipped), FAIL_FAST_AFTER)
+        if skipped and self.first is not None:
+            text += '; %d %s' % (len(skipped), self.first_skipped[1].summary)
+        elif len(skipped) > 1:
+            text += '; %d reads were not attempted' % len(skipped)
         text += '. The result lists what was read, the missing ids, and every failed id under errors.'
         failed['msg'] = text
         return failed

@@ -7,7 +7,10 @@ It merges the common options into the module's argument spec, checks that the
 Python libraries are there, validates the credentials and numeric options
 (failing with a message that names the options, before any request), warns
 when certificate checks are off, builds the client once, and turns a
-:class:`HuaweiCloudError` into a uniform ``fail_json``.
+:class:`HuaweiCloudError` into a uniform ``fail_json``.  The client shares the
+module's ``no_log_values``: every secret it obtains (the IAM token of password
+authentication) is masked in the result and the output like a ``no_log``
+option.
 
 An info module (one with the ``strict_contract`` option of ``_info``) always
 returns ``complete`` and ``problems`` (see :func:`._info.report_problem`), and
@@ -150,7 +153,8 @@ class HuaweiCloudModule(AnsibleModule):
                     if not self.service:
                         raise ValueError('HuaweiCloudModule needs service= to build a client')
                     try:
-                        self._client = HuaweiCloudClient(self.params, self.service, user_agent=self.user_agent)
+                        # The client adds every secret it obtains (the IAM token) to no_log_values, so Ansible masks it too.
+                        self._client = HuaweiCloudClient(self.params, self.service, user_agent=self.user_agent, secrets=self.no_log_values)
                     except OptionError as err:
                         self.fail_json(msg=str(err))
         return self._client

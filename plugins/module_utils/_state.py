@@ -162,7 +162,9 @@ class StateRead:
             return self._clients
         limiter = threading.BoundedSemaphore(int(self.module.params['max_concurrency']))
         try:
-            first = HuaweiCloudClient(self.module.params, 'oms', user_agent=self.module.user_agent, limiter=limiter)
+            first = HuaweiCloudClient(
+                self.module.params, 'oms', user_agent=self.module.user_agent, limiter=limiter, secrets=getattr(self.module, 'no_log_values', None)
+            )
         except OptionError as err:
             self.module.fail_json(msg=str(err))
         # A token that expires may be renewed once per read, as when each read was a module of its own.

@@ -182,7 +182,7 @@ errors:
   description:
     - One entry per ID that could not be read, when the task failed because of them.
     - C(id), C(status) (HTTP status, null without an answer), C(error_code), C(request_id), C(message),
-      and C(attempted) (false for IDs not read because of fail fast).
+      and C(attempted) (false for IDs not read because of fail fast, refused credentials or a failed IAM request).
   returned: failure
   type: list
   elements: dict

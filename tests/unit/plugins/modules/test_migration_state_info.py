@@ -73,7 +73,7 @@ def run_state(run_module, monkeypatch):
     monkeypatch.setattr(_reads_migration, 'now_ms', lambda: NOW)
     clients = []
 
-    def fake_client(params, service, user_agent=None, limiter=None):
+    def fake_client(params, service, user_agent=None, limiter=None, secrets=None):
         client = clients[0]
         client.auth = None  # the fake signs nothing
         client.for_service = lambda other, limiter=None: client
