@@ -7,8 +7,11 @@ __metaclass__ = type
 
 from pathlib import Path
 
+import pytest
 import yaml
 
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import MigrationHealthError
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_policy import normalise_policy
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_policy_inputs import (
     unknown_variable_problems,
     user_variable_names,
@@ -73,3 +76,9 @@ def test_each_kind_of_refusal_says_what_to_write():
 def test_a_no_log_value_is_not_shown():
     [problem] = value_problems({'migration_health_connection': 'secret-text'}, _options())
     assert problem == 'migration_health_connection must be a dict' and 'secret-text' not in problem
+
+
+def test_a_percentage_in_a_per_task_override_says_what_to_write():
+    with pytest.raises(MigrationHealthError) as raised:
+        normalise_policy({'sync_tasks': [{'id': 'task', 'max_window_failure_ratio': '5%'}]})
+    assert str(raised.value) == "sync_tasks[0].max_window_failure_ratio must be a fraction between 0 and 1, e.g. 0.05 for 5% (got '5%')"
