@@ -30,7 +30,7 @@ class ActionModule(ActionBase):
         del tmp
         task_vars = task_vars or {}
         validation, args = self.validate_argument_spec(
-            argument_spec=dict(argument_specs=dict(type='path', required=True), entry_point=dict(type='str', default='main')),
+            argument_spec=dict(argument_specs=dict(type='path', required=True), entry_point=dict(type='str', default='main'))
         )
         del validation
         specs = self._loader.load_from_file(args['argument_specs'])

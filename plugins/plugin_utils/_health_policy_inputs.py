@@ -25,22 +25,12 @@ INTERNAL_PREFIXES = ('migration_health__', 'migration_health_fleet__')
 INTERNAL_NAMES = ('migration_health_fleet', 'migration_health_project')
 
 # What a value of each argument spec type is, in a user's words.
-TYPE_WORDS = {
-    'float': 'a fraction',
-    'int': 'a whole number',
-    'bool': 'true or false',
-    'str': 'a string',
-    'path': 'a path',
-    'list': 'a list',
-    'dict': 'a dict',
-}
+TYPE_WORDS = {'float': 'a fraction', 'int': 'a whole number', 'bool': 'true or false', 'str': 'a string', 'path': 'a path', 'list': 'a list', 'dict': 'a dict'}
 
 
 def user_variable_names(names):
     """The names among ``names`` that a user sets for the role (its prefix, not internal)."""
-    return sorted(
-        name for name in names if name.startswith(PREFIX) and not name.startswith(INTERNAL_PREFIXES) and name not in INTERNAL_NAMES
-    )
+    return sorted(name for name in names if name.startswith(PREFIX) and not name.startswith(INTERNAL_PREFIXES) and name not in INTERNAL_NAMES)
 
 
 def unknown_variable_problems(names, options: dict) -> list:
@@ -50,7 +40,7 @@ def unknown_variable_problems(names, options: dict) -> list:
         if name in options:
             continue
         # Compared without the prefix that every name shares, or any name would be close.
-        close = difflib.get_close_matches(name[len(PREFIX):], [option[len(PREFIX):] for option in options], n=1)
+        close = difflib.get_close_matches(name[len(PREFIX) :], [option[len(PREFIX) :] for option in options], n=1)
         hint = ('; did you mean %s%s?' % (PREFIX, close[0])) if close else '; the role knows %s' % ', '.join(sorted(options))
         problems.append('%s is not a variable of the migration_health role%s' % (name, hint))
     return problems

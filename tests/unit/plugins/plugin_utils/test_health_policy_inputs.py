@@ -12,11 +12,7 @@ import yaml
 
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import MigrationHealthError
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_policy import normalise_policy
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_policy_inputs import (
-    unknown_variable_problems,
-    user_variable_names,
-    value_problems,
-)
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_policy_inputs import unknown_variable_problems, user_variable_names, value_problems
 
 ROLE = Path(__file__).resolve().parents[4] / 'roles' / 'migration_health'
 
@@ -40,7 +36,14 @@ def test_a_name_far_from_every_option_lists_them():
 
 
 def test_internal_names_and_the_facts_are_not_user_variables():
-    names = ['migration_health', 'migration_health__policy', 'migration_health_fleet__report_dir', 'migration_health_fleet', 'migration_health_project', 'migration_health_fail']
+    names = [
+        'migration_health',
+        'migration_health__policy',
+        'migration_health_fleet__report_dir',
+        'migration_health_fleet',
+        'migration_health_project',
+        'migration_health_fail',
+    ]
     assert user_variable_names(names) == ['migration_health_fail']
 
 
@@ -62,11 +65,7 @@ def test_values_ansible_accepts_are_accepted():
 
 
 def test_each_kind_of_refusal_says_what_to_write():
-    values = {
-        'migration_health_fail': 'perhaps',
-        'migration_health_max_concurrency': 'many',
-        'migration_health_skip_checks': ['task-found'],
-    }
+    values = {'migration_health_fail': 'perhaps', 'migration_health_max_concurrency': 'many', 'migration_health_skip_checks': ['task-found']}
     problems = value_problems(values, _options())
     assert problems[0] == "migration_health_fail must be true or false, e.g. true (got 'perhaps')"
     assert problems[1] == "migration_health_max_concurrency must be a whole number (got 'many')"
