@@ -73,6 +73,7 @@ def test_a_value_of_the_wrong_type_replaces_a_green_report_with_an_error_saying_
     assert 'id="verdict">ERROR<' in html
 
 
+@pytest.mark.security
 def test_a_secret_of_a_refused_connection_is_not_shown(emulator, run_playbook, tmp_path):
     run, fact = run_gate(run_playbook, emulator, tmp_path, migration_health_connection='not-a-dict-secret-value')
     assert_refused(run, fact, 'migration_health_connection must be a dict')
@@ -115,3 +116,15 @@ def test_a_misspelt_variable_of_a_fleet_target_is_an_error_for_that_target(emula
         # North's gate sent nothing: no request names its project.
         north_project = inventory['all']['children']['migration_health_targets']['hosts']['north']['migration_health_connection']['project_id']
         assert not any(north_project in entry['path'] for entry in api_requests(emulator)), api_requests(emulator)
+
+
+def test_role_parameters_and_role_vars_are_checked_too(emulator, run_playbook, tmp_path):
+    variables = gate_vars(emulator, tmp_path / 'reports')
+    for role_entry in (
+        dict(variables, migration_health_max_window_failure_ratio='5%'),
+        {'vars': dict(variables, migration_health_max_window_failure_ratio='5%')},
+    ):
+        playbook = [dict(PLAYBOOK[0], roles=[dict(role_entry, role='hwcloud.migration.migration_health')])]
+        run = run_playbook(playbook)
+        fact = assert_truthful_reports(run, tmp_path / 'reports', 0)
+        assert_refused(run, fact, RATIO_MESSAGE)
