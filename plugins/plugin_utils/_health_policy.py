@@ -31,13 +31,15 @@ def _is_number(value):
 def _check_ratio(value, name):
     if value is None:
         return None
+    given = value
     if isinstance(value, str):
         try:
             value = float(value)
         except ValueError:
-            raise MigrationHealthError('%s: %r is not a number between 0 and 1' % (name, value))
+            pass
+    # Say what to write: a percentage such as "5%" is the usual mistake.
     if not _is_number(value) or not 0 <= value <= 1:
-        raise MigrationHealthError('%s: %r is not a number between 0 and 1 (0.05 means 5%%)' % (name, value))
+        raise MigrationHealthError('%s must be a fraction between 0 and 1, e.g. 0.05 for 5%% (got %r)' % (name, given))
     return float(value)
 
 

@@ -155,3 +155,24 @@ def test_repository_markdown_links_resolve():
             if not (path.parent / target).exists():
                 broken.append('%s -> %s' % (path.relative_to(REPO), target))
     assert not broken, broken
+
+
+def test_the_docs_sources_load_without_a_warning():
+    """What antsibull-docs reads (ansible-doc's metadata dump) loads without a warning.
+
+    ansible-doc prints a warning about a collection file (a duplicate YAML key in a
+    role's argument spec, say) on stderr and goes on, so the docs build would not fail on it.
+    """
+    env = dict(os.environ)
+    env.setdefault('ANSIBLE_COLLECTIONS_PATH', str(REPO / '.venv' / 'collections'))
+    process = subprocess.run(
+        [str(Path(sys.executable).parent / 'ansible-doc'), '--metadata-dump', '--no-fail-on-errors', COLLECTION],
+        capture_output=True,
+        text=True,
+        cwd=str(REPO),
+        env=env,
+        check=False,
+    )
+    assert process.returncode == 0, process.stderr
+    assert '[WARNING]' not in process.stderr and '[DEPRECATION WARNING]' not in process.stderr, process.stderr
+    assert json.loads(process.stdout)['all']['role']['%s.migration_health' % COLLECTION]['entry_points'].keys() == {'main', 'gate'}

@@ -1,0 +1,84 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The role's variables against its argument spec, with messages that say what to write.
+
+The spec is the role's ``meta/argument_specs.yml`` (the options of one entry
+point): it is the one list of the role's variables, for its documentation, for
+Ansible's own validation and for this check.  The check runs first, so a
+variable the role does not know (a typo) or a value of the wrong type stops the
+gate with one short line per problem instead of a conversion error and the spec.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import difflib
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+PREFIX = 'migration_health_'
+# Names of the collection that are not the role's options: the role's and the
+# fleet play's internal variables, the fleet play's fact, and the host variable
+# the projects inventory plugin sets on each target (what the project is).
+INTERNAL_PREFIXES = ('migration_health__', 'migration_health_fleet__')
+INTERNAL_NAMES = ('migration_health_fleet', 'migration_health_project')
+
+# What a value of each argument spec type is, in a user's words.
+TYPE_WORDS = {'float': 'a fraction', 'int': 'a whole number', 'bool': 'true or false', 'str': 'a string', 'path': 'a path', 'list': 'a list', 'dict': 'a dict'}
+
+
+def user_variable_names(names):
+    """The names among ``names`` that a user sets for the role (its prefix, not internal)."""
+    return sorted(name for name in names if name.startswith(PREFIX) and not name.startswith(INTERNAL_PREFIXES) and name not in INTERNAL_NAMES)
+
+
+def unknown_variable_problems(names, options: dict) -> list:
+    """One message per role-prefixed name in ``names`` that is not an option of ``options``."""
+    problems = []
+    for name in user_variable_names(names):
+        if name in options:
+            continue
+        # Compared without the prefix that every name shares, or any name would be close.
+        close = difflib.get_close_matches(name[len(PREFIX) :], [option[len(PREFIX) :] for option in options], n=1)
+        hint = ('; did you mean %s%s?' % (PREFIX, close[0])) if close else '; the role knows %s' % ', '.join(sorted(options))
+        problems.append('%s is not a variable of the migration_health role%s' % (name, hint))
+    return problems
+
+
+def _example(spec):
+    default = spec.get('default')
+    if spec.get('choices'):
+        return 'one or more of %s' % ', '.join(str(choice) for choice in spec['choices'])
+    if default in (None, [], {}, ''):
+        return None
+    return 'e.g. %s' % (str(default).lower() if isinstance(default, bool) else default)
+
+
+def _value_problem(name, spec, value):
+    """The short message for one option whose value the spec refuses, or None."""
+    # As Ansible validates a role's arguments (the same spec, the same rules).
+    validation = ArgumentSpecValidator({name: spec}).validate({name: value}, validate_role_argument_spec=True)
+    if not validation.error_messages:
+        return None
+    kind = spec.get('type', 'str')
+    words = TYPE_WORDS.get(kind, 'a value of type %s' % kind)
+    if kind == 'list' and spec.get('elements') in TYPE_WORDS and spec.get('elements') != 'list':
+        words = 'a list of %ss' % TYPE_WORDS[spec['elements']].split(' ', 1)[-1]
+    example = _example(spec)
+    message = '%s must be %s%s' % (name, words, ', ' + example if example else '')
+    if not spec.get('no_log'):
+        text = repr(value)
+        message += ' (got %s)' % (text if len(text) <= 80 else text[:77] + '...')
+    return message
+
+
+def value_problems(values: dict, options: dict) -> list:
+    """One message per option in ``values`` whose value its spec in ``options`` refuses."""
+    problems = []
+    for name in sorted(values):
+        if name in options:
+            problem = _value_problem(name, options[name], values[name])
+            if problem:
+                problems.append(problem)
+    return problems
