@@ -100,18 +100,22 @@ options:
       - Read timeout in seconds of each HTTP attempt (the connect timeout is the smaller of this and 10 seconds).
       - The body of each answer must arrive within O(timeout) seconds of its headers, so a server that trickles
         its answer cannot hold a call; a body cut off or too slow is retried like a read error.
-      - A call, retries included, starts no new attempt after O(timeout) * (O(retries) + 1) seconds, and never after
-        10 minutes (a signed request expires after 15).
-      - Must be greater than 0.
+      - Each call has one deadline of O(timeout) * (O(retries) + 1) seconds, at most 10 minutes (a signed request
+        expires after 15), from the moment it starts. Waits for O(rate_limit), retries and their waits, and the
+        IAM token request made on the way all count against it; no wait or attempt that would end after it
+        is started.
+      - Between 0.1 and 600; infinity and NaN are refused.
     type: float
     default: 30
   retries:
     description:
       - How many times a read call is retried after a connection error, a timeout, or HTTP 429, 500, 502, 503 or 504.
-      - Waits follow the C(Retry-After) response header when present, else an exponential backoff; either way
-        up to 0.5 seconds of random jitter is added. Other 4xx answers are never retried.
+      - Waits follow the C(Retry-After) response header when present (seconds or an HTTP date), else an exponential
+        backoff of 0.5, 1, 2, 4 ... seconds (at most 20) before the first, second, third ... retry; either way
+        up to 0.5 seconds of random jitter is added. A retry is never sent at once, and other 4xx answers are
+        never retried.
       - The IAM token request of password authentication is retried the same way.
-      - If not set, the value of E(HW_MAX_RETRIES) is used, else the default. Must be 0 or more.
+      - If not set, the value of E(HW_MAX_RETRIES) is used, else the default. Between 0 and 20.
     type: int
     default: 4
   max_concurrency:
@@ -121,9 +125,21 @@ options:
     default: 8
   rate_limit:
     description:
-      - Largest number of requests per second sent by the module (a client-side token bucket). Must be greater than 0.
+      - Largest number of requests per second sent by the module (a client-side token bucket), between 0.01 and 1000.
       - If not set, requests are not rate limited on the client side.
+      - A request that would have to wait for the rate limit past its call's deadline (see O(timeout)) fails at once,
+        with a message saying so, instead of waiting.
     type: float
+  max_response_bytes:
+    description:
+      - Largest size in bytes of one response body, after decompression (C(gzip) and C(deflate) are accepted).
+      - A larger answer is refused with the error code C(ResponseTooLarge) and is not retried; it is not read
+        further than the limit, so a body that inflates without end (a "gzip bomb") costs no more memory than
+        this. A C(Content-Length) above the limit is refused before the body is read.
+      - The default, 32 MiB, is far above the largest answer these APIs give (a page of 100 tasks, 1000
+        statistics points per series). Between 1024 and 1073741824 (1 GiB).
+    type: int
+    default: 33554432
 notes:
   - Every option that reads environment variables uses the option first, then the official Huawei Cloud SDK variable
     (E(HUAWEICLOUD_SDK_*)), then the Terraform provider variable (E(HW_*)); the first one set wins.

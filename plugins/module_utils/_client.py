@@ -202,6 +202,7 @@ class HuaweiCloudClient:
                 rate_limit=merged['rate_limit'],
                 validate_certs=merged['validate_certs'],
                 ca_path=merged['ca_path'],
+                max_response_bytes=merged['max_response_bytes'],
             )
         self.session = session
         self.secrets = secrets if secrets is not None else set()
@@ -408,7 +409,7 @@ class HuaweiCloudClient:
             return _transport.read_body(response, self.timeout[1]), None
         except _transport.BodyReadError as exc:
             return None, HuaweiCloudError(
-                exc.describe(self.timeout[1]), status=response.status_code, code='IncompleteResponse', request_id=request_id, method='GET', url=url
+                exc.describe(self.timeout[1]), status=response.status_code, code=exc.code, request_id=request_id, method='GET', url=url
             )
 
     def _exchange(self, url, project_id):
@@ -445,9 +446,12 @@ class HuaweiCloudClient:
 
     def _answer(self, url, project_id):
         """``(response, content, request_id)`` of a whole answer, sending again while a body arrives cut off or late."""
+        # One deadline for the whole call: rate-limiter waits, urllib3's retries, body re-reads, the IAM token request.
+        with _transport.call_deadline(_transport.retry_deadline(self.params['timeout'], int(self.params['retries']))) as deadline:
+            return self._answer_until(url, project_id, deadline)
+
+    def _answer_until(self, url, project_id, deadline):
         retries = int(self.params['retries'])
-        started = _transport.clock()
-        budget = _transport.retry_deadline(self.params['timeout'], retries)
         attempt = 0
         while True:
             if self._limiter is None:
@@ -460,7 +464,7 @@ class HuaweiCloudClient:
                 break
             attempt += 1
             wait = _transport.backoff_wait(attempt)
-            if attempt > retries or _transport.clock() - started + wait > budget:
+            if attempt > retries or error.code != 'IncompleteResponse' or _transport.clock() + wait > deadline:
                 if attempt > 1:
                     error.message += ' (%d attempts)' % attempt
                 raise error

@@ -17,6 +17,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import math
 import re
 
 from ansible.module_utils.basic import env_fallback
@@ -30,7 +31,28 @@ MAX_CONCURRENCY_LIMIT = 64
 
 # The one source of the defaults of the common options: the argument spec, the
 # client (for callers that pass a partial params dict) and the transport read them here.
-DEFAULTS = {'cloud': DEFAULT_CLOUD, 'validate_certs': True, 'ca_path': None, 'timeout': 30.0, 'retries': 4, 'max_concurrency': 8, 'rate_limit': None}
+DEFAULTS = {
+    'cloud': DEFAULT_CLOUD,
+    'validate_certs': True,
+    'ca_path': None,
+    'timeout': 30.0,
+    'retries': 4,
+    'max_concurrency': 8,
+    'rate_limit': None,
+    'max_response_bytes': 32 * 1024 * 1024,
+}
+
+# The allowed range of each numeric option: (lowest, highest, what the number counts).
+# A value outside it (infinity and NaN included) is refused by name before any request:
+# a timeout of 1e-9 s or 1e300 s, or a billion retries, is a typo, never a setting.
+# 600 s is the longest a call may take (see _transport.MAX_RETRY_WINDOW).
+RANGES = {
+    'timeout': (0.1, 600.0, 'seconds'),
+    'retries': (0, 20, 'retries'),
+    'max_concurrency': (1, MAX_CONCURRENCY_LIMIT, 'calls in flight'),
+    'rate_limit': (0.01, 1000.0, 'requests per second'),
+    'max_response_bytes': (1024, 1024 * 1024 * 1024, 'bytes'),
+}
 
 # Options whose values end up in HTTP headers or request bodies: a line break or
 # another control character there is refused before anything is sent, because
@@ -82,6 +104,7 @@ def common_argument_spec():
         retries=dict(type='int', default=DEFAULTS['retries'], fallback=_env('retries')),
         max_concurrency=dict(type='int', default=DEFAULTS['max_concurrency']),
         rate_limit=dict(type='float'),
+        max_response_bytes=dict(type='int', default=DEFAULTS['max_response_bytes']),
     )
 
 
@@ -186,21 +209,37 @@ def _check_credentials(params):
 def validate_common_params(params):
     """Check the common options before any request; raise :class:`OptionError` naming the option.
 
-    Numeric ranges; credentials free of control characters (never repeating
-    their value); ``region`` a plain host label and ``cloud`` a domain name,
-    since both become part of host names.
+    Numeric options within :data:`RANGES` (finite numbers only); credentials
+    free of control characters (never repeating their value); ``region`` a
+    plain host label and ``cloud`` a domain name, since both become part of
+    host names.
     """
     _check_credentials(params)
     _check_host_values(params)
-    timeout = params.get('timeout')
-    if timeout is not None and not timeout > 0:
-        raise OptionError('timeout must be greater than 0 seconds, got %r.' % (timeout,))
-    retries = params.get('retries')
-    if retries is not None and retries < 0:
-        raise OptionError('retries must be 0 or more, got %r (check HW_MAX_RETRIES too).' % (retries,))
-    concurrency = params.get('max_concurrency')
-    if concurrency is not None and not 1 <= concurrency <= MAX_CONCURRENCY_LIMIT:
-        raise OptionError('max_concurrency must be between 1 and %d, got %r.' % (MAX_CONCURRENCY_LIMIT, concurrency))
-    rate_limit = params.get('rate_limit')
-    if rate_limit is not None and not rate_limit > 0:
-        raise OptionError('rate_limit must be greater than 0 requests per second (omit it for no limit), got %r.' % (rate_limit,))
+    for name in RANGES:
+        _check_range(params, name)
+
+
+def _number(value):
+    text = '%g' % value if isinstance(value, float) else repr(value)
+    return text if len(text) <= 24 else text[:24] + '...'
+
+
+def _in_range(value, low, high):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    if isinstance(value, float) and not math.isfinite(value):
+        return False
+    return low <= value <= high
+
+
+def _check_range(params, name):
+    value = params.get(name)
+    if value is None:
+        return
+    low, high, unit = RANGES[name]
+    if _in_range(value, low, high):
+        return
+    shown = _number(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 'a %s' % type(value).__name__
+    unset = ' (omit it for no limit)' if name == 'rate_limit' else ''
+    raise OptionError('%s must be a number of %s from %s to %s%s, got %s; check %s.' % (name, unit, _number(low), _number(high), unset, shown, _where(name)))

@@ -46,6 +46,8 @@ import random
 import threading
 import time
 import traceback
+import zlib
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._options import DEFAULTS
@@ -53,7 +55,7 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._options import 
 try:
     from requests import Session as _Session
     from requests.adapters import HTTPAdapter
-    from urllib3.exceptions import MaxRetryError, ResponseError
+    from urllib3.exceptions import InvalidHeader, MaxRetryError, ResponseError
     from urllib3.util.retry import Retry
 
     HAS_REQUESTS = True
@@ -63,6 +65,7 @@ except ImportError:  # pragma: no cover - exercised by the sanity import test
     HTTPAdapter = object
     Retry = object
     MaxRetryError = ResponseError = None
+    InvalidHeader = ValueError
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
@@ -89,6 +92,39 @@ def _sleep(seconds):
 def retry_deadline(timeout, retries):
     """Seconds after the start of a call past which no retry is started: ``timeout * (retries + 1)``, at most 600."""
     return min(float(timeout) * (int(retries) + 1), MAX_RETRY_WINDOW)
+
+
+# The deadline of the call the current thread is making (None outside a call).
+_CALL = threading.local()
+
+
+@contextmanager
+def call_deadline(seconds):
+    """One deadline for everything a call does, ``seconds`` from now; yields it (a :func:`clock` value).
+
+    Rate-limiter waits, urllib3's retries, re-reads of a body that came cut
+    off and the IAM token request made on the way all count against it.  A
+    call inside a call (the token request of the first read) keeps the outer
+    deadline.
+    """
+    outer = getattr(_CALL, 'deadline', None)
+    if outer is not None:
+        yield outer
+        return
+    _CALL.deadline = _clock() + float(seconds)
+    try:
+        yield _CALL.deadline
+    finally:
+        _CALL.deadline = None
+
+
+def current_deadline():
+    """The deadline of the call this thread is making, or None."""
+    return getattr(_CALL, 'deadline', None)
+
+
+class DeadlineError(ConnectionError):
+    """A wait (rate limiter) that would end after the call's deadline: the call ends now instead."""
 
 
 class DeadlineRetry(Retry):
@@ -120,19 +156,32 @@ class DeadlineRetry(Retry):
         return super(DeadlineRetry, self).new(**kw)
 
     def started(self):
-        """A copy for one call: its deadline is ``max_elapsed`` seconds from now."""
-        if self.max_elapsed is None:
-            return self
-        return self.new(deadline=_clock() + self.max_elapsed)
+        """A copy for one call: its deadline is the call's (:func:`call_deadline`), else ``max_elapsed`` seconds from now."""
+        deadline = current_deadline()
+        if deadline is None and self.max_elapsed is not None:
+            deadline = _clock() + self.max_elapsed
+        return self.new(deadline=deadline) if deadline is not None else self
 
     def get_backoff_time(self):
-        """Exponential backoff (``backoff_factor * 2 ** (n - 1)``) plus jitter, capped."""
-        backoff = super(DeadlineRetry, self).get_backoff_time()
-        if backoff <= 0:
+        """Exponential backoff before retry number n (``backoff_factor * 2 ** (n - 1)``: 0.5 s, 1 s, ...) plus jitter, capped.
+
+        Unlike urllib3's, the first retry waits too: a throttled client that
+        comes back at once is throttled again.
+        """
+        attempts = len(self.history)
+        if attempts == 0 or self.backoff_factor <= 0:
             return 0.0
+        backoff = self.backoff_factor * (2 ** (attempts - 1))
         if self.jitter:
             backoff += random.uniform(0, self.jitter)
         return float(min(self.backoff_cap, backoff))
+
+    def get_retry_after(self, response):
+        """``Retry-After`` in seconds, or None when absent or unreadable (a garbled header means the backoff applies)."""
+        try:
+            return super(DeadlineRetry, self).get_retry_after(response)
+        except (InvalidHeader, ValueError, OverflowError):
+            return None
 
     def wait_for(self, response=None):
         """Seconds to wait before the next attempt: ``Retry-After`` when present and positive, else backoff."""
@@ -178,21 +227,86 @@ def clock():
 
 
 class BodyReadError(Exception):
-    """A response body that could not be read whole: ``reason`` is ``'truncated'`` or ``'too slow'``."""
+    """A response body that could not be read whole.
 
-    def __init__(self, reason, received, expected=None):
+    ``reason`` is ``'truncated'``, ``'too slow'`` (both worth another
+    attempt), ``'too large'`` (over ``max_bytes``, after decompression) or
+    ``'undecodable'`` (a Content-Encoding that is not gzip or deflate, or a
+    compressed stream that is broken).  ``code`` is the error code the
+    client reports.
+    """
+
+    def __init__(self, reason, received, expected=None, max_bytes=None, encoding=None):
         self.reason = reason
         self.received = received
         self.expected = expected
+        self.max_bytes = max_bytes
+        self.encoding = encoding
         super(BodyReadError, self).__init__(reason)
+
+    @property
+    def code(self):
+        """``ResponseTooLarge``, ``InvalidResponse`` (undecodable) or ``IncompleteResponse``."""
+        return {'too large': 'ResponseTooLarge', 'undecodable': 'InvalidResponse'}.get(self.reason, 'IncompleteResponse')
+
+    @property
+    def retryable(self):
+        """Whether another attempt may get the whole body (a body too large or undecodable will not change)."""
+        return self.reason in ('truncated', 'too slow')
 
     def describe(self, limit):
         """One sentence for an error message (no header or body content)."""
         if self.reason == 'too slow':
             return 'the response body did not arrive within %.1f s (%d bytes received); the server is answering too slowly' % (limit, self.received)
+        if self.reason == 'too large':
+            if self.received == 0 and self.expected:
+                found = 'declares a body of %d bytes (Content-Length), more than max_response_bytes (%d); it was not read' % (self.expected, self.max_bytes)
+            else:
+                found = 'body is larger than max_response_bytes (%d bytes after decompression); it was not read further' % self.max_bytes
+            return 'the response %s; raise max_response_bytes if an answer this large is expected' % found
+        if self.reason == 'undecodable':
+            return 'the response body could not be decoded (Content-Encoding %s; only gzip and deflate are accepted)' % (self.encoding or 'unknown')
         if self.expected is not None:
             return 'the response body was cut off after %d of %d bytes' % (self.received, self.expected)
         return 'the response body was cut off after %d bytes' % self.received
+
+
+# What the session asks for, and all that read_body decodes itself (see _Inflater).
+ACCEPT_ENCODING = 'gzip, deflate'
+# Bytes taken from the network, and at most given out by the decoder, at a time.
+READ_SIZE = 65536
+_WBITS = {'gzip': 16 + zlib.MAX_WBITS, 'x-gzip': 16 + zlib.MAX_WBITS, 'deflate': zlib.MAX_WBITS}
+
+
+class _Inflater:
+    """A gzip or deflate body decoded as it arrives, in small pieces, never more than ``room + 1`` bytes per :meth:`feed`.
+
+    urllib3 before 2.6 inflates a whole network read at once (a 64 KiB read
+    of a gzip bomb is 64 MiB), so the body is read raw and decoded here,
+    under the cap that ``max_bytes`` leaves.
+    """
+
+    def __init__(self, encoding):
+        self.encoding = encoding
+        self._wbits = _WBITS[encoding]
+        self._zlib = zlib.decompressobj(self._wbits)
+
+    def feed(self, data, room):
+        """Yield the decoded bytes of ``data`` in pieces of at most :data:`READ_SIZE`; stop once more than ``room`` came out."""
+        total = 0
+        while data and total <= room:
+            piece = self._zlib.decompress(data, min(room + 1 - total, READ_SIZE))
+            total += len(piece)
+            yield piece
+            data = self._zlib.unconsumed_tail
+            if not data and self._zlib.eof and self._zlib.unused_data:
+                data = self._zlib.unused_data  # the next member of a multi-member gzip body
+                self._zlib = zlib.decompressobj(self._wbits)
+
+    @property
+    def complete(self):
+        """Whether the compressed stream ended properly (else the body was cut off)."""
+        return self._zlib.eof
 
 
 def _socket_of(response):
@@ -254,21 +368,56 @@ class Watchdog:
 WATCHDOG = Watchdog()
 
 
-def read_body(response, limit):
-    """Read a streamed ``requests`` response's body within ``limit`` seconds (wall clock).
+def _max_bytes_of(response):
+    return getattr(getattr(response, 'connection', None), 'max_response_bytes', None) or DEFAULTS['max_response_bytes']
 
-    A watchdog shuts the connection down when the limit passes, which also
+
+def _inflater(encoding):
+    if encoding in ('', 'identity'):
+        return None
+    if encoding in _WBITS:
+        return _Inflater(encoding)
+    raise BodyReadError('undecodable', 0, encoding=encoding)
+
+
+def read_body(response, limit, max_bytes=None):
+    """Read a streamed ``requests`` response's body within ``limit`` seconds (wall clock) and ``max_bytes``.
+
+    ``max_bytes`` (default: the ``max_response_bytes`` of the session that
+    sent the request, see :func:`build_session`) bounds the body after
+    decompression: a larger ``Content-Length`` is refused before reading, and
+    a body that grows past the limit (a gzip bomb included) is refused after
+    at most ``max_bytes + 1`` decoded bytes, so memory stays within the limit.
+    A watchdog shuts the connection down when ``limit`` passes, which also
     ends a read blocked on a silent server.  Raises :class:`BodyReadError`
-    for a body cut off (fewer bytes than ``Content-Length``, or a connection
-    reset while reading) or not complete in time.
+    for a body cut off (fewer bytes than ``Content-Length``, a compressed
+    stream that stops short, or a connection reset while reading), not
+    complete in time, too large, or undecodable; a second call on the same
+    response raises the same error.
     """
+    failed = getattr(response, '_hwc_body_error', None)
+    if failed is not None:
+        raise failed
     if getattr(response, '_content_consumed', False) and isinstance(getattr(response, '_content', None), bytes):
         return response._content  # read already (a 401 whose body the auth method looked at)
+    try:
+        return _read_body(response, limit, max_bytes or _max_bytes_of(response))
+    except BodyReadError as exc:
+        response.close()
+        response._hwc_body_error = exc
+        raise
+
+
+def _read_body(response, limit, max_bytes):
     expected = response.headers.get('Content-Length')
     try:
         expected = int(expected) if expected is not None else None
     except ValueError:
         expected = None
+    encoding = (response.headers.get('Content-Encoding') or '').strip().lower()
+    inflater = _inflater(encoding)
+    if inflater is None and expected is not None and expected > max_bytes:
+        raise BodyReadError('too large', 0, expected, max_bytes=max_bytes)
     expired = threading.Event()
     sock = _socket_of(response)
 
@@ -281,29 +430,34 @@ def read_body(response, limit):
                 pass
 
     chunks = []
-    received = 0
+    received = 0  # bytes on the wire (what Content-Length counts)
+    size = 0  # bytes of the body after decoding
     started = _clock()
     watchdog = WATCHDOG.start(limit, cut)
     try:
-        for chunk in response.iter_content(65536):
-            chunks.append(chunk)
+        # Raw bytes: the decoding (and its bound) is done here, not by urllib3.
+        for chunk in response.raw.stream(READ_SIZE, decode_content=False):
             received += len(chunk)
+            for piece in [chunk] if inflater is None else inflater.feed(chunk, max_bytes - size):
+                size += len(piece)
+                if size > max_bytes:
+                    raise BodyReadError('too large', received, expected, max_bytes=max_bytes)
+                chunks.append(piece)
             if expired.is_set() or _clock() - started > limit:
                 raise BodyReadError('too slow', received, expected)
     except BodyReadError:
-        response.close()
         raise
+    except zlib.error:
+        raise BodyReadError('undecodable', received, expected, encoding=encoding)
     except Exception:  # requests/urllib3 errors on a broken or shut-down connection
-        response.close()
         raise BodyReadError('too slow' if expired.is_set() else 'truncated', received, expected)
     finally:
         WATCHDOG.cancel(watchdog)
     if expired.is_set():
         raise BodyReadError('too slow', received, expected)
+    if (expected is not None and received < expected) or (inflater is not None and received and not inflater.complete):
+        raise BodyReadError('truncated', received, expected)
     content = b''.join(chunks)
-    encoding = (response.headers.get('Content-Encoding') or '').lower()
-    if expected is not None and not encoding and len(content) < expected:
-        raise BodyReadError('truncated', len(content), expected)
     # Kept where requests keeps it, so response.content works afterwards.
     response._content = content
     response._content_consumed = True
@@ -349,8 +503,13 @@ class RateLimiter:
         self._tokens = self.burst
         self._last = None
 
-    def acquire(self):
-        """Take one token, waiting as long as needed; return the seconds waited."""
+    def acquire(self, deadline=None):
+        """Take one token, waiting as long as needed; return the seconds waited.
+
+        With ``deadline`` (a :func:`clock` value), a wait that would end after
+        it is not made: the token is given back and :class:`DeadlineError`
+        is raised, so a rate limit counts against the call's one deadline.
+        """
         with self._lock:
             now = self._clock() if self._clock is not None else _clock()
             if self._last is not None:
@@ -358,6 +517,12 @@ class RateLimiter:
             self._last = now
             self._tokens -= 1.0
             wait = -self._tokens / self.rate if self._tokens < 0 else 0.0
+            if deadline is not None and wait > 0 and now + wait > deadline:
+                self._tokens += 1.0
+                raise DeadlineError(
+                    'rate_limit (%g requests per second) would hold this request %.1f s, past the deadline of its call '
+                    '(%.1f s left of timeout * (retries + 1)); raise rate_limit, or lower max_concurrency' % (self.rate, wait, max(0.0, deadline - now))
+                )
         if wait > 0:
             if self._sleep is not None:
                 self._sleep(wait)
@@ -367,10 +532,15 @@ class RateLimiter:
 
 
 class HuaweiCloudAdapter(HTTPAdapter):
-    """``HTTPAdapter`` that starts a fresh retry deadline per call and applies the rate limiter."""
+    """``HTTPAdapter`` that keeps each call to its deadline and applies the rate limiter.
 
-    def __init__(self, retry, rate_limiter=None, **kwargs):
+    ``max_response_bytes`` is read by :func:`read_body` for the answers this
+    adapter brings (``response.connection`` is the adapter).
+    """
+
+    def __init__(self, retry, rate_limiter=None, max_response_bytes=DEFAULTS['max_response_bytes'], **kwargs):
         self.rate_limiter = rate_limiter
+        self.max_response_bytes = int(max_response_bytes)
         self._retry_policy = retry
         super(HuaweiCloudAdapter, self).__init__(max_retries=retry, **kwargs)
 
@@ -384,10 +554,14 @@ class HuaweiCloudAdapter(HTTPAdapter):
         self._retry_policy = value
 
     def send(self, request, *args, **kwargs):
-        """Wait for the rate limiter, then send with the retry policy."""
-        if self.rate_limiter is not None:
-            self.rate_limiter.acquire()
-        return super(HuaweiCloudAdapter, self).send(request, *args, **kwargs)
+        """Wait for the rate limiter, then send with the retry policy, both within the call's deadline.
+
+        A request made outside :func:`call_deadline` is a call of its own.
+        """
+        with call_deadline(self._retry_policy.max_elapsed or MAX_RETRY_WINDOW) as deadline:
+            if self.rate_limiter is not None:
+                self.rate_limiter.acquire(deadline)
+            return super(HuaweiCloudAdapter, self).send(request, *args, **kwargs)
 
 
 class HuaweiCloudSession(_Session):
@@ -444,6 +618,7 @@ def build_session(
     rate_limit=DEFAULTS['rate_limit'],
     validate_certs=DEFAULTS['validate_certs'],
     ca_path=DEFAULTS['ca_path'],
+    max_response_bytes=DEFAULTS['max_response_bytes'],
 ):
     """Build the one ``requests.Session`` of a module run.
 
@@ -455,15 +630,25 @@ def build_session(
     because requests lets ``REQUESTS_CA_BUNDLE`` override a session setting).
     The session is a :class:`HuaweiCloudSession`: the environment is read once
     per host, and the one pool of ``max_concurrency`` keep-alive connections is
-    shared by every thread of ``fetch_many``.
+    shared by every thread of ``fetch_many``.  The adapter carries
+    ``max_response_bytes``, the bound :func:`read_body` applies to every answer
+    it brings; the session asks only for the encodings that bound can decode
+    (:data:`ACCEPT_ENCODING`).
     """
     if not HAS_REQUESTS:
         raise RuntimeError('the requests library is required')
     session = HuaweiCloudSession()
     limiter = RateLimiter(rate_limit) if rate_limit else None
-    adapter = HuaweiCloudAdapter(build_retry(retries, timeout), rate_limiter=limiter, pool_connections=POOL_CONNECTIONS, pool_maxsize=int(max_concurrency))
+    adapter = HuaweiCloudAdapter(
+        build_retry(retries, timeout),
+        rate_limiter=limiter,
+        max_response_bytes=max_response_bytes,
+        pool_connections=POOL_CONNECTIONS,
+        pool_maxsize=int(max_concurrency),
+    )
     session.mount('https://', adapter)
     session.mount('http://', adapter)
     session.headers['User-Agent'] = user_agent
+    session.headers['Accept-Encoding'] = ACCEPT_ENCODING
     session.verify = verify_setting(validate_certs, ca_path)
     return session

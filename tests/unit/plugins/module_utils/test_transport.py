@@ -92,7 +92,8 @@ def test_backoff_is_exponential_jittered_and_capped():
     for attempts in range(1, 12):
         entry = RequestHistory('GET', '/', None, 503, None)
         waits.append(retry.new(history=(entry,) * attempts).get_backoff_time())
-    assert waits[0] == 0
+    # The first retry waits too (urllib3's own backoff starts at 0): 0.5 s, 1 s, 2 s, ... plus jitter.
+    assert 0.5 <= waits[0] <= 1.0
     assert 1.0 <= waits[1] <= 1.5
     assert 2.0 <= waits[2] <= 2.5
     assert 4.0 <= waits[3] <= 4.5
@@ -105,8 +106,8 @@ def test_persistent_503_gives_the_last_response_after_retries(fake_server, fake_
     assert response.status_code == 503
     assert response.json()['error_code'] == 'OMS.2004'
     assert len(fake_server.requests) == 4
-    assert len(fake_time.sleeps) == 2  # the first retry has no backoff
-    assert 1.0 <= fake_time.sleeps[0] <= 1.5 and 2.0 <= fake_time.sleeps[1] <= 2.5
+    assert len(fake_time.sleeps) == 3  # a wait before each retry, the first one included
+    assert 0.5 <= fake_time.sleeps[0] <= 1.0 and 1.0 <= fake_time.sleeps[1] <= 1.5 and 2.0 <= fake_time.sleeps[2] <= 2.5
 
 
 @pytest.mark.parametrize('status', [500, 502, 504, 429])
@@ -164,7 +165,7 @@ def test_retry_after_beyond_the_deadline_ends_the_call(fake_server, fake_time):
 
 
 def test_deadline_caps_the_number_of_attempts(fake_server, fake_time):
-    # deadline = 1 * (10 + 1) = 11 s; backoffs 0, ~1, ~2, ~4, ~8 reach it long before 10 retries.
+    # deadline = 1 * (10 + 1) = 11 s; backoffs ~0.5, ~1, ~2, ~4, ~8 reach it long before 10 retries.
     fake_server.handler = _always(503)
     start = fake_time.now
     response = _get(_session(retries=10, timeout=1), fake_server.url + '/x')
@@ -188,7 +189,7 @@ def test_connection_errors_are_retried_then_raised(fake_time):
     url = 'http://127.0.0.1:%d/x' % _free_port()
     with pytest.raises(requests.exceptions.ConnectionError):
         _get(_session(retries=3), url)
-    assert len(fake_time.sleeps) == 2  # 4 attempts, the first retry without backoff
+    assert len(fake_time.sleeps) == 3  # 4 attempts, a backoff before each retry
 
 
 def test_rate_limiter_spaces_requests_in_session(fake_server, fake_time):
