@@ -18,6 +18,11 @@ options:
       - Used to build the default service and IAM endpoints and to look up the project ID.
       - If not set, the value of the E(HW_REGION_NAME) environment variable is used.
       - Required unless O(endpoint) and O(project_id) are both set.
+      - Must be a region of the official SDK's tables for OMS or ModelArts; another name fails before any request
+        with the closest known region (C(unknown region 'cn-nort-4', did you mean cn-north-4?)). When O(endpoint)
+        or O(iam_endpoint) is set, O(cloud) is not the default, or E(HUAWEICLOUD_SDK_REGION_<SERVICE>_<REGION>)
+        names the region's endpoint, any plain region name is accepted (private clouds and the bundled emulator
+        use their own).
     type: str
   project_id:
     description:
@@ -150,7 +155,8 @@ notes:
     character (a trailing newline from a vault file or an environment variable) is refused with a message
     that does not repeat it; O(region) must be a plain host label such as V(cn-north-4) and O(cloud) a
     domain name, because both become part of host names; O(endpoint) and O(iam_endpoint) must not
-    contain C(user:password@).
+    contain C(user:password@). Numeric options outside their documented ranges (infinity and NaN included)
+    are refused by name, with the range.
   - With O(validate_certs=false) the task result carries a warning.
   - C(ANSIBLE_DEBUG) and C(ANSIBLE_KEEP_REMOTE_FILES) expose module arguments, secrets included, despite
     C(no_log); where they are on, give credentials through the environment variables instead.

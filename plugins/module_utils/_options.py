@@ -18,9 +18,12 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import math
+import os
 import re
 
 from ansible.module_utils.basic import env_fallback
+
+from ansible_collections.hwcloud.migration.plugins.module_utils._regions import KNOWN_REGIONS, closest_region, is_known_region
 
 AUTH_AKSK = 'aksk'
 AUTH_TOKEN = 'token'
@@ -206,18 +209,45 @@ def _check_credentials(params):
             )
 
 
-def validate_common_params(params):
+def _endpoints_given(params, environ):
+    """Whether the user names the hosts (an emulator, a private cloud): then any region name is theirs to choose."""
+    if _is_set(params, 'endpoint') or _is_set(params, 'iam_endpoint'):
+        return True
+    if _is_set(params, 'cloud') and params['cloud'] != DEFAULT_CLOUD:
+        return True
+    suffix = '_' + params['region'].upper().replace('-', '_')
+    return any(name.startswith('HUAWEICLOUD_SDK_REGION_') and name.endswith(suffix) and value for name, value in environ.items())
+
+
+def _check_region_known(params, environ):
+    if not _is_set(params, 'region') or is_known_region(params['region']) or _endpoints_given(params, environ):
+        return
+    # The value is a plain host label by now (checked first), so it may be repeated.
+    region = params['region']
+    guess = closest_region(region)
+    raise OptionError(
+        "unknown region '%s'%s Known regions (the official SDK's tables for OMS and ModelArts): %s. Check region (or %s); "
+        'for a private cloud or the emulator, set endpoint and iam_endpoint (or cloud), and then any region name is accepted.'
+        % (region, ', did you mean %s?' % guess if guess else '.', ', '.join(sorted(KNOWN_REGIONS)), ' / '.join(ENV_VARS['region']))
+    )
+
+
+def validate_common_params(params, environ=None):
     """Check the common options before any request; raise :class:`OptionError` naming the option.
 
     Numeric options within :data:`RANGES` (finite numbers only); credentials
     free of control characters (never repeating their value); ``region`` a
     plain host label and ``cloud`` a domain name, since both become part of
-    host names.
+    host names; and ``region`` a region of :mod:`._regions` unless the hosts
+    are given (``endpoint``, ``iam_endpoint``, a ``cloud`` other than the
+    default, or a ``HUAWEICLOUD_SDK_REGION_<SERVICE>_<REGION>`` variable).
+    ``environ`` defaults to ``os.environ``.
     """
     _check_credentials(params)
     _check_host_values(params)
     for name in RANGES:
         _check_range(params, name)
+    _check_region_known(params, os.environ if environ is None else environ)
 
 
 def _number(value):

@@ -4,7 +4,8 @@
 
 ``from sdk_oracle import SdkRequest, sdk_signer`` gives stand-ins for
 ``huaweicloudsdkcore.sdk_request.SdkRequest`` and the module
-``huaweicloudsdkcore.signer.signer``. The SDK is imported the first time a test
+``huaweicloudsdkcore.signer.signer`` (``OmsRegion`` and ``ModelArtsRegion``
+stand for the services' region tables). The SDK is imported the first time a test
 uses one of them; when it is not installed, that test (and only that test) is
 skipped. A module-level ``pytest.importorskip`` would skip every test of the
 file, most of which never touch the SDK.
@@ -56,3 +57,6 @@ class _OnFirstUse(object):
 
 sdk_signer = _OnFirstUse('huaweicloudsdkcore.signer.signer')
 SdkRequest = _OnFirstUse('huaweicloudsdkcore.sdk_request', 'SdkRequest')
+# The region tables that plugins/module_utils/_regions.py copies (test_regions.py).
+OmsRegion = _OnFirstUse('huaweicloudsdkoms.v2.region.oms_region', 'OmsRegion')
+ModelArtsRegion = _OnFirstUse('huaweicloudsdkmodelarts.v1.region.modelarts_region', 'ModelArtsRegion')

@@ -453,6 +453,6 @@ def test_user_agent_and_version_constant():
     from ansible_collections.hwcloud.migration.plugins.module_utils._version import COLLECTION_VERSION, USER_AGENT
 
     assert USER_AGENT == 'hwcloud.migration/%s' % COLLECTION_VERSION
-    client = HuaweiCloudClient({'region': 'r', 'auth_token': 't', 'project_id': 'p'}, 'oms', user_agent='custom/1')
+    client = HuaweiCloudClient({'region': 'cn-north-4', 'auth_token': 't', 'project_id': 'p'}, 'oms', user_agent='custom/1')
     assert client.session.headers['User-Agent'] == 'custom/1'
     assert _client.USER_AGENT == USER_AGENT

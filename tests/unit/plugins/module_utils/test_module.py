@@ -49,7 +49,7 @@ def _failure(capsys, args, **kwargs):
 
 def test_spec_is_merged_and_module_options_win():
     module = _module_with(
-        {'auth_token': TOKEN, 'region': 'r', 'sync_task_ids': ['a']},
+        {'auth_token': TOKEN, 'region': 'cn-north-4', 'sync_task_ids': ['a']},
         argument_spec={'sync_task_ids': {'type': 'list', 'elements': 'str', 'required': True}, 'timeout': {'type': 'float', 'default': 5.0}},
         supports_check_mode=True,
     )
@@ -63,7 +63,7 @@ def test_spec_is_merged_and_module_options_win():
 def test_credential_conflict_fails_naming_options(capsys, monkeypatch):
     monkeypatch.setenv('HUAWEICLOUD_SDK_AK', 'ak')
     monkeypatch.setenv('HUAWEICLOUD_SDK_SK', SK)
-    result = _failure(capsys, {'auth_token': TOKEN, 'region': 'r'})
+    result = _failure(capsys, {'auth_token': TOKEN, 'region': 'cn-north-4'})
     assert result['failed'] is True
     for name in ('access_key', 'secret_key', 'auth_token'):
         assert name in result['msg']
@@ -72,25 +72,25 @@ def test_credential_conflict_fails_naming_options(capsys, monkeypatch):
 
 
 def test_missing_credentials_fail(capsys):
-    result = _failure(capsys, {'region': 'r'})
+    result = _failure(capsys, {'region': 'cn-north-4'})
     assert 'access_key' in result['msg'] and 'auth_token' in result['msg'] and 'username' in result['msg']
 
 
 def test_half_pair_fails(capsys):
-    result = _failure(capsys, {'region': 'r', 'username': 'u', 'password': PASSWORD})
+    result = _failure(capsys, {'region': 'cn-north-4', 'username': 'u', 'password': PASSWORD})
     assert 'domain_name' in result['msg']
     assert PASSWORD not in json.dumps(result)
 
 
 def test_range_fails(capsys):
-    result = _failure(capsys, {'region': 'r', 'auth_token': TOKEN, 'max_concurrency': 0})
+    result = _failure(capsys, {'region': 'cn-north-4', 'auth_token': TOKEN, 'max_concurrency': 0})
     assert 'max_concurrency' in result['msg']
 
 
 @pytest.mark.parametrize('flag, library', [('HAS_REQUESTS', 'requests'), ('HAS_JSONSCHEMA', 'jsonschema')])
 def test_missing_library(capsys, monkeypatch, flag, library):
     monkeypatch.setattr(_module, flag, False)
-    result = _failure(capsys, {'region': 'r', 'auth_token': TOKEN})
+    result = _failure(capsys, {'region': 'cn-north-4', 'auth_token': TOKEN})
     assert library in result['msg']
     assert 'Failed to import the required Python library' in result['msg']
 
@@ -113,7 +113,7 @@ def test_client_configuration_error_fails(capsys):
 
 
 def test_fail_from_error_result(capsys):
-    module = _module_with({'region': 'r', 'auth_token': TOKEN})
+    module = _module_with({'region': 'cn-north-4', 'auth_token': TOKEN})
     err = HuaweiCloudError(
         'No resources found.', status=404, code='OMS.1009', request_id='rid-1', method='GET', url='https://oms.r.myhuaweicloud.com/v2/p/sync-tasks/t'
     )
@@ -135,7 +135,7 @@ def test_fail_from_error_result(capsys):
 
 
 def test_fail_from_error_without_msg_and_with_foreign_exception(capsys):
-    module = _module_with({'region': 'r', 'auth_token': TOKEN})
+    module = _module_with({'region': 'cn-north-4', 'auth_token': TOKEN})
     with pytest.raises(SystemExit):
         module.fail_from_error(HuaweiCloudError('boom', status=500))
     assert json.loads(capsys.readouterr().out)['msg'] == 'Huawei Cloud API request failed: HTTP 500: boom'
