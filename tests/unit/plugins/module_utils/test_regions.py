@@ -33,7 +33,9 @@ def test_every_service_the_collection_calls_has_a_table():
     assert is_known_region('cn-north-2') and not is_known_region('cn-north-7')  # ModelArts-only is known
 
 
-@pytest.mark.parametrize('typo, meant', [('cn-nrth-4', 'cn-north-4'), ('cn-north4', 'cn-north-4'), ('ap-southeast1', 'ap-southeast-1'), ('la-sout-2', 'la-south-2')])
+@pytest.mark.parametrize(
+    'typo, meant', [('cn-nrth-4', 'cn-north-4'), ('cn-north4', 'cn-north-4'), ('ap-southeast1', 'ap-southeast-1'), ('la-sout-2', 'la-south-2')]
+)
 def test_an_unknown_region_gets_the_closest_match_before_any_request(typo, meant):
     with pytest.raises(OptionError) as caught:
         validate_common_params({'region': typo, 'auth_token': 't'}, environ={})
