@@ -12,15 +12,19 @@ The whole retry policy lives here, in :func:`build_retry`:
   answers are final;
 * connect errors and read errors/timeouts are retried;
 * ``retries`` bounds the number of retries (so ``retries + 1`` attempts);
-* the wait is the server's ``Retry-After`` (seconds or an HTTP date) when the
-  response has one, else an exponential backoff (0.5 s, 1 s, 2 s, ... capped
-  at 20 s); either way up to 0.5 s of random jitter is added, so clients told
-  to come back at the same moment do not all come back at once;
-* a deadline of ``timeout * (retries + 1)`` seconds from the start of the call,
-  at most 10 minutes (a retry resends the same signed request, and API Gateway
-  refuses an ``X-Sdk-Date`` more than 15 minutes old): no retry is started when
-  its wait would end after the deadline (a long ``Retry-After`` therefore ends
-  the call with the 429/503 it came with);
+* the wait is the server's ``Retry-After`` (seconds or an HTTP date) when
+  the response has a usable one, else an exponential backoff before every
+  retry, the first included (0.5 s, 1 s, 2 s, ... capped at 20 s); either way
+  up to 0.5 s of random jitter is added, so clients told to come back at the
+  same moment do not all come back at once;
+* one deadline per call (:func:`call_deadline`) of ``timeout * (retries + 1)``
+  seconds, at most 10 minutes (a retry resends the same signed request, and
+  API Gateway refuses an ``X-Sdk-Date`` more than 15 minutes old): the rate
+  limiter's wait, urllib3's retries, the client's re-reads of a body cut off
+  and the IAM token request made on the way all count against it, and no
+  wait is started that would end after it (a long ``Retry-After`` therefore
+  ends the call with the 429/503 it came with; a rate-limiter wait raises
+  :class:`DeadlineError`);
 * the last response is returned, not raised (``raise_on_status=False``), so the
   caller parses its body into a :class:`HuaweiCloudError`.
 
@@ -28,7 +32,10 @@ Bodies are read by :func:`read_body`, under a wall-clock limit of ``timeout``
 seconds from the moment the headers arrived: a server that trickles its
 answer cannot hold a call longer than that (urllib3's read timeout alone only
 bounds each wait for the next byte).  A body cut off or too slow is retried by
-the client (:mod:`._client`) within the same budget.
+the client (:mod:`._client`) within the same deadline.  Bodies are bounded by
+``max_response_bytes`` after decompression too: gzip and deflate are decoded
+here, in small pieces, so a compressed body that inflates without end is
+given up at the limit, having cost no more memory than that.
 
 Everything but the deadline is plain urllib3 ``Retry``; the subclass adds the
 deadline, a jitter that works with urllib3 1.26 and 2.x, and records the wait
@@ -230,10 +237,10 @@ class BodyReadError(Exception):
     """A response body that could not be read whole.
 
     ``reason`` is ``'truncated'``, ``'too slow'`` (both worth another
-    attempt), ``'too large'`` (over ``max_bytes``, after decompression) or
+    attempt: ``code`` ``IncompleteResponse``), ``'too large'`` (over
+    ``max_bytes``, after decompression: ``ResponseTooLarge``) or
     ``'undecodable'`` (a Content-Encoding that is not gzip or deflate, or a
-    compressed stream that is broken).  ``code`` is the error code the
-    client reports.
+    broken compressed stream: ``InvalidResponse``).
     """
 
     def __init__(self, reason, received, expected=None, max_bytes=None, encoding=None):
@@ -248,11 +255,6 @@ class BodyReadError(Exception):
     def code(self):
         """``ResponseTooLarge``, ``InvalidResponse`` (undecodable) or ``IncompleteResponse``."""
         return {'too large': 'ResponseTooLarge', 'undecodable': 'InvalidResponse'}.get(self.reason, 'IncompleteResponse')
-
-    @property
-    def retryable(self):
-        """Whether another attempt may get the whole body (a body too large or undecodable will not change)."""
-        return self.reason in ('truncated', 'too slow')
 
     def describe(self, limit):
         """One sentence for an error message (no header or body content)."""
