@@ -132,6 +132,7 @@ options:
     description:
       - Largest number of requests per second sent by the module (a client-side token bucket), between 0.01 and 1000.
       - If not set, requests are not rate limited on the client side.
+      - Retries count as requests and wait their turn too.
       - A request that would have to wait for the rate limit past its call's deadline (see O(timeout)) fails at once,
         with a message saying so, instead of waiting.
     type: float

@@ -145,6 +145,7 @@ class DeadlineRetry(Retry):
         self.deadline = kwargs.pop('deadline', None)
         self.jitter = kwargs.pop('jitter', 0.0)
         self.backoff_cap = kwargs.pop('backoff_cap', BACKOFF_CAP)
+        self.rate_limiter = kwargs.pop('rate_limiter', None)
         self.planned_wait = None
         super(DeadlineRetry, self).__init__(*args, **kwargs)
 
@@ -154,6 +155,7 @@ class DeadlineRetry(Retry):
         kw.setdefault('deadline', self.deadline)
         kw.setdefault('jitter', self.jitter)
         kw.setdefault('backoff_cap', self.backoff_cap)
+        kw.setdefault('rate_limiter', self.rate_limiter)
         return super(DeadlineRetry, self).new(**kw)
 
     def started(self):
@@ -205,10 +207,16 @@ class DeadlineRetry(Retry):
         return new_retry
 
     def sleep(self, response=None):
-        """Wait the planned time (computed by :meth:`increment`) before the next attempt."""
+        """Wait the planned time (computed by :meth:`increment`), then the rate limiter's turn, before the next attempt.
+
+        A retry is a request like any other: it takes a token of the rate
+        limiter too, within the call's deadline (:class:`DeadlineError`).
+        """
         wait = self.planned_wait if self.planned_wait is not None else self.wait_for(response)
         if wait > 0:
             _sleep(wait)
+        if self.rate_limiter is not None:
+            self.rate_limiter.acquire(self.deadline)
 
 
 def backoff_wait(attempt):
@@ -235,8 +243,8 @@ WATCHDOG = _body.WATCHDOG
 read_body = _body.read_body
 
 
-def build_retry(retries, timeout):
-    """The retry policy of the collection (see the module docstring) as a :class:`DeadlineRetry`."""
+def build_retry(retries, timeout, rate_limiter=None):
+    """The retry policy of the collection (see the module docstring) as a :class:`DeadlineRetry`; retries wait for ``rate_limiter`` too."""
     retries = int(retries)
     return DeadlineRetry(
         total=retries,
@@ -252,6 +260,7 @@ def build_retry(retries, timeout):
         max_elapsed=retry_deadline(timeout, retries),
         jitter=BACKOFF_JITTER,
         backoff_cap=BACKOFF_CAP,
+        rate_limiter=rate_limiter,
     )
 
 
@@ -411,7 +420,7 @@ def build_session(
     session = HuaweiCloudSession()
     limiter = RateLimiter(rate_limit) if rate_limit else None
     adapter = HuaweiCloudAdapter(
-        build_retry(retries, timeout),
+        build_retry(retries, timeout, rate_limiter=limiter),
         rate_limiter=limiter,
         max_response_bytes=max_response_bytes,
         pool_connections=POOL_CONNECTIONS,

@@ -129,7 +129,23 @@ def test_the_rate_limiter_wait_and_the_retries_share_one_deadline(fake_server, f
     fake_time.now += 10
     fake_server.handler = _sequence((503, {'Retry-After': '1'}, {'error_code': 'OMS.2004'}), (200, {}, TASK))
     assert client.get_json('/v2/{project_id}/sync-tasks/t')[0] == TASK
-    assert fake_time.sleeps == [2.5, 1.0]
+    assert fake_time.sleeps == pytest.approx([2.5, 1.0, 1.5])  # the retry waits its turn at the limiter too
+
+
+def test_a_retry_takes_its_turn_at_the_rate_limiter_too(fake_server, fake_time, no_jitter):
+    # One request a second: a 503 at once, 0.5 s of backoff, then 0.5 s more until the limiter lets the retry go.
+    fake_server.handler = _sequence((503, {}, {'error_code': 'OMS.2004'}), (200, {}, TASK))
+    assert _client(fake_server.url, rate_limit=1).get_json('/v2/{project_id}/sync-tasks/t')[0] == TASK
+    assert fake_time.sleeps == pytest.approx([0.5, 0.5])
+
+
+def test_a_retry_whose_rate_limiter_turn_is_past_the_deadline_ends_the_call(fake_server, fake_time, no_jitter):
+    # One request every 10 s; the deadline is 2 * (2 + 1) = 6 s: the retry's turn would come after 10 s.
+    fake_server.handler = _sequence((503, {}, {'error_code': 'OMS.2004'}), (200, {}, TASK))
+    with pytest.raises(HuaweiCloudError) as caught:
+        _client(fake_server.url, rate_limit=0.1, timeout=2, retries=2).get_json('/v2/{project_id}/sync-tasks/t')
+    assert 'rate_limit (0.1 requests per second) would hold this request' in caught.value.message, caught.value.message
+    assert fake_time.sleeps == [0.5] and len(fake_server.requests) == 1
 
 
 def test_body_re_reads_and_status_retries_share_one_deadline(raw_answers, fake_time, no_jitter):
