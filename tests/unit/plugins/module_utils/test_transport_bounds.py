@@ -206,4 +206,3 @@ def test_an_iam_token_answer_over_the_limit_is_refused(fake_server):
     with pytest.raises(HuaweiCloudError) as caught:
         client.get_json('/v2/{project_id}/sync-tasks/t')
     assert 'could not obtain an IAM token' in caught.value.message and 'max_response_bytes' in caught.value.message
-
