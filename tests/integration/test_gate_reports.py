@@ -1,0 +1,80 @@
+"""What a gate run prints and leaves on disk: its summary (the demo's too), check mode, file modes, a fleet given -e."""
+
+import json
+import os
+import re
+import stat
+import subprocess
+import sys
+
+import pytest
+from conftest import REPO, ansible_env
+from fleet_harness import FLEET_SCENARIO, REPORTS, TARGETS, credential_env, fleet_inventory, write_inventory
+from test_role_migration_health import gate_vars
+
+PLAYBOOK = str(REPO / 'playbooks' / 'migration_health.yml')
+SHOW_VERDICT = 'hwcloud.migration.migration_health : Show the verdict'
+# Times move between two runs; the lines around them must not.
+ISO_TIME = re.compile(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z')
+
+
+def _shown(run):
+    """The lines the role's "Show the verdict" task printed."""
+    entries = [entry for entry in run.results if entry['task'].endswith('Show the verdict')]
+    assert entries, run.output
+    return entries[-1]['result']['msg']
+
+
+def _shown_in_output(text, task=SHOW_VERDICT):
+    """The msg list the default callback printed for ``task`` (the way a terminal shows it)."""
+    start = text.index('TASK [%s]' % task)
+    block = text[text.index('=> {', start) + 3 :]
+    return json.loads(block[: block.index('\n}\n') + 2])['msg']
+
+
+def _masked(lines, report_dir):
+    return [ISO_TIME.sub('<time>', line).replace(str(report_dir), '<reports>') for line in lines]
+
+
+def _modes(directory):
+    return dict((name, stat.S_IMODE((directory / name).stat().st_mode)) for name in REPORTS)
+
+
+# -- 20.4: the demo shows what a real run shows ------------------------------
+
+
+def test_a_real_run_prints_the_summary_the_demo_prints(demo_emulator, run_playbook, tmp_path):
+    demo_dir = tmp_path / 'demo-reports'
+    process = subprocess.run(
+        [sys.executable, str(REPO / 'tools' / 'demo.py'), '--port', '0', '--report-dir', str(demo_dir)],
+        capture_output=True,
+        text=True,
+        env=ansible_env(),
+        timeout=300,
+        check=False,
+    )
+    assert process.returncode == 0, process.stdout + process.stderr
+    demo_lines = _shown_in_output(process.stdout)
+    # The demo formats nothing of its own: no second summary after the gate's.
+    assert 'Verdict:' not in process.stdout and 'SUBJECT' not in process.stdout.split('PLAY RECAP')[-1]
+
+    # The same gate (the vars file the demo wrote), by hand, against another emulator of the same scenario.
+    extra_vars = json.loads((REPO / 'build' / 'demo' / 'demo-vars.json').read_text())
+    extra_vars['migration_health_connection'].update(endpoint=demo_emulator.url, iam_endpoint=demo_emulator.url)
+    real_dir = tmp_path / 'real-reports'
+    extra_vars['migration_health_report_dir'] = str(real_dir)
+    run = run_playbook(PLAYBOOK, extra_vars=extra_vars)
+    assert run.rc == 0, run.output
+    real_lines = _shown(run)
+
+    assert _masked(real_lines, real_dir) == _masked(demo_lines, demo_dir)
+    fact = json.loads((real_dir / 'migration-health.json').read_text())
+    assert real_lines[0].startswith('UNHEALTHY: %d of %d checks failed (' % (fact['counts']['checks_failed'], fact['counts']['checks']))
+    assert real_lines[1] == 'Window: 1h (%s to %s)' % (fact['window']['start'], fact['window']['end'])
+    assert real_lines[2].startswith('Cutover: ') and real_lines[2].endswith('(migration_health_deadline: +1h)')
+    table = real_lines[real_lines.index('Failed checks:') + 1 :]
+    assert table[0].split() == ['SUBJECT', 'CHECK', 'OBSERVED', 'THRESHOLD', 'RESULT']
+    failed = [check for check in fact['checks'] if not check['passed']]
+    rows = table[2 : 2 + len(failed)]
+    assert [row.split()[:2] for row in rows] == [[check['subject'], check['id']] for check in failed]
+    assert real_lines[-1] == 'reports in %s' % real_dir
