@@ -78,3 +78,41 @@ def test_a_real_run_prints_the_summary_the_demo_prints(demo_emulator, run_playbo
     rows = table[2 : 2 + len(failed)]
     assert [row.split()[:2] for row in rows] == [[check['subject'], check['id']] for check in failed]
     assert real_lines[-1] == 'reports in %s' % real_dir
+
+
+# -- 19.16: the reports honour the umask --------------------------------------
+
+
+@pytest.fixture
+def fleet_emulator(emulator_factory):
+    return emulator_factory(FLEET_SCENARIO)
+
+
+def _under_umask(umask, run, *args, **kwargs):
+    """``run(...)`` with the process umask set to ``umask`` (ansible-playbook inherits it)."""
+    previous = os.umask(umask)
+    try:
+        return run(*args, **kwargs)
+    finally:
+        os.umask(previous)
+
+
+@pytest.mark.parametrize('umask, mode', [(0o077, 0o600), (0o022, 0o644), (0o002, 0o664)])
+def test_single_target_reports_have_the_mode_the_umask_gives(demo_emulator, run_playbook, tmp_path, umask, mode):
+    extra_vars = gate_vars(demo_emulator, tmp_path, migration_health_fail=False)
+    run = _under_umask(umask, run_playbook, PLAYBOOK, extra_vars=extra_vars)
+    assert run.rc == 0, run.output
+    report_dir = tmp_path / 'reports'
+    assert _modes(report_dir) == dict((name, mode) for name in REPORTS)
+    # Atomic replacement: no temporary file is left beside the reports.
+    assert sorted(path.name for path in report_dir.iterdir()) == sorted(REPORTS)
+
+
+def test_fleet_reports_have_the_mode_the_umask_gives(fleet_emulator, run_playbook, tmp_path):
+    report_dir = tmp_path / 'reports'
+    inventory = write_inventory(tmp_path / 'fleet.yml', fleet_inventory(fleet_emulator, ['north', 'east'], report_dir))
+    run = _under_umask(0o077, run_playbook, PLAYBOOK, env=credential_env(), args=('-i', str(inventory)))
+    assert run.rc == 0, run.output
+    for directory in (report_dir, report_dir / 'north', report_dir / 'east'):
+        assert _modes(directory) == dict((name, 0o600) for name in REPORTS), directory
+        assert stat.S_IMODE(directory.stat().st_mode) == 0o700, directory
