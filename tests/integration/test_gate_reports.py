@@ -116,3 +116,66 @@ def test_fleet_reports_have_the_mode_the_umask_gives(fleet_emulator, run_playboo
     for directory in (report_dir, report_dir / 'north', report_dir / 'east'):
         assert _modes(directory) == dict((name, 0o600) for name in REPORTS), directory
         assert stat.S_IMODE(directory.stat().st_mode) == 0o700, directory
+
+
+# -- 19.11: the fleet takes what the single-target docs tell users to pass -----
+
+
+def _gate_file_vars(report_dir):
+    """docs/gate.yml adapted to the fleet emulator: its ids become `all`, the connection stays in the inventory."""
+    return {
+        'migration_health_sync_tasks': 'all',
+        'migration_health_datasets': [],
+        'migration_health_window': '1h',
+        'migration_health_allowed_task_statuses': ['SYNCHRONIZING'],
+        'migration_health_max_window_failure_ratio': 0.05,
+        'migration_health_max_window_failed_objects': 100,
+        'migration_health_max_monthly_failure_ratio': 0.05,
+        'migration_health_max_stall_age': '30m',
+        'migration_health_allowed_dataset_statuses': ['COMPLETED'],
+        'migration_health_skip_checks': [],
+        'migration_health_fail': True,
+        'migration_health_report_dir': str(report_dir),
+        'migration_health_max_concurrency': 8,
+    }
+
+
+def _fleet_layout(report_dir, names):
+    fleet = json.loads((report_dir / 'migration-health.json').read_text())
+    entries = dict((entry['name'], entry) for entry in fleet['targets'])
+    assert sorted(entries) == sorted(names)
+    for name in names:
+        assert entries[name]['reports']['dir'] == str(report_dir / name)
+        assert sorted(path.name for path in (report_dir / name).iterdir()) == sorted(REPORTS)
+    return fleet, entries
+
+
+def test_fleet_takes_the_report_dir_as_an_extra_variable(fleet_emulator, run_playbook, tmp_path):
+    inventory_dir = tmp_path / 'inventory-reports'
+    inventory = write_inventory(tmp_path / 'fleet.yml', fleet_inventory(fleet_emulator, ['north', 'east'], inventory_dir))
+    report_dir = tmp_path / 'from-e'
+    run = run_playbook(PLAYBOOK, env=credential_env(), args=('-i', str(inventory), '-e', 'migration_health_report_dir=%s' % report_dir))
+    assert run.rc == 0, run.output
+    fleet, entries = _fleet_layout(report_dir, ['north', 'east'])
+    assert fleet['verdict'] == 'HEALTHY'
+    assert entries['north']['project_id'] == TARGETS['north'][1] and entries['east']['project_id'] == TARGETS['east'][1]
+    assert not inventory_dir.exists()
+    shown = run.task('Show the fleet verdict')['result']['msg']
+    assert shown[-1] == 'reports in %s' % report_dir
+
+
+def test_fleet_takes_the_variables_of_a_gate_file(fleet_emulator, run_playbook, tmp_path):
+    inventory = fleet_inventory(fleet_emulator, ['north', 'east', 'southeast'], tmp_path / 'inventory-reports')
+    del inventory['all']['vars']['migration_health_report_dir']
+    path = write_inventory(tmp_path / 'fleet.yml', inventory)
+    report_dir = tmp_path / 'reports'
+    run = run_playbook(PLAYBOOK, env=credential_env(), extra_vars=_gate_file_vars(report_dir), args=('-i', str(path), '--forks', '3'))
+    # southeast has a STOPPED task: the fleet fails, after writing every report where the gate file says.
+    assert run.rc != 0 and run.task('Fail the fleet gate')['outcome'] == 'failed', run.output
+    fleet, entries = _fleet_layout(report_dir, ['north', 'east', 'southeast'])
+    assert fleet['counts'] == {'targets': 3, 'healthy': 2, 'unhealthy': 1, 'error': 0}
+    # Each target gated its own project, with the gate file's thresholds.
+    for name, entry in entries.items():
+        assert entry['region'] == TARGETS[name][0] and entry['project_id'] == TARGETS[name][1]
+        own = json.loads((report_dir / name / 'migration-health.json').read_text())
+        assert own['window']['duration'] == '1h' and own['thresholds']['max_stall_age'] == '30m', own['thresholds']
