@@ -10,7 +10,7 @@ import sys
 import pytest
 from conftest import REPO, ansible_env
 from fleet_harness import FLEET_SCENARIO, REPORTS, TARGETS, credential_env, fleet_inventory, write_inventory
-from test_role_migration_health import gate_vars
+from test_role_migration_health import HEALTHY_TASK, STOPPED_TASK, gate_vars
 
 PLAYBOOK = str(REPO / 'playbooks' / 'migration_health.yml')
 SHOW_VERDICT = 'hwcloud.migration.migration_health : Show the verdict'
@@ -179,3 +179,59 @@ def test_fleet_takes_the_variables_of_a_gate_file(fleet_emulator, run_playbook, 
         assert entry['region'] == TARGETS[name][0] and entry['project_id'] == TARGETS[name][1]
         own = json.loads((report_dir / name / 'migration-health.json').read_text())
         assert own['window']['duration'] == '1h' and own['thresholds']['max_stall_age'] == '30m', own['thresholds']
+
+
+# -- 19.9: check mode reads and evaluates, and changes nothing on disk ----------
+
+
+def _snapshot(directory):
+    """Every file under ``directory`` with its bytes and modification time."""
+    return dict((str(path), (path.read_bytes(), path.stat().st_mtime_ns)) for path in sorted(directory.rglob('*')) if path.is_file())
+
+
+def test_check_mode_evaluates_writes_nothing_and_says_the_reports_are_old(demo_emulator, run_playbook, tmp_path):
+    report_dir = tmp_path / 'reports'
+    healthy = gate_vars(demo_emulator, tmp_path, migration_health_sync_tasks=[HEALTHY_TASK], migration_health_datasets=[])
+    run = run_playbook(PLAYBOOK, extra_vars=healthy)
+    assert run.rc == 0, run.output
+    earlier = _snapshot(report_dir)
+    assert json.loads((report_dir / 'migration-health.json').read_text())['verdict'] == 'HEALTHY'
+
+    # The same directory, now a selection that is unhealthy, in check mode.
+    demo_emulator.clear_requests_log()
+    unhealthy = dict(healthy, migration_health_sync_tasks=[STOPPED_TASK], migration_health_fail=False)
+    run = run_playbook(PLAYBOOK, extra_vars=unhealthy, args=('--check',))
+    assert run.rc == 0, run.output
+    # It read and evaluated ...
+    assert any(STOPPED_TASK in entry['path'] for entry in demo_emulator.requests_log())
+    shown = _shown(run)
+    assert shown[0].startswith('UNHEALTHY: ')
+    # ... wrote nothing, and says so: the green report on disk is not this run's.
+    assert _snapshot(report_dir) == earlier
+    assert shown[-1] == 'check mode: no reports written; the reports in %s, if any, are from an earlier run and were not updated' % report_dir
+    assert not [line for line in shown if line.startswith('reports in ')]
+
+    # Without earlier reports, check mode creates nothing at all.
+    fresh = tmp_path / 'fresh'
+    run = run_playbook(PLAYBOOK, extra_vars=dict(unhealthy, migration_health_report_dir=str(fresh)), args=('--check',))
+    assert run.rc == 0, run.output
+    assert not fresh.exists()
+
+
+def test_fleet_check_mode_writes_nothing_and_links_no_earlier_report(fleet_emulator, run_playbook, tmp_path):
+    report_dir = tmp_path / 'reports'
+    path = write_inventory(tmp_path / 'fleet.yml', fleet_inventory(fleet_emulator, ['north', 'east'], report_dir, migration_health_fail=False))
+    run = run_playbook(PLAYBOOK, env=credential_env(), args=('-i', str(path)))
+    assert run.rc == 0, run.output
+    earlier = _snapshot(report_dir)
+
+    path = write_inventory(tmp_path / 'fleet.yml', fleet_inventory(fleet_emulator, ['north', 'east', 'southeast'], report_dir, migration_health_fail=False))
+    run = run_playbook(PLAYBOOK, env=credential_env(), args=('-i', str(path), '--check'))
+    assert run.rc == 0, run.output
+    fleet = run.task('Build the fleet verdict and write the fleet reports')['result']['ansible_facts']['migration_health_fleet']
+    assert fleet['verdict'] == 'UNHEALTHY' and fleet['counts']['targets'] == 3
+    # The fleet fact does not point at the earlier run's target reports as if they were this run's.
+    assert [entry['reports'] for entry in fleet['targets']] == [None, None, None]
+    assert _snapshot(report_dir) == earlier and not (report_dir / 'southeast').exists()
+    shown = run.task('Show the fleet verdict')['result']['msg']
+    assert shown[-1] == 'check mode: no reports written; the reports in %s, if any, are from an earlier run and were not updated' % report_dir
