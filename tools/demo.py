@@ -197,8 +197,7 @@ def main(argv=None):
             print('demo: ansible-playbook failed with exit status %d (emulator log: %s)' % (rc, report_dir / 'emulator.log'), file=sys.stderr)
             return rc
         # The gate printed its own summary (the role's "Show the verdict" task): the demo adds nothing to it.
-        print('\nGate ran in %.1fs (report mode: migration_health_fail=false; by default the play fails and lists the violations).'
-              % (time.time() - started))
+        print('\nGate ran in %.1fs (report mode: migration_health_fail=false; by default the play fails and lists the violations).' % (time.time() - started))
         print('\n' + rerun_instructions(url.rsplit(':', 1)[1]))
         return 0
     except (KeyboardInterrupt, Stop):

@@ -22,8 +22,15 @@ def _check(subject, check_id, passed, evaluated=True):
 def _fact(checks, **extra):
     fact = {
         'verdict': 'UNHEALTHY',
-        'counts': {'sync_tasks': 2, 'sync_tasks_unhealthy': 1, 'datasets': 0, 'datasets_unhealthy': 0, 'checks': len(checks),
-                   'checks_failed': sum(1 for check in checks if not check['passed']), 'checks_not_evaluated': 0},
+        'counts': {
+            'sync_tasks': 2,
+            'sync_tasks_unhealthy': 1,
+            'datasets': 0,
+            'datasets_unhealthy': 0,
+            'checks': len(checks),
+            'checks_failed': sum(1 for check in checks if not check['passed']),
+            'checks_not_evaluated': 0,
+        },
         'window': {'duration': '1h', 'start': '2026-12-03T05:00:00.000Z', 'end': '2026-12-03T06:00:00.000Z'},
         'thresholds': {'deadline': None, 'deadline_ms': None},
         'error': None,
@@ -34,7 +41,8 @@ def _fact(checks, **extra):
 
 
 def test_summary_names_only_the_kinds_gated_and_tables_only_failed_checks():
-    lines = summary.summary_lines(_fact([_check('a', 'task-status', True), _check('b', 'stall', False), _check('b', 'window-statistics', False, evaluated=False)]))
+    checks = [_check('a', 'task-status', True), _check('b', 'stall', False), _check('b', 'window-statistics', False, evaluated=False)]
+    lines = summary.summary_lines(_fact(checks))
     assert lines[0] == 'UNHEALTHY: 2 of 3 checks failed (1 of 2 sync tasks unhealthy)'
     assert lines[1] == 'Window: 1h (2026-12-03T05:00:00.000Z to 2026-12-03T06:00:00.000Z)'
     assert lines[2] == 'Failed checks:'
