@@ -105,7 +105,8 @@ class ActionModule(ActionBase):
                 variables.get(STARTED_VAR),
                 fact,
                 error=variables.get(ERROR_VAR),
-                report_dir=variables.get(REPORT_DIR_VAR),
+                # In check mode no target wrote its reports: what is in its directory is an earlier run's.
+                report_dir=None if self._task.check_mode else variables.get(REPORT_DIR_VAR),
                 region=connection.get('region'),
                 project=project.get('name') or connection.get('project_id'),
                 project_id=project.get('id') or connection.get('project_id'),

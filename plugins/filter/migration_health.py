@@ -4,7 +4,8 @@
 
 ``migration_health_policy`` (inputs -> policy), ``migration_health_evaluate``
 (module results + policy -> the fact), ``migration_health_junit``,
-``migration_health_html`` and ``migration_health_failure_message``.  The role
+``migration_health_html``, ``migration_health_failure_message`` and
+``migration_health_summary`` (the lines the role shows with its verdict).  The role
 itself evaluates in the ``migration_health_report`` action, which reads the
 module results without templating them; these filters stay for playbooks that
 evaluate or render on their own.
@@ -22,6 +23,7 @@ from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_html imp
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_junit import render_junit
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_plain import plain
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_policy import normalise_policy
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_summary import summary_lines
 
 
 def _filter_policy(settings):
@@ -50,6 +52,11 @@ def _filter_failure_message(fact):
     return failure_message(plain(fact))
 
 
+def _filter_summary(fact):
+    # Not plain(fact): the summary reads a few keys, and a large fact's series would be copied for nothing.
+    return summary_lines(fact)
+
+
 class FilterModule(object):
     """Filters of the migration_health role."""
 
@@ -60,4 +67,5 @@ class FilterModule(object):
             'migration_health_junit': _filter_junit,
             'migration_health_html': _filter_html,
             'migration_health_failure_message': _filter_failure_message,
+            'migration_health_summary': _filter_summary,
         }

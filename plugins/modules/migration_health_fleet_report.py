@@ -59,7 +59,10 @@ options:
 attributes:
   check_mode:
     support: full
-    description: In check mode nothing is written; C(changed) says whether a report would change.
+    description:
+      - In check mode nothing is written (no directory is created either); C(changed) says whether a report would change.
+      - With O(target_hosts), a target's C(reports) is V(null) in check mode (its gate wrote nothing, and what its
+        directory holds is an earlier run's).
   diff_mode:
     support: none
     description: No diff is shown.

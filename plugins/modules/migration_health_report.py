@@ -94,7 +94,9 @@ options:
 attributes:
   check_mode:
     support: full
-    description: In check mode nothing is written; C(changed) says whether a report would change.
+    description:
+      - In check mode the fact is evaluated and returned, but nothing is written (no directory is created either);
+        C(changed) says whether a report would change, and reports already in O(dest) stay as an earlier run left them.
   diff_mode:
     support: none
     description: No diff is shown.

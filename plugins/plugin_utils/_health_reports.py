@@ -54,13 +54,24 @@ def _current(path):
         return None
 
 
-def _write_atomically(path, data, mode):
+def _file_mode():
+    """The mode a new file gets under the process's umask (as ``open()`` would create it)."""
+    # os.umask only reads by setting: put it back at once (the controller's
+    # action runs in a worker process of its own, no thread between the calls).
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _write_atomically(path, data):
     directory = os.path.dirname(path)
+    # mkstemp makes the file 0600 whatever the umask: the report is given the
+    # mode any other new file would get (0644 under umask 022, 0600 under 077).
     handle, temp_path = tempfile.mkstemp(prefix='.migration-health-', dir=directory)
     try:
         with os.fdopen(handle, 'wb') as stream:
             stream.write(data)
-        os.chmod(temp_path, mode)
+        os.chmod(temp_path, _file_mode())
         os.replace(temp_path, path)
     except BaseException:
         if os.path.exists(temp_path):
@@ -73,14 +84,15 @@ def write_texts(texts, dest, names=REPORT_FILES, check_mode=False):
 
     The one writer of the collection's reports (the gate's and the fleet's): a
     reader (a CI job collecting artifacts) never sees half a report, and a file
-    whose content is unchanged is left alone.  Returns ``(changed, paths)``;
+    whose content is unchanged is left alone.  New files and directories get the
+    modes the umask gives.  Returns ``(changed, paths)``;
     in check mode nothing is written, but ``changed`` says what would happen.
     """
     dest = os.path.abspath(os.path.expanduser(dest))
     paths = {}
     changed = False
     if not check_mode and not os.path.isdir(dest):
-        os.makedirs(dest, 0o755)
+        os.makedirs(dest)
     for key, name in names:
         path = os.path.join(dest, name)
         paths[key] = path
@@ -89,7 +101,7 @@ def write_texts(texts, dest, names=REPORT_FILES, check_mode=False):
             continue
         changed = True
         if not check_mode:
-            _write_atomically(path, data, 0o644)
+            _write_atomically(path, data)
     return changed, paths
 
 

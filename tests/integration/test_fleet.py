@@ -108,12 +108,14 @@ def test_api_failure_on_one_target_makes_it_error_and_the_others_are_evaluated(f
     assert FLEET_KEY[1] not in run.output
 
 
-def test_extra_var_report_dir_is_refused_before_any_request(fleet_emulator, run_playbook, tmp_path):
-    path = write_inventory(tmp_path / 'fleet.yml', fleet_inventory(fleet_emulator, ['north'], tmp_path / 'r'))
+def test_extra_var_connection_is_refused_before_any_request(fleet_emulator, run_playbook, tmp_path):
+    # One connection for every target would gate one project as many times as there are targets.
+    path = write_inventory(tmp_path / 'fleet.yml', fleet_inventory(fleet_emulator, ['north', 'east'], tmp_path / 'r'))
     fleet_emulator.clear_requests_log()
-    run = run_playbook(PLAYBOOK, env=credential_env(), extra_vars={'migration_health_report_dir': 'elsewhere'}, args=('-i', str(path)))
+    connection = {'region': 'cn-north-4', 'endpoint': fleet_emulator.url, 'iam_endpoint': fleet_emulator.url}
+    run = run_playbook(PLAYBOOK, env=credential_env(), extra_vars={'migration_health_connection': connection}, args=('-i', str(path)))
     assert run.rc != 0
-    assert 'Set it in the inventory instead' in run.output
+    assert 'would replace every target' in run.output and 'belongs to the inventory' in run.output
     assert fleet_emulator.requests_log() == []
 
 
@@ -149,13 +151,21 @@ def _fleet_after(run_playbook, tmp_path, emulator, earlier_facts):
     return run_playbook(playbook, env=credential_env(), args=('-i', str(inventory)))
 
 
-def test_a_report_dir_fact_of_an_earlier_play_is_refused_before_any_request(fleet_emulator, run_playbook, tmp_path):
-    # A fact outranks the directory the fleet gives each target's role, as an extra variable does.
+def test_a_connection_fact_of_an_earlier_play_is_refused_before_any_request(fleet_emulator, run_playbook, tmp_path):
+    # A fact outranks each target's connection from the inventory, as an extra variable does.
     fleet_emulator.clear_requests_log()
-    run = _fleet_after(run_playbook, tmp_path, fleet_emulator, {'migration_health_report_dir': str(tmp_path / 'elsewhere')})
+    run = _fleet_after(run_playbook, tmp_path, fleet_emulator, {'migration_health_connection': {'region': 'cn-north-4', 'endpoint': fleet_emulator.url}})
     assert run.rc != 0, run.output
-    assert 'Set it in the inventory instead' in run.output
+    assert 'belongs to the inventory' in run.output
     assert fleet_emulator.requests_log() == []
+
+
+def test_a_report_dir_fact_of_an_earlier_play_is_the_fleet_directory(fleet_emulator, run_playbook, tmp_path):
+    run = _fleet_after(run_playbook, tmp_path, fleet_emulator, {'migration_health_report_dir': str(tmp_path / 'elsewhere')})
+    assert run.rc == 0, run.output
+    assert _entries(_fleet_report(tmp_path / 'elsewhere'))['north']['verdict'] == 'HEALTHY'
+    assert (tmp_path / 'elsewhere' / 'north' / 'migration-health.json').is_file()
+    assert not (tmp_path / 'reports').exists()
 
 
 def test_a_failure_recorded_by_an_earlier_play_is_not_this_runs(fleet_emulator, run_playbook, tmp_path):

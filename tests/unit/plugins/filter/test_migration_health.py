@@ -120,6 +120,7 @@ def test_filters_are_registered():
         'migration_health_html',
         'migration_health_junit',
         'migration_health_policy',
+        'migration_health_summary',
     ]
 
 
