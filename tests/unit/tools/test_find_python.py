@@ -25,7 +25,7 @@ FAKES = {
     # A pyenv shim whose version is not selected: found on PATH, fails when run.
     'python3.14': '#!/bin/sh\necho "pyenv: python3.14: command not found" >&2\nexit 127\n',
     # Found and runs, but without Debian's python3.N-venv (no ensurepip).
-    'python3.15': "#!/bin/sh\necho \"ModuleNotFoundError: No module named 'ensurepip'\" >&2\nexit 1\n",
+    'python3.15': '#!/bin/sh\necho "ModuleNotFoundError: No module named \'ensurepip\'" >&2\nexit 1\n',
     'python3.10': GOOD.format(version='3.10'),
     'python3.12': GOOD.format(version='3.12'),
     'python3.13': GOOD.format(version='3.13'),
