@@ -90,6 +90,9 @@ def test_the_real_interpreter_that_runs_this_test_qualifies():
 
 
 def make_which_python(fakes, **variables):
+    # Newer than any real Python on this machine's PATH, which comes after the fakes.
+    (fakes / 'python3.29').write_text(GOOD.format(version='3.29'))
+    (fakes / 'python3.29').chmod(0o755)
     env = {key: value for key, value in os.environ.items() if key not in ('PYTHON', 'MATRIX_PYTHON', 'MAKEFLAGS', 'MFLAGS', 'MAKELEVEL')}
     env['PATH'] = str(fakes) + os.pathsep + os.environ['PATH']
     command = ['make', '-s', '-C', str(REPO), 'which-python'] + ['%s=%s' % item for item in variables.items()]
@@ -100,7 +103,7 @@ def test_make_picks_the_newest_python_and_a_matrix_python_that_ansible_core_2_16
     result = make_which_python(fakes)
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == 'python: %s (Python 3.13.0)' % (fakes / 'python3.13')
+    assert lines[0] == 'python: %s (Python 3.29.0)' % (fakes / 'python3.29')
     # ansible-core 2.16 supports controllers on Python 3.10 to 3.12 only.
     assert lines[1] == 'matrix python (ansible-core 2.16): %s (Python 3.12.0)' % (fakes / 'python3.12')
 
