@@ -2,7 +2,13 @@
 # own small environment, build/demo-venv), `make test` runs every test (in .venv).
 # Both set up everything they need.
 SHELL := /bin/bash
-PYTHON ?= python3.11
+# The Python the environments are made with: the newest Python 3.11 or later that
+# runs and has venv (tools/find_python.sh; `make which-python` shows the pick).
+# PYTHON=/path/to/python overrides it; an environment already made keeps its
+# Python until `make clean`.
+ifndef PYTHON
+PYTHON := $(shell tools/find_python.sh)
+endif
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -15,12 +21,20 @@ TEST_RESULTS := build/test-results
 DEMO_VENV := build/demo-venv
 DEMO_STAMP := $(DEMO_VENV)/.installed
 DEMO_COLLECTION_LINK := $(DEMO_VENV)/collections/ansible_collections/hwcloud/migration
+DIST := build/dist
 
-.PHONY: venv chromium demo test lint format sanity units integration bench clean
+.PHONY: venv which-python chromium demo dist test lint format sanity units integration bench clean
 
 venv: $(STAMP) $(COLLECTION_LINK)
 
-$(STAMP): requirements.txt requirements-test.txt emulator/pyproject.toml
+# Every target that makes an environment runs this first (order-only), so the
+# log says which Python it used, and a machine without one fails here, plainly.
+which-python:
+	@test -n "$(PYTHON)" || { echo "which-python: no Python 3.11 or newer with venv (see above); set PYTHON=/path/to/python3"; exit 1; }
+	@echo "python: $(PYTHON) ($$($(PYTHON) -V 2>&1))"
+	@python='$(MATRIX_PYTHON)'; echo "matrix python (ansible-core $(MATRIX_CORE)): $${python:-none}$${python:+ ($$($$python -V 2>&1))}"
+
+$(STAMP): requirements.txt requirements-test.txt emulator/pyproject.toml | which-python
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -r requirements-test.txt
@@ -33,12 +47,19 @@ $(COLLECTION_LINK) $(DEMO_COLLECTION_LINK):
 	mkdir -p $(dir $@)
 	ln -sfn $(abspath .) $@
 
-# The demo needs what a controller needs (requirements.txt, ansible-core) and the
-# emulator, not the test toolchain. This Python's pip installs them into an
-# environment created without pip of its own: a first run stays well under 30 s.
-$(DEMO_STAMP): requirements.txt emulator/pyproject.toml $(wildcard emulator/hwc_emulator/*.py emulator/scenarios/*.yml)
-	test -x $(DEMO_VENV)/bin/python || $(PYTHON) -m venv --without-pip $(DEMO_VENV)
-	$(PYTHON) -m pip --python $(DEMO_VENV)/bin/python install -q -r requirements.txt 'ansible-core>=2.16' ./emulator
+# The demo needs what a controller needs (requirements.txt, ansible-core: the newest
+# this Python can install) and the emulator, not the test toolchain. When this
+# Python has pip, it installs them into an environment created without pip of its
+# own (a first run stays well under 30 s); else the environment gets its own pip.
+DEMO_PACKAGES := -r requirements.txt 'ansible-core>=2.16' ./emulator
+$(DEMO_STAMP): requirements.txt emulator/pyproject.toml $(wildcard emulator/hwc_emulator/*.py emulator/scenarios/*.yml) | which-python
+	if $(PYTHON) -m pip --version >/dev/null 2>&1; then \
+	  test -x $(DEMO_VENV)/bin/python || $(PYTHON) -m venv --without-pip $(DEMO_VENV); \
+	  $(PYTHON) -m pip --python $(DEMO_VENV)/bin/python install -q $(DEMO_PACKAGES); \
+	else \
+	  test -x $(DEMO_VENV)/bin/python || $(PYTHON) -m venv $(DEMO_VENV); \
+	  $(DEMO_VENV)/bin/python -m pip install -q $(DEMO_PACKAGES); \
+	fi
 	touch $@
 
 demo: $(DEMO_STAMP) $(DEMO_COLLECTION_LINK)
@@ -82,6 +103,13 @@ integration: venv chromium
 # the emulator wheel (mk/emulator.mk).
 test: lint sanity units integration release-check security-matrix
 	$(BIN)/python tools/test_floors.py summary
+
+# What users install (README, "Installing"): the collection tarball for
+# `ansible-galaxy collection install` and the emulator's wheel for `pip install`,
+# side by side in $(DIST).
+dist: collection-build emulator-dist
+	cp $(EMULATOR_DIST)/hwc_emulator-*.whl $(DIST)/
+	@ls -1 $(TARBALL) $(DIST)/hwc_emulator-*.whl
 
 bench: venv
 	$(BIN)/python tests/benchmark/bench.py

@@ -1,5 +1,5 @@
 # Ansible ecosystem targets, included by the Makefile (which defines BIN, VENV,
-# COLLECTIONS, PYTHON and the `venv` target):
+# COLLECTIONS, PYTHON, DIST and the `venv` and `which-python` targets):
 #
 #   make docs             the collection's docsite in build/docs/html (antsibull-docs + Sphinx, offline)
 #   make docs-check       antsibull-docs lint of plugin docs and extra docs, the docsite build, its tests
@@ -13,7 +13,6 @@
 # so they live in a separate virtual environment, $(RELEASE_VENV).
 
 COLLECTION_VERSION := $(shell sed -n 's/^version:[[:space:]]*//p' galaxy.yml)
-DIST := build/dist
 TARBALL := $(DIST)/hwcloud-migration-$(COLLECTION_VERSION).tar.gz
 EE_DIR := build/ee
 # ansible-builder copies this fixed name into the image (see execution-environment.yml).
@@ -24,7 +23,15 @@ RELEASE_STAMP := $(RELEASE_VENV)/.installed
 IMPORTER_DIR := build/importer
 
 MATRIX_CORE ?= 2.16
-MATRIX_PYTHON ?= python3.11
+# The matrix environment's Python: the Makefile's PYTHON when this ansible-core line
+# supports it as a controller, else the newest Python that it supports, found the
+# same way (tools/find_python.sh). MATRIX_PYTHON=... overrides it.
+MATRIX_PYTHON_RANGE_2.16 := --max 3.12
+MATRIX_PYTHON_RANGE_2.17 := --max 3.12
+MATRIX_PYTHON_RANGE_2.18 := --max 3.13
+MATRIX_PYTHON_RANGE_2.19 := --max 3.13
+MATRIX_PYTHON_RANGE_2.20 := --min 3.12 --max 3.14
+MATRIX_PYTHON ?= $(shell tools/find_python.sh --prefer '$(PYTHON)' $(MATRIX_PYTHON_RANGE_$(MATRIX_CORE)))
 MATRIX_VENV := build/venv-$(MATRIX_CORE)
 MATRIX_STAMP := $(MATRIX_VENV)/.installed
 
@@ -86,7 +93,7 @@ docs-check: docs-lint docs
 
 release-venv: $(RELEASE_STAMP)
 
-$(RELEASE_STAMP): tests/ecosystem/requirements-release.txt
+$(RELEASE_STAMP): tests/ecosystem/requirements-release.txt | which-python
 	test -x $(RELEASE_VENV)/bin/python || $(PYTHON) -m venv $(RELEASE_VENV)
 	$(RELEASE_VENV)/bin/python -m pip install -q --upgrade pip
 	$(RELEASE_VENV)/bin/python -m pip install -q -r tests/ecosystem/requirements-release.txt
@@ -128,13 +135,15 @@ release-check: changelog-check galaxy-import ee-context ecosystem emulator-relea
 # A prerequisite line of its own, so the list above stays as it is.
 release-check: docs-check
 
-# A second virtual environment with another ansible-core, on the same Python
-# (2.16 supports controllers on Python 3.10 to 3.12). ansible-lint is left out:
-# it pins its own ansible-core and `make lint` already runs on the main venv.
+# A second virtual environment with another ansible-core, on MATRIX_PYTHON (the
+# main one's Python unless that ansible-core cannot run on it: 2.16 supports
+# controllers on Python 3.10 to 3.12). ansible-lint is left out: it pins its own
+# ansible-core and `make lint` already runs on the main venv.
 matrix-venv: $(MATRIX_STAMP) $(COLLECTION_LINK)
 
-$(MATRIX_STAMP): requirements.txt requirements-test.txt emulator/pyproject.toml
-	test -x $(MATRIX_VENV)/bin/python || $(MATRIX_PYTHON) -m venv $(MATRIX_VENV)
+$(MATRIX_STAMP): requirements.txt requirements-test.txt emulator/pyproject.toml | which-python
+	test -x $(MATRIX_VENV)/bin/python || { python='$(MATRIX_PYTHON)'; \
+	  "$${python:?no Python that ansible-core $(MATRIX_CORE) supports (see above); set MATRIX_PYTHON=/path/to/python3}" -m venv $(MATRIX_VENV); }
 	$(MATRIX_VENV)/bin/python -m pip install -q --upgrade pip
 	grep -v '^ansible-lint' requirements-test.txt > $(MATRIX_VENV)/requirements-test.txt
 	cp requirements.txt $(MATRIX_VENV)/requirements.txt
