@@ -115,7 +115,7 @@ def test_extra_var_connection_is_refused_before_any_request(fleet_emulator, run_
     connection = {'region': 'cn-north-4', 'endpoint': fleet_emulator.url, 'iam_endpoint': fleet_emulator.url}
     run = run_playbook(PLAYBOOK, env=credential_env(), extra_vars={'migration_health_connection': connection}, args=('-i', str(path)))
     assert run.rc != 0
-    assert 'would replace every target' in run.output and 'belongs to the inventory' in run.output
+    assert 'every target would gate the same project' in run.output and 'connection in the inventory' in run.output
     assert fleet_emulator.requests_log() == []
 
 
@@ -156,7 +156,7 @@ def test_a_connection_fact_of_an_earlier_play_is_refused_before_any_request(flee
     fleet_emulator.clear_requests_log()
     run = _fleet_after(run_playbook, tmp_path, fleet_emulator, {'migration_health_connection': {'region': 'cn-north-4', 'endpoint': fleet_emulator.url}})
     assert run.rc != 0, run.output
-    assert 'belongs to the inventory' in run.output
+    assert 'connection in the inventory' in run.output
     assert fleet_emulator.requests_log() == []
 
 
@@ -271,6 +271,30 @@ def test_fleet_from_the_inventory_plugin(fleet_emulator, run_playbook, tmp_path)
     assert _entries(fleet)['ap-southeast-1']['verdict'] == 'UNHEALTHY'
     assert _entries(fleet)['cn-east-3']['project'] == 'cn-east-3'
     for name in ('ap-southeast-1', 'cn-east-3', 'cn-north-4'):
+        assert (report_dir / name / 'migration-health.json').is_file()
+
+
+def test_a_shared_connection_given_with_e_gates_each_projects_own_project(fleet_emulator, run_playbook, tmp_path):
+    # -e @gate.yml carries a migration_health_connection for one region; the projects
+    # inventory's targets keep their own region and project on top of it.
+    source = _projects_source(tmp_path, fleet_emulator, include=['cn-north-4', 'cn-east-3'], compose={'migration_health_sync_tasks': "'all'"})
+    report_dir = tmp_path / 'reports'
+    shared = {'region': 'cn-north-4', 'endpoint': fleet_emulator.url, 'iam_endpoint': fleet_emulator.url, 'timeout': 20}
+    fleet_emulator.clear_requests_log()
+    run = run_playbook(
+        PLAYBOOK,
+        env=credential_env(),
+        extra_vars={'migration_health_connection': shared, 'migration_health_report_dir': str(report_dir), 'migration_health_fail': False},
+        args=('-i', str(source), '--forks', '2'),
+    )
+    assert run.rc == 0, run.output
+    entries = _entries(_fleet_report(report_dir))
+    assert sorted(entries) == ['cn-east-3', 'cn-north-4'], entries
+    projects = _unwrap(json.loads(_inventory_list(source, credential_env()).stdout))['_meta']['hostvars']
+    paths = [entry['path'] for entry in fleet_emulator.requests_log()]
+    for name in entries:
+        project_id = projects[name]['migration_health_project']['id']
+        assert any('/%s/' % project_id in path for path in paths), (name, project_id, paths)
         assert (report_dir / name / 'migration-health.json').is_file()
 
 
