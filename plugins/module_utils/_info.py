@@ -33,7 +33,7 @@ import threading
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._client import quote_path_param
 from ansible_collections.hwcloud.migration.plugins.module_utils._contract import check_contract, limit_violations
-from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError, NotAttemptedError, ParameterError
+from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError, NotAttemptedError, ParameterError, shorten
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import MAX_EPOCH_MS, TimeExpressionError, now_ms, parse_time, resolve_window
 
 # Service error codes that mean "this resource does not exist", whatever the status.
@@ -291,7 +291,7 @@ def fetch_each(module, ids, fetch, noun, id_key, listed=False):
     return found, missing
 
 
-def check_answered_id(body, asked, field, noun, meta, url_hint=None):
+def check_answered_id(body, asked, field, noun, meta, url_hint=None, secrets=()):
     """Raise a :class:`HuaweiCloudError` when ``body`` names another id in ``field`` than ``asked``.
 
     An answer about another resource is no answer for the one asked: it must
@@ -303,9 +303,8 @@ def check_answered_id(body, asked, field, noun, meta, url_hint=None):
         return
     answered = body[field]
     if isinstance(answered, bool) or not isinstance(answered, (str, int)) or str(answered) != str(asked):
-        shown = repr(answered)
-        if len(shown) > 80:
-            shown = shown[:77] + '...'
+        # Masked before it is cut: an echoed secret never shows, not even a prefix of it.
+        shown = shorten(repr(answered), 77, secrets)
         raise HuaweiCloudError(
             'the answer is about %s %s (field %s), not the %s asked; it is not used' % (noun, shown, field, noun),
             status=meta.get('status'),

@@ -50,7 +50,7 @@ def read_dataset_syncs(module):
         def read_status(dataset_id):
             body, meta = module.client.get_json(STATUS_PATH, path_params={'dataset_id': dataset_id})
             report.check('ShowDatasetSyncStatusResponse', body, 'dataset %s' % dataset_id, meta)
-            check_answered_id(body, dataset_id, 'dataset_id', 'dataset', meta)
+            check_answered_id(body, dataset_id, 'dataset_id', 'dataset', meta, secrets=module.client.secrets)
             if not check_fields(module, dataset_id, body, {'status': 'str'}) and body['status'] not in KNOWN_STATUSES:
                 report_problem(module, dataset_id, 'status', 'status is %r, not one of %s' % (body['status'], ', '.join(KNOWN_STATUSES)))
             return body, meta

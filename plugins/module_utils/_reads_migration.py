@@ -130,7 +130,7 @@ def read_migration_tasks(module):
         def show(task_id):
             body, meta = module.client.get_json(TASK_SHOW_PATH, path_params={'task_id': str(task_id)})
             report.check('ShowTaskResponse', body, 'migration task %d' % task_id, meta)
-            check_answered_id(body, task_id, 'id', 'migration task', meta)
+            check_answered_id(body, task_id, 'id', 'migration task', meta, secrets=module.client.secrets)
             check_fields(module, task_id, body, TASK_CHECKED_FIELDS)
             return body, meta
 
@@ -199,7 +199,7 @@ def read_task_groups(module):
         def show(group_id):
             body, meta = module.client.get_json(GROUP_SHOW_PATH, path_params={'group_id': group_id})
             report.check('ShowTaskGroupResponse', body, 'task group %s' % group_id, meta)
-            check_answered_id(body, group_id, 'group_id', 'task group', meta)
+            check_answered_id(body, group_id, 'group_id', 'task group', meta, secrets=module.client.secrets)
             check_fields(module, group_id, body, GROUP_CHECKED_FIELDS)
             return body, meta
 

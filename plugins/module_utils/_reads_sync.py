@@ -12,7 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._client import unique
-from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
+from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError, shorten
 from ansible_collections.hwcloud.migration.plugins.module_utils._info import (
     ContractReport,
     Read,
@@ -51,7 +51,7 @@ def read_sync_tasks(module):
         def show(task_id):
             body, meta = module.client.get_json(SHOW_PATH, path_params={'sync_task_id': task_id}, query={'query_time': query_time})
             report.check('ShowSyncTaskResponse', body, 'sync task %s' % task_id, meta)
-            check_answered_id(body, task_id, 'sync_task_id', 'sync task', meta)
+            check_answered_id(body, task_id, 'sync_task_id', 'sync task', meta, secrets=module.client.secrets)
             check_fields(module, task_id, body, SHOWN_FIELDS)
             return body, meta
 
@@ -108,7 +108,7 @@ SYNC_TASKS = Read(
 )
 
 
-def _statistics_of_another_task(task_id, body, meta):
+def _statistics_of_another_task(task_id, body, meta, secrets=()):
     """The error for an answer whose ``sync_task_id`` names another task than ``task_id`` (None when it does not).
 
     Such an answer says nothing about the task asked for: it is an error for
@@ -118,7 +118,7 @@ def _statistics_of_another_task(task_id, body, meta):
     if not isinstance(body, dict) or 'sync_task_id' not in body or body['sync_task_id'] == task_id:
         return None
     named = body['sync_task_id']
-    shown = repr(named[:80]) if isinstance(named, str) else 'a %s' % ('null' if named is None else type(named).__name__)
+    shown = repr(shorten(named, 80, secrets)) if isinstance(named, str) else 'a %s' % ('null' if named is None else type(named).__name__)
     return HuaweiCloudError(
         'the statistics answer names sync task %s, not %s, so it cannot be used for %s' % (shown, task_id, task_id),
         status=meta.get('status'),
@@ -156,7 +156,7 @@ def read_sync_task_statistics(module):
         def read_statistics(task_id, start, end):
             query = {'data_type': ','.join(data_types), 'start_time': start, 'end_time': end}
             body, meta = module.client.get_json(STATISTICS_PATH, path_params={'sync_task_id': task_id}, query=query)
-            foreign = _statistics_of_another_task(task_id, body, meta)
+            foreign = _statistics_of_another_task(task_id, body, meta, module.client.secrets)
             if foreign is not None:
                 raise foreign
             report.check('ListSyncTaskStatisticResponse', body, 'sync task %s' % task_id, meta)

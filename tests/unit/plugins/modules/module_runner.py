@@ -46,6 +46,8 @@ class FakeClient:
         self.handler = handler
         self.max_concurrency = max_concurrency
         self.calls = []
+        # The secrets a real client holds, masked in the texts it builds from answers.
+        self.secrets = set()
         self._lock = threading.Lock()
 
     def get_json(self, path_template, path_params=None, query=None, limits=None):
