@@ -24,7 +24,7 @@ description:
   - Internal names are not checked - C(migration_health__*), C(migration_health_fleet__*), and the
     C(migration_health_fleet) fact, and C(migration_health_project), the host variable of the
     P(hwcloud.migration.projects#inventory) inventory. The C(migration_health) fact has no C(migration_health_) prefix.
-  - The role M(hwcloud.migration.migration_health) runs this check before anything else, before Ansible's own
+  - The role P(hwcloud.migration.migration_health#role) runs this check before anything else, before Ansible's own
     validation of the same spec, so that refused inputs leave C(ERROR) reports that give the reason.
 options:
   argument_specs:
