@@ -1,1 +1,1 @@
-../../plugins/module_utils/_api_schemas.py
+../../plugins/module_utils/_api/schemas.py

@@ -1,6 +1,6 @@
 """The API contract the emulator answers by, and the response guard.
 
-The contract is the collection's ``plugins/module_utils/_api_schemas.py``, shipped
+The contract is the collection's ``plugins/module_utils/_api/schemas.py``, shipped
 inside this package as ``_api_schemas.py`` so that an installed emulator needs no
 checkout. In the repository that file is a symbolic link to the collection's, so
 there is one contract to edit; building the sdist puts the file itself in the

@@ -130,7 +130,7 @@ def test_the_package_ships_the_collections_contract(monkeypatch):
     monkeypatch.delenv(contract.ENV_VAR, raising=False)
     assert contract.default_schema_path() == contract.BUNDLED_PATH
     assert contract.BUNDLED_PATH.read_bytes() == SCHEMA_FILE.read_bytes(), (
-        'emulator/hwc_emulator/_api_schemas.py must be the symbolic link to plugins/module_utils/_api_schemas.py'
+        'emulator/hwc_emulator/_api_schemas.py must be the symbolic link to plugins/module_utils/_api/schemas.py'
     )
 
 

@@ -3,7 +3,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Fold every target's gate result into the fleet verdict and write the fleet reports.
 
-A thin door onto plugin_utils/_fleet.py: it checks the arguments, sets the
+A thin door onto plugin_utils/_reports/fleet.py: it checks the arguments, sets the
 ``migration_health_fleet`` fact and writes the reports on the controller.
 
 With ``target_hosts`` it reads each target's record from the host's own
@@ -20,7 +20,7 @@ from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.action import ActionBase
 from ansible.utils.unsafe_proxy import wrap_var
 
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._fleet import FleetInputError, build_fleet, failure_message, host_record, write_reports
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports.fleet import FleetInputError, build_fleet, failure_message, host_record, write_reports
 
 # What the gate playbook records on each target host before and after its gate.
 STARTED_VAR = 'migration_health_fleet__started_ms'

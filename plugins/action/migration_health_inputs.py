@@ -5,7 +5,7 @@
 
 Every variable the task sees whose name has the role's prefix is checked: host and
 group variables of the inventory, play and role variables, extra variables and facts
-alike.  The work is in ``plugins/plugin_utils/_health_policy_inputs.py``.
+alike.  The work is in ``plugins/plugin_utils/_gate/inputs.py``.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -15,7 +15,7 @@ __metaclass__ = type
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_policy_inputs import unknown_variable_problems, value_problems
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.inputs import unknown_variable_problems, value_problems
 
 
 class ActionModule(ActionBase):

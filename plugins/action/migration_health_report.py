@@ -18,11 +18,11 @@ import os
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import DEFAULT_TITLE, MigrationHealthError
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_evaluate import checked_fact, error_fact, evaluate, evaluate_failing_gate
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_plain import plain
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reads import error_from_entry, gate_error, state_results
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reports import write_reports
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import DEFAULT_TITLE, MigrationHealthError
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.evaluate import checked_fact, error_fact, evaluate, evaluate_failing_gate
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.plain import plain
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.results import error_from_entry, gate_error, state_results
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports.files import write_reports
 
 RESULT_KEYS = ('sync_task_info', 'sync_task_statistics_info', 'dataset_sync_info', 'migration_task_info', 'task_group_info')
 

@@ -8,7 +8,7 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    """Options shared by every hwcloud.migration module (plugins/module_utils/_options.py)."""
+    """Options shared by every hwcloud.migration module (plugins/module_utils/_api/options.py)."""
 
     DOCUMENTATION = r"""
 options:

@@ -17,13 +17,13 @@ __metaclass__ = type
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import DEFAULT_TITLE, MigrationHealthError
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_evaluate import evaluate, failure_message
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_html import render_html
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_junit import render_junit
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_plain import plain
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_policy import normalise_policy
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_summary import summary_lines
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import DEFAULT_TITLE, MigrationHealthError
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.evaluate import evaluate, failure_message
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.plain import plain
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.policy import normalise_policy
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.summary import summary_lines
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports.html import render_html
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports.junit import render_junit
 
 
 def _filter_policy(settings):

@@ -35,15 +35,15 @@ from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.hwcloud.migration.plugins.module_utils._client import HuaweiCloudClient
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.client import HuaweiCloudClient
 
 # Only the presence of jsonschema is checked here; _contract imports it when a
 # body needs explaining.
-from ansible_collections.hwcloud.migration.plugins.module_utils._contract import HAS_JSONSCHEMA, JSONSCHEMA_IMPORT_ERROR
-from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
-from ansible_collections.hwcloud.migration.plugins.module_utils._info import INFO_ARGUMENT_SPEC, ReadErrors
-from ansible_collections.hwcloud.migration.plugins.module_utils._options import OptionError, common_argument_spec, resolve_auth_mode, validate_common_params
-from ansible_collections.hwcloud.migration.plugins.module_utils._transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.contract import HAS_JSONSCHEMA, JSONSCHEMA_IMPORT_ERROR
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.options import OptionError, common_argument_spec, resolve_auth_mode, validate_common_params
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import INFO_ARGUMENT_SPEC, ReadErrors
 from ansible_collections.hwcloud.migration.plugins.module_utils._version import USER_AGENT
 
 

@@ -189,9 +189,9 @@ problems:
       message: left_time is absent, not null or an integer of 0 or more
 """
 
-from ansible_collections.hwcloud.migration.plugins.module_utils._info import INFO_ARGUMENT_SPEC
 from ansible_collections.hwcloud.migration.plugins.module_utils._module import HuaweiCloudModule
-from ansible_collections.hwcloud.migration.plugins.module_utils._state import READS, StateRead
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import INFO_ARGUMENT_SPEC
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.bundle import READS, StateRead
 
 
 def main():

@@ -196,7 +196,7 @@ errors:
 """
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._module import run_info_module
-from ansible_collections.hwcloud.migration.plugins.module_utils._reads_datasets import DATASET_SYNCS
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.datasets import DATASET_SYNCS
 
 
 def main():

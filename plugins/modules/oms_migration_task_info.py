@@ -314,7 +314,7 @@ errors:
 """
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._module import run_info_module
-from ansible_collections.hwcloud.migration.plugins.module_utils._reads_migration import MIGRATION_TASKS
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.migration import MIGRATION_TASKS
 
 
 def main():

@@ -261,7 +261,7 @@ errors:
 """
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._module import run_info_module
-from ansible_collections.hwcloud.migration.plugins.module_utils._reads_sync import SYNC_TASKS
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.sync_tasks import SYNC_TASKS
 
 
 def main():

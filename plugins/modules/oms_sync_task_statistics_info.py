@@ -305,7 +305,7 @@ errors:
 """
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._module import run_info_module
-from ansible_collections.hwcloud.migration.plugins.module_utils._reads_sync import SYNC_TASK_STATISTICS
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.sync_tasks import SYNC_TASK_STATISTICS
 
 
 def main():

@@ -277,7 +277,7 @@ errors:
 """
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._module import run_info_module
-from ansible_collections.hwcloud.migration.plugins.module_utils._reads_migration import TASK_GROUPS
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.migration import TASK_GROUPS
 
 
 def main():

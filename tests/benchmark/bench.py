@@ -399,8 +399,8 @@ def client_overhead(emulator, settings, count, rounds=8):
     """
     import requests
 
-    from ansible_collections.hwcloud.migration.plugins.module_utils import _signer
-    from ansible_collections.hwcloud.migration.plugins.module_utils._client import HuaweiCloudClient
+    from ansible_collections.hwcloud.migration.plugins.module_utils._api import signer as _signer
+    from ansible_collections.hwcloud.migration.plugins.module_utils._api.client import HuaweiCloudClient
     from ansible_collections.hwcloud.migration.plugins.module_utils._version import USER_AGENT
 
     params = dict(connection(emulator, settings), project_id=settings['project_id'])

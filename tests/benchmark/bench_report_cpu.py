@@ -52,10 +52,10 @@ import jinja2, ansible.plugins.action, ansible.errors  # already in an Ansible w
 setup = json.load(open({setup!r}))
 start = time.process_time()
 from ansible_collections.hwcloud.migration.plugins.action import migration_health_report as action
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_evaluate import checked_fact, error_fact, evaluate
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_plain import plain
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reads import error_from_entry
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reports import write_reports
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.evaluate import checked_fact, error_fact, evaluate
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.plain import plain
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.results import error_from_entry
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports.files import write_reports
 imported = time.process_time()
 profile = None
 if setup['profile']:

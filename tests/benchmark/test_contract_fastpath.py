@@ -17,8 +17,8 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / '.venv' / 'collections'))
 
-from ansible_collections.hwcloud.migration.plugins.module_utils import _contract  # noqa: E402
-from ansible_collections.hwcloud.migration.plugins.module_utils._api_schemas import SCHEMAS  # noqa: E402
+from ansible_collections.hwcloud.migration.plugins.module_utils._api import contract as _contract  # noqa: E402
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.schemas import SCHEMAS  # noqa: E402
 
 EXAMPLES = sorted((REPO / 'emulator' / 'tests' / 'data' / 'seed_examples').glob('*.json'))
 ODD_VALUES = [

@@ -74,7 +74,7 @@ class FakeTime:
 @pytest.fixture(autouse=True)
 def fake_time(monkeypatch):
     """Patch the transport's clock and sleep (retry waits, rate limiter): nothing sleeps for real."""
-    from ansible_collections.hwcloud.migration.plugins.module_utils import _transport
+    from ansible_collections.hwcloud.migration.plugins.module_utils._api import transport as _transport
 
     fake = FakeTime()
     monkeypatch.setattr(_transport, '_clock', fake.clock)

@@ -57,6 +57,6 @@ class _OnFirstUse(object):
 
 sdk_signer = _OnFirstUse('huaweicloudsdkcore.signer.signer')
 SdkRequest = _OnFirstUse('huaweicloudsdkcore.sdk_request', 'SdkRequest')
-# The region tables that plugins/module_utils/_regions.py copies (test_regions.py).
+# The region tables that plugins/module_utils/_api/regions.py copies (test_regions.py).
 OmsRegion = _OnFirstUse('huaweicloudsdkoms.v2.region.oms_region', 'OmsRegion')
 ModelArtsRegion = _OnFirstUse('huaweicloudsdkmodelarts.v1.region.modelarts_region', 'ModelArtsRegion')

@@ -16,14 +16,12 @@ import jsonschema
 import pytest
 
 from ansible_collections.hwcloud.migration.plugins.filter import migration_health as migration_health_filter
-from ansible_collections.hwcloud.migration.plugins.plugin_utils import (
-    _health_checks,
-    _health_constants,
-    _health_evaluate,
-    _health_html,
-    _health_junit,
-    _health_policy,
-)
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate import constants as _health_constants
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate import evaluate as _health_evaluate
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate import policy as _health_policy
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks import common as _health_checks
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports import html as _health_html
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports import junit as _health_junit
 
 SCHEMA_PATH = Path(__file__).resolve().parents[4] / 'docs' / 'migration_health_fact.schema.json'
 SCHEMA = json.loads(SCHEMA_PATH.read_text())

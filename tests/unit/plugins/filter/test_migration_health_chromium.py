@@ -19,7 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.hwcloud.migration.plugins.plugin_utils import _fleet, _health_evaluate, _health_html
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate import evaluate as _health_evaluate
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports import fleet as _fleet
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports import html as _health_html
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'plugin_utils'))
 from health_scale import scale_gate  # noqa: E402  (a helper of the plugin_utils tests)

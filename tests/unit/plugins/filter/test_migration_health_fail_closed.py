@@ -14,7 +14,10 @@ import jsonschema
 import pytest
 
 from ansible_collections.hwcloud.migration.plugins.action.migration_health_report import ActionModule
-from ansible_collections.hwcloud.migration.plugins.plugin_utils import _health_evaluate, _health_html, _health_junit, _health_reads
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate import evaluate as _health_evaluate
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate import results as _health_reads
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports import html as _health_html
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports import junit as _health_junit
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[4] / 'docs' / 'migration_health_fact.schema.json').read_text())
 WINDOW_CHECKS = ('window-statistics', 'window-failure-ratio', 'window-failed-objects', 'stall')

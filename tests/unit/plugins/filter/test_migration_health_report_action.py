@@ -9,8 +9,8 @@ import json
 import os
 import xml.etree.ElementTree as ET
 
-from ansible_collections.hwcloud.migration.plugins.plugin_utils import _health_evaluate
-from ansible_collections.hwcloud.migration.plugins.plugin_utils import _health_reports as action
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate import evaluate as _health_evaluate
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports import files as action
 
 
 def _fact(health_data):

@@ -11,7 +11,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from ansible_collections.hwcloud.migration.plugins.plugin_utils import _health_constants, _health_evaluate, _health_policy
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate import constants as _health_constants
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate import evaluate as _health_evaluate
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate import policy as _health_policy
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[4] / 'docs' / 'migration_health_fact.schema.json').read_text())
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import DEFAULT_POLICY
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import DEFAULT_POLICY
 
 ROLE = Path(__file__).resolve().parents[4] / 'roles' / 'migration_health'
 PREFIX = 'migration_health_'

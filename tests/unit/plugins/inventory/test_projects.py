@@ -10,7 +10,7 @@ from ansible.inventory.data import InventoryData
 from ansible.parsing.dataloader import DataLoader
 
 from ansible_collections.hwcloud.migration.plugins.inventory import projects as plugin_module
-from ansible_collections.hwcloud.migration.plugins.module_utils._options import common_argument_spec
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.options import common_argument_spec
 
 SECRET = 'unit-secret-key-never-printed-0001'
 

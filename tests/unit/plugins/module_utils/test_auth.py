@@ -14,8 +14,9 @@ from types import SimpleNamespace
 import pytest
 from sdk_oracle import SdkRequest, sdk_signer  # the SDK's tests skip one by one without it
 
-from ansible_collections.hwcloud.migration.plugins.module_utils import _auth, _transport
-from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
+from ansible_collections.hwcloud.migration.plugins.module_utils._api import auth as _auth
+from ansible_collections.hwcloud.migration.plugins.module_utils._api import transport as _transport
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError
 
 AK = 'AKEXAMPLE0000000TEST'
 SK = 'SKEXAMPLE-secret-value-0000000000000000'
@@ -87,7 +88,7 @@ def test_repr_never_shows_secrets():
     ],
 )
 def test_token_expired_detection(status, body, expired):
-    from ansible_collections.hwcloud.migration.plugins.module_utils._errors import parse_error_response
+    from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import parse_error_response
 
     assert _auth.token_expired(parse_error_response(status, {}, json.dumps(body).encode())) is expired
 

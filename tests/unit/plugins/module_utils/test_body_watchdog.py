@@ -9,7 +9,7 @@ __metaclass__ = type
 
 import threading
 
-from ansible_collections.hwcloud.migration.plugins.module_utils._transport import Watchdog
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.transport import Watchdog
 
 
 def test_a_due_action_runs_once_and_a_cancelled_one_never():

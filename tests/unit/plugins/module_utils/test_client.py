@@ -15,10 +15,10 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from sdk_oracle import SdkRequest, sdk_signer  # the SDK's tests skip one by one without it
 
-from ansible_collections.hwcloud.migration.plugins.module_utils import _client
-from ansible_collections.hwcloud.migration.plugins.module_utils._client import HuaweiCloudClient, quote_path_param, resolve_endpoint, resolve_iam_endpoint
-from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError, ParameterError
-from ansible_collections.hwcloud.migration.plugins.module_utils._options import OptionError
+from ansible_collections.hwcloud.migration.plugins.module_utils._api import client as _client
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.client import HuaweiCloudClient, quote_path_param, resolve_endpoint, resolve_iam_endpoint
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError, ParameterError
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.options import OptionError
 
 AK = 'AK-PUBLIC-ID-0001'
 SK = 'SK-TOP-SECRET-do-not-leak-0123456789'

@@ -13,8 +13,8 @@ import time
 
 import pytest
 
-from ansible_collections.hwcloud.migration.plugins.module_utils import _contract
-from ansible_collections.hwcloud.migration.plugins.module_utils._contract import (
+from ansible_collections.hwcloud.migration.plugins.module_utils._api import contract as _contract
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.contract import (
     ContractChecker,
     ContractUnavailableError,
     check_contract,
@@ -178,7 +178,7 @@ def test_compiling_is_thread_safe(monkeypatch):
 
 
 def test_default_checker_uses_the_shared_schemas():
-    from ansible_collections.hwcloud.migration.plugins.module_utils._api_schemas import SCHEMAS as shared
+    from ansible_collections.hwcloud.migration.plugins.module_utils._api.schemas import SCHEMAS as shared
 
     assert ContractChecker()._schemas is shared
 

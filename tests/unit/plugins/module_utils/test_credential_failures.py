@@ -11,9 +11,10 @@ import time
 
 import pytest
 
-from ansible_collections.hwcloud.migration.plugins.module_utils import _auth, _transport
-from ansible_collections.hwcloud.migration.plugins.module_utils._client import HuaweiCloudClient
-from ansible_collections.hwcloud.migration.plugins.module_utils._errors import (
+from ansible_collections.hwcloud.migration.plugins.module_utils._api import auth as _auth
+from ansible_collections.hwcloud.migration.plugins.module_utils._api import transport as _transport
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.client import HuaweiCloudClient
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import (
     HuaweiCloudError,
     NotAttemptedError,
     body_excerpt,

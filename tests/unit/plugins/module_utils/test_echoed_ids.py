@@ -2,9 +2,9 @@
 
 import pytest
 
-from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
-from ansible_collections.hwcloud.migration.plugins.module_utils._info import check_answered_id
-from ansible_collections.hwcloud.migration.plugins.module_utils._reads_sync import _statistics_of_another_task
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import check_answered_id
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.sync_tasks import _statistics_of_another_task
 
 SECRET = 'Zq9-echoed-secret-key-0123456789abcdefghijklmnop'
 # The secret starts 60 characters in: a cut at 80 would end inside it.

@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError, ParameterError, parse_error_response, scrub_userinfo
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError, ParameterError, parse_error_response, scrub_userinfo
 
 
 def _body(document):

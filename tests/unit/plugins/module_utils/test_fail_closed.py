@@ -14,10 +14,10 @@ import time
 
 import pytest
 
-from ansible_collections.hwcloud.migration.plugins.module_utils import _transport
-from ansible_collections.hwcloud.migration.plugins.module_utils._client import HuaweiCloudClient, server_failure
-from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError, NotAttemptedError, describe_send_failure
-from ansible_collections.hwcloud.migration.plugins.module_utils._options import (
+from ansible_collections.hwcloud.migration.plugins.module_utils._api import transport as _transport
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.client import HuaweiCloudClient, server_failure
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError, NotAttemptedError, describe_send_failure
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.options import (
     CREDENTIAL_OPTIONS,
     DEFAULTS,
     OptionError,

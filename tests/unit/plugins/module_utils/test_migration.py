@@ -8,8 +8,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.hwcloud.migration.plugins.module_utils._contract import ContractChecker, check_contract
-from ansible_collections.hwcloud.migration.plugins.module_utils._migration import (
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.contract import ContractChecker, check_contract
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.migration_summary import (
     MigrationValueError,
     group_status_value,
     group_summary,

@@ -14,8 +14,8 @@ import pytest
 from module_args import patch_module_args
 
 from ansible_collections.hwcloud.migration.plugins.module_utils import _module
-from ansible_collections.hwcloud.migration.plugins.module_utils._client import HuaweiCloudClient
-from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.client import HuaweiCloudClient
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError
 from ansible_collections.hwcloud.migration.plugins.module_utils._module import HuaweiCloudModule
 
 SK = 'SK-MODULE-SECRET-value-0000'

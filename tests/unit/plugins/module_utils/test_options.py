@@ -14,7 +14,7 @@ from ansible.module_utils.basic import AnsibleModule
 from module_args import patch_module_args
 
 from ansible_collections.hwcloud.migration.plugins.doc_fragments.huaweicloud import ModuleDocFragment
-from ansible_collections.hwcloud.migration.plugins.module_utils._options import (
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.options import (
     AUTH_AKSK,
     AUTH_PASSWORD,
     AUTH_TOKEN,

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from ansible_collections.hwcloud.migration.plugins.doc_fragments.huaweicloud import ModuleDocFragment
-from ansible_collections.hwcloud.migration.plugins.module_utils._options import RANGES, OptionError, validate_common_params
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.options import RANGES, OptionError, validate_common_params
 
 INF = float('inf')
 NAN = float('nan')

@@ -9,9 +9,9 @@ __metaclass__ = type
 import pytest
 from sdk_oracle import ModelArtsRegion, OmsRegion
 
-from ansible_collections.hwcloud.migration.plugins.module_utils._client import HuaweiCloudClient, resolve_endpoint
-from ansible_collections.hwcloud.migration.plugins.module_utils._options import OptionError, validate_common_params
-from ansible_collections.hwcloud.migration.plugins.module_utils._regions import KNOWN_REGIONS, SERVICE_REGIONS, closest_region, is_known_region
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.client import HuaweiCloudClient, resolve_endpoint
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.options import OptionError, validate_common_params
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.regions import KNOWN_REGIONS, SERVICE_REGIONS, closest_region, is_known_region
 
 SDK_TABLES = {'oms': OmsRegion, 'modelarts': ModelArtsRegion}
 

@@ -16,7 +16,7 @@ from urllib.parse import quote
 import pytest
 from sdk_oracle import SdkRequest, sdk_signer  # the SDK's tests skip one by one without it
 
-from ansible_collections.hwcloud.migration.plugins.module_utils import _signer
+from ansible_collections.hwcloud.migration.plugins.module_utils._api import signer as _signer
 
 AK = 'HPUAEXAMPLEAK0000001'
 SK = 'sk-example-0123456789abcdefghijklmnopqrstuv'

@@ -12,7 +12,7 @@ import os
 
 import pytest
 
-from ansible_collections.hwcloud.migration.plugins.module_utils._statistics import DATA_TYPES, iter_points, summarize_statistics
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.statistics_summary import DATA_TYPES, iter_points, summarize_statistics
 
 FIXTURES = os.path.join(os.path.dirname(__file__), 'fixtures')
 START = 1700150400000 - 5 * 60 * 1000  # 2023-11-16T15:55:00Z

@@ -9,7 +9,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.hwcloud.migration.plugins.module_utils._statistics import (
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.statistics import WindowRead
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.statistics_summary import (
     MAX_POINTS,
     capped_types,
     merge_parts,
@@ -17,7 +18,6 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._statistics impo
     split_window,
     summarize_statistics,
 )
-from ansible_collections.hwcloud.migration.plugins.module_utils._statistics_reader import WindowRead
 
 FIVE = 300000
 HOUR = 3600000

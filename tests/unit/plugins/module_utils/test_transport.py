@@ -15,7 +15,7 @@ import pytest
 import requests
 from urllib3.util.retry import RequestHistory
 
-from ansible_collections.hwcloud.migration.plugins.module_utils import _transport
+from ansible_collections.hwcloud.migration.plugins.module_utils._api import transport as _transport
 
 UA = 'hwcloud.migration/test'
 

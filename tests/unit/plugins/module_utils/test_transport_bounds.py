@@ -16,10 +16,10 @@ import zlib
 
 import pytest
 
-from ansible_collections.hwcloud.migration.plugins.module_utils import _transport
-from ansible_collections.hwcloud.migration.plugins.module_utils._client import HuaweiCloudClient
-from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
-from ansible_collections.hwcloud.migration.plugins.module_utils._options import DEFAULTS
+from ansible_collections.hwcloud.migration.plugins.module_utils._api import transport as _transport
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.client import HuaweiCloudClient
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.options import DEFAULTS
 
 PROJECT = '0a1b2c3d4e5f0a1b2c3d4e5f0a1b2c3d'
 TASK = {'sync_task_id': 't', 'status': 'SYNCHRONIZING'}

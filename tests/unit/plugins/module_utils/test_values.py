@@ -10,8 +10,8 @@ __metaclass__ = type
 import pytest
 from test_client import _client_for
 
-from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
-from ansible_collections.hwcloud.migration.plugins.module_utils._migration import task_summary
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.migration_summary import task_summary
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import MAX_EPOCH_MS, ms_to_iso
 from ansible_collections.hwcloud.migration.plugins.module_utils._values import UnusableValueError, decode_json
 

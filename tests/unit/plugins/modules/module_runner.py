@@ -29,7 +29,7 @@ except ImportError:  # ansible-core < 2.19: module warnings always go to the res
 
 from module_args import patch_module_args
 
-from ansible_collections.hwcloud.migration.plugins.module_utils._client import HuaweiCloudClient
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.client import HuaweiCloudClient
 from ansible_collections.hwcloud.migration.plugins.module_utils._module import HuaweiCloudModule
 
 CREDENTIALS = {'region': 'cn-north-4', 'project_id': '2c0689c860ad4728a497c91ec0844383', 'access_key': 'AK-EXAMPLE', 'secret_key': 'SK-EXAMPLE'}

@@ -10,10 +10,11 @@ __metaclass__ = type
 import pytest
 from module_runner import run_module  # noqa: F401  pylint: disable=unused-import
 
-from ansible_collections.hwcloud.migration.plugins.module_utils import _reads_migration, _reads_sync
-from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads import migration as _reads_migration
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads import sync_tasks as _reads_sync
 from ansible_collections.hwcloud.migration.plugins.modules import modelarts_dataset_sync_info, oms_migration_task_info, oms_sync_task_info, oms_task_group_info
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reads import ReadOutcome, subject_issues
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.results import ReadOutcome, subject_issues
 
 
 def sync_task(index):

@@ -13,9 +13,11 @@ import time
 import pytest
 from module_runner import CREDENTIALS, FakeClient, run_module  # noqa: F401  pylint: disable=unused-import
 
-from ansible_collections.hwcloud.migration.plugins.module_utils import _reads_migration, _reads_sync, _state
-from ansible_collections.hwcloud.migration.plugins.module_utils._client import HuaweiCloudClient
-from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.client import HuaweiCloudClient
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads import bundle as _state
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads import migration as _reads_migration
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads import sync_tasks as _reads_sync
 from ansible_collections.hwcloud.migration.plugins.modules import migration_state_info as module
 
 NOW = 1700150400000
@@ -234,7 +236,7 @@ def test_clients_of_two_services_share_one_project_lookup_and_one_bound(fake_ser
 
 
 def test_a_shared_token_may_be_renewed_once_per_read(monkeypatch):
-    from ansible_collections.hwcloud.migration.plugins.module_utils._auth import PasswordAuth
+    from ansible_collections.hwcloud.migration.plugins.module_utils._api.auth import PasswordAuth
 
     class Owner:
         check_mode = False

@@ -9,8 +9,8 @@ __metaclass__ = type
 import pytest
 from module_runner import run_module  # noqa: F401  pylint: disable=unused-import
 
-from ansible_collections.hwcloud.migration.plugins.module_utils import _reads_datasets as dataset_reads
-from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads import datasets as dataset_reads
 from ansible_collections.hwcloud.migration.plugins.modules import modelarts_dataset_sync_info as module
 
 

@@ -13,8 +13,8 @@ import os
 import pytest
 from module_runner import run_module  # noqa: F401  pylint: disable=unused-import
 
-from ansible_collections.hwcloud.migration.plugins.module_utils import _reads_sync as reads
-from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads import sync_tasks as reads
 from ansible_collections.hwcloud.migration.plugins.modules import oms_sync_task_info as module
 
 FIXTURES = os.path.join(os.path.dirname(__file__), '..', 'module_utils', 'fixtures')

@@ -9,8 +9,8 @@ __metaclass__ = type
 import pytest
 from module_runner import run_module  # noqa: F401  pylint: disable=unused-import
 
-from ansible_collections.hwcloud.migration.plugins.module_utils import _reads_migration as reads
-from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads import migration as reads
 from ansible_collections.hwcloud.migration.plugins.modules import oms_task_group_info as module
 
 NOW = 1700150400000  # 2023-11-16T16:00:00Z

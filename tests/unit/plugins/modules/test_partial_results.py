@@ -10,9 +10,9 @@ __metaclass__ = type
 import pytest
 from module_runner import run_module  # noqa: F401  pylint: disable=unused-import
 
-from ansible_collections.hwcloud.migration.plugins.module_utils import _reads_sync as sync_reads
-from ansible_collections.hwcloud.migration.plugins.module_utils._errors import HuaweiCloudError
-from ansible_collections.hwcloud.migration.plugins.module_utils._info import FAIL_FAST_AFTER
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads import sync_tasks as sync_reads
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import FAIL_FAST_AFTER
 from ansible_collections.hwcloud.migration.plugins.modules import modelarts_dataset_sync_info as dataset_module
 from ansible_collections.hwcloud.migration.plugins.modules import oms_sync_task_info as task_module
 from ansible_collections.hwcloud.migration.plugins.modules import oms_sync_task_statistics_info as stats_module

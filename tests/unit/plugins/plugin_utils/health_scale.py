@@ -7,8 +7,8 @@ __metaclass__ = type
 
 import random
 
-from ansible_collections.hwcloud.migration.plugins.module_utils._statistics import summarize_statistics
-from ansible_collections.hwcloud.migration.plugins.plugin_utils import _health_evaluate
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.statistics_summary import summarize_statistics
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate import evaluate as _health_evaluate
 
 # 2023-11-16T18:02:00Z: two minutes into a five-minute bucket, so the newest bucket is partial.
 NOW = 1700157720000

@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The fleet verdict (plugin_utils/_fleet.py): pure functions, no Ansible run."""
+"""The fleet verdict (plugin_utils/_reports/fleet.py): pure functions, no Ansible run."""
 
 import json
 import os
@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from ansible_collections.hwcloud.migration.plugins.plugin_utils import _fleet
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports import fleet as _fleet
 
 NOW_MS = 1764514800000  # 2025-11-30T15:00:00Z
 

@@ -9,7 +9,7 @@ import random
 
 import pytest
 
-from ansible_collections.hwcloud.migration.plugins.plugin_utils import _health_charts
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports import charts as _health_charts
 
 MINUTE = 60 * 1000
 BUCKET = 5 * MINUTE

@@ -1,16 +1,16 @@
-"""The gate's checks of OMS migration tasks and task groups (plugin_utils/_health_checks_migration.py)."""
+"""The gate's checks of OMS migration tasks and task groups (plugin_utils/_gate/checks/migration.py)."""
 
 import xml.etree.ElementTree as ET
 
 import pytest
 
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import MigrationHealthError
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_evaluate import evaluate, failure_message
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_html import render_html
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_junit import render_junit
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_policy import normalise_policy
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_policy_migration import parse_deadline
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_schema import fact_errors
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import MigrationHealthError
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.evaluate import evaluate, failure_message
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.policy import normalise_policy
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.policy_migration import parse_deadline
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.schema import fact_errors
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports.html import render_html
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports.junit import render_junit
 
 NOW = 1800000000000
 HOUR = 3600000

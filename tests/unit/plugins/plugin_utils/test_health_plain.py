@@ -9,7 +9,7 @@ import gc
 
 import pytest
 
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_plain import collector_paused, plain
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.plain import collector_paused, plain
 
 # Data tags are ansible-core 2.19's (the matrix venv has 2.16, which has none).
 try:

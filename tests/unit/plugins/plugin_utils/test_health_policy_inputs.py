@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_constants import MigrationHealthError
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_policy import normalise_policy
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_policy_inputs import unknown_variable_problems, user_variable_names, value_problems
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import MigrationHealthError
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.inputs import unknown_variable_problems, user_variable_names, value_problems
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.policy import normalise_policy
 
 ROLE = Path(__file__).resolve().parents[4] / 'roles' / 'migration_health'
 

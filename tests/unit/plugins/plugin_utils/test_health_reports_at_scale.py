@@ -12,9 +12,10 @@ import xml.etree.ElementTree as ET
 import pytest
 from health_scale import NOW, TASKS, scale_gate
 
-from ansible_collections.hwcloud.migration.plugins.plugin_utils import _health_charts, _health_evaluate
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reports import render_reports
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_schema import fact_errors
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate import evaluate as _health_evaluate
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.schema import fact_errors
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports import charts as _health_charts
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports.files import render_reports
 
 
 def path_points(data):

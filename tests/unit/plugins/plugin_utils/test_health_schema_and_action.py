@@ -15,8 +15,8 @@ from ansible.errors import AnsibleActionFail
 from health_scale import scale_gate
 
 from ansible_collections.hwcloud.migration.plugins.action.migration_health_report import ActionModule
-from ansible_collections.hwcloud.migration.plugins.plugin_utils import _health_constants
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_schema import FACT_SCHEMA, SCHEMA_PATH, fact_errors
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate import constants as _health_constants
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.schema import FACT_SCHEMA, SCHEMA_PATH, fact_errors
 
 REPO = Path(__file__).resolve().parents[4]
 
@@ -98,7 +98,7 @@ def test_doors_are_thin_and_nothing_imports_a_filter(path):
 
 
 def test_policy_full_series_is_a_boolean():
-    from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_policy import normalise_policy
+    from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.policy import normalise_policy
 
     assert normalise_policy({'sync_tasks': ['a']})['full_series'] is False
     assert normalise_policy({'sync_tasks': ['a'], 'full_series': True})['full_series'] is True

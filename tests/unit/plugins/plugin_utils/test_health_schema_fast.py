@@ -16,11 +16,11 @@ import jsonschema
 import pytest
 from health_scale import NOW, scale_results
 
-from ansible_collections.hwcloud.migration.plugins.plugin_utils import _health_schema
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_evaluate import error_fact, evaluate, evaluate_failing_gate
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reads import gate_error
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_schema import FACT_SCHEMA, fact_errors
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_schema_fast import compile_check
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate import schema as _health_schema
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.evaluate import error_fact, evaluate, evaluate_failing_gate
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.results import gate_error
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.schema import FACT_SCHEMA, fact_errors
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.schema_fast import compile_check
 
 ODD_VALUES = [
     None,
@@ -159,8 +159,8 @@ def test_a_valid_fact_is_checked_without_importing_jsonschema():
     collections = Path(_health_schema.__file__).parents[5]
     code = (
         'import sys\n'
-        'from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_evaluate import checked_fact, error_fact\n'
-        'from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reads import gate_error\n'
+        'from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.evaluate import checked_fact, error_fact\n'
+        'from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.results import gate_error\n'
         "fact, problems = checked_fact(error_fact([gate_error('run', 'stopped')]))\n"
         "assert problems == [] and fact['verdict'] == 'ERROR'\n"
         "print('jsonschema' in sys.modules)\n"

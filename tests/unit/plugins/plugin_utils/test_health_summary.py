@@ -1,10 +1,10 @@
-"""The gate's summary lines (plugins/plugin_utils/_health_summary.py) and the report writer's file modes."""
+"""The gate's summary lines (plugins/plugin_utils/_gate/summary.py) and the report writer's file modes."""
 
 import os
 import stat
 
-from ansible_collections.hwcloud.migration.plugins.plugin_utils import _health_summary as summary
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reports import write_texts
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate import summary
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports.files import write_texts
 
 
 def _check(subject, check_id, passed, evaluated=True):

@@ -9,10 +9,10 @@ import os
 
 import pytest
 
-from ansible_collections.hwcloud.migration.plugins.plugin_utils import _health_html
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_evaluate import error_fact
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_reads import gate_error
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._health_templates import cache_directory, report_environment
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.evaluate import error_fact
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.results import gate_error
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports import html as _health_html
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports.jinja_env import cache_directory, report_environment
 
 pytestmark = pytest.mark.skipif(not hasattr(os, 'getuid'), reason='the cache is for POSIX controllers')
 

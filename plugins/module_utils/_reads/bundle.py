@@ -1,0 +1,252 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Several reads in one module call (``migration_state_info``).
+
+A gate reads five kinds of resources.  As five module calls, each pays for a
+process, the module's imports and (without ``project_id``) an IAM project
+lookup, and each waits for the one before.  Here every requested read (an
+:class:`._info.Read`, the same code the single modules run) is one *part*: the
+parts run in threads of one process, share one session, one set of
+credentials and one project lookup, and all their requests together stay
+within one ``max_concurrency`` (a semaphore around each request).
+
+A part ends as the module would have: with its result, or failed with its
+message, ``errors`` and the API's details.  One part failing never stops
+another; the call fails after every part has ended, carrying every part's
+result, so the gate evaluates what was read and names what was not.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.client import HuaweiCloudClient
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.options import OptionError
+from ansible_collections.hwcloud.migration.plugins.module_utils._module import error_result, finished_result
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import ReadErrors
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.datasets import DATASET_SYNCS
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.migration import MIGRATION_TASKS, TASK_GROUPS
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.sync_tasks import SYNC_TASK_STATISTICS, SYNC_TASKS
+
+# The parts, in the order of the result; each option is named after its read.
+READS = (SYNC_TASKS, SYNC_TASK_STATISTICS, DATASET_SYNCS, MIGRATION_TASKS, TASK_GROUPS)
+MODULE_OF = {
+    'sync_task_info': 'hwcloud.migration.oms_sync_task_info',
+    'sync_task_statistics_info': 'hwcloud.migration.oms_sync_task_statistics_info',
+    'dataset_sync_info': 'hwcloud.migration.modelarts_dataset_sync_info',
+    'migration_task_info': 'hwcloud.migration.oms_migration_task_info',
+    'task_group_info': 'hwcloud.migration.oms_task_group_info',
+}
+# Options of the statistics part that name its tasks; without them it reads the tasks sync_task_info found.
+_STATISTICS_IDS = ('sync_task_id', 'sync_task_ids')
+
+
+class PartExit(Exception):
+    """A part ended (``exit_json`` or ``fail_json``); ``result`` is what the module would have returned."""
+
+    def __init__(self, result):
+        super(PartExit, self).__init__(result.get('msg') or 'done')
+        self.result = result
+
+
+class PartModule:
+    """One part, with the interface a :class:`._info.Read` uses; its exits end the part, not the process."""
+
+    def __init__(self, owner, read, params, client):
+        self.read = read
+        self.params = params
+        self.service = read.service
+        self.client = client
+        self.check_mode = owner.check_mode
+        self.read_errors = ReadErrors()
+        self.problems = []
+        self._owner = owner
+
+    def warn(self, warning):
+        self._owner.warn('%s: %s' % (self.read.name, warning))
+
+    def fail_json(self, msg, **kwargs):
+        kwargs.pop('changed', None)
+        kwargs.update(failed=True, msg=msg)
+        raise PartExit(kwargs)
+
+    def fail_from_error(self, err, msg=None, **extra):
+        self.fail_json(**error_result(err, msg, **extra))
+
+    def exit_json(self, **kwargs):
+        kwargs.pop('changed', None)
+        failed, result = finished_result(self, kwargs)
+        if failed:
+            result['failed'] = True
+        raise PartExit(result)
+
+
+def part_options(read, options, ids_from_listing=False):
+    """``options`` (a part's dict) checked against ``read``'s own options; ``(params, error message or None)``.
+
+    With ``ids_from_listing`` the statistics part may leave out its ids (they
+    come from the sync task part).
+    """
+    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+    options = options or {}
+    unknown = sorted(str(key) for key in options if key not in read.argument_spec)
+    if unknown:
+        return None, (
+            '%s: unknown option%s %s; it takes the options of %s except the connection options, strict_contract and '
+            'max_concurrency (set those on this module): %s'
+            % (read.name, 's' if len(unknown) > 1 else '', ', '.join(unknown), MODULE_OF[read.name], ', '.join(sorted(read.argument_spec)))
+        )
+    validator = ArgumentSpecValidator(
+        read.argument_spec, mutually_exclusive=read.mutually_exclusive or None, required_one_of=None if ids_from_listing else read.required_one_of or None
+    )
+    validated = validator.validate(options)
+    if validated.error_messages:
+        return None, '%s: %s' % (read.name, '; '.join(validated.error_messages))
+    return validated.validated_parameters, None
+
+
+def _listed_sync_task_ids(result):
+    tasks = result.get('sync_tasks') if isinstance(result, dict) else None
+    return [task['sync_task_id'] for task in tasks or [] if isinstance(task, dict) and isinstance(task.get('sync_task_id'), str)]
+
+
+class StateRead:
+    """The parts one ``migration_state_info`` call reads, and their results."""
+
+    def __init__(self, module, clients=None):
+        self.module = module
+        self.parts = {}
+        self.results = {}
+        self._clients = clients
+        self._lock = threading.Lock()
+        self.statistics_from_listing = False
+
+    def check_options(self):
+        """Every part's options, checked before the first request of any (fails the module naming the part)."""
+        for read in READS:
+            options = self.module.params.get(read.name)
+            if options is None:
+                continue
+            from_listing = read is SYNC_TASK_STATISTICS and self.module.params.get(SYNC_TASKS.name) is not None
+            from_listing = from_listing and not any(options.get(name) is not None for name in _STATISTICS_IDS)
+            params, error = part_options(read, options, ids_from_listing=from_listing)
+            if error:
+                self.module.fail_json(msg=error)
+            self.parts[read.name] = params
+            if from_listing:
+                self.statistics_from_listing = True
+        if not self.parts:
+            self.module.fail_json(msg='name at least one read: %s.' % ', '.join(read.name for read in READS))
+        clients = self.clients()
+        readers = {}
+        for read in READS:
+            if read.name not in self.parts:
+                continue
+            # The statistics of listed tasks are checked now with no ids, and read later with the listing's.
+            extra = {'sync_task_ids': []} if read is SYNC_TASK_STATISTICS and self.statistics_from_listing else None
+            part = self._part(read, clients, extra)
+            try:
+                readers[read.name] = (part, read.run(part))
+            except PartExit as refused:
+                self.module.fail_json(msg='%s: %s' % (read.name, refused.result.get('msg')))
+        return readers
+
+    def clients(self):
+        """One client per service the parts need, sharing a session, credentials, a project lookup and a bound."""
+        if self._clients is not None:
+            return self._clients
+        limiter = threading.BoundedSemaphore(int(self.module.params['max_concurrency']))
+        try:
+            first = HuaweiCloudClient(
+                self.module.params, 'oms', user_agent=self.module.user_agent, limiter=limiter, secrets=getattr(self.module, 'no_log_values', None)
+            )
+        except OptionError as err:
+            self.module.fail_json(msg=str(err))
+        # A token that expires may be renewed once per read, as when each read was a module of its own.
+        if hasattr(first.auth, 'max_renewals'):
+            first.auth.max_renewals = max(first.auth.max_renewals, len(self.parts))
+        clients = {'oms': first}
+        for read in READS:
+            if read.name in self.parts and read.service not in clients:
+                clients[read.service] = first.for_service(read.service, limiter=limiter)
+        self._clients = clients
+        return clients
+
+    def _part(self, read, clients, extra=None):
+        params = dict((key, value) for key, value in self.module.params.items() if key not in MODULE_OF)
+        params.update(self.parts[read.name])
+        params.update(extra or {})
+        return PartModule(self.module, read, params, clients[read.service])
+
+    def _finish_part(self, read, part, reader):
+        try:
+            reader()
+            result = {'failed': True, 'msg': '%s ended without a result' % read.name}
+        except PartExit as done:
+            result = done.result
+        except Exception as exc:  # a bug must not lose the other parts' results; the type only (no data in a message)
+            message = '%s stopped on an unexpected %s; run the module %s alone to see it' % (read.name, type(exc).__name__, MODULE_OF[read.name])
+            result = {'failed': True, 'msg': message}
+        with self._lock:
+            self.results[read.name] = result
+        return result
+
+    def _sync_chain(self, readers):
+        tasks = self._finish_part(SYNC_TASKS, *readers[SYNC_TASKS.name])
+        if self.statistics_from_listing:
+            ids = _listed_sync_task_ids(tasks)
+            if not ids:
+                return
+            part = self._part(SYNC_TASK_STATISTICS, self.clients(), {'sync_task_ids': ids})
+            try:
+                reader = SYNC_TASK_STATISTICS.run(part)
+            except PartExit as refused:  # pragma: no cover - the same options passed the check with no ids
+                with self._lock:
+                    self.results[SYNC_TASK_STATISTICS.name] = refused.result
+                return
+            self._finish_part(SYNC_TASK_STATISTICS, part, reader)
+
+    def run(self):
+        """Check every part's options, read every part concurrently; ``(failed, result)``."""
+        readers = self.check_options()
+        jobs = []
+        for read in READS:
+            if read.name not in readers:
+                continue
+            if read is SYNC_TASKS:
+                jobs.append((self._sync_chain, (readers,)))
+            elif not (read is SYNC_TASK_STATISTICS and self.statistics_from_listing):
+                jobs.append((self._finish_part, (read,) + readers[read.name]))
+        with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+            for future in [pool.submit(job, *args) for job, args in jobs]:
+                future.result()
+        return self.finish()
+
+    def finish(self):
+        """The module's result: each part's under its name, plus ``complete``, ``problems`` and, on failure, ``msg``."""
+        result = {'changed': False}
+        problems = []
+        failed = []
+        for read in READS:
+            if read.name not in self.results:
+                continue
+            part = self.results[read.name]
+            result[read.name] = part
+            for problem in part.get('problems') or []:
+                if isinstance(problem, dict):
+                    problems.append(dict(problem, read=read.name))
+            if part.get('failed'):
+                failed.append(read.name)
+        result['problems'] = problems
+        result['complete'] = not failed and all(part.get('complete') is True for part in self.results.values())
+        if failed:
+            result['msg'] = 'Could not read everything (%s); every part that was read is in the result. %s' % (
+                ', '.join(failed),
+                ' '.join('%s: %s' % (name, self.results[name].get('msg')) for name in failed),
+            )
+        return bool(failed), result

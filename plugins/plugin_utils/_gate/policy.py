@@ -1,0 +1,219 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The gate's input policy: the role variables, validated and normalised before any API call.
+
+Plain Python on plain data, so a typo in a threshold fails fast with a message
+naming the input, and the function is unit-tested without Ansible.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.statistics_summary import MIN_WINDOW_MS
+from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import TimeExpressionError, parse_duration
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import (
+    DATASET_THRESHOLDS,
+    DEFAULT_POLICY,
+    MIGRATION_THRESHOLDS,
+    SKIPPABLE_CHECKS,
+    TASK_THRESHOLDS,
+    MigrationHealthError,
+)
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.policy_migration import gates_migration, normalise_migration_selection
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.policy_migration import normalise_threshold as normalise_migration_threshold
+
+
+def _is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _check_ratio(value, name):
+    if value is None:
+        return None
+    given = value
+    if isinstance(value, str):
+        try:
+            value = float(value)
+        except ValueError:
+            pass
+    # Say what to write: a percentage such as "5%" is the usual mistake.
+    if not _is_number(value) or not 0 <= value <= 1:
+        raise MigrationHealthError('%s must be a fraction between 0 and 1, e.g. 0.05 for 5%% (got %r)' % (name, given))
+    return float(value)
+
+
+def _check_count(value, name):
+    if value is None:
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise MigrationHealthError('%s: %r is not a whole number of objects (0 or more)' % (name, value))
+    return value
+
+
+def _check_statuses(value, name):
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, (list, tuple)) or not value:
+        raise MigrationHealthError('%s: %r is not a non-empty list of statuses' % (name, value))
+    statuses = []
+    for status in value:
+        if not isinstance(status, str) or not status.strip():
+            raise MigrationHealthError('%s: %r is not a status name' % (name, status))
+        status = status.strip().upper()
+        if status not in statuses:
+            statuses.append(status)
+    return statuses
+
+
+def _check_duration(value, name):
+    if value is None:
+        return None, None
+    try:
+        return str(value).strip(), parse_duration(value, name=name)
+    except TimeExpressionError as exc:
+        raise MigrationHealthError(str(exc))
+
+
+def _normalise_thresholds(values, names, prefix):
+    """Validate one set of thresholds; ``values`` holds only the keys to check."""
+    result = {}
+    for key in names:
+        if key not in values:
+            continue
+        label = prefix + key
+        value = values[key]
+        if key.startswith('allowed_'):
+            result[key] = _check_statuses(value, label)
+        elif key.endswith('_ratio'):
+            result[key] = _check_ratio(value, label)
+        elif key == 'max_window_failed_objects':
+            result[key] = _check_count(value, label)
+        elif key == 'max_stall_age':
+            text, millis = _check_duration(value, label)
+            result[key] = text
+            result['max_stall_age_ms'] = millis
+        elif key in MIGRATION_THRESHOLDS:
+            result.update(normalise_migration_threshold(key, value, label))
+    return result
+
+
+def _check_flag(value, name):
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise MigrationHealthError('%s: %r is not a boolean (true or false)' % (name, value))
+    return value
+
+
+def _check_id(value, name):
+    if isinstance(value, bool) or not isinstance(value, (str, int)) or not str(value).strip():
+        raise MigrationHealthError('%s: %r is not an id' % (name, value))
+    return str(value).strip()
+
+
+def _normalise_subjects(items, label, thresholds):
+    """Normalise a list of ids or ``{id, <threshold overrides>}`` dicts; duplicates merge."""
+    if items is None:
+        return []
+    if isinstance(items, (str, dict)) or not isinstance(items, (list, tuple)):
+        raise MigrationHealthError('%s: %r is not a list of ids or of {id, ...} dicts' % (label, items))
+    subjects = []
+    by_id = {}
+    for index, item in enumerate(items):
+        where = '%s[%d]' % (label, index)
+        if isinstance(item, dict):
+            unknown = sorted(set(item) - set(('id',) + thresholds))
+            if 'id' not in item:
+                raise MigrationHealthError('%s: %r has no "id"' % (where, item))
+            if unknown:
+                raise MigrationHealthError('%s: unknown key(s) %s; a per-item override may set %s' % (where, ', '.join(unknown), ', '.join(thresholds)))
+            subject_id = _check_id(item['id'], where + '.id')
+            overrides = _normalise_thresholds(item, thresholds, where + '.')
+        else:
+            subject_id = _check_id(item, where)
+            overrides = {}
+        if subject_id in by_id:
+            by_id[subject_id]['overrides'].update(overrides)
+        else:
+            entry = {'id': subject_id, 'overrides': overrides}
+            by_id[subject_id] = entry
+            subjects.append(entry)
+    return subjects
+
+
+def normalise_policy(settings):
+    """Validate the role's inputs and return the normalised policy.
+
+    ``settings`` holds the role variables without their ``migration_health_``
+    prefix: ``sync_tasks`` (a list of ids or ``{id, <overrides>}`` dicts, or
+    ``"all"``), ``datasets``, ``migration_tasks`` and ``task_groups`` (ids,
+    ``{id, deadline, max_migration_failed_objects}`` dicts, or ``"all"``),
+    ``deadline`` (the cutover time), ``window``, the thresholds, ``skip_checks``,
+    ``full_series`` (keep every statistics bucket in the fact) and
+    ``allow_empty`` (``all`` may find nothing to gate).  Missing keys take
+    ``DEFAULT_POLICY``.  A threshold of ``None`` disables its check.  Raises
+    ``MigrationHealthError`` with the offending input in the message.
+    """
+    if settings is None:
+        settings = {}
+    if not isinstance(settings, dict):
+        raise MigrationHealthError('the policy must be a dict, got %r' % (settings,))
+    merged = dict(DEFAULT_POLICY)
+    merged.update(settings)
+
+    sync_tasks = merged.get('sync_tasks')
+    all_tasks = isinstance(sync_tasks, str) and sync_tasks.strip().lower() == 'all'
+    if isinstance(sync_tasks, str) and not all_tasks:
+        raise MigrationHealthError('sync_tasks: %r is neither "all" nor a list of sync task ids' % (sync_tasks,))
+    tasks = [] if all_tasks else _normalise_subjects(sync_tasks, 'sync_tasks', TASK_THRESHOLDS)
+    datasets = _normalise_subjects(merged.get('datasets'), 'datasets', DATASET_THRESHOLDS)
+
+    migration = normalise_migration_selection(merged)
+    if not all_tasks and not tasks and not datasets and not gates_migration(migration):
+        raise MigrationHealthError('nothing to gate: give sync_tasks (a list of ids, or "all"), datasets, migration_tasks and/or task_groups')
+
+    window, window_ms = _check_duration(merged.get('window'), 'window')
+    if window is None:
+        raise MigrationHealthError('window: a duration such as "1h" is required')
+    if window_ms < MIN_WINDOW_MS:
+        raise MigrationHealthError('window: %r is shorter than one statistics bucket; the smallest window is 5m (5 minutes)' % (window,))
+
+    skip_checks = merged.get('skip_checks') or []
+    if isinstance(skip_checks, str):
+        skip_checks = [skip_checks]
+    if not isinstance(skip_checks, (list, tuple)):
+        raise MigrationHealthError('skip_checks: %r is not a list of check ids' % (skip_checks,))
+    unknown = [check for check in skip_checks if check not in SKIPPABLE_CHECKS]
+    if unknown:
+        raise MigrationHealthError(
+            'skip_checks: unknown check id(s) %s; choose from %s' % (', '.join(str(check) for check in unknown), ', '.join(SKIPPABLE_CHECKS))
+        )
+
+    defaults = _normalise_thresholds(merged, TASK_THRESHOLDS + DATASET_THRESHOLDS + MIGRATION_THRESHOLDS, '')
+    for key in ('allowed_task_statuses', 'allowed_dataset_statuses'):
+        if defaults.get(key) is None:
+            raise MigrationHealthError('%s: a non-empty list of statuses is required' % key)
+
+    full_series = _check_flag(merged.get('full_series'), 'full_series')
+    allow_empty = _check_flag(merged.get('allow_empty'), 'allow_empty')
+
+    policy = {
+        'all_sync_tasks': all_tasks,
+        'sync_tasks': tasks,
+        'sync_task_ids': [task['id'] for task in tasks],
+        'datasets': datasets,
+        'dataset_ids': [dataset['id'] for dataset in datasets],
+        'window': window,
+        'window_ms': window_ms,
+        'thresholds': defaults,
+        'skip_checks': sorted(set(skip_checks)),
+        'full_series': full_series,
+        'allow_empty': allow_empty,
+    }
+    policy.update(migration)
+    return policy
