@@ -17,6 +17,7 @@ __metaclass__ = type
 
 import json
 import math
+import re
 
 # The API's integers are Long (signed 64 bits); no answer of it nests deeper than a handful of levels.
 MAX_INT = 2**63 - 1
@@ -83,3 +84,32 @@ def decode_json(text):
         raise UnusableValueError('the answer nests deeper than %d levels' % MAX_DEPTH)
     check_values(value)
     return value
+
+
+# The shared predicates and text rules: every package imports these instead of keeping its own copy.
+
+# Characters no one-line value (an id, a status, a header) may hold: C0 and C1
+# controls, DEL, and the Unicode line and paragraph separators.
+CONTROL_CHARACTERS = re.compile('[\x00-\x1f\x7f-\x9f\u2028\u2029]')
+# Characters XML 1.0 cannot hold (the JUnit report and the fleet's XML).
+XML_INVALID = re.compile('[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]')
+
+
+def is_integer(value: object) -> bool:
+    """An int that is not a bool (``True`` is no count of 1)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def is_count(value: object) -> bool:
+    """An integer of 0 or more."""
+    return is_integer(value) and value >= 0
+
+
+def is_number(value: object) -> bool:
+    """An int or float that is not a bool."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def is_one_line(value: object) -> bool:
+    """A non-empty string without a control character."""
+    return isinstance(value, str) and value != '' and not CONTROL_CHARACTERS.search(value)
