@@ -26,10 +26,6 @@ of the call go out; :meth:`AuthMethod.refusal_hint` says what to check.  A
 failed IAM token request is remembered by :class:`PasswordAuth` the same way.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 import logging
 import threading

@@ -13,10 +13,6 @@ having cost no more memory than that.  Failures are :class:`BodyReadError`.
 auth methods use them.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import heapq
 import itertools
 import threading
@@ -42,7 +38,7 @@ class BodyReadError(Exception):
         self.expected = expected
         self.max_bytes = max_bytes
         self.encoding = encoding
-        super(BodyReadError, self).__init__(reason)
+        super().__init__(reason)
 
     @property
     def code(self):
@@ -105,7 +101,7 @@ class _Inflater:
 
 
 def _socket_of(response):
-    connection = getattr(getattr(response, 'raw', None), '_connection', None)
+    connection = getattr(getattr(response, 'raw', None), 'connection', None)
     return getattr(connection, 'sock', None)
 
 

@@ -32,10 +32,6 @@ obtains is in :attr:`HuaweiCloudClient.secrets` (a module passes its
 before it is shortened.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import logging
 import os
 import re

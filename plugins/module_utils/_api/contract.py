@@ -19,10 +19,6 @@ jsonschema, which stays the only source of the violation messages.  ``jsonschema
 whether it is there, and the module reports ``missing_required_lib`` when not.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import re
 import threading
 

@@ -15,10 +15,6 @@ the client holds (:func:`mask_secrets`) *before* it is shortened: Ansible's
 excerpt would no longer be recognised.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 import re
 
@@ -70,7 +66,7 @@ class HuaweiCloudError(Exception):
         self.url = url
         # What the user should check (credentials, clock, options); shown after the request id.
         self.hint = hint
-        super(HuaweiCloudError, self).__init__(message)
+        super().__init__(message)
 
     def with_request(self, method, url):
         """Fill in the request method and URL when not known yet; return self."""
@@ -126,7 +122,7 @@ class ParameterError(HuaweiCloudError, ValueError):
 
     def __init__(self, message, name=None):
         self.name = name
-        super(ParameterError, self).__init__(message, code='InvalidParameter')
+        super().__init__(message, code='InvalidParameter')
 
     def __str__(self):
         return one_line(self.message)
@@ -146,7 +142,7 @@ class NotAttemptedError(HuaweiCloudError):
         text = 'not attempted: %s' % reason
         if cause is not None:
             text += ' (the cause: %s)' % cause.short()
-        super(NotAttemptedError, self).__init__(text, code='NotAttempted')
+        super().__init__(text, code='NotAttempted')
         self.reason = reason
         self.cause = cause
         self.summary = summary or 'not attempted: %s' % reason

@@ -13,10 +13,6 @@ The functions here are pure (they read a params dict and raise
 ``fail_json`` that names the options to set or unset.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import math
 import os
 import re

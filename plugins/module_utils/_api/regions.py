@@ -14,10 +14,6 @@ A region is *known* when either service lists it: a ModelArts-only region
 answer says more than a guess here would.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import difflib
 
 SERVICE_REGIONS = {

@@ -13,10 +13,6 @@
 # API notes. Any field the documents do not show as always present may be absent or
 # null (the documented examples carry "app_id": null and "dst_storage_policy": null).
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 _LONG_MAX = 9223372036854775807
 
 _COUNTER = {'type': ['integer', 'null'], 'minimum': 0, 'maximum': _LONG_MAX}

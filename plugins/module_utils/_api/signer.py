@@ -21,10 +21,6 @@ payload is not signed, and ``Authorization``).  The caller's dict is never
 modified.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import hashlib
 import hmac
 from datetime import datetime, timezone

@@ -38,17 +38,12 @@ deadline, a jitter that works with urllib3 1.26 and 2.x, and records the wait
 it plans so tests can check it without sleeping.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import logging
 import random
 import threading
 import time
 import traceback
 from contextlib import contextmanager
-from urllib.parse import urlsplit
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._api import body as _body
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.options import DEFAULTS
@@ -147,7 +142,7 @@ class DeadlineRetry(Retry):
         self.backoff_cap = kwargs.pop('backoff_cap', BACKOFF_CAP)
         self.rate_limiter = kwargs.pop('rate_limiter', None)
         self.planned_wait = None
-        super(DeadlineRetry, self).__init__(*args, **kwargs)
+        super().__init__(*args, **kwargs)
 
     def new(self, **kw):
         """Copy with updated counters, keeping the deadline settings."""
@@ -156,7 +151,7 @@ class DeadlineRetry(Retry):
         kw.setdefault('jitter', self.jitter)
         kw.setdefault('backoff_cap', self.backoff_cap)
         kw.setdefault('rate_limiter', self.rate_limiter)
-        return super(DeadlineRetry, self).new(**kw)
+        return super().new(**kw)
 
     def started(self):
         """A copy for one call: its deadline is the call's (:func:`call_deadline`), else ``max_elapsed`` seconds from now."""
@@ -182,7 +177,7 @@ class DeadlineRetry(Retry):
     def get_retry_after(self, response):
         """``Retry-After`` in seconds, or None when absent or unreadable (a garbled header means the backoff applies)."""
         try:
-            return super(DeadlineRetry, self).get_retry_after(response)
+            return super().get_retry_after(response)
         except (InvalidHeader, ValueError, OverflowError):
             return None
 
@@ -196,7 +191,7 @@ class DeadlineRetry(Retry):
 
     def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
         """Count the attempt, plan the wait, and give up when the wait would pass the deadline."""
-        new_retry = super(DeadlineRetry, self).increment(method=method, url=url, response=response, error=error, _pool=_pool, _stacktrace=_stacktrace)
+        new_retry = super().increment(method=method, url=url, response=response, error=error, _pool=_pool, _stacktrace=_stacktrace)
         wait = new_retry.wait_for(response)
         if new_retry.deadline is not None and _clock() + wait > new_retry.deadline:
             LOG.debug('not retrying %s %s: a wait of %.1fs would pass the retry deadline', method, url, wait)
@@ -322,7 +317,7 @@ class HuaweiCloudAdapter(HTTPAdapter):
         self.rate_limiter = rate_limiter
         self.max_response_bytes = int(max_response_bytes)
         self._retry_policy = retry
-        super(HuaweiCloudAdapter, self).__init__(max_retries=retry, **kwargs)
+        super().__init__(max_retries=retry, **kwargs)
 
     @property
     def max_retries(self):
@@ -341,40 +336,7 @@ class HuaweiCloudAdapter(HTTPAdapter):
         with call_deadline(self._retry_policy.max_elapsed or MAX_RETRY_WINDOW) as deadline:
             if self.rate_limiter is not None:
                 self.rate_limiter.acquire(deadline)
-            return super(HuaweiCloudAdapter, self).send(request, *args, **kwargs)
-
-
-class HuaweiCloudSession(_Session):
-    """``requests.Session`` that reads the environment once per scheme and host, not on every request.
-
-    With ``trust_env`` (the default), requests looks up the proxy variables,
-    ``no_proxy`` and ``REQUESTS_CA_BUNDLE``/``CURL_CA_BUNDLE`` for every request,
-    walking the whole environment twice each time (about a sixth of the cost of
-    a request on loopback).  A module run does not change its environment, so
-    the merged settings are kept per (scheme, host, stream, verify, cert) and
-    reused; a call that passes its own ``proxies`` takes requests' own path.
-    """
-
-    def __init__(self):
-        super(HuaweiCloudSession, self).__init__()
-        self._environment_settings = {}
-
-    def merge_environment_settings(self, url, proxies, stream, verify, cert):
-        """requests' merge of the environment into the call's settings, computed once per host."""
-        if not self.trust_env or proxies:
-            return super(HuaweiCloudSession, self).merge_environment_settings(url, proxies, stream, verify, cert)
-        parts = urlsplit(url)
-        try:
-            key = (parts.scheme, parts.netloc, stream, verify, cert)
-            cached = self._environment_settings.get(key)
-        except TypeError:  # an unhashable cert or verify value: no caching
-            return super(HuaweiCloudSession, self).merge_environment_settings(url, proxies, stream, verify, cert)
-        if cached is None:
-            cached = super(HuaweiCloudSession, self).merge_environment_settings(url, {}, stream, verify, cert)
-            self._environment_settings[key] = cached
-        merged = dict(cached)
-        merged['proxies'] = dict(cached['proxies'])
-        return merged
+            return super().send(request, *args, **kwargs)
 
 
 def request_timeout(timeout):
@@ -408,16 +370,15 @@ def build_session(
     are honoured (``trust_env`` stays on), and ``verify`` is preset from
     ``validate_certs``/``ca_path`` (the client also passes it per request,
     because requests lets ``REQUESTS_CA_BUNDLE`` override a session setting).
-    The session is a :class:`HuaweiCloudSession`: the environment is read once
-    per host, and the one pool of ``max_concurrency`` keep-alive connections is
-    shared by every thread of ``fetch_many``.  The adapter carries
+    The one pool of ``max_concurrency`` keep-alive connections is shared by
+    every thread of ``fetch_many``.  The adapter carries
     ``max_response_bytes``, the bound :func:`read_body` applies to every answer
     it brings; the session asks only for the encodings that bound can decode
     (:data:`ACCEPT_ENCODING`).
     """
     if not HAS_REQUESTS:
         raise RuntimeError('the requests library is required')
-    session = HuaweiCloudSession()
+    session = _Session()
     limiter = RateLimiter(rate_limit) if rate_limit else None
     adapter = HuaweiCloudAdapter(
         build_retry(retries, timeout, rate_limiter=limiter),

@@ -24,7 +24,7 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._api.contract im
 
 pytestmark = pytest.mark.skipif(not _contract.HAS_JSONSCHEMA, reason='jsonschema is not installed')
 
-FIXTURES = os.path.join(os.path.dirname(__file__), 'fixtures')
+FIXTURES = os.path.join(os.path.dirname(os.path.dirname(__file__)), 'fixtures')
 
 # A small stand-in for the statistics schema of _api_schemas, so these tests do not
 # depend on how the real contract is written.
