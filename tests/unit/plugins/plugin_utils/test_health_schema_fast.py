@@ -156,7 +156,7 @@ def test_other_keywords_are_left_to_jsonschema(schema):
 
 
 def test_a_valid_fact_is_checked_without_importing_jsonschema():
-    collections = Path(_health_schema.__file__).parents[5]
+    collections = Path(_health_schema.__file__).parents[6]
     code = (
         'import sys\n'
         'from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.evaluate import checked_fact, error_fact\n'
