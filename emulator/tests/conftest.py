@@ -30,7 +30,7 @@ PROJECT = 'p-north'
 
 @pytest.fixture(scope='session')
 def schemas():
-    return load_schemas(REPO / 'plugins' / 'module_utils' / '_api_schemas.py')
+    return load_schemas(REPO / 'plugins' / 'module_utils' / '_api' / 'schemas.py')
 
 
 @pytest.fixture(scope='session')
