@@ -12,23 +12,13 @@ module's ``no_log_values``: every secret it obtains (the IAM token of password
 authentication) is masked in the result and the output like a ``no_log``
 option.
 
-An info module (one with the ``strict_contract`` option of ``_info``) always
-returns ``complete`` and ``problems`` (see :func:`._info.report_problem`), and
-its ``exit_json`` becomes a ``fail_json`` carrying the whole result plus
-``errors`` when some reads failed (:func:`._info.fetch_each`)::
+An info module is one :class:`._reads.base.Read` run by :func:`run_info_module`:
+the read returns its result (or raises :class:`._reads.base.ReadError`), and
+only this edge exits::
 
-    module = HuaweiCloudModule(argument_spec=dict(sync_task_ids=dict(type='list', elements='str', required=True)),
-                               service='oms', supports_check_mode=True)
-    try:
-        body, meta = module.client.get_json('/v2/{project_id}/sync-tasks/{sync_task_id}',
-                                            path_params={'sync_task_id': task_id})
-    except HuaweiCloudError as err:
-        module.fail_from_error(err, msg='Could not read sync task %s' % task_id)
+    def main():
+        run_info_module(SYNC_TASKS)
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import threading
 from urllib.parse import urlsplit
@@ -40,47 +30,10 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._api.client impo
 # Only the presence of jsonschema is checked here; _contract imports it when a
 # body needs explaining.
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.contract import HAS_JSONSCHEMA, JSONSCHEMA_IMPORT_ERROR
-from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.options import OptionError, common_argument_spec, resolve_auth_mode, validate_common_params
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
-from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import INFO_ARGUMENT_SPEC, ReadErrors
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import INFO_ARGUMENT_SPEC, ReadContext, ReadError, error_result, finished_result
 from ansible_collections.hwcloud.migration.plugins.module_utils._version import USER_AGENT
-
-
-def _problem_order(entry):
-    return (str(entry['id']), entry['field'], entry['message'])
-
-
-def finished_result(module, result):
-    """``(failed, result)`` for an info read that ends with ``result``: adds ``complete``/``problems``.
-
-    The result becomes a failure carrying everything read plus ``errors``
-    when some reads failed (see :class:`ReadErrors`).
-    """
-    # Sorted: reads run in threads, and the result must not depend on their timing.
-    result = dict(result)
-    result.setdefault('problems', sorted(getattr(module, 'problems', None) or [], key=_problem_order))
-    result.setdefault('complete', not result['problems'])
-    errors = getattr(module, 'read_errors', None)
-    if errors:
-        result['complete'] = False
-        return True, errors.failure(result)
-    return False, result
-
-
-def error_result(err, msg=None, **extra):
-    """The keyword arguments of ``fail_json`` for an API error: ``msg`` plus the error's text, and its details.
-
-    The details are ``status``, ``error_code``, ``error_msg``, ``request_id``,
-    ``method`` and ``url``, plus any ``extra`` keys.
-    """
-    if isinstance(err, HuaweiCloudError):
-        details = err.to_dict()
-    else:
-        details = {'status': None, 'error_code': None, 'error_msg': str(err), 'request_id': None, 'method': None, 'url': None}
-    details.update(extra)
-    details['msg'] = '%s: %s' % (msg, err) if msg else str(err)
-    return details
 
 
 class HuaweiCloudModule(AnsibleModule):
@@ -95,13 +48,11 @@ class HuaweiCloudModule(AnsibleModule):
     def __init__(self, argument_spec=None, service=None, user_agent=None, **kwargs):
         spec = common_argument_spec()
         spec.update(argument_spec or {})
-        super(HuaweiCloudModule, self).__init__(argument_spec=spec, **kwargs)
+        super().__init__(argument_spec=spec, **kwargs)
         self.service = service
         self.user_agent = user_agent or USER_AGENT
         self._client = None
         self._client_lock = threading.Lock()
-        self.read_errors = ReadErrors()
-        self.problems = []
 
         self._hide_endpoint_userinfo()
         if not HAS_REQUESTS:
@@ -133,17 +84,6 @@ class HuaweiCloudModule(AnsibleModule):
                     if secret:
                         self.no_log_values.add(secret)
 
-    def _reports_completeness(self):
-        return 'strict_contract' in self.params
-
-    def exit_json(self, **kwargs):
-        """Exit with ``kwargs``; an info module adds ``complete``/``problems``, and fails instead when reads failed."""
-        if self._reports_completeness():
-            failed, kwargs = finished_result(self, kwargs)
-            if failed:
-                self.fail_json(**kwargs)
-        super(HuaweiCloudModule, self).exit_json(**kwargs)
-
     @property
     def client(self):
         """The :class:`HuaweiCloudClient` of this run, built on first use (fails the module on a bad configuration)."""
@@ -168,8 +108,8 @@ class HuaweiCloudModule(AnsibleModule):
         self.fail_json(**error_result(err, msg, **extra))
 
 
-def run_info_module(read):
-    """The whole ``main()`` of an info module: ``read`` (an :class:`._info.Read`) as a module of its own."""
+def run_info_module(read) -> None:
+    """The whole ``main()`` of an info module: ``read`` (a :class:`._reads.base.Read`) as a module of its own."""
     spec = dict(read.argument_spec)
     spec.update(INFO_ARGUMENT_SPEC)
     module = HuaweiCloudModule(
@@ -179,4 +119,13 @@ def run_info_module(read):
         required_one_of=read.required_one_of or None,
         supports_check_mode=True,
     )
-    read.run(module)()
+    context = ReadContext(module.params, read.service, module.warn)
+    try:
+        step = read.prepare(context)
+        context.client = module.client
+        failed, result = finished_result(context, step())
+    except ReadError as err:
+        module.fail_json(**err.result)
+    if failed:
+        module.fail_json(**result)
+    module.exit_json(changed=False, **result)

@@ -5,84 +5,37 @@
 
 A gate reads five kinds of resources.  As five module calls, each pays for a
 process, the module's imports and (without ``project_id``) an IAM project
-lookup, and each waits for the one before.  Here every requested read (an
-:class:`._info.Read`, the same code the single modules run) is one *part*: the
+lookup, and each waits for the one before.  Here every requested read (a
+:class:`.base.Read`, the same code the single modules run) is one *part*: the
 parts run in threads of one process, share one session, one set of
 credentials and one project lookup, and all their requests together stay
 within one ``max_concurrency`` (a semaphore around each request).
 
-A part ends as the module would have: with its result, or failed with its
-message, ``errors`` and the API's details.  One part failing never stops
-another; the call fails after every part has ended, carrying every part's
-result, so the gate evaluates what was read and names what was not.
+Each part has its own :class:`.base.ReadContext` and ends as its module would:
+with its result, or failed with its message, ``errors`` and the API's details.
+One part failing never stops another; the call fails after every part has
+ended, carrying every part's result, so the gate evaluates what was read and
+names what was not.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Dict, Optional, Tuple
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.client import HuaweiCloudClient
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.options import OptionError
-from ansible_collections.hwcloud.migration.plugins.module_utils._module import error_result, finished_result
-from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import ReadErrors
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads import names
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import Read, ReadContext, ReadError, finished_result
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.datasets import DATASET_SYNCS
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.migration import MIGRATION_TASKS, TASK_GROUPS
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.sync_tasks import SYNC_TASK_STATISTICS, SYNC_TASKS
 
-# The parts, in the order of the result; each option is named after its read.
-READS = (SYNC_TASKS, SYNC_TASK_STATISTICS, DATASET_SYNCS, MIGRATION_TASKS, TASK_GROUPS)
-MODULE_OF = {
-    'sync_task_info': 'hwcloud.migration.oms_sync_task_info',
-    'sync_task_statistics_info': 'hwcloud.migration.oms_sync_task_statistics_info',
-    'dataset_sync_info': 'hwcloud.migration.modelarts_dataset_sync_info',
-    'migration_task_info': 'hwcloud.migration.oms_migration_task_info',
-    'task_group_info': 'hwcloud.migration.oms_task_group_info',
-}
+_BY_NAME = {read.name: read for read in (SYNC_TASKS, SYNC_TASK_STATISTICS, DATASET_SYNCS, MIGRATION_TASKS, TASK_GROUPS)}
+# The parts, in the order of the result (the order of the read-name registry); each option is named after its read.
+READS = tuple(_BY_NAME[name] for name in names.READ_NAMES)
+MODULE_OF = {read.name: read.module for read in names.READS}
 # Options of the statistics part that name its tasks; without them it reads the tasks sync_task_info found.
 _STATISTICS_IDS = ('sync_task_id', 'sync_task_ids')
-
-
-class PartExit(Exception):
-    """A part ended (``exit_json`` or ``fail_json``); ``result`` is what the module would have returned."""
-
-    def __init__(self, result):
-        super(PartExit, self).__init__(result.get('msg') or 'done')
-        self.result = result
-
-
-class PartModule:
-    """One part, with the interface a :class:`._info.Read` uses; its exits end the part, not the process."""
-
-    def __init__(self, owner, read, params, client):
-        self.read = read
-        self.params = params
-        self.service = read.service
-        self.client = client
-        self.check_mode = owner.check_mode
-        self.read_errors = ReadErrors()
-        self.problems = []
-        self._owner = owner
-
-    def warn(self, warning):
-        self._owner.warn('%s: %s' % (self.read.name, warning))
-
-    def fail_json(self, msg, **kwargs):
-        kwargs.pop('changed', None)
-        kwargs.update(failed=True, msg=msg)
-        raise PartExit(kwargs)
-
-    def fail_from_error(self, err, msg=None, **extra):
-        self.fail_json(**error_result(err, msg, **extra))
-
-    def exit_json(self, **kwargs):
-        kwargs.pop('changed', None)
-        failed, result = finished_result(self, kwargs)
-        if failed:
-            result['failed'] = True
-        raise PartExit(result)
 
 
 def part_options(read, options, ids_from_listing=False):
@@ -118,15 +71,15 @@ def _listed_sync_task_ids(result):
 class StateRead:
     """The parts one ``migration_state_info`` call reads, and their results."""
 
-    def __init__(self, module, clients=None):
+    def __init__(self, module, clients: Optional[Dict[str, Any]] = None) -> None:
         self.module = module
-        self.parts = {}
-        self.results = {}
+        self.parts: Dict[str, Dict[str, Any]] = {}
+        self.results: Dict[str, Dict[str, Any]] = {}
         self._clients = clients
         self._lock = threading.Lock()
         self.statistics_from_listing = False
 
-    def check_options(self):
+    def check_options(self) -> Dict[str, Tuple[ReadContext, Any]]:
         """Every part's options, checked before the first request of any (fails the module naming the part)."""
         for read in READS:
             options = self.module.params.get(read.name)
@@ -142,21 +95,23 @@ class StateRead:
                 self.statistics_from_listing = True
         if not self.parts:
             self.module.fail_json(msg='name at least one read: %s.' % ', '.join(read.name for read in READS))
-        clients = self.clients()
-        readers = {}
+        steps = {}
         for read in READS:
             if read.name not in self.parts:
                 continue
             # The statistics of listed tasks are checked now with no ids, and read later with the listing's.
             extra = {'sync_task_ids': []} if read is SYNC_TASK_STATISTICS and self.statistics_from_listing else None
-            part = self._part(read, clients, extra)
+            context = self._context(read, extra)
             try:
-                readers[read.name] = (part, read.run(part))
-            except PartExit as refused:
-                self.module.fail_json(msg='%s: %s' % (read.name, refused.result.get('msg')))
-        return readers
+                steps[read.name] = (context, read.prepare(context))
+            except ReadError as refused:
+                self.module.fail_json(msg='%s: %s' % (read.name, refused.result['msg']))
+        clients = self.clients()
+        for context, _step in steps.values():
+            context.client = clients[context.service]
+        return steps
 
-    def clients(self):
+    def clients(self) -> Dict[str, Any]:
         """One client per service the parts need, sharing a session, credentials, a project lookup and a bound."""
         if self._clients is not None:
             return self._clients
@@ -177,18 +132,19 @@ class StateRead:
         self._clients = clients
         return clients
 
-    def _part(self, read, clients, extra=None):
-        params = dict((key, value) for key, value in self.module.params.items() if key not in MODULE_OF)
+    def _context(self, read: Read, extra: Optional[Dict[str, Any]] = None) -> ReadContext:
+        params = {key: value for key, value in self.module.params.items() if key not in MODULE_OF}
         params.update(self.parts[read.name])
         params.update(extra or {})
-        return PartModule(self.module, read, params, clients[read.service])
+        return ReadContext(params, read.service, lambda warning: self.module.warn('%s: %s' % (read.name, warning)))
 
-    def _finish_part(self, read, part, reader):
+    def _finish_part(self, read: Read, context: ReadContext, step) -> Dict[str, Any]:
         try:
-            reader()
-            result = {'failed': True, 'msg': '%s ended without a result' % read.name}
-        except PartExit as done:
-            result = done.result
+            failed, result = finished_result(context, step())
+            if failed:
+                result['failed'] = True
+        except ReadError as err:
+            result = dict(err.result, failed=True)
         except Exception as exc:  # a bug must not lose the other parts' results; the type only (no data in a message)
             message = '%s stopped on an unexpected %s; run the module %s alone to see it' % (read.name, type(exc).__name__, MODULE_OF[read.name])
             result = {'failed': True, 'msg': message}
@@ -196,32 +152,28 @@ class StateRead:
             self.results[read.name] = result
         return result
 
-    def _sync_chain(self, readers):
-        tasks = self._finish_part(SYNC_TASKS, *readers[SYNC_TASKS.name])
+    def _sync_chain(self, steps) -> None:
+        tasks = self._finish_part(SYNC_TASKS, *steps[SYNC_TASKS.name])
         if self.statistics_from_listing:
             ids = _listed_sync_task_ids(tasks)
             if not ids:
                 return
-            part = self._part(SYNC_TASK_STATISTICS, self.clients(), {'sync_task_ids': ids})
-            try:
-                reader = SYNC_TASK_STATISTICS.run(part)
-            except PartExit as refused:  # pragma: no cover - the same options passed the check with no ids
-                with self._lock:
-                    self.results[SYNC_TASK_STATISTICS.name] = refused.result
-                return
-            self._finish_part(SYNC_TASK_STATISTICS, part, reader)
+            context = self._context(SYNC_TASK_STATISTICS, {'sync_task_ids': ids})
+            context.client = self.clients()[context.service]
+            # The same options passed their check with no ids; the ids come from the listing, already checked there.
+            self._finish_part(SYNC_TASK_STATISTICS, context, lambda: SYNC_TASK_STATISTICS.prepare(context)())
 
-    def run(self):
+    def run(self) -> Tuple[bool, Dict[str, Any]]:
         """Check every part's options, read every part concurrently; ``(failed, result)``."""
-        readers = self.check_options()
+        steps = self.check_options()
         jobs = []
         for read in READS:
-            if read.name not in readers:
+            if read.name not in steps:
                 continue
             if read is SYNC_TASKS:
-                jobs.append((self._sync_chain, (readers,)))
+                jobs.append((self._sync_chain, (steps,)))
             elif not (read is SYNC_TASK_STATISTICS and self.statistics_from_listing):
-                jobs.append((self._finish_part, (read,) + readers[read.name]))
+                jobs.append((self._finish_part, (read,) + steps[read.name]))
         with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
             for future in [pool.submit(job, *args) for job, args in jobs]:
                 future.result()

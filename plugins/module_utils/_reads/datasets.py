@@ -1,24 +1,13 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The read of ModelArts dataset syncs (``modelarts_dataset_sync_info``), an :class:`._info.Read`."""
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
+"""The read of ModelArts dataset syncs (``modelarts_dataset_sync_info``), a :class:`.base.Read`."""
 
 import time
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.client import unique
-from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import (
-    ContractReport,
-    Read,
-    check_answered_id,
-    check_fields,
-    fetch_each,
-    report_problem,
-    requested_ids,
-)
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.answers import ContractReport, check_fields
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import Read, ReadError, check_answered_id, fetch_each, report_problem, requested_ids
 
 STATUS_PATH = '/v2/{project_id}/datasets/{dataset_id}/sync-data/status'
 FINISHED_STATUSES = ('COMPLETED', 'FAILED', 'NOT_EXIST')
@@ -36,40 +25,39 @@ def dataset_sync(dataset_id, body):
     return entry
 
 
-def read_dataset_syncs(module):
+def read_dataset_syncs(context):
     """``modelarts_dataset_sync_info``: the sync status of the named datasets, waiting for them when asked."""
-    if module.params['wait_timeout'] < 0:
-        module.fail_json(msg='wait_timeout must be 0 or more seconds, got %d.' % module.params['wait_timeout'])
-    if module.params['wait_sleep'] < 1:
-        module.fail_json(msg='wait_sleep must be 1 second or more, got %d.' % module.params['wait_sleep'])
-    ids = unique(requested_ids(module, 'dataset_id', 'dataset_ids'))
+    if context.params['wait_timeout'] < 0:
+        raise ReadError('wait_timeout must be 0 or more seconds, got %d.' % context.params['wait_timeout'])
+    if context.params['wait_sleep'] < 1:
+        raise ReadError('wait_sleep must be 1 second or more, got %d.' % context.params['wait_sleep'])
+    ids = unique(requested_ids(context, 'dataset_id', 'dataset_ids'))
 
     def read():
-        report = ContractReport(module.params['strict_contract'])
+        report = ContractReport(context.params['strict_contract'])
 
         def read_status(dataset_id):
-            body, meta = module.client.get_json(STATUS_PATH, path_params={'dataset_id': dataset_id})
+            body, meta = context.client.get_json(STATUS_PATH, path_params={'dataset_id': dataset_id})
             report.check('ShowDatasetSyncStatusResponse', body, 'dataset %s' % dataset_id, meta)
-            check_answered_id(body, dataset_id, 'dataset_id', 'dataset', meta, secrets=module.client.secrets)
-            if not check_fields(module, dataset_id, body, {'status': 'str'}) and body['status'] not in KNOWN_STATUSES:
-                report_problem(module, dataset_id, 'status', 'status is %r, not one of %s' % (body['status'], ', '.join(KNOWN_STATUSES)))
+            check_answered_id(body, dataset_id, 'dataset_id', 'dataset', meta, secrets=context.client.secrets)
+            if not check_fields(context, dataset_id, body, {'status': 'str'}) and body['status'] not in KNOWN_STATUSES:
+                report_problem(context, dataset_id, 'status', 'status is %r, not one of %s' % (body['status'], ', '.join(KNOWN_STATUSES)))
             return body, meta
 
         syncs = {}
         missing = set()
 
         def read(dataset_ids):
-            found, gone = fetch_each(module, dataset_ids, read_status, 'the sync status of dataset', 'dataset_id')
+            found, gone = fetch_each(context, dataset_ids, read_status, 'the sync status of dataset', 'dataset_id')
             for dataset_id, body, _meta in found:
                 syncs[dataset_id] = dataset_sync(dataset_id, body)
             for dataset_id in gone:
                 missing.add(dataset_id)
                 syncs.pop(dataset_id, None)
-            report.apply(module)
+            report.apply(context)
 
         def result():
             return dict(
-                changed=False,
                 dataset_syncs=[syncs[dataset_id] for dataset_id in ids if dataset_id in syncs],
                 missing=[dataset_id for dataset_id in ids if dataset_id in missing],
             )
@@ -78,25 +66,25 @@ def read_dataset_syncs(module):
             return [dataset_id for dataset_id in ids if dataset_id in syncs and not syncs[dataset_id]['finished']]
 
         read(ids)
-        # A failed read ends the wait: the run fails with what it read (see _info.fetch_each).
-        if module.params['wait'] and not module.read_errors:
-            deadline = time.monotonic() + module.params['wait_timeout']
+        # A failed read ends the wait: the run fails with what it read (see base.fetch_each).
+        if context.params['wait'] and not context.read_errors:
+            deadline = time.monotonic() + context.params['wait_timeout']
             pending = unfinished()
             while pending:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    module.fail_json(
-                        msg='Timed out after %d seconds waiting for %d of %d dataset syncs to finish; last status: %s.'
-                        % (module.params['wait_timeout'], len(pending), len(ids), _last_statuses(ids, syncs, missing)),
+                    raise ReadError(
+                        'Timed out after %d seconds waiting for %d of %d dataset syncs to finish; last status: %s.'
+                        % (context.params['wait_timeout'], len(pending), len(ids), _last_statuses(ids, syncs, missing)),
                         **result(),
                     )
-                time.sleep(min(module.params['wait_sleep'], remaining))
+                time.sleep(min(context.params['wait_sleep'], remaining))
                 read(pending)
-                if module.read_errors:
+                if context.read_errors:
                     break
                 pending = unfinished()
 
-        module.exit_json(**result())
+        return result()
 
     return read
 

@@ -3,24 +3,20 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The reads of OMS migration tasks (``oms_migration_task_info``) and task groups (``oms_task_group_info``).
 
-Each is an :class:`._info.Read`; the summaries are in :mod:`._migration`.
+Each is a :class:`.base.Read`; the summaries are in :mod:`.migration_summary`.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.answers import ContractReport, check_fields
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import (
-    ContractReport,
     Read,
+    ReadError,
     check_answered_id,
-    check_fields,
     fetch_each,
-    list_all,
     listed_id,
     requested_ids,
     with_summary,
 )
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.listing import list_all
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.migration_summary import (
     GROUP_CHECKED_FIELDS,
     TASK_CHECKED_FIELDS,
@@ -42,36 +38,36 @@ MAX_TEXT = 255
 TASK_LISTED_FIELDS = dict(TASK_CHECKED_FIELDS, id='count')
 
 
-def requested_task_ids(module):
+def requested_task_ids(context):
     """The ids of ``task_id``/``task_ids`` as ints (None when neither is set); fails on a bad one."""
-    if module.params['task_id'] is not None:
-        option, values = 'task_id', [module.params['task_id']]
-    elif module.params['task_ids'] is not None:
-        option, values = 'task_ids', module.params['task_ids']
+    if context.params['task_id'] is not None:
+        option, values = 'task_id', [context.params['task_id']]
+    elif context.params['task_ids'] is not None:
+        option, values = 'task_ids', context.params['task_ids']
     else:
         return None
     try:
         return [parse_task_id(value, option) for value in values]
     except MigrationValueError as err:
-        module.fail_json(msg=str(err))
+        raise ReadError(str(err))
 
 
-def listing_query(module):
+def listing_query(context):
     """The ListTasks query of the filter options, checked; and the status to keep locally (or None)."""
     query = {}
     keep_status = None
     for name in ('group_id', 'task_name'):
-        value = module.params[name]
+        value = context.params[name]
         if value is None:
             continue
         if not 1 <= len(value) <= MAX_TEXT:
-            module.fail_json(msg='%s must be 1 to %d characters long, got %d.' % (name, MAX_TEXT, len(value)))
+            raise ReadError('%s must be 1 to %d characters long, got %d.' % (name, MAX_TEXT, len(value)))
         query[name] = value
-    if module.params['status'] is not None:
+    if context.params['status'] is not None:
         try:
-            status = task_status_value(module.params['status'])
+            status = task_status_value(context.params['status'])
         except MigrationValueError as err:
-            module.fail_json(msg=str(err))
+            raise ReadError(str(err))
         if status in TASK_LISTING_STATUSES:
             query['status'] = status
         else:
@@ -95,17 +91,17 @@ def kept_by_status(task, status):
     return value == status
 
 
-def read_migration_tasks(module):
+def read_migration_tasks(context):
     """``oms_migration_task_info``: the named migration tasks (ShowTask), or every page of the listing."""
     # Everything the user typed is checked before the first request.
-    ids = requested_task_ids(module)
-    filters = [name for name in LISTING_FILTERS if module.params[name] is not None]
+    ids = requested_task_ids(context)
+    filters = [name for name in LISTING_FILTERS if context.params[name] is not None]
     if ids is not None and filters:
-        module.fail_json(
-            msg='%s filter%s the listing of all tasks; %s cannot be combined with task_id or '
+        raise ReadError(
+            '%s filter%s the listing of all tasks; %s cannot be combined with task_id or '
             'task_ids.' % (', '.join(filters), 's' if len(filters) == 1 else '', 'it' if len(filters) == 1 else 'they')
         )
-    query, keep_status = listing_query(module)
+    query, keep_status = listing_query(context)
 
     def read():
         now = now_ms()
@@ -113,32 +109,31 @@ def read_migration_tasks(module):
         def summarize(task):
             return task_summary(task, now)
 
-        report = ContractReport(module.params['strict_contract'])
+        report = ContractReport(context.params['strict_contract'])
 
         if ids is None:
-            listing = list_all(module, TASK_LIST_PATH, query, 'tasks', 'ListTasksResponse', 'migration tasks', report, id_key='id')
-            report.apply(module)
+            listing = list_all(context, TASK_LIST_PATH, query, 'tasks', 'ListTasksResponse', 'migration tasks', report, id_key='id')
+            report.apply(context)
             tasks = []
             for position, entry in enumerate(listing.items):
                 if keep_status is not None and not kept_by_status(entry, keep_status):
                     continue
                 task_id = listed_id(entry, position, 'tasks', 'id', _usable_task_id)
-                check_fields(module, task_id, entry, TASK_LISTED_FIELDS)
-                tasks.append(with_summary(module, task_id, entry, summarize, 'migration task'))
-            module.exit_json(changed=False, migration_tasks=tasks, missing=[], truncated=listing.truncated)
+                check_fields(context, task_id, entry, TASK_LISTED_FIELDS)
+                tasks.append(with_summary(context, task_id, entry, summarize, 'migration task'))
+            return dict(migration_tasks=tasks, missing=[], truncated=listing.truncated)
 
         def show(task_id):
-            body, meta = module.client.get_json(TASK_SHOW_PATH, path_params={'task_id': str(task_id)})
+            body, meta = context.client.get_json(TASK_SHOW_PATH, path_params={'task_id': str(task_id)})
             report.check('ShowTaskResponse', body, 'migration task %d' % task_id, meta)
-            check_answered_id(body, task_id, 'id', 'migration task', meta, secrets=module.client.secrets)
-            check_fields(module, task_id, body, TASK_CHECKED_FIELDS)
+            check_answered_id(body, task_id, 'id', 'migration task', meta, secrets=context.client.secrets)
+            check_fields(context, task_id, body, TASK_CHECKED_FIELDS)
             return body, meta
 
-        found, missing = fetch_each(module, ids, show, 'migration task', 'task_id')
-        report.apply(module)
-        module.exit_json(
-            changed=False,
-            migration_tasks=[with_summary(module, task_id, body, summarize, 'migration task') for task_id, body, _meta in found],
+        found, missing = fetch_each(context, ids, show, 'migration task', 'task_id')
+        report.apply(context)
+        return dict(
+            migration_tasks=[with_summary(context, task_id, body, summarize, 'migration task') for task_id, body, _meta in found],
             missing=missing,
             truncated=False,
         )
@@ -165,18 +160,18 @@ def _usable_group_id(value):
     return isinstance(value, str) and bool(value)
 
 
-def read_task_groups(module):
+def read_task_groups(context):
     """``oms_task_group_info``: the named task groups (ShowTaskGroup), or every page of the listing."""
     # Everything the user typed is checked before the first request.
-    ids = requested_ids(module, 'group_id', 'group_ids')
+    ids = requested_ids(context, 'group_id', 'group_ids')
     status = None
-    if module.params['status'] is not None:
+    if context.params['status'] is not None:
         if ids is not None:
-            module.fail_json(msg='status filters the listing of all groups; it cannot be combined with group_id or group_ids.')
+            raise ReadError('status filters the listing of all groups; it cannot be combined with group_id or group_ids.')
         try:
-            status = group_status_value(module.params['status'])
+            status = group_status_value(context.params['status'])
         except MigrationValueError as err:
-            module.fail_json(msg=str(err))
+            raise ReadError(str(err))
 
     def read():
         now = now_ms()
@@ -184,32 +179,29 @@ def read_task_groups(module):
         def summarize(group):
             return group_summary(group, now)
 
-        report = ContractReport(module.params['strict_contract'])
+        report = ContractReport(context.params['strict_contract'])
 
         if ids is None:
-            listing = list_all(module, GROUP_LIST_PATH, {'status': status}, 'taskgroups', 'ListTaskGroupResponse', 'task groups', report, id_key='group_id')
-            report.apply(module)
+            listing = list_all(context, GROUP_LIST_PATH, {'status': status}, 'taskgroups', 'ListTaskGroupResponse', 'task groups', report, id_key='group_id')
+            report.apply(context)
             groups = []
             for position, entry in enumerate(listing.items):
                 group_id = listed_id(entry, position, 'taskgroups', 'group_id', _usable_group_id)
-                check_fields(module, group_id, entry, GROUP_LISTED_FIELDS)
-                groups.append(with_summary(module, group_id, entry, summarize, 'task group'))
-            module.exit_json(changed=False, task_groups=groups, missing=[], truncated=listing.truncated)
+                check_fields(context, group_id, entry, GROUP_LISTED_FIELDS)
+                groups.append(with_summary(context, group_id, entry, summarize, 'task group'))
+            return dict(task_groups=groups, missing=[], truncated=listing.truncated)
 
         def show(group_id):
-            body, meta = module.client.get_json(GROUP_SHOW_PATH, path_params={'group_id': group_id})
+            body, meta = context.client.get_json(GROUP_SHOW_PATH, path_params={'group_id': group_id})
             report.check('ShowTaskGroupResponse', body, 'task group %s' % group_id, meta)
-            check_answered_id(body, group_id, 'group_id', 'task group', meta, secrets=module.client.secrets)
-            check_fields(module, group_id, body, GROUP_CHECKED_FIELDS)
+            check_answered_id(body, group_id, 'group_id', 'task group', meta, secrets=context.client.secrets)
+            check_fields(context, group_id, body, GROUP_CHECKED_FIELDS)
             return body, meta
 
-        found, missing = fetch_each(module, ids, show, 'task group', 'group_id')
-        report.apply(module)
-        module.exit_json(
-            changed=False,
-            task_groups=[with_summary(module, group_id, body, summarize, 'task group') for group_id, body, _meta in found],
-            missing=missing,
-            truncated=False,
+        found, missing = fetch_each(context, ids, show, 'task group', 'group_id')
+        report.apply(context)
+        return dict(
+            task_groups=[with_summary(context, group_id, body, summarize, 'task group') for group_id, body, _meta in found], missing=missing, truncated=False
         )
 
     return read

@@ -52,7 +52,7 @@ GROUP_STATUS_NAMES = {
 GROUP_ACTIVE_STATUSES = frozenset([0, 1, 2])
 
 # The fields a gate reads to judge a task or a group, with the check each must
-# pass (see ``_info.check_fields``): an answer without them cannot be judged.
+# pass (see ``answers.check_fields``): an answer without them cannot be judged.
 # ``left_time``, ``error_reason`` and ``failed_object_record`` are null on
 # purpose (no estimate yet, no failure), so only absent or of the wrong type
 # counts against them.

@@ -17,12 +17,8 @@ from what was read and named in the summary's ``problems`` (``complete:
 false``).
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError
-from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import FAIL_FAST_AFTER, fetch_each, is_not_found, read_errors
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import FAIL_FAST_AFTER, fetch_each, is_not_found
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.statistics_summary import (
     MAX_POINTS,
     bucket_width,
@@ -82,17 +78,17 @@ class WindowRead:
         return problems + self.problems
 
 
-def read_window(module, ids, read, start_ms, end_ms, noun, id_key):
+def read_window(context, ids, read, start_ms, end_ms, noun, id_key):
     """Read every task's statistics over [start_ms, end_ms], splitting full answers.
 
     ``read(task_id, start, end) -> (body, meta)`` does one request.  Returns
     ``(reads, missing)``: ``reads`` the :class:`WindowRead` of each task found,
     in input order; ``missing`` the ids that answered "not found".  A failed
-    read (first or part) goes to ``_info.read_errors`` like any failed id.
+    read (first or part) goes to the context's ``read_errors`` like any failed id.
     """
-    found, missing = fetch_each(module, ids, lambda task_id: read(task_id, start_ms, end_ms), noun, id_key)
+    found, missing = fetch_each(context, ids, lambda task_id: read(task_id, start_ms, end_ms), noun, id_key)
     reads = [WindowRead(task_id, start_ms, end_ms, body) for task_id, body, _meta in found]
-    errors = read_errors(module)
+    errors = context.read_errors
     for _round in range(MAX_ROUNDS):
         work = []
         for window in reads:
@@ -112,7 +108,7 @@ def read_window(module, ids, read, start_ms, end_ms, noun, id_key):
         if not work:
             break
         keys = [(window.task_id, start, end) for window, _part, pieces in work for start, end in pieces]
-        outcomes = dict(module.client.fetch_many(lambda key: read(*key), keys, fail_fast_after=FAIL_FAST_AFTER))
+        outcomes = dict(context.client.fetch_many(lambda key: read(*key), keys, fail_fast_after=FAIL_FAST_AFTER))
         failed = set()
         for window, part, pieces in work:
             answers = [outcomes[(window.task_id, start, end)] for start, end in pieces]
@@ -120,7 +116,7 @@ def read_window(module, ids, read, start_ms, end_ms, noun, id_key):
             if error is not None:
                 if window.task_id not in failed:
                     failed.add(window.task_id)
-                    if is_not_found(error, module.service):
+                    if is_not_found(error, context.service):
                         error.message = 'the task disappeared while its window was read in parts: ' + error.message
                     errors.add(window.task_id, error, noun, id_key)
                 continue

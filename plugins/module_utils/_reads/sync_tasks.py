@@ -3,28 +3,24 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The reads of OMS synchronization tasks: their details (``oms_sync_task_info``) and statistics.
 
-Each is an :class:`._info.Read`, run as a module of its own or as a part of
+Each is a :class:`.base.Read`, run as a module of its own or as a part of
 ``migration_state_info``.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.client import unique
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError, shorten
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.answers import ContractReport, check_fields
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import (
-    ContractReport,
     Read,
+    ReadError,
     check_answered_id,
-    check_fields,
     fetch_each,
-    list_all,
     report_problem,
     requested_ids,
     time_option,
     window_options,
 )
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.listing import list_all
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.statistics import read_window
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.statistics_summary import DATA_TYPES, MIN_WINDOW_MS, summarize_statistics
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import now_ms
@@ -37,43 +33,43 @@ LISTED_FIELDS = {'sync_task_id': 'str', 'status': 'str'}
 SHOWN_FIELDS = {'status': 'str', 'monthly_acceptance_request': 'count', 'monthly_failure_object': 'count'}
 
 
-def read_sync_tasks(module):
+def read_sync_tasks(context):
     """``oms_sync_task_info``: the named tasks (ShowSyncTask), or the listing, with details when asked."""
     # Everything the user typed is checked before the first request.
-    query_time = time_option(module, 'query_time', now_ms())
-    ids = requested_ids(module, 'sync_task_id', 'sync_task_ids')
-    if ids is not None and module.params['status'] is not None:
-        module.fail_json(msg='status filters the listing of all tasks; it cannot be combined with sync_task_id or sync_task_ids.')
+    query_time = time_option(context, 'query_time', now_ms())
+    ids = requested_ids(context, 'sync_task_id', 'sync_task_ids')
+    if ids is not None and context.params['status'] is not None:
+        raise ReadError('status filters the listing of all tasks; it cannot be combined with sync_task_id or sync_task_ids.')
 
     def read():
-        report = ContractReport(module.params['strict_contract'])
+        report = ContractReport(context.params['strict_contract'])
 
         def show(task_id):
-            body, meta = module.client.get_json(SHOW_PATH, path_params={'sync_task_id': task_id}, query={'query_time': query_time})
+            body, meta = context.client.get_json(SHOW_PATH, path_params={'sync_task_id': task_id}, query={'query_time': query_time})
             report.check('ShowSyncTaskResponse', body, 'sync task %s' % task_id, meta)
-            check_answered_id(body, task_id, 'sync_task_id', 'sync task', meta, secrets=module.client.secrets)
-            check_fields(module, task_id, body, SHOWN_FIELDS)
+            check_answered_id(body, task_id, 'sync_task_id', 'sync task', meta, secrets=context.client.secrets)
+            check_fields(context, task_id, body, SHOWN_FIELDS)
             return body, meta
 
         listed = None
         read_ids = ids
         if read_ids is None:
             listed = list_all(
-                module, LIST_PATH, {'status': module.params['status']}, 'tasks', 'ListSyncTasksResponse', 'sync tasks', report, id_key='sync_task_id'
+                context, LIST_PATH, {'status': context.params['status']}, 'tasks', 'ListSyncTasksResponse', 'sync tasks', report, id_key='sync_task_id'
             ).items
             for position, entry in enumerate(listed):
                 task_id = entry.get('sync_task_id') if isinstance(entry, dict) else None
-                check_fields(module, task_id if isinstance(task_id, str) else 'tasks[%d]' % position, entry, LISTED_FIELDS)
-            report.apply(module)
-            if not module.params['details']:
-                module.exit_json(changed=False, sync_tasks=listed, missing=[])
+                check_fields(context, task_id if isinstance(task_id, str) else 'tasks[%d]' % position, entry, LISTED_FIELDS)
+            report.apply(context)
+            if not context.params['details']:
+                return dict(sync_tasks=listed, missing=[])
             read_ids = [task.get('sync_task_id') for task in listed if isinstance(task, dict) and isinstance(task.get('sync_task_id'), str)]
 
-        found, missing = fetch_each(module, read_ids, show, 'sync task', 'sync_task_id', listed=listed is not None)
+        found, missing = fetch_each(context, read_ids, show, 'sync task', 'sync_task_id', listed=listed is not None)
         details = {}
         for task_id, body, _meta in found:
             details[task_id] = body
-        report.apply(module)
+        report.apply(context)
 
         if listed is None:
             sync_tasks = [body for _task_id, body, _meta in found]
@@ -88,7 +84,7 @@ def read_sync_tasks(module):
                 if isinstance(merged, dict) and isinstance(details.get(task_id), dict):
                     merged.update(details[task_id])
                 sync_tasks.append(merged)
-        module.exit_json(changed=False, sync_tasks=sync_tasks, missing=missing)
+        return dict(sync_tasks=sync_tasks, missing=missing)
 
     return read
 
@@ -129,40 +125,40 @@ def _statistics_of_another_task(task_id, body, meta, secrets=()):
     )
 
 
-def read_sync_task_statistics(module):
+def read_sync_task_statistics(context):
     """``oms_sync_task_statistics_info``: the statistics of the named tasks over a window, summarised."""
     # Everything the user typed is checked before the first request.
     now = now_ms()
-    start_ms, end_ms = window_options(module, 'start_time', 'end_time', now)
+    start_ms, end_ms = window_options(context, 'start_time', 'end_time', now)
     if end_ms - start_ms < MIN_WINDOW_MS:
-        module.fail_json(
-            msg='the window from start_time (%s) to end_time (%s) is %.3f s long, shorter than one statistics bucket: '
+        raise ReadError(
+            'the window from start_time (%s) to end_time (%s) is %.3f s long, shorter than one statistics bucket: '
             'the smallest window is 5 minutes (%d ms), for example start_time: -5m and end_time: now.'
-            % (module.params['start_time'], module.params['end_time'], (end_ms - start_ms) / 1000.0, MIN_WINDOW_MS)
+            % (context.params['start_time'], context.params['end_time'], (end_ms - start_ms) / 1000.0, MIN_WINDOW_MS)
         )
-    data_types = unique(module.params['data_type'])
+    data_types = unique(context.params['data_type'])
     if not data_types:
-        module.fail_json(msg='data_type must name at least one of %s.' % ', '.join(DATA_TYPES))
-    return_types = module.params['return_data_types']
+        raise ReadError('data_type must name at least one of %s.' % ', '.join(DATA_TYPES))
+    return_types = context.params['return_data_types']
     if return_types is not None:
         unqueried = [data_type for data_type in return_types if data_type not in data_types]
         if unqueried:
-            module.fail_json(msg='return_data_types names %s, which data_type does not query (%s).' % (', '.join(unqueried), ', '.join(data_types)))
-    ids = requested_ids(module, 'sync_task_id', 'sync_task_ids')
+            raise ReadError('return_data_types names %s, which data_type does not query (%s).' % (', '.join(unqueried), ', '.join(data_types)))
+    ids = requested_ids(context, 'sync_task_id', 'sync_task_ids')
 
     def read():
-        report = ContractReport(module.params['strict_contract'])
+        report = ContractReport(context.params['strict_contract'])
 
         def read_statistics(task_id, start, end):
             query = {'data_type': ','.join(data_types), 'start_time': start, 'end_time': end}
-            body, meta = module.client.get_json(STATISTICS_PATH, path_params={'sync_task_id': task_id}, query=query)
-            foreign = _statistics_of_another_task(task_id, body, meta, module.client.secrets)
+            body, meta = context.client.get_json(STATISTICS_PATH, path_params={'sync_task_id': task_id}, query=query)
+            foreign = _statistics_of_another_task(task_id, body, meta, context.client.secrets)
             if foreign is not None:
                 raise foreign
             report.check('ListSyncTaskStatisticResponse', body, 'sync task %s' % task_id, meta)
             return body, meta
 
-        reads, missing = read_window(module, ids, read_statistics, start_ms, end_ms, 'statistics of sync task', 'sync_task_id')
+        reads, missing = read_window(context, ids, read_statistics, start_ms, end_ms, 'statistics of sync task', 'sync_task_id')
         results = []
         for window in reads:
             body = window.response(data_types)
@@ -173,7 +169,7 @@ def read_sync_task_statistics(module):
             time_type = document.get('statistic_time_type')
             summary = summarize_statistics(body, data_types, start_ms, end_ms, problems=window.part_problems(data_types), now_ms=now)
             for problem in summary['problems']:
-                report_problem(module, window.task_id, 'statistic_datas', problem)
+                report_problem(context, window.task_id, 'statistic_datas', problem)
             results.append(
                 {
                     'sync_task_id': window.task_id,
@@ -182,8 +178,8 @@ def read_sync_task_statistics(module):
                     'summary': summary,
                 }
             )
-        report.apply(module)
-        module.exit_json(changed=False, sync_task_statistics=results, missing=missing)
+        report.apply(context)
+        return dict(sync_task_statistics=results, missing=missing)
 
     return read
 
