@@ -20,8 +20,8 @@ description:
     M(hwcloud.migration.oms_task_group_info) together, in one module call, and returns each one's result
     under the name of its option.
   - Each option takes the options of its module, as a dictionary, except the connection options,
-    O(strict_contract) and O(max_concurrency), which are set once on this module. Leave an option out
-    to skip that read.
+    O(strict_contract) and O(max_concurrency), which are set once on this module (a connection option
+    inside a read is refused as an unsupported parameter). Leave an option out to skip that read.
   - The reads run at the same time, in one process, with one session, one set of credentials and
     one IAM project lookup; all their requests together stay within O(max_concurrency). A gate
     over hundreds of resources then takes about the time its requests need on the network, instead of
@@ -39,6 +39,31 @@ options:
         (C(sync_task_id), C(sync_task_ids), C(query_time), C(status), C(details)).
       - The result is in RV(sync_task_info).
     type: dict
+    suboptions:
+      sync_task_id:
+        description:
+          - The same as O(hwcloud.migration.oms_sync_task_info#module:sync_task_id).
+        type: str
+      sync_task_ids:
+        description:
+          - The same as O(hwcloud.migration.oms_sync_task_info#module:sync_task_ids).
+        type: list
+        elements: str
+      query_time:
+        description:
+          - The same as O(hwcloud.migration.oms_sync_task_info#module:query_time).
+        type: raw
+        default: now
+      status:
+        description:
+          - The same as O(hwcloud.migration.oms_sync_task_info#module:status).
+        type: str
+        choices: [SYNCHRONIZING, STOPPED]
+      details:
+        description:
+          - The same as O(hwcloud.migration.oms_sync_task_info#module:details).
+        type: bool
+        default: false
   sync_task_statistics_info:
     description:
       - Read the statistics of OMS synchronization tasks, with the options of
@@ -51,24 +76,118 @@ options:
       - With IDs, the statistics are read at the same time as the other reads.
       - The result is in RV(sync_task_statistics_info).
     type: dict
+    suboptions:
+      sync_task_id:
+        description:
+          - The same as O(hwcloud.migration.oms_sync_task_statistics_info#module:sync_task_id).
+        type: str
+      sync_task_ids:
+        description:
+          - The same as O(hwcloud.migration.oms_sync_task_statistics_info#module:sync_task_ids).
+        type: list
+        elements: str
+      data_type:
+        description:
+          - The same as O(hwcloud.migration.oms_sync_task_statistics_info#module:data_type).
+        type: list
+        elements: str
+        choices: [REQUEST, SUCCESS, FAILURE, SKIP, SIZE]
+        default: [REQUEST, SUCCESS, FAILURE, SKIP, SIZE]
+      return_data_types:
+        description:
+          - The same as O(hwcloud.migration.oms_sync_task_statistics_info#module:return_data_types).
+        type: list
+        elements: str
+        choices: [REQUEST, SUCCESS, FAILURE, SKIP, SIZE]
+      start_time:
+        description:
+          - The same as O(hwcloud.migration.oms_sync_task_statistics_info#module:start_time).
+        type: raw
+        default: '-1h'
+      end_time:
+        description:
+          - The same as O(hwcloud.migration.oms_sync_task_statistics_info#module:end_time).
+        type: raw
+        default: now
   dataset_sync_info:
     description:
       - Read ModelArts dataset syncs, with the options of M(hwcloud.migration.modelarts_dataset_sync_info)
         (C(dataset_id), C(dataset_ids), C(wait), C(wait_timeout), C(wait_sleep)).
       - The result is in RV(dataset_sync_info).
     type: dict
+    suboptions:
+      dataset_id:
+        description:
+          - The same as O(hwcloud.migration.modelarts_dataset_sync_info#module:dataset_id).
+        type: str
+      dataset_ids:
+        description:
+          - The same as O(hwcloud.migration.modelarts_dataset_sync_info#module:dataset_ids).
+        type: list
+        elements: str
+      wait:
+        description:
+          - The same as O(hwcloud.migration.modelarts_dataset_sync_info#module:wait).
+        type: bool
+        default: false
+      wait_timeout:
+        description:
+          - The same as O(hwcloud.migration.modelarts_dataset_sync_info#module:wait_timeout).
+        type: int
+        default: 600
+      wait_sleep:
+        description:
+          - The same as O(hwcloud.migration.modelarts_dataset_sync_info#module:wait_sleep).
+        type: int
+        default: 10
   migration_task_info:
     description:
       - Read OMS migration tasks, with the options of M(hwcloud.migration.oms_migration_task_info)
         (C(task_id), C(task_ids), C(group_id), C(status), C(task_name)).
       - The result is in RV(migration_task_info).
     type: dict
+    suboptions:
+      task_id:
+        description:
+          - The same as O(hwcloud.migration.oms_migration_task_info#module:task_id).
+        type: raw
+      task_ids:
+        description:
+          - The same as O(hwcloud.migration.oms_migration_task_info#module:task_ids).
+        type: list
+        elements: raw
+      group_id:
+        description:
+          - The same as O(hwcloud.migration.oms_migration_task_info#module:group_id).
+        type: str
+      status:
+        description:
+          - The same as O(hwcloud.migration.oms_migration_task_info#module:status).
+        type: raw
+      task_name:
+        description:
+          - The same as O(hwcloud.migration.oms_migration_task_info#module:task_name).
+        type: str
   task_group_info:
     description:
       - Read OMS task groups, with the options of M(hwcloud.migration.oms_task_group_info)
         (C(group_id), C(group_ids), C(status)).
       - The result is in RV(task_group_info).
     type: dict
+    suboptions:
+      group_id:
+        description:
+          - The same as O(hwcloud.migration.oms_task_group_info#module:group_id).
+        type: str
+      group_ids:
+        description:
+          - The same as O(hwcloud.migration.oms_task_group_info#module:group_ids).
+        type: list
+        elements: str
+      status:
+        description:
+          - The same as O(hwcloud.migration.oms_task_group_info#module:status).
+        type: raw
 notes:
   - At least one of the five options is required.
   - Every option of every read is checked before the first request; a wrong one fails the task naming
@@ -191,11 +310,12 @@ problems:
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._module import HuaweiCloudModule
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import INFO_ARGUMENT_SPEC
-from ansible_collections.hwcloud.migration.plugins.module_utils._reads.bundle import READS, StateRead
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.bundle import StateRead
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.bundle import argument_spec as read_options
 
 
 def main():
-    argument_spec = dict((read.name, dict(type='dict')) for read in READS)
+    argument_spec = read_options()
     argument_spec.update(INFO_ARGUMENT_SPEC)
     module = HuaweiCloudModule(argument_spec=argument_spec, service='oms', supports_check_mode=True)
     failed, result = StateRead(module).run()

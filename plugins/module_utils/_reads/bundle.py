@@ -38,29 +38,23 @@ MODULE_OF = {read.name: read.module for read in names.READS}
 _STATISTICS_IDS = ('sync_task_id', 'sync_task_ids')
 
 
-def part_options(read, options, ids_from_listing=False):
-    """``options`` (a part's dict) checked against ``read``'s own options; ``(params, error message or None)``.
+def argument_spec() -> Dict[str, Any]:
+    """The module's options: one ``dict`` per read whose sub-options are that read's own options."""
+    return {read.name: dict(type='dict', options=read.argument_spec, mutually_exclusive=read.mutually_exclusive or None) for read in READS}
 
-    With ``ids_from_listing`` the statistics part may leave out its ids (they
-    come from the sync task part).
+
+def part_options(read: Read, options: Dict[str, Any], ids_from_listing: bool = False) -> Tuple[Optional[Dict[str, Any]], Optional[str]]:
+    """A part's options (typed and defaulted by the module's argument spec); ``(params, error message or None)``.
+
+    What the argument spec cannot say is checked here: the ids a read
+    requires, unless ``ids_from_listing`` (the statistics part then reads the
+    tasks the sync task part found).
     """
-    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-
-    options = options or {}
-    unknown = sorted(str(key) for key in options if key not in read.argument_spec)
-    if unknown:
-        return None, (
-            '%s: unknown option%s %s; it takes the options of %s except the connection options, strict_contract and '
-            'max_concurrency (set those on this module): %s'
-            % (read.name, 's' if len(unknown) > 1 else '', ', '.join(unknown), MODULE_OF[read.name], ', '.join(sorted(read.argument_spec)))
-        )
-    validator = ArgumentSpecValidator(
-        read.argument_spec, mutually_exclusive=read.mutually_exclusive or None, required_one_of=None if ids_from_listing else read.required_one_of or None
-    )
-    validated = validator.validate(options)
-    if validated.error_messages:
-        return None, '%s: %s' % (read.name, '; '.join(validated.error_messages))
-    return validated.validated_parameters, None
+    if not ids_from_listing:
+        for group in read.required_one_of:
+            if all(options.get(name) is None for name in group):
+                return None, '%s: one of the following is required: %s' % (read.name, ', '.join(group))
+    return dict(options), None
 
 
 def _listed_sync_task_ids(result):

@@ -182,9 +182,9 @@ def test_problems_of_every_read_name_their_read(run_state):
     [
         ({'migration_task_info': {'task_ids': ['abc']}}, 'migration_task_info: task_ids must be a migration task id'),
         ({'sync_task_statistics_info': {'start_time': 'yesterday'}, 'sync_task_info': {}}, 'sync_task_statistics_info: '),
-        ({'task_group_info': {'group_ids': ['a/b'], 'region': 'cn-north-1'}}, 'task_group_info: unknown option region;'),
+        ({'task_group_info': {'group_ids': ['a/b'], 'region': 'cn-north-1'}}, 'task_group_info.region'),
         ({'sync_task_statistics_info': {'start_time': '-1h'}}, 'sync_task_statistics_info: one of the following is required: sync_task_id, sync_task_ids'),
-        ({'dataset_sync_info': {'dataset_ids': 'not-a-list', 'wait': 'perhaps'}}, 'dataset_sync_info: '),
+        ({'dataset_sync_info': {'dataset_ids': ['ds-1'], 'wait': 'perhaps'}}, "found in 'dataset_sync_info'"),
         ({}, 'name at least one read'),
     ],
 )
@@ -236,7 +236,15 @@ def test_clients_of_two_services_share_one_project_lookup_and_one_bound(fake_ser
 
 
 def test_a_shared_token_may_be_renewed_once_per_read(monkeypatch):
+    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
     from ansible_collections.hwcloud.migration.plugins.module_utils._api.auth import PasswordAuth
+
+    # The parts as the module's argument spec hands them over: typed, with their defaults.
+    parts = ArgumentSpecValidator(_state.argument_spec()).validate(
+        dict(sync_task_info={}, task_group_info={'group_id': 'group-1'}, dataset_sync_info={'dataset_id': 'ds-1'})
+    )
+    assert not parts.error_messages
 
     class Owner:
         check_mode = False
@@ -249,9 +257,7 @@ def test_a_shared_token_may_be_renewed_once_per_read(monkeypatch):
             password='secret',
             domain_name='domain',
             max_concurrency=4,
-            sync_task_info={},
-            task_group_info={'group_id': 'group-1'},
-            dataset_sync_info={'dataset_id': 'ds-1'},
+            **parts.validated_parameters,
         )
 
         def fail_json(self, **kwargs):
