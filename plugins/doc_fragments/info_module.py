@@ -3,10 +3,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """What the read-only info modules share: the contract check option (CONTRACT), their attributes and the notes of a single read."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 
 class ModuleDocFragment(object):
     # The option of every module that reads through the collection's client

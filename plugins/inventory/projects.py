@@ -2,10 +2,6 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 DOCUMENTATION = r"""
 name: projects
 short_description: Gate targets from the IAM projects a Huawei Cloud credential can see
@@ -177,7 +173,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable):
 
     def verify_file(self, path):
         """Only files named ``*projects.yml`` / ``*projects.yaml``."""
-        return super(InventoryModule, self).verify_file(path) and path.endswith(('projects.yml', 'projects.yaml'))
+        return super().verify_file(path) and path.endswith(('projects.yml', 'projects.yaml'))
 
     def _client_params(self):
         """The common options from the file, else from their environment variables, typed and checked."""
@@ -251,7 +247,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable):
         return body['projects']
 
     def parse(self, inventory, loader, path, cache=True):
-        super(InventoryModule, self).parse(inventory, loader, path, cache)
+        super().parse(inventory, loader, path, cache)
         self._read_config_data(path)
         regions, prefix, settings = self._check_options()
         params = self._client_params()

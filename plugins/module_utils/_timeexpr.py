@@ -27,10 +27,6 @@ This file is plain Python (no Ansible objects) so the modules, the role's filter
 plugin and the tests share it.  Keep it Python 3.8 compatible.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import math
 import re
 import time

@@ -11,10 +11,6 @@ too large for a 64-bit integer (the API's ``Long``) or for a float (``1e400``,
 that are not valid Unicode (a lone surrogate such as ``"\\ud800"``).
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 import math
 import re

@@ -3,9 +3,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The collection version, in one place (keep in step with galaxy.yml)."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 COLLECTION_VERSION = '0.1.0'
 USER_AGENT = 'hwcloud.migration/%s' % COLLECTION_VERSION

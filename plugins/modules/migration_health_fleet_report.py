@@ -3,10 +3,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The work is done by the action plugin of the same name, on the controller.
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 DOCUMENTATION = r"""
 module: migration_health_fleet_report
 short_description: Fold the gate results of many targets into one fleet verdict and write the fleet reports

@@ -3,10 +3,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The work is done by the action plugin of the same name, on the controller.
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 DOCUMENTATION = r"""
 module: migration_health_report
 short_description: Evaluate the migration health and write its reports (JSON, JUnit, HTML)

@@ -36,10 +36,6 @@ comes back that long may have been cut, so the window is read again in parts
 This file is plain Python (no Ansible objects); keep it Python 3.8 compatible.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import ms_to_iso
 
 DATA_TYPES = ('REQUEST', 'SUCCESS', 'FAILURE', 'SKIP', 'SIZE')
