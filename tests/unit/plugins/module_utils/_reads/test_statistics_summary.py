@@ -14,7 +14,7 @@ import pytest
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.statistics_summary import DATA_TYPES, iter_points, summarize_statistics
 
-FIXTURES = os.path.join(os.path.dirname(__file__), 'fixtures')
+FIXTURES = os.path.join(os.path.dirname(os.path.dirname(__file__)), 'fixtures')
 START = 1700150400000 - 5 * 60 * 1000  # 2023-11-16T15:55:00Z
 END = 1700188500000  # 2023-11-17T02:35:00Z
 
