@@ -24,7 +24,17 @@ the size of its reports for 100 and 500 sync tasks over a 2-day window, next to
 the 0.1.0 baseline (``BASELINE_GATE_STEPS``; ``--gate-steps-only`` runs just
 that; ``BENCH_COLLECTIONS`` points the runs at another checkout's collections).
 
-Prints one table and writes the same figures to build/bench/results.json.
+and the fleet row (bench_fleet.py): the gate's controller CPU per extra target
+against a one-task ``ansible.builtin.ping`` play's per extra host.
+
+Every measurement of the collection's code runs on two sides in the same run,
+alternating: the working tree and the baseline commit (``BENCH_BASELINE``,
+default 25d231b, the last before the restructure of issue 21), checked out in
+build/bench-baseline with its own collections path (bench_baseline.py). The uri
+and SDK rows do not depend on the collection and run once.
+
+Prints the current side's table, the fleet row and the baseline-vs-current table,
+and writes the same figures to build/bench/results.json.
 Everything listens on 127.0.0.1, every run has a timeout, and the emulators are
 stopped on every way out.
 
