@@ -46,8 +46,8 @@ def baseline_ref(environ: Optional[Dict[str, str]] = None) -> Optional[str]:
 def prepare(repo: Path, ref: str, build: Optional[Path] = None) -> Side:
     """The baseline side: a detached worktree of ``ref`` under build/, reused when it is already at that commit.
 
-    A worktree left at another commit is moved to ``ref`` (it is the bench's own
-    checkout, nobody edits it). Raises ``subprocess.CalledProcessError`` when
+    A worktree left at another commit is moved to ``ref``, and edits of its tracked
+    files are undone (it is the bench's own checkout). Raises ``subprocess.CalledProcessError`` when
     ``ref`` is not a commit of the repository.
     """
     build = build or (repo / 'build')
@@ -55,7 +55,9 @@ def prepare(repo: Path, ref: str, build: Optional[Path] = None) -> Side:
     tree = build / 'bench-baseline'
     if (tree / '.git').exists():
         if _git(tree, 'rev-parse', 'HEAD') != commit:
-            _git(tree, 'checkout', '--quiet', '--detach', commit)
+            _git(tree, 'checkout', '--quiet', '--force', '--detach', commit)
+        if _git(tree, 'status', '--porcelain', '--untracked-files=no'):
+            _git(tree, 'reset', '--quiet', '--hard', commit)  # measure the commit, not an edit of it
     else:
         build.mkdir(parents=True, exist_ok=True)
         _git(repo, 'worktree', 'prune')

@@ -124,6 +124,14 @@ def test_prepare_reuses_the_worktree_and_moves_it_to_another_ref(repo, tmp_path)
     assert (moved.collections / 'ansible_collections' / 'hwcloud' / 'migration').resolve() == (build / 'bench-baseline').resolve()
 
 
+def test_prepare_undoes_an_edit_of_the_baseline_checkout(repo, tmp_path):
+    build = tmp_path / 'build'
+    bench_baseline.prepare(repo, 'HEAD~1', build)
+    (build / 'bench-baseline' / 'galaxy.yml').write_text('edited\n')
+    bench_baseline.prepare(repo, 'HEAD~1', build)
+    assert (build / 'bench-baseline' / 'galaxy.yml').read_text() == 'first\n'
+
+
 def test_prepare_refuses_a_ref_that_is_no_commit(repo, tmp_path):
     with pytest.raises(subprocess.CalledProcessError):
         bench_baseline.prepare(repo, 'no-such-ref', tmp_path / 'build')
