@@ -164,7 +164,8 @@ def render(entries: List[dict], sides: List[Side]) -> str:
         for entry in entries
     ]
     widths = [max(len(line[index]) for line in [header] + lines) for index in range(len(header))]
-    out = ['Baseline vs current (%s), measured in this run, alternating:' % ', '.join('%s %s' % (side.name, side.commit[:12]) for side in sides), '']
+    how = 'measured in this run, alternating' if len(sides) > 1 else 'no baseline side (BENCH_BASELINE=none)'
+    out = ['Baseline vs current (%s), %s:' % (', '.join('%s %s' % (side.name, side.commit[:12]) for side in sides), how), '']
     for position, line in enumerate([header] + lines):
         cells = [line[0].ljust(widths[0])] + [line[index].rjust(widths[index]) for index in (1, 2, 3)] + [line[4].ljust(widths[4]), line[5]]
         out.append('  '.join(cells).rstrip())

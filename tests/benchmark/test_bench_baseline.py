@@ -69,6 +69,8 @@ def test_table_takes_the_target_of_the_current_side_and_marks_a_missing_figure()
 def test_table_without_a_baseline_side_reports_no_baseline():
     (gate,) = bench_baseline.table(_rows()[:1], {'current': {'role': {'wall_s': 12.0}}}, {})
     assert (gate['baseline'], gate['current'], gate['ratio'], gate['within']) == (None, 12.0, None, None)
+    text = bench_baseline.render([gate], [bench_baseline.Side('current', Path('c'), 'c' * 40)])
+    assert 'no baseline side (BENCH_BASELINE=none)' in text and 'no baseline, ' not in text
 
 
 @pytest.mark.parametrize('value, expected', [(None, '25d231b'), ('', None), ('none', None), ('NONE', None), ('abc123', 'abc123'), (' v1 ', 'v1')])
