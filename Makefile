@@ -111,8 +111,12 @@ dist: collection-build emulator-dist
 	cp $(EMULATOR_DIST)/hwc_emulator-*.whl $(DIST)/
 	@ls -1 $(TARBALL) $(DIST)/hwc_emulator-*.whl
 
+# `make bench` measures the working tree and, in the same run, alternating, the
+# commit before the restructure of issue 21 (checked out in build/bench-baseline):
+# BENCH_BASELINE=<ref> measures another commit beside it, BENCH_BASELINE=none none.
+BENCH_BASELINE ?= 25d231b
 bench: venv
-	$(BIN)/python tests/benchmark/bench.py
+	BENCH_BASELINE='$(BENCH_BASELINE)' $(BIN)/python tests/benchmark/bench.py
 
 # Docs, Galaxy import, execution environment, version matrix, changelog.
 -include mk/ecosystem.mk

@@ -24,16 +24,22 @@ the size of its reports for 100 and 500 sync tasks over a 2-day window, next to
 the 0.1.0 baseline (``BASELINE_GATE_STEPS``; ``--gate-steps-only`` runs just
 that; ``BENCH_COLLECTIONS`` points the runs at another checkout's collections).
 
-Prints one table and writes the same figures to build/bench/results.json.
+and the fleet row (bench_fleet.py): the gate's controller CPU per extra target
+against a one-task ``ansible.builtin.ping`` play's per extra host.
+
+Every measurement of the collection's code runs on two sides in the same run,
+alternating: the working tree and the baseline commit (``BENCH_BASELINE``,
+default 25d231b, the last before the restructure of issue 21), checked out in
+build/bench-baseline with its own collections path (bench_baseline.py). The uri
+and SDK rows do not depend on the collection and run once.
+
+Prints the current side's table, the fleet row and the baseline-vs-current table,
+and writes the same figures to build/bench/results.json.
 Everything listens on 127.0.0.1, every run has a timeout, and the emulators are
 stopped on every way out.
 
     .venv/bin/python tests/benchmark/bench.py [--tasks 500] [--datasets 50] [--latency-ms 50]
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import argparse
 import json
@@ -45,7 +51,9 @@ import tempfile
 import time
 from pathlib import Path
 
+import bench_baseline
 import bench_fleet
+import bench_overhead
 
 from hwc_emulator.launcher import EmulatorProcess
 
@@ -91,12 +99,29 @@ BASELINE_GATE_STEPS = {
     100: {'evaluate_s': 3.00, 'report_s': 1.53, 'html_mb': 1.84, 'json_mb': 1.29},
     500: {'evaluate_s': 10.73, 'report_s': 2.73, 'html_mb': 9.16, 'json_mb': 6.47},
 }
+# The module calls whose peak memory is measured, with their options beyond the ids.
+MEMORY_CALLS = (
+    ('oms_sync_task_info', None),
+    ('oms_sync_task_statistics_info', {'data_type': ['REQUEST', 'SUCCESS', 'FAILURE', 'SKIP', 'SIZE'], 'start_time': '-1h', 'end_time': 'now'}),
+    # What the role runs: both reads of the same tasks in one call, as the gate asks for them.
+    (
+        STATE_MODULE,
+        {
+            'sync_task_info': {'sync_task_ids': None, 'details': True},
+            'sync_task_statistics_info': {
+                'sync_task_ids': None,
+                'data_type': ['REQUEST', 'SUCCESS', 'FAILURE', 'SKIP', 'SIZE'],
+                'return_data_types': ['REQUEST', 'SUCCESS', 'FAILURE'],
+                'start_time': '-1h',
+                'end_time': 'now',
+            },
+        },
+    ),
+)
 # Task names of the evaluation and report steps, before and after issue 12.
 EVALUATE_STEPS = ('Evaluate the migration health', 'Keep the migration_health fact')
 # (after issue 12 'Evaluate the migration health' also writes the reports)
 REPORT_STEPS = ('Write the reports',)
-
-sys.path.insert(0, str(COLLECTIONS))
 
 
 class Stop(Exception):
@@ -142,11 +167,11 @@ def count_requests(entries):
 # -- ansible-playbook runs -----------------------------------------------------
 
 
-def ansible_env(timer_file):
+def ansible_env(timer_file, collections=COLLECTIONS):
     env = {key: value for key, value in os.environ.items() if not key.startswith(CREDENTIAL_ENV_PREFIXES)}
     env.update(
         {
-            'ANSIBLE_COLLECTIONS_PATH': str(COLLECTIONS),
+            'ANSIBLE_COLLECTIONS_PATH': str(collections),
             'ANSIBLE_LOCALHOST_WARNING': 'False',
             'ANSIBLE_INVENTORY_UNPARSED_WARNING': 'False',
             'ANSIBLE_NOCOLOR': '1',
@@ -160,7 +185,7 @@ def ansible_env(timer_file):
     return env
 
 
-def run_playbook(playbook, extra_vars, workdir, name):
+def run_playbook(playbook, extra_vars, workdir, name, collections=COLLECTIONS):
     """Run ansible-playbook; returns (wall seconds, task timings).  Raises on failure."""
     vars_file = Path(workdir) / ('%s-vars.json' % name)
     vars_file.write_text(json.dumps(extra_vars))
@@ -171,7 +196,7 @@ def run_playbook(playbook, extra_vars, workdir, name):
     started = time.perf_counter()
     with open(str(log_file), 'w') as log:
         process = subprocess.run(
-            command, env=ansible_env(timer_file), cwd=str(workdir), stdout=log, stderr=subprocess.STDOUT, timeout=PLAYBOOK_TIMEOUT, check=False
+            command, env=ansible_env(timer_file, collections), cwd=str(workdir), stdout=log, stderr=subprocess.STDOUT, timeout=PLAYBOOK_TIMEOUT, check=False
         )
     wall = time.perf_counter() - started
     if process.returncode != 0:
@@ -212,7 +237,10 @@ def connection(emulator, settings):
     }
 
 
-def bench_role(emulator, settings, workdir, concurrency):
+def bench_role(emulator, settings, workdir, concurrency, side, number=0):
+    """One run of the role on one side (its own collections path, reports and log)."""
+    name = 'role' if side.name == 'current' else 'role-' + side.name
+    report_dir = OUT_DIR / ('reports' if side.name == 'current' else 'reports-' + side.name)
     extra_vars = {
         'migration_health_sync_tasks': settings['task_ids'],
         'migration_health_datasets': settings['dataset_ids'],
@@ -222,17 +250,18 @@ def bench_role(emulator, settings, workdir, concurrency):
         'migration_health_window': '1h',
         'migration_health_max_concurrency': concurrency,
         'migration_health_fail': False,
-        'migration_health_report_dir': str(OUT_DIR / 'reports'),
+        'migration_health_report_dir': str(report_dir),
         'migration_health_connection': connection(emulator, settings),
     }
     emulator.clear_requests_log()
-    wall, timer = run_playbook('hwcloud.migration.migration_health', extra_vars, workdir, 'role')
+    wall, timer = run_playbook('hwcloud.migration.migration_health', extra_vars, workdir, '%s-run%d' % (name, number), side.collections)
     requests = count_requests(emulator.requests_log())
     spent = module_seconds(timer)
     expected = [name.rsplit('.', 1)[1] for name in MODULES]
     if sorted(spent) != sorted(expected):
-        raise RuntimeError('the role did not run the fetching modules %s (ran %s); see %s' % (expected, sorted(spent), OUT_DIR / 'role.log'))
-    report = json.loads((OUT_DIR / 'reports' / 'migration-health.json').read_text())
+        log = OUT_DIR / ('%s-run%d.log' % (name, number))
+        raise RuntimeError('the role did not run the fetching modules %s (ran %s); see %s' % (expected, sorted(spent), log))
+    report = json.loads((report_dir / 'migration-health.json').read_text())
     return {
         'wall_s': wall,
         'requests': requests,
@@ -337,7 +366,7 @@ def bench_sdk(emulator, settings, tasks, datasets, scale, migration_tasks=0, tas
 # -- memory of one module call ---------------------------------------------------
 
 
-def peak_memory(emulator, settings, module, ids, workdir, extra=None):
+def peak_memory(emulator, settings, module, ids, workdir, extra=None, collections=COLLECTIONS):
     """Run one module as a child process (as AnsiballZ would) and read its ru_maxrss.
 
     ``extra`` adds options; for ``migration_state_info`` it names the reads,
@@ -354,7 +383,7 @@ def peak_memory(emulator, settings, module, ids, workdir, extra=None):
     args_file.write_text(json.dumps({'ANSIBLE_MODULE_ARGS': args}))
     out_file = Path(workdir) / ('%s-out.json' % module)
     env = {key: value for key, value in os.environ.items() if not key.startswith(CREDENTIAL_ENV_PREFIXES)}
-    env['PYTHONPATH'] = str(COLLECTIONS)
+    env['PYTHONPATH'] = str(collections)
     started = time.perf_counter()
     with open(str(out_file), 'w') as out:
         process = subprocess.Popen(
@@ -389,70 +418,38 @@ def peak_memory(emulator, settings, module, ids, workdir, extra=None):
 # -- per-request client overhead -------------------------------------------------
 
 
-def client_overhead(emulator, settings, count, rounds=8):
-    """HuaweiCloudClient.get_json versus bare requests.Session.get calls with headers signed in advance.
+def client_overhead(emulator, settings, count, sides, workdir, passes=2):
+    """``bench_overhead.client_overhead`` of every side, each in its own process with its own collections path.
 
-    Two bare baselines: a default ``requests.Session`` (what a script would use;
-    it reads the proxy variables from the environment on every call) and one
-    with ``trust_env = False`` (the least a request can cost).  The overhead is
-    reported against the faster of the two.
+    The sides alternate ``passes`` times (``count / passes`` requests per arm each
+    time), so that drift of the machine hits them alike; returns side name -> figures.
     """
-    import requests
-
-    from ansible_collections.hwcloud.migration.plugins.module_utils._api import signer as _signer
-    from ansible_collections.hwcloud.migration.plugins.module_utils._api.client import HuaweiCloudClient
-    from ansible_collections.hwcloud.migration.plugins.module_utils._version import USER_AGENT
-
-    params = dict(connection(emulator, settings), project_id=settings['project_id'])
-    client = HuaweiCloudClient(params, 'oms')
-    now = int(time.time() * 1000)
-    ids = settings['task_ids'][:200]
-    template = '/v2/{project_id}/sync-tasks/{sync_task_id}'
-    bare = requests.Session()
-    minimal = requests.Session()
-    minimal.trust_env = False
-    prepared = []
-    for task_id in ids:
-        url = '%s/v2/%s/sync-tasks/%s?query_time=%d' % (emulator.url, settings['project_id'], task_id, now)
-        headers = {'Accept': 'application/json', 'User-Agent': USER_AGENT, 'X-Project-Id': settings['project_id']}
-        headers.update(_signer.sign_request('GET', url, headers, b'', settings['access_key'], settings['secret_key']))
-        prepared.append((url, headers))
-
-    def run_client(n):
-        for index in range(n):
-            client.get_json(template, path_params={'sync_task_id': ids[index % len(ids)]}, query={'query_time': now})
-
-    def run_bare(session, n):
-        for index in range(n):
-            url, headers = prepared[index % len(ids)]
-            response = session.get(url, headers=headers, timeout=30)
-            if response.status_code != 200:
-                raise RuntimeError('bare request answered %d: %s' % (response.status_code, response.text[:200]))
-            response.json()
-
-    runners = {'client': run_client, 'bare': lambda n: run_bare(bare, n), 'bare_no_env': lambda n: run_bare(minimal, n)}
-    for runner in runners.values():  # warm the connection pools and the emulator
-        runner(20)
-    per_round = max(1, count // rounds)
-    timings = dict((name, 0.0) for name in runners)
-    for _round in range(rounds):  # interleaved, so that drift of the machine hits all three alike
-        for name, runner in runners.items():
-            started = time.perf_counter()
-            runner(per_round)
-            timings[name] += time.perf_counter() - started
-    done = per_round * rounds
-    for session in (bare, minimal, client.session):
-        session.close()
-    micro = dict((name, timings[name] / done * 1e6) for name in runners)
-    reference = min(micro['bare'], micro['bare_no_env'])
-    return {
-        'requests_each': done,
-        'client_us': micro['client'],
-        'bare_us': micro['bare'],
-        'bare_no_env_us': micro['bare_no_env'],
-        'overhead_pct': (micro['client'] - reference) / reference * 100.0,
-        'overhead_vs_default_session_pct': (micro['client'] - micro['bare']) / micro['bare'] * 100.0,
+    args_file = Path(workdir) / 'overhead-args.json'
+    per_pass = max(1, count // passes)
+    args = {
+        'params': dict(connection(emulator, settings), project_id=settings['project_id']),
+        'task_ids': settings['task_ids'][:200],
+        'count': per_pass,
+        'rounds': max(1, 8 // passes),
     }
+    args_file.write_text(json.dumps(args))
+    env = {key: value for key, value in os.environ.items() if not key.startswith(CREDENTIAL_ENV_PREFIXES)}
+    parts = dict((side.name, []) for side in sides)
+    for _pass in range(passes):
+        for side in sides:
+            process = subprocess.run(
+                [sys.executable, str(HERE / 'bench_overhead.py'), str(side.collections), str(args_file)],
+                env=env,
+                cwd=str(workdir),
+                capture_output=True,
+                text=True,
+                timeout=PLAYBOOK_TIMEOUT,
+                check=False,
+            )
+            if process.returncode != 0:
+                raise RuntimeError('client overhead on the %s side failed: %s' % (side.name, process.stderr.strip()[-2000:]))
+            parts[side.name].append(json.loads(process.stdout))
+    return dict((name, bench_overhead.summarise(runs)) for name, runs in parts.items())
 
 
 def _step_seconds(timer, names):
@@ -463,35 +460,42 @@ def _step_seconds(timer, names):
     return spent
 
 
-def bench_gate_steps(tasks, workdir, window=GATE_STEPS_WINDOW):
-    """Time the evaluation and report steps of the role for ``tasks`` sync tasks (no latency), with report sizes."""
+def bench_gate_steps(tasks, workdir, sides, window=GATE_STEPS_WINDOW):
+    """Time the evaluation and report steps of the role for ``tasks`` sync tasks (no latency), with report sizes.
+
+    One emulator serves every side, one run each; returns side name -> figures.
+    """
     scenario = Path(workdir) / ('steps-%d.yml' % tasks)
     settings = write_scenario(scenario, tasks, 0, 0)
     emulator = EmulatorProcess(scenario, log_path=OUT_DIR / ('emulator-steps-%d.log' % tasks), start_timeout=START_TIMEOUT)
+    runs = {}
     try:
-        report_dir = OUT_DIR / ('reports-%d' % tasks)
-        extra_vars = {
-            'migration_health_sync_tasks': settings['task_ids'],
-            'migration_health_window': window,
-            'migration_health_max_concurrency': 16,
-            'migration_health_fail': False,
-            'migration_health_report_dir': str(report_dir),
-            'migration_health_connection': connection(emulator, settings),
-        }
-        wall, timer = run_playbook('hwcloud.migration.migration_health', extra_vars, workdir, 'steps-%d' % tasks)
+        for side in sides:
+            suffix = '' if side.name == 'current' else '-' + side.name
+            report_dir = OUT_DIR / ('reports-%d%s' % (tasks, suffix))
+            extra_vars = {
+                'migration_health_sync_tasks': settings['task_ids'],
+                'migration_health_window': window,
+                'migration_health_max_concurrency': 16,
+                'migration_health_fail': False,
+                'migration_health_report_dir': str(report_dir),
+                'migration_health_connection': connection(emulator, settings),
+            }
+            wall, timer = run_playbook('hwcloud.migration.migration_health', extra_vars, workdir, 'steps-%d%s' % (tasks, suffix), side.collections)
+            runs[side.name] = {
+                'tasks': tasks,
+                'window': window,
+                'wall_s': wall,
+                'evaluate_s': _step_seconds(timer, EVALUATE_STEPS),
+                'report_s': _step_seconds(timer, REPORT_STEPS),
+                'html_mb': (report_dir / 'migration-health.html').stat().st_size / 1e6,
+                'json_mb': (report_dir / 'migration-health.json').stat().st_size / 1e6,
+                'junit_mb': (report_dir / 'migration-health.xml').stat().st_size / 1e6,
+                'steps': task_seconds(timer),
+            }
     finally:
         emulator.stop()
-    return {
-        'tasks': tasks,
-        'window': window,
-        'wall_s': wall,
-        'evaluate_s': _step_seconds(timer, EVALUATE_STEPS),
-        'report_s': _step_seconds(timer, REPORT_STEPS),
-        'html_mb': (report_dir / 'migration-health.html').stat().st_size / 1e6,
-        'json_mb': (report_dir / 'migration-health.json').stat().st_size / 1e6,
-        'junit_mb': (report_dir / 'migration-health.xml').stat().st_size / 1e6,
-        'steps': task_seconds(timer),
-    }
+    return runs
 
 
 def render_gate_steps(steps):
@@ -526,13 +530,17 @@ def gate_step_targets(steps):
     before = BASELINE_GATE_STEPS.get(largest['tasks']) or {}
     result = [
         {
+            'key': 'html',
             'name': '%d-task HTML report <= %g MB' % (largest['tasks'], TARGET_HTML_MB),
+            'limit': '<= %g MB' % TARGET_HTML_MB,
             'value': largest['html_mb'],
             'met': largest['html_mb'] <= TARGET_HTML_MB,
             'figure': '%.2f MB' % largest['html_mb'],
         },
         {
+            'key': 'json',
             'name': '%d-task JSON report <= %g MB' % (largest['tasks'], TARGET_JSON_MB),
+            'limit': '<= %g MB' % TARGET_JSON_MB,
             'value': largest['json_mb'],
             'met': largest['json_mb'] <= TARGET_JSON_MB,
             'figure': '%.2f MB' % largest['json_mb'],
@@ -543,7 +551,9 @@ def gate_step_targets(steps):
         was = before['evaluate_s'] + before['report_s']
         result.append(
             {
-                'name': 'evaluate + reports <= %g x baseline' % TARGET_GATE_STEPS_VS_BASELINE,
+                'key': 'steps',
+                'name': 'evaluate + reports <= %g x 0.1.0' % TARGET_GATE_STEPS_VS_BASELINE,
+                'limit': '<= %gx 0.1.0' % TARGET_GATE_STEPS_VS_BASELINE,
                 'value': now / was,
                 'met': now <= was * TARGET_GATE_STEPS_VS_BASELINE,
                 'figure': '%.2fs vs %.2fs (%.2fx)' % (now, was, now / was),
@@ -638,11 +648,7 @@ def render(results):
         '  HuaweiCloudClient.get_json %.0f us per request (signs each request)' % overhead['client_us'],
         '  bare requests.Session.get  %.0f us (headers signed in advance), %.0f us with trust_env=False' % (overhead['bare_us'], overhead['bare_no_env_us']),
         '  overhead vs the faster bare call: %+.1f%% (vs a default Session: %+.1f%%)' % (overhead['overhead_pct'], overhead['overhead_vs_default_session_pct']),
-        '',
-        'Targets:',
     ]
-    for target in results['targets']:
-        out.append('  [%s] %-44s %s' % ('met' if target['met'] else 'NOT MET', target['name'], target['figure']))
     return '\n'.join(out)
 
 
@@ -652,25 +658,113 @@ def targets(results):
     speedup = results['uri']['scaled_wall_s'] / role['wall_s']
     modules = role['module_total_s'] / floor_s
     gate = role['wall_s'] / floor_s
-    peak = max(entry['peak_mb'] for entry in results['memory'])
     overhead = results['overhead']['overhead_pct']
-    return [
+    result = [
         {
+            'key': 'uri',
             'name': 'role >= %gx faster than the uri baseline' % TARGET_SPEEDUP_VS_URI,
+            'limit': '>= %gx' % TARGET_SPEEDUP_VS_URI,
             'value': speedup,
             'met': speedup >= TARGET_SPEEDUP_VS_URI,
             'figure': '%.1fx' % speedup,
         },
         {
+            'key': 'modules',
             'name': 'fetching module calls <= %gx floor' % TARGET_MODULES_VS_FLOOR,
+            'limit': '<= %gx floor' % TARGET_MODULES_VS_FLOOR,
             'value': modules,
             'met': modules <= TARGET_MODULES_VS_FLOOR,
             'figure': '%.2fx floor' % modules,
         },
-        {'name': 'whole gate playbook <= %gx floor' % TARGET_GATE_VS_FLOOR, 'value': gate, 'met': gate <= TARGET_GATE_VS_FLOOR, 'figure': '%.2fx floor' % gate},
-        {'name': '2,000-task module call < %g MB peak' % TARGET_PEAK_MB, 'value': peak, 'met': peak < TARGET_PEAK_MB, 'figure': '%.1f MB' % peak},
-        {'name': 'client overhead <= %g%%' % TARGET_OVERHEAD_PCT, 'value': overhead, 'met': overhead <= TARGET_OVERHEAD_PCT, 'figure': '%+.1f%%' % overhead},
-    ] + (gate_step_targets(results['gate_steps']) if results.get('gate_steps') else [])
+        {
+            'key': 'gate',
+            'name': 'whole gate playbook <= %gx floor' % TARGET_GATE_VS_FLOOR,
+            'limit': '<= %gx floor' % TARGET_GATE_VS_FLOOR,
+            'value': gate,
+            'met': gate <= TARGET_GATE_VS_FLOOR,
+            'figure': '%.2fx floor' % gate,
+        },
+    ]
+    result += [
+        {
+            'key': 'peak:' + entry['module'],
+            'name': '%s %d ids < %g MB peak' % (entry['module'], entry['ids'], TARGET_PEAK_MB),
+            'limit': '< %g MB' % TARGET_PEAK_MB,
+            'value': entry['peak_mb'],
+            'met': entry['peak_mb'] < TARGET_PEAK_MB,
+            'figure': '%.1f MB' % entry['peak_mb'],
+        }
+        for entry in results['memory']
+    ]
+    result.append(
+        {
+            'key': 'overhead',
+            'name': 'client overhead <= %g%%' % TARGET_OVERHEAD_PCT,
+            'limit': '<= %g%% over bare' % TARGET_OVERHEAD_PCT,
+            'value': overhead,
+            'met': overhead <= TARGET_OVERHEAD_PCT,
+            'figure': '%+.1f%%' % overhead,
+        }
+    )
+    return result + (gate_step_targets(results['gate_steps']) if results.get('gate_steps') else [])
+
+
+def comparison_rows(results):
+    """The rows of the baseline-vs-current table: how to read each figure from one side's view, and its target."""
+    Row = bench_baseline.Row
+
+    def memory(module):
+        return lambda view: next(entry['peak_mb'] for entry in view['memory'] if entry['module'] == module)
+
+    def steps(tasks, key):
+        def figure(view):
+            entry = next(entry for entry in view['gate_steps'] if entry['tasks'] == tasks)
+            return entry['evaluate_s'] + entry['report_s'] if key == 'steps' else entry[key]
+
+        return figure
+
+    sizes = sorted(entry['tasks'] for entry in results.get('gate_steps') or [])
+    largest = sizes[-1] if sizes else None
+    rows = [
+        Row('whole gate playbook', ' s', lambda view: view['role']['wall_s'], target='gate'),
+        Row('  its fetching module call', ' s', lambda view: view['role']['module_total_s'], target='modules'),
+        Row('  speed-up over the uri loop', 'x', lambda view: view['uri']['scaled_wall_s'] / view['role']['wall_s'], higher_is_better=True, target='uri'),
+    ]
+    rows += [
+        Row('peak memory, %s %d ids' % (entry['module'], entry['ids']), ' MB', memory(entry['module']), target='peak:' + entry['module'])
+        for entry in results['memory']
+    ]
+    rows.append(Row('client get_json per request', ' us', lambda view: view['overhead']['client_us'], target='overhead'))
+    for tasks in sizes:
+        rows.append(
+            Row('evaluate + reports, %d tasks, %s' % (tasks, GATE_STEPS_WINDOW), ' s', steps(tasks, 'steps'), target='steps' if tasks == largest else None)
+        )
+    if largest is not None:
+        rows += [
+            Row('HTML report, %d tasks' % largest, ' MB', steps(largest, 'html_mb'), target='html'),
+            Row('JSON report, %d tasks' % largest, ' MB', steps(largest, 'json_mb'), target='json'),
+        ]
+    rows.append(Row('fleet: CPU per extra target', ' s', lambda view: view['fleet_side']['cpu_per_extra_s'], target='fleet'))
+    return rows
+
+
+def side_view(results, side_results, name):
+    """One side's figures in the shape ``targets`` reads (the shared rows, uri and SDK, included)."""
+    view = dict(results, **side_results[name])
+    view['fleet_side'] = results['fleet']['sides'][name]
+    return view
+
+
+def make_sides():
+    """The current side and, unless ``BENCH_BASELINE=none``, the baseline checkout beside it."""
+    sides = [bench_baseline.current(REPO, COLLECTIONS)]
+    ref = bench_baseline.baseline_ref()
+    if ref is None:
+        print('baseline: none (BENCH_BASELINE=none); the current side alone', flush=True)
+        return sides
+    side = bench_baseline.prepare(REPO, ref)
+    print('baseline: %s (%s) in build/bench-baseline, collections %s' % (ref, side.commit[:12], side.collections), flush=True)
+    return [side] + sides
 
 
 def main():
@@ -685,7 +779,7 @@ def main():
         '--role-runs',
         type=int,
         default=3,
-        help='runs of the role; the run with the median wall time is reported (a shared 2-core machine varies by about 10%% between runs)',
+        help='runs of the role on each side, alternating; the median run (by wall time) is reported (a shared 2-core VM varies by about 10%% between runs)',
     )
     parser.add_argument('--uri-tasks', type=int, default=20, help='tasks of the uri baseline subset')
     parser.add_argument('--sdk-tasks', type=int, default=50, help='tasks of the SDK baseline subset')
@@ -695,6 +789,10 @@ def main():
         '--gate-steps-tasks', type=int, nargs='*', default=[100, 500], help='gate sizes whose evaluation and report steps are timed (2-day window)'
     )
     parser.add_argument('--gate-steps-only', action='store_true', help='only time the evaluation and report steps and measure the report sizes')
+    parser.add_argument('--fleet-targets', type=int, default=10, help='targets of the large fleet inventory')
+    parser.add_argument('--fleet-small', type=int, default=2, help='targets of the small fleet inventory')
+    parser.add_argument('--fleet-tasks', type=int, default=50, help='sync tasks per fleet target')
+    parser.add_argument('--fleet-runs', type=int, default=3, help='runs of each fleet inventory on each side')
     parser.add_argument('--output', default=str(OUT_DIR / 'results.json'))
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, _on_sigterm)
@@ -711,6 +809,8 @@ def main():
     sdk_migration = (int(round(args.migration_tasks / sdk_scale)), int(round(args.task_groups / sdk_scale)))
     emulators = []
     started = time.perf_counter()
+    sides = make_sides()
+    side_results = dict((side.name, {}) for side in sides)
     try:
         with tempfile.TemporaryDirectory(prefix='hwcloud-bench-') as workdir:
             scenario = Path(workdir) / 'bench.yml'
@@ -731,13 +831,20 @@ def main():
                     'scenario': 'hwc-emulator generate --tasks %d --datasets %d --seed 1 '
                     '+ %d migration tasks and %d task groups (seed 1) + IAM user '
                     '+ latency fault' % (args.tasks, args.datasets, args.migration_tasks, args.task_groups),
-                }
+                },
+                'sides': dict((side.name, {'commit': side.commit, 'collections': str(side.collections)}) for side in sides),
             }
-            print('1/7 migration_health role, %d runs ...' % args.role_runs, flush=True)
-            runs = sorted(
-                (bench_role(main_emulator, settings, workdir, args.concurrency) for _run in range(max(1, args.role_runs))), key=lambda run: run['wall_s']
-            )
-            results['role'] = dict(runs[len(runs) // 2], runs=[{'wall_s': run['wall_s'], 'module_total_s': run['module_total_s']} for run in runs])
+            print('1/7 migration_health role, %d runs on each of %s, alternating ...' % (args.role_runs, ', '.join(side.name for side in sides)), flush=True)
+            runs = dict((side.name, []) for side in sides)
+            for number in range(max(1, args.role_runs)):
+                for side in sides:
+                    runs[side.name].append(bench_role(main_emulator, settings, workdir, args.concurrency, side, number))
+            for side in sides:
+                ordered = sorted(runs[side.name], key=lambda run: run['wall_s'])
+                role = dict(ordered[len(ordered) // 2], runs=[{'wall_s': run['wall_s'], 'module_total_s': run['module_total_s']} for run in ordered])
+                requests_total = role['requests']['total']
+                side_results[side.name]['role'] = role
+                side_results[side.name]['floor'] = {'requests': requests_total, 'wall_s': requests_total * args.latency_ms / 1000.0 / args.concurrency}
             print(
                 '2/7 uri baseline on %d tasks + %d datasets + %d migration tasks + %d groups ...' % ((args.uri_tasks, uri_datasets) + uri_migration), flush=True
             )
@@ -746,77 +853,80 @@ def main():
                 '3/7 official SDK on %d tasks + %d datasets + %d migration tasks + %d groups ...' % ((args.sdk_tasks, sdk_datasets) + sdk_migration), flush=True
             )
             results['sdk'] = bench_sdk(main_emulator, settings, args.sdk_tasks, sdk_datasets, sdk_scale, *sdk_migration)
-            requests_total = results['role']['requests']['total']
-            results['floor'] = {'requests': requests_total, 'wall_s': requests_total * args.latency_ms / 1000.0 / args.concurrency}
             main_emulator.stop()
             emulators.remove(main_emulator)
 
             aux = EmulatorProcess(big_scenario, log_path=OUT_DIR / 'emulator-nolatency.log', start_timeout=START_TIMEOUT)
             emulators.append(aux)
             ids = big['task_ids'][: args.memory_tasks]
-            print('4/7 peak memory of one module call for %d tasks ...' % len(ids), flush=True)
-            results['memory'] = [
-                peak_memory(aux, big, 'oms_sync_task_info', ids, workdir),
-                peak_memory(
-                    aux,
-                    big,
-                    'oms_sync_task_statistics_info',
-                    ids,
-                    workdir,
-                    {'data_type': ['REQUEST', 'SUCCESS', 'FAILURE', 'SKIP', 'SIZE'], 'start_time': '-1h', 'end_time': 'now'},
-                ),
-                # What the role runs: both reads of the same tasks in one call, as the gate asks for them.
-                peak_memory(
-                    aux,
-                    big,
-                    STATE_MODULE,
-                    ids,
-                    workdir,
-                    {
-                        'sync_task_info': {'sync_task_ids': None, 'details': True},
-                        'sync_task_statistics_info': {
-                            'sync_task_ids': None,
-                            'data_type': ['REQUEST', 'SUCCESS', 'FAILURE', 'SKIP', 'SIZE'],
-                            'return_data_types': ['REQUEST', 'SUCCESS', 'FAILURE'],
-                            'start_time': '-1h',
-                            'end_time': 'now',
-                        },
-                    },
-                ),
-            ]
-            print('5/7 client overhead over %d requests ...' % args.overhead_requests, flush=True)
-            results['overhead'] = client_overhead(aux, big, args.overhead_requests)
+            print('4/7 peak memory of one module call for %d tasks, on each side ...' % len(ids), flush=True)
+            for side in sides:
+                side_results[side.name]['memory'] = []
+            for module, extra in MEMORY_CALLS:
+                for side in sides:
+                    side_results[side.name]['memory'].append(peak_memory(aux, big, module, ids, workdir, extra, side.collections))
+            print('5/7 client overhead over %d requests, on each side ...' % args.overhead_requests, flush=True)
+            for name, overhead in client_overhead(aux, big, args.overhead_requests, sides, workdir).items():
+                side_results[name]['overhead'] = overhead
             aux.stop()
             emulators.remove(aux)
             print(
-                '6/7 evaluation and report steps for %s tasks over %s ...' % (', '.join(str(count) for count in args.gate_steps_tasks), GATE_STEPS_WINDOW),
+                '6/7 evaluation and report steps for %s tasks over %s, on each side ...'
+                % (', '.join(str(count) for count in args.gate_steps_tasks), GATE_STEPS_WINDOW),
                 flush=True,
             )
-            results['gate_steps'] = [bench_gate_steps(count, workdir) for count in args.gate_steps_tasks]
-            print('7/7 fleet: 10 targets x 50 sync tasks against one target alone ...', flush=True)
-            results['fleet'] = bench_fleet.run(workdir, latency_ms=args.latency_ms)
+            for side in sides:
+                side_results[side.name]['gate_steps'] = []
+            for count in args.gate_steps_tasks:
+                for name, entry in bench_gate_steps(count, workdir, sides).items():
+                    side_results[name]['gate_steps'].append(entry)
+            print(
+                '7/7 fleet: %d and %d targets x %d sync tasks on each side, and a ping play over the same hosts ...'
+                % (args.fleet_small, args.fleet_targets, args.fleet_tasks),
+                flush=True,
+            )
+            results['fleet'] = bench_fleet.run(
+                workdir,
+                [(side.name, side.collections) for side in sides],
+                targets=args.fleet_targets,
+                tasks=args.fleet_tasks,
+                latency_ms=args.latency_ms,
+                runs=args.fleet_runs,
+                small=args.fleet_small,
+            )
     except (KeyboardInterrupt, Stop):
         print('bench: interrupted', file=sys.stderr)
         return 130
     finally:
         for emulator in emulators:
             emulator.stop()
-    results['targets'] = targets(results) + bench_fleet.targets(results['fleet'])
+    # The current side's figures where they always were; the baseline's under its name.
+    results.update(side_results['current'])
+    if 'baseline' in side_results:
+        results['baseline'] = side_results['baseline']
+    side_targets = {}
+    for name in side_results:
+        view = side_view(results, side_results, name)
+        side_targets[name] = dict((target['key'], target) for target in targets(view) + bench_fleet.targets(results['fleet'], name))
+    results['targets'] = list(side_targets['current'].values())
+    views = dict((name, side_view(results, side_results, name)) for name in side_results)
+    results['comparison'] = bench_baseline.table(comparison_rows(results), views, side_targets)
     results['elapsed_s'] = time.perf_counter() - started
-    text = render(results) + '\n\n' + bench_fleet.render(results['fleet'])
+    text = '\n\n'.join([render(results), bench_fleet.render(results['fleet']), bench_baseline.render(results['comparison'], sides)])
     print(text)
     print('\n(bench ran in %.0fs; results in %s)' % (results['elapsed_s'], args.output))
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.output).write_text(json.dumps(results, indent=2, sort_keys=True) + '\n')
+    Path(args.output).write_text(json.dumps(results, indent=2, sort_keys=True, default=str) + '\n')
     (Path(args.output).parent / 'results.txt').write_text(text + '\n')
     return 0
 
 
 def gate_steps_only(sizes):
-    """``--gate-steps-only``: the evaluation and report steps and the report sizes, nothing else."""
+    """``--gate-steps-only``: the evaluation and report steps and the report sizes of the current side, nothing else."""
+    side = bench_baseline.current(REPO, COLLECTIONS)
     try:
         with tempfile.TemporaryDirectory(prefix='hwcloud-bench-') as workdir:
-            steps = [bench_gate_steps(count, workdir) for count in sizes]
+            steps = [bench_gate_steps(count, workdir, [side])[side.name] for count in sizes]
     except (KeyboardInterrupt, Stop):
         print('bench: interrupted', file=sys.stderr)
         return 130
