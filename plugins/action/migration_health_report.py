@@ -19,9 +19,10 @@ from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import DEFAULT_TITLE, MigrationHealthError
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.evaluate import checked_fact, error_fact, evaluate, evaluate_failing_gate
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.evaluate import error_fact, evaluate, evaluate_failing_gate
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.plain import plain
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.results import error_from_entry, gate_error, state_results
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.schema import fact_errors
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports.files import write_reports
 
 RESULT_KEYS = ('sync_task_info', 'sync_task_statistics_info', 'dataset_sync_info', 'migration_task_info', 'task_group_info')
@@ -57,14 +58,13 @@ class ActionModule(ActionBase):
         except MigrationHealthError as exc:
             raise AnsibleActionFail('errors: %s' % exc)
         if args['health'] is not None:
-            fact = plain(args['health'])
+            fact = plain(args['health'])  # (the facts built below are held to the schema by the unit tests)
+            if problems := fact_errors(fact):
+                raise AnsibleActionFail('health is not a migration_health fact (docs/migration_health_fact.schema.json): ' + '; '.join(problems))
         elif args['policy'] is not None:
             fact = self._evaluate(args['policy'], args['results_from'], task_vars or {}, errors, args['results_in'])
         else:
             fact = error_fact(errors)
-        fact, problems = checked_fact(fact, errors)
-        if problems:
-            raise AnsibleActionFail('health is not a migration_health fact (docs/migration_health_fact.schema.json): ' + '; '.join(problems))
         if args['fact_name']:
             # Returned once, as a host fact: a second copy (or a set_fact templating
             # it) would cost as much as the evaluation of a large gate.

@@ -34,7 +34,6 @@ from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants 
     VERDICT_UNHEALTHY,
     MigrationHealthError,
 )
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.plain import collector_paused
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.policy import normalise_policy
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.results import error_line, gate_error, read_outcomes, subject_issues
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.schema import fact_errors
@@ -63,7 +62,6 @@ def violation_line(check):
     )
 
 
-@collector_paused
 def evaluate(results, policy, now_ms=None, errors=()):
     """Evaluate the module results against the policy and return the health fact.
 
@@ -183,7 +181,6 @@ def evaluate_failing_gate(results, policy, errors):
         return error_fact(errors + [gate_error('evaluation', 'the evaluation failed: %s: %s' % (type(exc).__name__, exc))])
 
 
-@collector_paused
 def checked_fact(fact, errors=()):
     """``(fact, problems)``: the fact checked against its schema (``problems`` lists what is wrong).
 

@@ -11,7 +11,6 @@ import os
 import tempfile
 
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import DEFAULT_TITLE
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.plain import collector_paused
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports.html import render_html
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports.junit import render_junit
 
@@ -40,7 +39,6 @@ def render_json(fact):
     return '\n'.join(lines) + '\n'
 
 
-@collector_paused
 def render_reports(fact, title=DEFAULT_TITLE):
     """The text of each report, keyed ``json``, ``junit`` and ``html``."""
     return {'json': render_json(fact), 'junit': render_junit(fact), 'html': render_html(fact, title=title)}

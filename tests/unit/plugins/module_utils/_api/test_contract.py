@@ -2,14 +2,15 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-from __future__ import absolute_import, division, print_function
+"""API responses checked against the contract with jsonschema: violation lines, draft, integer rule, validators built once."""
 
-__metaclass__ = type
-
+import copy
 import json
 import os
+import random
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -21,10 +22,13 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._api.contract im
     format_path,
     limit_violations,
 )
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.schemas import SCHEMAS as SHARED_SCHEMAS
 
 pytestmark = pytest.mark.skipif(not _contract.HAS_JSONSCHEMA, reason='jsonschema is not installed')
 
 FIXTURES = os.path.join(os.path.dirname(os.path.dirname(__file__)), 'fixtures')
+# Example answers of every documented kind, from the seed documents (shared with the emulator's tests).
+SEED_EXAMPLES = sorted((Path(__file__).resolve().parents[5] / 'emulator' / 'tests' / 'data' / 'seed_examples').glob('*.json'))
 
 # A small stand-in for the statistics schema of _api_schemas, so these tests do not
 # depend on how the real contract is written.
@@ -125,48 +129,43 @@ def test_broken_schema_fails_loudly():
 
 
 def broken_example():
-    """The seed example with one bucket count of the wrong type, which only jsonschema can explain."""
+    """The seed example with one bucket count of the wrong type."""
     body = seed_example()
     body['statistic_datas'][0]['data'][0]['statistic_num'] = 'x'
     return body
 
 
-def test_validator_is_compiled_once(checker, monkeypatch):
-    calls = []
-    real = ContractChecker._compile
-
-    def counting(schema):
-        calls.append(schema)
-        return real(schema)
-
-    monkeypatch.setattr(ContractChecker, '_compile', staticmethod(counting))
+def test_validator_is_built_once_and_reused(checker):
+    first = checker.validator('ListSyncTaskStatisticResponse')
     for _dummy in range(5):
         assert checker.check('ListSyncTaskStatisticResponse', seed_example()) == []
-    # A valid body is accepted by the compiled fast check: jsonschema is never needed.
-    assert calls == []
-    for _dummy in range(5):
         assert checker.check('ListSyncTaskStatisticResponse', broken_example())
-    assert len(calls) == 1
-    assert checker.validator('ListSyncTaskStatisticResponse') is checker.validator('ListSyncTaskStatisticResponse')
+    assert checker.validator('ListSyncTaskStatisticResponse') is first
+    assert first.schema is STATISTICS
 
 
-def test_compiling_is_thread_safe(monkeypatch):
+def test_building_is_thread_safe(monkeypatch):
+    import jsonschema  # pylint: disable=import-outside-toplevel
+
     checker = ContractChecker(schemas=SCHEMAS)
     calls = []
-    real = ContractChecker._compile
+    real = jsonschema.validators.validator_for
     gate = threading.Barrier(8)
 
-    def slow(schema):
-        calls.append(schema)
-        time.sleep(0.05)  # widen the race window: every thread arrives before the first finishes
-        return real(schema)
+    def slow(schema, *args, **kwargs):
+        if schema is STATISTICS:  # (jsonschema also calls it for its meta-schemas)
+            calls.append(schema)
+            time.sleep(0.05)  # widen the race window: every thread arrives before the first finishes
+        return real(schema, *args, **kwargs)
 
-    monkeypatch.setattr(ContractChecker, '_compile', staticmethod(slow))
+    monkeypatch.setattr(jsonschema.validators, 'validator_for', slow)
     results = []
+    validators = []
 
     def worker():
         gate.wait()
         results.append(checker.check('ListSyncTaskStatisticResponse', broken_example()))
+        validators.append(checker.validator('ListSyncTaskStatisticResponse'))
 
     threads = [threading.Thread(target=worker) for dummy in range(8)]
     for thread in threads:
@@ -175,12 +174,39 @@ def test_compiling_is_thread_safe(monkeypatch):
         thread.join()
     assert results[0] and results == [results[0]] * 8
     assert len(calls) == 1
+    assert all(validator is validators[0] for validator in validators)
 
 
 def test_default_checker_uses_the_shared_schemas():
     from ansible_collections.hwcloud.migration.plugins.module_utils._api.schemas import SCHEMAS as shared
 
-    assert ContractChecker()._schemas is shared
+    for name in ('ListSyncTaskStatisticResponse', 'ShowSyncTaskResponse'):
+        assert ContractChecker().validator(name).schema is shared[name]
+
+
+def test_a_schema_without_draft_is_checked_as_draft_7():
+    import jsonschema  # pylint: disable=import-outside-toplevel
+
+    odd = ContractChecker(schemas=SCHEMAS).validator('Odd')
+    assert isinstance(odd, jsonschema.Draft7Validator)
+
+
+@pytest.mark.parametrize('value', [True, False])
+def test_an_integer_field_refuses_a_boolean(checker, value):
+    # Python's bool is an int; JSON Schema's integer is not a boolean.
+    body = seed_example()
+    body['statistic_datas'][0]['data'][3]['statistic_num'] = value
+    assert checker.check('ListSyncTaskStatisticResponse', body) == ["statistic_datas[0].data[3].statistic_num: %r is not of type 'integer'" % value]
+    assert check_contract('ListSyncTaskStatisticResponse', body) == ["statistic_datas[0].data[3].statistic_num: %r is not of type 'integer'" % value]
+
+
+def test_an_integer_field_takes_a_whole_float_and_refuses_a_fraction(checker):
+    # Draft 7: 3.0 is an integer, 2.5 is not.
+    body = seed_example()
+    body['statistic_datas'][0]['data'][3]['statistic_num'] = 3.0
+    assert checker.check('ListSyncTaskStatisticResponse', body) == []
+    body['statistic_datas'][0]['data'][3]['statistic_num'] = 2.5
+    assert checker.check('ListSyncTaskStatisticResponse', body) == ["statistic_datas[0].data[3].statistic_num: 2.5 is not of type 'integer'"]
 
 
 def test_missing_jsonschema_is_reported(monkeypatch):
@@ -225,3 +251,64 @@ def test_shared_contract_reports_a_bad_bucket():
     body = seed_example()
     body['statistic_datas'][0]['data'][3]['statistic_num'] = 'x'
     assert check_contract('ListSyncTaskStatisticResponse', body) == ["statistic_datas[0].data[3].statistic_num: 'x' is not of type 'integer'"]
+
+
+@pytest.mark.parametrize('schema_name', sorted(SHARED_SCHEMAS))
+def test_every_shared_schema_is_a_valid_schema_of_its_draft(schema_name):
+    import jsonschema  # pylint: disable=import-outside-toplevel
+
+    validator = ContractChecker().validator(schema_name)
+    assert isinstance(validator, jsonschema.Draft7Validator)
+    type(validator).check_schema(SHARED_SCHEMAS[schema_name])
+
+
+ODD_VALUES = [None, True, False, 0, -1, 1.0, 1.5, 2**63, '', 'x' * 300, 'SYNCHRONIZING', 'FIVE_MINUTES', 'REQUEST', [], {}, [1], {'a': 1}, (1, 2)]
+
+
+def _paths(value, prefix=()):
+    yield prefix
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _paths(item, prefix + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _paths(item, prefix + (index,))
+
+
+def _mutate(body, rng):
+    """``body`` with one value removed, repeated or replaced by an odd one."""
+    body = copy.deepcopy(body)
+    path = rng.choice(list(_paths(body)))
+    if not path:
+        return rng.choice(ODD_VALUES)
+    parent = body
+    for key in path[:-1]:
+        parent = parent[key]
+    action = rng.random()
+    if action < 0.2 and isinstance(parent, dict):
+        del parent[path[-1]]
+    elif action < 0.3 and isinstance(parent, list):
+        parent.extend([parent[path[-1]]] * rng.choice((1, 1000)))
+    else:
+        parent[path[-1]] = rng.choice(ODD_VALUES)
+    return body
+
+
+@pytest.mark.parametrize('example', SEED_EXAMPLES, ids=[path.stem for path in SEED_EXAMPLES])
+def test_generated_answers_fail_closed_with_a_path_per_violation(example):
+    """An answer the schema refuses always gives at least one violation line; a valid one gives none."""
+    schema_name = example.stem.split('_', 3)[-1]
+    body = json.loads(example.read_text())
+    validator = ContractChecker().validator(schema_name)
+    assert check_contract(schema_name, body) == []
+    rng = random.Random(example.stem)
+    refused = 0
+    for _attempt in range(150):
+        mutated = _mutate(body, rng)
+        violations = check_contract(schema_name, mutated)
+        assert (violations == []) is validator.is_valid(mutated), mutated
+        if violations:
+            refused += 1
+            assert all(': ' in line and not line.startswith(': ') for line in violations), violations
+            assert len(limit_violations(violations, 10)) <= 11
+    assert refused > 20  # the mutations do break answers

@@ -171,11 +171,18 @@ def test_failed_group_summary():
     assert summary['error_code'] == 'TRF.0062'
 
 
-@pytest.mark.parametrize('schema_name', ['ShowTaskResponse', 'ListTasksResponse', 'ShowTaskGroupResponse', 'ListTaskGroupResponse'])
-def test_migration_schemas_take_the_fast_path(schema_name):
-    # progress is a JSON number: the compiled check must know that type, or every
-    # listing page would pay for a jsonschema walk.
-    assert ContractChecker().fast_check(schema_name) is not None
+@pytest.mark.parametrize(
+    'schema_name, body, violation',
+    [
+        ('ShowTaskResponse', {'id': 1, 'status': True}, "status: True is not of type 'integer'"),
+        ('ListTasksResponse', {'count': 1, 'tasks': [{'id': False, 'status': 2}]}, "tasks[0].id: False is not of type 'integer'"),
+        ('ShowTaskGroupResponse', {'group_id': 'g', 'status': True}, "status: True is not of type 'integer'"),
+        ('ListTaskGroupResponse', {'count': True, 'taskgroups': []}, "count: True is not of type 'integer'"),
+    ],
+)
+def test_migration_schemas_refuse_a_boolean_for_an_integer(schema_name, body, violation):
+    # Python's bool is an int; the contract's integers (ids, states, counts) are not booleans.
+    assert check_contract(schema_name, body) == [violation]
 
 
 def test_task_contract_follows_the_sdk_types():
