@@ -109,8 +109,9 @@ from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.inventory import BaseInventoryPlugin, Constructable
 from ansible.utils.unsafe_proxy import wrap_var
 
-from ansible_collections.hwcloud.migration.plugins.module_utils._api.client import HuaweiCloudClient, resolve_iam_endpoint
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.client import HuaweiCloudClient
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.contract import ContractUnavailableError, check_contract, limit_violations
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.endpoints import resolve_iam_endpoint
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.options import ENV_VARS, OptionError, common_argument_spec
 

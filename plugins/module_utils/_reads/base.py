@@ -31,8 +31,8 @@ __metaclass__ = type
 import re
 import threading
 
-from ansible_collections.hwcloud.migration.plugins.module_utils._api.client import quote_path_param
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.contract import check_contract, limit_violations
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.endpoints import quote_path_param
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError, NotAttemptedError, ParameterError, shorten
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import MAX_EPOCH_MS, TimeExpressionError, now_ms, parse_time, resolve_window
 

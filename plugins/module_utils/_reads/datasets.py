@@ -9,7 +9,7 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.hwcloud.migration.plugins.module_utils._api.client import unique
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.fanout import unique
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import (
     ContractReport,
     Read,

@@ -11,8 +11,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.hwcloud.migration.plugins.module_utils._api.client import unique
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError, shorten
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.fanout import unique
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import (
     ContractReport,
     Read,
