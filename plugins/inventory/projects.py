@@ -225,7 +225,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable):
     def _list_projects(self, params):
         """The project list from IAM, checked against the contract."""
         try:
-            iam_url = resolve_iam_endpoint(params.get('region'), params.get('cloud'), params.get('iam_endpoint'))
+            iam_url = resolve_iam_endpoint(params.get('region'), params.get('cloud'), iam_endpoint=params.get('iam_endpoint'))
             client_params = dict(params, endpoint=iam_url, iam_endpoint=iam_url)
             client_params.pop('project_id', None)
             client = HuaweiCloudClient(client_params, 'iam')

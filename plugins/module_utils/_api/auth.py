@@ -29,7 +29,7 @@ says what to check.  A failed IAM token request is remembered by
 
 import logging
 import threading
-from typing import Any, Mapping, Optional, Set
+from typing import Any, Dict, Mapping, Optional, Set
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._api import iam as _iam
 from ansible_collections.hwcloud.migration.plugins.module_utils._api import lockout as _lockout
@@ -87,7 +87,7 @@ def _pair_variables():
     return ' or '.join('%s/%s' % pair for pair in zip(ENV_VARS['access_key'], ENV_VARS['secret_key']))
 
 
-def token_expired(error):
+def token_expired(error: Any) -> bool:
     """True when a 401 :class:`HuaweiCloudError` says the token expired (not merely wrong)."""
     if error is None or error.status != 401:
         return False
@@ -102,7 +102,7 @@ class AuthMethod:
 
     name = 'none'
 
-    def headers_for(self, method, url, headers, body, project_id=None):
+    def headers_for(self, method: str, url: str, headers: Mapping[str, str], body: Any, *, project_id: Optional[str] = None) -> Dict[str, str]:
         """Return the headers to add to this request."""
         raise NotImplementedError
 
@@ -110,7 +110,7 @@ class AuthMethod:
         """After a 401 (``content`` its body, else ``response.content``): True if the request should be sent once more with fresh credentials."""
         return False
 
-    def refusal_hint(self, error):
+    def refusal_hint(self, error: Any) -> str:
         """What the user should check after ``error``, a refusal of these credentials (see :func:`is_refusal`)."""
         if error.code == 'APIGW.0303':
             return '%s %s' % (_CLOCK_HINT, _OTHERS_STOPPED)
@@ -154,7 +154,7 @@ class AkSkAuth(AuthMethod):
             )
         return text + '. API Gateway locks an AK/SK pair for 5 minutes after 5 refused requests in a row.'
 
-    def headers_for(self, method, url, headers, body, project_id=None):
+    def headers_for(self, method, url, headers, body, *, project_id=None):
         """Add X-Project-Id / X-Security-Token, then sign every other signable header."""
         added = {}
         if project_id:
@@ -181,7 +181,7 @@ class TokenAuth(AuthMethod):
     def _wrong_credentials_hint(self):
         return 'Check auth_token: it is not an IAM token of this project, or older than its 24 hours; get a new one.'
 
-    def headers_for(self, method, url, headers, body, project_id=None):
+    def headers_for(self, method, url, headers, body, *, project_id=None):
         """The static ``X-Auth-Token`` header."""
         return {HEADER_AUTH_TOKEN: self._token}
 
@@ -251,7 +251,7 @@ class PasswordAuth(AuthMethod):
         LOG.debug('obtained an IAM token for user %s (fetch %d)', self._username, self.fetch_count)
         return token
 
-    def token(self):
+    def token(self) -> str:
         """The current token, fetched from IAM on first use (one fetch even with many threads).
 
         A failed fetch is remembered for the rest of the call: the requests
@@ -274,12 +274,12 @@ class PasswordAuth(AuthMethod):
                     raise
             return self._token
 
-    def scoped_project_id(self):
+    def scoped_project_id(self) -> Optional[str]:
         """The id of the project the token is scoped to (from the token body), fetching the token if needed."""
         self.token()
         return self.token_project_id
 
-    def headers_for(self, method, url, headers, body, project_id=None):
+    def headers_for(self, method, url, headers, body, *, project_id=None):
         """The ``X-Auth-Token`` header with the run's token."""
         return {HEADER_AUTH_TOKEN: self.token()}
 

@@ -19,7 +19,7 @@ import threading
 import time
 import weakref
 import zlib
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.options import DEFAULTS
 
@@ -34,7 +34,7 @@ class BodyReadError(Exception):
     broken compressed stream: ``InvalidResponse``).
     """
 
-    def __init__(self, reason, received, expected=None, max_bytes=None, encoding=None):
+    def __init__(self, reason: str, received: int, expected: Optional[int] = None, max_bytes: Optional[int] = None, encoding: Optional[str] = None) -> None:
         self.reason = reason
         self.received = received
         self.expected = expected
@@ -43,11 +43,11 @@ class BodyReadError(Exception):
         super().__init__(reason)
 
     @property
-    def code(self):
+    def code(self) -> str:
         """``ResponseTooLarge``, ``InvalidResponse`` (undecodable) or ``IncompleteResponse``."""
         return {'too large': 'ResponseTooLarge', 'undecodable': 'InvalidResponse'}.get(self.reason, 'IncompleteResponse')
 
-    def describe(self, limit):
+    def describe(self, limit: float) -> str:
         """One sentence for an error message (no header or body content)."""
         if self.reason == 'too slow':
             return 'the response body did not arrive within %.1f s (%d bytes received); the server is answering too slowly' % (limit, self.received)
@@ -122,7 +122,7 @@ class Watchdog:
         self._order = itertools.count()
         self._thread = None
 
-    def start(self, delay, action):
+    def start(self, delay: float, action: Callable[[], None]) -> list:
         entry = [time.monotonic() + max(0.0, float(delay)), next(self._order), action]
         with self._condition:
             heapq.heappush(self._heap, entry)
@@ -134,7 +134,7 @@ class Watchdog:
                 self._condition.notify()
         return entry
 
-    def cancel(self, entry):
+    def cancel(self, entry: list) -> None:
         with self._condition:
             entry[2] = None
 

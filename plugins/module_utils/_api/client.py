@@ -76,6 +76,7 @@ class HuaweiCloudClient:
         self,
         params: Mapping[str, Any],
         service: str,
+        *,
         user_agent: Optional[str] = None,
         session: Any = None,
         auth: Any = None,
@@ -92,8 +93,8 @@ class HuaweiCloudClient:
         self.service = service.lower()
         self.region = merged.get('region') or None
         self.cloud = merged.get('cloud') or DEFAULT_CLOUD
-        self.endpoint = resolve_endpoint(self.service, self.region, self.cloud, merged.get('endpoint'), environ)
-        self.iam_endpoint = resolve_iam_endpoint(self.region, self.cloud, merged.get('iam_endpoint'))
+        self.endpoint = resolve_endpoint(self.service, self.region, self.cloud, endpoint=merged.get('endpoint'), environ=environ)
+        self.iam_endpoint = resolve_iam_endpoint(self.region, self.cloud, iam_endpoint=merged.get('iam_endpoint'))
         self.timeout = _transport.request_timeout(merged['timeout'])
         self.verify = _transport.verify_setting(merged['validate_certs'], merged['ca_path'])
         self.max_concurrency = int(merged['max_concurrency'])
@@ -135,7 +136,7 @@ class HuaweiCloudClient:
         self._project_from = project_from
         self._limiter = limiter
 
-    def for_service(self, service: str, limiter: Any = None) -> 'HuaweiCloudClient':
+    def for_service(self, service: str, *, limiter: Any = None) -> 'HuaweiCloudClient':
         """A client of ``service`` with this one's settings, session, credentials and project lookup.
 
         Both send through ``limiter`` (a semaphore, or None for no bound
@@ -370,6 +371,7 @@ class HuaweiCloudClient:
         self,
         fn: Callable[[Any], Any],
         items: Iterable[Hashable],
+        *,
         fail_fast_after: Optional[int] = None,
         is_server_failure: Optional[Callable[[HuaweiCloudError], bool]] = None,
     ) -> List[Tuple[Any, Any]]:

@@ -63,7 +63,7 @@ def _normalise_endpoint(value: str, option: str) -> str:
 
 
 def resolve_endpoint(
-    service: str, region: Optional[str] = None, cloud: Optional[str] = None, endpoint: Optional[str] = None, environ: Optional[Mapping[str, str]] = None
+    service: str, region: Optional[str] = None, cloud: Optional[str] = None, *, endpoint: Optional[str] = None, environ: Optional[Mapping[str, str]] = None
 ) -> str:
     """Base URL of ``service``: option, then ``HUAWEICLOUD_SDK_REGION_{SERVICE}_{REGION}``, then the default."""
     if endpoint:
@@ -80,7 +80,7 @@ def resolve_endpoint(
     return 'https://%s.%s.%s' % (service, region, cloud)
 
 
-def resolve_iam_endpoint(region: Optional[str] = None, cloud: Optional[str] = None, iam_endpoint: Optional[str] = None) -> str:
+def resolve_iam_endpoint(region: Optional[str] = None, cloud: Optional[str] = None, *, iam_endpoint: Optional[str] = None) -> str:
     """IAM base URL: ``iam_endpoint``, else ``https://iam.{region}.{cloud}`` (global ``iam.{cloud}`` without region)."""
     if iam_endpoint:
         return _normalise_endpoint(iam_endpoint, 'iam_endpoint')

@@ -280,7 +280,14 @@ def fetch_each(module, ids, fetch, noun, id_key, listed=False):
             if is_not_found(outcome, module.service):
                 if listed:
                     message = 'the listing just returned this %s, but its details answer "not found" (%s); the answers disagree' % (noun, outcome.message)
-                    errors.add(item, HuaweiCloudError(message, outcome.status, outcome.code, outcome.request_id, outcome.method, outcome.url), noun, id_key)
+                    errors.add(
+                        item,
+                        HuaweiCloudError(
+                            message, status=outcome.status, code=outcome.code, request_id=outcome.request_id, method=outcome.method, url=outcome.url
+                        ),
+                        noun,
+                        id_key,
+                    )
                     continue
                 missing.append(item)
             else:
