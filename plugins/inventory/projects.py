@@ -105,8 +105,9 @@ from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.inventory import BaseInventoryPlugin, Constructable
 from ansible.utils.unsafe_proxy import wrap_var
 
-from ansible_collections.hwcloud.migration.plugins.module_utils._api.client import HuaweiCloudClient, resolve_iam_endpoint
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.client import HuaweiCloudClient
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.contract import ContractUnavailableError, check_contract, limit_violations
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.endpoints import resolve_iam_endpoint
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.options import ENV_VARS, OptionError, common_argument_spec
 
@@ -220,7 +221,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable):
     def _list_projects(self, params):
         """The project list from IAM, checked against the contract."""
         try:
-            iam_url = resolve_iam_endpoint(params.get('region'), params.get('cloud'), params.get('iam_endpoint'))
+            iam_url = resolve_iam_endpoint(params.get('region'), params.get('cloud'), iam_endpoint=params.get('iam_endpoint'))
             client_params = dict(params, endpoint=iam_url, iam_endpoint=iam_url)
             client_params.pop('project_id', None)
             client = HuaweiCloudClient(client_params, 'iam')

@@ -20,25 +20,21 @@ the final URL and body.
 
 Wrong credentials cost one refused request per module call, not one per id
 (API Gateway locks an AK/SK pair for 5 minutes after 5 failures in a row):
-a :class:`CredentialGate` sends a credential's first request alone and, once
-the gateway refuses the credential (:func:`is_refusal`), lets no other request
-of the call go out; :meth:`AuthMethod.refusal_hint` says what to check.  A
-failed IAM token request is remembered by :class:`PasswordAuth` the same way.
+a :class:`.lockout.CredentialGate` sends a credential's first request alone
+and, once the gateway refuses the credential (:func:`.lockout.is_refusal`),
+lets no other request of the call go out; :meth:`AuthMethod.refusal_hint`
+says what to check.  A failed IAM token request is remembered by
+:class:`PasswordAuth` the same way; the request itself is :mod:`.iam`.
 """
 
-import json
 import logging
 import threading
+from typing import Any, Dict, Mapping, Optional, Set
 
+from ansible_collections.hwcloud.migration.plugins.module_utils._api import iam as _iam
+from ansible_collections.hwcloud.migration.plugins.module_utils._api import lockout as _lockout
 from ansible_collections.hwcloud.migration.plugins.module_utils._api import signer as _signer
-from ansible_collections.hwcloud.migration.plugins.module_utils._api import transport as _transport
-from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import (
-    HuaweiCloudError,
-    NotAttemptedError,
-    describe_send_failure,
-    mask_secrets,
-    parse_error_response,
-)
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError, NotAttemptedError, parse_error_response
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.options import ENV_VARS
 
 LOG = logging.getLogger(__name__)
@@ -46,7 +42,7 @@ LOG = logging.getLogger(__name__)
 HEADER_PROJECT_ID = 'X-Project-Id'
 HEADER_SECURITY_TOKEN = 'X-Security-Token'
 HEADER_AUTH_TOKEN = 'X-Auth-Token'
-HEADER_SUBJECT_TOKEN = 'X-Subject-Token'
+HEADER_SUBJECT_TOKEN = _iam.HEADER_SUBJECT_TOKEN
 
 # Headers that a proxy or the HTTP library may add, drop or rewrite on the way:
 # they are sent but never signed (the server verifies only the names listed
@@ -72,11 +68,7 @@ TOKEN_EXPIRED_CODES = frozenset(['APIGW.0307', 'ModelArts.6620'])
 _TOKEN_EXPIRED_WORDS = ('token expire', 'expired')
 
 
-# API Gateway codes that refuse the credential itself, whatever the resource: wrong
-# AK/SK or token (0301), not authorised (0302), a request date too far off (0303).
-# An expired token (0307) is not among them: it is renewed where it can be, and it
-# counts toward no lock-out, so each read reports it on its own.
-REFUSAL_CODES = frozenset(['APIGW.0301', 'APIGW.0302', 'APIGW.0303'])
+REFUSAL_CODES = _lockout.REFUSAL_CODES
 
 _CLOCK_HINT = 'The clock of the host that runs the module is more than 15 minutes off (AK/SK requests carry its time): set it right, for example with NTP.'
 _NOT_AUTHORISED_HINT = (
@@ -95,12 +87,7 @@ def _pair_variables():
     return ' or '.join('%s/%s' % pair for pair in zip(ENV_VARS['access_key'], ENV_VARS['secret_key']))
 
 
-def is_refusal(error):
-    """True when ``error`` (a :class:`HuaweiCloudError`) is the gateway refusing the credential (401/403 APIGW.0301, 0302, 0303)."""
-    return error is not None and error.status in (401, 403) and error.code in REFUSAL_CODES
-
-
-def token_expired(error):
+def token_expired(error: Any) -> bool:
     """True when a 401 :class:`HuaweiCloudError` says the token expired (not merely wrong)."""
     if error is None or error.status != 401:
         return False
@@ -115,15 +102,15 @@ class AuthMethod:
 
     name = 'none'
 
-    def headers_for(self, method, url, headers, body, project_id=None):
+    def headers_for(self, method: str, url: str, headers: Mapping[str, str], body: Any, *, project_id: Optional[str] = None) -> Dict[str, str]:
         """Return the headers to add to this request."""
         raise NotImplementedError
 
-    def on_unauthorized(self, response):
-        """After a 401: True if the request should be sent once more with fresh credentials."""
+    def on_unauthorized(self, response: Any, content: Optional[bytes] = None) -> bool:
+        """After a 401 (``content`` its body, else ``response.content``): True if the request should be sent once more with fresh credentials."""
         return False
 
-    def refusal_hint(self, error):
+    def refusal_hint(self, error: Any) -> str:
         """What the user should check after ``error``, a refusal of these credentials (see :func:`is_refusal`)."""
         if error.code == 'APIGW.0303':
             return '%s %s' % (_CLOCK_HINT, _OTHERS_STOPPED)
@@ -167,7 +154,7 @@ class AkSkAuth(AuthMethod):
             )
         return text + '. API Gateway locks an AK/SK pair for 5 minutes after 5 refused requests in a row.'
 
-    def headers_for(self, method, url, headers, body, project_id=None):
+    def headers_for(self, method, url, headers, body, *, project_id=None):
         """Add X-Project-Id / X-Security-Token, then sign every other signable header."""
         added = {}
         if project_id:
@@ -194,7 +181,7 @@ class TokenAuth(AuthMethod):
     def _wrong_credentials_hint(self):
         return 'Check auth_token: it is not an IAM token of this project, or older than its 24 hours; get a new one.'
 
-    def headers_for(self, method, url, headers, body, project_id=None):
+    def headers_for(self, method, url, headers, body, *, project_id=None):
         """The static ``X-Auth-Token`` header."""
         return {HEADER_AUTH_TOKEN: self._token}
 
@@ -212,8 +199,23 @@ class PasswordAuth(AuthMethod):
     name = 'password'
     MAX_RENEWALS = 1
 
-    def __init__(self, session, iam_endpoint, username, password, domain_name, region=None, project_id=None, timeout=None, verify=True, secrets=None):
+    def __init__(
+        self,
+        session: Any,
+        iam_endpoint: str,
+        username: str,
+        password: str,
+        domain_name: str,
+        region: Optional[str] = None,
+        project_id: Optional[str] = None,
+        timeout: Any = None,
+        verify: Any = True,
+        secrets: Optional[Set[str]] = None,
+        policy: Any = None,
+    ) -> None:
         self._session = session
+        # The retry policy of the call (None: one attempt); the token request is a POST safe to repeat (see .iam).
+        self._policy = policy
         self._iam_endpoint = iam_endpoint.rstrip('/')
         self._username = username
         self._password = password
@@ -240,79 +242,16 @@ class PasswordAuth(AuthMethod):
     def _wrong_credentials_hint(self):
         return 'The IAM token obtained with username and password was refused: check that the user may use this project (project_id or region) and service.'
 
-    def _iam_refusal_hint(self):
-        return (
-            'Check username, password and domain_name (the account the IAM user belongs to), and that the user may use '
-            'the project of project_id or region. The other reads of this call were not sent.'
-        )
-
-    def _request_body(self):
-        if self._project_id:
-            scope = {'project': {'id': self._project_id}}
-        elif self._region:
-            scope = {'project': {'name': self._region}}
-        else:
-            raise HuaweiCloudError('password authentication needs region or project_id to scope the token', code='InvalidParameter')
-        return {
-            'auth': {
-                'identity': {
-                    'methods': ['password'],
-                    'password': {'user': {'domain': {'name': self._domain_name}, 'name': self._username, 'password': self._password}},
-                },
-                'scope': scope,
-            }
-        }
-
     def _fetch(self):
-        url = self._iam_endpoint + '/v3/auth/tokens'
-        payload = json.dumps(self._request_body()).encode('utf-8')
-        # The POST is retried by the session's retry policy like any read; the body
-        # is read under the same wall-clock limit as every other answer.
-        try:
-            response = self._session.post(
-                url,
-                data=payload,
-                headers={'Content-Type': 'application/json;charset=UTF-8'},
-                timeout=self._timeout,
-                verify=self._verify,
-                allow_redirects=False,
-                stream=True,
-            )
-        except Exception as exc:  # requests' exceptions, without importing requests here
-            raise HuaweiCloudError('could not obtain an IAM token: %s' % describe_send_failure(exc, self._secrets), method='POST', url=url)
-        limit = self._timeout[1] if isinstance(self._timeout, tuple) else (self._timeout or 30.0)
-        try:
-            content = _transport.read_body(response, limit)
-        except _transport.BodyReadError as exc:
-            raise HuaweiCloudError(
-                'could not obtain an IAM token: %s' % exc.describe(limit),
-                status=response.status_code,
-                code='IncompleteResponse',
-                request_id=mask_secrets(response.headers.get('X-Request-Id'), self._secrets),
-                method='POST',
-                url=url,
-            )
         self.fetch_count += 1
-        token = response.headers.get(HEADER_SUBJECT_TOKEN)
-        if token:
-            # Registered before anything else is read or sent, so no later answer can echo it unmasked.
-            self._secrets.add(token)
-        if response.status_code != 201 or not token:
-            error = parse_error_response(response.status_code, response.headers, content, reason=response.reason, method='POST', url=url, secrets=self._secrets)
-            if response.status_code == 201:
-                error.message = 'IAM answered 201 without an X-Subject-Token header'
-            elif response.status_code in (400, 401, 403):
-                error.hint = self._iam_refusal_hint()
-            raise error
-        try:
-            document = json.loads(content.decode('utf-8'))
-            self.token_project_id = ((document.get('token') or {}).get('project') or {}).get('id')
-        except (ValueError, AttributeError):
-            self.token_project_id = None
+        body = _iam.token_request_body(self._username, self._password, self._domain_name, project_id=self._project_id, region=self._region)
+        token, self.token_project_id = _iam.request_token(
+            self._session, self._iam_endpoint, body, timeout=self._timeout, verify=self._verify, secrets=self._secrets, policy=self._policy
+        )
         LOG.debug('obtained an IAM token for user %s (fetch %d)', self._username, self.fetch_count)
         return token
 
-    def token(self):
+    def token(self) -> str:
         """The current token, fetched from IAM on first use (one fetch even with many threads).
 
         A failed fetch is remembered for the rest of the call: the requests
@@ -335,18 +274,18 @@ class PasswordAuth(AuthMethod):
                     raise
             return self._token
 
-    def scoped_project_id(self):
+    def scoped_project_id(self) -> Optional[str]:
         """The id of the project the token is scoped to (from the token body), fetching the token if needed."""
         self.token()
         return self.token_project_id
 
-    def headers_for(self, method, url, headers, body, project_id=None):
+    def headers_for(self, method, url, headers, body, *, project_id=None):
         """The ``X-Auth-Token`` header with the run's token."""
         return {HEADER_AUTH_TOKEN: self.token()}
 
-    def on_unauthorized(self, response):
+    def on_unauthorized(self, response: Any, content: Optional[bytes] = None) -> bool:
         """Renew the token once per run when the 401 says it expired; True means send again."""
-        error = parse_error_response(response.status_code, response.headers, response.content)
+        error = parse_error_response(response.status_code, response.headers, response.content if content is None else content)
         if not token_expired(error):
             return False
         used = None
@@ -363,55 +302,6 @@ class PasswordAuth(AuthMethod):
             self._token = None
         LOG.debug('IAM token expired; obtaining a new one')
         return True
-
-
-class CredentialGate:
-    """One credential's requests in one call: the first goes alone, and none follows a refusal.
-
-    :meth:`admit` is called before each request: the first caller sends
-    (``True``: it is the probe) while the others wait for its answer; after an
-    answer that is not a refusal every request goes at once.  After a refusal
-    (:meth:`settle` with ``refusal``) :meth:`admit` raises a
-    :class:`NotAttemptedError` naming it, so wrong credentials cost one refused
-    request per call.  A probe without an HTTP answer says nothing about the
-    credential and opens the gate as well (the endpoint is down; fail fast
-    handles that).
-    """
-
-    def __init__(self):
-        self._condition = threading.Condition()
-        self._probing = False
-        self._open = False
-        self.refusal = None
-
-    def admit(self):
-        """Wait until this request may be sent; True when it is the credential's first (its answer settles the gate)."""
-        with self._condition:
-            while True:
-                if self.refusal is not None:
-                    raise NotAttemptedError(
-                        'the credentials were refused by an earlier request of this call',
-                        self.refusal,
-                        summary='not attempted because the credentials were refused (%s)' % self.refusal.answer(),
-                    )
-                if self._open:
-                    return False
-                if not self._probing:
-                    self._probing = True
-                    return True
-                self._condition.wait()
-
-    def settle(self, probe, refusal=None):
-        """Record a request's outcome: ``refusal`` (a refused credential) closes the gate, anything else opens it."""
-        with self._condition:
-            if refusal is not None:
-                if self.refusal is None:
-                    self.refusal = refusal
-            elif probe:
-                self._open = True
-            if probe:
-                self._probing = False
-            self._condition.notify_all()
 
 
 class RequestSigner:
@@ -434,10 +324,20 @@ class RequestSigner:
         return prepared
 
 
-def build_auth(mode, params, session=None, iam_endpoint=None, timeout=None, verify=True, secrets=None):
+def build_auth(
+    mode: str,
+    params: Mapping[str, Any],
+    session: Any = None,
+    iam_endpoint: Optional[str] = None,
+    timeout: Any = None,
+    verify: Any = True,
+    secrets: Optional[Set[str]] = None,
+    policy: Any = None,
+) -> AuthMethod:
     """Build the :class:`AuthMethod` for ``mode`` (from ``resolve_auth_mode``) and the module params.
 
-    ``secrets`` (a set) receives every secret the method obtains later (the IAM token of password authentication).
+    ``secrets`` (a set) receives every secret the method obtains later (the IAM token of password authentication);
+    ``policy`` is the retry policy its IAM token request goes by.
     """
     if mode == 'aksk':
         return AkSkAuth(params['access_key'], params['secret_key'], params.get('security_token') or None)
@@ -455,5 +355,6 @@ def build_auth(mode, params, session=None, iam_endpoint=None, timeout=None, veri
             timeout=timeout,
             verify=verify,
             secrets=secrets,
+            policy=policy,
         )
     raise ValueError('unknown auth mode %r' % (mode,))

@@ -17,7 +17,9 @@ import heapq
 import itertools
 import threading
 import time
+import weakref
 import zlib
+from typing import Any, Callable, Optional
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.options import DEFAULTS
 
@@ -32,7 +34,7 @@ class BodyReadError(Exception):
     broken compressed stream: ``InvalidResponse``).
     """
 
-    def __init__(self, reason, received, expected=None, max_bytes=None, encoding=None):
+    def __init__(self, reason: str, received: int, expected: Optional[int] = None, max_bytes: Optional[int] = None, encoding: Optional[str] = None) -> None:
         self.reason = reason
         self.received = received
         self.expected = expected
@@ -41,11 +43,11 @@ class BodyReadError(Exception):
         super().__init__(reason)
 
     @property
-    def code(self):
+    def code(self) -> str:
         """``ResponseTooLarge``, ``InvalidResponse`` (undecodable) or ``IncompleteResponse``."""
         return {'too large': 'ResponseTooLarge', 'undecodable': 'InvalidResponse'}.get(self.reason, 'IncompleteResponse')
 
-    def describe(self, limit):
+    def describe(self, limit: float) -> str:
         """One sentence for an error message (no header or body content)."""
         if self.reason == 'too slow':
             return 'the response body did not arrive within %.1f s (%d bytes received); the server is answering too slowly' % (limit, self.received)
@@ -120,7 +122,7 @@ class Watchdog:
         self._order = itertools.count()
         self._thread = None
 
-    def start(self, delay, action):
+    def start(self, delay: float, action: Callable[[], None]) -> list:
         entry = [time.monotonic() + max(0.0, float(delay)), next(self._order), action]
         with self._condition:
             heapq.heappush(self._heap, entry)
@@ -132,7 +134,7 @@ class Watchdog:
                 self._condition.notify()
         return entry
 
-    def cancel(self, entry):
+    def cancel(self, entry: list) -> None:
         with self._condition:
             entry[2] = None
 
@@ -158,6 +160,10 @@ class Watchdog:
 
 WATCHDOG = Watchdog()
 
+# What read_body found for each response still alive (its bytes or its error), so a second read gives the same.
+_READS = weakref.WeakKeyDictionary()
+_READS_LOCK = threading.Lock()
+
 
 def _max_bytes_of(response):
     return getattr(getattr(response, 'connection', None), 'max_response_bytes', None) or DEFAULTS['max_response_bytes']
@@ -171,7 +177,7 @@ def _inflater(encoding):
     raise BodyReadError('undecodable', 0, encoding=encoding)
 
 
-def read_body(response, limit, max_bytes=None):
+def read_body(response: Any, limit: float, max_bytes: Optional[int] = None) -> bytes:
     """Read a streamed ``requests`` response's body within ``limit`` seconds (wall clock) and ``max_bytes``.
 
     ``max_bytes`` (default: the ``max_response_bytes`` of the session that
@@ -184,19 +190,37 @@ def read_body(response, limit, max_bytes=None):
     for a body cut off (fewer bytes than ``Content-Length``, a compressed
     stream that stops short, or a connection reset while reading), not
     complete in time, too large, or undecodable; a second call on the same
-    response raises the same error.
+    response returns the same bytes or raises the same error.
     """
-    failed = getattr(response, '_hwc_body_error', None)
-    if failed is not None:
-        raise failed
-    if getattr(response, '_content_consumed', False) and isinstance(getattr(response, '_content', None), bytes):
-        return response._content  # read already (a 401 whose body the auth method looked at)
+    done = _recalled(response)
+    if isinstance(done, BodyReadError):
+        raise done
+    if done is not None:
+        return done  # read already
     try:
-        return _read_body(response, limit, max_bytes or _max_bytes_of(response))
+        content = _read_body(response, limit, max_bytes or _max_bytes_of(response))
     except BodyReadError as exc:
         response.close()
-        response._hwc_body_error = exc
+        _remember(response, exc)
         raise
+    _remember(response, content)
+    return content
+
+
+def _recalled(response):
+    with _READS_LOCK:
+        try:
+            return _READS.get(response)
+        except TypeError:  # neither hashable nor weakly referable (a test double): not remembered
+            return None
+
+
+def _remember(response, outcome):
+    with _READS_LOCK:
+        try:
+            _READS[response] = outcome
+        except TypeError:
+            pass
 
 
 def _read_body(response, limit, max_bytes):
@@ -248,8 +272,4 @@ def _read_body(response, limit, max_bytes):
         raise BodyReadError('too slow', received, expected)
     if (expected is not None and received < expected) or (inflater is not None and received and not inflater.complete):
         raise BodyReadError('truncated', received, expected)
-    content = b''.join(chunks)
-    # Kept where requests keeps it, so response.content works afterwards.
-    response._content = content
-    response._content_consumed = True
-    return content
+    return b''.join(chunks)

@@ -1,173 +1,64 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""``HuaweiCloudClient``: endpoints, project discovery, ``get_json()`` and ``fetch_many()``.
+"""``HuaweiCloudClient``: project discovery, reads (``get_json``), writes (``post_json``, ``put_json``, ``delete``).
 
-One client per module run and service.  It owns the ``requests`` session (the
-connection pool, retry policy and rate limiter of :mod:`._transport`) and the
-auth method of :mod:`._auth`, and is safe to use from several threads at once.
+One client per module run and service.  It owns the ``requests`` session
+(:mod:`.transport`), the retry policy (:mod:`.retry`) and the auth method
+(:mod:`.auth`), and is safe to use from several threads at once.  Where a call
+goes is :mod:`.endpoints`; many reads at once are :mod:`.fanout`.
 
-Endpoint precedence for a service: the ``endpoint`` option, then the SDK's
-``HUAWEICLOUD_SDK_REGION_{SERVICE}_{REGION}`` environment variable, then
-``https://{service}.{region}.{cloud}`` (ModelArts in ap-southeast-1 on the
-default cloud lives on ``myhuaweicloud.cn``, as in the official SDK).  IAM:
-``iam_endpoint`` (or its environment variables), else
-``https://iam.{region}.{cloud}``.  Plain ``http://`` endpoints are accepted
-(the bundled emulator listens on ``http://127.0.0.1:PORT``); an endpoint with
-``user:password@`` is refused (the URL appears in error messages).
-
-A GET whose body arrives cut off, or not within ``timeout`` seconds, is sent
-again (up to ``retries`` times, within the call's deadline); the error that
-ends a call keeps the request id of the last answer.  Every exception raised
-while sending becomes a :class:`HuaweiCloudError` worded from its type and
-the URL, never from a header value.
+Every call, read or write, is signed the same way (a JSON body's SHA-256 is
+part of an AK/SK signature), runs under the one retry policy within one
+deadline, and fails the same way: a :class:`HuaweiCloudError` with the
+status, the error code and the request id of the last answer, worded from an
+exception's type and the URL, never from a header value.  Which calls are sent
+again after which failure is :meth:`.retry.RetryPolicy.may_repeat`: reads,
+PUT and DELETE after any retryable failure, POST only when it never left or
+was throttled.
 
 Failures that would repeat for every id are paid once per call: a failed
 project lookup is remembered (the later reads raise a
 :class:`NotAttemptedError` naming it), and the credentials pass a
-:class:`._auth.CredentialGate` shared by every client of the call, so wrong
+:class:`.lockout.CredentialGate` shared by every client of the call, so wrong
 credentials cost one refused request.  Every secret the client holds or
 obtains is in :attr:`HuaweiCloudClient.secrets` (a module passes its
 ``no_log_values``), and every text taken from an answer is masked with them
 before it is shortened.
 """
 
+import json
 import logging
-import os
-import re
-import string
 import threading
-from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import quote, urlsplit
+from typing import Any, Callable, Dict, Hashable, Iterable, List, Mapping, Optional, Set, Tuple
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._api import transport as _transport
-from ansible_collections.hwcloud.migration.plugins.module_utils._api.auth import CredentialGate, RequestSigner, build_auth, is_refusal
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.auth import RequestSigner, build_auth
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.endpoints import Query, fill_path, query_string, resolve_endpoint, resolve_iam_endpoint
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import (
     HuaweiCloudError,
     NotAttemptedError,
-    ParameterError,
     body_excerpt,
     describe_send_failure,
     mask_secrets,
     parse_error_response,
 )
-from ansible_collections.hwcloud.migration.plugins.module_utils._api.options import (
-    DEFAULT_CLOUD,
-    DEFAULTS,
-    OptionError,
-    resolve_auth_mode,
-    validate_common_params,
-)
-from ansible_collections.hwcloud.migration.plugins.module_utils._api.signer import canonical_query_string
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.fanout import fetch_many as _fetch_many
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.lockout import CredentialGate, is_refusal
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.options import DEFAULT_CLOUD, DEFAULTS, resolve_auth_mode, validate_common_params
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.retry import RetryPolicy
 from ansible_collections.hwcloud.migration.plugins.module_utils._values import UnusableValueError, decode_json
 from ansible_collections.hwcloud.migration.plugins.module_utils._version import USER_AGENT
 
 LOG = logging.getLogger(__name__)
 
-# (min, max) length in characters of path parameters; any other name gets DEFAULT_PARAM_LIMITS.
-PARAM_LIMITS = {'project_id': (1, 1024)}
-DEFAULT_PARAM_LIMITS = (1, 255)
-
 # Options whose values are secrets: masked in every text taken from an answer.
 SECRET_OPTIONS = ('secret_key', 'security_token', 'auth_token', 'password')
 
-# C0 and C1 control characters, DEL, and the Unicode line/paragraph separators.
-_CONTROL_RE = re.compile('[\x00-\x1f\x7f-\x9f\u2028\u2029]')
+JSON_CONTENT_TYPE = 'application/json;charset=UTF-8'
 
-
-def _env_name(service, region):
-    return 'HUAWEICLOUD_SDK_REGION_%s_%s' % (service.upper(), region.upper().replace('-', '_'))
-
-
-def _normalise_endpoint(value, option):
-    value = value.strip()
-    if '://' not in value:
-        value = 'https://' + value
-    parts = urlsplit(value)
-    if '@' in parts.netloc:
-        # Not repeated: the part before "@" is a password more often than not.
-        raise OptionError(
-            '%s must not contain user:password@ (the URL appears in error messages); give the '
-            'credentials in the authentication options or their environment variables instead.' % option
-        )
-    if _CONTROL_RE.search(value) or ' ' in value:
-        raise OptionError('%s must be a URL without spaces or control characters.' % option)
-    if parts.scheme not in ('http', 'https') or not parts.netloc or parts.query or parts.fragment:
-        raise OptionError('%s must be an http:// or https:// URL without query, got %r.' % (option, value))
-    try:
-        _port = parts.port  # urlsplit checks the port only when it is read
-    except ValueError:
-        raise OptionError('%s has an invalid port, got %r.' % (option, value))
-    return value.rstrip('/')
-
-
-def resolve_endpoint(service, region=None, cloud=None, endpoint=None, environ=None):
-    """Base URL of ``service``: option, then ``HUAWEICLOUD_SDK_REGION_{SERVICE}_{REGION}``, then the default."""
-    if endpoint:
-        return _normalise_endpoint(endpoint, 'endpoint')
-    if not region:
-        raise OptionError('region (or HW_REGION_NAME) is required to find the %s endpoint, unless endpoint is set.' % service)
-    environ = os.environ if environ is None else environ
-    env_name = _env_name(service, region)
-    if environ.get(env_name):
-        return _normalise_endpoint(environ[env_name], env_name)
-    cloud = cloud or DEFAULT_CLOUD
-    if service == 'modelarts' and region == 'ap-southeast-1' and cloud == DEFAULT_CLOUD:
-        return 'https://modelarts.ap-southeast-1.myhuaweicloud.cn'
-    return 'https://%s.%s.%s' % (service, region, cloud)
-
-
-def resolve_iam_endpoint(region=None, cloud=None, iam_endpoint=None):
-    """IAM base URL: ``iam_endpoint``, else ``https://iam.{region}.{cloud}`` (global ``iam.{cloud}`` without region)."""
-    if iam_endpoint:
-        return _normalise_endpoint(iam_endpoint, 'iam_endpoint')
-    cloud = cloud or DEFAULT_CLOUD
-    if region:
-        return 'https://iam.%s.%s' % (region, cloud)
-    return 'https://iam.%s' % cloud
-
-
-def quote_path_param(name, value, limits=None):
-    """Validate one path parameter and percent-encode it as exactly one path segment.
-
-    ``value`` must be a str of ``limits`` (min, max) characters (default: 1..1024
-    for ``project_id``, 1..255 otherwise) without control characters, and not
-    ``.`` or ``..``.  Everything but unreserved characters is encoded (``/``,
-    ``?``, ``#`` and ``%`` included), so the value can never change the path.
-    Raises :class:`ParameterError`.
-    """
-    if not isinstance(value, str):
-        raise ParameterError('%s must be a string, got %s' % (name, type(value).__name__), name=name)
-    low, high = limits or PARAM_LIMITS.get(name, DEFAULT_PARAM_LIMITS)
-    if not low <= len(value) <= high:
-        raise ParameterError('%s must be %d to %d characters long, got %d' % (name, low, high, len(value)), name=name)
-    if _CONTROL_RE.search(value):
-        raise ParameterError('%s must not contain control characters' % name, name=name)
-    if value in ('.', '..'):
-        raise ParameterError('%s must not be %r' % (name, value), name=name)
-    return quote(value, safe='')
-
-
-def _query_pairs(query):
-    """Normalise a query mapping (or list of pairs) to sorted-able (str, str) pairs."""
-    if not query:
-        return []
-    items = query.items() if isinstance(query, dict) else query
-    pairs = []
-    for key, value in items:
-        if not isinstance(key, str) or not key or _CONTROL_RE.search(key):
-            raise ParameterError('query parameter names must be non-empty strings, got %r' % (key,), name=key)
-        values = value if isinstance(value, (list, tuple)) else [value]
-        for item in values:
-            if item is None:
-                continue
-            if isinstance(item, bool) or not isinstance(item, (str, int)):
-                raise ParameterError('query parameter %s must be a string or an integer, got %s' % (key, type(item).__name__), name=key)
-            text = str(item)
-            if _CONTROL_RE.search(text):
-                raise ParameterError('query parameter %s must not contain control characters' % key, name=key)
-            pairs.append((key, text))
-    return pairs
+# (body, meta): the parsed JSON (None for an empty answer to a write) and {"status", "request_id", "url"}.
+Result = Tuple[Any, Dict[str, Any]]
 
 
 class HuaweiCloudClient:
@@ -178,10 +69,23 @@ class HuaweiCloudClient:
     ``session`` and ``auth`` may be injected (tests); by default they are built
     from ``params``.  ``secrets`` is the set that collects every secret the
     client holds or obtains (a module passes its ``no_log_values``, so Ansible
-    masks them too); ``gate`` the :class:`._auth.CredentialGate` of the call.
+    masks them too); ``gate`` the :class:`.lockout.CredentialGate` of the call.
     """
 
-    def __init__(self, params, service, user_agent=None, session=None, auth=None, environ=None, limiter=None, project_from=None, secrets=None, gate=None):
+    def __init__(
+        self,
+        params: Mapping[str, Any],
+        service: str,
+        *,
+        user_agent: Optional[str] = None,
+        session: Any = None,
+        auth: Any = None,
+        environ: Optional[Mapping[str, str]] = None,
+        limiter: Any = None,
+        project_from: Optional['HuaweiCloudClient'] = None,
+        secrets: Optional[Set[str]] = None,
+        gate: Optional[CredentialGate] = None,
+    ) -> None:
         merged = dict(DEFAULTS)
         merged.update(dict((key, value) for key, value in params.items() if value is not None))
         validate_common_params(merged)
@@ -189,12 +93,13 @@ class HuaweiCloudClient:
         self.service = service.lower()
         self.region = merged.get('region') or None
         self.cloud = merged.get('cloud') or DEFAULT_CLOUD
-        self.endpoint = resolve_endpoint(self.service, self.region, self.cloud, merged.get('endpoint'), environ)
-        self.iam_endpoint = resolve_iam_endpoint(self.region, self.cloud, merged.get('iam_endpoint'))
+        self.endpoint = resolve_endpoint(self.service, self.region, self.cloud, endpoint=merged.get('endpoint'), environ=environ)
+        self.iam_endpoint = resolve_iam_endpoint(self.region, self.cloud, iam_endpoint=merged.get('iam_endpoint'))
         self.timeout = _transport.request_timeout(merged['timeout'])
         self.verify = _transport.verify_setting(merged['validate_certs'], merged['ca_path'])
         self.max_concurrency = int(merged['max_concurrency'])
         self.user_agent = user_agent or USER_AGENT
+        self.policy = RetryPolicy(merged['retries'], merged['timeout'])
         if session is None:
             session = _transport.build_session(
                 self.user_agent,
@@ -220,6 +125,7 @@ class HuaweiCloudClient:
                 timeout=self.timeout,
                 verify=self.verify,
                 secrets=self.secrets,
+                policy=self.policy,
             )
         self.auth = auth
         self.gate = gate if gate is not None else CredentialGate()
@@ -230,7 +136,7 @@ class HuaweiCloudClient:
         self._project_from = project_from
         self._limiter = limiter
 
-    def for_service(self, service, limiter=None):
+    def for_service(self, service: str, *, limiter: Any = None) -> 'HuaweiCloudClient':
         """A client of ``service`` with this one's settings, session, credentials and project lookup.
 
         Both send through ``limiter`` (a semaphore, or None for no bound
@@ -249,13 +155,13 @@ class HuaweiCloudClient:
             gate=self.gate,
         )
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return '<HuaweiCloudClient service=%s endpoint=%s auth=%s>' % (self.service, self.endpoint, self.auth.name)
 
     # -- project ------------------------------------------------------------
 
     @property
-    def project_id(self):
+    def project_id(self) -> str:
         """The project id: the ``project_id`` option, else discovered once from IAM (thread-safe).
 
         A failed lookup is not repeated: IAM is asked once per call, and every
@@ -281,7 +187,7 @@ class HuaweiCloudClient:
                         raise
         return self._project_id
 
-    def _discover_project_id(self):
+    def _discover_project_id(self) -> str:
         if not self.region:
             raise HuaweiCloudError(
                 'set project_id (or HUAWEICLOUD_SDK_PROJECT_ID / HW_PROJECT_ID), or region so that it can be looked up in IAM', code='InvalidParameter'
@@ -291,8 +197,8 @@ class HuaweiCloudClient:
             found = scoped()
             if found:
                 return found
-        url = '%s/v3/projects?%s' % (self.iam_endpoint, canonical_query_string([('name', self.region)]))
-        body, meta = self._request_json(url, project_id=None)
+        url = '%s/v3/projects?%s' % (self.iam_endpoint, query_string([('name', self.region)]))
+        body, meta = self._call('GET', url, project_id=None)
         projects = [
             project for project in (body or {}).get('projects') or [] if isinstance(project, dict) and project.get('name') == self.region and project.get('id')
         ]
@@ -311,124 +217,134 @@ class HuaweiCloudClient:
             code = 'AmbiguousProject'
         raise HuaweiCloudError(message, status=None, code=code, request_id=meta['request_id'], method='GET', url=url)
 
-    # -- requests -----------------------------------------------------------
+    # -- calls --------------------------------------------------------------
 
-    def build_path(self, path_template, path_params=None, limits=None):
-        """Fill ``path_template`` (``/v2/{project_id}/...``); each value is validated and quoted as one segment.
+    def build_path(self, path_template: str, path_params: Optional[Mapping[str, Any]] = None, limits: Optional[Mapping[str, Tuple[int, int]]] = None) -> str:
+        """Fill ``path_template`` (see :func:`.endpoints.fill_path`); ``{project_id}`` is :attr:`project_id` unless given."""
+        return fill_path(path_template, path_params, limits=limits, project_id=lambda: self.project_id)
 
-        ``{project_id}`` is filled from :attr:`project_id` unless given.  A
-        placeholder without a value, or a value without a placeholder, is a
-        programming error (``ValueError``).  ``limits`` maps a parameter name
-        to its (min, max) length.
-        """
-        path_params = dict(path_params or {})
-        limits = limits or {}
-        pieces = []
-        used = set()
-        for literal, field, format_spec, conversion in string.Formatter().parse(path_template):
-            pieces.append(literal)
-            if field is None:
-                continue
-            if format_spec or conversion or not field:
-                raise ValueError('unsupported placeholder in %r' % path_template)
-            if field in path_params:
-                value = path_params[field]
-            elif field == 'project_id':
-                value = self.project_id
-            else:
-                raise ValueError('no value for {%s} in %r' % (field, path_template))
-            used.add(field)
-            pieces.append(quote_path_param(field, value, limits.get(field)))
-        unused = set(path_params) - used
-        if unused:
-            raise ValueError('path parameters %s are not in %r' % (', '.join(sorted(unused)), path_template))
-        path = ''.join(pieces)
-        if not path.startswith('/'):
-            raise ValueError('path templates start with "/": %r' % path_template)
-        return path
-
-    def build_url(self, path_template, path_params=None, query=None, limits=None):
+    def build_url(
+        self, path_template: str, path_params: Optional[Mapping[str, Any]] = None, query: Query = None, limits: Optional[Mapping[str, Tuple[int, int]]] = None
+    ) -> str:
         """Full URL for a call: endpoint, encoded path, and the canonical (sorted, encoded) query."""
         url = self.endpoint + self.build_path(path_template, path_params, limits)
-        pairs = _query_pairs(query)
-        if pairs:
-            url += '?' + canonical_query_string(pairs)
-        return url
+        text = query_string(query)
+        return url + '?' + text if text else url
 
-    def get_json(self, path_template, path_params=None, query=None, limits=None):
+    def get_json(
+        self, path_template: str, path_params: Optional[Mapping[str, Any]] = None, query: Query = None, limits: Optional[Mapping[str, Tuple[int, int]]] = None
+    ) -> Result:
         """GET a service resource and return ``(body, meta)``.
 
         ``body`` is the parsed JSON; ``meta`` is ``{"status", "request_id",
         "url"}``.  ``query`` is a dict (or list of pairs) of str/int values (a
         list value repeats the key, None drops it).  Raises
         :class:`HuaweiCloudError` for any failure (non-2xx status, transport
-        error with ``status`` None, a 2xx body that is not JSON) and
+        error with ``status`` None, a 2xx body that is not JSON or empty) and
         :class:`ParameterError` (a ``HuaweiCloudError`` and a ``ValueError``)
         for a refused parameter.
         """
         url = self.build_url(path_template, path_params, query, limits)
-        return self._request_json(url, project_id=self._project_id)
+        return self._call('GET', url, project_id=self._project_id)
 
-    def _send(self, url, project_id):
+    def post_json(
+        self,
+        path_template: str,
+        path_params: Optional[Mapping[str, Any]] = None,
+        query: Query = None,
+        body: Any = None,
+        *,
+        limits: Optional[Mapping[str, Tuple[int, int]]] = None,
+        repeatable: bool = False,
+    ) -> Result:
+        """POST ``body`` (JSON) and return ``(body, meta)`` as :meth:`get_json` does; an empty answer is ``None``.
+
+        A POST is sent again only when it never reached the server or was
+        throttled (429), unless ``repeatable`` says that doing it twice is
+        harmless (a query sent as POST, for example).
+        """
+        url = self.build_url(path_template, path_params, query, limits)
+        return self._call('POST', url, body=body, project_id=self._project_id, repeatable=repeatable or None)
+
+    def put_json(
+        self,
+        path_template: str,
+        path_params: Optional[Mapping[str, Any]] = None,
+        query: Query = None,
+        body: Any = None,
+        *,
+        limits: Optional[Mapping[str, Tuple[int, int]]] = None,
+    ) -> Result:
+        """PUT ``body`` (JSON) and return ``(body, meta)``; idempotent, so retried like a read. An empty answer is ``None``."""
+        url = self.build_url(path_template, path_params, query, limits)
+        return self._call('PUT', url, body=body, project_id=self._project_id)
+
+    def delete(
+        self,
+        path_template: str,
+        path_params: Optional[Mapping[str, Any]] = None,
+        query: Query = None,
+        *,
+        limits: Optional[Mapping[str, Tuple[int, int]]] = None,
+    ) -> Result:
+        """DELETE a resource and return ``(body, meta)``; idempotent, so retried like a read. An empty answer (204) is ``None``."""
+        url = self.build_url(path_template, path_params, query, limits)
+        return self._call('DELETE', url, project_id=self._project_id)
+
+    def _attempt(self, method: str, url: str, data: Optional[bytes], headers: Dict[str, str], project_id: Optional[str]) -> _transport.Answer:
+        """One attempt, with one resend after a 401 when the auth method obtained a fresh credential."""
         signer = RequestSigner(self.auth, project_id=project_id)
         renewed = False
         while True:
-            try:
-                response = self.session.request(
-                    'GET',
-                    url,
-                    auth=signer,
-                    timeout=self.timeout,
-                    verify=self.verify,
-                    allow_redirects=False,
-                    stream=True,
-                    headers={'Accept': 'application/json'},
-                )
-            except HuaweiCloudError as err:  # the IAM token request of password auth failed
-                raise err
-            except Exception as exc:  # anything requests, urllib3, the signer or a socket raises
-                raise HuaweiCloudError(describe_send_failure(exc, self.secrets), method='GET', url=url)
-            if response.status_code == 401 and not renewed:
-                try:
-                    _transport.read_body(response, self.timeout[1])
-                except _transport.BodyReadError:
-                    return response  # reported by the caller, which reads the body again
-                try:
-                    renew = self.auth.on_unauthorized(response)
-                except HuaweiCloudError:
-                    raise
-                except Exception as exc:
-                    raise HuaweiCloudError(describe_send_failure(exc, self.secrets), method='GET', url=url)
-                if renew:
-                    response.close()
-                    renewed = True
-                    continue
-            return response
-
-    def _read_body(self, response, url, request_id):
-        """``(content, None)``, or ``(None, error)`` for a body cut off or not complete in time."""
-        try:
-            return _transport.read_body(response, self.timeout[1]), None
-        except _transport.BodyReadError as exc:
-            return None, HuaweiCloudError(
-                exc.describe(self.timeout[1]), status=response.status_code, code=exc.code, request_id=request_id, method='GET', url=url
+            answer = _transport.exchange(
+                self.session, method, url, read_limit=self.timeout[1], data=data, headers=headers, auth=signer, timeout=self.timeout, verify=self.verify
             )
+            if answer.status == 401 and not renewed and answer.body_error is None and self.auth.on_unauthorized(answer.response, answer.content):
+                answer.response.close()
+                renewed = True
+                continue
+            return answer
 
-    def _exchange(self, url, project_id):
-        """One request and its body: ``(response, content, error)`` (see :meth:`_read_body`)."""
-        response = self._send(url, project_id)
-        content, error = self._read_body(response, url, mask_secrets(response.headers.get('X-Request-Id'), self.secrets))
-        return response, content, error
+    def _answer(self, method: str, url: str, data: Optional[bytes], project_id: Optional[str], repeatable: Optional[bool]) -> _transport.Answer:
+        headers = {'Accept': 'application/json'}
+        if data is not None:
+            headers['Content-Type'] = JSON_CONTENT_TYPE
 
-    def _request_json(self, url, project_id=None):
+        def attempt():
+            if self._limiter is None:
+                return self._attempt(method, url, data, headers, project_id)
+            with self._limiter:
+                return self._attempt(method, url, data, headers, project_id)
+
+        try:
+            return self.policy.run(method, attempt, repeatable=repeatable)
+        except HuaweiCloudError:  # the IAM token request of password auth failed
+            raise
+        except Exception as exc:  # anything requests, urllib3, the signer or a socket raises
+            raise HuaweiCloudError(describe_send_failure(exc, self.secrets), method=method, url=url)
+
+    def _call(self, method: str, url: str, *, body: Any = None, project_id: Optional[str] = None, repeatable: Optional[bool] = None) -> Result:
+        data = None
+        if body is not None:
+            try:
+                data = json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(',', ':')).encode('utf-8')
+            except (TypeError, ValueError) as exc:
+                raise ValueError('the request body of %s %s is not JSON: %s' % (method, url, exc))
         # The credential's first request goes alone; after a refusal none goes (see CredentialGate).
         probe = self.gate.admit()
         refusal = None
         try:
-            response, content, request_id = self._answer(url, project_id)
+            answer = self._answer(method, url, data, project_id, repeatable)
+            response = answer.response
+            request_id = mask_secrets(response.headers.get('X-Request-Id'), self.secrets)
+            if answer.body_error is not None:
+                message = answer.body_error.describe(self.timeout[1])
+                if answer.attempts > 1:
+                    message += ' (%d attempts)' % answer.attempts
+                raise HuaweiCloudError(message, status=response.status_code, code=answer.body_error.code, request_id=request_id, method=method, url=url)
             if not 200 <= response.status_code < 300:
                 error = parse_error_response(
-                    response.status_code, response.headers, content, reason=response.reason, method='GET', url=url, secrets=self.secrets
+                    response.status_code, response.headers, answer.content, reason=response.reason, method=method, url=url, secrets=self.secrets
                 )
                 if is_refusal(error):
                     error.hint = self.auth.refusal_hint(error)
@@ -436,125 +352,28 @@ class HuaweiCloudClient:
                 raise error
         finally:
             self.gate.settle(probe, refusal)
+        LOG.debug('%s %s -> %s (request id %s)', method, url, response.status_code, request_id)
+        content = answer.content
+        meta = {'status': response.status_code, 'request_id': request_id, 'url': url}
+        if method != 'GET' and not content.strip():
+            return None, meta  # a write answered with no body (204 No Content, for one)
         try:
-            body = decode_json(content.decode('utf-8'))
+            return decode_json(content.decode('utf-8')), meta
         except UnusableValueError as exc:
             message = 'the response body cannot be used: %s' % exc
-            raise HuaweiCloudError(message, status=response.status_code, code='InvalidResponse', request_id=request_id, method='GET', url=url)
         except ValueError:
             message = 'the response body is not JSON: %s' % body_excerpt(content, self.secrets) if content else 'the response body is empty'
-            raise HuaweiCloudError(message, status=response.status_code, code='InvalidResponse', request_id=request_id, method='GET', url=url)
-        return body, {'status': response.status_code, 'request_id': request_id, 'url': url}
-
-    def _answer(self, url, project_id):
-        """``(response, content, request_id)`` of a whole answer, sending again while a body arrives cut off or late."""
-        # One deadline for the whole call: rate-limiter waits, urllib3's retries, body re-reads, the IAM token request.
-        with _transport.call_deadline(_transport.retry_deadline(self.params['timeout'], int(self.params['retries']))) as deadline:
-            return self._answer_until(url, project_id, deadline)
-
-    def _answer_until(self, url, project_id, deadline):
-        retries = int(self.params['retries'])
-        attempt = 0
-        while True:
-            if self._limiter is None:
-                response, content, error = self._exchange(url, project_id)
-            else:
-                with self._limiter:
-                    response, content, error = self._exchange(url, project_id)
-            request_id = mask_secrets(response.headers.get('X-Request-Id'), self.secrets)
-            if error is None:
-                break
-            attempt += 1
-            wait = _transport.backoff_wait(attempt)
-            if attempt > retries or error.code != 'IncompleteResponse' or _transport.clock() + wait > deadline:
-                if attempt > 1:
-                    error.message += ' (%d attempts)' % attempt
-                raise error
-            LOG.debug('GET %s: %s; retrying in %.2fs', url, error.message, wait)
-            _transport.sleep(wait)
-        LOG.debug('GET %s -> %s (request id %s)', url, response.status_code, request_id)
-        return response, content, request_id
+        raise HuaweiCloudError(message, status=response.status_code, code='InvalidResponse', request_id=request_id, method=method, url=url)
 
     # -- concurrency --------------------------------------------------------
 
-    def fetch_many(self, fn, items, fail_fast_after=None, is_server_failure=None):
-        """Run ``fn(item)`` for each distinct item, at most ``max_concurrency`` at a time.
-
-        Returns a list of ``(item, result)`` pairs, one per distinct item, in the
-        order items first appear in ``items``.  When ``fn`` raises
-        :class:`HuaweiCloudError`, the exception takes the place of the result
-        (check with ``isinstance``); any other exception propagates.  Items
-        must be hashable.
-
-        With ``fail_fast_after`` N, once N items in a row (in completion order)
-        failed with a server failure (``is_server_failure(err)``, default: no
-        HTTP answer, 429 or 5xx, after the transport's own retries), no new
-        item is started: the rest get a :class:`NotAttemptedError`.
-        """
-        distinct = unique(items)
-        if not distinct:
-            return []
-        is_server_failure = is_server_failure or server_failure
-        outcomes = {}
-        lock = threading.Lock()
-        pending = iter(distinct)
-        streak = [0, None]  # consecutive server failures, the last of them
-
-        def next_item():
-            with lock:
-                for item in pending:
-                    if fail_fast_after and streak[0] >= fail_fast_after:
-                        outcomes[item] = NotAttemptedError.after_server_failures(streak[0], streak[1])
-                        continue
-                    return True, item
-                return False, None
-
-        def record(item, outcome):
-            with lock:
-                outcomes[item] = outcome
-                if isinstance(outcome, HuaweiCloudError) and is_server_failure(outcome):
-                    streak[0] += 1
-                    streak[1] = outcome
-                elif not isinstance(outcome, NotAttemptedError):
-                    streak[0] = 0
-
-        def work():
-            while True:
-                more, item = next_item()
-                if not more:
-                    return
-                try:
-                    outcome = fn(item)
-                except HuaweiCloudError as err:
-                    outcome = err
-                record(item, outcome)
-
-        workers = min(self.max_concurrency, len(distinct))
-        if workers == 1:
-            work()
-        else:
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                futures = [pool.submit(work) for _worker in range(workers)]
-                for future in futures:
-                    future.result()
-        return [(item, outcomes[item]) for item in distinct]
-
-
-def unique(items):
-    """``items`` without repeats, in the order of first appearance (items must be hashable)."""
-    seen = set()
-    ordered = []
-    for item in items:
-        if item not in seen:
-            seen.add(item)
-            ordered.append(item)
-    return ordered
-
-
-def server_failure(err):
-    """Whether ``err`` is the service (or the way to it) failing, not an answer about one resource."""
-    return (
-        isinstance(err, HuaweiCloudError)
-        and not isinstance(err, (ParameterError, NotAttemptedError))
-        and (err.status is None or err.status == 429 or err.status >= 500)
-    )
+    def fetch_many(
+        self,
+        fn: Callable[[Any], Any],
+        items: Iterable[Hashable],
+        *,
+        fail_fast_after: Optional[int] = None,
+        is_server_failure: Optional[Callable[[HuaweiCloudError], bool]] = None,
+    ) -> List[Tuple[Any, Any]]:
+        """:func:`.fanout.fetch_many` with this client's ``max_concurrency``."""
+        return _fetch_many(fn, items, max_concurrency=self.max_concurrency, fail_fast_after=fail_fast_after, is_server_failure=is_server_failure)

@@ -17,6 +17,7 @@ excerpt would no longer be recognised.
 
 import json
 import re
+from typing import Any, Dict, Iterable, Optional
 
 # Field names services use for the error code and the message, in the order they are tried
 # (error_code/error_msg, error_code/error_message, errorCode/errorMsg, code/message).
@@ -57,7 +58,17 @@ class HuaweiCloudError(Exception):
     ``method``/``url`` the request that failed.
     """
 
-    def __init__(self, message, status=None, code=None, request_id=None, method=None, url=None, hint=None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: Optional[int] = None,
+        code: Optional[str] = None,
+        request_id: Optional[str] = None,
+        method: Optional[str] = None,
+        url: Optional[str] = None,
+        hint: Optional[str] = None,
+    ) -> None:
         self.message = message
         self.status = status
         self.code = code
@@ -68,7 +79,7 @@ class HuaweiCloudError(Exception):
         self.hint = hint
         super().__init__(message)
 
-    def with_request(self, method, url):
+    def with_request(self, method: str, url: str) -> 'HuaweiCloudError':
         """Fill in the request method and URL when not known yet; return self."""
         if self.method is None:
             self.method = method
@@ -76,7 +87,7 @@ class HuaweiCloudError(Exception):
             self.url = url
         return self
 
-    def to_dict(self):
+    def to_dict(self) -> Dict[str, Any]:
         """The error as plain data (keys as in a module's failure result)."""
         return {
             'status': self.status,
@@ -100,14 +111,14 @@ class HuaweiCloudError(Exception):
             text += '. %s' % self.hint.rstrip('.')
         return text
 
-    def short(self):
+    def short(self) -> str:
         """The call and its answer without the message or hint (``GET URL: HTTP 401 APIGW.0301, request id r-1``)."""
         if isinstance(self, NotAttemptedError):
             return self.reason
         where = ' '.join(part for part in (self.method, self.url) if part)
         return '%s: %s' % (where, self.answer()) if where else self.answer()
 
-    def answer(self):
+    def answer(self) -> str:
         """The status, error code and request id in a few words (``HTTP 401 APIGW.0301, request id r-1``)."""
         parts = ['HTTP %s' % self.status if self.status is not None else 'no HTTP response']
         if self.code:
@@ -138,7 +149,7 @@ class NotAttemptedError(HuaweiCloudError):
     its own; its message names the cause's (:meth:`HuaweiCloudError.answer`).
     """
 
-    def __init__(self, reason, cause=None, summary=None, streak=None):
+    def __init__(self, reason: str, cause: Optional[HuaweiCloudError] = None, summary: Optional[str] = None, streak: Optional[int] = None) -> None:
         text = 'not attempted: %s' % reason
         if cause is not None:
             text += ' (the cause: %s)' % cause.short()
@@ -149,7 +160,7 @@ class NotAttemptedError(HuaweiCloudError):
         self.streak = streak
 
     @classmethod
-    def after_server_failures(cls, streak, last=None):
+    def after_server_failures(cls, streak: int, last: Optional[HuaweiCloudError] = None) -> 'NotAttemptedError':
         """The read not started after ``streak`` server failures in a row (fail fast); ``last`` is the latest."""
         return cls(
             'the service failed %d times in a row before this read' % streak,
@@ -162,12 +173,12 @@ class NotAttemptedError(HuaweiCloudError):
         return one_line(self.message)
 
 
-def one_line(text):
+def one_line(text: str) -> str:
     """``text`` with every run of white space (line breaks included) folded to one space."""
     return _SPACE_RE.sub(' ', str(text)).strip()
 
 
-def mask_secrets(text, secrets=()):
+def mask_secrets(text: Optional[str], secrets: Iterable[str] = ()) -> Optional[str]:
     """``text`` with every occurrence of each of ``secrets`` replaced by ``********`` (longest first).
 
     Call it before cutting or folding a text taken from an answer, so no
@@ -182,7 +193,7 @@ def mask_secrets(text, secrets=()):
     return text
 
 
-def shorten(text, limit, secrets=()):
+def shorten(text: Optional[str], limit: int, secrets: Iterable[str] = ()) -> Optional[str]:
     """``text`` masked (:func:`mask_secrets`), then cut to ``limit`` characters plus ``...`` when longer."""
     text = mask_secrets(text, secrets)
     if len(text) > limit:
@@ -213,7 +224,7 @@ _TRANSPORT_EXCEPTIONS = frozenset(
 )
 
 
-def describe_send_failure(exc, secrets=()):
+def describe_send_failure(exc: BaseException, secrets: Iterable[str] = ()) -> str:
     """A one-line description of an exception raised while sending a request, safe to show.
 
     Transport failures keep their text (scrubbed of ``user:password@`` and
@@ -282,7 +293,7 @@ def _find_error(document):
     return None, None, None
 
 
-def body_excerpt(body_bytes, secrets=()):
+def body_excerpt(body_bytes: Optional[bytes], secrets: Iterable[str] = ()) -> str:
     """The start of a response body as one line of text (markup removed), for an error message.
 
     ``secrets`` are masked in the whole body before markup is removed and the
@@ -298,7 +309,16 @@ def _status_line(status, reason):
     return ('HTTP %s %s' % (status, reason)).strip()
 
 
-def parse_error_response(status, headers, body_bytes, reason=None, method=None, url=None, secrets=()):
+def parse_error_response(
+    status: int,
+    headers: Any,
+    body_bytes: Optional[bytes],
+    *,
+    reason: Optional[str] = None,
+    method: Optional[str] = None,
+    url: Optional[str] = None,
+    secrets: Iterable[str] = (),
+) -> HuaweiCloudError:
     """Turn an error response into a :class:`HuaweiCloudError`.
 
     Understands ``error_code``/``error_msg``, ``error_code``/``error_message``,
@@ -340,6 +360,6 @@ def parse_error_response(status, headers, body_bytes, reason=None, method=None, 
     return HuaweiCloudError(message, status=status, code=code, request_id=request_id or None, method=method, url=url)
 
 
-def scrub_userinfo(text):
+def scrub_userinfo(text: str) -> str:
     """Remove ``user:password@`` from URLs inside ``text`` (proxy URLs in transport errors)."""
     return re.sub(r'(\w+://)[^/@\s:]+(:[^/@\s]*)?@', r'\1***@', str(text))

@@ -16,6 +16,7 @@ The functions here are pure (they read a params dict and raise
 import math
 import os
 import re
+from typing import Any, Dict, Mapping, Optional
 
 from ansible.module_utils.basic import env_fallback
 
@@ -82,7 +83,7 @@ def _env(option):
     return (env_fallback, list(ENV_VARS[option]))
 
 
-def common_argument_spec():
+def common_argument_spec() -> Dict[str, Dict[str, Any]]:
     """Return a fresh argument spec dict for the options every module shares."""
     return dict(
         region=dict(type='str', fallback=_env('region')),
@@ -120,7 +121,7 @@ def _is_set(params, name):
     return value is not None and value != ''
 
 
-def resolve_auth_mode(params):
+def resolve_auth_mode(params: Mapping[str, Any]) -> str:
     """Return the auth method the params select: ``'aksk'``, ``'token'`` or ``'password'``.
 
     Exactly one must be configured: ``access_key`` + ``secret_key`` (with
@@ -169,7 +170,7 @@ def resolve_auth_mode(params):
     return AUTH_PASSWORD
 
 
-def is_host_label(value):
+def is_host_label(value: Any) -> bool:
     """Whether ``value`` is one lower-case DNS label (letters, digits, inner hyphens, at most 63)."""
     return isinstance(value, str) and bool(_HOST_LABEL_RE.fullmatch(value))
 
@@ -228,7 +229,7 @@ def _check_region_known(params, environ):
     )
 
 
-def validate_common_params(params, environ=None):
+def validate_common_params(params: Mapping[str, Any], environ: Optional[Mapping[str, str]] = None) -> None:
     """Check the common options before any request; raise :class:`OptionError` naming the option.
 
     Numeric options within :data:`RANGES` (finite numbers only); credentials

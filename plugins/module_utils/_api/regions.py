@@ -15,6 +15,7 @@ answer says more than a guess here would.
 """
 
 import difflib
+from typing import Optional
 
 SERVICE_REGIONS = {
     'oms': (
@@ -74,7 +75,7 @@ def is_known_region(region: str) -> bool:
     return region in KNOWN_REGIONS
 
 
-def closest_region(region: str):
+def closest_region(region: str) -> Optional[str]:
     """The known region most like ``region`` (a typo's likely meaning), or None when none is close."""
     matches = difflib.get_close_matches(region, sorted(KNOWN_REGIONS), n=1, cutoff=0.6)
     return matches[0] if matches else None

@@ -24,9 +24,12 @@ modified.
 import hashlib
 import hmac
 from datetime import datetime, timezone
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 _UTC = timezone.utc
+
+Body = Union[bytes, str, None]
 
 ALGORITHM = 'SDK-HMAC-SHA256'
 DATE_FORMAT = '%Y%m%dT%H%M%SZ'
@@ -63,7 +66,7 @@ def _get_ignore_case(headers, name):
     return None
 
 
-def format_sdk_date(moment=None):
+def format_sdk_date(moment: Optional[datetime] = None) -> str:
     """Return ``moment`` (a datetime, default now) as an ``X-Sdk-Date`` value in UTC.
 
     A naive datetime is taken to be UTC already; an aware one is converted.
@@ -75,7 +78,7 @@ def format_sdk_date(moment=None):
     return moment.strftime(DATE_FORMAT)
 
 
-def canonical_uri(path):
+def canonical_uri(path: str) -> str:
     """Canonical URI: every segment unquoted then quoted (only '~' safe), with a trailing '/'.
 
     The path is unquoted as a whole first, exactly like the SDK does, so an
@@ -95,7 +98,7 @@ def _query_value_text(value):
     return str(value)
 
 
-def canonical_query_string(query_pairs):
+def canonical_query_string(query_pairs: Optional[Sequence[Tuple[str, Any]]]) -> str:
     """Canonical query string from a list of ``(key, value)`` pairs.
 
     Pairs are sorted (by key, then value); a value may be a list, whose items
@@ -141,7 +144,7 @@ def _prepare_headers(headers, host, body, now):
     return work, added, sdk_date
 
 
-def signed_header_names(headers):
+def signed_header_names(headers: Mapping[str, Any]) -> List[str]:
     """Names that are signed: every header without '_' in its name, lowercased and sorted."""
     return sorted(key.lower() for key in headers if '_' not in key)
 
@@ -162,7 +165,7 @@ def _payload_hash(headers, body):
     return hashlib.sha256(body).hexdigest()
 
 
-def canonical_request(method, path, query_pairs, headers, body, signed_names):
+def canonical_request(method: str, path: str, query_pairs: Sequence[Tuple[str, Any]], headers: Mapping[str, Any], body: bytes, signed_names: List[str]) -> str:
     """Build the canonical request string (six parts joined by newlines)."""
     return '\n'.join(
         [
@@ -176,13 +179,24 @@ def canonical_request(method, path, query_pairs, headers, body, signed_names):
     )
 
 
-def string_to_sign(sdk_date, canonical):
+def string_to_sign(sdk_date: str, canonical: str) -> str:
     """String to sign: algorithm, the X-Sdk-Date value and the hex SHA-256 of the canonical request."""
     digest = hashlib.sha256(canonical.encode('utf-8')).hexdigest()
     return '%s\n%s\n%s' % (ALGORITHM, sdk_date, digest)
 
 
-def sign_parts(method, host, path, query_pairs, headers, body, ak, sk, now=None):
+def sign_parts(
+    method: str,
+    host: str,
+    path: str,
+    query_pairs: Sequence[Tuple[str, Any]],
+    headers: Mapping[str, Any],
+    body: Body,
+    ak: str,
+    sk: str,
+    *,
+    now: Optional[datetime] = None,
+) -> Dict[str, str]:
     """Sign a request given as parts; return the headers to add.
 
     ``host`` is the ``netloc`` (with the port when there is one), ``path`` the
@@ -205,14 +219,14 @@ def sign_parts(method, host, path, query_pairs, headers, body, ak, sk, now=None)
     return added
 
 
-def split_url(url):
+def split_url(url: str) -> Tuple[str, str, List[Tuple[str, str]]]:
     """Split a URL into (host, path, query pairs) the way the signer needs them."""
     parts = urlsplit(url)
     pairs = parse_qsl(parts.query, keep_blank_values=True)
     return parts.netloc, parts.path or '/', pairs
 
 
-def sign_request(method, url, headers, body, ak, sk, now=None):
+def sign_request(method: str, url: str, headers: Mapping[str, Any], body: Body, ak: str, sk: str, *, now: Optional[datetime] = None) -> Dict[str, str]:
     """Sign a request given by its URL; return the headers to add.
 
     The URL's query is decoded and re-encoded canonically, so send the query

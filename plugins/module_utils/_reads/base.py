@@ -30,7 +30,7 @@ the result by :func:`finished_result`:
 import threading
 from typing import Any, Callable, Dict, List, Optional
 
-from ansible_collections.hwcloud.migration.plugins.module_utils._api.client import quote_path_param
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.endpoints import quote_path_param
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError, NotAttemptedError, ParameterError, shorten
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import TimeExpressionError, parse_time, resolve_window
 
@@ -316,7 +316,14 @@ def fetch_each(context, ids, fetch, noun, id_key, listed=False):
             if is_not_found(outcome, context.service):
                 if listed:
                     message = 'the listing just returned this %s, but its details answer "not found" (%s); the answers disagree' % (noun, outcome.message)
-                    errors.add(item, HuaweiCloudError(message, outcome.status, outcome.code, outcome.request_id, outcome.method, outcome.url), noun, id_key)
+                    errors.add(
+                        item,
+                        HuaweiCloudError(
+                            message, status=outcome.status, code=outcome.code, request_id=outcome.request_id, method=outcome.method, url=outcome.url
+                        ),
+                        noun,
+                        id_key,
+                    )
                     continue
                 missing.append(item)
             else:

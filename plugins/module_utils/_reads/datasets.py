@@ -5,7 +5,7 @@
 
 import time
 
-from ansible_collections.hwcloud.migration.plugins.module_utils._api.client import unique
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.fanout import unique
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.answers import ContractReport, check_fields
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import Read, ReadError, check_answered_id, fetch_each, report_problem, requested_ids
 

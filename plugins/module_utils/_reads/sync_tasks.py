@@ -7,8 +7,8 @@ Each is a :class:`.base.Read`, run as a module of its own or as a part of
 ``migration_state_info``.
 """
 
-from ansible_collections.hwcloud.migration.plugins.module_utils._api.client import unique
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError, shorten
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.fanout import unique
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.answers import ContractReport, check_fields
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import (
     Read,

@@ -12,6 +12,7 @@ import time
 import pytest
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._api import auth as _auth
+from ansible_collections.hwcloud.migration.plugins.module_utils._api import lockout as _lockout
 from ansible_collections.hwcloud.migration.plugins.module_utils._api import transport as _transport
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.client import HuaweiCloudClient
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import (
@@ -79,7 +80,7 @@ def test_a_transport_failure_is_masked_before_it_is_cut():
 
 
 def test_the_first_request_goes_alone_and_a_refusal_stops_the_rest():
-    gate = _auth.CredentialGate()
+    gate = _lockout.CredentialGate()
     assert gate.admit() is True
     admitted = []
     waiter = threading.Thread(target=lambda: admitted.append(_admit(gate)))
@@ -96,7 +97,7 @@ def test_the_first_request_goes_alone_and_a_refusal_stops_the_rest():
 
 
 def test_an_accepted_probe_opens_the_gate():
-    gate = _auth.CredentialGate()
+    gate = _lockout.CredentialGate()
     assert gate.admit() is True
     gate.settle(True)
     assert [gate.admit() for _attempt in range(3)] == [False] * 3
@@ -121,7 +122,7 @@ def _admit(gate):
     ],
 )
 def test_what_counts_as_a_refusal(status, code, refused):
-    assert _auth.is_refusal(HuaweiCloudError('m', status=status, code=code)) is refused
+    assert _lockout.is_refusal(HuaweiCloudError('m', status=status, code=code)) is refused
 
 
 def test_hints_name_what_to_check():

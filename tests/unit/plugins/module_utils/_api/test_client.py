@@ -16,7 +16,8 @@ import pytest
 from sdk_oracle import SdkRequest, sdk_signer  # the SDK's tests skip one by one without it
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._api import client as _client
-from ansible_collections.hwcloud.migration.plugins.module_utils._api.client import HuaweiCloudClient, quote_path_param, resolve_endpoint, resolve_iam_endpoint
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.client import HuaweiCloudClient
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.endpoints import quote_path_param, resolve_endpoint, resolve_iam_endpoint
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError, ParameterError
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.options import OptionError
 

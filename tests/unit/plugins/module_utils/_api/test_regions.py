@@ -9,7 +9,8 @@ __metaclass__ = type
 import pytest
 from sdk_oracle import ModelArtsRegion, OmsRegion
 
-from ansible_collections.hwcloud.migration.plugins.module_utils._api.client import HuaweiCloudClient, resolve_endpoint
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.client import HuaweiCloudClient
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.endpoints import resolve_endpoint
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.options import OptionError, validate_common_params
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.regions import KNOWN_REGIONS, SERVICE_REGIONS, closest_region, is_known_region
 

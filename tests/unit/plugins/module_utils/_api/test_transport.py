@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The retry policy, the deadline and the rate limiter, against a loopback server and a fake clock."""
+"""The session, the retry policy, the deadline and the rate limiter, against a loopback server and a fake clock."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -12,12 +12,15 @@ import threading
 import time
 
 import pytest
-import requests
-from urllib3.util.retry import RequestHistory
 
+from ansible_collections.hwcloud.migration.plugins.module_utils._api import auth as _auth
+from ansible_collections.hwcloud.migration.plugins.module_utils._api import retry as _retry
 from ansible_collections.hwcloud.migration.plugins.module_utils._api import transport as _transport
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.client import HuaweiCloudClient
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError
 
 UA = 'hwcloud.migration/test'
+PROJECT = '0a1b2c3d4e5f0a1b2c3d4e5f0a1b2c3d'
 
 
 def _session(**kwargs):
@@ -28,6 +31,16 @@ def _session(**kwargs):
 
 def _get(session, url):
     return session.get(url, timeout=(5, 5))
+
+
+def _client(url, **params):
+    base = {'endpoint': url, 'project_id': PROJECT, 'auth_token': 'token-value', 'retries': 4, 'timeout': 30}
+    base.update(params)
+    return HuaweiCloudClient(base, 'oms')
+
+
+def _read(url, **params):
+    return _client(url, **params).get_json('/x')
 
 
 def _always(status, headers=None, body=None):
@@ -55,8 +68,7 @@ def test_session_settings():
     session = _session(max_concurrency=12, validate_certs=False)
     adapter = session.get_adapter('https://oms.cn-north-4.myhuaweicloud.com')
     assert isinstance(adapter, _transport.HuaweiCloudAdapter)
-    assert adapter._pool_maxsize == 12
-    assert adapter._pool_connections == _transport.POOL_CONNECTIONS
+    assert adapter.poolmanager.connection_pool_kw['maxsize'] == 12
     assert session.get_adapter('http://127.0.0.1:1') is adapter
     assert session.headers['User-Agent'] == UA
     assert session.trust_env is True
@@ -66,6 +78,15 @@ def test_session_settings():
     assert _session(rate_limit=3).get_adapter('http://x').rate_limiter.rate == 3.0
 
 
+def test_the_session_sends_once_the_policy_decides_the_rest(fake_server, fake_time):
+    # No urllib3 retries on the adapter: a bare session answers with the first 503; the client retries it.
+    fake_server.handler = _sequence((503, {}, {}), (200, {}, {'ok': True}))
+    assert _get(_session(retries=3), fake_server.url + '/x').status_code == 503
+    assert len(fake_server.requests) == 1 and fake_time.sleeps == []
+    assert _read(fake_server.url)[0] == {'ok': True}
+    assert len(fake_server.requests) == 2
+
+
 def test_timeouts_and_verify_helpers():
     assert _transport.request_timeout(30) == (10.0, 30.0)
     assert _transport.request_timeout(2.5) == (2.5, 2.5)
@@ -73,38 +94,32 @@ def test_timeouts_and_verify_helpers():
     assert _transport.verify_setting(False, None) is False
     assert _transport.verify_setting(False, '/ca.pem') == '/ca.pem'
     assert _transport.retry_deadline(30, 4) == 150.0
-    assert _transport.retry_deadline(300, 10) == 600.0  # a signature is only valid for 15 minutes
+    assert _transport.retry_deadline(300, 10) == 600.0  # a signature date is only accepted for 15 minutes
 
 
 def test_policy_shape():
-    retry = _transport.build_retry(4, 30)
-    assert retry.total == 4
-    assert set(retry.status_forcelist) == {429, 500, 502, 503, 504}
-    assert set(retry.allowed_methods) == {'GET', 'POST'}
-    assert retry.raise_on_status is False
-    assert retry.respect_retry_after_header is True
-    assert 413 not in retry.RETRY_AFTER_STATUS_CODES
+    policy = _retry.RetryPolicy(4, 30)
+    assert policy.retries == 4 and policy.attempts == 5 and policy.deadline == 150.0
+    assert _retry.RETRY_STATUSES == {429, 500, 502, 503, 504}
+    assert _retry.RETRY_AFTER_STATUSES == {429, 503}  # 413's Retry-After is not followed
+    assert _retry.RetryPolicy(10, 300).deadline == _transport.MAX_RETRY_WINDOW
 
 
 def test_backoff_is_exponential_jittered_and_capped():
-    retry = _transport.build_retry(20, 30)
-    waits = []
-    for attempts in range(1, 12):
-        entry = RequestHistory('GET', '/', None, 503, None)
-        waits.append(retry.new(history=(entry,) * attempts).get_backoff_time())
+    waits = [_retry.backoff_wait(attempt) for attempt in range(1, 12)]
     # The first retry waits too (urllib3's own backoff starts at 0): 0.5 s, 1 s, 2 s, ... plus jitter.
     assert 0.5 <= waits[0] <= 1.0
     assert 1.0 <= waits[1] <= 1.5
     assert 2.0 <= waits[2] <= 2.5
     assert 4.0 <= waits[3] <= 4.5
-    assert max(waits) == _transport.BACKOFF_CAP
+    assert max(waits) == _retry.BACKOFF_CAP
 
 
-def test_persistent_503_gives_the_last_response_after_retries(fake_server, fake_time):
+def test_persistent_503_gives_the_last_answer_after_retries(fake_server, fake_time):
     fake_server.handler = _always(503, body={'error_code': 'OMS.2004', 'error_msg': 'busy'})
-    response = _get(_session(retries=3), fake_server.url + '/v2/p/sync-tasks')
-    assert response.status_code == 503
-    assert response.json()['error_code'] == 'OMS.2004'
+    with pytest.raises(HuaweiCloudError) as caught:
+        _read(fake_server.url, retries=3)
+    assert caught.value.status == 503 and caught.value.code == 'OMS.2004'
     assert len(fake_server.requests) == 4
     assert len(fake_time.sleeps) == 3  # a wait before each retry, the first one included
     assert 0.5 <= fake_time.sleeps[0] <= 1.0 and 1.0 <= fake_time.sleeps[1] <= 1.5 and 2.0 <= fake_time.sleeps[2] <= 2.5
@@ -113,53 +128,58 @@ def test_persistent_503_gives_the_last_response_after_retries(fake_server, fake_
 @pytest.mark.parametrize('status', [500, 502, 504, 429])
 def test_retried_statuses_then_success(fake_server, status):
     fake_server.handler = _sequence((status, {}, {}), (200, {}, {'ok': True}))
-    response = _get(_session(), fake_server.url + '/x')
-    assert response.status_code == 200
+    assert _read(fake_server.url)[0] == {'ok': True}
     assert len(fake_server.requests) == 2
 
 
 @pytest.mark.parametrize('status', [400, 401, 403, 404, 405, 409, 413])
 def test_other_4xx_never_retry(fake_server, fake_time, status):
     fake_server.handler = _always(status, headers={'Retry-After': '1'})
-    response = _get(_session(), fake_server.url + '/x')
-    assert response.status_code == status
+    with pytest.raises(HuaweiCloudError) as caught:
+        _read(fake_server.url)
+    assert caught.value.status == status
     assert len(fake_server.requests) == 1
     assert fake_time.sleeps == []
 
 
 def test_retries_zero_means_one_attempt(fake_server):
     fake_server.handler = _always(503)
-    assert _get(_session(retries=0), fake_server.url + '/x').status_code == 503
+    with pytest.raises(HuaweiCloudError):
+        _read(fake_server.url, retries=0)
     assert len(fake_server.requests) == 1
 
 
-def test_post_is_retried_like_get(fake_server, fake_time):
-    # The only POST is the IAM token request: a 503 from IAM is retried like any read.
+def test_the_iam_token_post_is_retried_like_a_read(fake_server, fake_time):
+    # A token request creates nothing lasting, so a 503 from IAM is retried like any read (repeatable=True).
     fake_server.handler = _always(503)
-    response = _session(retries=2).post(fake_server.url + '/v3/auth/tokens', data=b'{}', timeout=5)
-    assert response.status_code == 503
-    assert len(fake_server.requests) == 3
+    session = _session(retries=2)
+    auth = _auth.PasswordAuth(session, fake_server.url, 'u', 'p', 'd', region='r', timeout=(5, 5), policy=_retry.RetryPolicy(2, 5))
+    with pytest.raises(HuaweiCloudError) as caught:
+        auth.token()
+    assert caught.value.status == 503 and caught.value.method == 'POST'
+    assert len(fake_server.requests) == 3 and len(fake_time.sleeps) == 2
 
 
 def test_retry_after_seconds_is_honoured(fake_server, fake_time):
     fake_server.handler = _sequence((429, {'Retry-After': '7'}, {'error_code': 'APIGW.0308'}), (200, {}, {}))
-    assert _get(_session(), fake_server.url + '/x').status_code == 200
+    _read(fake_server.url)
     [wait] = fake_time.sleeps
-    assert 7.0 <= wait <= 7.0 + _transport.BACKOFF_JITTER  # the server's wait plus jitter
+    assert 7.0 <= wait <= 7.0 + _retry.BACKOFF_JITTER  # the server's wait plus jitter
 
 
 def test_retry_after_http_date_is_honoured(fake_server, fake_time):
     when = email.utils.formatdate(time.time() + 30, usegmt=True)
     fake_server.handler = _sequence((503, {'Retry-After': when}, {}), (200, {}, {}))
-    assert _get(_session(), fake_server.url + '/x').status_code == 200
+    _read(fake_server.url)
     assert len(fake_time.sleeps) == 1
-    assert 28.0 <= fake_time.sleeps[0] <= 30.0 + _transport.BACKOFF_JITTER
+    assert 28.0 <= fake_time.sleeps[0] <= 30.0 + _retry.BACKOFF_JITTER
 
 
 def test_retry_after_beyond_the_deadline_ends_the_call(fake_server, fake_time):
     fake_server.handler = _always(429, headers={'Retry-After': '3600'})
-    response = _get(_session(retries=4, timeout=30), fake_server.url + '/x')
-    assert response.status_code == 429
+    with pytest.raises(HuaweiCloudError) as caught:
+        _read(fake_server.url, retries=4, timeout=30)
+    assert caught.value.status == 429
     assert len(fake_server.requests) == 1
     assert fake_time.sleeps == []
 
@@ -168,27 +188,27 @@ def test_deadline_caps_the_number_of_attempts(fake_server, fake_time):
     # deadline = 1 * (10 + 1) = 11 s; backoffs ~0.5, ~1, ~2, ~4, ~8 reach it long before 10 retries.
     fake_server.handler = _always(503)
     start = fake_time.now
-    response = _get(_session(retries=10, timeout=1), fake_server.url + '/x')
-    assert response.status_code == 503
+    with pytest.raises(HuaweiCloudError):
+        _read(fake_server.url, retries=10, timeout=1)
     assert 3 <= len(fake_server.requests) < 11
     assert fake_time.now - start <= 11.0
 
 
 def test_each_call_gets_its_own_deadline(fake_server, fake_time):
-    session = _session(retries=2, timeout=1)  # deadline 3 s per call
+    client = _client(fake_server.url, retries=2, timeout=1)  # deadline 3 s per call
     fake_server.handler = _sequence((503, {'Retry-After': '2'}, {}), (200, {}, {}))
-    assert _get(session, fake_server.url + '/a').status_code == 200
+    client.get_json('/a')
     fake_time.now += 1000  # long after the first call's deadline
     fake_server.handler = _sequence((503, {'Retry-After': '2'}, {}), (200, {}, {}))
-    assert _get(session, fake_server.url + '/b').status_code == 200
+    client.get_json('/b')
     assert len(fake_time.sleeps) == 2
-    assert all(2.0 <= wait <= 2.0 + _transport.BACKOFF_JITTER for wait in fake_time.sleeps)
+    assert all(2.0 <= wait <= 2.0 + _retry.BACKOFF_JITTER for wait in fake_time.sleeps)
 
 
 def test_connection_errors_are_retried_then_raised(fake_time):
-    url = 'http://127.0.0.1:%d/x' % _free_port()
-    with pytest.raises(requests.exceptions.ConnectionError):
-        _get(_session(retries=3), url)
+    with pytest.raises(HuaweiCloudError) as caught:
+        _read('http://127.0.0.1:%d' % _free_port(), retries=3)
+    assert caught.value.status is None and 'ConnectionError' in caught.value.message
     assert len(fake_time.sleeps) == 3  # 4 attempts, a backoff before each retry
 
 

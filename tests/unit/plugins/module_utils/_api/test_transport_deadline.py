@@ -12,6 +12,7 @@ import threading
 
 import pytest
 
+from ansible_collections.hwcloud.migration.plugins.module_utils._api import retry as _retry
 from ansible_collections.hwcloud.migration.plugins.module_utils._api import transport as _transport
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.client import HuaweiCloudClient
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError
@@ -74,7 +75,7 @@ def raw_answers_fixture():
 
 @pytest.fixture(name='no_jitter')
 def no_jitter_fixture(monkeypatch):
-    monkeypatch.setattr(_transport.random, 'uniform', lambda low, high: low)
+    monkeypatch.setattr(_retry.random, 'uniform', lambda low, high: low)
 
 
 def test_a_429_without_retry_after_waits_before_its_first_retry(fake_server, fake_time):
@@ -82,7 +83,7 @@ def test_a_429_without_retry_after_waits_before_its_first_retry(fake_server, fak
     body, _meta = _client(fake_server.url).get_json('/v2/{project_id}/sync-tasks/t')
     assert body == TASK and len(fake_server.requests) == 2
     [wait] = fake_time.sleeps
-    assert _transport.BACKOFF_FACTOR <= wait <= _transport.BACKOFF_FACTOR + _transport.BACKOFF_JITTER
+    assert _retry.BACKOFF_FACTOR <= wait <= _retry.BACKOFF_FACTOR + _retry.BACKOFF_JITTER
 
 
 @pytest.mark.parametrize('value', ['0', 'soon', '-5', '2.5', 'Sun, 99 Foo 99999 99:99:99 GMT'])
@@ -91,7 +92,7 @@ def test_a_zero_or_garbled_retry_after_means_the_backoff(fake_server, fake_time,
     body, _meta = _client(fake_server.url, retries=1).get_json('/v2/{project_id}/sync-tasks/t')
     assert body == TASK
     [wait] = fake_time.sleeps
-    assert _transport.BACKOFF_FACTOR <= wait <= _transport.BACKOFF_FACTOR + _transport.BACKOFF_JITTER
+    assert _retry.BACKOFF_FACTOR <= wait <= _retry.BACKOFF_FACTOR + _retry.BACKOFF_JITTER
 
 
 def test_a_retry_after_past_the_deadline_ends_the_call_with_the_429(fake_server, fake_time):
@@ -157,11 +158,15 @@ def test_body_re_reads_and_status_retries_share_one_deadline(raw_answers, fake_t
     assert caught.value.status == 503 and fake_time.sleeps == [0.5]
 
 
-def test_a_call_outside_the_client_is_its_own_deadline(fake_server, fake_time):
-    session = _transport.build_session('ua/1', retries=2, timeout=1)
-    fake_server.handler = _sequence((503, {'Retry-After': '2'}, {}), (200, {}, {}))
+def test_a_request_outside_the_client_is_a_call_of_its_own(fake_server, fake_time):
+    # One request every 10 s, a deadline of 1 * (2 + 1) = 3 s: the second bare request would wait past it.
+    session = _transport.build_session('ua/1', retries=2, timeout=1, rate_limit=0.1)
+    fake_server.handler = lambda request: (200, {}, {})
     assert session.get(fake_server.url + '/a', timeout=(1, 1)).status_code == 200
     assert _transport.current_deadline() is None
+    with pytest.raises(_transport.DeadlineError):
+        session.get(fake_server.url + '/b', timeout=(1, 1))
+    assert _transport.current_deadline() is None and len(fake_server.requests) == 1
 
 
 def test_nested_call_deadlines_keep_the_outer_one(fake_time):
