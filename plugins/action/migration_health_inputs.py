@@ -8,10 +8,6 @@ group variables of the inventory, play and role variables, extra variables and f
 alike.  The work is in ``plugins/plugin_utils/_gate/inputs.py``.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 

@@ -9,22 +9,20 @@ templating a large result was most of a big gate's evaluation time.  The work
 itself is in ``plugins/plugin_utils``.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import os
 
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.names import READ_NAMES
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import DEFAULT_TITLE, MigrationHealthError
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.evaluate import checked_fact, error_fact, evaluate, evaluate_failing_gate
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.plain import plain
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.results import error_from_entry, gate_error, state_results
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports.files import write_reports
 
-RESULT_KEYS = ('sync_task_info', 'sync_task_statistics_info', 'dataset_sync_info', 'migration_task_info', 'task_group_info')
+# A result of each read, under the read's name (plugins/module_utils/_reads/names.py).
+RESULT_KEYS = READ_NAMES
 
 
 class ActionModule(ActionBase):

@@ -9,10 +9,6 @@ variable the role does not know (a typo) or a value of the wrong type stops the
 gate with one short line per problem instead of a conversion error and the spec.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import difflib
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
