@@ -11,10 +11,6 @@ variables, once, here: a per-host task that copied them into a fact cost
 every target another worker process, more than this whole step.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible.errors import AnsibleActionFail, AnsibleError
 from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.action import ActionBase

@@ -9,15 +9,12 @@ templating a large result was most of a big gate's evaluation time.  The work
 itself is in ``plugins/plugin_utils``.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import os
 
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.names import READ_NAMES
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import DEFAULT_TITLE, MigrationHealthError
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.evaluate import error_fact, evaluate, evaluate_failing_gate
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.plain import plain
@@ -25,7 +22,8 @@ from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.results im
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.schema import fact_errors
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports.files import write_reports
 
-RESULT_KEYS = ('sync_task_info', 'sync_task_statistics_info', 'dataset_sync_info', 'migration_task_info', 'task_group_info')
+# A result of each read, under the read's name (plugins/module_utils/_reads/names.py).
+RESULT_KEYS = READ_NAMES
 
 
 class ActionModule(ActionBase):

@@ -5,7 +5,7 @@
 
 DOCUMENTATION = r"""
 module: migration_health_inputs
-short_description: Check the migration_health role's variables against its argument spec
+short_description: Check the migration_health role's variables and return the gate's policy
 version_added: 0.2.0
 author:
   - hwcloud.migration maintainers (@hwcloud)
@@ -20,6 +20,11 @@ description:
   - Internal names are not checked - C(migration_health__*), C(migration_health_fleet__*), and the
     C(migration_health_fleet) fact, and C(migration_health_project), the host variable of the
     P(hwcloud.migration.projects#inventory) inventory. The C(migration_health) fact has no C(migration_health_) prefix.
+  - When every variable passes, their values are checked for what they mean (the policy of
+    P(hwcloud.migration.migration_health_policy#filter), with its read plan), and the policy is returned.
+  - Then the fact O(fact_name) and the reports in O(dest), if given, are replaced by ones that say C(ERROR) because
+    this run has not evaluated anything yet, so that an earlier run's verdict never survives a run that stops
+    before its evaluation.
   - The role P(hwcloud.migration.migration_health#role) runs this check before anything else, before Ansible's own
     validation of the same spec, so that refused inputs leave C(ERROR) reports that give the reason.
 options:
@@ -33,10 +38,19 @@ options:
       - The entry point of the spec whose options are the known variables.
     type: str
     default: main
+  dest:
+    description:
+      - Directory of the reports to replace by C(ERROR) ones (not evaluated yet) when the inputs pass, as
+        M(hwcloud.migration.migration_health_report) writes them. Left out, no report is written.
+    type: path
+  fact_name:
+    description:
+      - Set the C(ERROR) fact (not evaluated yet) as the host fact of this name when the inputs pass.
+    type: str
 attributes:
   check_mode:
     support: full
-    description: Reads variables only.
+    description: Writes no report in check mode.
   diff_mode:
     support: none
     description: No diff is shown.
@@ -55,6 +69,16 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+policy:
+  description:
+    - The gate's policy, as P(hwcloud.migration.migration_health_policy#filter) returns it, with C(read_plan)
+      (the options of each part of M(hwcloud.migration.migration_state_info) the gate reads).
+  returned: success
+  type: dict
+reports:
+  description: The paths of the reports written (C(json), C(junit), C(html)).
+  returned: success and O(dest) is given
+  type: dict
 msg:
   description: On failure, one line per refused variable.
   returned: failure

@@ -307,7 +307,10 @@ def test_invalid_inputs_replace_the_stale_reports_with_error_ones(emulator, run_
     assert run.rc != 0
     assert fact['verdict'] == 'ERROR' and fact['checks'] == []
     assert 'window' in fact['error'] and 'forever' in fact['error'], fact['error']
-    assert 'forever' in failure_message(run)
+    # Refused by the inputs step, as every refused input is, naming the variable to fix.
+    assert [entry['step'] for entry in fact['errors']] == ['inputs'], fact['errors']
+    [refused] = [entry for entry in run.results if entry['task'].endswith('Refuse the inputs')]
+    assert refused['outcome'] == 'failed' and "migration_health_window: 'forever' is not a duration" in refused['result']['msg']
     assert [entry for entry in emulator.requests_log() if not entry['path'].startswith('/_emulator/')] == []
 
 

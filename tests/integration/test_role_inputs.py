@@ -73,6 +73,13 @@ def test_a_value_of_the_wrong_type_replaces_a_green_report_with_an_error_saying_
     assert 'id="verdict">ERROR<' in html
 
 
+def test_a_value_the_policy_refuses_is_refused_like_a_wrong_type_even_in_report_mode(emulator, run_playbook, tmp_path):
+    # The spec takes any string as a window; what it means is the policy's to check, in the same step.
+    run, fact = run_gate(run_playbook, emulator, tmp_path, migration_health_window='2m', migration_health_fail=False)
+    assert_refused(run, fact, "migration_health_window: '2m' is shorter than one statistics bucket")
+    assert api_requests(emulator) == []
+
+
 @pytest.mark.security
 def test_a_secret_of_a_refused_connection_is_not_shown(emulator, run_playbook, tmp_path):
     run, fact = run_gate(run_playbook, emulator, tmp_path, migration_health_connection='not-a-dict-secret-value')

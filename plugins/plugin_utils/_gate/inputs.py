@@ -9,13 +9,13 @@ variable the role does not know (a typo) or a value of the wrong type stops the
 gate with one short line per problem instead of a conversion error and the spec.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import difflib
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.parsing.convert_bool import boolean
+
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import MigrationHealthError
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.policy import normalise_policy
 
 PREFIX = 'migration_health_'
 # Names of the collection that are not the role's options: the role's and the
@@ -23,6 +23,9 @@ PREFIX = 'migration_health_'
 # the projects inventory plugin sets on each target (what the project is).
 INTERNAL_PREFIXES = ('migration_health__', 'migration_health_fleet__')
 INTERNAL_NAMES = ('migration_health_fleet', 'migration_health_project')
+
+# The role's options that are not settings of the policy: the role itself uses them.
+ROLE_OPTIONS = ('migration_health_fail', 'migration_health_report_dir', 'migration_health_connection', 'migration_health_max_concurrency')
 
 # What a value of each argument spec type is, in a user's words.
 TYPE_WORDS = {'float': 'a fraction', 'int': 'a whole number', 'bool': 'true or false', 'str': 'a string', 'path': 'a path', 'list': 'a list', 'dict': 'a dict'}
@@ -82,3 +85,33 @@ def value_problems(values: dict, options: dict) -> list:
             if problem:
                 problems.append(problem)
     return problems
+
+
+def policy_settings(values: dict, options: dict) -> dict:
+    """The policy's settings from the role's checked ``values``: each option but ``ROLE_OPTIONS``, without the prefix.
+
+    An option with no value takes the policy's default; a ``bool`` option is
+    converted as Ansible converts it (``yes``, ``on``, ``1`` ...).
+    """
+    settings = {}
+    for name in options:
+        if name in ROLE_OPTIONS or name not in values:
+            continue
+        value = values[name]
+        if options[name].get('type') == 'bool' and value is not None:
+            value = boolean(value, strict=False)
+        settings[name[len(PREFIX) :]] = value
+    return settings
+
+
+def policy_problem(values: dict, options: dict):
+    """``(policy, None)`` from the checked ``values``, or ``(None, message)`` naming the variable the policy refused."""
+    try:
+        return normalise_policy(policy_settings(values, options)), None
+    except MigrationHealthError as exc:
+        message = str(exc)
+    # The policy names its settings without the prefix ("window: ..."); the user wrote the variable.
+    setting = message.split(':', 1)[0].split('[', 1)[0].split('.', 1)[0]
+    if PREFIX + setting in options:
+        message = PREFIX + message
+    return None, message

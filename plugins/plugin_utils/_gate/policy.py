@@ -6,13 +6,11 @@ Plain Python on plain data, so a typo in a threshold fails fast with a message
 naming the input, and the function is unit-tested without Ansible.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
-from ansible_collections.hwcloud.migration.plugins.module_utils._reads.statistics_summary import MIN_WINDOW_MS
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.names import READ_NAMES
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.statistics_summary import DATA_TYPES, MIN_WINDOW_MS
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import TimeExpressionError, parse_duration
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import (
+    CHART_TYPES,
     DATASET_THRESHOLDS,
     DEFAULT_POLICY,
     MIGRATION_THRESHOLDS,
@@ -216,4 +214,41 @@ def normalise_policy(settings):
         'allow_empty': allow_empty,
     }
     policy.update(migration)
+    policy['read_plan'] = read_plan(policy)
     return policy
+
+
+def _selected(every: bool, ids: list, key: str):
+    """A read's selection: ``{}`` lists every one of the project, ``{key: ids}`` reads those; None reads nothing."""
+    if every:
+        return {}
+    return {key: list(ids)} if ids else None
+
+
+def read_plan(policy: dict) -> dict:
+    """The reads of ``migration_state_info`` a normalised policy needs: ``{read name: its options}``.
+
+    A read the policy does not need is left out (the role omits its part).
+    With ``all``, the sync task read lists every task of the project and the
+    statistics are read for the tasks it found; named ids go to both reads.
+    Only validated inputs of the policy go into the plan, nothing read from an API.
+    """
+    options = dict.fromkeys(READ_NAMES)
+    if policy['all_sync_tasks'] or policy['sync_task_ids']:
+        options['sync_task_info'] = dict(_selected(policy['all_sync_tasks'], policy['sync_task_ids'], 'sync_task_ids'), details=True)
+        options['sync_task_statistics_info'] = dict(
+            _selected(policy['all_sync_tasks'], policy['sync_task_ids'], 'sync_task_ids'),
+            data_type=list(DATA_TYPES),
+            # The checks use the summary; only the charted series need their points.
+            return_data_types=list(CHART_TYPES),
+            start_time='-' + policy['window'],
+            end_time='now',
+        )
+    options['dataset_sync_info'] = _selected(False, policy['dataset_ids'], 'dataset_ids')
+    options['migration_task_info'] = _selected(policy['all_migration_tasks'], policy['migration_task_ids'], 'task_ids')
+    options['task_group_info'] = _selected(policy['all_task_groups'], policy['task_group_ids'], 'group_ids')
+    unplanned = set(options) - set(READ_NAMES)
+    if unplanned:
+        raise KeyError('read_plan: %s is not a read of plugins/module_utils/_reads/names.py' % ', '.join(sorted(unplanned)))
+    # In the order of the read registry (the order of the module's result).
+    return {name: value for name, value in options.items() if value is not None}

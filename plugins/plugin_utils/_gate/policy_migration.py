@@ -8,10 +8,6 @@ and ``max_migration_failed_objects``; ``_health_policy`` calls these for its
 part of the policy.  Plain Python on plain data.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import re
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.migration_summary import MigrationValueError, parse_task_id
