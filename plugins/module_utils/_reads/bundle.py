@@ -154,8 +154,12 @@ class StateRead:
                 return
             context = self._context(SYNC_TASK_STATISTICS, {'sync_task_ids': ids})
             context.client = self.clients()[context.service]
-            # The same options passed their check with no ids; the ids come from the listing, already checked there.
-            self._finish_part(SYNC_TASK_STATISTICS, context, lambda: SYNC_TASK_STATISTICS.prepare(context)())
+
+            def read_listed():
+                # The same options passed their check with no ids; the ids come from the listing, already checked there.
+                return SYNC_TASK_STATISTICS.prepare(context)()
+
+            self._finish_part(SYNC_TASK_STATISTICS, context, read_listed)
 
     def run(self) -> Tuple[bool, Dict[str, Any]]:
         """Check every part's options, read every part concurrently; ``(failed, result)``."""

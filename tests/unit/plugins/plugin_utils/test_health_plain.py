@@ -53,5 +53,6 @@ def test_tuples_become_lists_and_keys_strings():
 
     copied = plain({'pair': (1, ('a', Text('b'))), 7: {Text('k'): Text('v')}, 'none': None, 'ratio': 0.5})
     assert copied == {'pair': [1, ['a', 'b']], '7': {'k': 'v'}, 'none': None, 'ratio': 0.5}
-    assert type(copied['pair'][1][1]) is str and all(type(key) is str for key in copied['7'])
-    assert type(copied['7']['k']) is str
+    # Exactly str, not a subclass: the class itself is compared.
+    assert copied['pair'][1][1].__class__ is str and all(key.__class__ is str for key in copied['7'])
+    assert copied['7']['k'].__class__ is str
