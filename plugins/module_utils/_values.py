@@ -113,3 +113,12 @@ def is_number(value: object) -> bool:
 def is_one_line(value: object) -> bool:
     """A non-empty string without a control character."""
     return isinstance(value, str) and value != '' and not CONTROL_CHARACTERS.search(value)
+
+
+def xml_safe(value: object) -> str:
+    """``value`` as text XML 1.0 can carry: each character it cannot, even escaped, becomes U+FFFD.
+
+    The one XML rule of the collection: the gate's JUnit report, its HTML page
+    and the fleet's reports all write text through it.
+    """
+    return XML_INVALID.sub('\ufffd', '' if value is None else str(value))

@@ -3,19 +3,14 @@
 """The gate's checks of OMS migration tasks and task groups.
 
 Will the migration be done, with nothing failed, before the cutover?  One
-function per check, as in ``_health_checks``; ``evaluate_migration`` reads the
-results of ``oms_migration_task_info`` and ``oms_task_group_info`` and adds the
-entries of both kinds to the fact (their inputs are checked in
-``_health_policy_migration``).  Fail closed: a value the checks cannot use
-makes its check fail as not evaluated; what the modules flagged (``problems``),
-the ids they could not read (``errors``) and a listing cut short are read once
-for every kind by ``_health_reads`` (the ``reads`` of each kind in
-``SUBJECT_KINDS``), which fails the checks they feed the same way.
+function per check; :func:`migration_task_checks` and :func:`task_group_checks`
+evaluate one found subject of each kind for ``_gate/evaluate`` (their inputs
+are checked in ``_gate/policy_migration``).  Fail closed: a value the checks
+cannot use makes its check fail as not evaluated; what the modules flagged
+(``problems``), the ids they could not read (``errors``) and a listing cut
+short are read once for every kind by ``_gate/results`` (the ``reads`` of each
+kind in ``_gate/kinds.KINDS``), which fails the checks they feed the same way.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.migration_summary import (
     GROUP_STATUS_NAMES,
@@ -24,9 +19,9 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._reads.migration
     task_summary,
 )
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import MAX_EPOCH_MS, MIN_EPOCH_MS, ms_to_iso
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.common import format_duration, missing_check
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import KIND_MIGRATION_TASK, KIND_TASK_GROUP, MIGRATION_THRESHOLDS
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.policy_migration import resolve_deadline
+from ansible_collections.hwcloud.migration.plugins.module_utils._values import is_integer
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.common import Checks, format_duration
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import KIND_MIGRATION_TASK, KIND_TASK_GROUP
 
 # Task statuses: 5 succeeded passes; 1 waiting, 2 executing, 6 retrying are
 # still running (they pass the status check; the deadline check judges them).
@@ -62,7 +57,7 @@ def _status_text(status, names):
 
 
 def _int(value):
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    return value if is_integer(value) else None
 
 
 def _stamp(value):
@@ -283,9 +278,11 @@ def _failed_tasks_check(checks, subject, group, reason):
         )
 
 
-def migration_task_checks(checks, subject, task, summary, thresholds):
-    """Evaluate one found migration task; returns its observed values for the report."""
+def migration_task_checks(checks: Checks, subject: str, bodies: tuple, thresholds: dict, *, now: int, window: str) -> dict:
+    """Evaluate one found migration task (``bodies``: its ``migration_task_info`` entry); returns its observed values."""
     kind = KIND_MIGRATION_TASK
+    task = bodies[0]
+    summary = _summary(task, task_summary, now)
     status = _int(task.get('status'))
     reason = _reason(summary)
     _status_check(
@@ -310,9 +307,11 @@ def migration_task_checks(checks, subject, task, summary, thresholds):
     return observed
 
 
-def task_group_checks(checks, subject, group, summary, thresholds):
-    """Evaluate one found task group; returns its observed values for the report."""
+def task_group_checks(checks: Checks, subject: str, bodies: tuple, thresholds: dict, *, now: int, window: str) -> dict:
+    """Evaluate one found task group (``bodies``: its ``task_group_info`` entry); returns its observed values."""
     kind = KIND_TASK_GROUP
+    group = bodies[0]
+    summary = _summary(group, group_summary, now)
     status = _int(group.get('status'))
     reason = _reason(summary)
     _status_check(checks, 'task-group-status', subject, kind, 'task group', status, GROUP_STATUS_NAMES, GROUP_PASSING_STATUSES, GROUP_RUNNING_STATUSES, reason)
@@ -350,8 +349,7 @@ def _observed(summary, thresholds, status):
     }
 
 
-def empty_observed(kind):
-    """The observed values of a subject that was not read: all None."""
+def _empty_observed(extra):
     observed = {
         key: None
         for key in (
@@ -369,75 +367,15 @@ def empty_observed(kind):
         )
     }
     observed['eta_unknown'] = False
-    if kind == KIND_MIGRATION_TASK:
-        observed.update(dict.fromkeys(('name', 'group_id', 'src_bucket', 'dst_bucket', 'left_time_ms', 'total_num', 'successful_num')))
-    else:
-        observed.update(dict.fromkeys(('description', 'total_task_num', 'complete_task_num', 'failed_tasks')))
+    observed.update(dict.fromkeys(extra))
     return observed
 
 
-# -- evaluation -----------------------------------------------------------------------
-
-# Per kind: the policy keys, the registered result's key, the noun, the check id prefix, the checks and summary.
-_KINDS = (
-    (
-        KIND_MIGRATION_TASK,
-        'all_migration_tasks',
-        'migration_tasks',
-        'migration_task_info',
-        'migration task',
-        'migration-task-',
-        migration_task_checks,
-        task_summary,
-    ),
-    (KIND_TASK_GROUP, 'all_task_groups', 'task_groups', 'task_group_info', 'task group', 'task-group-', task_group_checks, group_summary),
-)
+def migration_task_unread() -> dict:
+    """The observed values of a migration task that was not read: all None."""
+    return _empty_observed(('name', 'group_id', 'src_bucket', 'dst_bucket', 'left_time_ms', 'total_num', 'successful_num'))
 
 
-def evaluate_migration(outcomes, policy, defaults, checks, now):
-    """The fact entries of the migration tasks and task groups: ``{kind: [entry, ...]}``.
-
-    ``outcomes`` are the ``_health_reads.read_outcomes`` of the registered
-    results, ``migration_task_info`` (``oms_migration_task_info``) and
-    ``task_group_info`` (``oms_task_group_info``) among them; ``defaults`` the
-    role-wide thresholds with the deadline resolved (:func:`resolve_deadline`).
-    A subject not returned fails its found check as missing; the shared pass
-    of ``_health_evaluate`` then fails, as not evaluated, what a failed read or
-    a flagged answer feeds, and settles ``failed_checks`` and ``healthy``.
-    """
-    subjects = {}
-    for kind, all_key, policy_key, result_key, noun, prefix, evaluate_one, summarise in _KINDS:
-        outcome = outcomes[result_key]
-        if policy.get(all_key):
-            selection = [{'id': subject_id, 'overrides': {}} for subject_id in outcome.order]
-        else:
-            selection = policy.get(policy_key) or []
-        entries = []
-        for item in selection:
-            subject_id = item['id']
-            thresholds = resolve_deadline(dict((key, defaults.get(key)) for key in MIGRATION_THRESHOLDS + ('deadline_ms', 'deadline_offset_ms')), now)
-            thresholds.update(resolve_deadline(item['overrides'], now))
-            body = outcome.items.get(subject_id)
-            if body is None:
-                missing_check(checks, prefix + 'found', subject_id, kind, noun)
-                observed = empty_observed(kind)
-            else:
-                checks.add(
-                    prefix + 'found',
-                    subject_id,
-                    kind,
-                    True,
-                    True,
-                    True,
-                    '%s %s exists' % (noun, subject_id),
-                    observed_display='found',
-                    threshold_display='found',
-                )
-                observed = evaluate_one(checks, subject_id, body, _summary(body, summarise, now), thresholds)
-            entry = {'id': subject_id, 'found': body is not None}
-            entry.update(observed)
-            entry['thresholds'] = thresholds
-            entry['overridden'] = sorted(key for key in item['overrides'] if key in MIGRATION_THRESHOLDS)
-            entries.append(entry)
-        subjects[kind] = entries
-    return subjects
+def task_group_unread() -> dict:
+    """The observed values of a task group that was not read: all None."""
+    return _empty_observed(('description', 'total_task_num', 'complete_task_num', 'failed_tasks'))
