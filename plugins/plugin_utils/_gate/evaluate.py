@@ -161,7 +161,7 @@ def _apply_read_issues(checks, subjects, outcomes):
         for entry in subjects.get(kind.name, []):
             own = by_subject.get((kind.name, entry['id']), [])
             for read in kind.reads:
-                for reason, affected in subject_issues(outcomes[read.name], entry['id'], kind.found_check):
+                for reason, affected in subject_issues(outcomes[read.name], entry['id'], kind.found_check, read=read):
                     for check in own:
                         if check['id'] in affected:
                             checks.not_evaluated(check, reason)

@@ -246,13 +246,15 @@ def read_outcomes(results: object, kinds) -> dict:
     return outcomes
 
 
-def subject_issues(outcome: ReadOutcome, subject_id: str, found_check: str) -> list:
+def subject_issues(outcome: ReadOutcome, subject_id: str, found_check: str, *, read=None) -> list:
     """Why checks of ``subject_id`` fed by this read cannot be evaluated: a list of ``(reason, check ids)``.
 
     ``found_check`` is the kind's found check, which a flagged field does not
-    affect (the subject was found; one of its fields cannot be used).
+    affect (the subject was found; one of its fields cannot be used).  ``read``
+    is the kind's ``KindRead`` of this result (which checks it feeds), when
+    kinds share a read; else the read the outcome was loaded for.
     """
-    read = outcome.read
+    read = read or outcome.read
     fed = tuple(read.checks)
     issues = []
     if subject_id in outcome.failed:

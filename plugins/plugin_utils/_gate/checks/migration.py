@@ -19,7 +19,7 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._reads.migration
     task_summary,
 )
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import MAX_EPOCH_MS, MIN_EPOCH_MS, ms_to_iso
-from ansible_collections.hwcloud.migration.plugins.module_utils._values import is_integer
+from ansible_collections.hwcloud.migration.plugins.module_utils._values import is_integer, is_number
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.common import Checks, format_duration
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import KIND_MIGRATION_TASK, KIND_TASK_GROUP
 
@@ -337,7 +337,7 @@ def _observed(summary, thresholds, status):
         'status': status,
         'status_name': summary.get('status_name'),
         'active': summary.get('active') if isinstance(summary.get('active'), bool) else None,
-        'percent': summary.get('percent') if isinstance(summary.get('percent'), (int, float)) else None,
+        'percent': summary.get('percent') if is_number(summary.get('percent')) else None,
         'eta_ms': eta_ms,
         'eta': _when(eta_ms),
         'eta_unknown': bool(summary.get('eta_unknown')),
