@@ -59,7 +59,7 @@ def _check_text(text):
         raise UnusableValueError('the answer holds a string that is not valid Unicode (a lone surrogate such as \\ud800)')
 
 
-def check_values(value):
+def check_values(value: object) -> None:
     """Raise :class:`UnusableValueError` when ``value`` (decoded JSON) nests too deep or holds invalid text."""
     stack = [(value, 1)]
     while stack:
@@ -76,7 +76,7 @@ def check_values(value):
             _check_text(current)
 
 
-def decode_json(text):
+def decode_json(text: str) -> object:
     """The value of the JSON document ``text`` (a str); :class:`UnusableValueError` when unusable, ``ValueError`` when not JSON."""
     try:
         value = json.loads(text, parse_int=_parse_int, parse_float=_parse_float, parse_constant=_parse_constant)

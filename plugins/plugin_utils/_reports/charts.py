@@ -25,7 +25,7 @@ SPARKLINE_TYPES = ('REQUEST', 'FAILURE')
 MAX_MARKERS = 48
 
 
-def nice_step(raw):
+def nice_step(raw: float) -> int:
     """The smallest 1, 2, 2.5 or 5 times a power of ten that is >= ``raw``, as a whole number >= 1."""
     step = 1
     while True:
@@ -58,7 +58,7 @@ MAX_TIME_TICKS = 8
 DAY_MS = 86400000
 
 
-def time_ticks(start, end, max_ticks=MAX_TIME_TICKS):
+def time_ticks(start: int, end: int, max_ticks: int = MAX_TIME_TICKS) -> tuple:
     """``(step_ms, stamps)``: round UTC times (every 10 min, 1 h, 6 h, ...) inside ``[start, end]``, at most ``max_ticks``."""
     for minutes in TIME_STEPS_MIN:
         step = minutes * 60000
@@ -79,7 +79,7 @@ def _time_label(stamp, with_date, step):
     return iso[11:16]
 
 
-def time_axis_title(start, end, with_date):
+def time_axis_title(start: int, end: int, with_date: bool) -> str:
     """The x axis title: ``time (UTC)``, with the day when the whole window lies in one."""
     return 'time (UTC)' if with_date else 'time (UTC), %s' % ms_to_iso(start)[:10]
 
@@ -107,7 +107,16 @@ def _prepared(task, window, columns):
     return complete, partial, start, end, bucket
 
 
-def chart(task, window, threshold_ratio=None, columns=MAX_CHART_COLUMNS, markers=True, width=640, height=236):
+def chart(
+    task: dict,
+    window: dict,
+    *,
+    threshold_ratio: float | None = None,
+    columns: int = MAX_CHART_COLUMNS,
+    markers: bool = True,
+    width: int = 640,
+    height: int = 236,
+) -> dict:
     """Geometry of one full chart: axes, ticks, one polyline per type, the partial bucket, the threshold.
 
     The threshold line is the REQUEST line scaled by the ratio (``threshold``
@@ -237,7 +246,7 @@ def chart(task, window, threshold_ratio=None, columns=MAX_CHART_COLUMNS, markers
     }
 
 
-def path_data(pixels):
+def path_data(pixels: list) -> str:
     """SVG path data through whole-pixel points, each after the first relative to the one before.
 
     ``M75 149l3-126 30-7`` is about a quarter shorter than the polyline's
@@ -259,12 +268,12 @@ def path_data(pixels):
     return ''.join(parts) + ''.join(text)
 
 
-def series_class(data_type):
+def series_class(data_type: str) -> str:
     """The CSS class of a series' line in a full chart (``chart_styles`` defines it once per page)."""
     return 's-%s' % data_type.lower()
 
 
-def chart_styles():
+def chart_styles() -> list:
     """The line style of each series: REQUEST wide and pale, so SUCCESS drawn over it still shows both."""
     return [
         {
@@ -278,7 +287,7 @@ def chart_styles():
     ]
 
 
-def failure_limit_label(ratio):
+def failure_limit_label(ratio: float) -> str:
     """What the dashed line is: ``failure limit, 5% of requests``."""
     return 'failure limit, %s%% of requests' % ('%.4g' % (ratio * 100))
 
@@ -287,7 +296,7 @@ def _number(value):
     return ('%.4f' % value).rstrip('0').rstrip('.')
 
 
-def sparkline(task, window, width=SPARKLINE_PLOT_WIDTH + 4, height=28):
+def sparkline(task: dict, window: dict, *, width: int = SPARKLINE_PLOT_WIDTH + 4, height: int = 28) -> dict:
     """Geometry of a small REQUEST and FAILURE line for a healthy subject (complete buckets only)."""
     complete, _partial, start, end, _bucket = _prepared(task, window, SPARKLINE_COLUMNS)
     peak = max([count for data_type in SPARKLINE_TYPES for _stamp, count in complete[data_type]] + [1])

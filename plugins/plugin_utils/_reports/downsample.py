@@ -24,7 +24,7 @@ _STAMP = itemgetter(0)
 _COUNT = itemgetter(1)
 
 
-def bucket_grid(stamps, start, end, bucket):
+def bucket_grid(stamps: list, start: int, end: int, bucket: int) -> list | None:
     """Bucket start times from the first bucket starting at or after ``start`` up to ``end`` (exclusive).
 
     The grid is anchored on the returned time stamps (the API's buckets need not
@@ -39,7 +39,7 @@ def bucket_grid(stamps, start, end, bucket):
     return sorted(set(range(first, end, bucket)) | set(stamps))
 
 
-def fill_grid(points, grid):
+def fill_grid(points: list, grid: list | None) -> list:
     """``points`` on ``grid``: every grid stamp present, omitted buckets as zero."""
     if grid is None:
         return [list(point) for point in points]
@@ -47,7 +47,7 @@ def fill_grid(points, grid):
     return [[stamp, counts.get(stamp, 0)] for stamp in grid]
 
 
-def downsample(points, start, end, columns):
+def downsample(points: list, start: int, end: int, columns: int) -> list:
     """At most two points per column of ``[start, end)``: each column's lowest and highest, in time order.
 
     Series short enough already are returned unchanged.  The first and last
@@ -153,7 +153,7 @@ def _downsample_on_grid(points, grid, runs):
     return kept
 
 
-def downsample_series(series, start, end, bucket, columns):
+def downsample_series(series: dict, start: int, end: int, bucket: int, columns: int) -> tuple:
     """Every chart type of ``series`` filled on the bucket grid, then downsampled to ``columns``.
 
     Returns ``(series, downsampled)``; ``downsampled`` is false when nothing had
@@ -171,7 +171,7 @@ def downsample_series(series, start, end, bucket, columns):
     return dict((data_type, _downsample_on_grid(points, grid, runs)) for data_type, points in by_type), True
 
 
-def chart_columns(failing, healthy, budget, healthy_types=CHART_TYPE_COUNT):
+def chart_columns(failing: int, healthy: int, budget: int, *, healthy_types: int = CHART_TYPE_COUNT) -> int:
     """Columns of each failing subject's chart so that all series together stay within ``budget`` points.
 
     Each chart type keeps up to two points per column; a healthy subject takes

@@ -107,7 +107,19 @@ class Checks:
         self.disabled = frozenset(disabled)
 
     def add(
-        self, check_id, subject, kind, observed, threshold, passed, message, *, observed_display=None, threshold_display=None, skipped=False, evaluated=True
+        self,
+        check_id: str,
+        subject: str,
+        kind: str,
+        observed: object,
+        threshold: object,
+        *,
+        passed: bool,
+        message: str,
+        observed_display: str | None = None,
+        threshold_display: str | None = None,
+        skipped: bool = False,
+        evaluated: bool = True,
     ) -> dict:
         if not evaluated:
             passed = skipped = False
@@ -161,9 +173,19 @@ def _display(value):
 
 def found_check(checks: Checks, check_id: str, subject: str, kind: str, noun: str) -> None:
     """The kind's found check, passed: the read returned the subject."""
-    checks.add(check_id, subject, kind, True, True, True, '%s %s exists' % (noun, subject), observed_display='found', threshold_display='found')
+    checks.add(check_id, subject, kind, True, True, passed=True, message='%s %s exists' % (noun, subject), observed_display='found', threshold_display='found')
 
 
 def missing_check(checks: Checks, check_id: str, subject: str, kind: str, noun: str) -> None:
     """The kind's found check, failed: the subject was asked for and not returned."""
-    checks.add(check_id, subject, kind, False, True, False, '%s %s was not found' % (noun, subject), observed_display='missing', threshold_display='found')
+    checks.add(
+        check_id,
+        subject,
+        kind,
+        False,
+        True,
+        passed=False,
+        message='%s %s was not found' % (noun, subject),
+        observed_display='missing',
+        threshold_display='found',
+    )

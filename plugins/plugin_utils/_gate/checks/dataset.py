@@ -32,8 +32,8 @@ def dataset_checks(checks: Checks, dataset_id: str, bodies: tuple, thresholds: d
             KIND_DATASET,
             None,
             allowed,
-            False,
-            message,
+            passed=False,
+            message=message,
             observed_display='unusable',
             threshold_display=threshold_display,
             evaluated=False,
@@ -44,7 +44,7 @@ def dataset_checks(checks: Checks, dataset_id: str, bodies: tuple, thresholds: d
         if status == 'FAILED' and (error_code or error_msg):
             reason = ' (%s)' % ': '.join(str(part) for part in (error_code, error_msg) if part)
         message = 'status %s%s is %s' % (status, reason, 'allowed' if passed else 'not one of %s' % status_list(allowed))
-        checks.add('dataset-status', dataset_id, KIND_DATASET, status, allowed, passed, message, threshold_display=threshold_display)
+        checks.add('dataset-status', dataset_id, KIND_DATASET, status, allowed, passed=passed, message=message, threshold_display=threshold_display)
     return {
         'status': as_string(status),
         'error_code': None if error_code is None else str(error_code),

@@ -24,7 +24,9 @@ def unevaluated_window_check(checks: Checks, task_id: str, check_id: str, thresh
     name, display = _WINDOW_LIMITS[check_id]
     limit = thresholds.get(name)
     if limit is None:
-        checks.add(check_id, task_id, KIND_SYNC_TASK, None, None, True, 'check disabled (%s is null)' % name, threshold_display='disabled', skipped=True)
+        checks.add(
+            check_id, task_id, KIND_SYNC_TASK, None, None, passed=True, message='check disabled (%s is null)' % name, threshold_display='disabled', skipped=True
+        )
         return
     threshold = thresholds.get('max_stall_age_ms') if check_id == 'stall' else limit
     checks.add(
@@ -33,8 +35,8 @@ def unevaluated_window_check(checks: Checks, task_id: str, check_id: str, thresh
         KIND_SYNC_TASK,
         None,
         threshold,
-        False,
-        'the statistics of the last %s cannot be used (see window-statistics)' % window,
+        passed=False,
+        message='the statistics of the last %s cannot be used (see window-statistics)' % window,
         observed_display='not evaluated',
         threshold_display=display(limit),
         evaluated=False,
@@ -53,8 +55,8 @@ def window_ratio_check(checks: Checks, task_id: str, observed: dict, thresholds:
             KIND_SYNC_TASK,
             ratio,
             None,
-            True,
-            'check disabled (max_window_failure_ratio is null)',
+            passed=True,
+            message='check disabled (max_window_failure_ratio is null)',
             observed_display=format_ratio(ratio),
             threshold_display=threshold_display,
             skipped=True,
@@ -67,8 +69,8 @@ def window_ratio_check(checks: Checks, task_id: str, observed: dict, thresholds:
             KIND_SYNC_TASK,
             None,
             limit,
-            False,
-            '%d object(s) failed in the last %s while none were requested: the failure ratio has no denominator, '
+            passed=False,
+            message='%d object(s) failed in the last %s while none were requested: the failure ratio has no denominator, '
             'and failures without requests count as above any limit' % (observed['window_failure_total'], window),
             observed_display='%d failed of 0 requested' % observed['window_failure_total'],
             threshold_display=threshold_display,
@@ -81,8 +83,8 @@ def window_ratio_check(checks: Checks, task_id: str, observed: dict, thresholds:
             KIND_SYNC_TASK,
             None,
             limit,
-            True,
-            'skipped: no objects requested in the last %s' % window,
+            passed=True,
+            message='skipped: no objects requested in the last %s' % window,
             observed_display='n/a',
             threshold_display=threshold_display,
             skipped=True,
@@ -95,8 +97,8 @@ def window_ratio_check(checks: Checks, task_id: str, observed: dict, thresholds:
             KIND_SYNC_TASK,
             ratio,
             limit,
-            passed,
-            'failure ratio %s over the last %s (%s failed of %s requested) is %s %s'
+            passed=passed,
+            message='failure ratio %s over the last %s (%s failed of %s requested) is %s %s'
             % (
                 format_ratio(ratio),
                 window,
@@ -121,8 +123,8 @@ def window_failed_check(checks: Checks, task_id: str, observed: dict, thresholds
             KIND_SYNC_TASK,
             failed,
             None,
-            True,
-            'check disabled (max_window_failed_objects is null)',
+            passed=True,
+            message='check disabled (max_window_failed_objects is null)',
             threshold_display='disabled',
             skipped=True,
         )
@@ -134,8 +136,8 @@ def window_failed_check(checks: Checks, task_id: str, observed: dict, thresholds
         KIND_SYNC_TASK,
         failed,
         limit,
-        passed,
-        '%d object(s) failed in the last %s, %s %d' % (failed, window, 'within the limit of' if passed else 'above the limit of', limit),
+        passed=passed,
+        message='%d object(s) failed in the last %s, %s %d' % (failed, window, 'within the limit of' if passed else 'above the limit of', limit),
         threshold_display='<= %d' % limit,
     )
 
@@ -157,7 +159,17 @@ def stall_check(checks: Checks, task_id: str, observed: dict, thresholds: dict, 
     if last_success is not None and last_success > now:
         # A success that starts after now is not a success seen: it must not make the age 0.
         if limit_ms is None:
-            checks.add('stall', task_id, KIND_SYNC_TASK, None, None, True, 'check disabled (max_stall_age is null)', threshold_display='disabled', skipped=True)
+            checks.add(
+                'stall',
+                task_id,
+                KIND_SYNC_TASK,
+                None,
+                None,
+                passed=True,
+                message='check disabled (max_stall_age is null)',
+                threshold_display='disabled',
+                skipped=True,
+            )
             return
         checks.add(
             'stall',
@@ -165,8 +177,8 @@ def stall_check(checks: Checks, task_id: str, observed: dict, thresholds: dict, 
             KIND_SYNC_TASK,
             None,
             limit_ms,
-            False,
-            'the newest success bucket starts at %s, after now (%s): the statistics disagree with the clock, so the age of '
+            passed=False,
+            message='the newest success bucket starts at %s, after now (%s): the statistics disagree with the clock, so the age of '
             'the last success is unknown' % (_time_text(last_success), _time_text(now)),
             observed_display='in the future',
             threshold_display='<= %s' % limit,
@@ -188,8 +200,8 @@ def stall_check(checks: Checks, task_id: str, observed: dict, thresholds: dict, 
             KIND_SYNC_TASK,
             age,
             None,
-            True,
-            'check disabled (max_stall_age is null)',
+            passed=True,
+            message='check disabled (max_stall_age is null)',
             observed_display=format_duration(age),
             threshold_display=threshold_display,
             skipped=True,
@@ -201,8 +213,8 @@ def stall_check(checks: Checks, task_id: str, observed: dict, thresholds: dict, 
             KIND_SYNC_TASK,
             age,
             limit_ms,
-            True,
-            'skipped: no objects requested in the last %s' % window,
+            passed=True,
+            message='skipped: no objects requested in the last %s' % window,
             observed_display=format_duration(age),
             threshold_display=threshold_display,
             skipped=True,
@@ -214,8 +226,8 @@ def stall_check(checks: Checks, task_id: str, observed: dict, thresholds: dict, 
             KIND_SYNC_TASK,
             None,
             limit_ms,
-            False,
-            'stalled: %d object(s) requested in the last %s but none succeeded' % (requests, window),
+            passed=False,
+            message='stalled: %d object(s) requested in the last %s but none succeeded' % (requests, window),
             observed_display='no success in %s' % window,
             threshold_display=threshold_display,
         )
@@ -227,8 +239,8 @@ def stall_check(checks: Checks, task_id: str, observed: dict, thresholds: dict, 
             KIND_SYNC_TASK,
             age,
             limit_ms,
-            passed,
-            '%slast successful object %s ago while %d object(s) were requested in the last %s (limit %s)'
+            passed=passed,
+            message='%slast successful object %s ago while %d object(s) were requested in the last %s (limit %s)'
             % ('' if passed else 'stalled: ', format_duration(age), requests, window, limit),
             observed_display=format_duration(age),
             threshold_display=threshold_display,

@@ -68,7 +68,7 @@ def test_the_fleet_page_has_one_column_per_kind_in_registry_order():
 def _samples_checks(checks, subject_id, bodies, thresholds, *, now, window):
     count = bodies[0].get('total_sample_count')
     passed = isinstance(count, int) and count >= thresholds['min_samples']
-    checks.add('import-samples', subject_id, 'dataset_import', count, thresholds['min_samples'], passed, '%s sample(s)' % count)
+    checks.add('import-samples', subject_id, 'dataset_import', count, thresholds['min_samples'], passed=passed, message='%s sample(s)' % count)
     return {'samples': count}
 
 
