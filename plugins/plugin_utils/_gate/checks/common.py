@@ -171,6 +171,33 @@ def _display(value):
     return str(value)
 
 
+def disabled_check(
+    checks: Checks,
+    check_id: str,
+    subject: str,
+    kind: str,
+    name: str,
+    *,
+    observed=None,
+    observed_display: str | None = None,
+    threshold_display: str = 'disabled',
+) -> None:
+    """A check its threshold ``name`` switched off (null): it passes, as skipped."""
+    message = 'check disabled (%s is null)' % name
+    checks.add(
+        check_id,
+        subject,
+        kind,
+        observed,
+        None,
+        passed=True,
+        message=message,
+        observed_display=observed_display,
+        threshold_display=threshold_display,
+        skipped=True,
+    )
+
+
 def found_check(checks: Checks, check_id: str, subject: str, kind: str, noun: str) -> None:
     """The kind's found check, passed: the read returned the subject."""
     checks.add(check_id, subject, kind, True, True, passed=True, message='%s %s exists' % (noun, subject), observed_display='found', threshold_display='found')

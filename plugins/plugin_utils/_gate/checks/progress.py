@@ -8,7 +8,7 @@ their own check ids, status names and the summary of their answer.  Pure.
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import MAX_EPOCH_MS, MIN_EPOCH_MS, ms_to_iso
 from ansible_collections.hwcloud.migration.plugins.module_utils._values import is_integer
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.common import Checks, format_duration
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.common import Checks, disabled_check, format_duration
 
 
 def _status_text(status, names):
@@ -185,17 +185,7 @@ def failed_objects_check(checks: Checks, check_id: str, subject: str, kind: str,
     limit = thresholds.get('max_migration_failed_objects')
     failed = as_integer(summary.get('failed_objects'))
     if limit is None:
-        checks.add(
-            check_id,
-            subject,
-            kind,
-            failed,
-            None,
-            passed=True,
-            message='check disabled (max_migration_failed_objects is null)',
-            threshold_display='disabled',
-            skipped=True,
-        )
+        disabled_check(checks, check_id, subject, kind, 'max_migration_failed_objects', observed=failed)
         return
     threshold_display = '<= %d' % limit
     if failed is None:

@@ -11,7 +11,15 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors impo
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.statistics_summary import ratio as _ratio_of
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import ms_to_iso
 from ansible_collections.hwcloud.migration.plugins.module_utils._values import is_count
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.common import Checks, as_count, as_string, chart_series, format_ratio, status_list
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.common import (
+    Checks,
+    as_count,
+    as_string,
+    chart_series,
+    disabled_check,
+    format_ratio,
+    status_list,
+)
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.window import (
     stall_check,
     unevaluated_window_check,
@@ -195,17 +203,15 @@ def _monthly_check(checks, task_id, observed, thresholds, task):
     observed['monthly_failure_ratio'] = ratio
     threshold_display = '<= %s' % format_ratio(limit) if limit is not None else 'disabled'
     if limit is None:
-        checks.add(
+        disabled_check(
+            checks,
             'monthly-failure-ratio',
             task_id,
             KIND_SYNC_TASK,
-            ratio,
-            None,
-            passed=True,
-            message='check disabled (max_monthly_failure_ratio is null)',
+            'max_monthly_failure_ratio',
+            observed=ratio,
             observed_display=format_ratio(ratio),
             threshold_display=threshold_display,
-            skipped=True,
         )
         return
     unusable = [name for name in ('monthly_acceptance_request', 'monthly_failure_object') if observed[name] is None]

@@ -8,7 +8,7 @@ statistics cannot be used, each fails as not evaluated
 """
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import ms_to_iso
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.common import Checks, format_duration, format_ratio
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.common import Checks, disabled_check, format_duration, format_ratio
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import BUCKET_MS, KIND_SYNC_TASK
 
 # The threshold each window check compares with, and how it is shown.
@@ -24,9 +24,7 @@ def unevaluated_window_check(checks: Checks, task_id: str, check_id: str, thresh
     name, display = _WINDOW_LIMITS[check_id]
     limit = thresholds.get(name)
     if limit is None:
-        checks.add(
-            check_id, task_id, KIND_SYNC_TASK, None, None, passed=True, message='check disabled (%s is null)' % name, threshold_display='disabled', skipped=True
-        )
+        disabled_check(checks, check_id, task_id, KIND_SYNC_TASK, name)
         return
     threshold = thresholds.get('max_stall_age_ms') if check_id == 'stall' else limit
     checks.add(
@@ -49,17 +47,15 @@ def window_ratio_check(checks: Checks, task_id: str, observed: dict, thresholds:
     ratio = observed['window_failure_ratio']
     threshold_display = '<= %s' % format_ratio(limit) if limit is not None else 'disabled'
     if limit is None:
-        checks.add(
+        disabled_check(
+            checks,
             'window-failure-ratio',
             task_id,
             KIND_SYNC_TASK,
-            ratio,
-            None,
-            passed=True,
-            message='check disabled (max_window_failure_ratio is null)',
+            'max_window_failure_ratio',
+            observed=ratio,
             observed_display=format_ratio(ratio),
             threshold_display=threshold_display,
-            skipped=True,
         )
     elif ratio is None and observed['window_failure_total']:
         # Failures without requests: no ratio, but objects failed, which no limit allows to pass unseen.
@@ -117,17 +113,7 @@ def window_failed_check(checks: Checks, task_id: str, observed: dict, thresholds
     limit = thresholds.get('max_window_failed_objects')
     failed = observed['window_failed_objects']
     if limit is None:
-        checks.add(
-            'window-failed-objects',
-            task_id,
-            KIND_SYNC_TASK,
-            failed,
-            None,
-            passed=True,
-            message='check disabled (max_window_failed_objects is null)',
-            threshold_display='disabled',
-            skipped=True,
-        )
+        disabled_check(checks, 'window-failed-objects', task_id, KIND_SYNC_TASK, 'max_window_failed_objects', observed=failed)
         return
     passed = failed <= limit
     checks.add(
@@ -159,17 +145,7 @@ def stall_check(checks: Checks, task_id: str, observed: dict, thresholds: dict, 
     if last_success is not None and last_success > now:
         # A success that starts after now is not a success seen: it must not make the age 0.
         if limit_ms is None:
-            checks.add(
-                'stall',
-                task_id,
-                KIND_SYNC_TASK,
-                None,
-                None,
-                passed=True,
-                message='check disabled (max_stall_age is null)',
-                threshold_display='disabled',
-                skipped=True,
-            )
+            disabled_check(checks, 'stall', task_id, KIND_SYNC_TASK, 'max_stall_age')
             return
         checks.add(
             'stall',
@@ -194,17 +170,8 @@ def stall_check(checks: Checks, task_id: str, observed: dict, thresholds: dict, 
         observed['last_success_age'] = format_duration(age)
     threshold_display = '<= %s' % limit if limit is not None else 'disabled'
     if limit_ms is None:
-        checks.add(
-            'stall',
-            task_id,
-            KIND_SYNC_TASK,
-            age,
-            None,
-            passed=True,
-            message='check disabled (max_stall_age is null)',
-            observed_display=format_duration(age),
-            threshold_display=threshold_display,
-            skipped=True,
+        disabled_check(
+            checks, 'stall', task_id, KIND_SYNC_TASK, 'max_stall_age', observed=age, observed_display=format_duration(age), threshold_display=threshold_display
         )
     elif requests <= 0:
         checks.add(
