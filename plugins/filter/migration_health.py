@@ -11,10 +11,6 @@ module results without templating them; these filters stay for playbooks that
 evaluate or render on their own.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import DEFAULT_TITLE, MigrationHealthError
@@ -57,10 +53,10 @@ def _filter_summary(fact):
     return summary_lines(fact)
 
 
-class FilterModule(object):
+class FilterModule:
     """Filters of the migration_health role."""
 
-    def filters(self):
+    def filters(self) -> dict:
         return {
             'migration_health_policy': _filter_policy,
             'migration_health_evaluate': _filter_evaluate,

@@ -55,7 +55,7 @@ def _check_text(text):
         raise UnusableValueError('the answer holds a string that is not valid Unicode (a lone surrogate such as \\ud800)')
 
 
-def check_values(value):
+def check_values(value: object) -> None:
     """Raise :class:`UnusableValueError` when ``value`` (decoded JSON) nests too deep or holds invalid text."""
     stack = [(value, 1)]
     while stack:
@@ -72,7 +72,7 @@ def check_values(value):
             _check_text(current)
 
 
-def decode_json(text):
+def decode_json(text: str) -> object:
     """The value of the JSON document ``text`` (a str); :class:`UnusableValueError` when unusable, ``ValueError`` when not JSON."""
     try:
         value = json.loads(text, parse_int=_parse_int, parse_float=_parse_float, parse_constant=_parse_constant)
@@ -109,3 +109,12 @@ def is_number(value: object) -> bool:
 def is_one_line(value: object) -> bool:
     """A non-empty string without a control character."""
     return isinstance(value, str) and value != '' and not CONTROL_CHARACTERS.search(value)
+
+
+def xml_safe(value: object) -> str:
+    """``value`` as text XML 1.0 can carry: each character it cannot, even escaped, becomes U+FFFD.
+
+    The one XML rule of the collection: the gate's JUnit report, its HTML page
+    and the fleet's reports all write text through it.
+    """
+    return XML_INVALID.sub('\ufffd', '' if value is None else str(value))

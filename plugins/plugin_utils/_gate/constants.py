@@ -2,14 +2,9 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Constants of the migration health gate, shared by its policy, evaluation and reports.
 
-Subject kinds and their checks are data here, not branches in the code: a new
-kind (OMS migration tasks, task groups) is one more entry in ``SUBJECT_KINDS``
-plus its evaluation function, and every report lists it without change.
+The verdict names live here, once; the subject kinds, their checks and
+everything derived from them are in ``_gate/kinds.KINDS``.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 SCHEMA_VERSION = 1
 
@@ -29,145 +24,6 @@ TASK_THRESHOLDS = ('allowed_task_statuses', 'max_window_failure_ratio', 'max_win
 DATASET_THRESHOLDS = ('allowed_dataset_statuses',)
 # Migration tasks and task groups: the cutover deadline and the failed objects allowed.
 MIGRATION_THRESHOLDS = ('deadline', 'max_migration_failed_objects')
-
-# One entry per kind of subject, in report order.  ``fact_key`` is the list in
-# the fact, ``count_key`` the prefix of its counts, ``checks`` its check ids in
-# evaluation order (the found check first).  ``reads`` says which module result
-# feeds which checks, so a failed read or an answer the module flagged as
-# unusable fails exactly those checks as "not evaluated" (``_health_reads``):
-# ``result`` is the key of the registered result, ``items``/``id_key`` where
-# the subjects are in it, ``step`` how messages name the read, ``checks`` the
-# checks it feeds and ``fields`` (optional) which checks a flagged field feeds
-# (a field not listed affects every check of the read but the found check).
-SUBJECT_KINDS = (
-    {
-        'kind': KIND_SYNC_TASK,
-        'fact_key': 'sync_tasks',
-        'count_key': 'sync_tasks',
-        'label': 'sync task',
-        'plural': 'sync tasks',
-        'title': 'Sync tasks',
-        'thresholds': TASK_THRESHOLDS,
-        'checks': ('task-found', 'task-status', 'window-statistics', 'window-failure-ratio', 'window-failed-objects', 'monthly-failure-ratio', 'stall'),
-        'charted': True,
-        'reads': (
-            {
-                'result': 'sync_task_info',
-                'items': 'sync_tasks',
-                'id_key': 'sync_task_id',
-                'step': 'sync task read',
-                'checks': ('task-found', 'task-status', 'monthly-failure-ratio'),
-                'fields': {
-                    'status': ('task-status',),
-                    'monthly_acceptance_request': ('monthly-failure-ratio',),
-                    'monthly_failure_object': ('monthly-failure-ratio',),
-                },
-            },
-            {
-                'result': 'sync_task_statistics_info',
-                'items': 'sync_task_statistics',
-                'id_key': 'sync_task_id',
-                'step': 'statistics read',
-                'checks': ('window-statistics', 'window-failure-ratio', 'window-failed-objects', 'stall'),
-            },
-        ),
-    },
-    {
-        'kind': KIND_DATASET,
-        'fact_key': 'datasets',
-        'count_key': 'datasets',
-        'label': 'dataset',
-        'plural': 'datasets',
-        'title': 'Datasets',
-        'thresholds': DATASET_THRESHOLDS,
-        'checks': ('dataset-found', 'dataset-status'),
-        'charted': False,
-        'reads': (
-            {
-                'result': 'dataset_sync_info',
-                'items': 'dataset_syncs',
-                'id_key': 'dataset_id',
-                'step': 'dataset sync read',
-                'checks': ('dataset-found', 'dataset-status'),
-            },
-        ),
-    },
-    {
-        'kind': KIND_MIGRATION_TASK,
-        'fact_key': 'migration_tasks',
-        'count_key': 'migration_tasks',
-        'label': 'migration task',
-        'plural': 'migration tasks',
-        'title': 'Migration tasks',
-        'thresholds': MIGRATION_THRESHOLDS,
-        'checks': ('migration-task-found', 'migration-task-status', 'migration-task-deadline', 'migration-task-failed-objects'),
-        'charted': False,
-        'reads': (
-            {
-                'result': 'migration_task_info',
-                'items': 'migration_tasks',
-                'id_key': 'id',
-                'step': 'migration task read',
-                'checks': ('migration-task-found', 'migration-task-status', 'migration-task-deadline', 'migration-task-failed-objects'),
-                'fields': {
-                    'status': ('migration-task-status', 'migration-task-deadline'),
-                    'progress': ('migration-task-deadline',),
-                    'left_time': ('migration-task-deadline',),
-                    'failed_num': ('migration-task-failed-objects',),
-                    'failed_object_record': ('migration-task-failed-objects',),
-                },
-            },
-        ),
-    },
-    {
-        'kind': KIND_TASK_GROUP,
-        'fact_key': 'task_groups',
-        'count_key': 'task_groups',
-        'label': 'task group',
-        'plural': 'task groups',
-        'title': 'Task groups',
-        'thresholds': MIGRATION_THRESHOLDS,
-        'checks': ('task-group-found', 'task-group-status', 'task-group-failed-tasks', 'task-group-deadline', 'task-group-failed-objects'),
-        'charted': False,
-        'reads': (
-            {
-                'result': 'task_group_info',
-                'items': 'task_groups',
-                'id_key': 'group_id',
-                'step': 'task group read',
-                'checks': ('task-group-found', 'task-group-status', 'task-group-failed-tasks', 'task-group-deadline', 'task-group-failed-objects'),
-                'fields': {
-                    'status': ('task-group-status', 'task-group-deadline'),
-                    'total_size': ('task-group-deadline',),
-                    'complete_size': ('task-group-deadline',),
-                    'migrate_speed': ('task-group-deadline',),
-                    'failed_task_num': ('task-group-failed-tasks',),
-                    'fail_num': ('task-group-failed-objects',),
-                },
-            },
-        ),
-    },
-)
-KINDS_BY_NAME = dict((entry['kind'], entry) for entry in SUBJECT_KINDS)
-ALL_CHECKS = tuple(check for entry in SUBJECT_KINDS for check in entry['checks'])
-
-# Checks that skip_checks may switch off; a missing subject always fails.
-SKIPPABLE_CHECKS = (
-    'task-status',
-    'window-statistics',
-    'window-failure-ratio',
-    'window-failed-objects',
-    'monthly-failure-ratio',
-    'stall',
-    'dataset-status',
-    'migration-task-status',
-    'migration-task-deadline',
-    'migration-task-failed-objects',
-    'task-group-status',
-    'task-group-failed-tasks',
-    'task-group-deadline',
-    'task-group-failed-objects',
-)
 
 # The checks fed by the statistics of the window: all fail when the statistics are missing or incomplete.
 WINDOW_CHECKS = ('window-failure-ratio', 'window-failed-objects', 'stall')

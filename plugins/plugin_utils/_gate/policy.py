@@ -14,10 +14,10 @@ from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants 
     DATASET_THRESHOLDS,
     DEFAULT_POLICY,
     MIGRATION_THRESHOLDS,
-    SKIPPABLE_CHECKS,
     TASK_THRESHOLDS,
     MigrationHealthError,
 )
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.kinds import SKIPPABLE_CHECKS
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.policy_migration import gates_migration, normalise_migration_selection
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.policy_migration import normalise_threshold as normalise_migration_threshold
 

@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """What the registered module results say about each read of the gate, failing closed.
 
-Each read a subject kind declares in ``SUBJECT_KINDS[...]['reads']`` is looked
+Each read a subject kind declares in ``_gate/kinds.KINDS`` (``reads``) is looked
 at here once: the subjects it returned (by id), the ids it could not read (a
 module that failed on some ids names each in ``errors``), a read that failed
 as a whole (a listing, the IAM token, a killed module), and the answers the
@@ -18,12 +18,9 @@ Plain Python on plain data; the messages come from the modules, which never
 put a credential in them.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import one_line
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import SUBJECT_KINDS, MigrationHealthError
+from ansible_collections.hwcloud.migration.plugins.module_utils._values import is_integer
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import MigrationHealthError
 
 
 def _text(value):
@@ -31,10 +28,10 @@ def _text(value):
 
 
 def _status(value):
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    return value if is_integer(value) else None
 
 
-def describe(value):
+def describe(value: object) -> str:
     """How an unusable value is named in a message: ``absent``/``null``, or its type and a short repr."""
     if value is None:
         return 'null'
@@ -44,7 +41,7 @@ def describe(value):
     return 'a %s (%s)' % (type(value).__name__, text)
 
 
-def gate_error(step, message, subject_id=None, field=None, status=None, error_code=None, request_id=None, attempted=None):
+def gate_error(step: str, message: str, subject_id=None, field=None, status=None, error_code=None, request_id=None, attempted=None) -> dict:
     """One entry of the fact's ``errors``: a read that failed, or an answer the gate could not use."""
     return {
         'step': one_line(step) or 'gate',
@@ -58,7 +55,7 @@ def gate_error(step, message, subject_id=None, field=None, status=None, error_co
     }
 
 
-def error_from_entry(entry):
+def error_from_entry(entry: object) -> dict:
     """A :func:`gate_error` from a dict a caller gives (``step`` and ``message`` required, the rest optional)."""
     if not isinstance(entry, dict) or not entry.get('step') or not entry.get('message'):
         raise MigrationHealthError('each entry needs a step and a message, got %r' % (entry,))
@@ -73,7 +70,7 @@ def error_from_entry(entry):
     )
 
 
-def error_line(error):
+def error_line(error: dict) -> str:
     """One line naming a gate error: its step, subject and field, then the message."""
     where = error['step']
     if error.get('id') is not None:
@@ -84,11 +81,14 @@ def error_line(error):
 
 
 class ReadOutcome:
-    """What one registered module result says: subjects by id, failed ids, whole-read failure, problems."""
+    """What one registered module result says: subjects by id, failed ids, whole-read failure, problems.
+
+    ``read`` is a ``_gate/kinds.KindRead`` (its ``step``, ``items``, ``id_key``, ``checks``, ``fields``).
+    """
 
     def __init__(self, read):
         self.read = read
-        self.step = read['step']
+        self.step = read.step
         self.present = False
         self.items = {}
         self.order = []
@@ -104,7 +104,7 @@ class ReadOutcome:
         self.errors.append(error)
         return error
 
-    def load(self, result):
+    def load(self, result: object) -> 'ReadOutcome':
         """Read ``result`` (a registered result, or None when there is none); returns self."""
         if result is None:
             return self
@@ -128,8 +128,8 @@ class ReadOutcome:
         return self
 
     def _load_items(self, result, failed):
-        key = self.read['items']
-        id_key = self.read['id_key']
+        key = self.read.items
+        id_key = self.read.id_key
         items = result.get(key)
         if items is None and failed:
             items = []
@@ -217,7 +217,7 @@ class ReadOutcome:
             self._add_error(gate_error(self.step, 'the module says its result is not complete (complete: false) without naming a problem', field='complete'))
 
 
-def state_results(state, keys):
+def state_results(state: object, keys) -> dict:
     """The per-read results in one registered ``migration_state_info`` result, by key of ``keys``.
 
     A call that failed without any read's result (its options were refused,
@@ -235,25 +235,27 @@ def state_results(state, keys):
     return dict((key, dict(whole)) for key in keys)
 
 
-def read_outcomes(results, kinds=SUBJECT_KINDS):
-    """A :class:`ReadOutcome` per result key every kind of ``kinds`` reads, from the registered ``results``."""
+def read_outcomes(results: object, kinds) -> dict:
+    """A :class:`ReadOutcome` per read name every kind of ``kinds`` reads, from the registered ``results``."""
     results = results if isinstance(results, dict) else {}
     outcomes = {}
     for kind in kinds:
-        for read in kind.get('reads') or ():
-            if read['result'] not in outcomes:
-                outcomes[read['result']] = ReadOutcome(read).load(results.get(read['result']))
+        for read in kind.reads:
+            if read.name not in outcomes:
+                outcomes[read.name] = ReadOutcome(read).load(results.get(read.name))
     return outcomes
 
 
-def subject_issues(outcome, subject_id, found_check):
+def subject_issues(outcome: ReadOutcome, subject_id: str, found_check: str, *, read=None) -> list:
     """Why checks of ``subject_id`` fed by this read cannot be evaluated: a list of ``(reason, check ids)``.
 
     ``found_check`` is the kind's found check, which a flagged field does not
-    affect (the subject was found; one of its fields cannot be used).
+    affect (the subject was found; one of its fields cannot be used).  ``read``
+    is the kind's ``KindRead`` of this result (which checks it feeds), when
+    kinds share a read; else the read the outcome was loaded for.
     """
-    read = outcome.read
-    fed = tuple(read['checks'])
+    read = read or outcome.read
+    fed = tuple(read.checks)
     issues = []
     if subject_id in outcome.failed:
         issues.append(('the %s failed: %s' % (outcome.step, outcome.failed[subject_id]['message']), fed))
@@ -265,7 +267,7 @@ def subject_issues(outcome, subject_id, found_check):
         elif outcome.incomplete and subject_id not in outcome.missing:
             # Not returned by a result that is not whole, nor named missing: unseen, not "not found".
             issues.append(('not read: the %s is incomplete and neither returned it nor named it missing' % outcome.step, fed))
-    fields = read.get('fields') or {}
+    fields = read.fields or {}
     for field, message in outcome.problems.get(subject_id, ()):
         # A nested field (failed_object_record.list_file_key, items[0]) feeds what its top-level field feeds.
         affected = fields.get(field) or fields.get(field.split('.', 1)[0].split('[', 1)[0]) or tuple(check for check in fed if check != found_check)

@@ -6,12 +6,8 @@ Pure Python on the fact's mapping: only the few keys the summary needs are
 read (never the series), so a large gate's fact is not copied to print it.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import ms_to_iso
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import SUBJECT_KINDS
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.kinds import KINDS
 
 # Rows of the failed-check table; the reports list every check.
 MAX_FAILED_ROWS = 50
@@ -22,18 +18,18 @@ def _text(value):
     return '' if value is None else str(value)
 
 
-def verdict_line(fact) -> str:
+def verdict_line(fact: dict) -> str:
     """``VERDICT: F of N checks failed (U of T <kind>, ... unhealthy)``, naming only the kinds the gate looked at."""
     counts = fact['counts']
-    gated = [kind for kind in SUBJECT_KINDS if counts.get(kind['count_key'])]
-    unhealthy = ', '.join('%d of %d %s' % (counts.get(kind['count_key'] + '_unhealthy', 0), counts[kind['count_key']], kind['plural']) for kind in gated)
+    gated = [kind for kind in KINDS if counts.get(kind.fact_key)]
+    unhealthy = ', '.join('%d of %d %s' % (counts.get(kind.fact_key + '_unhealthy', 0), counts[kind.fact_key], kind.plural) for kind in gated)
     line = '%s: %d of %d checks failed' % (_text(fact['verdict']), counts['checks_failed'], counts['checks'])
     if counts.get('checks_not_evaluated'):
         line += ', %d not evaluated' % counts['checks_not_evaluated']
     return line + (' (%s unhealthy)' % unhealthy if unhealthy else '')
 
 
-def failed_check_table(checks, limit=MAX_FAILED_ROWS) -> list:
+def failed_check_table(checks: list, limit: int = MAX_FAILED_ROWS) -> list:
     """The failed checks as aligned plain-text lines (header, rule, one row each); [] when none failed."""
     failed = [check for check in checks or [] if not check.get('passed')]
     if not failed:
@@ -56,7 +52,7 @@ def failed_check_table(checks, limit=MAX_FAILED_ROWS) -> list:
     return lines
 
 
-def summary_lines(fact) -> list:
+def summary_lines(fact: dict) -> list:
     """The summary of a gate run: verdict, window, cutover, the error, then the table of failed checks."""
     lines = [verdict_line(fact)]
     window = fact.get('window') or {}

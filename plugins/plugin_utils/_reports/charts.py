@@ -1,22 +1,11 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Chart numbers of the HTML report: downsampling and geometry, no markup.
+"""Chart geometry of the HTML report: axes, ticks, paths and sparklines, no markup.
 
-A series is a list of ``[time_stamp, count]`` pairs in time order.  The API
-omits empty buckets; a chart puts them back as zeros on the bucket grid so a
-line never bridges a gap as if objects kept flowing.  Past the chart's pixel
-width a series keeps, per pixel column, its lowest and highest bucket: a burst
-one bucket wide survives, where averaging would flatten it.  The template lays
-out what these functions compute.
+A series is a list of ``[time_stamp, count]`` pairs in time order; the bucket
+grid and the per-column downsampling are in ``_reports/downsample``.  The
+template lays out what these functions compute.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
-from bisect import bisect_left
-from itertools import repeat
-from operator import itemgetter
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import ms_to_iso
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import (
@@ -24,186 +13,19 @@ from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants 
     CHART_COLOURS,
     CHART_TYPES,
     MAX_CHART_COLUMNS,
-    MIN_CHART_COLUMNS,
     SPARKLINE_COLUMNS,
     SPARKLINE_PLOT_WIDTH,
 )
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports.downsample import bucket_grid, downsample, fill_grid
 
-# Past this many buckets the grid is not filled (a one-bucket-per-pixel chart
-# would not show the zeros anyway and the fill would cost memory).
-MAX_GRID = 20000
 # A sparkline shows throughput and failures; SUCCESS would sit on REQUEST.
 SPARKLINE_TYPES = ('REQUEST', 'FAILURE')
 # Markers with a tooltip per non-zero point, only on charts this sparse (a short window);
 # on a long one they would outweigh the lines.
 MAX_MARKERS = 48
-# Series in a failing subject's full chart.
-CHART_TYPE_COUNT = len(CHART_TYPES)
-_STAMP = itemgetter(0)
-_COUNT = itemgetter(1)
 
 
-def bucket_grid(stamps, start, end, bucket):
-    """Bucket start times from the first bucket starting at or after ``start`` up to ``end`` (exclusive).
-
-    The grid is anchored on the returned time stamps (the API's buckets need not
-    start on a round minute) and includes every returned stamp.
-    """
-    if not bucket or not stamps or end <= start or (end - start) // bucket >= MAX_GRID:
-        return None
-    anchor = stamps[0] % bucket
-    first = start - ((start - anchor) % bucket)
-    if first < start:
-        first += bucket
-    return sorted(set(range(first, end, bucket)) | set(stamps))
-
-
-def fill_grid(points, grid):
-    """``points`` on ``grid``: every grid stamp present, omitted buckets as zero."""
-    if grid is None:
-        return [list(point) for point in points]
-    counts = dict((point[0], point[1]) for point in points)
-    return [[stamp, counts.get(stamp, 0)] for stamp in grid]
-
-
-def downsample(points, start, end, columns):
-    """At most two points per column of ``[start, end)``: each column's lowest and highest, in time order.
-
-    Series short enough already are returned unchanged.  The first and last
-    points always stay, so the chart spans the same time.
-    """
-    if columns <= 0 or len(points) <= 2 * columns or end <= start:
-        return [list(point) for point in points]
-    stamps = list(map(_STAMP, points))
-    if stamps != sorted(stamps):
-        return _downsample_in_order(points, start, end, columns)
-    counts = list(map(_COUNT, points))
-    kept = []
-    for first, stop in _column_runs(stamps, start, end, columns):
-        column = counts[first:stop]
-        low = first + column.index(min(column))
-        high = first + column.index(max(column))
-        kept.extend(_column_points(points[low], points[high]))
-    return [list(point) for point in kept]
-
-
-def _downsample_in_order(points, start, end, columns):
-    """``downsample`` of points not in time order: a column starts wherever the next point falls in another one."""
-    span = float(end - start)
-    kept = []
-    current = None
-    low = high = None
-    for point in points:
-        column = min(columns - 1, max(0, int((point[0] - start) * columns / span)))
-        if column != current:
-            if current is not None:
-                kept.extend(_column_points(low, high))
-            current, low, high = column, point, point
-            continue
-        if point[1] < low[1]:
-            low = point
-        if point[1] > high[1]:
-            high = point
-    if current is not None:
-        kept.extend(_column_points(low, high))
-    return [list(point) for point in kept]
-
-
-def _column_points(low, high):
-    if low is high or low[0] == high[0]:
-        return [low]
-    return [low, high] if low[0] < high[0] else [high, low]
-
-
-def _column_runs(grid, start, end, columns):
-    """``(first, stop)`` index ranges of ``grid`` (sorted) falling in the same column, as ``downsample`` places a stamp.
-
-    A stamp's column only grows with the stamp, so each column's first index
-    is found by bisection near where it must start, then settled with the
-    very expression ``downsample`` uses: the same columns, a few evaluations
-    per column instead of one per bucket.
-    """
-    span = float(end - start)
-    last = columns - 1
-
-    def column(index):
-        return min(last, max(0, int((grid[index] - start) * columns / span)))
-
-    size = len(grid)
-    bounds = [0]
-    for wanted in range(1, columns):
-        index = max(bounds[-1], bisect_left(grid, start + wanted * span / columns, bounds[-1]))
-        while index > bounds[-1] and column(index - 1) >= wanted:
-            index -= 1
-        while index < size and column(index) < wanted:
-            index += 1
-        if index != bounds[-1]:
-            bounds.append(index)
-        if index == size:
-            break
-    if bounds[-1] != size:
-        bounds.append(size)
-    return list(zip(bounds, bounds[1:]))
-
-
-def _downsample_on_grid(points, grid, runs):
-    """``downsample(fill_grid(points, grid), ...)`` for the columns ``runs``, without a list per grid bucket.
-
-    The three series of a chart share the grid, so the columns are placed once
-    (``runs``); per column, ``min`` and ``max`` find the first lowest and the
-    first highest bucket, as ``downsample`` keeps them.
-    """
-    counts = dict(zip(map(_STAMP, points), map(_COUNT, points)))
-    values = list(map(counts.get, grid, repeat(0)))
-    kept = []
-    for first, stop in runs:
-        if stop - first == 1:
-            kept.append([grid[first], values[first]])
-            continue
-        column = values[first:stop]
-        low = first + column.index(min(column))
-        high = first + column.index(max(column))
-        if low == high:
-            kept.append([grid[low], values[low]])
-        else:
-            first_kept, second_kept = (low, high) if low < high else (high, low)
-            kept.append([grid[first_kept], values[first_kept]])
-            kept.append([grid[second_kept], values[second_kept]])
-    return kept
-
-
-def downsample_series(series, start, end, bucket, columns):
-    """Every chart type of ``series`` filled on the bucket grid, then downsampled to ``columns``.
-
-    Returns ``(series, downsampled)``; ``downsampled`` is false when nothing had
-    to go (the series is returned as the API gave it, empty buckets omitted).
-    """
-    by_type = [(data_type, series.get(data_type) or []) for data_type in CHART_TYPES]
-    stamps = sorted(set().union(*[map(_STAMP, points) for _data_type, points in by_type]))
-    grid = bucket_grid(stamps, start, end, bucket)
-    length = len(grid) if grid is not None else max([len(points) for _data_type, points in by_type])
-    if length <= 2 * columns:
-        return dict((data_type, [list(point) for point in points]) for data_type, points in by_type), False
-    if grid is None or columns <= 0:
-        return dict((data_type, downsample(fill_grid(points, grid), start, end, columns)) for data_type, points in by_type), True
-    runs = _column_runs(grid, start, end, columns)
-    return dict((data_type, _downsample_on_grid(points, grid, runs)) for data_type, points in by_type), True
-
-
-def chart_columns(failing, healthy, budget, healthy_types=CHART_TYPE_COUNT):
-    """Columns of each failing subject's chart so that all series together stay within ``budget`` points.
-
-    Each chart type keeps up to two points per column; a healthy subject takes
-    ``SPARKLINE_COLUMNS`` for each of its ``healthy_types`` series.  Never fewer
-    than ``MIN_CHART_COLUMNS`` (bursts still show) nor more than one column per
-    two pixels.
-    """
-    left = budget - healthy * 2 * healthy_types * SPARKLINE_COLUMNS
-    columns = left // max(1, failing * 2 * len(CHART_TYPES))
-    return int(max(MIN_CHART_COLUMNS, min(MAX_CHART_COLUMNS, columns)))
-
-
-def nice_step(raw):
+def nice_step(raw: float) -> int:
     """The smallest 1, 2, 2.5 or 5 times a power of ten that is >= ``raw``, as a whole number >= 1."""
     step = 1
     while True:
@@ -236,7 +58,7 @@ MAX_TIME_TICKS = 8
 DAY_MS = 86400000
 
 
-def time_ticks(start, end, max_ticks=MAX_TIME_TICKS):
+def time_ticks(start: int, end: int, max_ticks: int = MAX_TIME_TICKS) -> tuple:
     """``(step_ms, stamps)``: round UTC times (every 10 min, 1 h, 6 h, ...) inside ``[start, end]``, at most ``max_ticks``."""
     for minutes in TIME_STEPS_MIN:
         step = minutes * 60000
@@ -257,7 +79,7 @@ def _time_label(stamp, with_date, step):
     return iso[11:16]
 
 
-def time_axis_title(start, end, with_date):
+def time_axis_title(start: int, end: int, with_date: bool) -> str:
     """The x axis title: ``time (UTC)``, with the day when the whole window lies in one."""
     return 'time (UTC)' if with_date else 'time (UTC), %s' % ms_to_iso(start)[:10]
 
@@ -285,7 +107,16 @@ def _prepared(task, window, columns):
     return complete, partial, start, end, bucket
 
 
-def chart(task, window, threshold_ratio=None, columns=MAX_CHART_COLUMNS, markers=True, width=640, height=236):
+def chart(
+    task: dict,
+    window: dict,
+    *,
+    threshold_ratio: float | None = None,
+    columns: int = MAX_CHART_COLUMNS,
+    markers: bool = True,
+    width: int = 640,
+    height: int = 236,
+) -> dict:
     """Geometry of one full chart: axes, ticks, one polyline per type, the partial bucket, the threshold.
 
     The threshold line is the REQUEST line scaled by the ratio (``threshold``
@@ -415,7 +246,7 @@ def chart(task, window, threshold_ratio=None, columns=MAX_CHART_COLUMNS, markers
     }
 
 
-def path_data(pixels):
+def path_data(pixels: list) -> str:
     """SVG path data through whole-pixel points, each after the first relative to the one before.
 
     ``M75 149l3-126 30-7`` is about a quarter shorter than the polyline's
@@ -437,12 +268,12 @@ def path_data(pixels):
     return ''.join(parts) + ''.join(text)
 
 
-def series_class(data_type):
+def series_class(data_type: str) -> str:
     """The CSS class of a series' line in a full chart (``chart_styles`` defines it once per page)."""
     return 's-%s' % data_type.lower()
 
 
-def chart_styles():
+def chart_styles() -> list:
     """The line style of each series: REQUEST wide and pale, so SUCCESS drawn over it still shows both."""
     return [
         {
@@ -456,7 +287,7 @@ def chart_styles():
     ]
 
 
-def failure_limit_label(ratio):
+def failure_limit_label(ratio: float) -> str:
     """What the dashed line is: ``failure limit, 5% of requests``."""
     return 'failure limit, %s%% of requests' % ('%.4g' % (ratio * 100))
 
@@ -465,7 +296,7 @@ def _number(value):
     return ('%.4f' % value).rstrip('0').rstrip('.')
 
 
-def sparkline(task, window, width=SPARKLINE_PLOT_WIDTH + 4, height=28):
+def sparkline(task: dict, window: dict, *, width: int = SPARKLINE_PLOT_WIDTH + 4, height: int = 28) -> dict:
     """Geometry of a small REQUEST and FAILURE line for a healthy subject (complete buckets only)."""
     complete, _partial, start, end, _bucket = _prepared(task, window, SPARKLINE_COLUMNS)
     peak = max([count for data_type in SPARKLINE_TYPES for _stamp, count in complete[data_type]] + [1])

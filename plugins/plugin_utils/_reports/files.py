@@ -2,10 +2,6 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Writing the three reports of a ``migration_health`` fact (JSON, JUnit, HTML) into one directory."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 import os
 import tempfile
@@ -21,7 +17,7 @@ REPORT_FILES = (('json', 'migration-health.json'), ('junit', 'migration-health.x
 _COMPACT = json.JSONEncoder(separators=(',', ':')).encode
 
 
-def render_json(fact):
+def render_json(fact: dict) -> str:
     """The JSON report: the fact, one subject or check per line so a diff stays readable and the file small."""
     lines = ['{']
     keys = list(fact)
@@ -39,7 +35,7 @@ def render_json(fact):
     return '\n'.join(lines) + '\n'
 
 
-def render_reports(fact, title=DEFAULT_TITLE):
+def render_reports(fact: dict, title: str = DEFAULT_TITLE) -> dict:
     """The text of each report, keyed ``json``, ``junit`` and ``html``."""
     return {'json': render_json(fact), 'junit': render_junit(fact), 'html': render_html(fact, title=title)}
 
@@ -77,7 +73,7 @@ def _write_atomically(path, data):
         raise
 
 
-def write_texts(texts, dest, names=REPORT_FILES, check_mode=False):
+def write_texts(texts: dict, dest: str, names=REPORT_FILES, *, check_mode: bool = False) -> tuple:
     """Write ``texts`` (keyed as ``names``: ``(key, file name)`` pairs) into directory ``dest``, atomically.
 
     The one writer of the collection's reports (the gate's and the fleet's): a
@@ -103,7 +99,7 @@ def write_texts(texts, dest, names=REPORT_FILES, check_mode=False):
     return changed, paths
 
 
-def write_reports(fact, dest, title=DEFAULT_TITLE, check_mode=False):
+def write_reports(fact: dict, dest: str, title: str = DEFAULT_TITLE, *, check_mode: bool = False) -> tuple:
     """Write the three reports of ``fact`` into directory ``dest``.
 
     Returns ``(changed, paths)``: whether any file is new or different, and the

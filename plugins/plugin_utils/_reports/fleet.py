@@ -16,21 +16,18 @@ which no other target's result can make up for.  A fleet with no targets is
 ERROR too: a gate that looked at nothing has nothing to say.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 import os
-import re
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 
+from ansible_collections.hwcloud.migration.plugins.module_utils._values import xml_safe
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import VERDICT_ERROR as ERROR
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import VERDICT_HEALTHY as HEALTHY
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import VERDICT_UNHEALTHY as UNHEALTHY
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.kinds import COUNT_KEYS, KINDS
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports.files import REPORT_FILES, write_texts
 
-HEALTHY = 'HEALTHY'
-UNHEALTHY = 'UNHEALTHY'
-ERROR = 'ERROR'
 VERDICT_RANK = {HEALTHY: 0, UNHEALTHY: 1, ERROR: 2}
 
 FLEET_SCHEMA_VERSION = 1
@@ -38,24 +35,6 @@ TEMPLATE_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'templa
 REPORT_NAMES = dict(REPORT_FILES)
 # Violations listed per target in the fleet reports; the target's own reports have all of them.
 MAX_VIOLATIONS_SHOWN = 20
-
-_COUNT_KEYS = (
-    'sync_tasks',
-    'sync_tasks_unhealthy',
-    'datasets',
-    'datasets_unhealthy',
-    'migration_tasks',
-    'migration_tasks_unhealthy',
-    'task_groups',
-    'task_groups_unhealthy',
-    'checks',
-    'checks_passed',
-    'checks_failed',
-    'checks_skipped',
-    'checks_not_evaluated',
-)
-# Characters XML 1.0 cannot carry, even escaped.
-_XML_INVALID = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
 
 
 class FleetInputError(ValueError):
@@ -101,7 +80,7 @@ def _whole_number(value):
         return None
 
 
-def host_record(started_ms, fact, error=None, report_dir=None, region=None, project=None, project_id=None, active=True):
+def host_record(started_ms: object, fact: object, *, error=None, report_dir=None, region=None, project=None, project_id=None, active=True) -> dict | None:
     """The record (see :func:`target_entry`) of a target from what its host holds after its gate.
 
     ``started_ms`` is when this run's gate of the target started (None when it
@@ -125,7 +104,7 @@ def host_record(started_ms, fact, error=None, report_dir=None, region=None, proj
     return {'region': region, 'project': project, 'project_id': project_id, 'health': health, 'error': error, 'report_dir': report_dir or None}
 
 
-def target_entry(name, record):
+def target_entry(name: str, record: dict | None) -> dict:
     """The fleet's entry for the target ``name`` from what its run recorded.
 
     ``record`` is None (the target recorded nothing: it is ERROR) or a dict
@@ -159,7 +138,7 @@ def target_entry(name, record):
         if error and why:
             entry['error'] = '%s (%s)' % (error, why)
         return entry
-    entry['counts'] = dict((key, fact['counts'].get(key)) for key in _COUNT_KEYS if key in fact['counts'])
+    entry['counts'] = {key: fact['counts'].get(key) for key in COUNT_KEYS if key in fact['counts']}
     violations = [str(line) for line in fact.get('violations') or []]
     entry['violations'] = violations[:MAX_VIOLATIONS_SHOWN]
     entry['violations_total'] = len(violations)
@@ -175,7 +154,7 @@ def target_entry(name, record):
     return entry
 
 
-def build_fleet(targets, now_ms=None):
+def build_fleet(targets: dict, now_ms: int | None = None) -> dict:
     """The fleet fact from ``targets``: a mapping of target name to its record (see :func:`target_entry`).
 
     Returns ``{"schema_version", "verdict", "healthy", "evaluated_at", "counts",
@@ -207,7 +186,7 @@ def build_fleet(targets, now_ms=None):
     }
 
 
-def failure_message(fleet):
+def failure_message(fleet: dict) -> str:
     """One line for the fleet, then one per target that is not healthy."""
     counts = fleet['counts']
     if not counts['targets']:
@@ -230,11 +209,7 @@ def failure_message(fleet):
 # -- reports ----------------------------------------------------------------
 
 
-def _xml_safe(value):
-    return _XML_INVALID.sub('\ufffd', '' if value is None else str(value))
-
-
-def render_junit(fleet):
+def render_junit(fleet: dict) -> str:
     """JUnit XML: one testsuite, one testcase per target (failure: UNHEALTHY, error: ERROR)."""
     counts = fleet['counts']
     root = ET.Element(
@@ -269,13 +244,13 @@ def render_junit(fleet):
         case = ET.SubElement(
             suite,
             'testcase',
-            {'classname': 'migration_health.fleet.%s' % _xml_safe(entry['region'] or 'unknown-region'), 'name': _xml_safe(entry['name']), 'time': '0'},
+            {'classname': 'migration_health.fleet.%s' % xml_safe(entry['region'] or 'unknown-region'), 'name': xml_safe(entry['name']), 'time': '0'},
         )
         detail = _target_detail(entry)
         if entry['verdict'] == ERROR:
-            ET.SubElement(case, 'error', {'message': _xml_safe(entry['error']), 'type': ERROR}).text = detail
+            ET.SubElement(case, 'error', {'message': xml_safe(entry['error']), 'type': ERROR}).text = detail
         elif entry['verdict'] == UNHEALTHY:
-            ET.SubElement(case, 'failure', {'message': _xml_safe(_summary(entry)), 'type': UNHEALTHY}).text = detail
+            ET.SubElement(case, 'failure', {'message': xml_safe(_summary(entry)), 'type': UNHEALTHY}).text = detail
         ET.SubElement(case, 'system-out').text = detail
     body = ET.tostring(root, encoding='unicode')
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + '\n'
@@ -293,10 +268,10 @@ def _target_detail(entry):
     lines.extend(entry['violations'])
     if entry['reports']:
         lines.append('reports: %s' % entry['reports']['dir'])
-    return _xml_safe('\n'.join(lines))
+    return xml_safe('\n'.join(lines))
 
 
-def render_json(fleet):
+def render_json(fleet: dict) -> str:
     """The fleet fact as JSON text."""
     return json.dumps(fleet, indent=2, sort_keys=False) + '\n'
 
@@ -312,12 +287,7 @@ def _html_environment():
 
 
 # The fleet page's columns per target: one per kind of subject the gate reads.
-FLEET_KIND_COLUMNS = (
-    ('Sync tasks unhealthy', 'sync_tasks'),
-    ('Datasets unhealthy', 'datasets'),
-    ('Migration tasks unhealthy', 'migration_tasks'),
-    ('Task groups unhealthy', 'task_groups'),
-)
+FLEET_KIND_COLUMNS = tuple((kind.title + ' unhealthy', kind.fact_key) for kind in KINDS)
 
 
 def _kind_cells(entry):
@@ -331,7 +301,7 @@ def _kind_cells(entry):
     return cells
 
 
-def render_html(fleet, title='Migration health fleet', dest=None):
+def render_html(fleet: dict, title: str = 'Migration health fleet', dest: str | None = None) -> str:
     """One self-contained HTML page; links to each target's own report are relative to ``dest``."""
     rows = []
     for entry in fleet['targets']:
@@ -345,12 +315,12 @@ def render_html(fleet, title='Migration health fleet', dest=None):
     return template.render(fleet=fleet, rows=rows, title=title, kind_headers=[header for header, _key in FLEET_KIND_COLUMNS])
 
 
-def render_reports(fleet, title='Migration health fleet', dest=None):
+def render_reports(fleet: dict, title: str = 'Migration health fleet', dest: str | None = None) -> dict:
     """The text of each fleet report, keyed ``json``, ``junit`` and ``html``."""
     return {'json': render_json(fleet), 'junit': render_junit(fleet), 'html': render_html(fleet, title=title, dest=dest)}
 
 
-def write_reports(fleet, dest, title='Migration health fleet', check_mode=False):
+def write_reports(fleet: dict, dest: str, title: str = 'Migration health fleet', *, check_mode: bool = False) -> tuple:
     """Write the three fleet reports into directory ``dest``; returns ``(changed, paths)``.
 
     The reports sit beside the targets' own directories (``dest/<target>/``),

@@ -6,39 +6,30 @@
 so no text of the fact (ids, API error messages) can become markup.  This
 module decides what the page shows and in which order (failing subjects first,
 their checks grouped under them, healthy ones as one row with a sparkline) and
-asks ``_health_charts`` for the chart numbers.
+asks ``_reports/charts`` for the chart numbers.  Each kind's table and its
+columns come from ``_gate/kinds.KINDS``.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 import os
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import ms_to_iso
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.common import format_duration, format_ratio
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import DEFAULT_TITLE, HTML_POINT_BUDGET, SUBJECT_KINDS, VERDICT_HEALTHY
+from ansible_collections.hwcloud.migration.plugins.module_utils._values import xml_safe
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import (
+    DEFAULT_TITLE,
+    HTML_POINT_BUDGET,
+    VERDICT_ERROR,
+    VERDICT_HEALTHY,
+    VERDICT_UNHEALTHY,
+)
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.kinds import ALL_CHECKS, KINDS
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.results import error_line
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports.charts import SPARKLINE_TYPES, chart, chart_columns, chart_styles, sparkline
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports.charts import SPARKLINE_TYPES, chart, chart_styles, sparkline
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports.downsample import chart_columns
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports.jinja_env import report_environment
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports.junit import xml_safe
 
 TEMPLATE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'templates')
 TEMPLATE = 'migration_health.html.j2'
 MAX_CHARTS_WITH_MARKERS = 20
-
-
-def _text(value):
-    return '' if value is None else value
-
-
-def _not_found(entry):
-    """What the status cell says of a subject the gate has no answer for: read and absent, or not read at all."""
-    return entry.get('not_read') or 'NOT FOUND'
-
-
-def _task_status(entry):
-    return _text(entry.get('status')) if entry.get('found') else _not_found(entry)
 
 
 def _not_read(error):
@@ -55,95 +46,23 @@ def _read_failure(fact, kind, entry, checks):
     """
     if entry.get('found'):
         return None
-    steps = set(read['step'] for read in kind.get('reads') or ())
+    steps = set(read.step for read in kind.reads)
     errors = [error for error in fact.get('errors') or [] if error.get('step') in steps]
     own = [error for error in errors if error.get('id') == entry['id']]
     if own:
         return _not_read(own[0])
-    found_check = next((check for check in checks if check['id'] == kind['checks'][0]), None)
+    found_check = next((check for check in checks if check['id'] == kind.found_check), None)
     if found_check is None or found_check.get('evaluated', True):
         return None
     whole = [error for error in errors if error.get('id') is None]
     return _not_read(whole[0]) if whole else 'not read'
 
 
-def _dataset_error(entry):
-    return ': '.join(str(part) for part in (entry.get('error_code'), entry.get('error_msg')) if part)
-
-
 def _iso(ms):
     return None if ms is None else ms_to_iso(ms)
 
 
-def _migration_status(entry):
-    if not entry.get('found'):
-        return _not_found(entry)
-    name = entry.get('status_name')
-    return '%s (%s)' % (name, entry.get('status')) if name else 'unknown (%s)' % _text(entry.get('status'))
-
-
-def _percent(entry):
-    return '' if entry.get('percent') is None else '%.1f%%' % entry['percent']
-
-
-def _eta(entry):
-    if entry.get('eta'):
-        return entry['eta']
-    return 'unknown' if entry.get('eta_unknown') else ''
-
-
-def _against_deadline(entry):
-    """How the ETA stands against the deadline: ``2h 5m early``, ``30m late``, ``no ETA``."""
-    margin = entry.get('deadline_margin_ms')
-    if margin is not None:
-        return '%s %s' % (format_duration(abs(margin)), 'early' if margin >= 0 else 'LATE')
-    if (entry.get('thresholds') or {}).get('deadline_ms') is None or not entry.get('active'):
-        return ''
-    return 'no ETA' if entry.get('eta_unknown') or entry.get('eta') is None else ''
-
-
-def _failed_objects(entry):
-    failed = entry.get('failed_objects')
-    if failed is None:
-        return ''
-    if failed and entry.get('failed_object_list'):
-        return '%d (list: %s)' % (failed, entry['failed_object_list'])
-    return str(failed)
-
-
-def _migration_columns(*extra):
-    return (
-        (('Status', _migration_status, False), ('Progress', _percent, True), ('ETA', _eta, False), ('Against the deadline', _against_deadline, False))
-        + extra
-        + (('Failed objects', _failed_objects, True), ('Error reason', _dataset_error, False))
-    )
-
-
-# The columns each kind adds after its common ones: (header, value of an entry, numeric).
-KIND_COLUMNS = {
-    'sync_task': (
-        ('Status', _task_status, False),
-        ('Requested', lambda entry: _text(entry.get('window_request_total')), True),
-        ('Succeeded', lambda entry: _text(entry.get('window_success_total')), True),
-        ('Failed', lambda entry: _text(entry.get('window_failure_total')), True),
-        ('Window failure ratio', lambda entry: format_ratio(entry.get('window_failure_ratio')), True),
-        ('Monthly failure ratio', lambda entry: format_ratio(entry.get('monthly_failure_ratio')), True),
-        ('Last success', lambda entry: _text(entry.get('last_success')), False),
-        ('Age', lambda entry: _text(entry.get('last_success_age')), False),
-    ),
-    'dataset': (('Status', _task_status, False), ('Error', _dataset_error, False)),
-    'migration_task': _migration_columns(),
-    'task_group': _migration_columns(
-        (
-            'Failed tasks',
-            lambda entry: '' if entry.get('failed_tasks') is None else '%s of %s' % (entry['failed_tasks'], _text(entry.get('total_task_num'))),
-            True,
-        )
-    ),
-}
-
-
-def subject_label(entry):
+def subject_label(entry: dict) -> str:
     """What a person recognises a subject by: its name or description, else its id."""
     for key in ('name', 'description', 'dataset_name'):
         if entry.get(key):
@@ -151,7 +70,7 @@ def subject_label(entry):
     return str(entry['id'])
 
 
-def subject_route(entry):
+def subject_route(entry: dict) -> str:
     """``source -> destination`` when the subject says where data moves, else ''."""
     source = entry.get('src_bucket')
     destination = entry.get('dst_bucket')
@@ -176,7 +95,7 @@ def _check_summary(fact):
             row['failed'] += 1
         elif check['skipped']:
             row['skipped'] += 1
-    order = dict((check_id, index) for index, check_id in enumerate(check for kind in SUBJECT_KINDS for check in kind['checks']))
+    order = {check_id: index for index, check_id in enumerate(ALL_CHECKS)}
     rows.sort(key=lambda row: (-row['failed'] - row['not_evaluated'], order.get(row['id'], len(order))))
     return rows
 
@@ -197,29 +116,29 @@ def _subjects(fact, kind, checks_by_subject, columns, markers):
     """The rows of one kind, failing first (most failed checks first), each with its view data."""
     window = fact.get('window') or {}
     rows = []
-    for position, entry in enumerate(fact.get(kind['fact_key']) or []):
-        checks = checks_by_subject.get((kind['kind'], entry['id']), [])
+    for position, entry in enumerate(fact.get(kind.fact_key) or []):
+        checks = checks_by_subject.get((kind.name, entry['id']), [])
         not_read = _read_failure(fact, kind, entry, checks)
         cell_entry = dict(entry, not_read=not_read) if not_read else entry
         row = {
             'id': entry['id'],
-            'anchor': '%s-%d' % (kind['kind'], position),
+            'anchor': '%s-%d' % (kind.name, position),
             'label': subject_label(entry),
             'route': subject_route(entry),
             'healthy': entry['healthy'],
             # ERROR when a failed check could not be evaluated: the data was not seen, not found bad.
             'result': 'PASS'
             if entry['healthy']
-            else ('ERROR' if any(not check['passed'] and not check.get('evaluated', True) for check in checks) else 'FAIL'),
+            else (VERDICT_ERROR if any(not check['passed'] and not check.get('evaluated', True) for check in checks) else 'FAIL'),
             'failed_checks': entry.get('failed_checks') or [],
             'not_read': not_read,
-            'cells': [{'text': getter(cell_entry), 'num': numeric} for _header, getter, numeric in KIND_COLUMNS.get(kind['kind'], ())],
+            'cells': [{'text': column.text(cell_entry), 'num': column.numeric} for column in kind.columns],
             'checks': checks,
             'chart': None,
             'sparkline': None,
             'position': position,
         }
-        if kind['charted'] and entry.get('found'):
+        if kind.charted and entry.get('found'):
             if entry['healthy']:
                 row['sparkline'] = sparkline(entry, window)
             else:
@@ -231,19 +150,19 @@ def _subjects(fact, kind, checks_by_subject, columns, markers):
     return rows
 
 
-def view_model(fact, title=DEFAULT_TITLE):
+def view_model(fact: dict, title: str = DEFAULT_TITLE) -> dict:
     """Everything the template shows, computed from the fact."""
     checks_by_subject = {}
     for check in fact['checks']:
         checks_by_subject.setdefault((check['kind'], check['subject']), []).append(check)
-    charted = [entry for kind in SUBJECT_KINDS if kind['charted'] for entry in fact.get(kind['fact_key']) or [] if entry.get('found')]
+    charted = [entry for kind in KINDS if kind.charted for entry in fact.get(kind.fact_key) or [] if entry.get('found')]
     failing = sum(1 for entry in charted if not entry['healthy'])
     columns = chart_columns(failing, len(charted) - failing, HTML_POINT_BUDGET, healthy_types=len(SPARKLINE_TYPES))
     # A tooltip per point helps on a few charts; on hundreds it would outweigh the lines.
     markers = failing <= MAX_CHARTS_WITH_MARKERS
     kinds = []
     frames = {}
-    for kind in SUBJECT_KINDS:
+    for kind in KINDS:
         rows = _subjects(fact, kind, checks_by_subject, columns, markers)
         for row in rows:
             if row['chart']:
@@ -254,19 +173,19 @@ def view_model(fact, title=DEFAULT_TITLE):
                 row['chart']['frame_id'] = frames[frame['key']]['id']
         kinds.append(
             {
-                'kind': kind['kind'],
-                'title': kind['title'],
-                'label': kind['label'],
-                'plural': kind['plural'],
-                'charted': kind['charted'],
-                'headers': [header for header, _getter, _numeric in KIND_COLUMNS.get(kind['kind'], ())],
+                'kind': kind.name,
+                'title': kind.title,
+                'label': kind.noun,
+                'plural': kind.plural,
+                'charted': kind.charted,
+                'headers': [column.header for column in kind.columns],
                 'rows': rows,
                 'failing': [row for row in rows if not row['healthy']],
                 'total': len(rows),
                 'unhealthy': sum(1 for row in rows if not row['healthy']),
             }
         )
-    verdict = fact.get('verdict') or (VERDICT_HEALTHY if fact.get('healthy') else 'UNHEALTHY')
+    verdict = fact.get('verdict') or (VERDICT_HEALTHY if fact.get('healthy') else VERDICT_UNHEALTHY)
     return {
         'title': title,
         'verdict': verdict,
@@ -297,6 +216,6 @@ def _environment():
     return _ENVIRONMENT[0]
 
 
-def render_html(fact, title=DEFAULT_TITLE):
+def render_html(fact: dict, title: str = DEFAULT_TITLE) -> str:
     """Render the health fact as one self-contained HTML page (inline CSS and SVG, no script)."""
     return _environment().get_template(TEMPLATE).render(view_model(fact, title=title))

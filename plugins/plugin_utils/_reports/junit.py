@@ -3,57 +3,32 @@
 """The JUnit XML report of the ``migration_health`` fact, built with ElementTree.
 
 One ``testsuite`` per subject (sync task, dataset, ...) and one ``testcase``
-per check, so a CI server shows the gate as a tree of subjects.
+per check, so a CI server shows the gate as a tree of subjects; each kind's
+suite properties come from ``_gate/kinds.KINDS``.  Text goes through the
+collection's one XML rule (``_values.xml_safe``), as in the fleet's report.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
-import re
 import xml.etree.ElementTree as ET
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import ms_to_iso
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import KIND_MIGRATION_TASK, KIND_TASK_GROUP, KINDS_BY_NAME
+from ansible_collections.hwcloud.migration.plugins.module_utils._values import xml_safe
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.kinds import KINDS_BY_NAME
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.results import error_line
 
-# Suite properties of a migration task or task group: progress, ETA against the deadline, the API's error reason.
-MIGRATION_PROPERTIES = (
-    ('status', 'status_name'),
-    ('progress_percent', 'percent'),
-    ('eta', 'eta'),
-    ('eta_unknown', 'eta_unknown'),
-    ('deadline_margin_ms', 'deadline_margin_ms'),
-    ('failed_objects', 'failed_objects'),
-    ('failed_object_list', 'failed_object_list'),
-    ('error_code', 'error_code'),
-    ('error_msg', 'error_msg'),
-)
 
-
-def _migration_properties(fact, kind, subject):
-    """(name, value) of the suite properties of one migration subject, [] for other kinds."""
-    if kind not in (KIND_MIGRATION_TASK, KIND_TASK_GROUP):
+def _suite_properties(fact, kind_name, subject):
+    """(name, value) of the kind's own suite properties of one subject (``SubjectKind.suite_properties``)."""
+    kind = KINDS_BY_NAME.get(kind_name)
+    if kind is None or not kind.suite_properties:
         return []
-    fact_key = KINDS_BY_NAME[kind]['fact_key']
-    entry = next((item for item in fact.get(fact_key) or [] if item.get('id') == subject), None)
+    entry = next((item for item in fact.get(kind.fact_key) or [] if item.get('id') == subject), None)
     if entry is None:
         return []
-    thresholds = entry.get('thresholds') or {}
-    deadline = thresholds.get('deadline_ms')
-    pairs = [(name, entry.get(key)) for name, key in MIGRATION_PROPERTIES if entry.get(key) is not None]
+    deadline = (entry.get('thresholds') or {}).get('deadline_ms')
+    pairs = [(name, entry.get(key)) for name, key in kind.suite_properties if entry.get(key) is not None]
     if deadline is not None:
         pairs.append(('deadline', ms_to_iso(deadline)))
     return pairs
-
-
-# Characters XML 1.0 cannot carry at all, even escaped: ElementTree would write them as they are.
-_XML_INVALID = re.compile('[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]')
-
-
-def xml_safe(value):
-    """``value`` as text XML can carry: characters it cannot are replaced by U+FFFD."""
-    return _XML_INVALID.sub('\ufffd', '' if value is None else str(value))
 
 
 def _element(parent, tag, text=None, **attributes):
@@ -76,7 +51,7 @@ def _suites(checks):
     return [(key, grouped[key]) for key in order]
 
 
-def render_junit(fact):
+def render_junit(fact: dict) -> str:
     """Render the health fact as JUnit XML: a testsuite per subject, a testcase per check.
 
     A check that could not be evaluated is an ``<error>`` (not a ``<failure>``),
@@ -123,7 +98,7 @@ def render_junit(fact):
             )
             _element(case, 'error', detail, message=error_line(error), type=error['step'])
     for (kind, subject), checks in _suites(fact['checks']):
-        label = KINDS_BY_NAME.get(kind, {}).get('label', kind)
+        label = KINDS_BY_NAME[kind].noun if kind in KINDS_BY_NAME else kind
         errored = sum(1 for check in checks if not check['passed'] and not check.get('evaluated', True))
         suite = _element(
             root,
@@ -144,7 +119,7 @@ def render_junit(fact):
             ('window', window.get('duration')),
             ('window_start', window.get('start')),
             ('window_end', window.get('end')),
-        ) + tuple(_migration_properties(fact, kind, subject)):
+        ) + tuple(_suite_properties(fact, kind, subject)):
             _element(properties, 'property', name=name, value=value)
         for check in checks:
             case = _element(suite, 'testcase', classname='migration_health.%s.%s' % (kind, subject), name=check['id'], time='0')

@@ -1,28 +1,23 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What every check of the gate shares: the ``Checks`` collector, formatting, the found and dataset checks.
+"""What every check of the gate shares: the ``Checks`` collector, formatting, the found check.
 
 Each check adds one entry (id, subject, kind, observed, threshold, passed,
-skipped, message) through ``Checks``; ``_health_evaluate`` calls the checks per
-subject and assembles the fact.  The checks of a sync task live in
-``_health_checks_sync``, those of migration tasks and task groups in
-``_health_checks_migration``; a new subject kind brings a file of its own and
-its entry in ``_health_constants.SUBJECT_KINDS``.
+skipped, message) through ``Checks``; ``_gate/evaluate`` calls the checks of
+each subject kind and assembles the fact.  Each kind's checks live in a file
+of their own (``sync``, ``window``, ``dataset``, ``migration``, ``progress``);
+a new subject kind brings its file and its entry in ``_gate/kinds.KINDS``.
 """
-
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 from itertools import repeat
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import one_line
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.statistics_summary import iter_points
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import CHART_TYPES, KIND_DATASET
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.results import describe
+from ansible_collections.hwcloud.migration.plugins.module_utils._values import is_count
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import CHART_TYPES
 
 
-def format_duration(ms):
+def format_duration(ms: int | None) -> str:
     """Format milliseconds as a short human duration: ``1h 5m``, ``42s``, ``0s``."""
     if ms is None:
         return 'n/a'
@@ -37,28 +32,25 @@ def format_duration(ms):
     return ' '.join(parts[:2])
 
 
-def format_ratio(ratio):
+def format_ratio(ratio: float | None) -> str:
     """Format a ratio (0.0125) as a percentage (``1.25%``); ``None`` gives ``n/a``."""
     if ratio is None:
         return 'n/a'
     return '%.2f%%' % (ratio * 100)
 
 
-def status_list(statuses):
+def status_list(statuses: list | tuple | None) -> str:
     return ', '.join(statuses) if statuses else '(none)'
 
 
-def as_string(value):
+def as_string(value: object) -> str | None:
     # A malformed field is named by its check; the fact keeps only what its schema can carry.
     return value if isinstance(value, str) else None
 
 
-def _flag(value):
-    return value if isinstance(value, bool) else None
-
-
-def as_count(value):
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+def as_count(value: object) -> int | None:
+    """``value`` when it is a count, else None."""
+    return value if is_count(value) else None
 
 
 def _only(values, kind):
@@ -81,7 +73,7 @@ def _series_points(series, data_type):
     return list(iter_points({'statistic_datas': [series]}, data_type))
 
 
-def chart_series(statistics):
+def chart_series(statistics: object) -> dict:
     """The REQUEST/SUCCESS/FAILURE buckets of one statistics entry as ``[[time_stamp, count], ...]``, in time order.
 
     Every well-formed bucket of ``iter_points``, of every series of the type.
@@ -114,7 +106,21 @@ class Checks:
         self.entries = []
         self.disabled = frozenset(disabled)
 
-    def add(self, check_id, subject, kind, observed, threshold, passed, message, observed_display=None, threshold_display=None, skipped=False, evaluated=True):
+    def add(
+        self,
+        check_id: str,
+        subject: str,
+        kind: str,
+        observed: object,
+        threshold: object,
+        *,
+        passed: bool,
+        message: str,
+        observed_display: str | None = None,
+        threshold_display: str | None = None,
+        skipped: bool = False,
+        evaluated: bool = True,
+    ) -> dict:
         if not evaluated:
             passed = skipped = False
             message = self.NOT_EVALUATED + message
@@ -138,7 +144,7 @@ class Checks:
         self.entries.append(entry)
         return entry
 
-    def not_evaluated(self, entry, reason):
+    def not_evaluated(self, entry: dict, reason: str) -> dict:
         """Turn ``entry`` into a check that could not be evaluated because of ``reason`` (reasons accumulate)."""
         reason = one_line(reason)
         if not entry['evaluated'] and reason in entry['message']:
@@ -165,48 +171,48 @@ def _display(value):
     return str(value)
 
 
-def dataset_checks(checks, dataset_id, dataset_sync, allowed):
-    status = dataset_sync.get('status')
-    passed = status in allowed
-    reason = ''
-    error_code = dataset_sync.get('error_code')
-    error_msg = dataset_sync.get('error_msg') or dataset_sync.get('error_message')
-    if status == 'FAILED' and (error_code or error_msg):
-        reason = ' (%s)' % ': '.join(str(part) for part in (error_code, error_msg) if part)
-    if not isinstance(status, str):
-        checks.add(
-            'dataset-status',
-            dataset_id,
-            KIND_DATASET,
-            None,
-            allowed,
-            False,
-            'status is %s, not a status name' % describe(status),
-            observed_display='unusable',
-            threshold_display='in [%s]' % status_list(allowed),
-            evaluated=False,
-        )
-    else:
-        checks.add(
-            'dataset-status',
-            dataset_id,
-            KIND_DATASET,
-            status,
-            allowed,
-            passed,
-            'status %s%s is %s' % (status, reason, 'allowed' if passed else 'not one of %s' % status_list(allowed)),
-            threshold_display='in [%s]' % status_list(allowed),
-        )
-    return {
-        'status': as_string(status),
-        'error_code': None if error_code is None else str(error_code),
-        'error_msg': None if error_msg is None else str(error_msg),
-        'finished': _flag(dataset_sync.get('finished')),
-        'succeeded': _flag(dataset_sync.get('succeeded')),
-        'task_id': as_string(dataset_sync.get('task_id')),
-        'total_sample_count': as_count(dataset_sync.get('total_sample_count')),
-    }
+def disabled_check(
+    checks: Checks,
+    check_id: str,
+    subject: str,
+    kind: str,
+    name: str,
+    *,
+    observed=None,
+    observed_display: str | None = None,
+    threshold_display: str = 'disabled',
+) -> None:
+    """A check its threshold ``name`` switched off (null): it passes, as skipped."""
+    message = 'check disabled (%s is null)' % name
+    checks.add(
+        check_id,
+        subject,
+        kind,
+        observed,
+        None,
+        passed=True,
+        message=message,
+        observed_display=observed_display,
+        threshold_display=threshold_display,
+        skipped=True,
+    )
 
 
-def missing_check(checks, check_id, subject, kind, noun):
-    checks.add(check_id, subject, kind, False, True, False, '%s %s was not found' % (noun, subject), observed_display='missing', threshold_display='found')
+def found_check(checks: Checks, check_id: str, subject: str, kind: str, noun: str) -> None:
+    """The kind's found check, passed: the read returned the subject."""
+    checks.add(check_id, subject, kind, True, True, passed=True, message='%s %s exists' % (noun, subject), observed_display='found', threshold_display='found')
+
+
+def missing_check(checks: Checks, check_id: str, subject: str, kind: str, noun: str) -> None:
+    """The kind's found check, failed: the subject was asked for and not returned."""
+    checks.add(
+        check_id,
+        subject,
+        kind,
+        False,
+        True,
+        passed=False,
+        message='%s %s was not found' % (noun, subject),
+        observed_display='missing',
+        threshold_display='found',
+    )

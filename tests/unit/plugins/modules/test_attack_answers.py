@@ -13,7 +13,9 @@ from module_runner import run_module  # noqa: F401  pylint: disable=unused-impor
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads import migration as _reads_migration
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads import sync_tasks as _reads_sync
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.names import ReadName
 from ansible_collections.hwcloud.migration.plugins.modules import modelarts_dataset_sync_info, oms_migration_task_info, oms_sync_task_info, oms_task_group_info
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.kinds import KindRead
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.results import ReadOutcome, subject_issues
 
 
@@ -75,12 +77,8 @@ def test_a_listing_that_does_not_add_up_is_incomplete_and_the_gate_errs(run_modu
     assert listing_problems and 'incomplete' in listing_problems[0]['message'] and SHAPES[shape] in listing_problems[0]['message'], result['problems']
     # The gate: a problem tied to no subject is an error of the gate (verdict ERROR), and a
     # subject the listing did not return is "not read", never "not found".
-    read = {
-        'step': 'listing read',
-        'items': RESULT_KEYS[module],
-        'id_key': 'group_id' if module is oms_task_group_info else ('id' if module is oms_migration_task_info else 'sync_task_id'),
-        'checks': ('found',),
-    }
+    id_key = 'group_id' if module is oms_task_group_info else ('id' if module is oms_migration_task_info else 'sync_task_id')
+    read = KindRead(ReadName('listing', module.__name__, RESULT_KEYS[module], id_key), step='listing read', checks=('found',))
     outcome = ReadOutcome(read).load(result)
     assert any('incomplete' in error['message'] for error in outcome.errors)
     assert subject_issues(outcome, 'never-listed', 'found')

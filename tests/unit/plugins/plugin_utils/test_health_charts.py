@@ -10,6 +10,7 @@ import random
 import pytest
 
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports import charts as _health_charts
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports import downsample as _health_downsample
 
 MINUTE = 60 * 1000
 BUCKET = 5 * MINUTE
@@ -77,38 +78,38 @@ def test_downsample_keeps_each_columns_extremes_in_time_order():
     series = [[stamp, 10] for stamp in range(100)]
     series[41] = [41, 0]
     series[43] = [43, 90]
-    kept = _health_charts.downsample(series, 0, 100, 10)
+    kept = _health_downsample.downsample(series, 0, 100, 10)
     assert [41, 0] in kept and [43, 90] in kept
     assert kept.index([41, 0]) < kept.index([43, 90])
     assert kept[0] == [0, 10] and len(kept) <= 20
     assert [point[0] for point in kept] == sorted(point[0] for point in kept)
     short = [[1, 1], [2, 2]]
-    assert _health_charts.downsample(short, 0, 100, 10) == short
+    assert _health_downsample.downsample(short, 0, 100, 10) == short
 
 
 def test_downsample_series_fills_empty_buckets_before_dropping():
     # Bursts on an otherwise empty (omitted) grid: the zeros between them are kept.
     first = START - START % BUCKET + BUCKET
     sparse = [[first + index * BUCKET, 50] for index in (0, 11)]
-    series, downsampled = _health_charts.downsample_series({'REQUEST': sparse, 'SUCCESS': [], 'FAILURE': []}, START, END, BUCKET, 2)
+    series, downsampled = _health_downsample.downsample_series({'REQUEST': sparse, 'SUCCESS': [], 'FAILURE': []}, START, END, BUCKET, 2)
     assert downsampled is True
     assert [0 for _stamp, count in series['REQUEST'] if count == 0]
     assert [first, 50] in series['REQUEST'] and [first + 11 * BUCKET, 50] in series['REQUEST']
 
 
 def test_chart_columns_share_the_budget():
-    assert _health_charts.chart_columns(1, 0, 120000) == 254  # one failing task: full width
-    many = _health_charts.chart_columns(300, 200, 120000)
+    assert _health_downsample.chart_columns(1, 0, 120000) == 254  # one failing task: full width
+    many = _health_downsample.chart_columns(300, 200, 120000)
     assert 16 <= many < 254
     assert 300 * 6 * many + 200 * 6 * 16 <= 120000
-    assert _health_charts.chart_columns(5000, 0, 120000) == 16  # never below a readable floor
+    assert _health_downsample.chart_columns(5000, 0, 120000) == 16  # never below a readable floor
 
 
 def _reference_downsample(points, start, end, columns):
     """The straightforward downsampling (one column per bucket, in order) the faster one must equal."""
     if columns <= 0 or len(points) <= 2 * columns or end <= start:
         return [list(point) for point in points]
-    return _health_charts._downsample_in_order(points, start, end, columns)
+    return _health_downsample._downsample_in_order(points, start, end, columns)
 
 
 def _random_series(rng, start, end, bucket):
@@ -129,21 +130,21 @@ def test_the_column_by_column_downsampling_equals_the_bucket_by_bucket_one():
         start = START + rng.randint(-BUCKET, BUCKET)
         end = start + rng.choice((1, 6, 30, 600)) * bucket + rng.randint(0, bucket)
         columns = rng.choice((1, 2, 3, 16, 40, 136, 290))
-        series = dict((data_type, _random_series(rng, start, end, bucket)) for data_type in _health_charts.CHART_TYPES)
-        for data_type in _health_charts.CHART_TYPES:
+        series = dict((data_type, _random_series(rng, start, end, bucket)) for data_type in _health_downsample.CHART_TYPES)
+        for data_type in _health_downsample.CHART_TYPES:
             points = series[data_type]
-            assert _health_charts.downsample(points, start, end, columns) == _reference_downsample(points, start, end, columns)
+            assert _health_downsample.downsample(points, start, end, columns) == _reference_downsample(points, start, end, columns)
             shuffled = list(points)
             rng.shuffle(shuffled)
-            assert _health_charts.downsample(shuffled, start, end, columns) == _reference_downsample(shuffled, start, end, columns)
+            assert _health_downsample.downsample(shuffled, start, end, columns) == _reference_downsample(shuffled, start, end, columns)
         # The series as a whole: filled on the grid, then each type downsampled as above.
-        kept, downsampled = _health_charts.downsample_series(series, start, end, bucket, columns)
+        kept, downsampled = _health_downsample.downsample_series(series, start, end, bucket, columns)
         stamps = sorted(set(point[0] for points in series.values() for point in points))
-        grid = _health_charts.bucket_grid(stamps, start, end, bucket)
+        grid = _health_downsample.bucket_grid(stamps, start, end, bucket)
         length = len(grid) if grid is not None else max(len(points) for points in series.values())
         assert downsampled is (length > 2 * columns)
         for data_type, points in series.items():
-            expected = _reference_downsample(_health_charts.fill_grid(points, grid), start, end, columns) if downsampled else points
+            expected = _reference_downsample(_health_downsample.fill_grid(points, grid), start, end, columns) if downsampled else points
             assert kept[data_type] == expected
 
 
@@ -156,6 +157,6 @@ def test_columns_are_placed_as_the_bucket_by_bucket_formula_even_where_floats_ro
             stamps = sorted(rng.randint(start - 50, end + 50) for _stamp in range(rng.randint(1, 400)))
             span = float(end - start)
             placed = [min(columns - 1, max(0, int((stamp - start) * columns / span))) for stamp in stamps]
-            runs = _health_charts._column_runs(stamps, start, end, columns)
+            runs = _health_downsample._column_runs(stamps, start, end, columns)
             assert [first for first, _stop in runs] == [index for index, column in enumerate(placed) if index == 0 or column != placed[index - 1]]
             assert runs[-1][1] == len(stamps)

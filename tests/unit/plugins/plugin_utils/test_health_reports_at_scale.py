@@ -14,7 +14,7 @@ from health_scale import NOW, TASKS, scale_gate
 
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate import evaluate as _health_evaluate
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.schema import fact_errors
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports import charts as _health_charts
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports import downsample as _health_downsample
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports.files import render_reports
 
 
@@ -64,7 +64,7 @@ def test_downsampling_keeps_a_one_bucket_burst(scale):
     assert peak >= 50  # every object of the burst bucket failed; the usual rate gives at most 0
     series = [[stamp, 1] for stamp in range(0, 1000)]
     series[500] = [500, 99]
-    kept = _health_charts.downsample(series, 0, 1000, 10)
+    kept = _health_downsample.downsample(series, 0, 1000, 10)
     assert [500, 99] in kept and len(kept) <= 20
 
 

@@ -18,6 +18,7 @@ from health_scale import NOW, scale_gate
 from ansible_collections.hwcloud.migration.plugins.action.migration_health_report import ActionModule
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.statistics_summary import summarize_statistics
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate import constants as _health_constants
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate import kinds as _health_kinds
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.evaluate import error_fact, evaluate, evaluate_failing_gate
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.results import gate_error
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.schema import FACT_SCHEMA, SCHEMA_PATH, fact_errors
@@ -50,10 +51,10 @@ def test_a_fact_passes_and_a_wrong_field_is_named(small):
 def test_verdicts_and_kinds_match_the_schema():
     assert sorted(FACT_SCHEMA['properties']['verdict']['enum']) == sorted(_health_constants.VERDICTS)
     check_ids = set(FACT_SCHEMA['$defs']['check_id']['enum'])
-    assert set(_health_constants.ALL_CHECKS) == check_ids
-    for kind in _health_constants.SUBJECT_KINDS:
-        assert kind['fact_key'] in FACT_SCHEMA['required']
-        assert kind['count_key'] + '_unhealthy' in FACT_SCHEMA['properties']['counts']['required']
+    assert set(_health_kinds.ALL_CHECKS) == check_ids
+    for kind in _health_kinds.KINDS:
+        assert kind.fact_key in FACT_SCHEMA['required']
+        assert kind.fact_key + '_unhealthy' in FACT_SCHEMA['properties']['counts']['required']
 
 
 def test_action_evaluates_the_named_results_from_task_vars(small):
@@ -266,9 +267,9 @@ def test_the_generated_gates_cover_every_verdict_and_subject_kind():
     for seed in range(12):
         for fact in _built_facts(seed):
             verdicts.add(fact['verdict'])
-            kinds.update(kind['fact_key'] for kind in _health_constants.SUBJECT_KINDS if fact.get(kind['fact_key']))
+            kinds.update(kind.fact_key for kind in _health_kinds.KINDS if fact.get(kind.fact_key))
     assert verdicts == set(_health_constants.VERDICTS)
-    assert kinds == set(kind['fact_key'] for kind in _health_constants.SUBJECT_KINDS)
+    assert kinds == {kind.fact_key for kind in _health_kinds.KINDS}
 
 
 # -- a fact the user hands in is checked with jsonschema --------------------------
