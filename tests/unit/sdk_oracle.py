@@ -60,3 +60,27 @@ SdkRequest = _OnFirstUse('huaweicloudsdkcore.sdk_request', 'SdkRequest')
 # The region tables that plugins/module_utils/_api/regions.py copies (test_regions.py).
 OmsRegion = _OnFirstUse('huaweicloudsdkoms.v2.region.oms_region', 'OmsRegion')
 ModelArtsRegion = _OnFirstUse('huaweicloudsdkmodelarts.v1.region.modelarts_region', 'ModelArtsRegion')
+
+
+def sdk_authorization(recorded, ak, sk, body=None):
+    """The SDK's ``Authorization`` header for a request a test server recorded, signed with ``ak``/``sk``.
+
+    The headers the recorded request says it signed, its path, query and
+    ``body`` (the recorded body when None) go to the SDK's signer, so a test
+    compares what our client sent with what the SDK would have sent.
+    """
+    from types import SimpleNamespace
+    from urllib.parse import parse_qsl, urlsplit
+
+    signed = recorded.header('Authorization').split('SignedHeaders=')[1].split(',')[0].split(';')
+    parts = urlsplit(recorded.path)
+    request = SdkRequest(
+        method=recorded.method,
+        schema='http',
+        host=recorded.header('Host'),
+        resource_path=parts.path,
+        query_params=parse_qsl(parts.query, keep_blank_values=True),
+        header_params={name: value for name, value in recorded.headers if name.lower() in signed},
+        body=recorded.body if body is None else body,
+    )
+    return sdk_signer.Signer(SimpleNamespace(ak=ak, sk=sk)).sign(request).header_params['Authorization']

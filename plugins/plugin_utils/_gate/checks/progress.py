@@ -40,56 +40,20 @@ def status_check(checks: Checks, check_id: str, subject: str, kind: str, noun: s
     text = _status_text(status, names)
     allowed = sorted(passing | running)
     allowed_display = 'in [%s]' % ', '.join(_status_text(code, names) for code in allowed)
+    evaluated = True
     if status in passing:
-        checks.add(
-            check_id,
-            subject,
-            kind,
-            status,
-            allowed,
-            passed=True,
-            message='%s %s is %s' % (noun, subject, text),
-            observed_display=text,
-            threshold_display=allowed_display,
-        )
+        passed, message = True, '%s %s is %s' % (noun, subject, text)
     elif status in running:
-        checks.add(
-            check_id,
-            subject,
-            kind,
-            status,
-            allowed,
-            passed=True,
-            message='%s %s is still running (%s)' % (noun, subject, text),
-            observed_display=text,
-            threshold_display=allowed_display,
-        )
+        passed, message = True, '%s %s is still running (%s)' % (noun, subject, text)
     elif status is None or status not in names:
         # Not a status the API documents: nothing can be said of the task, so the gate cannot judge it.
-        checks.add(
-            check_id,
-            subject,
-            kind,
-            status,
-            allowed,
-            passed=False,
-            message='%s %s: its status is %s, not a status of the API%s' % (noun, subject, text, reason),
-            observed_display=text,
-            threshold_display=allowed_display,
-            evaluated=False,
-        )
+        passed, evaluated = False, False
+        message = '%s %s: its status is %s, not a status of the API%s' % (noun, subject, text, reason)
     else:
-        checks.add(
-            check_id,
-            subject,
-            kind,
-            status,
-            allowed,
-            passed=False,
-            message='%s %s did not succeed: it is %s%s' % (noun, subject, text, reason),
-            observed_display=text,
-            threshold_display=allowed_display,
-        )
+        passed, message = False, '%s %s did not succeed: it is %s%s' % (noun, subject, text, reason)
+    checks.add(
+        check_id, subject, kind, status, allowed, passed=passed, message=message, observed_display=text, threshold_display=allowed_display, evaluated=evaluated
+    )
 
 
 def deadline_check(checks: Checks, check_id: str, subject: str, kind: str, noun: str, status_known: bool, summary: dict, thresholds: dict, reason: str) -> None:

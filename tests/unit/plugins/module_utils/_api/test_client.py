@@ -9,11 +9,9 @@ __metaclass__ = type
 import json
 import logging
 import threading
-from types import SimpleNamespace
-from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from sdk_oracle import SdkRequest, sdk_signer  # the SDK's tests skip one by one without it
+from sdk_oracle import sdk_authorization  # the SDK's tests skip one by one without it
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._api import client as _client
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.client import HuaweiCloudClient
@@ -37,24 +35,7 @@ def _client_for(server, **params):
 
 def _verify_with_sdk(recorded):
     """Recompute the signature from what the server received, with the official SDK."""
-    authorization = recorded.header('Authorization')
-    signed = authorization.split('SignedHeaders=')[1].split(',')[0].split(';')
-    headers = {}
-    for name, value in recorded.headers:
-        if name.lower() in signed:
-            headers[name] = value
-    parts = urlsplit(recorded.path)
-    request = SdkRequest(
-        method=recorded.method,
-        schema='http',
-        host=recorded.header('Host'),
-        resource_path=parts.path,
-        query_params=parse_qsl(parts.query, keep_blank_values=True),
-        header_params=headers,
-        body=recorded.body,
-    )
-    expected = sdk_signer.Signer(SimpleNamespace(ak=AK, sk=SK)).sign(request).header_params['Authorization']
-    return expected == authorization
+    return sdk_authorization(recorded, AK, SK) == recorded.header('Authorization')
 
 
 # -- endpoints -------------------------------------------------------------------

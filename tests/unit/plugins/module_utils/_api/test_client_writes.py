@@ -6,11 +6,9 @@ import json
 import socket
 import socketserver
 import threading
-from types import SimpleNamespace
-from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from sdk_oracle import SdkRequest, sdk_signer  # the SDK's tests skip one by one without it
+from sdk_oracle import sdk_authorization  # the SDK's tests skip one by one without it
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.client import HuaweiCloudClient
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError
@@ -30,20 +28,7 @@ def _client(url, **params):
 
 def _sdk_signature(recorded, body):
     """The official SDK's Authorization header for what the server received, with ``body`` as the payload."""
-    authorization = recorded.header('Authorization')
-    signed = authorization.split('SignedHeaders=')[1].split(',')[0].split(';')
-    headers = dict((name, value) for name, value in recorded.headers if name.lower() in signed)
-    parts = urlsplit(recorded.path)
-    request = SdkRequest(
-        method=recorded.method,
-        schema='http',
-        host=recorded.header('Host'),
-        resource_path=parts.path,
-        query_params=parse_qsl(parts.query, keep_blank_values=True),
-        header_params=headers,
-        body=body,
-    )
-    return sdk_signer.Signer(SimpleNamespace(ak=AK, sk=SK)).sign(request).header_params['Authorization']
+    return sdk_authorization(recorded, AK, SK, body)
 
 
 def _sequence(*answers):
