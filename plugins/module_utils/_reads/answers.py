@@ -6,7 +6,7 @@
 import threading
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.contract import check_contract, limit_violations
-from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import ReadError, report_problem
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import ReadError, check_answered_id, report_problem
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import MAX_EPOCH_MS, now_ms
 from ansible_collections.hwcloud.migration.plugins.module_utils._values import is_count, is_number, is_one_line
 
@@ -72,6 +72,18 @@ def check_fields(context, resource_id, document, fields):
             report_problem(context, resource_id, name, '%s is %s, not %s' % (name, state, wanted))
             bad.append(name)
     return bad
+
+
+def shown(context, report, path, resource_id, *, param, schema, noun, id_field, fields, query=None):
+    """GET one resource (``{param}`` of ``path`` is ``resource_id``) and check its answer: contract, id, ``fields``.
+
+    Returns ``(body, meta)``, the function :func:`.base.fetch_each` runs per id.
+    """
+    body, meta = context.client.get_json(path, path_params={param: str(resource_id)}, query=query)
+    report.check(schema, body, '%s %s' % (noun, resource_id), meta)
+    check_answered_id(body, resource_id, id_field, noun, meta, secrets=context.client.secrets)
+    check_fields(context, resource_id, body, fields)
+    return body, meta
 
 
 class ContractReport:

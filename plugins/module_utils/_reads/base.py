@@ -254,11 +254,12 @@ def is_not_found(err, service):
     return code in NOT_FOUND_CODES.get(service, ())
 
 
-def requested_ids(context, single, plural):
+def requested_ids(context, single, plural, parse=None):
     """The ids named by option ``single`` (a str) or ``plural`` (a list), or ``None`` when neither is set.
 
-    Each id is checked as a path parameter now, so that a malformed id fails the
-    task before any request is sent.
+    Each id is checked now, so that a malformed id fails the task before any
+    request is sent: as a path parameter, or by ``parse(value, option)``, which
+    returns the id to read or raises ``ValueError``.
     """
     if context.params.get(single) is not None:
         ids = [context.params[single]]
@@ -268,6 +269,11 @@ def requested_ids(context, single, plural):
         option = plural
     else:
         return None
+    if parse is not None:
+        try:
+            return [parse(value, option) for value in ids]
+        except ValueError as err:
+            raise ReadError(str(err))
     for value in ids:
         try:
             quote_path_param(single, value)

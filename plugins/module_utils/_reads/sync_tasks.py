@@ -9,11 +9,10 @@ Each is a :class:`.base.Read`, run as a module of its own or as a part of
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError, shorten
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.fanout import unique
-from ansible_collections.hwcloud.migration.plugins.module_utils._reads.answers import ContractReport, check_fields
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.answers import ContractReport, check_fields, shown
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import (
     Read,
     ReadError,
-    check_answered_id,
     fetch_each,
     report_problem,
     requested_ids,
@@ -45,11 +44,8 @@ def read_sync_tasks(context):
         report = ContractReport(context.params['strict_contract'])
 
         def show(task_id):
-            body, meta = context.client.get_json(SHOW_PATH, path_params={'sync_task_id': task_id}, query={'query_time': query_time})
-            report.check('ShowSyncTaskResponse', body, 'sync task %s' % task_id, meta)
-            check_answered_id(body, task_id, 'sync_task_id', 'sync task', meta, secrets=context.client.secrets)
-            check_fields(context, task_id, body, SHOWN_FIELDS)
-            return body, meta
+            fields = dict(param='sync_task_id', schema='ShowSyncTaskResponse', noun='sync task', id_field='sync_task_id', fields=SHOWN_FIELDS)
+            return shown(context, report, SHOW_PATH, task_id, query={'query_time': query_time}, **fields)
 
         listed = None
         read_ids = ids
