@@ -21,6 +21,7 @@ from typing import Any, Dict, Mapping, Optional
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.regions import KNOWN_REGIONS, closest_region, is_known_region
+from ansible_collections.hwcloud.migration.plugins.module_utils._values import CONTROL_CHARACTERS
 
 AUTH_AKSK = 'aksk'
 AUTH_TOKEN = 'token'
@@ -58,7 +59,6 @@ RANGES = {
 # another control character there is refused before anything is sent, because
 # the HTTP library would otherwise quote the value in its error.
 CREDENTIAL_OPTIONS = ('access_key', 'secret_key', 'security_token', 'auth_token', 'username', 'password', 'domain_name', 'project_id')
-_CONTROL_RE = re.compile('[\x00-\x1f\x7f-\x9f\u2028\u2029]')
 # One DNS label (RFC 1123), lower case: what a region id is, and all that may go into a host name.
 _HOST_LABEL_RE = re.compile(r'^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$')
 
@@ -198,7 +198,7 @@ def _check_host_values(params):
 def _check_credentials(params):
     for name in CREDENTIAL_OPTIONS:
         value = params.get(name)
-        if isinstance(value, str) and _CONTROL_RE.search(value):
+        if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
             raise OptionError(
                 '%s contains a line break or another control character (a trailing newline from a '
                 'vault file or an environment variable is the usual cause); remove it. The value is '

@@ -43,20 +43,6 @@ def argument_spec() -> Dict[str, Any]:
     return {read.name: dict(type='dict', options=read.argument_spec, mutually_exclusive=read.mutually_exclusive or None) for read in READS}
 
 
-def part_options(read: Read, options: Dict[str, Any], ids_from_listing: bool = False) -> Tuple[Optional[Dict[str, Any]], Optional[str]]:
-    """A part's options (typed and defaulted by the module's argument spec); ``(params, error message or None)``.
-
-    What the argument spec cannot say is checked here: the ids a read
-    requires, unless ``ids_from_listing`` (the statistics part then reads the
-    tasks the sync task part found).
-    """
-    if not ids_from_listing:
-        for group in read.required_one_of:
-            if all(options.get(name) is None for name in group):
-                return None, '%s: one of the following is required: %s' % (read.name, ', '.join(group))
-    return dict(options), None
-
-
 def _listed_sync_task_ids(result):
     tasks = result.get('sync_tasks') if isinstance(result, dict) else None
     return [task['sync_task_id'] for task in tasks or [] if isinstance(task, dict) and isinstance(task.get('sync_task_id'), str)]
@@ -81,10 +67,11 @@ class StateRead:
                 continue
             from_listing = read is SYNC_TASK_STATISTICS and self.module.params.get(SYNC_TASKS.name) is not None
             from_listing = from_listing and not any(options.get(name) is not None for name in _STATISTICS_IDS)
-            params, error = part_options(read, options, ids_from_listing=from_listing)
-            if error:
-                self.module.fail_json(msg=error)
-            self.parts[read.name] = params
+            # What the argument spec cannot say: the ids a read requires (unless they come from the listing).
+            for group in [] if from_listing else read.required_one_of:
+                if all(options.get(name) is None for name in group):
+                    self.module.fail_json(msg='%s: one of the following is required: %s' % (read.name, ', '.join(group)))
+            self.parts[read.name] = dict(options)
             if from_listing:
                 self.statistics_from_listing = True
         if not self.parts:

@@ -25,6 +25,7 @@ same, so a gate reads both alike:
 import re
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import MAX_EPOCH_MS, MIN_EPOCH_MS, ms_to_iso
+from ansible_collections.hwcloud.migration.plugins.module_utils._values import is_count, is_integer, is_number
 
 LONG_MAX = 9223372036854775807
 
@@ -77,14 +78,6 @@ class MigrationValueError(ValueError):
     """A task id or status the API would not understand; the message says what to write instead."""
 
 
-def _is_int(value):
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_number(value):
-    return _is_int(value) or isinstance(value, float)
-
-
 def parse_task_id(value, name='task_id'):
     """Return a migration task id (an int64 in the API) from an int or a string of digits.
 
@@ -92,7 +85,7 @@ def parse_task_id(value, name='task_id'):
     floats, booleans, words, empty strings, values above 2^63-1).
     """
     number = None
-    if _is_int(value):
+    if is_integer(value):
         number = value
     elif isinstance(value, str) and _DIGITS_RE.match(value.strip()):
         number = int(value.strip())
@@ -102,7 +95,7 @@ def parse_task_id(value, name='task_id'):
 
 
 def _parse_status(value, names, name, kind):
-    if _is_int(value) and value in names:
+    if is_integer(value) and value in names:
         return value
     if isinstance(value, str):
         text = value.strip().lower()
@@ -148,7 +141,7 @@ def _failed_object_list(body):
 
 def _count(body, name):
     value = _field(body, name)
-    return value if _is_int(value) and value >= 0 else None
+    return value if is_count(value) else None
 
 
 def _eta(active, eta_ms):
@@ -168,13 +161,13 @@ def task_summary(task, now_ms):
     ``progress`` is below 1 (a task that has not estimated yet).
     """
     status = _field(task, 'status')
-    status = status if _is_int(status) else None
+    status = status if is_integer(status) else None
     active = status in TASK_ACTIVE_STATUSES
     progress = _field(task, 'progress')
-    percent = round(progress * 100.0, 1) if _is_number(progress) and 0 <= progress <= 1 else None
+    percent = round(progress * 100.0, 1) if is_number(progress) and 0 <= progress <= 1 else None
     left = _field(task, 'left_time')
     eta_ms = None
-    if _is_int(left) and left >= 0:
+    if is_integer(left) and left >= 0:
         if left > 0 or (percent is not None and progress >= 1):
             eta_ms = now_ms + left
     error_code, error_msg = _error_reason(task)
@@ -201,7 +194,7 @@ def group_summary(group, now_ms):
     and their failed objects come from ``fail_num``.
     """
     status = _field(group, 'status')
-    status = status if _is_int(status) else None
+    status = status if is_integer(status) else None
     active = status in GROUP_ACTIVE_STATUSES
     total = _count(group, 'total_size')
     complete = _count(group, 'complete_size')

@@ -37,6 +37,7 @@ This file is plain Python (no Ansible objects); keep it Python 3.8 compatible.
 """
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import ms_to_iso
+from ansible_collections.hwcloud.migration.plugins.module_utils._values import is_count
 
 DATA_TYPES = ('REQUEST', 'SUCCESS', 'FAILURE', 'SKIP', 'SIZE')
 
@@ -56,11 +57,6 @@ SPLIT_TARGET_POINTS = 900
 # Ratios are rounded to this many decimal places: enough to tell one failure in
 # a million requests from none, short enough to read in a report.
 RATIO_DIGITS = 6
-
-
-def _is_count(value):
-    # bool is an int subclass; a true/false count is malformed, not 1/0.
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _empty_series():
@@ -101,7 +97,7 @@ def iter_points(response, data_type):
                 continue
             time_stamp = bucket.get('time_stamp')
             count = bucket.get('statistic_num')
-            if _is_count(time_stamp) and _is_count(count):
+            if is_count(time_stamp) and is_count(count):
                 yield time_stamp, count
 
 
@@ -202,7 +198,7 @@ def shape_problems(response, data_types):
         bad = [
             position
             for position, bucket in enumerate(buckets)
-            if not isinstance(bucket, dict) or not _is_count(bucket.get('time_stamp')) or not _is_count(bucket.get('statistic_num'))
+            if not isinstance(bucket, dict) or not is_count(bucket.get('time_stamp')) or not is_count(bucket.get('statistic_num'))
         ]
         if bad:
             problems.append(
