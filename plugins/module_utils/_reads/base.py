@@ -319,21 +319,13 @@ def fetch_each(context, ids, fetch, noun, id_key, listed=False):
     errors = context.read_errors
     for item, outcome in context.client.fetch_many(fetch, ids, fail_fast_after=FAIL_FAST_AFTER):
         if isinstance(outcome, HuaweiCloudError):
-            if is_not_found(outcome, context.service):
-                if listed:
-                    message = 'the listing just returned this %s, but its details answer "not found" (%s); the answers disagree' % (noun, outcome.message)
-                    errors.add(
-                        item,
-                        HuaweiCloudError(
-                            message, status=outcome.status, code=outcome.code, request_id=outcome.request_id, method=outcome.method, url=outcome.url
-                        ),
-                        noun,
-                        id_key,
-                    )
-                    continue
-                missing.append(item)
-            else:
+            if not is_not_found(outcome, context.service):
                 errors.add(item, outcome, noun, id_key)
+            elif listed:
+                outcome.message = 'the listing just returned this %s, but its details answer "not found" (%s); the answers disagree' % (noun, outcome.message)
+                errors.add(item, outcome, noun, id_key)
+            else:
+                missing.append(item)
             continue
         body, meta = outcome
         found.append((item, body, meta))

@@ -14,6 +14,7 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base impo
     Read,
     ReadError,
     fetch_each,
+    listed_id,
     report_problem,
     requested_ids,
     time_option,
@@ -54,32 +55,23 @@ def read_sync_tasks(context):
                 context, LIST_PATH, {'status': context.params['status']}, 'tasks', 'ListSyncTasksResponse', 'sync tasks', report, id_key='sync_task_id'
             ).items
             for position, entry in enumerate(listed):
-                task_id = entry.get('sync_task_id') if isinstance(entry, dict) else None
-                check_fields(context, task_id if isinstance(task_id, str) else 'tasks[%d]' % position, entry, LISTED_FIELDS)
+                check_fields(context, listed_id(entry, position, 'tasks', 'sync_task_id', lambda value: isinstance(value, str)), entry, LISTED_FIELDS)
             report.apply(context)
             if not context.params['details']:
                 return dict(sync_tasks=listed, missing=[])
             read_ids = [task.get('sync_task_id') for task in listed if isinstance(task, dict) and isinstance(task.get('sync_task_id'), str)]
 
         found, missing = fetch_each(context, read_ids, show, 'sync task', 'sync_task_id', listed=listed is not None)
-        details = {}
-        for task_id, body, _meta in found:
-            details[task_id] = body
         report.apply(context)
-
         if listed is None:
-            sync_tasks = [body for _task_id, body, _meta in found]
-        else:
-            # The listing's fields (source_cdn) plus the details' counters, in listing order.
-            sync_tasks = []
-            for task in listed:
-                task_id = task.get('sync_task_id') if isinstance(task, dict) else None
-                if task_id in missing:
-                    continue
-                merged = dict(task) if isinstance(task, dict) else task
-                if isinstance(merged, dict) and isinstance(details.get(task_id), dict):
-                    merged.update(details[task_id])
-                sync_tasks.append(merged)
+            return dict(sync_tasks=[body for _task_id, body, _meta in found], missing=missing)
+        # The listing's fields (source_cdn) plus the details' counters, in listing order.
+        details = {task_id: body for task_id, body, _meta in found}
+        sync_tasks = []
+        for task in listed:
+            task_id = task.get('sync_task_id') if isinstance(task, dict) else None
+            if task_id not in missing:
+                sync_tasks.append(dict(task, **details[task_id]) if isinstance(task, dict) and isinstance(details.get(task_id), dict) else task)
         return dict(sync_tasks=sync_tasks, missing=missing)
 
     return read
