@@ -332,15 +332,15 @@ def fetch_each(context, ids, fetch, noun, id_key, listed=False):
     return found, missing
 
 
-def check_answered_id(body, asked, field, noun, meta, url_hint=None, secrets=()):
-    """Raise a :class:`HuaweiCloudError` when ``body`` names another id in ``field`` than ``asked``.
+def check_answered_id(body, asked, field, noun, meta, *, secrets=(), null_allowed=True):
+    """Raise a :class:`HuaweiCloudError` (``ForeignId``) when ``body`` names another id in ``field`` than ``asked``.
 
     An answer about another resource is no answer for the one asked: it must
     never stand in for it (nor mean "not found").  A ``field`` that is absent
-    is left to the field checks; ``asked`` and the answered id are compared as
-    text, so the task id 7 and ``"7"`` agree.
+    (or null, when ``null_allowed``) is left to the field checks; ``asked``
+    and the answered id are compared as text, so the task id 7 and ``"7"`` agree.
     """
-    if not isinstance(body, dict) or field not in body or body[field] is None:
+    if not isinstance(body, dict) or field not in body or (body[field] is None and null_allowed):
         return
     answered = body[field]
     if isinstance(answered, bool) or not isinstance(answered, (str, int)) or str(answered) != str(asked):

@@ -7,12 +7,12 @@ Each is a :class:`.base.Read`, run as a module of its own or as a part of
 ``migration_state_info``.
 """
 
-from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError, shorten
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.fanout import unique
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.answers import ContractReport, check_fields, shown
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import (
     Read,
     ReadError,
+    check_answered_id,
     fetch_each,
     listed_id,
     report_problem,
@@ -92,27 +92,6 @@ SYNC_TASKS = Read(
 )
 
 
-def _statistics_of_another_task(task_id, body, meta, secrets=()):
-    """The error for an answer whose ``sync_task_id`` names another task than ``task_id`` (None when it does not).
-
-    Such an answer says nothing about the task asked for: it is an error for
-    that id (never its statistics, never "not found").  An answer without a
-    ``sync_task_id`` is judged by its contract check only.
-    """
-    if not isinstance(body, dict) or 'sync_task_id' not in body or body['sync_task_id'] == task_id:
-        return None
-    named = body['sync_task_id']
-    shown = repr(shorten(named, 80, secrets)) if isinstance(named, str) else 'a %s' % ('null' if named is None else type(named).__name__)
-    return HuaweiCloudError(
-        'the statistics answer names sync task %s, not %s, so it cannot be used for %s' % (shown, task_id, task_id),
-        status=meta.get('status'),
-        code='InvalidResponse',
-        request_id=meta.get('request_id'),
-        method='GET',
-        url=meta.get('url'),
-    )
-
-
 def read_sync_task_statistics(context):
     """``oms_sync_task_statistics_info``: the statistics of the named tasks over a window, summarised."""
     # Everything the user typed is checked before the first request.
@@ -140,9 +119,8 @@ def read_sync_task_statistics(context):
         def read_statistics(task_id, start, end):
             query = {'data_type': ','.join(data_types), 'start_time': start, 'end_time': end}
             body, meta = context.client.get_json(STATISTICS_PATH, path_params={'sync_task_id': task_id}, query=query)
-            foreign = _statistics_of_another_task(task_id, body, meta, context.client.secrets)
-            if foreign is not None:
-                raise foreign
+            # An answer naming another task (or none, with a null) says nothing about this one.
+            check_answered_id(body, task_id, 'sync_task_id', 'sync task', meta, secrets=context.client.secrets, null_allowed=False)
             report.check('ListSyncTaskStatisticResponse', body, 'sync task %s' % task_id, meta)
             return body, meta
 
