@@ -20,7 +20,6 @@ only this edge exits::
         run_info_module(SYNC_TASKS)
 """
 
-import threading
 from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
@@ -52,7 +51,6 @@ class HuaweiCloudModule(AnsibleModule):
         self.service = service
         self.user_agent = user_agent or USER_AGENT
         self._client = None
-        self._client_lock = threading.Lock()
 
         self._hide_endpoint_userinfo()
         if not HAS_REQUESTS:
@@ -86,17 +84,15 @@ class HuaweiCloudModule(AnsibleModule):
 
     @property
     def client(self):
-        """The :class:`HuaweiCloudClient` of this run, built on first use (fails the module on a bad configuration)."""
+        """The :class:`HuaweiCloudClient` of this run, built on first use, on the module's thread (fails the module on a bad configuration)."""
         if self._client is None:
-            with self._client_lock:
-                if self._client is None:
-                    if not self.service:
-                        raise ValueError('HuaweiCloudModule needs service= to build a client')
-                    try:
-                        # The client adds every secret it obtains (the IAM token) to no_log_values, so Ansible masks it too.
-                        self._client = HuaweiCloudClient(self.params, self.service, user_agent=self.user_agent, secrets=self.no_log_values)
-                    except OptionError as err:
-                        self.fail_json(msg=str(err))
+            if not self.service:
+                raise ValueError('HuaweiCloudModule needs service= to build a client')
+            try:
+                # The client adds every secret it obtains (the IAM token) to no_log_values, so Ansible masks it too.
+                self._client = HuaweiCloudClient(self.params, self.service, user_agent=self.user_agent, secrets=self.no_log_values)
+            except OptionError as err:
+                self.fail_json(msg=str(err))
         return self._client
 
     def fail_from_error(self, err, msg=None, **extra):
