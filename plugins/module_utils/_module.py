@@ -6,8 +6,7 @@
 It merges the common options into the module's argument spec, checks that the
 Python libraries are there, validates the credentials and numeric options
 (failing with a message that names the options, before any request), warns
-when certificate checks are off, builds the client once, and turns a
-:class:`HuaweiCloudError` into a uniform ``fail_json``.  The client shares the
+when certificate checks are off, and builds the client once.  The client shares the
 module's ``no_log_values``: every secret it obtains (the IAM token of password
 authentication) is masked in the result and the output like a ``no_log``
 option.
@@ -31,7 +30,7 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._api.client impo
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.contract import HAS_JSONSCHEMA, JSONSCHEMA_IMPORT_ERROR
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.options import OptionError, common_argument_spec, resolve_auth_mode, validate_common_params
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
-from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import INFO_ARGUMENT_SPEC, ReadContext, ReadError, error_result, finished_result
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import INFO_ARGUMENT_SPEC, ReadContext, ReadError, finished_result
 from ansible_collections.hwcloud.migration.plugins.module_utils._version import USER_AGENT
 
 
@@ -94,14 +93,6 @@ class HuaweiCloudModule(AnsibleModule):
             except OptionError as err:
                 self.fail_json(msg=str(err))
         return self._client
-
-    def fail_from_error(self, err, msg=None, **extra):
-        """``fail_json`` for an API error: ``msg`` (plus the error's one-line text) and its details.
-
-        The result carries ``status``, ``error_code``, ``error_msg``,
-        ``request_id``, ``method`` and ``url``, plus any ``extra`` keys.
-        """
-        self.fail_json(**error_result(err, msg, **extra))
 
 
 def run_info_module(read) -> None:
