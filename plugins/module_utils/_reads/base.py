@@ -32,7 +32,6 @@ from typing import Any, Callable, Dict, List, Optional
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.endpoints import quote_path_param
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError, NotAttemptedError, ParameterError, shorten
-from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import TimeExpressionError, parse_time, resolve_window
 
 # Service error codes that mean "this resource does not exist", whatever the status.
 NOT_FOUND_CODES = {
@@ -280,22 +279,6 @@ def requested_ids(context, single, plural, parse=None):
         except ParameterError as err:
             raise ReadError('%s: %s (got %r)' % (option, err, value))
     return ids
-
-
-def time_option(context, name, now):
-    """Resolve the time expression of option ``name`` to epoch ms, or fail naming the option."""
-    try:
-        return parse_time(context.params[name], now=now, name=name)
-    except TimeExpressionError as err:
-        raise ReadError(str(err))
-
-
-def window_options(context, start_name, end_name, now):
-    """Resolve a (start, end) pair of time options to epoch ms, or fail naming the option."""
-    try:
-        return resolve_window(context.params[start_name], context.params[end_name], now=now, start_name=start_name, end_name=end_name)
-    except TimeExpressionError as err:
-        raise ReadError(str(err))
 
 
 def fetch_each(context, ids, fetch, noun, id_key, listed=False):

@@ -17,13 +17,11 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base impo
     listed_id,
     report_problem,
     requested_ids,
-    time_option,
-    window_options,
 )
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.listing import list_all
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.statistics import read_window
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.statistics_summary import DATA_TYPES, MIN_WINDOW_MS, summarize_statistics
-from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import now_ms
+from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import TimeExpressionError, now_ms, parse_time, resolve_window
 
 SHOW_PATH = '/v2/{project_id}/sync-tasks/{sync_task_id}'
 LIST_PATH = '/v2/{project_id}/sync-tasks'
@@ -36,7 +34,10 @@ SHOWN_FIELDS = {'status': 'str', 'monthly_acceptance_request': 'count', 'monthly
 def read_sync_tasks(context):
     """``oms_sync_task_info``: the named tasks (ShowSyncTask), or the listing, with details when asked."""
     # Everything the user typed is checked before the first request.
-    query_time = time_option(context, 'query_time', now_ms())
+    try:
+        query_time = parse_time(context.params['query_time'], now=now_ms(), name='query_time')
+    except TimeExpressionError as err:
+        raise ReadError(str(err))
     ids = requested_ids(context, 'sync_task_id', 'sync_task_ids')
     if ids is not None and context.params['status'] is not None:
         raise ReadError('status filters the listing of all tasks; it cannot be combined with sync_task_id or sync_task_ids.')
@@ -96,7 +97,10 @@ def read_sync_task_statistics(context):
     """``oms_sync_task_statistics_info``: the statistics of the named tasks over a window, summarised."""
     # Everything the user typed is checked before the first request.
     now = now_ms()
-    start_ms, end_ms = window_options(context, 'start_time', 'end_time', now)
+    try:
+        start_ms, end_ms = resolve_window(context.params['start_time'], context.params['end_time'], now=now)
+    except TimeExpressionError as err:
+        raise ReadError(str(err))
     if end_ms - start_ms < MIN_WINDOW_MS:
         raise ReadError(
             'the window from start_time (%s) to end_time (%s) is %.3f s long, shorter than one statistics bucket: '
