@@ -61,6 +61,7 @@ class StateRead:
 
     def check_options(self) -> Dict[str, Tuple[ReadContext, Any]]:
         """Every part's options, checked before the first request of any (fails the module naming the part)."""
+        steps = {}
         for read in READS:
             options = self.module.params.get(read.name)
             if options is None:
@@ -72,21 +73,15 @@ class StateRead:
                 if all(options.get(name) is None for name in group):
                     self.module.fail_json(msg='%s: one of the following is required: %s' % (read.name, ', '.join(group)))
             self.parts[read.name] = dict(options)
-            if from_listing:
-                self.statistics_from_listing = True
-        if not self.parts:
-            self.module.fail_json(msg='name at least one read: %s.' % ', '.join(read.name for read in READS))
-        steps = {}
-        for read in READS:
-            if read.name not in self.parts:
-                continue
+            self.statistics_from_listing = self.statistics_from_listing or from_listing
             # The statistics of listed tasks are checked now with no ids, and read later with the listing's.
-            extra = {'sync_task_ids': []} if read is SYNC_TASK_STATISTICS and self.statistics_from_listing else None
-            context = self._context(read, extra)
+            context = self._context(read, {'sync_task_ids': []} if from_listing else None)
             try:
                 steps[read.name] = (context, read.prepare(context))
             except ReadError as refused:
                 self.module.fail_json(msg='%s: %s' % (read.name, refused.result['msg']))
+        if not self.parts:
+            self.module.fail_json(msg='name at least one read: %s.' % ', '.join(read.name for read in READS))
         clients = self.clients()
         for context, _step in steps.values():
             context.client = clients[context.service]
