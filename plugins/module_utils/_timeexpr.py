@@ -111,8 +111,7 @@ def parse_duration(value, name='duration'):
 def _parse_iso(text, match, name):
     if match.group('zone') is None:
         raise TimeExpressionError(
-            '%s: %r has no time zone; add "Z" for UTC or an offset such as "+02:00" '
-            '(a time without a zone depends on where the task runs)' % (name, text)
+            '%s: %r has no time zone; add "Z" for UTC or an offset such as "+02:00" (a time without a zone depends on where the task runs)' % (name, text)
         )
     if match.group('hour') is None:
         # A date with a zone but no time ("2024-05-01Z") is not an ISO 8601 date-time.

@@ -153,6 +153,18 @@ def _eta(active, eta_ms):
     return {'eta': ms_to_iso(eta_ms), 'eta_ms': eta_ms, 'eta_unknown': False}
 
 
+def _summary(body, names, active_statuses, percent, eta_ms, failed_field, **extra):
+    """The keys a task's and a group's summary share, around what each computed (``percent``, ``eta_ms``, ``extra``)."""
+    status = _field(body, 'status')
+    status = status if is_integer(status) else None
+    active = status in active_statuses
+    error_code, error_msg = _error_reason(body)
+    summary = dict(status_name=names.get(status), active=active, percent=percent, **extra)
+    summary.update(failed_objects=_count(body, failed_field), failed_object_list=_failed_object_list(body), error_code=error_code, error_msg=error_msg)
+    summary.update(_eta(active, eta_ms))
+    return summary
+
+
 def task_summary(task, now_ms):
     """The derived summary of one migration task body (see the module docstring) at ``now_ms``.
 
@@ -160,9 +172,6 @@ def task_summary(task, now_ms):
     milliseconds; it is unknown when absent, null, negative, or 0 while
     ``progress`` is below 1 (a task that has not estimated yet).
     """
-    status = _field(task, 'status')
-    status = status if is_integer(status) else None
-    active = status in TASK_ACTIVE_STATUSES
     progress = _field(task, 'progress')
     percent = round(progress * 100.0, 1) if is_number(progress) and 0 <= progress <= 1 else None
     left = _field(task, 'left_time')
@@ -170,18 +179,7 @@ def task_summary(task, now_ms):
     if is_integer(left) and left >= 0:
         if left > 0 or (percent is not None and progress >= 1):
             eta_ms = now_ms + left
-    error_code, error_msg = _error_reason(task)
-    summary = {
-        'status_name': TASK_STATUS_NAMES.get(status),
-        'active': active,
-        'percent': percent,
-        'failed_objects': _count(task, 'failed_num'),
-        'failed_object_list': _failed_object_list(task),
-        'error_code': error_code,
-        'error_msg': error_msg,
-    }
-    summary.update(_eta(active, eta_ms))
-    return summary
+    return _summary(task, TASK_STATUS_NAMES, TASK_ACTIVE_STATUSES, percent, eta_ms, 'failed_num')
 
 
 def group_summary(group, now_ms):
@@ -193,9 +191,6 @@ def group_summary(group, now_ms):
     inconsistent.  Groups also report ``failed_tasks`` (``failed_task_num``)
     and their failed objects come from ``fail_num``.
     """
-    status = _field(group, 'status')
-    status = status if is_integer(status) else None
-    active = status in GROUP_ACTIVE_STATUSES
     total = _count(group, 'total_size')
     complete = _count(group, 'complete_size')
     percent = None
@@ -209,16 +204,4 @@ def group_summary(group, now_ms):
         elif speed:
             # Whole milliseconds, rounded up: an ETA must never be early.
             eta_ms = now_ms + -(-remaining * 1000 // speed)
-    error_code, error_msg = _error_reason(group)
-    summary = {
-        'status_name': GROUP_STATUS_NAMES.get(status),
-        'active': active,
-        'percent': percent,
-        'failed_tasks': _count(group, 'failed_task_num'),
-        'failed_objects': _count(group, 'fail_num'),
-        'failed_object_list': _failed_object_list(group),
-        'error_code': error_code,
-        'error_msg': error_msg,
-    }
-    summary.update(_eta(active, eta_ms))
-    return summary
+    return _summary(group, GROUP_STATUS_NAMES, GROUP_ACTIVE_STATUSES, percent, eta_ms, 'fail_num', failed_tasks=_count(group, 'failed_task_num'))
