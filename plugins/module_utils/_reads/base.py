@@ -106,13 +106,11 @@ class ReadContext:
 
 
 class Read:
-    """One kind of read: ``name``, ``service``, its own ``argument_spec`` and ``prepare(context)``.
+    """One kind of read: ``name``, ``service``, its own ``argument_spec`` and ``prepare(context)`` (see the module docstring).
 
-    ``prepare`` checks the options (raising :class:`ReadError`) and returns
-    the read, a function of no arguments returning the result dict (or
-    raising :class:`ReadError`), so the checks of several reads can all pass
-    before the first request of any.  ``argument_spec`` holds the read's own
-    options (not the common ones, nor ``strict_contract``).
+    ``argument_spec`` holds the read's own options (not the common ones, nor
+    ``strict_contract``); ``prepare`` runs before any request of any read, so
+    the checks of several reads all pass first.
     """
 
     def __init__(self, name, service, argument_spec, prepare, mutually_exclusive=(), required_one_of=()):
@@ -286,12 +284,8 @@ def fetch_each(context, ids, fetch, noun, id_key, listed=False):
 
     Returns ``(found, missing)``: ``found`` is a list of ``(id, body, meta)`` in
     input order without duplicates, ``missing`` the ids that answered "not
-    found".  Any other error is recorded in :func:`read_errors`: the run goes
-    on, and :func:`finished_result` then fails the run with the usual result plus
-    ``errors`` and the API's details of the first failure (``status``,
-    ``error_code``, ``request_id``, ..., ``{id_key: id}``), in a message naming
-    the ``noun`` and the id.  After :data:`FAIL_FAST_AFTER` server failures in
-    a row the remaining ids are not read and listed as not attempted.
+    found".  Any other error goes to ``context.read_errors`` (see the module
+    docstring), naming the ``noun`` and ``{id_key: id}``.
 
     With ``listed`` (the ids come from a listing read just before), "not
     found" is an error too: the listing said the resource exists, so the two
