@@ -121,7 +121,7 @@ class NotAttemptedError(HuaweiCloudError):
     its own; its message names the cause's (:meth:`HuaweiCloudError.answer`).
     """
 
-    def __init__(self, reason: str, cause: Optional[HuaweiCloudError] = None, summary: Optional[str] = None, streak: Optional[int] = None) -> None:
+    def __init__(self, reason: str, cause: Optional[HuaweiCloudError] = None, summary: Optional[str] = None) -> None:
         text = 'not attempted: %s' % reason
         if cause is not None:
             text += ' (the cause: %s)' % cause.short()
@@ -129,7 +129,6 @@ class NotAttemptedError(HuaweiCloudError):
         self.reason = reason
         self.cause = cause
         self.summary = summary or 'not attempted: %s' % reason
-        self.streak = streak
 
     @classmethod
     def after_server_failures(cls, streak: int, last: Optional[HuaweiCloudError] = None) -> 'NotAttemptedError':
@@ -138,7 +137,6 @@ class NotAttemptedError(HuaweiCloudError):
             'the service failed %d times in a row before this read' % streak,
             last,
             summary='not attempted after %d server failures in a row (fail fast)' % streak,
-            streak=streak,
         )
 
     def short(self) -> str:
