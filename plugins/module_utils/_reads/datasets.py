@@ -13,6 +13,8 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._values import i
 STATUS_PATH = '/v2/{project_id}/datasets/{dataset_id}/sync-data/status'
 FINISHED_STATUSES = ('COMPLETED', 'FAILED', 'NOT_EXIST')
 KNOWN_STATUSES = ('QUEUING', 'STARTING', 'RUNNING') + FINISHED_STATUSES
+# How a dataset's status is checked (answers.shown); a status outside KNOWN_STATUSES is a problem too.
+SHOWN = dict(param='dataset_id', schema='ShowDatasetSyncStatusResponse', noun='dataset', id_field='dataset_id', fields={'status': 'str'})
 
 
 def dataset_sync(dataset_id, body):
@@ -38,8 +40,7 @@ def read_dataset_syncs(context):
         report = ContractReport(context.params['strict_contract'])
 
         def read_status(dataset_id):
-            fields = dict(param='dataset_id', schema='ShowDatasetSyncStatusResponse', noun='dataset', id_field='dataset_id', fields={'status': 'str'})
-            body, meta = shown(context, report, STATUS_PATH, dataset_id, **fields)
+            body, meta = shown(context, report, STATUS_PATH, dataset_id, **SHOWN)
             if isinstance(body, dict) and is_one_line(body.get('status')) and body['status'] not in KNOWN_STATUSES:
                 report_problem(context, dataset_id, 'status', 'status is %r, not one of %s' % (body['status'], ', '.join(KNOWN_STATUSES)))
             return body, meta

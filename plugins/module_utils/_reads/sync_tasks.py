@@ -29,6 +29,8 @@ STATISTICS_PATH = '/v2/{project_id}/sync-tasks/{sync_task_id}/statistics'
 # The fields the health checks read: a task without them cannot be judged.
 LISTED_FIELDS = {'sync_task_id': 'str', 'status': 'str'}
 SHOWN_FIELDS = {'status': 'str', 'monthly_acceptance_request': 'count', 'monthly_failure_object': 'count'}
+# How a task read by id is checked (answers.shown).
+SHOWN = dict(param='sync_task_id', schema='ShowSyncTaskResponse', noun='sync task', id_field='sync_task_id', fields=SHOWN_FIELDS)
 
 
 def read_sync_tasks(context):
@@ -46,8 +48,7 @@ def read_sync_tasks(context):
         report = ContractReport(context.params['strict_contract'])
 
         def show(task_id):
-            fields = dict(param='sync_task_id', schema='ShowSyncTaskResponse', noun='sync task', id_field='sync_task_id', fields=SHOWN_FIELDS)
-            return shown(context, report, SHOW_PATH, task_id, query={'query_time': query_time}, **fields)
+            return shown(context, report, SHOW_PATH, task_id, query={'query_time': query_time}, **SHOWN)
 
         listed = None
         read_ids = ids
