@@ -161,21 +161,11 @@ class StateRead:
 
     def finish(self):
         """The module's result: each part's under its name, plus ``complete``, ``problems`` and, on failure, ``msg``."""
-        result = {'changed': False}
-        problems = []
-        failed = []
-        for read in READS:
-            if read.name not in self.results:
-                continue
-            part = self.results[read.name]
-            result[read.name] = part
-            for problem in part.get('problems') or []:
-                if isinstance(problem, dict):
-                    problems.append(dict(problem, read=read.name))
-            if part.get('failed'):
-                failed.append(read.name)
-        result['problems'] = problems
-        result['complete'] = not failed and all(part.get('complete') is True for part in self.results.values())
+        parts = [(read.name, self.results[read.name]) for read in READS if read.name in self.results]
+        failed = [name for name, part in parts if part.get('failed')]
+        result = dict(parts, changed=False)
+        result['problems'] = [dict(problem, read=name) for name, part in parts for problem in part.get('problems') or [] if isinstance(problem, dict)]
+        result['complete'] = not failed and all(part.get('complete') is True for _name, part in parts)
         if failed:
             result['msg'] = 'Could not read everything (%s); every part that was read is in the result. %s' % (
                 ', '.join(failed),
