@@ -246,16 +246,18 @@ def _code_and_message(document):
     return _first(code_fields, _CODE_FIELDS), _first(document, _MESSAGE_FIELDS)
 
 
+def _places(document):
+    """Where an error body may say what went wrong: its top level, then each object one level down (``{"error": {...}}``)."""
+    return [document] + [value for value in document.values() if isinstance(value, dict)]
+
+
 def _find_error(document):
-    """(code, message, title) at the top level, else one level down (``{"error": {...}}``)."""
-    code, message = _code_and_message(document)
-    if code is not None or message is not None:
-        return code, message, None
-    for value in document.values():
-        if isinstance(value, dict):
-            code, message = _code_and_message(value)
-            if code is not None or message is not None or value.get('title'):
-                return code, message, value.get('title')
+    """(code, message, title) at the top level, else one level down."""
+    for place in _places(document):
+        code, message = _code_and_message(place)
+        title = place.get('title') if place is not document else None
+        if code is not None or message is not None or title:
+            return code, message, title
     return None, None, None
 
 
@@ -315,12 +317,7 @@ def parse_error_response(
         if message is None and title:
             message = _text(title)
         if not request_id:
-            request_id = _text(document.get('request_id'))
-            if not request_id:
-                for value in document.values():
-                    if isinstance(value, dict) and value.get('request_id'):
-                        request_id = _text(value.get('request_id'))
-                        break
+            request_id = next((_text(place['request_id']) for place in _places(document) if place.get('request_id')), None)
         if code is None and message is None:
             message = body_excerpt(body_bytes, secrets)
     elif body_bytes:
