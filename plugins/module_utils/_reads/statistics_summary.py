@@ -290,20 +290,9 @@ def summarize_statistics(response, data_types, start_ms, end_ms, problems=None, 
     ``now_ms`` count (see the module docstring); a time stamp given twice counts
     once, with its largest value, and is named in ``problems``.
 
-    Returns a dict::
-
-        {
-          'window': {'start_time': ms, 'end_time': ms, 'start': iso, 'end': iso},
-          'statistic_time_type': 'FIVE_MINUTES' | 'ONE_HOUR' | None,
-          'series': {DATA_TYPE: {'total', 'points', 'max',
-                                 'first_time_stamp', 'last_time_stamp'}},
-          'failure_ratio': float | None,   # FAILURE total / REQUEST total
-          'success_ratio': float | None,   # SUCCESS total / REQUEST total
-          'skip_ratio': float | None,      # SKIP total / REQUEST total
-          'bytes_synchronized': int | None,  # SIZE total
-          'last_success_time': ms | None,  # last SUCCESS bucket with a count > 0
-          'last_success': iso | None,
-        }
+    Returns the ``summary`` the RETURN block of ``oms_sync_task_statistics_info``
+    documents key by key (window, series, ratios, bytes, last success,
+    ``complete`` and ``problems``).
 
     ``series`` has exactly the requested types, counting only the buckets
     that count (above); one the response lacks has
