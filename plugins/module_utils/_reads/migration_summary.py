@@ -8,18 +8,8 @@ stay thin and every rule here is unit-tested directly.
 
 A summary is derived from one API body and a clock reading; it never changes
 the body.  Its keys are the same for tasks and groups where the meaning is the
-same, so a gate reads both alike:
-
-* ``status_name``: the readable name of the API's integer status (None when the
-  status is absent or unknown to this collection);
-* ``active``: whether work is still to come (waiting or running states);
-* ``percent``: progress in percent, one decimal (None when it cannot be known);
-* ``eta`` / ``eta_ms``: when the work should end, ISO 8601 UTC and epoch ms,
-  only for an active task or group whose answer allows a computation;
-* ``eta_unknown``: True for an active task or group without an ETA;
-* ``failed_objects``, ``failed_object_list`` (the ``list_file_key`` of
-  ``failed_object_record``), ``error_code``, ``error_msg`` (from
-  ``error_reason``).
+same (:func:`_summary`), so a gate reads both alike; the RETURN blocks of
+``oms_migration_task_info`` and ``oms_task_group_info`` document each key.
 """
 
 import re
@@ -166,7 +156,7 @@ def _summary(body, names, active_statuses, percent, eta_ms, failed_field, **extr
 
 
 def task_summary(task, now_ms):
-    """The derived summary of one migration task body (see the module docstring) at ``now_ms``.
+    """The derived summary of one migration task body at ``now_ms``.
 
     The ETA is ``now_ms + left_time``.  ``left_time`` must be an integer of
     milliseconds; it is unknown when absent, null, negative, or 0 while
