@@ -133,12 +133,7 @@ def _normalise_types(data_types):
         return list(DATA_TYPES)
     if isinstance(data_types, str):
         data_types = data_types.split(',')
-    wanted = []
-    for data_type in data_types:
-        name = str(data_type).strip().upper()
-        if name and name not in wanted:
-            wanted.append(name)
-    return wanted
+    return list(dict.fromkeys(name for name in (str(data_type).strip().upper() for data_type in data_types) if name))
 
 
 def shape_problems(response, data_types):
@@ -244,12 +239,8 @@ def merge_parts(parts, data_types, windows=None):
     """
     wanted = _normalise_types(data_types)
     widths = [bucket_width(part) for part in parts]
-    known = [width for width in widths if width]
-    coarse = max(known) if known else None
-    time_type = None
-    for name, width in BUCKET_WIDTHS.items():
-        if width == coarse:
-            time_type = name
+    coarse = max((width for width in widths if width), default=None)
+    time_type = next((name for name, width in BUCKET_WIDTHS.items() if width == coarse), None)
     if windows is None:
         windows = [None] * len(parts)
     merged = dict((data_type, {}) for data_type in wanted)
