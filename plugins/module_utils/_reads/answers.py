@@ -4,6 +4,7 @@
 """Checks of one answer: the fields the health checks read (:func:`check_fields`) and the API contract (:class:`ContractReport`)."""
 
 import threading
+from typing import Any, Dict, NamedTuple
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.contract import check_contract, limit_violations
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import ReadError, check_answered_id, report_problem
@@ -74,15 +75,26 @@ def check_fields(context, resource_id, document, fields):
     return bad
 
 
-def shown(context, report, path, resource_id, *, param, schema, noun, id_field, fields, query=None):
-    """GET one resource (``{param}`` of ``path`` is ``resource_id``) and check its answer: contract, id, ``fields``.
+class Shown(NamedTuple):
+    """How :func:`shown` reads one resource by id (``{param}`` of ``path``) and checks its answer."""
+
+    path: str
+    param: str
+    schema: str
+    noun: str
+    id_field: str
+    fields: Dict[str, Any]
+
+
+def shown(context, report, how, resource_id, query=None):
+    """GET one resource as ``how`` (a :class:`Shown`) says, and check its answer: contract, echoed id, fields.
 
     Returns ``(body, meta)``, the function :func:`.base.fetch_each` runs per id.
     """
-    body, meta = context.client.get_json(path, path_params={param: str(resource_id)}, query=query)
-    report.check(schema, body, '%s %s' % (noun, resource_id), meta)
-    check_answered_id(body, resource_id, id_field, noun, meta, secrets=context.client.secrets)
-    check_fields(context, resource_id, body, fields)
+    body, meta = context.client.get_json(how.path, path_params={how.param: str(resource_id)}, query=query)
+    report.check(how.schema, body, '%s %s' % (how.noun, resource_id), meta)
+    check_answered_id(body, resource_id, how.id_field, how.noun, meta, secrets=context.client.secrets)
+    check_fields(context, resource_id, body, how.fields)
     return body, meta
 
 

@@ -6,15 +6,15 @@
 import time
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.fanout import unique
-from ansible_collections.hwcloud.migration.plugins.module_utils._reads.answers import ContractReport, shown
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.answers import ContractReport, Shown, shown
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import Read, ReadError, fetch_each, report_problem, requested_ids
 from ansible_collections.hwcloud.migration.plugins.module_utils._values import is_one_line
 
 STATUS_PATH = '/v2/{project_id}/datasets/{dataset_id}/sync-data/status'
 FINISHED_STATUSES = ('COMPLETED', 'FAILED', 'NOT_EXIST')
 KNOWN_STATUSES = ('QUEUING', 'STARTING', 'RUNNING') + FINISHED_STATUSES
-# How a dataset's status is checked (answers.shown); a status outside KNOWN_STATUSES is a problem too.
-SHOWN = dict(param='dataset_id', schema='ShowDatasetSyncStatusResponse', noun='dataset', id_field='dataset_id', fields={'status': 'str'})
+# A status outside KNOWN_STATUSES is a problem too.
+SHOWN = Shown(path=STATUS_PATH, param='dataset_id', schema='ShowDatasetSyncStatusResponse', noun='dataset', id_field='dataset_id', fields={'status': 'str'})
 
 
 def dataset_sync(dataset_id, body):
@@ -40,7 +40,7 @@ def read_dataset_syncs(context):
         report = ContractReport(context.params['strict_contract'])
 
         def read_status(dataset_id):
-            body, meta = shown(context, report, STATUS_PATH, dataset_id, **SHOWN)
+            body, meta = shown(context, report, SHOWN, dataset_id)
             if isinstance(body, dict) and is_one_line(body.get('status')) and body['status'] not in KNOWN_STATUSES:
                 report_problem(context, dataset_id, 'status', 'status is %r, not one of %s' % (body['status'], ', '.join(KNOWN_STATUSES)))
             return body, meta

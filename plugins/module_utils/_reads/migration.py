@@ -11,7 +11,7 @@ either.
 
 from typing import Any, Callable, Dict, NamedTuple
 
-from ansible_collections.hwcloud.migration.plugins.module_utils._reads.answers import ContractReport, check_fields, shown
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.answers import ContractReport, Shown, check_fields, shown
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import Read, ReadError, fetch_each, listed_id, requested_ids, with_summary
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.listing import list_all
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.migration_summary import (
@@ -37,16 +37,11 @@ MAX_TEXT = 255
 
 
 class _Kind(NamedTuple):
-    """Where one kind of resource is read, how its answers are checked, and its summary."""
+    """One kind of resource: how it is read by id (``show``), how it is listed, and its summary."""
 
-    noun: str
     result_key: str
-    param: str
-    id_field: str
+    show: Shown
     usable_id: Callable[[Any], bool]
-    show_path: str
-    show_schema: str
-    fields: Dict[str, Any]
     summary: Callable[[Any, int], Dict[str, Any]]
     list_path: str
     list_schema: str
@@ -54,15 +49,15 @@ class _Kind(NamedTuple):
     listed_fields: Dict[str, Any]
 
 
-# A listed resource must also say which one it is.
+# A listed resource must also say which one it is (listed_fields).
 TASKS = _Kind(
-    noun='migration task', result_key='migration_tasks', param='task_id', id_field='id', usable_id=is_integer,
-    show_path=TASK_SHOW_PATH, show_schema='ShowTaskResponse', fields=TASK_CHECKED_FIELDS, summary=task_summary,
+    result_key='migration_tasks', usable_id=is_integer, summary=task_summary,
+    show=Shown(path=TASK_SHOW_PATH, param='task_id', schema='ShowTaskResponse', noun='migration task', id_field='id', fields=TASK_CHECKED_FIELDS),
     list_path=TASK_LIST_PATH, list_schema='ListTasksResponse', items_key='tasks', listed_fields=dict(TASK_CHECKED_FIELDS, id='count'),
 )  # fmt: skip
 GROUPS = _Kind(
-    noun='task group', result_key='task_groups', param='group_id', id_field='group_id', usable_id=lambda value: isinstance(value, str) and bool(value),
-    show_path=GROUP_SHOW_PATH, show_schema='ShowTaskGroupResponse', fields=GROUP_CHECKED_FIELDS, summary=group_summary,
+    result_key='task_groups', usable_id=lambda value: isinstance(value, str) and bool(value), summary=group_summary,
+    show=Shown(path=GROUP_SHOW_PATH, param='group_id', schema='ShowTaskGroupResponse', noun='task group', id_field='group_id', fields=GROUP_CHECKED_FIELDS),
     list_path=GROUP_LIST_PATH, list_schema='ListTaskGroupResponse', items_key='taskgroups', listed_fields=dict(GROUP_CHECKED_FIELDS, group_id='str'),
 )  # fmt: skip
 
@@ -78,33 +73,20 @@ def _reader(kind, context, ids, query, keep_status=None):
         report = ContractReport(context.params['strict_contract'])
 
         def summarized(resource_id, body):
-            return with_summary(context, resource_id, body, lambda answer: kind.summary(answer, now), kind.noun)
+            return with_summary(context, resource_id, body, lambda answer: kind.summary(answer, now), kind.show.noun)
 
         if ids is None:
-            listing = list_all(context, kind.list_path, query, kind.items_key, kind.list_schema, kind.noun + 's', report, id_key=kind.id_field)
+            listing = list_all(context, kind.list_path, query, kind.items_key, kind.list_schema, kind.show.noun + 's', report, id_key=kind.show.id_field)
             report.apply(context)
             items = []
             for position, entry in enumerate(listing.items):
                 if keep_status is None or kept_by_status(entry, keep_status):
-                    resource_id = listed_id(entry, position, kind.items_key, kind.id_field, kind.usable_id)
+                    resource_id = listed_id(entry, position, kind.items_key, kind.show.id_field, kind.usable_id)
                     check_fields(context, resource_id, entry, kind.listed_fields)
                     items.append(summarized(resource_id, entry))
             return {kind.result_key: items, 'missing': [], 'truncated': listing.truncated}
 
-        def show(resource_id):
-            return shown(
-                context,
-                report,
-                kind.show_path,
-                resource_id,
-                param=kind.param,
-                schema=kind.show_schema,
-                noun=kind.noun,
-                id_field=kind.id_field,
-                fields=kind.fields,
-            )
-
-        found, missing = fetch_each(context, ids, show, kind.noun, kind.param)
+        found, missing = fetch_each(context, ids, lambda resource_id: shown(context, report, kind.show, resource_id), kind.show.noun, kind.show.param)
         report.apply(context)
         return {kind.result_key: [summarized(resource_id, body) for resource_id, body, _meta in found], 'missing': missing, 'truncated': False}
 

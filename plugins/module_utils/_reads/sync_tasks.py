@@ -8,7 +8,7 @@ Each is a :class:`.base.Read`, run as a module of its own or as a part of
 """
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.fanout import unique
-from ansible_collections.hwcloud.migration.plugins.module_utils._reads.answers import ContractReport, check_fields, shown
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.answers import ContractReport, Shown, check_fields, shown
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import (
     Read,
     ReadError,
@@ -29,8 +29,7 @@ STATISTICS_PATH = '/v2/{project_id}/sync-tasks/{sync_task_id}/statistics'
 # The fields the health checks read: a task without them cannot be judged.
 LISTED_FIELDS = {'sync_task_id': 'str', 'status': 'str'}
 SHOWN_FIELDS = {'status': 'str', 'monthly_acceptance_request': 'count', 'monthly_failure_object': 'count'}
-# How a task read by id is checked (answers.shown).
-SHOWN = dict(param='sync_task_id', schema='ShowSyncTaskResponse', noun='sync task', id_field='sync_task_id', fields=SHOWN_FIELDS)
+SHOWN = Shown(path=SHOW_PATH, param='sync_task_id', schema='ShowSyncTaskResponse', noun='sync task', id_field='sync_task_id', fields=SHOWN_FIELDS)
 
 
 def read_sync_tasks(context):
@@ -48,7 +47,7 @@ def read_sync_tasks(context):
         report = ContractReport(context.params['strict_contract'])
 
         def show(task_id):
-            return shown(context, report, SHOW_PATH, task_id, query={'query_time': query_time}, **SHOWN)
+            return shown(context, report, SHOWN, task_id, query={'query_time': query_time})
 
         listed = None
         read_ids = ids
