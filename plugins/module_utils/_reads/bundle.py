@@ -28,7 +28,7 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._reads import na
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import Read, ReadContext, ReadError, finished_result
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.datasets import DATASET_SYNCS
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.migration import MIGRATION_TASKS, TASK_GROUPS
-from ansible_collections.hwcloud.migration.plugins.module_utils._reads.sync_tasks import SYNC_TASK_STATISTICS, SYNC_TASKS
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.sync_tasks import SYNC_TASK_STATISTICS, SYNC_TASKS, task_ids
 
 _BY_NAME = {read.name: read for read in (SYNC_TASKS, SYNC_TASK_STATISTICS, DATASET_SYNCS, MIGRATION_TASKS, TASK_GROUPS)}
 # The parts, in the order of the result (the order of the read-name registry); each option is named after its read.
@@ -41,11 +41,6 @@ _STATISTICS_IDS = ('sync_task_id', 'sync_task_ids')
 def argument_spec() -> Dict[str, Any]:
     """The module's options: one ``dict`` per read whose sub-options are that read's own options."""
     return {read.name: dict(type='dict', options=read.argument_spec, mutually_exclusive=read.mutually_exclusive or None) for read in READS}
-
-
-def _listed_sync_task_ids(result):
-    tasks = result.get('sync_tasks') if isinstance(result, dict) else None
-    return [task['sync_task_id'] for task in tasks or [] if isinstance(task, dict) and isinstance(task.get('sync_task_id'), str)]
 
 
 class StateRead:
@@ -131,7 +126,7 @@ class StateRead:
     def _sync_chain(self, steps) -> None:
         tasks = self._finish_part(SYNC_TASKS, *steps[SYNC_TASKS.name])
         if self.statistics_from_listing:
-            ids = _listed_sync_task_ids(tasks)
+            ids = task_ids(tasks.get('sync_tasks'))
             if not ids:
                 return
             context = self._context(SYNC_TASK_STATISTICS, {'sync_task_ids': ids})

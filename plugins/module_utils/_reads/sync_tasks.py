@@ -32,6 +32,11 @@ SHOWN_FIELDS = {'status': 'str', 'monthly_acceptance_request': 'count', 'monthly
 SHOWN = Shown(path=SHOW_PATH, param='sync_task_id', schema='ShowSyncTaskResponse', noun='sync task', id_field='sync_task_id', fields=SHOWN_FIELDS)
 
 
+def task_ids(tasks):
+    """The ids of ``tasks`` (sync tasks as the API lists them) that are strings, in order."""
+    return [task['sync_task_id'] for task in tasks or [] if isinstance(task, dict) and isinstance(task.get('sync_task_id'), str)]
+
+
 def read_sync_tasks(context):
     """``oms_sync_task_info``: the named tasks (ShowSyncTask), or the listing, with details when asked."""
     # Everything the user typed is checked before the first request.
@@ -60,7 +65,7 @@ def read_sync_tasks(context):
             report.apply(context)
             if not context.params['details']:
                 return dict(sync_tasks=listed, missing=[])
-            read_ids = [task.get('sync_task_id') for task in listed if isinstance(task, dict) and isinstance(task.get('sync_task_id'), str)]
+            read_ids = task_ids(listed)
 
         found, missing = fetch_each(context, read_ids, show, 'sync task', 'sync_task_id', listed=listed is not None)
         report.apply(context)
