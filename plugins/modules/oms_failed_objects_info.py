@@ -19,7 +19,7 @@ description:
   - Returns per subject the count per failure code (C(UPLOAD_DST_OBJ_FAILURE), C(GET_SRC_OBJ_FAILURE), ...),
     the first O(max_objects) entries (code, time, key decoded, source error message), the files read, and
     whether every file was read whole (C(complete)).
-  - OBS requests are signed with the OBS V2 signature (C(Authorization: OBS AK:Signature)), with
+  - OBS requests are signed with the OBS V2 signature (the C(Authorization) header C(OBS AK:Signature)), with
     C(x-obs-security-token) for temporary keys, by the destination's keys O(obs_access_key) and O(obs_secret_key)
     when given, else by the caller's O(access_key) and O(secret_key).
   - Requests go to C(https://BUCKET.obs.REGION.myhuaweicloud.com) (virtual-hosted, the region of the destination),
@@ -84,7 +84,7 @@ options:
         or the bundled emulator (C(http://127.0.0.1:PORT)). Without it the bucket's virtual-hosted endpoint is used.
     type: str
 notes:
-  - The line layout of a list is not published (OMS names its fields: error code, time in the region's time zone,
+  - The line layout of a list is not published (OMS names its fields, error code, time in the region's time zone,
     the key URL-encoded, the key decoded, the source SDK's error message). Tab-, comma- and space-separated lines
     are read, a header line is skipped, and a line that does not fit is returned in C(unparsable) with its line
     number and counted in C(unparsable_count), never dropped.
