@@ -290,6 +290,10 @@ _RANGE_RE = re.compile(r'^bytes=(\d*)-(\d*)$')
 def get_object(body, ctx, resource):
     """The object (or the ``Range`` of it) with the headers OBS sends."""
     headers = {'x-obs-request-id': ctx.request_id, 'ETag': '"%s"' % hashlib.md5(body).hexdigest(), 'Last-Modified': formatdate(usegmt=True)}  # nosec: an ETag
+    condition = ctx.headers.get('If-Match')
+    # Compared without the quotes: clients send an ETag with or without them.
+    if condition is not None and condition.strip().strip('"') not in ('*', headers['ETag'].strip('"')):
+        return _error(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold.', ctx.request_id, resource)
     wanted = _RANGE_RE.match((ctx.headers.get('Range') or '').strip())
     if not wanted or wanted.groups() == ('', ''):
         return Reply(200, raw=body, content_type='text/plain', headers=headers)

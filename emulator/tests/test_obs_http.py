@@ -208,3 +208,14 @@ def test_obs_flavoured_requests_signed_by_the_sdks_signer_are_accepted(start_emu
     headers['Authorization'] = headers['Authorization'][:-4] + 'AAA='
     refused = requests.get('%s/%s/%s' % (emu.url, BUCKET, quote(key, safe='/~')), headers=headers)
     assert refused.status_code == 403 and '<Code>SignatureDoesNotMatch</Code>' in refused.text
+
+
+def test_if_match_guards_a_read_in_parts(start_emulator):
+    emu = start_emulator(scenario())
+    client = sdk(emu.url)
+    key = list_key(7001, 'photos-2024')
+    etag = client.getObjectMetadata(BUCKET, key).body.etag.strip('"')  # the SDK percent-encodes header values (quotes too)
+    same = client.getObject(BUCKET, key, headers=obs_sdk.GetObjectHeader(range='5-9', if_match=etag), loadStreamInMemory=True)
+    assert same.status == 206
+    other = client.getObject(BUCKET, key, headers=obs_sdk.GetObjectHeader(range='5-9', if_match='"0"'), loadStreamInMemory=True)
+    assert other.status == 412 and other.errorCode == 'PreconditionFailed'

@@ -93,6 +93,9 @@ notes:
     failed is an error for that ID, with the HTTP status, the OBS error code and the request ID
     (C(x-obs-request-id)); the other subjects are still returned.
   - A subject with no failed objects and no list is returned with no files and C(complete=true).
+  - A list file is read 1 MiB at a time (C(Range) requests) and parsed line by line, so it is never in memory
+    whole; every part after the first is read C(If-Match) the first part's ETag, and a list rewritten meanwhile
+    fails its ID (C(PreconditionFailed)) instead of mixing two versions.
   - Bucket names, regions and keys taken from the answers are checked before any OBS request.
 seealso:
   - module: hwcloud.migration.oms_migration_task_info

@@ -45,15 +45,16 @@ _CONTENT_RANGE_RE = re.compile(r'^bytes\s+(?:(\d+)-(\d+)|\*)/(\d+)$')
 
 
 class ObjectRead:
-    """What :meth:`ObsClient.get_object` read: ``content`` (bytes), the object's ``size``, ``complete``, ``meta``."""
+    """What :meth:`ObsClient.get_object` read: ``content`` (bytes), the object's ``size``, ``complete`` (its end reached), ``meta``, ``etag``."""
 
-    __slots__ = ('content', 'size', 'complete', 'meta')
+    __slots__ = ('content', 'size', 'complete', 'meta', 'etag')
 
-    def __init__(self, content: bytes, size: int, complete: bool, meta: Dict[str, Any]) -> None:
+    def __init__(self, content: bytes, size: int, complete: bool, meta: Dict[str, Any], etag: Optional[str] = None) -> None:
         self.content = content
         self.size = size
         self.complete = complete
         self.meta = meta
+        self.etag = etag
 
 
 def check_bucket(bucket: Any) -> str:
@@ -217,28 +218,31 @@ class ObsClient:
         meta['size'] = int(length) if length is not None and length.isdigit() else None
         return meta
 
-    def get_object(self, bucket: str, region: Optional[str], key: str, *, max_bytes: int) -> ObjectRead:
-        """GET at most the first ``max_bytes`` bytes of an object (a ``Range`` request); ``complete`` says whether that was all."""
+    def get_object(self, bucket: str, region: Optional[str], key: str, *, max_bytes: int, start: int = 0, if_match: Optional[str] = None) -> ObjectRead:
+        """GET at most ``max_bytes`` bytes of an object from byte ``start`` (a ``Range`` request).
+
+        ``complete`` says whether the object ends within them; ``if_match``
+        (an ETag from an earlier part) makes a changed object fail
+        (``PreconditionFailed``) instead of mixing two versions.  An answer
+        that does not say exactly which bytes it holds is refused.
+        """
         url, path_style = self.object_url(bucket, region, key)
-        answer = self.call(
-            'GET',
-            url,
-            _signer.canonical_resource(bucket, key, path_style=path_style),
-            headers={'Range': 'bytes=0-%d' % (max_bytes - 1)},
-            max_bytes=max_bytes,
-            ok=(416,),
-        )
+        headers = {'Range': 'bytes=%d-%d' % (start, start + max_bytes - 1)}
+        if if_match:
+            headers['If-Match'] = if_match
+        answer = self.call('GET', url, _signer.canonical_resource(bucket, key, path_style=path_style), headers=headers, max_bytes=max_bytes, ok=(416,))
         meta = self._meta(answer, url)
         content = answer.content or b''
         status = answer.response.status_code
-        if status == 200:
-            return ObjectRead(content, len(content), True, meta)
+        etag = answer.response.headers.get('ETag') or None
+        if status == 200 and start == 0:
+            return ObjectRead(content, len(content), True, meta, etag)  # the whole object (the Range was not applied)
         found = _CONTENT_RANGE_RE.match((answer.response.headers.get('Content-Range') or '').strip())
         size = int(found.group(3)) if found else None
-        if status == 416 and size == 0:
-            return ObjectRead(b'', 0, True, meta)  # a range of an empty object cannot be satisfied
-        if status == 206 and found and found.group(1) == '0' and int(found.group(2)) + 1 == len(content) and size >= len(content):
-            return ObjectRead(content, size, size == len(content), meta)
+        if status == 416 and size == start == 0:
+            return ObjectRead(b'', 0, True, meta, etag)  # a range of an empty object cannot be satisfied
+        if status == 206 and found and found.group(1) == str(start) and int(found.group(2)) + 1 == start + len(content) and size >= start + len(content):
+            return ObjectRead(content, size, size == start + len(content), meta, etag)
         raise HuaweiCloudError(
             'the answer to a range read does not say which bytes it holds (Content-Range missing or inconsistent with the body); nothing of it is used',
             status=status,

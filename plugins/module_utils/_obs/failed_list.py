@@ -47,6 +47,8 @@ class FailedList:
         self.unparsable: List[Dict[str, Any]] = []
         self.unparsable_count = 0
         self.total = 0
+        #: The number of the last line :func:`parse_lines` read (0 before any).
+        self.last_line = 0
 
     def as_dict(self) -> Dict[str, Any]:
         """The counts, entries and unparsable lines as plain data (the codes sorted)."""
@@ -111,10 +113,18 @@ def _is_header(text: str) -> bool:
     return not _CODE_RE.match(re.split(r'[\t, ]', text, maxsplit=1)[0]) and sum(word in lowered for word in _HEADER_WORDS) >= 2
 
 
-def parse_lines(lines: Iterable[bytes], *, max_objects: int, source: Optional[str] = None, into: Optional[FailedList] = None) -> FailedList:
-    """Parse the byte lines of one list file (``source`` names it in each entry) into ``into`` (or a new :class:`FailedList`)."""
+def parse_lines(
+    lines: Iterable[bytes], *, max_objects: int, source: Optional[str] = None, into: Optional[FailedList] = None, first_line: int = 1
+) -> FailedList:
+    """Parse byte lines of a list file into ``into`` (or a new :class:`FailedList`).
+
+    ``source`` names the file in each entry; ``first_line`` is the number of
+    the first of ``lines`` in it (a file read in parts goes on where the last
+    part ended: ``found.last_line + 1``).
+    """
     found = into if into is not None else FailedList(max_objects)
-    for number, raw in enumerate(lines, 1):
+    for number, raw in enumerate(lines, first_line):
+        found.last_line = number
         try:
             text = raw.decode('utf-8')
         except UnicodeDecodeError:

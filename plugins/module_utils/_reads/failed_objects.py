@@ -7,9 +7,10 @@ For each subject: its OMS answer (ShowTask, ShowTaskGroup, ShowSyncTask),
 then from its destination bucket the list file its
 ``failed_object_record.list_file_key`` names, or every ``*.failed_list.txt``
 under it when the key is a prefix (a sync task's lists are always under
-``oms/sync_task/ID/failed_object_lists/``).  Each file is read up to
-``max_list_bytes`` (a file cut there is ``complete: false``, its partial last
-line dropped) and parsed line by line (:mod:`.._obs.failed_list`).
+``oms/sync_task/ID/failed_object_lists/``).  Each file is read in parts of
+``PART_BYTES``, up to ``max_list_bytes`` (a file cut there is ``complete:
+false``, its partial last line dropped), and parsed line by line
+(:mod:`.._obs.failed_list`) as the parts arrive (:func:`read_list_file`).
 
 Fails closed per subject: a subject that reports failed objects but names no
 list, a list that cannot be read (``NoSuchKey``, ``AccessDenied``, a
@@ -40,6 +41,8 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._values import i
 LIST_SUFFIX = '.failed_list.txt'
 SYNC_PREFIX = 'oms/sync_task/%s/failed_object_lists/'
 DEFAULT_MAX_LIST_BYTES = 64 * 1024 * 1024
+# A list file is read this many bytes at a time (see read_list_file).
+PART_BYTES = 1024 * 1024
 MAX_LIST_BYTES = (1024, 1024 * 1024 * 1024)
 MAX_OBJECTS = 10000
 # The listings "the failed ones" reads, with the status that means failed there.
@@ -107,11 +110,32 @@ def _failure(message, code, meta=None):
     return HuaweiCloudError(message, status=meta.get('status'), code=code, request_id=meta.get('request_id'), method='GET', url=meta.get('url'))
 
 
-def _lines(content, complete):
-    if not complete:
-        cut = content.rfind(b'\n')
-        content = content[: cut + 1] if cut >= 0 else b''  # a partial last line is not an entry
-    return io.BytesIO(content)
+def read_list_file(obs, bucket, region, key, found, *, max_bytes, part_bytes=PART_BYTES):
+    """Parse one list file into ``found``, ``part_bytes`` at a time (Range reads), at most ``max_bytes`` of it.
+
+    Only one part (and the line it cut) is in memory at a time, so a list of
+    100,000 lines is never held whole, let alone twice.  Later parts are read
+    ``If-Match`` the first part's ETag: a list rewritten meanwhile fails
+    (``PreconditionFailed``) instead of mixing two versions.  A file cut at
+    ``max_bytes`` drops its partial last line.  Returns the file's entry of
+    the result.
+    """
+    offset, carry, etag, request_ids = 0, b'', None, []
+    found.last_line = 0
+    while True:
+        part = obs.get_object(bucket, region, key, max_bytes=min(part_bytes, max_bytes - offset), start=offset, if_match=etag)
+        etag = etag or part.etag
+        request_ids.append(part.meta['request_id'])
+        offset += len(part.content)
+        lines, carry = carry + part.content, b''
+        if not part.complete:
+            split = lines.rfind(b'\n') + 1
+            lines, carry = lines[:split], lines[split:]  # the line the part cut goes on in the next one
+        parse_lines(io.BytesIO(lines), max_objects=found.max_objects, source=key, into=found, first_line=found.last_line + 1)
+        if part.complete or offset >= max_bytes or not part.content:
+            break
+    complete = part.complete
+    return {'key': key, 'size': part.size, 'bytes_read': offset, 'complete': complete, 'request_id': request_ids[0]}
 
 
 def read_list_files(obs, bucket, region, key, *, expected, max_objects, max_bytes, prefix=False):
@@ -132,9 +156,7 @@ def read_list_files(obs, bucket, region, key, *, expected, max_objects, max_byte
     found = FailedList(max_objects)
     files = []
     for name in keys:
-        read = obs.get_object(bucket, region, name, max_bytes=max_bytes)
-        parse_lines(_lines(read.content, read.complete), max_objects=max_objects, source=name, into=found)
-        files.append({'key': name, 'size': read.size, 'bytes_read': len(read.content), 'complete': read.complete, 'request_id': read.meta['request_id']})
+        files.append(read_list_file(obs, bucket, region, name, found, max_bytes=max_bytes))
     return files, found, all(item['complete'] for item in files)
 
 

@@ -190,3 +190,26 @@ def test_secrets_join_the_api_clients_set(fake_server):
 def test_head_error_code_comes_from_the_header():
     err = parse_obs_error(404, {'x-obs-error-code': 'NoSuchKey', 'x-obs-request-id': 'r'}, b'', method='HEAD', url='u', reason='Not Found')
     assert (err.code, err.request_id, err.message) == ('NoSuchKey', 'r', 'HTTP 404 Not Found')
+
+
+def test_a_later_part_asks_from_its_offset_if_the_object_is_unchanged(fake_server):
+    fake_server.handler = lambda request: (206, {'Content-Range': 'bytes 5-7/8', 'ETag': '"e"'}, b'fgh')
+    read = _obs(fake_server).get_object('dst-bucket', None, 'k.txt', max_bytes=4, start=5, if_match='"e"')
+    assert (read.content, read.size, read.complete, read.etag) == (b'fgh', 8, True, '"e"')
+    recorded = fake_server.requests[0]
+    assert recorded.header('Range') == 'bytes=5-8' and recorded.header('If-Match') == '"e"'
+
+
+@pytest.mark.parametrize('status, headers', [(206, {'Content-Range': 'bytes 0-2/8'}), (200, {})])
+def test_a_later_part_from_another_offset_is_refused(fake_server, status, headers):
+    fake_server.handler = lambda request: (status, headers, b'abc')
+    with pytest.raises(HuaweiCloudError) as caught:
+        _obs(fake_server).get_object('dst-bucket', None, 'k.txt', max_bytes=3, start=5)
+    assert caught.value.code == 'InvalidResponse'
+
+
+def test_a_changed_object_fails_with_precondition_failed(fake_server):
+    fake_server.handler = lambda request: (412, {'x-obs-request-id': 'r412'}, ERROR_XML % ('PreconditionFailed', 'At least one of the pre-conditions failed.'))
+    with pytest.raises(HuaweiCloudError) as caught:
+        _obs(fake_server).get_object('dst-bucket', None, 'k.txt', max_bytes=3, start=5, if_match='"old"')
+    assert (caught.value.status, caught.value.code, caught.value.request_id) == (412, 'PreconditionFailed', 'r412')

@@ -6,6 +6,7 @@ import pytest
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError
 from ansible_collections.hwcloud.migration.plugins.module_utils._obs.client import ObjectRead
+from ansible_collections.hwcloud.migration.plugins.module_utils._obs.failed_list import FailedList
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads import failed_objects as _read
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import ReadContext, ReadError
 
@@ -40,20 +41,21 @@ def _context(**extra):
 
 
 class FakeObs:
-    """Objects by key; ``listing`` answers list_objects; every call is recorded."""
+    """Objects by key, served in ranges; ``listing`` answers list_objects; every call is recorded."""
 
-    def __init__(self, objects=None, listing=None, complete=True):
+    def __init__(self, objects=None, listing=None):
         self.objects = objects or {}
         self.listing = listing or []
-        self.complete = complete
         self.calls = []
 
-    def get_object(self, bucket, region, key, *, max_bytes):
-        self.calls.append(('get', bucket, region, key))
+    def get_object(self, bucket, region, key, *, max_bytes, start=0, if_match=None):
+        self.calls.append(('get', bucket, region, key, start, if_match))
         if key not in self.objects:
             raise HuaweiCloudError('The specified key does not exist.', status=404, code='NoSuchKey', request_id='rid-404', method='GET', url='u')
         content = self.objects[key]
-        return ObjectRead(content, len(content) + (0 if self.complete else 50), self.complete, {'status': 206, 'request_id': 'rid', 'url': 'u'})
+        part = content[start : start + max_bytes]
+        meta = {'status': 206, 'request_id': 'rid-%d' % start, 'url': 'u'}
+        return ObjectRead(part, len(content), start + len(part) >= len(content), meta, '"etag-1"')
 
     def list_objects(self, bucket, region, prefix):
         self.calls.append(('list', bucket, region, prefix))
@@ -116,16 +118,17 @@ def test_ids_are_deduplicated_and_task_ids_made_numbers():
 def test_a_task_list_is_read_from_its_destination():
     obs = FakeObs({'oms/l.txt': LINE * 2})
     entry = _read._subject_result(_read.SUBJECTS['migration_task'], 1, _task(), _context(), obs, OPTIONS)
-    assert obs.calls == [('get', 'dst-b', 'cn-east-3', 'oms/l.txt')]
+    assert obs.calls == [('get', 'dst-b', 'cn-east-3', 'oms/l.txt', 0, None)]
     assert entry['counts'] == {'UPLOAD_DST_OBJ_FAILURE': 2} and entry['complete'] is True and entry['objects'][0]['key'] == 'a b'
-    assert entry['files'] == [{'key': 'oms/l.txt', 'size': len(LINE) * 2, 'bytes_read': len(LINE) * 2, 'complete': True, 'request_id': 'rid'}]
+    assert entry['files'] == [{'key': 'oms/l.txt', 'size': len(LINE) * 2, 'bytes_read': len(LINE) * 2, 'complete': True, 'request_id': 'rid-0'}]
 
 
 def test_a_cut_file_drops_its_partial_line_and_is_a_problem():
     context = _context()
-    obs = FakeObs({'oms/l.txt': LINE + LINE[:20]}, complete=False)
-    entry = _read._subject_result(_read.SUBJECTS['migration_task'], 1, _task(), context, obs, OPTIONS)
+    obs = FakeObs({'oms/l.txt': LINE * 30})
+    entry = _read._subject_result(_read.SUBJECTS['migration_task'], 1, _task(), context, obs, dict(OPTIONS, max_list_bytes=len(LINE) + 20))
     assert entry['total'] == 1 and entry['unparsable_count'] == 0 and entry['complete'] is False
+    assert entry['files'][0]['bytes_read'] == len(LINE) + 20 and entry['files'][0]['size'] == len(LINE) * 30
     assert context.problems[0]['id'] == 1 and 'max_list_bytes' in context.problems[0]['message']
 
 
@@ -175,3 +178,18 @@ def test_a_destination_that_cannot_be_read_is_refused_before_any_request(body):
     with pytest.raises(HuaweiCloudError) as caught:
         _read._subject_result(_read.SUBJECTS['migration_task'], 1, body, _context(), obs, OPTIONS)
     assert caught.value.code == 'InvalidResponse' and obs.calls == []
+
+
+@pytest.mark.parametrize('part_bytes', [1, 7, len(LINE), len(LINE) + 1, 10000])
+def test_a_file_read_in_parts_gives_the_same_entries_and_line_numbers(part_bytes):
+    lines = [LINE.replace(b'a%20b\ta b', b'k%d\tk%d' % (number, number)) for number in range(12)]
+    obs = FakeObs({'l.txt': b''.join(lines[:5]) + b'junk\n' + b''.join(lines[5:])})
+    found = FailedList(100)
+    entry = _read.read_list_file(obs, 'dst-b', None, 'l.txt', found, max_bytes=1 << 20, part_bytes=part_bytes)
+    assert found.total == 12 and [item['key'] for item in found.objects] == ['k%d' % number for number in range(12)]
+    assert [item['line'] for item in found.objects] == [1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12, 13]
+    assert found.unparsable == [{'file': 'l.txt', 'line': 6, 'text': 'junk'}]
+    assert entry['complete'] is True and entry['bytes_read'] == entry['size']
+    gets = [call for call in obs.calls if call[0] == 'get']
+    assert gets[0][5] is None and all(call[5] == '"etag-1"' for call in gets[1:])
+    assert [call[4] for call in gets] == list(range(0, entry['size'], part_bytes))
