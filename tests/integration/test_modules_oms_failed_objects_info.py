@@ -6,9 +6,9 @@ import subprocess
 import sys
 import time
 
+import migration_harness
 import pytest
-import yaml
-from conftest import REPO, SCENARIOS, Emulator
+from conftest import REPO
 from modules_harness import SECRET_VARS, assert_clean_output, connection, playbook, requests_log, result, task
 
 MODULE = 'oms_failed_objects_info'
@@ -30,10 +30,7 @@ def _task(task_id, bucket, failed, **extra):
 @pytest.fixture(scope='module', name='obs_emulator')
 def obs_emulator_fixture(tmp_path_factory):
     """modules.yml's projects and credentials plus a destination key pair, failing tasks, a group and a sync task."""
-    with open(str(SCENARIOS / 'modules.yml'), encoding='utf-8') as handle:
-        data = yaml.safe_load(handle)
-    for key in ('sync_tasks', 'datasets', 'generate', 'faults'):
-        data.pop(key, None)
+    data = migration_harness.modules_identities()
     data['credentials']['access_keys'].append({'access_key': DEST_AK, 'secret_key': DEST_SK})
     data['obs'] = {'layout': {'delimiter': 'space', 'header': True}, 'buckets': [{'name': 'dst-private', 'access_keys': [DEST_AK]}]}
     data['migration_tasks'] = [
@@ -50,9 +47,7 @@ def obs_emulator_fixture(tmp_path_factory):
         {'group_id': GROUP, 'dst_node': {'bucket': 'dst-group', 'region': 'cn-north-4'}, 'failed_object_list': {'raw_lines': ['this line is no entry']}}
     ]
     data['sync_tasks'] = [{'sync_task_id': SYNC, 'dst_bucket': 'dst-sync', 'dst_region': 'cn-north-4', 'failed_object_list': {'count': 7, 'files': 3}}]
-    path = tmp_path_factory.mktemp('obs-scenario') / 'scenario.yml'
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
-    emulator = Emulator(path)
+    emulator = migration_harness.start_emulator(tmp_path_factory, data, 'obs-scenario')
     yield emulator
     emulator.stop()
 
