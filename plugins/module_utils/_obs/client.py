@@ -4,8 +4,9 @@
 """``ObsClient``: signed reads of an OBS bucket (GET and HEAD of an object, ListObjects paged).
 
 Where a request goes: ``https://BUCKET.obs.REGION.CLOUD/KEY`` (virtual-hosted,
-what OBS itself serves), or path style ``ENDPOINT/BUCKET/KEY`` when an
-endpoint is given: the ``obs_endpoint`` option, else the SDK's
+what OBS itself serves; path style on ``https://obs.REGION.CLOUD`` for a bucket
+name with dots, which the endpoint's wildcard certificate does not cover), or
+path style ``ENDPOINT/BUCKET/KEY`` when an endpoint is given: the ``obs_endpoint`` option, else the SDK's
 ``HUAWEICLOUD_SDK_REGION_OBS_<REGION>`` for the bucket's region (the
 emulator, private endpoints).  The bucket name, the region and the key are
 checked before anything is sent: a value from an API answer never shapes a
@@ -158,7 +159,8 @@ class ObsClient:
             raise OptionError('the region %r of bucket %s is not a region id; set obs_endpoint to read it' % (region, bucket))
         default = 'https://obs.%s.%s' % (region, self.cloud)
         found = resolve_endpoint('obs', region, self.cloud, environ=self.environ)
-        if found != default:
+        if found != default or '.' in bucket:
+            # A bucket name with dots would be a host name the endpoint's wildcard certificate does not cover.
             return '%s/%s' % (found, bucket), True
         return 'https://%s.obs.%s.%s' % (bucket, region, self.cloud), False
 

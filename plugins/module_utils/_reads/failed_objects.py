@@ -162,6 +162,13 @@ def read_list_files(obs, bucket, region, key, *, expected, max_objects, max_byte
 
 def _subject_result(subject, resource_id, body, context, obs, options):
     """The result entry of one subject whose OMS answer is ``body``; HuaweiCloudError when its list cannot be read."""
+    try:
+        return _read_subject(subject, resource_id, body, context, obs, options)
+    except OptionError as err:  # a bucket, region or listed key from an answer that cannot be sent
+        raise _failure('the answers name a destination that cannot be read: %s' % err, 'InvalidResponse')
+
+
+def _read_subject(subject, resource_id, body, context, obs, options):
     count = subject.count(body)
     count = count if is_number(count) else None
     record = body.get('failed_object_record') if isinstance(body.get('failed_object_record'), dict) else {}
@@ -180,11 +187,8 @@ def _subject_result(subject, resource_id, body, context, obs, options):
         )
     bucket = subject.bucket(body)
     region = subject.region(body) or context.params.get('region')
-    try:
-        entry['bucket'], entry['region'] = check_bucket(bucket), region
-        check_key(key, 'list file key')
-    except OptionError as err:
-        raise _failure('the answer names a destination that cannot be read: %s' % err, 'InvalidResponse')
+    entry['bucket'], entry['region'] = check_bucket(bucket), region
+    check_key(key, 'list file key')
     files, found, complete = read_list_files(
         obs, bucket, region, key, expected=count, max_objects=options['max_objects'], max_bytes=options['max_list_bytes'], prefix=subject.kind == 'sync_task'
     )

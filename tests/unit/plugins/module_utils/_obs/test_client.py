@@ -150,6 +150,11 @@ def test_virtual_hosted_by_default_and_path_style_from_the_environment(fake_serv
     assert obs.object_url('dst-bucket', 'cn-north-4', 'k')[1] is False
 
 
+def test_a_bucket_with_dots_goes_path_style_to_the_regional_endpoint(fake_server):
+    obs = ObsClient(_api(fake_server.url), access_key=AK, secret_key=SK, environ={})
+    assert obs.object_url('logs.example', 'cn-east-3', 'k') == ('https://obs.cn-east-3.myhuaweicloud.com/logs.example/k', True)
+
+
 @pytest.mark.parametrize('bucket', ['ab', 'UPPER', 'has_underscore', 'a..b', '-ab', 'x' * 64, 'evil.com/x', None, 7])
 def test_bad_bucket_names_are_refused_before_a_request(fake_server, bucket):
     with pytest.raises(OptionError):

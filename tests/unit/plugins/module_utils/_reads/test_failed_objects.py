@@ -193,3 +193,20 @@ def test_a_file_read_in_parts_gives_the_same_entries_and_line_numbers(part_bytes
     gets = [call for call in obs.calls if call[0] == 'get']
     assert gets[0][5] is None and all(call[5] == '"etag-1"' for call in gets[1:])
     assert [call[4] for call in gets] == list(range(0, entry['size'], part_bytes))
+
+
+def test_a_region_from_an_answer_that_is_no_host_label_fails_that_id_only():
+    from ansible_collections.hwcloud.migration.plugins.module_utils._obs.client import ObsClient
+
+    class Api:
+        session = policy = None
+        timeout = (1, 1)
+        verify = True
+        cloud = None
+        secrets = set()
+
+    obs = ObsClient(Api(), access_key='AK', secret_key='SK', environ={})
+    body = _task(dst_node={'bucket': 'dst-b', 'region': 'evil.example.com/x'})
+    with pytest.raises(HuaweiCloudError) as caught:
+        _read._subject_result(_read.SUBJECTS['migration_task'], 1, body, _context(), obs, OPTIONS)
+    assert caught.value.code == 'InvalidResponse' and 'is not a region id' in caught.value.message
