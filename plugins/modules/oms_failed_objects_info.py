@@ -93,6 +93,9 @@ notes:
     failed is an error for that ID, with the HTTP status, the OBS error code and the request ID
     (C(x-obs-request-id)); the other subjects are still returned.
   - A subject with no failed objects and no list is returned with no files and C(complete=true).
+  - RV(failed_objects[].failed_num) (what OMS counts) and RV(failed_objects[].total) (the entries in the lists) are both
+    returned and not forced to agree; a list stays in the bucket after a successful retry, and holds at most 100,000
+    objects. Compare them when that matters.
   - A list file is read 1 MiB at a time (C(Range) requests) and parsed line by line, so it is never in memory
     whole; every part after the first is read C(If-Match) the first part's ETag, and a list rewritten meanwhile
     fails its ID (C(PreconditionFailed)) instead of mixing two versions.
