@@ -14,10 +14,13 @@ from modules_harness import SECRET_VARS, assert_clean_output, connection, playbo
 MODULE = 'oms_failed_objects_info'
 DEST_AK, DEST_SK = 'MODTESTDESTAK0000001', 'modtest-destination-secret-0001'
 WRONG_DEST_SK = 'modtest-wrong-destination-secret-9999'
+TEMP_DEST_AK, TEMP_DEST_SK, DEST_TOKEN = 'MODTESTDESTTEMPAK001', 'modtest-destination-temp-secret-0001', 'modtest-destination-token-0001'
+WRONG_DEST_TOKEN = 'modtest-wrong-destination-token-9999'
 FAILED, PRIVATE, NO_LIST, BIG, SUCCEEDED, GROUP_A, GROUP_B, NOT_RECORDED = 7001, 7002, 7003, 7004, 7005, 7006, 7007, 7008
 GROUP, SYNC = 'a1b2c3d4-0000-4000-8000-00000000f001', 'sync-photos'
 BIG_LINES = 100000
-VARS = dict(SECRET_VARS, dest_sk=DEST_SK, wrong_dest_sk=WRONG_DEST_SK)
+VARS = dict(SECRET_VARS, dest_sk=DEST_SK, wrong_dest_sk=WRONG_DEST_SK, temp_dest_sk=TEMP_DEST_SK, dest_token=DEST_TOKEN, wrong_dest_token=WRONG_DEST_TOKEN)
+DEST_SECRETS = (DEST_SK, WRONG_DEST_SK, TEMP_DEST_SK, DEST_TOKEN, WRONG_DEST_TOKEN)
 
 
 def _task(task_id, bucket, failed, **extra):
@@ -32,7 +35,9 @@ def obs_emulator_fixture(tmp_path_factory):
     """modules.yml's projects and credentials plus a destination key pair, failing tasks, a group and a sync task."""
     data = migration_harness.modules_identities()
     data['credentials']['access_keys'].append({'access_key': DEST_AK, 'secret_key': DEST_SK})
-    data['obs'] = {'layout': {'delimiter': 'space', 'header': True}, 'buckets': [{'name': 'dst-private', 'access_keys': [DEST_AK]}]}
+    data['credentials']['access_keys'].append({'access_key': TEMP_DEST_AK, 'secret_key': TEMP_DEST_SK, 'security_token': DEST_TOKEN})
+    private = {'name': 'dst-private', 'access_keys': [DEST_AK, TEMP_DEST_AK]}
+    data['obs'] = {'layout': {'delimiter': 'space', 'header': True}, 'buckets': [private]}
     data['migration_tasks'] = [
         _task(FAILED, 'dst-photos', 12),
         _task(PRIVATE, 'dst-private', 3),
@@ -70,7 +75,8 @@ def run(run_playbook, emulator, tasks, verbosity=0, env=None, **defaults):
 
 def assert_no_destination_secret(run_result):
     assert_clean_output(run_result)
-    assert DEST_SK not in run_result.output and WRONG_DEST_SK not in run_result.output
+    for secret in DEST_SECRETS:
+        assert secret not in run_result.output, secret
 
 
 def test_a_task_a_group_and_a_sync_task_with_their_codes_and_objects(emulator, run_playbook):
@@ -130,6 +136,8 @@ def test_destination_credentials_apart_from_the_callers(emulator, run_playbook):
         read('callers keys', task_ids=[PRIVATE]),
         read('destination keys', task_ids=[PRIVATE], obs_access_key=DEST_AK, obs_secret_key='{{ dest_sk }}'),
         read('wrong destination secret', task_ids=[PRIVATE], obs_access_key=DEST_AK, obs_secret_key='{{ wrong_dest_sk }}'),
+        read('temporary keys', task_ids=[PRIVATE], obs_access_key=TEMP_DEST_AK, obs_secret_key='{{ temp_dest_sk }}', obs_security_token='{{ dest_token }}'),
+        read('wrong token', task_ids=[PRIVATE], obs_access_key=TEMP_DEST_AK, obs_secret_key='{{ temp_dest_sk }}', obs_security_token='{{ wrong_dest_token }}'),
     ]
     outcome = run(run_playbook, emulator, tasks, verbosity=4)
     refused = result(outcome, 'callers keys', 'failed')
@@ -137,8 +145,10 @@ def test_destination_credentials_apart_from_the_callers(emulator, run_playbook):
     assert result(outcome, 'destination keys')['failed_objects'][0]['total'] == 3
     wrong = result(outcome, 'wrong destination secret', 'failed')
     assert wrong['errors'][0]['error_code'] == 'SignatureDoesNotMatch'
+    assert result(outcome, 'temporary keys')['failed_objects'][0]['total'] == 3
+    assert result(outcome, 'wrong token', 'failed')['errors'][0]['error_code'] == 'AccessDenied'
     principals = [entry['principal'] for entry in requests_log(emulator, 'obs_get_object') if entry['status'] == 206]
-    assert principals == [DEST_AK]
+    assert principals == [DEST_AK, TEMP_DEST_AK]
     # The OMS calls still go with the caller's keys.
     assert {entry['principal'] for entry in requests_log(emulator, 'show_task')} == {connection(emulator)['access_key']}
     assert_no_destination_secret(outcome)
