@@ -25,7 +25,7 @@ QUERIES = [
 
 
 def _text(rng, alphabet, low, high):
-    return ''.join(rng.choice(alphabet) for _ in range(rng.randint(low, high)))
+    return ''.join(rng.choice(alphabet) for _position in range(rng.randint(low, high)))
 
 
 def _oracle(access_key, secret_key, method, bucket, key, query, headers, path_style):
@@ -66,7 +66,7 @@ def _request(rng):
 @pytest.mark.parametrize('seed', range(40))
 def test_signature_equals_the_sdk_over_generated_requests(seed):
     rng = random.Random('obs-signer-%d' % seed)
-    for _ in range(25):
+    for _request in range(25):
         access_key = _text(rng, list('ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'), 10, 30)
         secret_key = _text(rng, SECRET_ALPHABET, 1, 48)
         bucket = rng.choice(['dst-bucket', 'a.b-c', 'x' * 63, 'abc'])
