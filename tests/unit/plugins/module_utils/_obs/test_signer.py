@@ -66,7 +66,7 @@ def _request(rng):
 @pytest.mark.parametrize('seed', range(40))
 def test_signature_equals_the_sdk_over_generated_requests(seed):
     rng = random.Random('obs-signer-%d' % seed)
-    for _request in range(25):
+    for _attempt in range(25):
         access_key = _text(rng, list('ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'), 10, 30)
         secret_key = _text(rng, SECRET_ALPHABET, 1, 48)
         bucket = rng.choice(['dst-bucket', 'a.b-c', 'x' * 63, 'abc'])
