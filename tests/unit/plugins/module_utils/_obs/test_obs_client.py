@@ -218,3 +218,48 @@ def test_a_changed_object_fails_with_precondition_failed(fake_server):
     with pytest.raises(HuaweiCloudError) as caught:
         _obs(fake_server).get_object('dst-bucket', None, 'k.txt', max_bytes=3, start=5, if_match='"old"')
     assert (caught.value.status, caught.value.code, caught.value.request_id) == (412, 'PreconditionFailed', 'r412')
+
+
+@pytest.fixture
+def head_server():
+    """A loopback server answering HEAD as OBS does: the headers of the GET, no body; 404 for any key but k.txt."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    seen = []
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = 'HTTP/1.1'
+
+        def do_HEAD(self):
+            seen.append(dict(self.headers.items()))
+            found = self.path.endswith('/k.txt')
+            self.send_response(200 if found else 404)
+            self.send_header('Content-Length', '1234' if found else '0')
+            self.send_header('x-obs-request-id', 'rid-head')
+            if not found:
+                self.send_header('x-obs-error-code', 'NoSuchKey')
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={'poll_interval': 0.01}, daemon=True)
+    thread.start()
+    yield 'http://127.0.0.1:%d' % server.server_address[1], seen
+    server.shutdown()
+    server.server_close()
+
+
+def test_head_object_reads_the_size_and_signs_head(head_server):
+    url, seen = head_server
+    obs = ObsClient(_api(url), access_key=AK, secret_key=SK, endpoint=url)
+    meta = obs.head_object('dst-bucket', None, 'k.txt')
+    assert meta['size'] == 1234 and meta['status'] == 200 and meta['request_id'] == 'rid-head'
+    headers = seen[0]
+    auth = ObsAuthentication(AK, SK, True, ObsAdapter('obs'), None, False).doAuth('HEAD', 'dst-bucket', 'k.txt', {}, dict(headers))
+    assert headers['Authorization'] == auth['Authorization']
+    with pytest.raises(HuaweiCloudError) as caught:
+        obs.head_object('dst-bucket', None, 'gone.txt')
+    assert (caught.value.status, caught.value.code, caught.value.request_id, caught.value.method) == (404, 'NoSuchKey', 'rid-head', 'HEAD')
