@@ -243,9 +243,13 @@ def read_failed_objects(context):
             path, status, items_key, schema, id_key = LISTINGS[name]
             listing = list_all(context, path, {'status': status}, items_key, schema, name.replace('_', ' '), report, id_key=id_key)
             kind = 'migration_task' if name == 'migration_tasks' else 'task_group'
-            for item in listing.items:
-                if isinstance(item, dict) and item.get(id_key) is not None and item.get('status') == status:
-                    listed.setdefault(kind, {})[item[id_key]] = item
+            for position, item in enumerate(listing.items):
+                ident = item.get(id_key) if isinstance(item, dict) else None
+                if not (isinstance(ident, str) and ident) and not (isinstance(ident, int) and not isinstance(ident, bool)):
+                    noun = SUBJECTS[kind].noun
+                    report_problem(context, '%s[%d]' % (items_key, position), id_key, 'a listed %s has no usable id; its failed objects were not read' % noun)
+                elif item.get('status') == status:  # another status: the listing's filter did not hold for it, it is no failed one
+                    listed.setdefault(kind, {})[ident] = item
         results, missing = [], []
         query_time = now_ms()
         for kind, subject in SUBJECTS.items():

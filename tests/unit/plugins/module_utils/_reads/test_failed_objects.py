@@ -4,6 +4,7 @@
 
 import pytest
 
+from ansible_collections.hwcloud.migration.plugins.module_utils._api.client import HuaweiCloudClient
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError
 from ansible_collections.hwcloud.migration.plugins.module_utils._obs.client import ObjectRead
 from ansible_collections.hwcloud.migration.plugins.module_utils._obs.failed_list import FailedList
@@ -210,3 +211,31 @@ def test_a_region_from_an_answer_that_is_no_host_label_fails_that_id_only():
     with pytest.raises(HuaweiCloudError) as caught:
         _read._subject_result(_read.SUBJECTS['migration_task'], 1, body, _context(), obs, OPTIONS)
     assert caught.value.code == 'InvalidResponse' and 'is not a region id' in caught.value.message
+
+
+class ListingClient:
+    """Answers the task listing with ``tasks``; enough of a client for the read (OBS is faked apart)."""
+
+    max_concurrency = 2
+    secrets = set()
+
+    def __init__(self, tasks):
+        self.tasks = tasks
+
+    def get_json(self, path, path_params=None, query=None, limits=None):
+        assert path == _read.TASK_LIST_PATH and query['status'] == 4
+        page = self.tasks[query.get('offset', 0) :][: query.get('limit', 100)]
+        return {'count': len(self.tasks), 'tasks': page}, {'status': 200, 'request_id': 'r', 'url': path}
+
+    fetch_many = HuaweiCloudClient.fetch_many
+
+
+def test_listed_failed_tasks_are_read_and_a_listed_task_without_id_is_a_problem(monkeypatch):
+    obs = FakeObs({'oms/l.txt': LINE})
+    monkeypatch.setattr(_read, 'ObsClient', lambda api, **kwargs: obs)
+    tasks = [_task(id=5, status=4, failed_num=1), _task(id=None, status=4), _task(id=6, status=5, failed_num=0), _task(id=[1], status=4)]
+    context = _context(list_failed=['migration_tasks'])
+    context.client = ListingClient(tasks)
+    result = _read.read_failed_objects(context)()
+    assert [(entry['kind'], entry['id'], entry['total']) for entry in result['failed_objects']] == [('migration_task', 5, 1)]
+    assert sorted(problem['id'] for problem in context.problems) == ['tasks[1]', 'tasks[3]']
