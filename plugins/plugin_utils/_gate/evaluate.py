@@ -11,7 +11,7 @@ objects), unit-tested directly; one loop over the subject kinds of
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import ms_to_iso
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import now_ms as _current_ms
 from ansible_collections.hwcloud.migration.plugins.module_utils._values import is_count
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.common import Checks, found_check, missing_check
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.common import Checks, SubjectChecks
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import (
     BUCKET_MS,
     DEFAULT_POLICY,
@@ -59,14 +59,10 @@ def _evaluate_kind(kind: SubjectKind, outcomes, policy, defaults, checks, now):
         thresholds = resolve_deadline({key: defaults.get(key) for key in kind.threshold_keys}, now)
         thresholds.update(resolve_deadline(overrides, now))
         bodies = tuple(outcomes[read.name].items.get(subject_id) for read in kind.reads)
-        if bodies[0] is None:
-            # Anything asked for and not returned is missing, whether or not the
-            # module listed it under ``missing``.
-            missing_check(checks, kind.found_check, subject_id, kind.name, kind.noun)
-            observed = kind.unread()
-        else:
-            found_check(checks, kind.found_check, subject_id, kind.name, kind.noun)
-            observed = kind.evaluate(checks, subject_id, bodies, thresholds, now=now, window=policy['window'])
+        subject = SubjectChecks(checks, subject_id, kind.name)
+        # Anything asked for and not returned is missing, whether or not the module listed it under ``missing``.
+        subject.found(kind.found_check, kind.noun, bodies[0] is not None)
+        observed = kind.unread() if bodies[0] is None else kind.evaluate(subject, bodies, thresholds, now=now, window=policy['window'])
         entry = {'id': subject_id, 'found': bodies[0] is not None}
         entry.update(observed)
         entry['thresholds'] = thresholds

@@ -74,7 +74,8 @@ class SubjectKind:
     the prefix of its counts and its policy key (``all_<fact_key>`` for
     ``all``).  ``checks`` are its check ids in evaluation order, the found
     check first.  ``reads[0]`` lists its subjects; each read's entry of a
-    subject goes to ``evaluate(checks, id, bodies, thresholds, now=, window=)``,
+    subject goes to ``evaluate(subject, bodies, thresholds, now=, window=)``
+    (``subject``: the ``checks.common.SubjectChecks`` of its id),
     which returns the observed values (``unread()`` when it was not found).
     ``thresholds`` may be overridden per subject; ``threshold_keys`` is what
     an entry's ``thresholds`` hold.  ``columns`` are its HTML columns,
