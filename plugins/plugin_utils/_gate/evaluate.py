@@ -24,9 +24,9 @@ from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants 
     VERDICT_UNHEALTHY,
     MigrationHealthError,
 )
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.deadline import resolve_deadline
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.kinds import KINDS, KINDS_BY_NAME, SubjectKind
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.policy import normalise_policy
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.policy_migration import resolve_deadline
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.results import error_line, gate_error, read_outcomes, subject_issues
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.schema import fact_errors
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports.downsample import chart_columns, downsample_series
@@ -175,7 +175,7 @@ def _empty_selection_errors(policy, subjects, outcomes):
         errors.append(
             gate_error(
                 'selection',
-                '%s is "all" but the project has no %s: nothing was gated; check the region and project, '
+                'migration_health_%s is "all" but the project has no %s: nothing was gated; check the region and project, '
                 'or set migration_health_allow_empty: true if an empty project is acceptable' % (kind.fact_key, kind.plural),
                 field=kind.fact_key,
             )

@@ -6,7 +6,7 @@ Will the migration be done, with nothing failed, before the cutover?  One
 function per check; :func:`migration_task_checks` and :func:`task_group_checks`
 evaluate one found subject of each kind for ``_gate/evaluate`` with the checks
 both kinds share (``checks.progress``); their inputs are checked in
-``_gate/policy_migration``.  Fail closed: a value the checks
+``_gate/policy``.  Fail closed: a value the checks
 cannot use makes its check fail as not evaluated; what the modules flagged
 (``problems``), the ids they could not read (``errors``) and a listing cut
 short are read once for every kind by ``_gate/results`` (the ``reads`` of each
