@@ -29,7 +29,7 @@ from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.kinds impo
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.policy import normalise_policy
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.results import error_line, gate_error, read_outcomes, subject_issues
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.schema import fact_errors
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports.downsample import chart_columns, downsample_series
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports.downsample import chart_columns, chart_series, downsample_series
 
 
 def violation_line(check: dict) -> str:
@@ -99,12 +99,14 @@ def evaluate(results: object, policy: object, now_ms: int | None = None, errors=
     _apply_read_issues(checks, subjects, outcomes)
 
     window_bounds = _window_bounds([outcomes[kind.series_read].items for kind in KINDS if kind.charted], policy, now)
-    if not policy.get('full_series'):
-        charted = [entry for kind in KINDS if kind.charted for entry in subjects[kind.name]]
-        failing = sum(1 for entry in charted if entry['found'] and not entry['healthy'])
-        columns = chart_columns(failing, len(charted) - failing, SERIES_POINT_BUDGET)
-        for entry in charted:
-            _downsample_entry(entry, window_bounds, SPARKLINE_COLUMNS if entry['healthy'] else columns)
+    charted = [(entry, outcomes[kind.series_read].items) for kind in KINDS if kind.charted for entry in subjects[kind.name]]
+    failing = sum(1 for entry, _series in charted if entry['found'] and not entry['healthy'])
+    columns = chart_columns(failing, len(charted) - failing, SERIES_POINT_BUDGET)
+    for entry, series in charted:
+        # One subject's full series at a time, kept only when asked for: a large gate never holds them all.
+        if entry['found']:
+            entry['series'] = chart_series(series.get(entry['id']))
+        _downsample_entry(entry, window_bounds, None if policy.get('full_series') else SPARKLINE_COLUMNS if entry['healthy'] else columns)
 
     gate_errors = [dict(error) for error in errors or ()]
     for outcome in outcomes.values():
@@ -261,7 +263,7 @@ def error_fact(errors: list, policy: dict | None = None, now_ms: int | None = No
 
 
 def _downsample_entry(entry, window, columns):
-    """Keep the buckets the report can draw: ``columns`` columns of at most two points each.
+    """Keep the buckets the report can draw: ``columns`` columns of at most two points each (None: every bucket).
 
     Per column the lowest and highest bucket stay, so a burst is never averaged
     away; ``series_downsampled`` tells a reader (and the chart) that the empty

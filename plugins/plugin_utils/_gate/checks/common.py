@@ -9,13 +9,9 @@ of their own (``sync``, ``window``, ``dataset``, ``migration``, ``progress``);
 a new subject kind brings its file and its entry in ``_gate/kinds.KINDS``.
 """
 
-from itertools import repeat
-
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import one_line
-from ansible_collections.hwcloud.migration.plugins.module_utils._reads.statistics_summary import iter_points
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.statistics_summary import ratio as ratio_of
 from ansible_collections.hwcloud.migration.plugins.module_utils._values import is_count
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import CHART_TYPES
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.results import describe
 
 
@@ -53,45 +49,6 @@ def as_string(value: object) -> str | None:
 def as_count(value: object) -> int | None:
     """``value`` when it is a count, else None."""
     return value if is_count(value) else None
-
-
-def _only(values, kind):
-    return set(map(type, values)) == set((kind,))
-
-
-def _series_points(series, data_type):
-    """``(time_stamp, count)`` of one series of the answer, as ``iter_points`` reads it.
-
-    A series whose buckets are all plain dicts of plain non-negative ints (what
-    the modules return) is read in a few C-level passes; any other goes
-    through ``iter_points`` itself, which decides what a well-formed bucket is.
-    """
-    buckets = series.get('data')
-    if isinstance(buckets, list) and buckets and _only(buckets, dict):
-        stamps = list(map(dict.get, buckets, repeat('time_stamp')))
-        counts = list(map(dict.get, buckets, repeat('statistic_num')))
-        if _only(stamps, int) and _only(counts, int) and min(stamps) >= 0 and min(counts) >= 0:
-            return list(zip(stamps, counts))
-    return list(iter_points({'statistic_datas': [series]}, data_type))
-
-
-def chart_series(statistics: object) -> dict:
-    """The REQUEST/SUCCESS/FAILURE buckets of one statistics entry as ``[[time_stamp, count], ...]``, in time order.
-
-    Every well-formed bucket of ``iter_points``, of every series of the type.
-    """
-    series_list = statistics.get('statistic_datas') if isinstance(statistics, dict) else None
-    if not isinstance(series_list, list):
-        series_list = []
-    series = {}
-    for data_type in CHART_TYPES:
-        points = []
-        for entry in series_list:
-            if isinstance(entry, dict) and entry.get('data_type') == data_type:
-                points.extend(_series_points(entry, data_type))
-        points.sort()
-        series[data_type] = list(map(list, points))
-    return series
 
 
 class Checks:

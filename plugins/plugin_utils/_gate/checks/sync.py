@@ -11,7 +11,7 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors impo
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.statistics_summary import ratio as ratio_of
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import ms_to_iso
 from ansible_collections.hwcloud.migration.plugins.module_utils._values import is_count
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.common import SubjectChecks, as_count, as_string, chart_series, format_ratio
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.common import SubjectChecks, as_count, as_string, format_ratio
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.window import (
     stall_check,
     unevaluated_window_check,
@@ -94,8 +94,6 @@ def task_checks(subject: SubjectChecks, bodies: tuple, thresholds: dict, *, now:
     if problem is not None:
         shown = 'missing' if statistics is None else 'unusable'
         subject.unusable('window-statistics', False, True, problem, observed_display=shown, threshold_display='complete')
-        if isinstance(statistics, dict):
-            observed['series'] = chart_series(statistics)
         for check_id in WINDOW_CHECKS:
             unevaluated_window_check(subject, check_id, thresholds, window)
         _monthly_check(subject, observed, thresholds, task)
@@ -122,7 +120,6 @@ def task_checks(subject: SubjectChecks, bodies: tuple, thresholds: dict, *, now:
             'bytes_synchronized': as_count(summary.get('bytes_synchronized')),
             'last_success_time': summary.get('last_success_time'),
             'last_success': ms_to_iso(summary.get('last_success_time')),
-            'series': chart_series(statistics),
         }
     )
     message = 'the statistics of the last %s were read completely (%d requested, %d failed)' % (window, requests, failures)
