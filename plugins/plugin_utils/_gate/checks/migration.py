@@ -20,7 +20,7 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._reads.migration
     task_summary,
 )
 from ansible_collections.hwcloud.migration.plugins.module_utils._values import is_number
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.common import SubjectChecks
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.common import SubjectChecks, as_string
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.progress import (
     as_integer,
     as_stamp,
@@ -67,10 +67,6 @@ def _failed_tasks_check(subject, group, reason):
     subject.add('task-group-failed-tasks', failed, 0, passed=failed == 0, message=message, threshold_display='0')
 
 
-def _text(value):
-    return value if isinstance(value, str) else None
-
-
 def migration_task_checks(subject: SubjectChecks, bodies: tuple, thresholds: dict, *, now: int, window: str) -> dict:
     """Evaluate one found migration task (``bodies``: its ``migration_task_info`` entry); returns its observed values."""
     task = bodies[0]
@@ -85,10 +81,10 @@ def migration_task_checks(subject: SubjectChecks, bodies: tuple, thresholds: dic
     observed = _observed(summary, thresholds, status)
     observed.update(
         {
-            'name': _text(task.get('name')),
-            'group_id': _text(task.get('group_id')),
-            'src_bucket': _text(src.get('bucket')),
-            'dst_bucket': _text(dst.get('bucket')),
+            'name': as_string(task.get('name')),
+            'group_id': as_string(task.get('group_id')),
+            'src_bucket': as_string(src.get('bucket')),
+            'dst_bucket': as_string(dst.get('bucket')),
             'left_time_ms': as_integer(task.get('left_time')),
             'total_num': as_integer(task.get('total_num')),
             'successful_num': as_integer(task.get('successful_num')),
@@ -110,7 +106,7 @@ def task_group_checks(subject: SubjectChecks, bodies: tuple, thresholds: dict, *
     observed = _observed(summary, thresholds, status)
     observed.update(
         {
-            'description': _text(group.get('description')),
+            'description': as_string(group.get('description')),
             'total_task_num': as_integer(group.get('total_task_num')),
             'complete_task_num': as_integer(group.get('complete_task_num')),
             'failed_tasks': as_integer(group.get('failed_task_num')),
