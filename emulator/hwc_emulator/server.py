@@ -12,7 +12,7 @@ from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, unquote_plus
 
-from . import auth, control, iam, modelarts, oms, oms_tasks, rewrite
+from . import auth, control, iam, modelarts, oms, oms_tasks, rewrite, writes
 from . import scenario as scenario_format
 from .contract import Contract, load_schemas
 from .replies import Reply, RequestContext, gateway_error, iam_error, service_error
@@ -36,7 +36,7 @@ ROUTES = (
     ('iam_create_token', 'POST', ('v3', 'auth', 'tokens'), iam.create_token, None),
     ('iam_list_projects', 'GET', ('v3', 'projects'), iam.list_projects, 'any'),
     ('iam_list_auth_projects', 'GET', ('v3', 'auth', 'projects'), iam.list_auth_projects, 'any'),
-)
+) + writes.ROUTES
 _ROUTES_BY_LENGTH = {}
 for _route in ROUTES:
     _ROUTES_BY_LENGTH.setdefault(len(_route[2]), []).append(_route)
@@ -171,6 +171,7 @@ class RequestHandler(BaseHTTPRequestHandler):
 
     def _serve(self):
         started = time.monotonic()
+        self._logged_body = None
         emulator = self.server.emulator
         state = emulator.state
         request_id = uuid.uuid4().hex
@@ -212,6 +213,8 @@ class RequestHandler(BaseHTTPRequestHandler):
             )
             return
         name = route[0]
+        if name in writes.LOGGED_ROUTES:
+            self._logged_body = writes.logged_body(body)
         pre_fault, post_faults = self._faults(state, name, raw_path)
         fired = tuple(f.kind for f in ([pre_fault] if pre_fault else []) + post_faults)
         if pre_fault is not None:
@@ -421,6 +424,8 @@ class RequestHandler(BaseHTTPRequestHandler):
                 'principal': principal,
                 'faults': list(fired),
                 'duration_ms': round((time.monotonic() - started) * 1000.0, 3),
+                # A write's body with its credentials redacted (None for reads).
+                'body': getattr(self, '_logged_body', None),
             }
         )
         if emulator.access_log:
