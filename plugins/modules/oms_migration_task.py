@@ -253,7 +253,7 @@ options:
 attributes:
   check_mode:
     support: full
-    description: The task is read, nothing is written; RV(changed) and RV(actions) say what would be done.
+    description: The task is read, nothing is written; C(changed) and RV(actions) say what would be done.
   diff_mode:
     support: full
     description: The task's settings before and after (never a credential).

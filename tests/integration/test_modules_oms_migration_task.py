@@ -79,18 +79,18 @@ def clean(run_result):
 
 
 def test_create_check_mode_diff_idempotent_rerun_and_settings(emulator, run_playbook):
-    new = dict(task_type='prefix', src_node=src(), dst_node=dst(), description='photos to OBS', task_priority='HIGH')
+    new = dict(task_type='prefix', src_node=src(), dst_node=dst(), description='photos to OBS')
     policy = [{'start': '00:00', 'end': '06:00', 'max_bandwidth': 104857600}]
     outcome = run(
         emulator,
         run_playbook,
         [
-            manage('would create', check_mode=True, diff=True, **new),
-            manage('create', diff=True, bandwidth_policy=policy, **new),
-            manage('again', diff=True, bandwidth_policy=policy, **new),
-            manage('again in check mode', check_mode=True, **new),
-            manage('new bandwidth', bandwidth_policy=[{'start': '01:00', 'end': '05:00', 'max_bandwidth': 52428800}], **new),
-            manage('new priority', **dict(new, task_priority='LOW')),
+            manage('would create', check_mode=True, diff=True, task_priority='HIGH', **new),
+            manage('create', diff=True, bandwidth_policy=policy, task_priority='HIGH', **new),
+            manage('again', diff=True, bandwidth_policy=policy, task_priority='HIGH', **new),
+            manage('again in check mode', check_mode=True, task_priority='HIGH', **new),
+            manage('new bandwidth', bandwidth_policy=[{'start': '01:00', 'end': '05:00', 'max_bandwidth': 52428800}], task_priority='HIGH', **new),
+            manage('new priority', task_priority='LOW', **new),
         ],
         verbosity=4,
     )
@@ -184,15 +184,15 @@ def test_start_stop_retry_and_delete(emulator, run_playbook):
 
 
 def test_waits_for_finished_and_a_task_that_ends_failed(emulator, run_playbook):
-    wait = dict(wait=True, wait_for='finished', poll_interval=0.5, wait_timeout=60)
+    wait = dict(wait=True, wait_for='finished', poll_interval=0.5)
     outcome = run(
         emulator,
         run_playbook,
         [
-            manage('quick', src_node=src('quick-src'), dst_node=dst(), **wait),
-            manage('flaky', src_node=src('flaky-src'), dst_node=dst(), **wait),
+            manage('quick', src_node=src('quick-src'), dst_node=dst(), wait_timeout=60, **wait),
+            manage('flaky', src_node=src('flaky-src'), dst_node=dst(), wait_timeout=60, **wait),
             manage('settled', src_node=src('slow-src'), dst_node=dst(), wait=True, poll_interval=0.5),
-            manage('too short', id=RUNNING, state='started', **dict(wait, wait_timeout=1, poll_interval=0.5)),
+            manage('too short', id=RUNNING, state='started', wait_timeout=1, **wait),
         ],
     )
     quick = result(outcome, 'quick')
