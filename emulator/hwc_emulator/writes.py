@@ -282,44 +282,50 @@ def create_task(ctx, project_id):
     except ParameterError as exc:
         return exc.reply
     state, now = ctx.state, ctx.now
-    src, dst = document['src_node'], document['dst_node']
     with state.lock:
         world = state.migration
         task_id = max([0] + list(world.tasks)) + 1
-        profile = _profile(world, src.get('bucket'))
-        name = 'oms-task-%d' % task_id
-        start = now + parse_duration_ms(profile.get('wait', 0))
-        entry = {
-            'id': task_id,
-            'name': name,
-            'project_id': project_id,
-            'description': document.get('description') or '',
-            'task_type': task_type,
-            'start': start,
-            'total_size': profile['total_size'],
-            'total_num': profile['total_num'],
-            'migrate_speed': profile['migrate_speed'],
-            'failed_objects': profile.get('failed_objects', 0),
-            'skipped_objects': profile.get('skipped_objects', 0),
-            'src_node': OrderedDict(
-                (key, src.get(key)) for key in ('bucket', 'cloud_type', 'region', 'app_id', 'object_key', 'list_file') if key in src or key == 'object_key'
-            ),
-            'dst_node': OrderedDict((key, dst.get(key) or '') for key in ('bucket', 'region', 'save_prefix')),
-            'bandwidth_policy': windows,
-            'retry_failed_objects': profile.get('retry_failed_objects', 0),
-        }
-        entry['src_node'].setdefault('cloud_type', 'Aliyun')
-        if entry['src_node'].get('object_key') is None:
-            entry['src_node']['object_key'] = ['']
-        if profile.get('fail_after') is not None:
-            entry['fail_at'] = start + parse_duration_ms(profile['fail_after'])
-        if profile.get('error_reason'):
-            entry['error_reason'] = profile['error_reason']
-        for key in _CREATE:
-            if key not in entry and key not in ('src_node', 'dst_node', 'source_cdn', 'smn_config', 'bandwidth_policy') and document.get(key) is not None:
-                entry[key] = document[key]
+        entry = new_task_entry(world, document, task_id, project_id, now, task_type, windows)
         _replace(world, MigrationTask(entry, project_id, world.loaded_ms))
-    return Reply(200, OrderedDict((('id', task_id), ('task_name', name))))
+    return Reply(200, OrderedDict((('id', task_id), ('task_name', entry['name']))))
+
+
+def new_task_entry(world, document, task_id, project_id, now, task_type, windows):
+    """The scenario entry of a task created from a CreateTaskReq (or CreateTaskGroupReq) ``document``."""
+    src, dst = document['src_node'], document['dst_node']
+    profile = _profile(world, src.get('bucket'))
+    name = 'oms-task-%d' % task_id
+    start = now + parse_duration_ms(profile.get('wait', 0))
+    entry = {
+        'id': task_id,
+        'name': name,
+        'project_id': project_id,
+        'description': document.get('description') or '',
+        'task_type': task_type,
+        'start': start,
+        'total_size': profile['total_size'],
+        'total_num': profile['total_num'],
+        'migrate_speed': profile['migrate_speed'],
+        'failed_objects': profile.get('failed_objects', 0),
+        'skipped_objects': profile.get('skipped_objects', 0),
+        'src_node': OrderedDict(
+            (key, src.get(key)) for key in ('bucket', 'cloud_type', 'region', 'app_id', 'object_key', 'list_file') if key in src or key == 'object_key'
+        ),
+        'dst_node': OrderedDict((key, dst.get(key) or '') for key in ('bucket', 'region', 'save_prefix')),
+        'bandwidth_policy': windows,
+        'retry_failed_objects': profile.get('retry_failed_objects', 0),
+    }
+    entry['src_node'].setdefault('cloud_type', 'Aliyun')
+    if entry['src_node'].get('object_key') is None:
+        entry['src_node']['object_key'] = ['']
+    if profile.get('fail_after') is not None:
+        entry['fail_at'] = start + parse_duration_ms(profile['fail_after'])
+    if profile.get('error_reason'):
+        entry['error_reason'] = profile['error_reason']
+    for key in _CREATE:
+        if key not in entry and key not in ('src_node', 'dst_node', 'source_cdn', 'smn_config', 'bandwidth_policy') and document.get(key) is not None:
+            entry[key] = document[key]
+    return entry
 
 
 def _existing(ctx, project_id, task_id):
@@ -359,18 +365,29 @@ def start_task(ctx, project_id, task_id):
             return _in_progress(task_id, 'the task is %s' % ('pausing' if snap.status == 7 else 'running'))
         if snap.status == 5:
             return service_error(400, 'OMS.0001', 'Invalid parameter settings: task %s has succeeded and cannot be started.' % task_id)
-        changes = {'start': now, 'failed_objects': task.entry.get('retry_failed_objects', 0)}
-        if snap.status == 4 and document.get('migrate_failed_object'):
-            # Only the failed objects are sent again: what succeeded stays done.
-            failed_bytes = max(1, task.total_size * snap.failed // task.total_num) if task.total_num and snap.failed else 0
-            changes.update(complete_size=max(0, snap.done - failed_bytes), status='retrying')
-        elif snap.status == 4:
-            changes['complete_size'] = 0
-        else:
-            changes['complete_size'] = snap.done  # a stopped task resumes where it stopped
-        changes['runs'] = task.entry.get('runs', 1) + 1
-        _replace(world, _rebuilt(world, task, changes, dropped=('status', 'halt_at', 'fail_at', 'error_reason', 'pause_until')))
+        _replace(world, restarted(world, task, snap, now, failed_only=bool(document.get('migrate_failed_object'))))
     return _empty()
+
+
+def restarted(world, task, snap, now, *, failed_only):
+    """The task started again at ``now`` from its snapshot ``snap`` (stopped: resumed; failed: in full or its failed objects only)."""
+    changes = {'start': now, 'failed_objects': task.entry.get('retry_failed_objects', 0)}
+    if snap.status == 4 and failed_only:
+        # Only the failed objects are sent again: what succeeded stays done.
+        failed_bytes = max(1, task.total_size * snap.failed // task.total_num) if task.total_num and snap.failed else 0
+        changes.update(complete_size=max(0, snap.done - failed_bytes), status='retrying')
+    elif snap.status == 4:
+        changes['complete_size'] = 0
+    else:
+        changes['complete_size'] = snap.done  # a stopped task resumes where it stopped
+    changes['runs'] = task.entry.get('runs', 1) + 1
+    return _rebuilt(world, task, changes, dropped=('status', 'halt_at', 'fail_at', 'error_reason', 'pause_until'))
+
+
+def paused(world, task, now):
+    """The task stopped at ``now``: pausing for ``migration.pause_duration``, then stopped."""
+    changes = {'status': 'pausing', 'halt_at': now, 'pause_until': now + parse_duration_ms(world.pause_duration), 'start': min(task.start_ms, now)}
+    return _rebuilt(world, task, changes, dropped=('fail_at',))
 
 
 def stop_task(ctx, project_id, task_id):
@@ -384,8 +401,7 @@ def stop_task(ctx, project_id, task_id):
         snap = task.snapshot(now)
         if snap.status not in ACTIVE:
             return service_error(400, 'OMS.0066', 'Task %s is not running.' % task_id)
-        changes = {'status': 'pausing', 'halt_at': now, 'pause_until': now + parse_duration_ms(world.pause_duration), 'start': min(task.start_ms, now)}
-        _replace(world, _rebuilt(world, task, changes, dropped=('fail_at',)))
+        _replace(world, paused(world, task, now))
     return _empty()
 
 
@@ -436,5 +452,3 @@ ROUTES = (
     ('delete_task', 'DELETE', ('v2', '*', 'tasks', '*'), delete_task, FORBIDDEN_CODE),
     ('update_bandwidth_policy', 'PUT', ('v2', '*', 'tasks', '*', 'bandwidth-policy'), update_bandwidth_policy, FORBIDDEN_CODE),
 )
-# The routes whose request bodies the request log keeps (redacted).
-LOGGED_ROUTES = frozenset(route[0] for route in ROUTES)
