@@ -68,8 +68,8 @@ def run(emulator, run_playbook, tasks, verbosity=0):
     return run_playbook(playbook(tasks, module_defaults=connection(emulator)), extra_vars=variables, verbosity=verbosity)
 
 
-def writes(emulator):
-    return [entry for entry in requests_log(emulator) if entry['route'] in WRITE_ROUTES]
+def writes(emulator, routes=WRITE_ROUTES):
+    return [entry for entry in requests_log(emulator) if entry['route'] in routes]
 
 
 def clean(run_result):

@@ -144,7 +144,8 @@ def identity(task_type: Optional[str], src: Mapping[str, Any], dst: Mapping[str,
     """What a task migrates, with the API's defaults applied: the same shape from options and from an answer."""
     src, dst = dict(src or {}), dict(dst or {})
     return {
-        'task_type': task_type,
+        # Tasks answer "prefix", groups "PREFIX": the same type.
+        'task_type': task_type.lower() if isinstance(task_type, str) else task_type,
         'src_cloud_type': src.get('cloud_type') or DEFAULT_CLOUD_TYPE,
         'src_region': src.get('region'),
         'src_bucket': src.get('bucket'),
