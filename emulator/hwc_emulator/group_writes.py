@@ -33,7 +33,6 @@ from .writes import (
     _BOOL,
     _CREATE,
     _DST_NODE,
-    _LIST,
     _SRC_NODE,
     _START,
     _check_fields,
@@ -42,6 +41,7 @@ from .writes import (
     _in_progress,
     _profile,
     _require,
+    bandwidth_update,
     check_bandwidth_policy,
     new_task_entry,
     paused,
@@ -203,10 +203,7 @@ def retry_task_group(ctx, project_id, group_id):
 def update_task_group(ctx, project_id, group_id):
     """PUT /v2/{project_id}/taskgroups/{group_id}/update (UpdateBandwidthPolicyReq)"""
     try:
-        document = _document(ctx, required=True)
-        _check_fields(document, {'bandwidth_policy': (_LIST, None, None)}, '')
-        _require(document, ('bandwidth_policy',), '')
-        windows = check_bandwidth_policy(document['bandwidth_policy'])
+        windows = bandwidth_update(ctx)
     except ParameterError as exc:
         return exc.reply
     state = ctx.state

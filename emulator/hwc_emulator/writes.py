@@ -423,13 +423,18 @@ def delete_task(ctx, project_id, task_id):
     return _empty()
 
 
+def bandwidth_update(ctx):
+    """The windows of an UpdateBandwidthPolicyReq body (UpdateBandwidthPolicy, UpdateTaskGroup), checked; ParameterError otherwise."""
+    document = _document(ctx, required=True)
+    _check_fields(document, {'bandwidth_policy': (_LIST, None, None)}, '')
+    _require(document, ('bandwidth_policy',), '')
+    return check_bandwidth_policy(document['bandwidth_policy'])
+
+
 def update_bandwidth_policy(ctx, project_id, task_id):
     """PUT /v2/{project_id}/tasks/{task_id}/bandwidth-policy (UpdateBandwidthPolicyReq)"""
     try:
-        document = _document(ctx, required=True)
-        _check_fields(document, {'bandwidth_policy': (_LIST, None, None)}, '')
-        _require(document, ('bandwidth_policy',), '')
-        windows = check_bandwidth_policy(document['bandwidth_policy'])
+        windows = bandwidth_update(ctx)
     except ParameterError as exc:
         return exc.reply
     state = ctx.state

@@ -14,17 +14,23 @@ def migration_data():
         return yaml.safe_load(handle)
 
 
-@pytest.fixture(scope='module', name='migration_emulator')
-def migration_emulator_fixture(tmp_path_factory):
-    """One emulator for the whole test file, on modules.yml's identities and migration.yml's tasks."""
+def merged_emulator(tmp_path_factory, scenario):
+    """An emulator on modules.yml's identities with the migration data of ``scenario`` (a file in scenarios/)."""
     with open(str(MODULES_SCENARIO), encoding='utf-8') as handle:
         data = yaml.safe_load(handle)
     for key in ('sync_tasks', 'datasets', 'generate', 'faults'):
         data.pop(key, None)
-    data.update(migration_data())
+    with open(str(scenario), encoding='utf-8') as handle:
+        data.update(yaml.safe_load(handle))
     path = tmp_path_factory.mktemp('migration-scenario') / 'scenario.yml'
     path.write_text(yaml.safe_dump(data, sort_keys=False))
-    emulator = Emulator(path)
+    return Emulator(path)
+
+
+@pytest.fixture(scope='module', name='migration_emulator')
+def migration_emulator_fixture(tmp_path_factory):
+    """One emulator for the whole test file, on modules.yml's identities and migration.yml's tasks."""
+    emulator = merged_emulator(tmp_path_factory, MIGRATION_SCENARIO)
     yield emulator
     emulator.stop()
 

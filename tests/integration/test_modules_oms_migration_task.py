@@ -3,9 +3,8 @@
 import json
 
 import pytest
-import yaml
-from conftest import SCENARIOS, Emulator
-from modules_harness import SCENARIO as MODULES_SCENARIO
+from conftest import SCENARIOS
+from migration_harness import merged_emulator
 from modules_harness import SECRET_VARS, SECRETS, assert_clean_output, connection, playbook, requests_log, result, task
 
 MODULE = 'oms_migration_task'
@@ -18,15 +17,7 @@ WRITE_ROUTES = ('create_task', 'start_task', 'stop_task', 'delete_task', 'update
 @pytest.fixture(scope='module', name='lifecycle_emulator')
 def lifecycle_emulator_fixture(tmp_path_factory):
     """One emulator for the file: modules.yml's identities and lifecycle.yml's tasks and sources."""
-    with open(str(MODULES_SCENARIO), encoding='utf-8') as handle:
-        data = yaml.safe_load(handle)
-    for key in ('sync_tasks', 'datasets', 'generate', 'faults'):
-        data.pop(key, None)
-    with open(str(SCENARIOS / 'lifecycle.yml'), encoding='utf-8') as handle:
-        data.update(yaml.safe_load(handle))
-    path = tmp_path_factory.mktemp('lifecycle-scenario') / 'scenario.yml'
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
-    emulator = Emulator(path)
+    emulator = merged_emulator(tmp_path_factory, SCENARIOS / 'lifecycle.yml')
     yield emulator
     emulator.stop()
 

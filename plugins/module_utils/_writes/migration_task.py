@@ -33,7 +33,7 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import
 from ansible_collections.hwcloud.migration.plugins.module_utils._writes import task_settings
 from ansible_collections.hwcloud.migration.plugins.module_utils._writes.lifecycle import NOT_FOUND, NOT_RUNNING, WAIT_ARGUMENT_SPEC, WriteError
 from ansible_collections.hwcloud.migration.plugins.module_utils._writes.nodes import NODE_ARGUMENT_SPEC, NodeError, check_nodes, create_nodes, start_credentials
-from ansible_collections.hwcloud.migration.plugins.module_utils._writes.resource import Kind, Step, run_lifecycle
+from ansible_collections.hwcloud.migration.plugins.module_utils._writes.resource import Kind, Step, ended_failed, run_lifecycle
 
 START_PATH = '/v2/{project_id}/tasks/{task_id}/start'
 STOP_PATH = '/v2/{project_id}/tasks/{task_id}/stop'
@@ -106,14 +106,8 @@ def plan(run: Any, task: Optional[Dict[str, Any]]) -> List[Step]:
 
 def failure_of(task: Dict[str, Any]) -> WriteError:
     """The failure of a task that ended failed: its error reason, its failed objects and the list that names them."""
-    summary = task_summary(task, now_ms())
-    reason = ('%s: %s' % (summary['error_code'], summary['error_msg'])) if summary['error_code'] else 'no error reason given'
-    parts = ['Migration task %s failed: %s' % (task.get('id'), reason)]
-    if summary['failed_objects'] is not None:
-        parts.append('%s objects failed' % summary['failed_objects'])
-    if summary['failed_object_list']:
-        parts.append('failed-object list %s' % summary['failed_object_list'])
-    return WriteError('; '.join(parts) + '.', error_reason=task.get('error_reason'), failed_num=task.get('failed_num'))
+    head = 'Migration task %s failed' % task.get('id')
+    return ended_failed(head, task_summary(task, now_ms()), error_reason=task.get('error_reason'), failed_num=task.get('failed_num'))
 
 
 MIGRATION_TASK = Kind(

@@ -173,6 +173,17 @@ class LifecycleRun:
         return self.writer.wait(show, settled, what=what, describe=word)
 
 
+def ended_failed(head: str, summary: Dict[str, Any], extra: Any = (), **details: Any) -> WriteError:
+    """The failure of a resource that ended failed: ``head``, its error reason, ``extra`` parts, its failed objects and their list."""
+    reason = ('%s: %s' % (summary['error_code'], summary['error_msg'])) if summary.get('error_code') else 'no error reason given'
+    parts = ['%s: %s' % (head, reason)] + list(extra)
+    if summary.get('failed_objects') is not None:
+        parts.append('%s objects failed' % summary['failed_objects'])
+    if summary.get('failed_object_list'):
+        parts.append('failed-object list %s' % summary['failed_object_list'])
+    return WriteError('; '.join(parts) + '.', **details)
+
+
 def identity_of(resource: Dict[str, Any]) -> Dict[str, Any]:
     """:func:`.nodes.identity` of a task or group as the API answers it."""
     return identity(resource.get('task_type'), resource.get('src_node') or {}, resource.get('dst_node') or {})

@@ -33,7 +33,7 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import
 from ansible_collections.hwcloud.migration.plugins.module_utils._writes import task_settings
 from ansible_collections.hwcloud.migration.plugins.module_utils._writes.lifecycle import NOT_FOUND, NOT_RUNNING, WAIT_ARGUMENT_SPEC, WriteError
 from ansible_collections.hwcloud.migration.plugins.module_utils._writes.nodes import NODE_ARGUMENT_SPEC, NodeError, check_nodes, create_nodes, start_credentials
-from ansible_collections.hwcloud.migration.plugins.module_utils._writes.resource import Kind, Step, run_lifecycle
+from ansible_collections.hwcloud.migration.plugins.module_utils._writes.resource import Kind, Step, ended_failed, run_lifecycle
 
 START_PATH = '/v2/{project_id}/taskgroups/{group_id}/start'
 STOP_PATH = '/v2/{project_id}/taskgroups/{group_id}/stop'
@@ -132,17 +132,10 @@ def plan(run: Any, group: Optional[Dict[str, Any]]) -> List[Step]:
 def failure_of(group: Dict[str, Any]) -> WriteError:
     """The failure of a group that ended failed: its error reason, failed tasks and objects, and the failed-object list."""
     summary = group_summary(group, now_ms())
-    reason = ('%s: %s' % (summary['error_code'], summary['error_msg'])) if summary['error_code'] else 'no error reason given'
-    parts = ['Task group %s ended %s: %s' % (group.get('group_id'), summary['status_name'] or 'failed', reason)]
-    if summary['failed_tasks'] is not None:
-        parts.append('%s of %s tasks failed' % (summary['failed_tasks'], group.get('total_task_num')))
-    if summary.get('failed_objects') is not None:
-        parts.append('%s objects failed' % summary['failed_objects'])
-    if summary.get('failed_object_list'):
-        parts.append('failed-object list %s' % summary['failed_object_list'])
-    return WriteError(
-        '; '.join(parts) + '.', error_reason=group.get('error_reason'), failed_task_num=group.get('failed_task_num'), fail_num=group.get('fail_num')
-    )
+    head = 'Task group %s ended %s' % (group.get('group_id'), summary['status_name'] or 'failed')
+    extra = ['%s of %s tasks failed' % (summary['failed_tasks'], group.get('total_task_num'))] if summary['failed_tasks'] is not None else []
+    details = dict(error_reason=group.get('error_reason'), failed_task_num=group.get('failed_task_num'), fail_num=group.get('fail_num'))
+    return ended_failed(head, summary, extra, **details)
 
 
 TASK_GROUP = Kind(

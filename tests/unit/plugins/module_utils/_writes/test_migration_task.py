@@ -3,8 +3,8 @@
 """oms_migration_task's run: what each state does with each status, identity by what a task migrates, failing closed."""
 
 import pytest
+from project_fake import Project, options
 
-from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError
 from ansible_collections.hwcloud.migration.plugins.module_utils._writes.lifecycle import WriteError
 from ansible_collections.hwcloud.migration.plugins.module_utils._writes.migration_task import ARGUMENT_SPEC, run_migration_task
 
@@ -19,49 +19,12 @@ def task(task_id, status, **fields):
     return body
 
 
-class Client:
-    """A project of tasks: show and list read ``tasks``; writes are recorded and change nothing."""
-
-    secrets = ()
-
-    def __init__(self, *tasks):
-        self.tasks = dict((t['id'], t) for t in tasks)
-        self.writes = []
-
-    def build_path(self, template, params):
-        return template.format(project_id='p1', **params)
-
-    def get_json(self, path, path_params=None, query=None, limits=None):
-        meta = {'status': 200, 'request_id': 'r', 'url': path}
-        if path_params:
-            found = self.tasks.get(int(path_params['task_id']))
-            if found is None:
-                raise HuaweiCloudError('gone', status=400, code='OMS.1009')
-            return dict(found), meta
-        listed = list(self.tasks.values())[query['offset'] : query['offset'] + query['limit']]
-        return {'count': len(self.tasks), 'tasks': listed}, meta
-
-    def _write(self, method, path, params, body):
-        self.writes.append((method, self.build_path(path, params or {}), body))
-        if method == 'POST' and path.endswith('/tasks'):
-            self.tasks[77] = task(77, 2)
-            return {'id': 77, 'task_name': 'n'}, {'status': 200, 'request_id': 'w'}
-        return None, {'status': 200, 'request_id': 'w'}
-
-    def post_json(self, path, path_params=None, body=None):
-        return self._write('POST', path, path_params, body)
-
-    def put_json(self, path, path_params=None, body=None):
-        return self._write('PUT', path, path_params, body)
-
-    def delete(self, path, path_params=None):
-        return self._write('DELETE', path, path_params, None)
+def Client(*tasks):  # noqa: N802 - reads like the class it builds
+    return Project(*tasks, id_key='id', items_key='tasks', created=task(77, 2))
 
 
 def params(**given):
-    values = dict((name, spec.get('default')) for name, spec in ARGUMENT_SPEC.items())
-    values.update(given)
-    return values
+    return options(ARGUMENT_SPEC, **given)
 
 
 def run(client, check_mode=False, **given):
@@ -119,7 +82,7 @@ def test_two_matches_name_both_ids_and_nothing_is_written():
 
 
 def test_an_incomplete_listing_never_leads_to_a_create():
-    client = Client(task(5, 3, src_node={'bucket': 'x'}))
+    client = Client()
     client.get_json = lambda path, path_params=None, query=None, limits=None: (
         {'count': 3, 'tasks': [task(5, 3, src_node={'bucket': 'x'})]},
         {'request_id': 'r'},

@@ -3,8 +3,8 @@
 """oms_task_group's run: what each state does with each group status, task types in capitals, no security token."""
 
 import pytest
+from project_fake import Project, options
 
-from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError
 from ansible_collections.hwcloud.migration.plugins.module_utils._writes.lifecycle import WriteError
 from ansible_collections.hwcloud.migration.plugins.module_utils._writes.task_group import ARGUMENT_SPEC, run_task_group
 
@@ -20,44 +20,12 @@ def group(status, **fields):
     return body
 
 
-class Client:
-    secrets = ()
-
-    def __init__(self, *groups):
-        self.groups = dict((g['group_id'], g) for g in groups)
-        self.writes = []
-
-    def build_path(self, template, params):
-        return template.format(project_id='p1', **params)
-
-    def get_json(self, path, path_params=None, query=None, limits=None):
-        if path_params:
-            if path_params['group_id'] not in self.groups:
-                raise HuaweiCloudError('gone', status=400, code='OMS.1009')
-            return dict(self.groups[path_params['group_id']]), {'request_id': 'r'}
-        return {'count': len(self.groups), 'taskgroups': list(self.groups.values())}, {'request_id': 'r'}
-
-    def _write(self, method, path, params, body):
-        self.writes.append((method, self.build_path(path, params or {}), body))
-        if method == 'POST':
-            self.groups['g-new'] = group(2, group_id='g-new')
-            return {'group_id': 'g-new'}, {'status': 200, 'request_id': 'w'}
-        return None, {'status': 200, 'request_id': 'w'}
-
-    def post_json(self, path, path_params=None, body=None):
-        return self._write('POST', path, path_params, body)
-
-    def put_json(self, path, path_params=None, body=None):
-        return self._write('PUT', path, path_params, body)
-
-    def delete(self, path, path_params=None):
-        return self._write('DELETE', path, path_params, None)
+def Client(*groups):  # noqa: N802 - reads like the class it builds
+    return Project(*groups, id_key='group_id', items_key='taskgroups', created=group(2, group_id='g-new'))
 
 
 def run(client, **given):
-    params = dict((name, spec.get('default')) for name, spec in ARGUMENT_SPEC.items())
-    params.update(given)
-    return run_task_group(params, client, check_mode=False, diff=False, warn=lambda message: None, sleep=lambda s: None)
+    return run_task_group(options(ARGUMENT_SPEC, **given), client, check_mode=False, diff=False, warn=lambda message: None, sleep=lambda s: None)
 
 
 @pytest.mark.parametrize(
