@@ -72,7 +72,7 @@ def test_group_create_rerun_stop_start_retry_delete_and_waits(emulator, run_play
     assert flaky['task_group']['status'] == 5 and flaky['failed_task_num'] == 2 and 'migration_failed' in flaky['msg'], flaky['msg']
     assert 'task groups take no security token' in result(outcome, 'security token', 'failed')['msg']
 
-    sent = [entry for entry in writes(emulator, GROUP_ROUTES)]
+    sent = writes(emulator, GROUP_ROUTES)
     retry = next(entry for entry in sent if entry['route'] == 'retry_task_group')
     assert retry['body']['migrate_failed_object'] is True and retry['body']['src_sk'] == '***'
     assert [entry['route'] for entry in sent].count('create_task_group') == 3  # the re-run and check mode created nothing
