@@ -3,8 +3,9 @@
 import json
 
 import pytest
+import yaml
 from conftest import SCENARIOS
-from migration_harness import merged_emulator
+from migration_harness import modules_identities, start_emulator
 from modules_harness import SECRET_VARS, SECRETS, assert_clean_output, connection, playbook, requests_log, result, task
 
 MODULE = 'oms_migration_task'
@@ -17,7 +18,10 @@ WRITE_ROUTES = ('create_task', 'start_task', 'stop_task', 'delete_task', 'update
 @pytest.fixture(scope='module', name='lifecycle_emulator')
 def lifecycle_emulator_fixture(tmp_path_factory):
     """One emulator for the file: modules.yml's identities and lifecycle.yml's tasks and sources."""
-    emulator = merged_emulator(tmp_path_factory, SCENARIOS / 'lifecycle.yml')
+    data = modules_identities()
+    with open(str(SCENARIOS / 'lifecycle.yml'), encoding='utf-8') as handle:
+        data.update(yaml.safe_load(handle))
+    emulator = start_emulator(tmp_path_factory, data, 'lifecycle-scenario')
     yield emulator
     emulator.stop()
 
