@@ -283,10 +283,21 @@ def test_the_fact_is_the_variable_migration_health_of_the_play(demo_emulator, ru
     }
     show = {'name': 'Show the variable', 'ansible.builtin.debug': {'msg': '{{ [migration_health.verdict, migration_health.healthy] }}'}}
     playbook = [
-        {'name': 'Roles', 'hosts': 'localhost', 'connection': 'local', 'gather_facts': False, 'roles': [dict(role_vars, role='hwcloud.migration.migration_health')],
-         'post_tasks': [show]},
-        {'name': 'Include', 'hosts': 'localhost', 'connection': 'local', 'gather_facts': False,
-         'tasks': [{'ansible.builtin.include_role': {'name': 'hwcloud.migration.migration_health', 'public': True}, 'vars': role_vars}, show]},
+        {
+            'name': 'Roles',
+            'hosts': 'localhost',
+            'connection': 'local',
+            'gather_facts': False,
+            'roles': [dict(role_vars, role='hwcloud.migration.migration_health')],
+            'post_tasks': [show],
+        },
+        {
+            'name': 'Include',
+            'hosts': 'localhost',
+            'connection': 'local',
+            'gather_facts': False,
+            'tasks': [{'ansible.builtin.include_role': {'name': 'hwcloud.migration.migration_health', 'public': True}, 'vars': role_vars}, show],
+        },
     ]
     run = run_playbook(playbook, env={'ANSIBLE_INJECT_FACT_VARS': inject})
     assert run.rc == 0, run.output
