@@ -31,6 +31,7 @@ import random
 import uuid
 from collections import OrderedDict, namedtuple
 
+from .obs import FAILED_LIST_SCHEMA
 from .timeexpr import parse_time_ms
 
 TASK_STATUSES = OrderedDict((('waiting', 1), ('executing', 2), ('stopped', 3), ('failed', 4), ('succeeded', 5), ('retrying', 6), ('pausing', 7)))
@@ -81,6 +82,7 @@ TASK_SCHEMA = {
         'skipped_objects': _COUNT,
         'error_reason': _REASON,
         'failed_object_list_key': {'type': 'string'},
+        'failed_object_list': FAILED_LIST_SCHEMA,
         'enable_failed_object_recording': {'type': 'boolean'},
         'task_type': _TEXT,
         'group_type': _TEXT,
@@ -106,6 +108,7 @@ GROUP_SCHEMA = {
         'total_task_num': _COUNT,
         'error_reason': _REASON,
         'failed_object_list_key': {'type': 'string'},
+        'failed_object_list': FAILED_LIST_SCHEMA,
         'task_type': _TEXT,
         'src_node': _NODE,
         'dst_node': _NODE,
@@ -304,6 +307,10 @@ class TaskGroup(object):
         self.entry = entry
         self.pinned = status_code(entry['status'], GROUP_STATUSES, 'task group') if 'status' in entry else None
 
+    def list_file_key(self):
+        """Where the group's failed-object list is written in the destination bucket."""
+        return self.entry.get('failed_object_list_key') or 'oms/taskgroup/%s/failed_object_lists.txt' % self.group_id
+
     def body(self, now, members):
         """The ShowTaskGroup answer (also an item of ListTaskGroup) at ``now``."""
         entry = self.entry
@@ -336,8 +343,7 @@ class TaskGroup(object):
         fail_num = sum(snap.failed for _task, snap in snaps)
         record = None
         if fail_num:
-            key = entry.get('failed_object_list_key') or 'oms/taskgroup/%s/failed_object_lists.txt' % self.group_id
-            record = OrderedDict((('result', True), ('list_file_key', key), ('error_code', None)))
+            record = OrderedDict((('result', True), ('list_file_key', self.list_file_key()), ('error_code', None)))
         src = OrderedDict(
             (('bucket', 'src-group'), ('cloud_type', 'ALIYUN'), ('region', 'cn-hangzhou'), ('app_id', None), ('object_key', ['']), ('list_file', None))
         )

@@ -12,7 +12,7 @@ from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, unquote_plus
 
-from . import auth, control, iam, modelarts, oms, oms_tasks, rewrite
+from . import auth, control, iam, modelarts, obs, oms, oms_tasks, rewrite
 from . import scenario as scenario_format
 from .contract import Contract, load_schemas
 from .replies import Reply, RequestContext, gateway_error, iam_error, service_error
@@ -155,6 +155,9 @@ class RequestHandler(BaseHTTPRequestHandler):
     def do_GET(self):
         self._serve()
 
+    def do_HEAD(self):
+        self._serve()
+
     def do_POST(self):
         self._serve()
 
@@ -198,6 +201,10 @@ class RequestHandler(BaseHTTPRequestHandler):
             segments = [s for s in raw_path.split('/')[2:] if s != '']
             reply = control.handle(emulator, ctx, segments)
             self._send(reply, request_id, 'control', started, 'none', None, ())
+            return
+        if obs.is_obs_path(raw_path):
+            reply, name, principal = obs.handle(ctx)
+            self._send(reply, request_id, name, started, 'obs' if principal else 'refused', principal, ())
             return
         route, params = match_route(raw_path, self.command)
         if route is None:
@@ -373,6 +380,8 @@ class RequestHandler(BaseHTTPRequestHandler):
         # answer arrived must find the call there.
         if route_name != 'control':  # the log is about the emulated APIs only
             self._log(request_id, route_name, status, started, auth_kind, principal, fired)
+        if self.command == 'HEAD':
+            payload = b''  # the headers say what a GET would answer
         try:
             if trickle is not None:
                 self._trickle(head, payload, trickle)
