@@ -11,6 +11,7 @@ checked against its schema; a body that would break the contract is replaced by 
 
 import importlib.util
 import os
+from itertools import islice
 from pathlib import Path
 
 import fastjsonschema
@@ -26,10 +27,7 @@ class ContractError(RuntimeError):
 
 def default_schema_path():
     """The schema file: $HWC_EMULATOR_SCHEMAS, else the copy shipped in this package."""
-    override = os.environ.get(ENV_VAR)
-    if override:
-        return Path(override)
-    return BUNDLED_PATH
+    return Path(os.environ.get(ENV_VAR) or BUNDLED_PATH)
 
 
 def load_schemas(path=None):
@@ -83,15 +81,6 @@ class Contract(object):
         try:
             check(document)
         except fastjsonschema.JsonSchemaException as exc:
-            return _messages(self.validators[schema_name].iter_errors(document)) or [exc.message]
+            errors = islice(self.validators[schema_name].iter_errors(document), 5)
+            return ['%s: %s' % ('/'.join(map(str, error.absolute_path)) or '(root)', error.message) for error in errors] or [exc.message]
         return []
-
-
-def _messages(errors, prefix=''):
-    problems = []
-    for error in errors:
-        where = prefix + '/'.join(str(p) for p in error.absolute_path)
-        problems.append('%s: %s' % (where or '(root)', error.message))
-        if len(problems) >= 5:
-            break
-    return problems

@@ -27,10 +27,7 @@ import uuid
 
 def apply_query(spec, query):
     """The query the route sees: ``query`` with the fault's ``query`` values in place."""
-    changed = dict(query)
-    for key, value in (spec.get('query') or {}).items():
-        changed[key] = str(value)
-    return changed
+    return {**query, **{key: str(value) for key, value in (spec.get('query') or {}).items()}}
 
 
 def _split(path):
@@ -57,8 +54,7 @@ def apply(spec, reply):
             _parent(body, parts)[parts[-1]] = value
         for path in spec.get('delete') or []:
             parts = _split(path)
-            parent = _parent(body, parts)
-            del parent[parts[-1]]
+            del _parent(body, parts)[parts[-1]]
         for path, text in (spec.get('set_raw') or {}).items():
             parts = _split(path)
             marker = 'hwc-raw-%s' % uuid.uuid4().hex
@@ -79,7 +75,6 @@ def apply(spec, reply):
         payload = gzip_codec.compress(payload, compresslevel=9)
         reply.headers['Content-Encoding'] = 'gzip'
     reply.raw = payload
-    for key, value in (spec.get('headers') or {}).items():
-        reply.headers[key] = value
+    reply.headers.update(spec.get('headers') or {})
     if 'status' in spec:
         reply.status = spec['status']

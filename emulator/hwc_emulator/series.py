@@ -86,18 +86,13 @@ def _spans(spec, first_n):
     cuts = set([first_n])
     if active_hi != _INFINITY:
         cuts.add(active_hi)
-    gaps = []
-    for start, end in spec.gaps:
-        lo, hi = _first_bucket_at_or_after(start), _first_bucket_at_or_after(end)
-        if hi > lo:
-            gaps.append((lo, hi))
-            cuts.update((lo, hi))
-    bursts = []
-    for start, end, rate, factor in spec.bursts:
-        lo, hi = _first_bucket_at_or_after(start), _first_bucket_at_or_after(end)
-        if hi > lo:
-            bursts.append((lo, hi, rate, factor))
-            cuts.update((lo, hi))
+    gaps, bursts = [], []
+    for ranges, out in ((spec.gaps, gaps), (spec.bursts, bursts)):
+        for start, end, *params in ranges:
+            lo, hi = _first_bucket_at_or_after(start), _first_bucket_at_or_after(end)
+            if hi > lo:
+                out.append((lo, hi, *params))
+                cuts.update((lo, hi))
     edges = sorted(cut for cut in cuts if first_n <= cut <= active_hi)
     if not edges or edges[-1] != active_hi:
         edges.append(active_hi)
@@ -241,7 +236,7 @@ class Series(object):
             return _ZERO
         lo += self._first_n
         hi += self._first_n
-        req = success = fail = skip = size = 0
+        totals = _ZERO
         for s_lo, s_hi, factor, rate in self._spans:
             if s_hi <= lo:
                 continue
@@ -251,26 +246,16 @@ class Series(object):
             b = min(hi, s_hi)
             parts = []
             if a & 1:  # starts on the second bucket of a pair
-                parts.append(self._pair(a >> 1)[1])
+                parts.append((1, self._pair(a >> 1)[1]))
                 a += 1
             if b > a and b & 1:  # ends on the first bucket of a pair
-                parts.append(self._pair(b >> 1)[0])
+                parts.append((1, self._pair(b >> 1)[0]))
                 b -= 1
-            full = (b - a) // 2 if b > a else 0
-            if full:
-                totals = self._steady_totals(factor, rate)
-                req += full * totals[0]
-                success += full * totals[1]
-                fail += full * totals[2]
-                skip += full * totals[3]
-                size += full * totals[4]
-            for values in parts:
-                req += values[0]
-                success += values[1]
-                fail += values[2]
-                skip += values[3]
-                size += values[4]
-        return (req, success, fail, skip, size)
+            if b > a + 1:
+                parts.append(((b - a) // 2, self._steady_totals(factor, rate)))
+            for times, values in parts:
+                totals = tuple(total + times * value for total, value in zip(totals, values))
+        return totals
 
     # -- the interface used by the routes ----------------------------------------
 
@@ -301,22 +286,12 @@ class Series(object):
             return 0
         return min(self.count, (now - self.first_ms) // BUCKET_MS + 1)
 
-    def total(self, data_type, lo, hi):
-        """Sum of a type over bucket indexes [lo, hi)."""
-        return self.sums(lo, hi)[_TYPE_INDEX[data_type]]
-
     def window_total(self, data_type, start_ms, end_ms, now):
         """Sum of a type over buckets with start_ms <= timestamp < end_ms, up to now."""
-        return self.window_totals(start_ms, end_ms, now)[_TYPE_INDEX[data_type]]
-
-    def window_totals(self, start_ms, end_ms, now):
-        """(R, S, F, K, Z) over buckets with start_ms <= timestamp < end_ms, up to now."""
         vis = self.visible_end(now)
         lo = min(self.index_at_or_after(start_ms), vis)
         hi = min(self.index_at_or_after(end_ms), vis)
-        if hi <= lo:
-            return _ZERO
-        return self.sums(lo, hi)
+        return self.sums(lo, hi)[_TYPE_INDEX[data_type]]
 
     def points(self, data_types, start_ms, end_ms, now, step, omit, max_points, keep):
         """Return {type: [(timestamp, value), ...]} for the statistics call.
@@ -327,19 +302,16 @@ class Series(object):
         ``point`` (drop each zero value on its own). At most ``max_points`` per
         type are kept, the ``latest`` or the ``earliest`` ones.
         """
+        result = {name: [] for name in data_types}
+        full = dict.fromkeys(data_types, False)
         vis = self.visible_end(now)
-        if vis == 0 or end_ms < start_ms:
-            return dict((t, []) for t in data_types)
         first_group = max(floor_bucket(start_ms, step), floor_bucket(self.first_ms, step))
-        last_ts = self.first_ms + (vis - 1) * BUCKET_MS
-        last_group = min(floor_bucket(end_ms, step), floor_bucket(last_ts, step))
-        if last_group < first_group:
-            return dict((t, []) for t in data_types)
+        last_group = min(floor_bucket(end_ms, step), floor_bucket(self.first_ms + (vis - 1) * BUCKET_MS, step))
+        if vis == 0 or end_ms < start_ms:
+            return result
         groups = range(first_group, last_group + step, step)
         if keep == 'latest':
             groups = reversed(groups)
-        result = dict((t, []) for t in data_types)
-        full = dict((t, False) for t in data_types)
         positions = [(name, _TYPE_INDEX[name]) for name in data_types]
         first_ms = self.first_ms
         single = step == BUCKET_MS

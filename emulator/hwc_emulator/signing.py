@@ -8,12 +8,11 @@ and the SignedHeaders list the client sent.
 import hashlib
 import hmac
 import re
-from urllib.parse import quote, unquote, unquote_plus
+from urllib.parse import parse_qsl, quote, unquote
 
 ALGORITHM = 'SDK-HMAC-SHA256'
 DATE_FORMAT = '%Y%m%dT%H%M%SZ'
 EMPTY_SHA256 = hashlib.sha256(b'').hexdigest()
-UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD'
 
 _AUTHORIZATION = re.compile(
     r'^\s*SDK-HMAC-SHA256\s+Access=(?P<access>[^,\s]+)\s*,\s*'
@@ -46,15 +45,7 @@ def canonical_uri(raw_path):
 
 def canonical_query(raw_query):
     """Keys sorted, values of one key sorted, both quoted, joined with '&'."""
-    if not raw_query:
-        return ''
-    pairs = []
-    for part in raw_query.split('&'):
-        if not part:
-            continue
-        key, _sep, value = part.partition('=')
-        pairs.append((unquote_plus(key), unquote_plus(value)))
-    pairs.sort()
+    pairs = sorted(parse_qsl(raw_query or '', keep_blank_values=True))
     return '&'.join('%s=%s' % (_encode(key), _encode(value)) for key, value in pairs)
 
 

@@ -50,22 +50,20 @@ def parse_time_ms(value, now):
         raise TimeExprError('not a time: %r' % (value,))
     if isinstance(value, (int, float)):
         return int(value)
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return int(value.timestamp() * 1000)
     text = str(value).strip()
-    if text.lower() == 'now':
+    if isinstance(value, datetime):
+        parsed = value
+    elif text.lower() == 'now':
         return now
-    if text[:1] in '+-' and text[1:2].isdigit():
-        sign = -1 if text[0] == '-' else 1
-        return now + sign * parse_duration_ms(text[1:])
-    if text.isdigit():
+    elif text[:1] in '+-' and text[1:2].isdigit():
+        return now + (-1 if text[0] == '-' else 1) * parse_duration_ms(text[1:])
+    elif text.isdigit():
         return int(text)
-    try:
-        parsed = datetime.fromisoformat(text.replace('Z', '+00:00'))
-    except ValueError:
-        raise TimeExprError('not a time: %r' % (value,))
+    else:
+        try:
+            parsed = datetime.fromisoformat(text.replace('Z', '+00:00'))
+        except ValueError:
+            raise TimeExprError('not a time: %r' % (value,))
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
     return int(parsed.timestamp() * 1000)
@@ -74,15 +72,12 @@ def parse_time_ms(value, now):
 def iso_utc(ms):
     """Format epoch milliseconds the way IAM writes ``expires_at``."""
     stamp = datetime.fromtimestamp(ms / 1000.0, tz=timezone.utc)
-    return stamp.strftime('%Y-%m-%dT%H:%M:%S.') + '%06dZ' % stamp.microsecond
+    return stamp.strftime('%Y-%m-%dT%H:%M:%S.%fZ')
 
 
 def month_bounds_ms(ms):
     """Return the UTC calendar month [start, end) containing ``ms``."""
     stamp = datetime.fromtimestamp(ms / 1000.0, tz=timezone.utc)
     start = datetime(stamp.year, stamp.month, 1, tzinfo=timezone.utc)
-    if stamp.month == 12:
-        end = datetime(stamp.year + 1, 1, 1, tzinfo=timezone.utc)
-    else:
-        end = datetime(stamp.year, stamp.month + 1, 1, tzinfo=timezone.utc)
+    end = datetime(stamp.year + stamp.month // 12, stamp.month % 12 + 1, 1, tzinfo=timezone.utc)
     return int(start.timestamp() * 1000), int(end.timestamp() * 1000)
