@@ -2,6 +2,7 @@
 
 import hmac
 import time
+from collections import namedtuple
 from datetime import datetime, timezone
 
 from . import signing
@@ -17,29 +18,12 @@ class AuthFailure(Exception):
         self.message = message
 
 
-class Principal(object):
-    """Who made a request: kind is ``aksk``, ``temporary_aksk`` or ``token``."""
-
-    __slots__ = ('kind', 'name', 'projects', 'token_project', 'header_project')
-
-    def __init__(self, kind, name, projects=None, token_project=None, header_project=None):
-        self.kind = kind
-        self.name = name
-        self.projects = projects
-        self.token_project = token_project
-        self.header_project = header_project
+# Who made a request: kind is ``aksk``, ``temporary_aksk`` or ``token``.
+Principal = namedtuple('Principal', 'kind name projects token_project header_project', defaults=(None, None, None))
 
 
 def _refuse(message, code='APIGW.0301', status=401):
     return AuthFailure(status, code, 'Incorrect IAM authentication information: ' + message)
-
-
-def _sdk_date_ms(value):
-    try:
-        stamp = datetime.strptime(value, signing.DATE_FORMAT)
-    except (TypeError, ValueError):
-        return None
-    return int(stamp.replace(tzinfo=timezone.utc).timestamp() * 1000)
 
 
 def authenticate(state, method, raw_path, raw_query, headers, body, now):
@@ -71,7 +55,10 @@ def _check_aksk(state, method, raw_path, raw_query, headers, body, now, authoriz
         raise _refuse('verify aksk signature fail (malformed Authorization header)')
     access_key, signed_headers, given = parsed
     sdk_date = headers.get('X-Sdk-Date')
-    date_ms = _sdk_date_ms(sdk_date)
+    try:
+        date_ms = int(datetime.strptime(sdk_date, signing.DATE_FORMAT).replace(tzinfo=timezone.utc).timestamp() * 1000)
+    except (TypeError, ValueError):
+        date_ms = None
     if date_ms is None or 'x-sdk-date' not in signed_headers:
         raise _refuse('verify aksk signature fail (x-sdk-date missing, unsigned or malformed)')
     if abs(now - date_ms) > state.settings.max_clock_skew_ms:
@@ -90,20 +77,18 @@ def _check_aksk(state, method, raw_path, raw_query, headers, body, now, authoriz
     canonical = signing.canonical_request(
         method, raw_path, raw_query, header_lookup, signed_headers, signing.payload_hash(body, headers.get('X-Sdk-Content-Sha256'))
     )
-    expected = None
-    if canonical is not None:
-        expected = signing.signature(key.secret_key, signing.string_to_sign(sdk_date, canonical))
+    expected = None if canonical is None else signing.signature(key.secret_key, signing.string_to_sign(sdk_date, canonical))
+    presented = headers.get('X-Security-Token')
+    problem = None
     if expected is None or not hmac.compare_digest(expected, given):
+        problem = 'verify aksk signature fail'
+    elif key.security_token is not None and not presented:
+        problem = 'x-security-token not found: this access key is temporary'
+    elif key.security_token is not None and not hmac.compare_digest(presented.strip().encode(), key.security_token.encode()):
+        problem = 'verify security token fail'
+    if problem:
         _count_failure(state, access_key)
-        raise _refuse('verify aksk signature fail')
-    if key.security_token is not None:
-        presented = headers.get('X-Security-Token')
-        if not presented:
-            _count_failure(state, access_key)
-            raise _refuse('x-security-token not found: this access key is temporary')
-        if not hmac.compare_digest(presented.strip().encode(), key.security_token.encode()):
-            _count_failure(state, access_key)
-            raise _refuse('verify security token fail')
+        raise _refuse(problem)
     _clear_failures(state, access_key)
     kind = 'temporary_aksk' if key.security_token is not None else 'aksk'
     return Principal(kind, access_key, projects=key.projects, header_project=headers.get('X-Project-Id'))
@@ -122,8 +107,7 @@ def _count_failure(state, access_key):
     if not state.settings.lockout_after:
         return
     with state.lock:
-        count = state.failures.get(access_key, (0, 0.0))[0]
-        count += 1
+        count = state.failures.get(access_key, (0, 0.0))[0] + 1
         state.failures[access_key] = (count, time.monotonic() + state.settings.lockout_ms / 1000.0)
 
 

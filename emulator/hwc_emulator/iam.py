@@ -1,7 +1,6 @@
 """IAM (Keystone v3): password tokens and the project list."""
 
 import json
-from collections import OrderedDict
 
 from .replies import Reply, iam_error
 from .timeexpr import iso_utc
@@ -50,25 +49,24 @@ def create_token(ctx):
         if user.projects is not None and project['id'] not in user.projects:
             return iam_error(401, 'The user has no access to the project in the scope.')
     token = state.issue_token(project['id'] if project else None, user.name)
-    domain = OrderedDict((('id', state.domain_id), ('name', state.domain_name)))
-    body_token = OrderedDict()
-    body_token['expires_at'] = iso_utc(token.expires_ms)
-    body_token['issued_at'] = iso_utc(ctx.now)
-    body_token['methods'] = ['password']
+    domain = {'id': state.domain_id, 'name': state.domain_name}
+    body_token = {'expires_at': iso_utc(token.expires_ms), 'issued_at': iso_utc(ctx.now), 'methods': ['password']}
     if project is not None:
-        body_token['project'] = OrderedDict((('id', project['id']), ('name', project['name']), ('domain', domain)))
+        body_token['project'] = {'id': project['id'], 'name': project['name'], 'domain': domain}
     elif isinstance(scope.get('domain'), dict):
         body_token['domain'] = domain
-    body_token['user'] = OrderedDict((('id', user.user_id), ('name', user.name), ('domain', domain), ('password_expires_at', '')))
-    body_token['roles'] = [OrderedDict((('id', '0'), ('name', 'op_service')))]
-    body_token['catalog'] = []
+    body_token['user'] = {'id': user.user_id, 'name': user.name, 'domain': domain, 'password_expires_at': ''}
+    body_token.update(roles=[{'id': '0', 'name': 'op_service'}], catalog=[])
     return Reply(201, {'token': body_token}, schema='KeystoneCreateTokenResponse', headers={'X-Subject-Token': token.token})
 
 
 def list_projects(ctx):
     """GET /v3/projects?name=REGION (the caller must be authenticated)."""
-    projects = ctx.state.projects_named(ctx.query.get('name'))
-    body = OrderedDict((('projects', projects), ('links', OrderedDict((('self', '/v3/projects'), ('previous', None), ('next', None))))))
+    return _projects_reply(ctx.state.projects_named(ctx.query.get('name')), '/v3/projects')
+
+
+def _projects_reply(projects, path):
+    body = {'projects': projects, 'links': {'self': path, 'previous': None, 'next': None}}
     return Reply(200, body, schema='KeystoneListProjectsResponse')
 
 
@@ -89,6 +87,4 @@ def list_auth_projects(ctx):
             allowed = frozenset([principal.token_project])
     else:
         allowed = principal.projects
-    projects = [p for p in state.projects_named(None) if allowed is None or p['id'] in allowed]
-    body = OrderedDict((('projects', projects), ('links', OrderedDict((('self', '/v3/auth/projects'), ('previous', None), ('next', None))))))
-    return Reply(200, body, schema='KeystoneListProjectsResponse')
+    return _projects_reply([p for p in state.projects_named(None) if allowed is None or p['id'] in allowed], '/v3/auth/projects')

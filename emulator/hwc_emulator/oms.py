@@ -12,7 +12,6 @@ emulator's choices, documented in docs/emulator.md):
 """
 
 import re
-from collections import OrderedDict
 
 from .replies import Reply, service_error
 from .series import BUCKET_MS, DATA_TYPES, HOUR_MS
@@ -55,6 +54,12 @@ def _integer(name, text, minimum=0, maximum=_LONG_MAX):
     return value
 
 
+def _paging(query):
+    limit = _integer('limit', query['limit'], 1, 100) if 'limit' in query else 10
+    offset = _integer('offset', query['offset'], 0, 10000) if 'offset' in query else 0
+    return limit, offset
+
+
 def _task_id(task_id):
     if not task_id or len(task_id) > 255:
         raise ParameterError('OMS.0054', 'Invalid task ID: it must be 1 to 255 characters long.')
@@ -76,15 +81,14 @@ def list_sync_tasks(ctx, project_id):
     """GET /v2/{project_id}/sync-tasks"""
     query = ctx.query
     try:
-        limit = _integer('limit', query['limit'], 1, 100) if 'limit' in query else 10
-        offset = _integer('offset', query['offset'], 0, 10000) if 'offset' in query else 0
+        limit, offset = _paging(query)
         status = query.get('status')
         if status is not None and status not in SYNC_TASK_STATUSES:
             raise ParameterError('OMS.0002', 'Invalid parameter format: status must be one of %s.' % ', '.join(SYNC_TASK_STATUSES))
     except ParameterError as exc:
         return exc.reply
     items = ctx.state.listing.get((project_id, status), ())
-    body = OrderedDict((('count', len(items)), ('tasks', list(items[offset : offset + limit]))))
+    body = {'count': len(items), 'tasks': list(items[offset : offset + limit])}
     return Reply(200, body, schema='ListSyncTasksResponse')
 
 
@@ -103,19 +107,15 @@ def show_sync_task(ctx, project_id, task_id):
     except (OverflowError, ValueError, OSError):
         month_start = month_end = None
     series = ctx.state.series_of(task, ctx.now) if month_start is not None else None
-    body = OrderedDict()
+    monthly = {field: series.window_total(data_type, month_start, month_end, ctx.now) if series else 0 for field, data_type in _MONTHLY}
+    body = {}
     for name, value in task.fields.items():
         if name == 'object_overwrite_mode':
-            _add_monthly(body, series, month_start, month_end, ctx.now)
+            body.update(monthly)
         body[name] = value
     if 'monthly_size' not in body:
-        _add_monthly(body, series, month_start, month_end, ctx.now)
+        body.update(monthly)
     return Reply(200, body, schema='ShowSyncTaskResponse')
-
-
-def _add_monthly(body, series, month_start, month_end, now):
-    for field, data_type in _MONTHLY:
-        body[field] = series.window_total(data_type, month_start, month_end, now) if series else 0
 
 
 def _data_types(text):
@@ -152,8 +152,6 @@ def list_sync_task_statistic(ctx, project_id, task_id):
     step = HOUR_MS if hourly else BUCKET_MS
     series = ctx.state.series_of(task, ctx.now)
     points = series.points(types, start, end, ctx.now, step, settings.omit_empty, settings.max_points, settings.keep)
-    datas = []
-    for name in types:
-        datas.append(OrderedDict((('data_type', name), ('data', [{'time_stamp': ts, 'statistic_num': num} for ts, num in points[name]]))))
-    body = OrderedDict((('sync_task_id', task_id), ('statistic_time_type', 'ONE_HOUR' if hourly else 'FIVE_MINUTES'), ('statistic_datas', datas)))
+    datas = [{'data_type': name, 'data': [{'time_stamp': ts, 'statistic_num': num} for ts, num in points[name]]} for name in types]
+    body = {'sync_task_id': task_id, 'statistic_time_type': 'ONE_HOUR' if hourly else 'FIVE_MINUTES', 'statistic_datas': datas}
     return Reply(200, body, schema='ListSyncTaskStatisticResponse')

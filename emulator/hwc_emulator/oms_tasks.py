@@ -11,19 +11,12 @@ uses which; docs/emulator.md lists them):
 """
 
 import re
-from collections import OrderedDict
 
-from .oms import ParameterError, _integer
+from .oms import ParameterError, _integer, _paging
 from .replies import Reply, service_error
 
 TASK_LISTING_STATUSES = (1, 2, 3, 4, 5, 7)
 _DIGITS = re.compile(r'^[0-9]{1,19}$')
-
-
-def _paging(query):
-    limit = _integer('limit', query['limit'], 1, 100) if 'limit' in query else 10
-    offset = _integer('offset', query['offset'], 0, 10000) if 'offset' in query else 0
-    return limit, offset
 
 
 def _status(query, allowed):
@@ -68,7 +61,7 @@ def list_tasks(ctx, project_id):
             continue
         selected.append((task, snap))
     page = [task.body(now, snap) for task, snap in selected[offset : offset + limit]]
-    return Reply(200, OrderedDict((('count', len(selected)), ('tasks', page))), schema='ListTasksResponse')
+    return Reply(200, {'count': len(selected), 'tasks': page}, schema='ListTasksResponse')
 
 
 def show_task(ctx, project_id, task_id):
@@ -92,7 +85,7 @@ def list_task_group(ctx, project_id):
     bodies = [world.group_body(group, ctx.now) for group in world.groups_by_project.get(project_id, ())]
     if status is not None:
         bodies = [body for body in bodies if body['status'] == status]
-    return Reply(200, OrderedDict((('count', len(bodies)), ('taskgroups', bodies[offset : offset + limit]))), schema='ListTaskGroupResponse')
+    return Reply(200, {'count': len(bodies), 'taskgroups': bodies[offset : offset + limit]}, schema='ListTaskGroupResponse')
 
 
 def show_task_group(ctx, project_id, group_id):
