@@ -12,32 +12,15 @@ from .scenario import ScenarioError
 from .server import Emulator, EmulatorHTTPServer, base_url
 
 
-def _serve_parser():
-    parser = argparse.ArgumentParser(
-        prog='hwc-emulator',
-        description='Local emulator of Huawei Cloud OMS v2, ModelArts dataset sync and IAM. Use `hwc-emulator generate --help` to write a large scenario.',
-    )
-    parser.add_argument('--host', default='127.0.0.1', help='address to bind (default 127.0.0.1, loopback only)')
-    parser.add_argument('--port', type=int, default=8080, help='port (0 picks a free one; default 8080)')
-    parser.add_argument('--scenario', default=None, help='scenario YAML file (default: the bundled demo scenario)')
-    parser.add_argument('--schemas', default=None, help='API schema file (default: $HWC_EMULATOR_SCHEMAS, else the contract shipped in this package)')
-    parser.add_argument('--access-log', action='store_true', help='log every request on stderr')
-    return parser
-
-
-def _generate_parser():
+def generate_main(argv):
+    """``hwc-emulator generate``: print a scenario on stdout."""
     parser = argparse.ArgumentParser(
         prog='hwc-emulator generate', description='Write a large deterministic scenario (YAML) on stdout, for listings and benchmarks.'
     )
     parser.add_argument('--tasks', type=int, default=1000, help='number of sync tasks (default 1000)')
     parser.add_argument('--datasets', type=int, default=100, help='number of datasets (default 100)')
     parser.add_argument('--seed', default='0', help='seed: the same seed gives the same file (default 0)')
-    return parser
-
-
-def generate_main(argv):
-    """``hwc-emulator generate``: print a scenario on stdout."""
-    args = _generate_parser().parse_args(argv)
+    args = parser.parse_args(argv)
     if args.tasks < 0 or args.datasets < 0:
         sys.stderr.write('hwc-emulator generate: counts must not be negative\n')
         return 2
@@ -48,7 +31,16 @@ def generate_main(argv):
 
 def serve_main(argv):
     """Run the emulator until SIGTERM or SIGINT; exit code 0 on a clean stop."""
-    args = _serve_parser().parse_args(argv)
+    parser = argparse.ArgumentParser(
+        prog='hwc-emulator',
+        description='Local emulator of Huawei Cloud OMS v2, ModelArts dataset sync and IAM. Use `hwc-emulator generate --help` to write a large scenario.',
+    )
+    parser.add_argument('--host', default='127.0.0.1', help='address to bind (default 127.0.0.1, loopback only)')
+    parser.add_argument('--port', type=int, default=8080, help='port (0 picks a free one; default 8080)')
+    parser.add_argument('--scenario', default=None, help='scenario YAML file (default: the bundled demo scenario)')
+    parser.add_argument('--schemas', default=None, help='API schema file (default: $HWC_EMULATOR_SCHEMAS, else the contract shipped in this package)')
+    parser.add_argument('--access-log', action='store_true', help='log every request on stderr')
+    args = parser.parse_args(argv)
     scenario = args.scenario
     if scenario is None:
         demo = bundled_demo_scenario()

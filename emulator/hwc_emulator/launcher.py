@@ -85,8 +85,7 @@ class EmulatorProcess:
 
     def requests_log(self, limit=5000):
         """The emulated requests answered since the log was last cleared (control calls are not logged)."""
-        answer = self.control('GET', 'requests?limit=%d' % limit)
-        entries = answer['requests'] if isinstance(answer, dict) else answer
+        entries = self.control('GET', 'requests?limit=%d' % limit)['requests']
         return [entry for entry in entries if not entry['path'].startswith(CONTROL_PREFIX)]
 
     def clear_requests_log(self):

@@ -26,7 +26,6 @@ one hash; the first query of a task costs microseconds, not a week of buckets.
 
 import hashlib
 import struct
-from array import array
 
 BUCKET_MS = 300000
 HOUR_MS = 3600000
@@ -122,7 +121,7 @@ class Series(object):
     relative to ``first_ms``.
     """
 
-    __slots__ = ('first_ms', 'count', 'horizon_ms', '_first_n', '_spans', '_hash', '_rate', '_skip', '_jitter', '_size', '_pair_totals', '_prefix')
+    __slots__ = ('first_ms', 'count', 'horizon_ms', '_first_n', '_spans', '_hash', '_rate', '_skip', '_jitter', '_size', '_pair_totals')
 
     def __init__(self, spec, horizon_ms):
         self.first_ms = floor_bucket(spec.start_ms)
@@ -140,7 +139,6 @@ class Series(object):
         self._jitter = spec.jitter
         self._size = spec.object_size
         self._pair_totals = {}
-        self._prefix = None
 
     # -- bucket values ------------------------------------------------------------
 
@@ -258,20 +256,6 @@ class Series(object):
         return totals
 
     # -- the interface used by the routes ----------------------------------------
-
-    @property
-    def prefix(self):
-        """Prefix sums per data type over every bucket up to the horizon (materialised on demand; tests)."""
-        if self._prefix is None:
-            running = [0] * 5
-            prefix = dict((name, array('q', [0])) for name in DATA_TYPES)
-            for index in range(self.count):
-                values = self.bucket(index)
-                for position, name in enumerate(DATA_TYPES):
-                    running[position] += values[position]
-                    prefix[name].append(running[position])
-            self._prefix = prefix
-        return self._prefix
 
     def index_at_or_after(self, ms):
         """Index of the first bucket whose timestamp is >= ms, clamped to [0, count]."""

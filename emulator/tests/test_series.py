@@ -14,9 +14,10 @@ def spec(**kwargs):
 def test_same_seed_same_series_and_longer_horizon_keeps_the_past():
     short = Series(spec(), NOW)
     longer = Series(spec(), NOW + 6 * HOUR_MS)
-    for name in ('REQUEST', 'FAILURE', 'SIZE'):
-        assert list(short.prefix[name]) == list(longer.prefix[name])[: len(short.prefix[name])]
-    assert list(Series(spec(seed='other'), NOW).prefix['REQUEST']) != list(short.prefix['REQUEST'])
+    assert longer.count > short.count
+    assert [short.bucket(i) for i in range(short.count)] == [longer.bucket(i) for i in range(short.count)]
+    other = Series(spec(seed='other'), NOW)
+    assert [other.bucket(i)[0] for i in range(other.count)] != [short.bucket(i)[0] for i in range(short.count)]
 
 
 def test_future_buckets_are_invisible():
