@@ -31,11 +31,11 @@ _MONTHLY = (
 
 
 class ParameterError(Exception):
-    """A query parameter the service refuses, carried as its error reply."""
+    """A request the service refuses (400 unless ``status`` says otherwise), carried as its error reply."""
 
-    def __init__(self, code, message):
+    def __init__(self, code, message, status=400):
         Exception.__init__(self, message)
-        self.reply = service_error(400, code, message)
+        self.reply = service_error(status, code, message)
 
 
 def _required(query, name):
@@ -69,12 +69,8 @@ def _task_id(task_id):
 def _find_task(ctx, project_id, task_id):
     task = ctx.state.tasks.get(task_id)
     if task is None or task.project_id != project_id:
-        return None
+        raise ParameterError('OMS.1009', 'The sync task %s does not exist.' % task_id, status=404)
     return task
-
-
-def _not_found(task_id):
-    return service_error(404, 'OMS.1009', 'The sync task %s does not exist.' % task_id)
 
 
 def list_sync_tasks(ctx, project_id):
@@ -97,11 +93,9 @@ def show_sync_task(ctx, project_id, task_id):
     try:
         _task_id(task_id)
         query_time = _integer('query_time', _required(ctx.query, 'query_time'))
+        task = _find_task(ctx, project_id, task_id)
     except ParameterError as exc:
         return exc.reply
-    task = _find_task(ctx, project_id, task_id)
-    if task is None:
-        return _not_found(task_id)
     try:
         month_start, month_end = month_bounds_ms(query_time)
     except (OverflowError, ValueError, OSError):
@@ -143,11 +137,9 @@ def list_sync_task_statistic(ctx, project_id, task_id):
             raise ParameterError('OMS.1003', 'Parameter start_time must not be later than end_time.')
         if settings.max_window_ms is not None and end - start > settings.max_window_ms:
             raise ParameterError('OMS.1003', 'The query window is longer than %d ms.' % settings.max_window_ms)
+        task = _find_task(ctx, project_id, task_id)
     except ParameterError as exc:
         return exc.reply
-    task = _find_task(ctx, project_id, task_id)
-    if task is None:
-        return _not_found(task_id)
     hourly = end - start > settings.hourly_above_ms
     step = HOUR_MS if hourly else BUCKET_MS
     series = ctx.state.series_of(task, ctx.now)

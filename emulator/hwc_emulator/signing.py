@@ -38,9 +38,7 @@ def _encode(text):
 def canonical_uri(raw_path):
     """Every segment unquoted then quoted with only '~' safe, with a trailing '/'."""
     uri = '/'.join(_encode(segment) for segment in unquote(raw_path).split('/'))
-    if not uri.endswith('/'):
-        uri += '/'
-    return uri
+    return uri if uri.endswith('/') else uri + '/'
 
 
 def canonical_query(raw_query):
@@ -53,9 +51,7 @@ def payload_hash(body, content_sha256_header):
     """Hash of the body as the signer declares it."""
     if not body:
         return EMPTY_SHA256
-    if content_sha256_header:
-        return content_sha256_header
-    return hashlib.sha256(body).hexdigest()
+    return content_sha256_header or hashlib.sha256(body).hexdigest()
 
 
 def canonical_request(method, raw_path, raw_query, header_lookup, signed_headers, body_hash):

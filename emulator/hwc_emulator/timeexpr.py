@@ -11,7 +11,8 @@ import time
 from datetime import datetime, timezone
 
 _UNIT_MS = {'ms': 1, 's': 1000, 'm': 60000, 'h': 3600000, 'd': 86400000, 'w': 604800000}
-_PART = re.compile(r'(\d+(?:\.\d+)?)(ms|s|m|h|d|w)')
+_PART = r'(\d+(?:\.\d+)?)(ms|s|m|h|d|w)'
+_DURATION = re.compile('(?:%s)+' % _PART)
 
 
 class TimeExprError(ValueError):
@@ -32,16 +33,9 @@ def parse_duration_ms(value):
     text = str(value).strip().lower()
     if not text:
         raise TimeExprError('empty duration')
-    pos = 0
-    total = 0.0
-    for match in _PART.finditer(text):
-        if match.start() != pos:
-            raise TimeExprError('not a duration: %r' % (value,))
-        total += float(match.group(1)) * _UNIT_MS[match.group(2)]
-        pos = match.end()
-    if pos != len(text):
+    if not _DURATION.fullmatch(text):
         raise TimeExprError('not a duration: %r' % (value,))
-    return int(total)
+    return int(sum(float(number) * _UNIT_MS[unit] for number, unit in re.findall(_PART, text)))
 
 
 def parse_time_ms(value, now):
