@@ -66,7 +66,10 @@ def _check_aksk(state, method, raw_path, raw_query, headers, body, now, authoriz
     key = state.access_keys.get(access_key)
     if key is None:
         raise _refuse('verify aksk signature fail (access key not found)')
-    _check_lockout(state, access_key)
+    limit = state.settings.lockout_after
+    record = state.failures.get(access_key)
+    if limit and record and record[0] >= limit and time.monotonic() < record[1]:
+        raise _refuse('the access key is locked after %d failed attempts' % limit)
 
     def header_lookup(name):
         values = headers.get_all(name) if hasattr(headers, 'get_all') else None
@@ -86,35 +89,16 @@ def _check_aksk(state, method, raw_path, raw_query, headers, body, now, authoriz
         problem = 'x-security-token not found: this access key is temporary'
     elif key.security_token is not None and not hmac.compare_digest(presented.strip().encode(), key.security_token.encode()):
         problem = 'verify security token fail'
+    if problem and limit:
+        with state.lock:
+            state.failures[access_key] = (state.failures.get(access_key, (0, 0.0))[0] + 1, time.monotonic() + state.settings.lockout_ms / 1000.0)
     if problem:
-        _count_failure(state, access_key)
         raise _refuse(problem)
-    _clear_failures(state, access_key)
-    kind = 'temporary_aksk' if key.security_token is not None else 'aksk'
-    return Principal(kind, access_key, projects=key.projects, header_project=headers.get('X-Project-Id'))
-
-
-def _check_lockout(state, access_key):
-    limit = state.settings.lockout_after
-    if not limit:
-        return
-    record = state.failures.get(access_key)
-    if record and record[0] >= limit and time.monotonic() < record[1]:
-        raise _refuse('the access key is locked after %d failed attempts' % limit)
-
-
-def _count_failure(state, access_key):
-    if not state.settings.lockout_after:
-        return
-    with state.lock:
-        count = state.failures.get(access_key, (0, 0.0))[0] + 1
-        state.failures[access_key] = (count, time.monotonic() + state.settings.lockout_ms / 1000.0)
-
-
-def _clear_failures(state, access_key):
     if state.failures.get(access_key):
         with state.lock:
             state.failures.pop(access_key, None)
+    kind = 'temporary_aksk' if key.security_token is not None else 'aksk'
+    return Principal(kind, access_key, projects=key.projects, header_project=headers.get('X-Project-Id'))
 
 
 def authorize_project(state, principal, project_id, forbidden_code):

@@ -63,31 +63,26 @@ def make_sync_tasks(count, seed=0, project_id=None, prefix='gen-task-'):
     return tasks
 
 
-def make_datasets(count, seed=0, project_id=None, prefix='gen-dataset-'):
+def make_datasets(count, seed=0):
     """Return ``count`` dataset entries (scenario form), the same for the same seed."""
     rng = random.Random('datasets:%s' % (seed,))
     statuses = ('COMPLETED', 'COMPLETED', 'COMPLETED', 'RUNNING', 'QUEUING', 'STARTING', 'FAILED', 'NOT_EXIST')
     datasets = []
     for index in range(count):
         status = rng.choice(statuses)
-        entry = {'dataset_id': '%s%05d' % (prefix, index), 'status': status}
+        entry = {'dataset_id': 'gen-dataset-%05d' % index, 'status': status}
         if status != 'NOT_EXIST':
             total = rng.randint(10, 100000)
             entry.update(
-                {
-                    'task_id': 'sync-%05d' % index,
-                    'create_time': '-%dh' % rng.randint(1, 48),
-                    'total_sample_count': total,
-                    'add_sample_count': rng.randint(0, total),
-                    'deleted_sample_count': rng.randint(0, 50),
-                    'duration_time': rng.randint(1, 3600),
-                }
+                task_id='sync-%05d' % index,
+                create_time='-%dh' % rng.randint(1, 48),
+                total_sample_count=total,
+                add_sample_count=rng.randint(0, total),
+                deleted_sample_count=rng.randint(0, 50),
+                duration_time=rng.randint(1, 3600),
             )
         if status == 'FAILED':
-            entry['error_code'] = 'ModelArts.4360'
-            entry['error_msg'] = 'Failed to synchronize the dataset.'
-        if project_id:
-            entry['project_id'] = project_id
+            entry.update(error_code='ModelArts.4360', error_msg='Failed to synchronize the dataset.')
         datasets.append(entry)
     return datasets
 

@@ -48,9 +48,7 @@ class HwcEmulator(EmulatorProcess):
             self.scenario = yaml.safe_load(handle) or {}
         super().__init__(self.scenario_path, log_path=log_path, extra_args=extra_args)
         self.endpoint = self.iam_endpoint = self.url
-        regions = self.scenario.get('regions')
-        if regions is None:
-            regions = {DEFAULT_REGION: [DEFAULT_PROJECT_ID]}
+        regions = self.scenario['regions'] if self.scenario.get('regions') is not None else {DEFAULT_REGION: [DEFAULT_PROJECT_ID]}
         self.region = next(iter(regions), None)
         projects = (regions.get(self.region) or []) if self.region else []
         self.project_id = self.scenario.get('default_project') or (projects[0] if projects else None)
