@@ -63,7 +63,6 @@ def _paging(query):
 def _task_id(task_id):
     if not task_id or len(task_id) > 255:
         raise ParameterError('OMS.0054', 'Invalid task ID: it must be 1 to 255 characters long.')
-    return task_id
 
 
 def _find_task(ctx, project_id, task_id):
