@@ -1,14 +1,7 @@
 """OMS v2 sync-task routes: ListSyncTasks, ShowSyncTask, ListSyncTaskStatistic.
 
-Error codes (the documents list them but not which check uses which; these are the
-emulator's choices, documented in docs/emulator.md):
-
-- required query parameter missing: 400 OMS.1004
-- not an integer: 400 OMS.1010
-- value not in the documented list: 400 OMS.0002
-- number out of range, start after end, window too long: 400 OMS.1003
-- task id empty or longer than 255: 400 OMS.0054
-- unknown task (or a task of another project): 404 OMS.1009
+Which error code each check answers is the emulator's choice (the API documents list
+the codes, not the checks); docs/emulator.md ("OMS") lists them.
 """
 
 import re

@@ -1,13 +1,7 @@
 """OMS v2 migration-task and task-group routes: ListTasks, ShowTask, ListTaskGroup, ShowTaskGroup.
 
-Error codes (the emulator's choices where the documents do not say which check
-uses which; docs/emulator.md lists them):
-
-- not an integer: 400 OMS.1010; out of range: 400 OMS.1003;
-- a status the listing does not filter on (tasks: 1-5 and 7; groups: 0-9): 400 OMS.0002;
-- task id not a whole number, group id empty or longer than 255: 400 OMS.0054;
-- unknown task or group (or one of another project): OMS.1009 with HTTP 400
-  (scenario ``migration.not_found_status`` makes it 404).
+Error codes: the emulator's choices where the API documents are silent, listed in
+docs/emulator.md ("OMS migration tasks and task groups").
 """
 
 import re
