@@ -396,6 +396,7 @@ class MigrationWorld(object):
     def __init__(self, data, loaded_ms, default_project):
         settings = data.get('migration') or {}
         self.not_found_status = settings.get('not_found_status', 400)
+        self.default_project = default_project
         self.tasks = OrderedDict()
         for entry in data.get('migration_tasks') or []:
             task = MigrationTask(entry, default_project, loaded_ms)
@@ -404,6 +405,9 @@ class MigrationWorld(object):
         for entry in data.get('task_groups') or []:
             group = TaskGroup(entry, default_project)
             self.groups[group.group_id] = group
+        self._index()
+
+    def _index(self):
         # Listing order: newest (highest) id first.
         self.by_project = {}
         for task in sorted(self.tasks.values(), key=lambda t: -t.task_id):
@@ -415,6 +419,42 @@ class MigrationWorld(object):
         self.groups_by_project = {}
         for group in self.groups.values():
             self.groups_by_project.setdefault(group.project_id, []).append(group)
+
+    def upsert_task(self, task_id, changes, now):
+        """Create a migration task, or change one from ``now`` on (control API); returns it.
+
+        A changed task carries on from where it is: unless the changes say
+        otherwise, what it has done so far stays (``complete_size``) and a task
+        already started starts again from ``now``, so a new speed or status
+        applies from now and its counters never jump back.  Relative times in
+        the changes count from ``now``.
+        """
+        previous = self.tasks.get(task_id)
+        entry = dict(previous.entry) if previous is not None else {}
+        if previous is not None:
+            snap = previous.snapshot(now)
+            entry['complete_size'] = snap.done
+            entry['start'] = now if snap.started else previous.start_ms
+            for key in ('fail_at', 'halt_at'):
+                entry.pop(key, None)
+        entry.update(changes)
+        entry['id'] = task_id
+        project_id = previous.project_id if previous is not None else self.default_project
+        tasks = OrderedDict(self.tasks)
+        tasks[task_id] = MigrationTask(entry, project_id, now)
+        self.tasks = tasks
+        self._index()
+        return tasks[task_id]
+
+    def remove_task(self, task_id):
+        """Delete a migration task (control API); True when there was one."""
+        if task_id not in self.tasks:
+            return False
+        tasks = OrderedDict(self.tasks)
+        del tasks[task_id]
+        self.tasks = tasks
+        self._index()
+        return True
 
     def task(self, project_id, task_id):
         """The task, or None when unknown in this project."""
