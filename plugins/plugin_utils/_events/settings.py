@@ -184,4 +184,3 @@ def backoff_delay(settings: WatchSettings, failed_polls: int) -> float:
         return settings.interval
     grown = max(settings.interval, 1.0) * 2 ** min(failed_polls - 1, 20)
     return max(settings.interval, min(settings.max_backoff, grown))
-

@@ -56,16 +56,7 @@ _STATE_KEYS = ('found', 'status', 'status_name', 'failed_objects', 'failed_objec
 
 def make_event(kind: str, subject_id: Optional[str], name: str, previous: Any, current: Any, summary: Any, now: int) -> Dict[str, Any]:
     """One event as the source puts it on the queue."""
-    return {
-        'kind': kind,
-        'id': subject_id,
-        'event': name,
-        'previous': previous,
-        'current': current,
-        'summary': summary,
-        'time': ms_to_iso(now),
-        'time_ms': now,
-    }
+    return {'kind': kind, 'id': subject_id, 'event': name, 'previous': previous, 'current': current, 'summary': summary, 'time': ms_to_iso(now), 'time_ms': now}
 
 
 def _check_flag(check: Optional[dict], previous: Optional[bool]) -> Optional[bool]:
