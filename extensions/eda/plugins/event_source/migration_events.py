@@ -134,4 +134,3 @@ async def main(queue: asyncio.Queue, args: Dict[str, Any]) -> None:
         if settings.max_polls is not None and watch.polls >= settings.max_polls:
             return
         await asyncio.sleep(watch.delay())
-
