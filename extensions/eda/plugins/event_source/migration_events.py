@@ -28,22 +28,21 @@ description:
     O(initial_events=false); also a resource that appears later), C(status_changed) (status and status name before
     and after), C(failed_objects_increased) (C(by) how many, and the C(failed_object_list) key in the destination
     bucket), C(stalled) and C(recovered), C(deadline_at_risk) and C(deadline_ok), C(deleted), C(read_failed) and
-    C(read_recovered), C(verdict_changed) (the gate's verdict over the same reads: C(HEALTHY), C(UNHEALTHY) or
+    C(read_recovered), C(verdict_changed) (the gate's verdict over the same reads, C(HEALTHY), C(UNHEALTHY) or
     C(ERROR)).
   - Fail closed and nothing lost. A read that fails is a C(read_failed) event, never the end of the source; the
     resource keeps its last known state, so what changed meanwhile shows on the next poll that reads it. After a
     failed poll the next waits longer, doubling up to O(max_backoff). A resource is C(deleted) only when the service
     answers that it does not exist, or a complete listing (V(all)) no longer holds it.
-  - The connection options are those of the modules, with the same environment variables (see the
+  - The connection options are those of the modules, with the same environment variables and checks (see the
     C(hwcloud.migration.huaweicloud) documentation fragment). No credential appears in an event or a log line.
 options:
   sync_tasks:
     description: OMS sync task ids to watch, or V(all) for every sync task of the project.
     type: raw
   datasets:
-    description: ModelArts dataset ids whose sync to watch.
-    type: list
-    elements: str
+    description: A list of ModelArts dataset ids whose sync to watch.
+    type: raw
   migration_tasks:
     description: OMS migration task ids to watch, or V(all) for every migration task of the project.
     type: raw
@@ -56,7 +55,7 @@ options:
     default: 60
   deadline:
     description:
-      - The cutover: an ISO 8601 time with a zone, or a time from the start of the source such as V(+6h).
+      - The cutover, an ISO 8601 time with a zone, or a time from the start of the source such as V(+6h).
       - A running migration task or group whose ETA passes it is C(deadline_at_risk).
     type: str
   max_stall_age:
@@ -78,8 +77,68 @@ options:
     description: Stop after this many polls (tests and bounded runs); without it the source runs until cancelled.
     type: int
   region:
-    description: The region (or C(HW_REGION_NAME)); the other connection options are those of every module.
+    description: The region id, such as V(cn-north-4) (or C(HW_REGION_NAME)).
     type: str
+  project_id:
+    description: The project id (or C(HUAWEICLOUD_SDK_PROJECT_ID), C(HW_PROJECT_ID)); looked up from the region once when absent.
+    type: str
+  access_key:
+    description: The access key (or C(HUAWEICLOUD_SDK_AK), C(HW_ACCESS_KEY)).
+    type: str
+  secret_key:
+    description: The secret key (or C(HUAWEICLOUD_SDK_SK), C(HW_SECRET_KEY)); better in the environment than in a rulebook.
+    type: str
+  security_token:
+    description: The security token of temporary keys (or C(HUAWEICLOUD_SDK_SECURITY_TOKEN), C(HW_SECURITY_TOKEN)).
+    type: str
+  auth_token:
+    description: An IAM token, instead of keys.
+    type: str
+  username:
+    description: An IAM user name, with O(password) and O(domain_name), instead of keys.
+    type: str
+  password:
+    description: The IAM user's password.
+    type: str
+  domain_name:
+    description: The IAM user's account (domain) name.
+    type: str
+  endpoint:
+    description: The service endpoint URL, instead of the one made from O(region) and O(cloud) (the emulator, a private cloud).
+    type: str
+  iam_endpoint:
+    description: The IAM endpoint URL (or C(HUAWEICLOUD_SDK_IAM_ENDPOINT), C(HW_AUTH_URL)).
+    type: str
+  cloud:
+    description: The cloud's domain name (or C(HW_CLOUD)).
+    type: str
+    default: myhuaweicloud.com
+  validate_certs:
+    description: Whether the TLS certificates of the endpoints are checked.
+    type: bool
+    default: true
+  ca_path:
+    description: A CA bundle for the endpoints' certificates.
+    type: path
+  timeout:
+    description: Seconds one request may take.
+    type: float
+    default: 30
+  retries:
+    description: How often a failed read is sent again before the poll reports it (or C(HW_MAX_RETRIES)).
+    type: int
+    default: 4
+  max_concurrency:
+    description: Requests in flight at once in one poll.
+    type: int
+    default: 8
+  rate_limit:
+    description: Requests per second at most (none when absent).
+    type: float
+  max_response_bytes:
+    description: The largest answer read.
+    type: int
+    default: 33554432
 """
 
 EXAMPLES = r"""

@@ -227,3 +227,18 @@ def test_memory_stays_flat_over_2000_polls_of_200_migration_tasks(hwc_emulator, 
     assert not any(event['event'] == 'observed' for events in polls for event in events)
     growth = resident[1999] - resident[200]
     assert growth < 8 * 1024 * 1024, 'resident memory grew by %d bytes between poll 200 and poll 1999' % growth
+
+
+def test_every_argument_is_documented_with_its_type_and_default():
+    import yaml
+
+    from ansible_collections.hwcloud.migration.plugins.module_utils._api.options import common_argument_spec
+    from ansible_collections.hwcloud.migration.plugins.plugin_utils._events.settings import SOURCE_ARGUMENT_SPEC
+
+    documented = yaml.safe_load(migration_events.DOCUMENTATION)['options']
+    spec = dict(common_argument_spec(), **SOURCE_ARGUMENT_SPEC)
+    assert sorted(documented) == sorted(spec)
+    for name, option in spec.items():
+        assert documented[name]['type'] == option['type'], name
+        assert documented[name].get('default') == option.get('default'), name
+    assert yaml.safe_load(migration_events.EXAMPLES)[0]['sources'][0]['hwcloud.migration.migration_events']
