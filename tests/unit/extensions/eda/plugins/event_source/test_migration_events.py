@@ -242,3 +242,19 @@ def test_every_argument_is_documented_with_its_type_and_default():
         assert documented[name]['type'] == option['type'], name
         assert documented[name].get('default') == option.get('default'), name
     assert yaml.safe_load(migration_events.EXAMPLES)[0]['sources'][0]['hwcloud.migration.migration_events']
+
+
+def test_the_guide_s_rulebook_and_event_are_what_the_source_takes_and_gives(hwc_emulator, monkeypatch):
+    import re
+    from pathlib import Path
+
+    import yaml
+
+    guide = (Path(__file__).resolve().parents[6] / 'docs' / 'events.md').read_text(encoding='utf-8')
+    rulebook = yaml.safe_load(re.search(r'```yaml\n(.*?)```', guide, re.S).group(1))
+    args = dict(rulebook[0]['sources'][0]['hwcloud.migration.migration_events'])
+    # The guide's ids and region, against the emulator: the arguments pass their checks and the source runs.
+    args.update(hwc_emulator.connection, max_polls=1, interval=0)
+    polls = run_source(args, monkeypatch=monkeypatch)
+    shown = json.loads(re.search(r'```json\n(.*?)```', guide, re.S).group(1))
+    assert polls[0] and all(set(event) == set(shown) for event in polls[0])
