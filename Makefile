@@ -83,10 +83,12 @@ sanity: venv
 # many tests it ran and fails when that is below its floor in tests/floors.json.
 # pytest's exit 5 (nothing collected) fails the target like any other failure.
 # Two suites with their own conftest files: run them as separate sessions.
+# Each suite runs on two workers (-n 2) and lists its slowest tests (--durations),
+# so a run's log shows where the time of `make test` goes.
 units: venv chromium
-	$(BIN)/python -m pytest -q --junitxml=$(TEST_RESULTS)/units.xml tests/unit tests/benchmark
+	$(BIN)/python -m pytest -q -n 2 --durations=10 --junitxml=$(TEST_RESULTS)/units.xml tests/unit tests/benchmark
 	$(BIN)/python tools/test_floors.py check units
-	$(BIN)/python -m pytest -q --junitxml=$(TEST_RESULTS)/emulator.xml emulator/tests
+	$(BIN)/python -m pytest -q -n 2 --durations=10 --junitxml=$(TEST_RESULTS)/emulator.xml emulator/tests
 	$(BIN)/python tools/test_floors.py check emulator
 
 # The HTML report is checked in Debian's headless Chromium; install it when absent
@@ -95,7 +97,7 @@ chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 integration: venv chromium
-	$(BIN)/python -m pytest -q -n 2 --junitxml=$(TEST_RESULTS)/integration.xml tests/integration
+	$(BIN)/python -m pytest -q -n 2 --durations=20 --junitxml=$(TEST_RESULTS)/integration.xml tests/integration
 	$(BIN)/python tools/test_floors.py check integration
 
 # release-check (mk/ecosystem.mk): changelog lint, Galaxy build + galaxy-importer,
