@@ -16,23 +16,13 @@ from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.action import ActionBase
 from ansible.utils.unsafe_proxy import wrap_var
 
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.plain import plain
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports.fleet import FleetInputError, build_fleet, failure_message, host_record, write_reports
 
 # What the gate playbook records on each target host before and after its gate.
 STARTED_VAR = 'migration_health_fleet__started_ms'
 REPORT_DIR_VAR = 'migration_health_fleet__report_dir'
 ERROR_VAR = 'migration_health_fleet__error'
-
-
-def _plain(value):
-    """Ansible's wrapped strings and mappings as plain Python values."""
-    if isinstance(value, dict):
-        return dict((str(key), _plain(item)) for key, item in value.items())
-    if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
-    if isinstance(value, str):
-        return str(value)
-    return value
 
 
 class ActionModule(ActionBase):
@@ -59,7 +49,7 @@ class ActionModule(ActionBase):
         if args['target_hosts'] is not None:
             targets = self._host_records(args['target_hosts'], task_vars or {})
         else:
-            targets = _plain(args['targets'])
+            targets = plain(args['targets'])
         try:
             fleet = build_fleet(targets)
         except FleetInputError as exc:
@@ -108,7 +98,7 @@ class ActionModule(ActionBase):
                 project_id=project.get('id') or connection.get('project_id'),
                 active=name in active,
             )
-            records[str(name)] = _plain(record)
+            records[str(name)] = plain(record)
         return records
 
     def _settings(self, variables):

@@ -11,7 +11,7 @@ objects), unit-tested directly; one loop over the subject kinds of
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import ms_to_iso
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import now_ms as _current_ms
 from ansible_collections.hwcloud.migration.plugins.module_utils._values import is_count
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.common import Checks, found_check, missing_check
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.common import Checks, SubjectChecks
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import (
     BUCKET_MS,
     DEFAULT_POLICY,
@@ -24,12 +24,12 @@ from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants 
     VERDICT_UNHEALTHY,
     MigrationHealthError,
 )
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.deadline import resolve_deadline
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.kinds import KINDS, KINDS_BY_NAME, SubjectKind
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.policy import normalise_policy
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.policy_migration import resolve_deadline
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.results import error_line, gate_error, read_outcomes, subject_issues
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.schema import fact_errors
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports.downsample import chart_columns, downsample_series
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports.downsample import chart_columns, chart_series, downsample_series
 
 
 def violation_line(check: dict) -> str:
@@ -59,14 +59,10 @@ def _evaluate_kind(kind: SubjectKind, outcomes, policy, defaults, checks, now):
         thresholds = resolve_deadline({key: defaults.get(key) for key in kind.threshold_keys}, now)
         thresholds.update(resolve_deadline(overrides, now))
         bodies = tuple(outcomes[read.name].items.get(subject_id) for read in kind.reads)
-        if bodies[0] is None:
-            # Anything asked for and not returned is missing, whether or not the
-            # module listed it under ``missing``.
-            missing_check(checks, kind.found_check, subject_id, kind.name, kind.noun)
-            observed = kind.unread()
-        else:
-            found_check(checks, kind.found_check, subject_id, kind.name, kind.noun)
-            observed = kind.evaluate(checks, subject_id, bodies, thresholds, now=now, window=policy['window'])
+        subject = SubjectChecks(checks, subject_id, kind.name)
+        # Anything asked for and not returned is missing, whether or not the module listed it under ``missing``.
+        subject.found(kind.found_check, kind.noun, bodies[0] is not None)
+        observed = kind.unread() if bodies[0] is None else kind.evaluate(subject, bodies, thresholds, now=now, window=policy['window'])
         entry = {'id': subject_id, 'found': bodies[0] is not None}
         entry.update(observed)
         entry['thresholds'] = thresholds
@@ -103,12 +99,14 @@ def evaluate(results: object, policy: object, now_ms: int | None = None, errors=
     _apply_read_issues(checks, subjects, outcomes)
 
     window_bounds = _window_bounds([outcomes[kind.series_read].items for kind in KINDS if kind.charted], policy, now)
-    if not policy.get('full_series'):
-        charted = [entry for kind in KINDS if kind.charted for entry in subjects[kind.name]]
-        failing = sum(1 for entry in charted if entry['found'] and not entry['healthy'])
-        columns = chart_columns(failing, len(charted) - failing, SERIES_POINT_BUDGET)
-        for entry in charted:
-            _downsample_entry(entry, window_bounds, SPARKLINE_COLUMNS if entry['healthy'] else columns)
+    charted = [(entry, outcomes[kind.series_read].items) for kind in KINDS if kind.charted for entry in subjects[kind.name]]
+    failing = sum(1 for entry, _series in charted if entry['found'] and not entry['healthy'])
+    columns = chart_columns(failing, len(charted) - failing, SERIES_POINT_BUDGET)
+    for entry, series in charted:
+        # One subject's full series at a time, kept only when asked for: a large gate never holds them all.
+        if entry['found']:
+            entry['series'] = chart_series(series.get(entry['id']))
+        _downsample_entry(entry, window_bounds, None if policy.get('full_series') else SPARKLINE_COLUMNS if entry['healthy'] else columns)
 
     gate_errors = [dict(error) for error in errors or ()]
     for outcome in outcomes.values():
@@ -179,7 +177,7 @@ def _empty_selection_errors(policy, subjects, outcomes):
         errors.append(
             gate_error(
                 'selection',
-                '%s is "all" but the project has no %s: nothing was gated; check the region and project, '
+                'migration_health_%s is "all" but the project has no %s: nothing was gated; check the region and project, '
                 'or set migration_health_allow_empty: true if an empty project is acceptable' % (kind.fact_key, kind.plural),
                 field=kind.fact_key,
             )
@@ -265,7 +263,7 @@ def error_fact(errors: list, policy: dict | None = None, now_ms: int | None = No
 
 
 def _downsample_entry(entry, window, columns):
-    """Keep the buckets the report can draw: ``columns`` columns of at most two points each.
+    """Keep the buckets the report can draw: ``columns`` columns of at most two points each (None: every bucket).
 
     Per column the lowest and highest bucket stay, so a burst is never averaged
     away; ``series_downsampled`` tells a reader (and the chart) that the empty

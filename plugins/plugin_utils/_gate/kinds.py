@@ -74,7 +74,8 @@ class SubjectKind:
     the prefix of its counts and its policy key (``all_<fact_key>`` for
     ``all``).  ``checks`` are its check ids in evaluation order, the found
     check first.  ``reads[0]`` lists its subjects; each read's entry of a
-    subject goes to ``evaluate(checks, id, bodies, thresholds, now=, window=)``,
+    subject goes to ``evaluate(subject, bodies, thresholds, now=, window=)``
+    (``subject``: the ``checks.common.SubjectChecks`` of its id),
     which returns the observed values (``unread()`` when it was not found).
     ``thresholds`` may be overridden per subject; ``threshold_keys`` is what
     an entry's ``thresholds`` hold.  ``columns`` are its HTML columns,
@@ -128,8 +129,11 @@ MIGRATION_PROPERTIES = (
     ('error_code', 'error_code'),
     ('error_msg', 'error_msg'),
 )
-# What a migration subject's thresholds hold: the cutover deadline as given and resolved.
-_MIGRATION_KEYS = MIGRATION_THRESHOLDS + ('deadline_ms', 'deadline_offset_ms')
+# What migration tasks and task groups share: their thresholds (a subject's hold the cutover deadline as given
+# and resolved) and their suite properties.
+_MIGRATION = dict(
+    thresholds=MIGRATION_THRESHOLDS, threshold_keys=MIGRATION_THRESHOLDS + ('deadline_ms', 'deadline_offset_ms'), suite_properties=MIGRATION_PROPERTIES
+)
 
 _MIGRATION_TASK_CHECKS = ('migration-task-found', 'migration-task-status', 'migration-task-deadline', 'migration-task-failed-objects')
 _TASK_GROUP_CHECKS = ('task-group-found', 'task-group-status', 'task-group-failed-tasks', 'task-group-deadline', 'task-group-failed-objects')
@@ -176,8 +180,7 @@ KINDS = (
         fact_key='migration_tasks',
         noun='migration task',
         checks=_MIGRATION_TASK_CHECKS,
-        thresholds=MIGRATION_THRESHOLDS,
-        threshold_keys=_MIGRATION_KEYS,
+        **_MIGRATION,
         reads=(
             _read(
                 'migration_task_info',
@@ -193,15 +196,13 @@ KINDS = (
         evaluate=migration_task_checks,
         unread=migration_task_unread,
         columns=MIGRATION_TASK_COLUMNS,
-        suite_properties=MIGRATION_PROPERTIES,
     ),
     SubjectKind(
         name=KIND_TASK_GROUP,
         fact_key='task_groups',
         noun='task group',
         checks=_TASK_GROUP_CHECKS,
-        thresholds=MIGRATION_THRESHOLDS,
-        threshold_keys=_MIGRATION_KEYS,
+        **_MIGRATION,
         reads=(
             _read(
                 'task_group_info',
@@ -218,7 +219,6 @@ KINDS = (
         evaluate=task_group_checks,
         unread=task_group_unread,
         columns=TASK_GROUP_COLUMNS,
-        suite_properties=MIGRATION_PROPERTIES,
     ),
 )
 KINDS_BY_NAME = {kind.name: kind for kind in KINDS}

@@ -6,9 +6,11 @@ Plain Python on plain data, so a typo in a threshold fails fast with a message
 naming the input, and the function is unit-tested without Ansible.
 """
 
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.migration_summary import MigrationValueError, parse_task_id
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.names import READ_NAMES
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.statistics_summary import DATA_TYPES, MIN_WINDOW_MS
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import TimeExpressionError, parse_duration
+from ansible_collections.hwcloud.migration.plugins.module_utils._values import is_number
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import (
     CHART_TYPES,
     DATASET_THRESHOLDS,
@@ -17,13 +19,8 @@ from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants 
     TASK_THRESHOLDS,
     MigrationHealthError,
 )
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.deadline import parse_deadline
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.kinds import SKIPPABLE_CHECKS
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.policy_migration import gates_migration, normalise_migration_selection
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.policy_migration import normalise_threshold as normalise_migration_threshold
-
-
-def _is_number(value):
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _check_ratio(value, name):
@@ -36,7 +33,7 @@ def _check_ratio(value, name):
         except ValueError:
             pass
     # Say what to write: a percentage such as "5%" is the usual mistake.
-    if not _is_number(value) or not 0 <= value <= 1:
+    if not is_number(value) or not 0 <= value <= 1:
         raise MigrationHealthError('%s must be a fraction between 0 and 1, e.g. 0.05 for 5%% (got %r)' % (name, given))
     return float(value)
 
@@ -89,14 +86,14 @@ def _normalise_thresholds(values, names, prefix):
             result[key] = _check_statuses(value, label)
         elif key.endswith('_ratio'):
             result[key] = _check_ratio(value, label)
-        elif key == 'max_window_failed_objects':
+        elif key.endswith('_failed_objects'):
             result[key] = _check_count(value, label)
         elif key == 'max_stall_age':
             text, millis = _check_duration(value, label)
             result[key] = text
             result['max_stall_age_ms'] = millis
-        elif key in MIGRATION_THRESHOLDS:
-            result.update(normalise_migration_threshold(key, value, label))
+        elif key == 'deadline':
+            result.update(parse_deadline(value, label))
     return result
 
 
@@ -114,12 +111,32 @@ def _check_id(value, name):
     return str(value).strip()
 
 
-def _normalise_subjects(items, label, thresholds):
-    """Normalise a list of ids or ``{id, <threshold overrides>}`` dicts; duplicates merge."""
+def _group_id(value, name):
+    if isinstance(value, bool) or not isinstance(value, (str, int)) or not str(value).strip():
+        raise MigrationHealthError('%s: %r is not a task group id' % (name, value))
+    return str(value).strip()
+
+
+def _task_id(value, name):
+    try:
+        return str(parse_task_id(value, name))
+    except MigrationValueError as exc:
+        raise MigrationHealthError(str(exc))
+
+
+def _selection(items, label, thresholds, check_id=_check_id, every=None):
+    """``(all, subjects)``: ``all`` when ``every`` (the noun of the ids) allows it, else a list of ids or ``{id, <overrides>}`` dicts.
+
+    Each subject is ``{id, overrides}``; duplicates merge.
+    """
     if items is None:
-        return []
+        return False, []
+    if isinstance(items, str) and every:
+        if items.strip().lower() == 'all':
+            return True, []
+        raise MigrationHealthError('%s: %r is neither "all" nor a list of %s ids' % (label, items, every))
     if isinstance(items, (str, dict)) or not isinstance(items, (list, tuple)):
-        raise MigrationHealthError('%s: %r is not a list of ids or of {id, ...} dicts' % (label, items))
+        raise MigrationHealthError('%s: %r is not a list of ids or of {id, ...} dicts%s' % (label, items, ', nor "all"' if every else ''))
     subjects = []
     by_id = {}
     for index, item in enumerate(items):
@@ -130,18 +147,17 @@ def _normalise_subjects(items, label, thresholds):
                 raise MigrationHealthError('%s: %r has no "id"' % (where, item))
             if unknown:
                 raise MigrationHealthError('%s: unknown key(s) %s; a per-item override may set %s' % (where, ', '.join(unknown), ', '.join(thresholds)))
-            subject_id = _check_id(item['id'], where + '.id')
+            subject_id = check_id(item['id'], where + '.id')
             overrides = _normalise_thresholds(item, thresholds, where + '.')
         else:
-            subject_id = _check_id(item, where)
+            subject_id = check_id(item, where)
             overrides = {}
         if subject_id in by_id:
             by_id[subject_id]['overrides'].update(overrides)
         else:
-            entry = {'id': subject_id, 'overrides': overrides}
-            by_id[subject_id] = entry
-            subjects.append(entry)
-    return subjects
+            by_id[subject_id] = {'id': subject_id, 'overrides': overrides}
+            subjects.append(by_id[subject_id])
+    return False, subjects
 
 
 def normalise_policy(settings):
@@ -164,16 +180,16 @@ def normalise_policy(settings):
     merged = dict(DEFAULT_POLICY)
     merged.update(settings)
 
-    sync_tasks = merged.get('sync_tasks')
-    all_tasks = isinstance(sync_tasks, str) and sync_tasks.strip().lower() == 'all'
-    if isinstance(sync_tasks, str) and not all_tasks:
-        raise MigrationHealthError('sync_tasks: %r is neither "all" nor a list of sync task ids' % (sync_tasks,))
-    tasks = [] if all_tasks else _normalise_subjects(sync_tasks, 'sync_tasks', TASK_THRESHOLDS)
-    datasets = _normalise_subjects(merged.get('datasets'), 'datasets', DATASET_THRESHOLDS)
-
-    migration = normalise_migration_selection(merged)
-    if not all_tasks and not tasks and not datasets and not gates_migration(migration):
-        raise MigrationHealthError('nothing to gate: give sync_tasks (a list of ids, or "all"), datasets, migration_tasks and/or task_groups')
+    all_tasks, tasks = _selection(merged.get('sync_tasks'), 'sync_tasks', TASK_THRESHOLDS, every='sync task')
+    _all, datasets = _selection(merged.get('datasets'), 'datasets', DATASET_THRESHOLDS)
+    all_migration_tasks, migration_tasks = _selection(merged.get('migration_tasks'), 'migration_tasks', MIGRATION_THRESHOLDS, _task_id, 'migration task')
+    all_groups, groups = _selection(merged.get('task_groups'), 'task_groups', MIGRATION_THRESHOLDS, _group_id, 'task group')
+    if not (all_tasks or tasks or datasets or all_migration_tasks or migration_tasks or all_groups or groups):
+        # Named as the role's variables: the role is where a user sets them.
+        raise MigrationHealthError(
+            'nothing to gate: give migration_health_sync_tasks (a list of ids, or "all"), migration_health_datasets, '
+            'migration_health_migration_tasks and/or migration_health_task_groups'
+        )
 
     window, window_ms = _check_duration(merged.get('window'), 'window')
     if window is None:
@@ -212,8 +228,13 @@ def normalise_policy(settings):
         'skip_checks': sorted(set(skip_checks)),
         'full_series': full_series,
         'allow_empty': allow_empty,
+        'all_migration_tasks': all_migration_tasks,
+        'migration_tasks': migration_tasks,
+        'migration_task_ids': [task['id'] for task in migration_tasks],
+        'all_task_groups': all_groups,
+        'task_groups': groups,
+        'task_group_ids': [group['id'] for group in groups],
     }
-    policy.update(migration)
     policy['read_plan'] = read_plan(policy)
     return policy
 

@@ -139,9 +139,6 @@ def chart(
     def y_of(count):
         return top + plot_h - plot_h * count / float(y_max)
 
-    def coords(points):
-        return ' '.join('%d,%d' % (round(x_of(stamp)), round(y_of(count))) for stamp, count in points)
-
     with_date = ms_to_iso(start)[:10] != ms_to_iso(end)[:10]
     step, stamps = time_ticks(start, end)
     x_ticks = [{'x': round(x_of(stamp), 1), 'anchor': 'middle', 'label': _time_label(stamp, with_date, step)} for stamp in stamps]
@@ -152,34 +149,21 @@ def chart(
 
     lines = []
     markers = []
-    totals = {'REQUEST': task.get('window_request_total'), 'SUCCESS': task.get('window_success_total'), 'FAILURE': task.get('window_failure_total')}
     legend = []
     for position, data_type in enumerate(CHART_TYPES):
         points = complete[data_type]
         colour = CHART_COLOURS[data_type]
         if len(points) > 1 or (points and not partial[data_type]):
             pixels = [(round(x_of(stamp)), round(y_of(count))) for stamp, count in points]
-            lines.append(
-                {
-                    'series': data_type,
-                    'colour': colour,
-                    'cls': series_class(data_type),
-                    'points': ' '.join('%d,%d' % pixel for pixel in pixels),
-                    'd': path_data(pixels),
-                    'wide': data_type == 'REQUEST',
-                }
-            )
+            lines.append({'series': data_type, 'cls': series_class(data_type), 'd': path_data(pixels), 'wide': data_type == 'REQUEST'})
         if markers and len(points) <= MAX_MARKERS:
             markers.extend(
                 {'x': round(x_of(stamp)), 'y': round(y_of(count)), 'colour': colour, 'title': '%s %s: %d' % (data_type, ms_to_iso(stamp), count)}
                 for stamp, count in points
                 if count
             )
-        total = totals[data_type]
-        if total is None:
-            total = sum(count for _stamp, count in points + partial[data_type])
         # The totals are in the subject's row of the table; the legend (drawn once per frame) names the lines.
-        legend.append({'x': left + 120 * position, 'colour': colour, 'label': data_type, 'total': total, 'dashed': False})
+        legend.append({'x': left + 120 * position, 'colour': colour, 'label': data_type, 'dashed': False})
 
     partial_area = None
     partial_points = []
@@ -220,29 +204,19 @@ def chart(
         'plot_h': plot_h,
         'grid': [tick['y'] for tick in y_ticks],
         'x_ticks': x_ticks,
-        'swatches': [dict(item) for item in legend],
+        'swatches': legend,
         'legend_y': height - 10,
         'x_title': time_axis_title(start, end, with_date),
     }
     return {
         'frame': frame,
-        'width': width,
-        'height': height,
-        'left': left,
-        'top': top,
-        'plot_w': plot_w,
-        'plot_h': plot_h,
-        'x_ticks': x_ticks,
         'y_ticks': y_ticks,
         'lines': lines,
         'markers': markers,
-        'legend': legend,
-        'legend_y': height - 10,
         'partial': partial_area,
         'partial_points': partial_points,
         'threshold': threshold,
         'empty': not any(complete[data_type] or partial[data_type] for data_type in CHART_TYPES),
-        'with_date': with_date,
     }
 
 

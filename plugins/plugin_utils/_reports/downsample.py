@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Downsampling of statistics series: what the fact keeps and a chart draws, within a point budget.
+"""Statistics series for the reports: read from an answer (:func:`chart_series`), downsampled within a point budget.
 
 A series is a list of ``[time_stamp, count]`` pairs in time order.  The API
 omits empty buckets; a chart puts them back as zeros on the bucket grid so a
@@ -13,6 +13,7 @@ from bisect import bisect_left
 from itertools import repeat
 from operator import itemgetter
 
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.statistics_summary import iter_points
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import CHART_TYPES, MAX_CHART_COLUMNS, MIN_CHART_COLUMNS, SPARKLINE_COLUMNS
 
 # Past this many buckets the grid is not filled (a one-bucket-per-pixel chart
@@ -22,6 +23,46 @@ MAX_GRID = 20000
 CHART_TYPE_COUNT = len(CHART_TYPES)
 _STAMP = itemgetter(0)
 _COUNT = itemgetter(1)
+
+
+def _only(values, kind):
+    return set(map(type, values)) == set((kind,))
+
+
+def _series_points(series, data_type):
+    """``(time_stamp, count)`` of one series of the answer, as ``iter_points`` reads it.
+
+    A series whose buckets are all plain dicts of plain non-negative ints (what
+    the modules return) is read in a few C-level passes; any other goes
+    through ``iter_points`` itself, which decides what a well-formed bucket is.
+    """
+    buckets = series.get('data')
+    if isinstance(buckets, list) and buckets and _only(buckets, dict):
+        stamps = list(map(dict.get, buckets, repeat('time_stamp')))
+        counts = list(map(dict.get, buckets, repeat('statistic_num')))
+        if _only(stamps, int) and _only(counts, int) and min(stamps) >= 0 and min(counts) >= 0:
+            return list(zip(stamps, counts))
+    return list(iter_points({'statistic_datas': [series]}, data_type))
+
+
+def chart_series(statistics: object) -> dict:
+    """The REQUEST/SUCCESS/FAILURE buckets of one statistics entry as ``(time_stamp, count)`` pairs, in time order.
+
+    Every well-formed bucket of ``iter_points``, of every series of the type;
+    :func:`downsample_series` turns them into the fact's ``[time_stamp, count]`` lists.
+    """
+    series_list = statistics.get('statistic_datas') if isinstance(statistics, dict) else None
+    if not isinstance(series_list, list):
+        series_list = []
+    series = {}
+    for data_type in CHART_TYPES:
+        points = []
+        for entry in series_list:
+            if isinstance(entry, dict) and entry.get('data_type') == data_type:
+                points.extend(_series_points(entry, data_type))
+        points.sort()
+        series[data_type] = points
+    return series
 
 
 def bucket_grid(stamps: list, start: int, end: int, bucket: int) -> list | None:
@@ -153,17 +194,18 @@ def _downsample_on_grid(points, grid, runs):
     return kept
 
 
-def downsample_series(series: dict, start: int, end: int, bucket: int, columns: int) -> tuple:
+def downsample_series(series: dict, start: int, end: int, bucket: int, columns: int | None) -> tuple:
     """Every chart type of ``series`` filled on the bucket grid, then downsampled to ``columns``.
 
     Returns ``(series, downsampled)``; ``downsampled`` is false when nothing had
-    to go (the series is returned as the API gave it, empty buckets omitted).
+    to go, or ``columns`` is None (every point is kept): the series is then
+    returned as the API gave it, empty buckets omitted.
     """
     by_type = [(data_type, series.get(data_type) or []) for data_type in CHART_TYPES]
     stamps = sorted(set().union(*[map(_STAMP, points) for _data_type, points in by_type]))
     grid = bucket_grid(stamps, start, end, bucket)
     length = len(grid) if grid is not None else max([len(points) for _data_type, points in by_type])
-    if length <= 2 * columns:
+    if columns is None or length <= 2 * columns:
         return dict((data_type, [list(point) for point in points]) for data_type, points in by_type), False
     if grid is None or columns <= 0:
         return dict((data_type, downsample(fill_grid(points, grid), start, end, columns)) for data_type, points in by_type), True

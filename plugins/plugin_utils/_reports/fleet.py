@@ -27,6 +27,7 @@ from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants 
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import VERDICT_UNHEALTHY as UNHEALTHY
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.kinds import COUNT_KEYS, KINDS
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports.files import REPORT_FILES, write_texts
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports.jinja_env import report_environment
 
 VERDICT_RANK = {HEALTHY: 0, UNHEALTHY: 1, ERROR: 2}
 
@@ -212,28 +213,10 @@ def failure_message(fleet: dict) -> str:
 def render_junit(fleet: dict) -> str:
     """JUnit XML: one testsuite, one testcase per target (failure: UNHEALTHY, error: ERROR)."""
     counts = fleet['counts']
-    root = ET.Element(
-        'testsuites',
-        {
-            'name': 'migration-health-fleet',
-            'tests': str(counts['targets']),
-            'failures': str(counts['unhealthy']),
-            'errors': str(counts['error'] + (0 if counts['targets'] else 1)),
-        },
-    )
-    suite = ET.SubElement(
-        root,
-        'testsuite',
-        {
-            'name': 'migration-health-fleet',
-            'tests': str(counts['targets']),
-            'failures': str(counts['unhealthy']),
-            'errors': str(counts['error'] + (0 if counts['targets'] else 1)),
-            'skipped': '0',
-            'timestamp': fleet['evaluated_at'].rstrip('Z'),
-            'time': '0',
-        },
-    )
+    # An empty fleet is one error: its suite would otherwise read as a pass.
+    totals = {'tests': str(counts['targets']), 'failures': str(counts['unhealthy']), 'errors': str(counts['error'] + (0 if counts['targets'] else 1))}
+    root = ET.Element('testsuites', dict(totals, name='migration-health-fleet'))
+    suite = ET.SubElement(root, 'testsuite', dict(totals, name='migration-health-fleet', skipped='0', timestamp=fleet['evaluated_at'].rstrip('Z'), time='0'))
     properties = ET.SubElement(suite, 'properties')
     ET.SubElement(properties, 'property', {'name': 'verdict', 'value': fleet['verdict']})
     if not counts['targets']:
@@ -276,16 +259,6 @@ def render_json(fleet: dict) -> str:
     return json.dumps(fleet, indent=2, sort_keys=False) + '\n'
 
 
-def _html_environment():
-    # Jinja2 ships with ansible-core; imported here so the pure functions above
-    # stay importable without it.
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
-    return Environment(
-        loader=FileSystemLoader(os.path.dirname(TEMPLATE_PATH)), autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True
-    )
-
-
 # The fleet page's columns per target: one per kind of subject the gate reads.
 FLEET_KIND_COLUMNS = tuple((kind.title + ' unhealthy', kind.fact_key) for kind in KINDS)
 
@@ -311,7 +284,7 @@ def render_html(fleet: dict, title: str = 'Migration health fleet', dest: str | 
             link = os.path.relpath(html, dest) if dest else html
             link = link.replace(os.sep, '/')
         rows.append({'entry': entry, 'summary': _summary(entry), 'link': link, 'kinds': _kind_cells(entry)})
-    template = _html_environment().get_template(os.path.basename(TEMPLATE_PATH))
+    template = report_environment(os.path.dirname(TEMPLATE_PATH)).get_template(os.path.basename(TEMPLATE_PATH))
     return template.render(fleet=fleet, rows=rows, title=title, kind_headers=[header for header, _key in FLEET_KIND_COLUMNS])
 
 

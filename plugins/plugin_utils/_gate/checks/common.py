@@ -1,20 +1,18 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What every check of the gate shares: the ``Checks`` collector, formatting, the found check.
+"""What every check of the gate shares: the ``Checks`` collector, the ``SubjectChecks`` helper, formatting.
 
 Each check adds one entry (id, subject, kind, observed, threshold, passed,
-skipped, message) through ``Checks``; ``_gate/evaluate`` calls the checks of
-each subject kind and assembles the fact.  Each kind's checks live in a file
+skipped, message) through the ``SubjectChecks`` of its subject;
+``_gate/evaluate`` calls the checks of each subject kind and assembles the fact.  Each kind's checks live in a file
 of their own (``sync``, ``window``, ``dataset``, ``migration``, ``progress``);
 a new subject kind brings its file and its entry in ``_gate/kinds.KINDS``.
 """
 
-from itertools import repeat
-
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import one_line
-from ansible_collections.hwcloud.migration.plugins.module_utils._reads.statistics_summary import iter_points
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.statistics_summary import ratio as ratio_of
 from ansible_collections.hwcloud.migration.plugins.module_utils._values import is_count
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import CHART_TYPES
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.results import describe
 
 
 def format_duration(ms: int | None) -> str:
@@ -51,45 +49,6 @@ def as_string(value: object) -> str | None:
 def as_count(value: object) -> int | None:
     """``value`` when it is a count, else None."""
     return value if is_count(value) else None
-
-
-def _only(values, kind):
-    return set(map(type, values)) == set((kind,))
-
-
-def _series_points(series, data_type):
-    """``(time_stamp, count)`` of one series of the answer, as ``iter_points`` reads it.
-
-    A series whose buckets are all plain dicts of plain non-negative ints (what
-    the modules return) is read in a few C-level passes; any other goes
-    through ``iter_points`` itself, which decides what a well-formed bucket is.
-    """
-    buckets = series.get('data')
-    if isinstance(buckets, list) and buckets and _only(buckets, dict):
-        stamps = list(map(dict.get, buckets, repeat('time_stamp')))
-        counts = list(map(dict.get, buckets, repeat('statistic_num')))
-        if _only(stamps, int) and _only(counts, int) and min(stamps) >= 0 and min(counts) >= 0:
-            return list(zip(stamps, counts))
-    return list(iter_points({'statistic_datas': [series]}, data_type))
-
-
-def chart_series(statistics: object) -> dict:
-    """The REQUEST/SUCCESS/FAILURE buckets of one statistics entry as ``[[time_stamp, count], ...]``, in time order.
-
-    Every well-formed bucket of ``iter_points``, of every series of the type.
-    """
-    series_list = statistics.get('statistic_datas') if isinstance(statistics, dict) else None
-    if not isinstance(series_list, list):
-        series_list = []
-    series = {}
-    for data_type in CHART_TYPES:
-        points = []
-        for entry in series_list:
-            if isinstance(entry, dict) and entry.get('data_type') == data_type:
-                points.extend(_series_points(entry, data_type))
-        points.sort()
-        series[data_type] = list(map(list, points))
-    return series
 
 
 class Checks:
@@ -171,48 +130,84 @@ def _display(value):
     return str(value)
 
 
-def disabled_check(
-    checks: Checks,
-    check_id: str,
-    subject: str,
-    kind: str,
-    name: str,
-    *,
-    observed=None,
-    observed_display: str | None = None,
-    threshold_display: str = 'disabled',
-) -> None:
-    """A check its threshold ``name`` switched off (null): it passes, as skipped."""
-    message = 'check disabled (%s is null)' % name
-    checks.add(
-        check_id,
-        subject,
-        kind,
-        observed,
-        None,
-        passed=True,
-        message=message,
-        observed_display=observed_display,
-        threshold_display=threshold_display,
-        skipped=True,
-    )
+class SubjectChecks:
+    """The checks of one subject: each call adds one entry under the subject's id and kind (see :meth:`Checks.add`).
 
+    ``_gate/evaluate`` hands one to each kind's check function, so a check
+    says only what is its own: its id, what it observed against which
+    threshold, and the outcome.
+    """
 
-def found_check(checks: Checks, check_id: str, subject: str, kind: str, noun: str) -> None:
-    """The kind's found check, passed: the read returned the subject."""
-    checks.add(check_id, subject, kind, True, True, passed=True, message='%s %s exists' % (noun, subject), observed_display='found', threshold_display='found')
+    def __init__(self, checks: Checks, subject: str, kind: str):
+        self.checks = checks
+        self.id = subject
+        self.kind = kind
 
+    def add(self, check_id: str, observed: object, threshold: object, **outcome) -> dict:
+        """One entry; ``outcome`` is what :meth:`Checks.add` takes after the threshold."""
+        return self.checks.add(check_id, self.id, self.kind, observed, threshold, **outcome)
 
-def missing_check(checks: Checks, check_id: str, subject: str, kind: str, noun: str) -> None:
-    """The kind's found check, failed: the subject was asked for and not returned."""
-    checks.add(
-        check_id,
-        subject,
-        kind,
-        False,
-        True,
-        passed=False,
-        message='%s %s was not found' % (noun, subject),
-        observed_display='missing',
-        threshold_display='found',
-    )
+    def unusable(self, check_id: str, observed: object, threshold: object, message: str, **displays) -> dict:
+        """A check whose input cannot be used: it fails as not evaluated."""
+        return self.add(check_id, observed, threshold, passed=False, message=message, evaluated=False, **displays)
+
+    def skip(self, check_id: str, observed: object, threshold: object, message: str, **displays) -> dict:
+        """A check that does not apply to what was observed: it passes as skipped."""
+        return self.add(check_id, observed, threshold, passed=True, message=message, skipped=True, **displays)
+
+    def disabled(self, check_id: str, name: str, *, observed=None, observed_display: str | None = None, threshold_display: str = 'disabled') -> dict:
+        """A check its threshold ``name`` switched off (null): it passes, as skipped."""
+        message = 'check disabled (%s is null)' % name
+        return self.skip(check_id, observed, None, message, observed_display=observed_display, threshold_display=threshold_display)
+
+    def found(self, check_id: str, noun: str, found: bool) -> dict:
+        """The kind's found check: the read returned the subject, or it was asked for and not returned."""
+        message = '%s %s %s' % (noun, self.id, 'exists' if found else 'was not found')
+        return self.add(check_id, found, True, passed=found, message=message, observed_display='found' if found else 'missing', threshold_display='found')
+
+    def status_name(self, check_id: str, status: object, allowed: list, reason: str = '') -> dict:
+        """A status given by name against the ``allowed`` ones; a status that is no name is not evaluated."""
+        threshold_display = 'in [%s]' % status_list(allowed)
+        if not isinstance(status, str):
+            message = 'status is %s, not a status name' % describe(status)
+            return self.unusable(check_id, None, allowed, message, observed_display='unusable', threshold_display=threshold_display)
+        passed = status in allowed
+        message = 'status %s%s is %s' % (status, reason, 'allowed' if passed else 'not one of %s' % status_list(allowed))
+        return self.add(check_id, status, allowed, passed=passed, message=message, threshold_display=threshold_display)
+
+    def ratio(self, check_id: str, name: str, limit: float | None, counts: tuple, *, during: str, label: str) -> dict:
+        """The failure ratio of ``counts`` (failed, requested) against ``limit`` (the threshold ``name``).
+
+        ``during`` says when they were counted (``in the last 1h``), ``label``
+        names the ratio in the message (``failure ratio %s over the last 1h``).
+        """
+        failures, requests = counts
+        # The same ratio rule (and rounding) as the statistics module's summary.
+        ratio = ratio_of(failures, requests)
+        threshold_display = '<= %s' % format_ratio(limit) if limit is not None else 'disabled'
+        if limit is None:
+            return self.disabled(check_id, name, observed=ratio, observed_display=format_ratio(ratio), threshold_display=threshold_display)
+        if ratio is None and failures:
+            # Failures without requests: no ratio, but objects failed, which no limit allows to pass unseen.
+            message = '%d object(s) failed %s while none were requested: the failure ratio has no denominator, ' % (failures, during)
+            message += 'and failures without requests count as above any limit'
+            return self.add(
+                check_id,
+                None,
+                limit,
+                passed=False,
+                message=message,
+                observed_display='%d failed of 0 requested' % failures,
+                threshold_display=threshold_display,
+            )
+        if ratio is None:
+            return self.skip(check_id, None, limit, 'skipped: no objects requested %s' % during, observed_display='n/a', threshold_display=threshold_display)
+        passed = ratio <= limit
+        message = '%s (%d failed of %d requested) is %s %s' % (
+            label % format_ratio(ratio),
+            failures,
+            requests,
+            'within' if passed else 'above',
+            format_ratio(limit),
+        )
+        return self.add(check_id, ratio, limit, passed=passed, message=message, observed_display=format_ratio(ratio), threshold_display=threshold_display)

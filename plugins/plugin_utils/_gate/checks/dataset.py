@@ -2,9 +2,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The check of a ModelArts dataset sync: its status is one of the allowed ones."""
 
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.common import Checks, as_count, as_string, status_list
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import KIND_DATASET
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.results import describe
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.common import SubjectChecks, as_count, as_string
 
 
 def dataset_unread() -> dict:
@@ -16,35 +14,16 @@ def _flag(value):
     return value if isinstance(value, bool) else None
 
 
-def dataset_checks(checks: Checks, dataset_id: str, bodies: tuple, thresholds: dict, *, now: int, window: str) -> dict:
+def dataset_checks(subject: SubjectChecks, bodies: tuple, thresholds: dict, *, now: int, window: str) -> dict:
     """Evaluate one found dataset sync (``bodies``: its ``dataset_sync_info`` entry); returns its observed values."""
     dataset_sync = bodies[0]
-    allowed = thresholds['allowed_dataset_statuses']
     status = dataset_sync.get('status')
-    threshold_display = 'in [%s]' % status_list(allowed)
     error_code = dataset_sync.get('error_code')
     error_msg = dataset_sync.get('error_msg') or dataset_sync.get('error_message')
-    if not isinstance(status, str):
-        message = 'status is %s, not a status name' % describe(status)
-        checks.add(
-            'dataset-status',
-            dataset_id,
-            KIND_DATASET,
-            None,
-            allowed,
-            passed=False,
-            message=message,
-            observed_display='unusable',
-            threshold_display=threshold_display,
-            evaluated=False,
-        )
-    else:
-        passed = status in allowed
-        reason = ''
-        if status == 'FAILED' and (error_code or error_msg):
-            reason = ' (%s)' % ': '.join(str(part) for part in (error_code, error_msg) if part)
-        message = 'status %s%s is %s' % (status, reason, 'allowed' if passed else 'not one of %s' % status_list(allowed))
-        checks.add('dataset-status', dataset_id, KIND_DATASET, status, allowed, passed=passed, message=message, threshold_display=threshold_display)
+    reason = ''
+    if status == 'FAILED' and (error_code or error_msg):
+        reason = ' (%s)' % ': '.join(str(part) for part in (error_code, error_msg) if part)
+    subject.status_name('dataset-status', status, thresholds['allowed_dataset_statuses'], reason)
     return {
         'status': as_string(status),
         'error_code': None if error_code is None else str(error_code),

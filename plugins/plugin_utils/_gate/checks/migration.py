@@ -6,7 +6,7 @@ Will the migration be done, with nothing failed, before the cutover?  One
 function per check; :func:`migration_task_checks` and :func:`task_group_checks`
 evaluate one found subject of each kind for ``_gate/evaluate`` with the checks
 both kinds share (``checks.progress``); their inputs are checked in
-``_gate/policy_migration``.  Fail closed: a value the checks
+``_gate/policy``.  Fail closed: a value the checks
 cannot use makes its check fail as not evaluated; what the modules flagged
 (``problems``), the ids they could not read (``errors``) and a listing cut
 short are read once for every kind by ``_gate/results`` (the ``reads`` of each
@@ -20,7 +20,7 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._reads.migration
     task_summary,
 )
 from ansible_collections.hwcloud.migration.plugins.module_utils._values import is_number
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.common import Checks
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.common import SubjectChecks, as_string
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.progress import (
     as_integer,
     as_stamp,
@@ -29,7 +29,6 @@ from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.pro
     iso_or_none,
     status_check,
 )
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import KIND_MIGRATION_TASK, KIND_TASK_GROUP
 
 # Task statuses: 5 succeeded passes; 1 waiting, 2 executing, 6 retrying are
 # still running (they pass the status check; the deadline check judges them).
@@ -57,60 +56,35 @@ def _reason(summary):
     return ' (error %s)' % ': '.join(parts) if parts else ''
 
 
-# -- the checks of the kinds ------------------------------------------------------
-
-
-def _failed_tasks_check(checks, subject, group, reason):
+def _failed_tasks_check(subject, group, reason):
     failed = as_integer(group.get('failed_task_num'))
     total = as_integer(group.get('total_task_num'))
-    of_total = ' of %d' % total if total is not None else ''
     if failed is None:
-        checks.add(
-            'task-group-failed-tasks',
-            subject,
-            KIND_TASK_GROUP,
-            None,
-            0,
-            passed=False,
-            message='task group %s: the number of failed tasks was not returned%s' % (subject, reason),
-            observed_display='unknown',
-            threshold_display='0',
-            evaluated=False,
-        )
-    else:
-        checks.add(
-            'task-group-failed-tasks',
-            subject,
-            KIND_TASK_GROUP,
-            failed,
-            0,
-            passed=failed == 0,
-            message='%d%s task(s) failed%s' % (failed, of_total, reason if failed else ''),
-            threshold_display='0',
-        )
+        message = 'task group %s: the number of failed tasks was not returned%s' % (subject.id, reason)
+        subject.unusable('task-group-failed-tasks', None, 0, message, observed_display='unknown', threshold_display='0')
+        return
+    message = '%d%s task(s) failed%s' % (failed, ' of %d' % total if total is not None else '', reason if failed else '')
+    subject.add('task-group-failed-tasks', failed, 0, passed=failed == 0, message=message, threshold_display='0')
 
 
-def migration_task_checks(checks: Checks, subject: str, bodies: tuple, thresholds: dict, *, now: int, window: str) -> dict:
+def migration_task_checks(subject: SubjectChecks, bodies: tuple, thresholds: dict, *, now: int, window: str) -> dict:
     """Evaluate one found migration task (``bodies``: its ``migration_task_info`` entry); returns its observed values."""
-    kind = KIND_MIGRATION_TASK
     task = bodies[0]
     summary = _summary(task, task_summary, now)
     status = as_integer(task.get('status'))
     reason = _reason(summary)
-    status_check(
-        checks, 'migration-task-status', subject, kind, 'migration task', status, TASK_STATUS_NAMES, TASK_PASSING_STATUSES, TASK_RUNNING_STATUSES, reason
-    )
-    deadline_check(checks, 'migration-task-deadline', subject, kind, 'migration task', status in TASK_STATUS_NAMES, summary, thresholds, reason)
-    failed_objects_check(checks, 'migration-task-failed-objects', subject, kind, 'migration task', summary, thresholds, reason)
+    status_check(subject, 'migration-task-status', 'migration task', status, TASK_STATUS_NAMES, TASK_PASSING_STATUSES, TASK_RUNNING_STATUSES, reason)
+    deadline_check(subject, 'migration-task-deadline', 'migration task', status in TASK_STATUS_NAMES, summary, thresholds, reason)
+    failed_objects_check(subject, 'migration-task-failed-objects', 'migration task', summary, thresholds, reason)
     src = task.get('src_node') if isinstance(task.get('src_node'), dict) else {}
     dst = task.get('dst_node') if isinstance(task.get('dst_node'), dict) else {}
     observed = _observed(summary, thresholds, status)
     observed.update(
         {
-            'name': task.get('name') if isinstance(task.get('name'), str) else None,
-            'group_id': task.get('group_id') if isinstance(task.get('group_id'), str) else None,
-            'src_bucket': src.get('bucket') if isinstance(src.get('bucket'), str) else None,
-            'dst_bucket': dst.get('bucket') if isinstance(dst.get('bucket'), str) else None,
+            'name': as_string(task.get('name')),
+            'group_id': as_string(task.get('group_id')),
+            'src_bucket': as_string(src.get('bucket')),
+            'dst_bucket': as_string(dst.get('bucket')),
             'left_time_ms': as_integer(task.get('left_time')),
             'total_num': as_integer(task.get('total_num')),
             'successful_num': as_integer(task.get('successful_num')),
@@ -119,21 +93,20 @@ def migration_task_checks(checks: Checks, subject: str, bodies: tuple, threshold
     return observed
 
 
-def task_group_checks(checks: Checks, subject: str, bodies: tuple, thresholds: dict, *, now: int, window: str) -> dict:
+def task_group_checks(subject: SubjectChecks, bodies: tuple, thresholds: dict, *, now: int, window: str) -> dict:
     """Evaluate one found task group (``bodies``: its ``task_group_info`` entry); returns its observed values."""
-    kind = KIND_TASK_GROUP
     group = bodies[0]
     summary = _summary(group, group_summary, now)
     status = as_integer(group.get('status'))
     reason = _reason(summary)
-    status_check(checks, 'task-group-status', subject, kind, 'task group', status, GROUP_STATUS_NAMES, GROUP_PASSING_STATUSES, GROUP_RUNNING_STATUSES, reason)
-    _failed_tasks_check(checks, subject, group, reason)
-    deadline_check(checks, 'task-group-deadline', subject, kind, 'task group', status in GROUP_STATUS_NAMES, summary, thresholds, reason)
-    failed_objects_check(checks, 'task-group-failed-objects', subject, kind, 'task group', summary, thresholds, reason)
+    status_check(subject, 'task-group-status', 'task group', status, GROUP_STATUS_NAMES, GROUP_PASSING_STATUSES, GROUP_RUNNING_STATUSES, reason)
+    _failed_tasks_check(subject, group, reason)
+    deadline_check(subject, 'task-group-deadline', 'task group', status in GROUP_STATUS_NAMES, summary, thresholds, reason)
+    failed_objects_check(subject, 'task-group-failed-objects', 'task group', summary, thresholds, reason)
     observed = _observed(summary, thresholds, status)
     observed.update(
         {
-            'description': group.get('description') if isinstance(group.get('description'), str) else None,
+            'description': as_string(group.get('description')),
             'total_task_num': as_integer(group.get('total_task_num')),
             'complete_task_num': as_integer(group.get('complete_task_num')),
             'failed_tasks': as_integer(group.get('failed_task_num')),
@@ -161,33 +134,11 @@ def _observed(summary, thresholds, status):
     }
 
 
-def _empty_observed(extra):
-    observed = {
-        key: None
-        for key in (
-            'status',
-            'status_name',
-            'active',
-            'percent',
-            'eta_ms',
-            'eta',
-            'deadline_margin_ms',
-            'failed_objects',
-            'failed_object_list',
-            'error_code',
-            'error_msg',
-        )
-    }
-    observed['eta_unknown'] = False
-    observed.update(dict.fromkeys(extra))
-    return observed
-
-
 def migration_task_unread() -> dict:
     """The observed values of a migration task that was not read: all None."""
-    return _empty_observed(('name', 'group_id', 'src_bucket', 'dst_bucket', 'left_time_ms', 'total_num', 'successful_num'))
+    return dict(_observed({}, {}, None), **dict.fromkeys(('name', 'group_id', 'src_bucket', 'dst_bucket', 'left_time_ms', 'total_num', 'successful_num')))
 
 
 def task_group_unread() -> dict:
     """The observed values of a task group that was not read: all None."""
-    return _empty_observed(('description', 'total_task_num', 'complete_task_num', 'failed_tasks'))
+    return dict(_observed({}, {}, None), **dict.fromkeys(('description', 'total_task_num', 'complete_task_num', 'failed_tasks')))

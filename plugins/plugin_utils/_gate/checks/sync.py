@@ -8,25 +8,17 @@ reads (``sync_task_info``, ``sync_task_statistics_info``); the shared
 """
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import one_line
-from ansible_collections.hwcloud.migration.plugins.module_utils._reads.statistics_summary import ratio as _ratio_of
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.statistics_summary import ratio as ratio_of
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import ms_to_iso
 from ansible_collections.hwcloud.migration.plugins.module_utils._values import is_count
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.common import (
-    Checks,
-    as_count,
-    as_string,
-    chart_series,
-    disabled_check,
-    format_ratio,
-    status_list,
-)
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.common import SubjectChecks, as_count, as_string, format_ratio
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.window import (
     stall_check,
     unevaluated_window_check,
     window_failed_check,
     window_ratio_check,
 )
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import CHART_TYPES, KIND_SYNC_TASK, WINDOW_CHECKS
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import CHART_TYPES, WINDOW_CHECKS
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.results import describe
 
 
@@ -93,71 +85,27 @@ def statistics_problem(statistics: object, window: str) -> str | None:
     return None
 
 
-def task_checks(checks: Checks, task_id: str, bodies: tuple, thresholds: dict, *, now: int, window: str) -> dict:
+def task_checks(subject: SubjectChecks, bodies: tuple, thresholds: dict, *, now: int, window: str) -> dict:
     """Evaluate one found sync task (``bodies``: its task, its statistics or None); returns its observed values for the report."""
     task, statistics = bodies
-    kind = KIND_SYNC_TASK
-    status = task.get('status')
-    allowed = thresholds['allowed_task_statuses']
-    threshold_display = 'in [%s]' % status_list(allowed)
-    if not isinstance(status, str):
-        checks.add(
-            'task-status',
-            task_id,
-            kind,
-            None,
-            allowed,
-            passed=False,
-            message='status is %s, not a status name' % describe(status),
-            observed_display='unusable',
-            threshold_display=threshold_display,
-            evaluated=False,
-        )
-    else:
-        passed = status in allowed
-        checks.add(
-            'task-status',
-            task_id,
-            kind,
-            status,
-            allowed,
-            passed=passed,
-            message='status %s is %s' % (status, 'allowed' if passed else 'not one of %s' % status_list(allowed)),
-            threshold_display=threshold_display,
-        )
-
+    subject.status_name('task-status', task.get('status'), thresholds['allowed_task_statuses'])
     observed = task_observed(task)
     problem = statistics_problem(statistics, window)
     if problem is not None:
-        checks.add(
-            'window-statistics',
-            task_id,
-            kind,
-            False,
-            True,
-            passed=False,
-            message=problem,
-            observed_display='missing' if statistics is None else 'unusable',
-            threshold_display='complete',
-            evaluated=False,
-        )
-        if isinstance(statistics, dict):
-            observed['series'] = chart_series(statistics)
+        shown = 'missing' if statistics is None else 'unusable'
+        subject.unusable('window-statistics', False, True, problem, observed_display=shown, threshold_display='complete')
         for check_id in WINDOW_CHECKS:
-            unevaluated_window_check(checks, task_id, check_id, thresholds, window)
-        _monthly_check(checks, task_id, observed, thresholds, task)
+            unevaluated_window_check(subject, check_id, thresholds, window)
+        _monthly_check(subject, observed, thresholds, task)
         return observed
 
     summary = statistics['summary']
-    series = summary['series']
 
     def total(data_type):
-        entry = series.get(data_type)
-        value = entry.get('total') if isinstance(entry, dict) else None
-        return value if is_count(value) else None
+        entry = summary['series'].get(data_type)
+        return as_count(entry.get('total')) if isinstance(entry, dict) else None
 
-    requests = total('REQUEST')
-    failures = total('FAILURE')
+    requests, failures = total('REQUEST'), total('FAILURE')
     time_type = statistics.get('statistic_time_type') or summary.get('statistic_time_type')
     observed.update(
         {
@@ -167,104 +115,29 @@ def task_checks(checks: Checks, task_id: str, bodies: tuple, thresholds: dict, *
             'window_failure_total': failures,
             'window_skip_total': total('SKIP'),
             # The same rule (and rounding) as the module's summary, from the totals the checks just validated.
-            'window_failure_ratio': _ratio_of(failures, requests),
+            'window_failure_ratio': ratio_of(failures, requests),
             'window_failed_objects': failures,
-            'bytes_synchronized': summary.get('bytes_synchronized') if is_count(summary.get('bytes_synchronized')) else None,
+            'bytes_synchronized': as_count(summary.get('bytes_synchronized')),
             'last_success_time': summary.get('last_success_time'),
             'last_success': ms_to_iso(summary.get('last_success_time')),
-            'series': chart_series(statistics),
         }
     )
-    checks.add(
-        'window-statistics',
-        task_id,
-        kind,
-        True,
-        True,
-        passed=True,
-        message='the statistics of the last %s were read completely (%d requested, %d failed)' % (window, requests, failures),
-        observed_display='complete',
-        threshold_display='complete',
-    )
-
-    window_ratio_check(checks, task_id, observed, thresholds, window)
-    window_failed_check(checks, task_id, observed, thresholds, window)
-    _monthly_check(checks, task_id, observed, thresholds, task)
-    stall_check(checks, task_id, observed, thresholds, now, window)
+    message = 'the statistics of the last %s were read completely (%d requested, %d failed)' % (window, requests, failures)
+    subject.add('window-statistics', True, True, passed=True, message=message, observed_display='complete', threshold_display='complete')
+    window_ratio_check(subject, observed, thresholds, window)
+    window_failed_check(subject, observed, thresholds, window)
+    _monthly_check(subject, observed, thresholds, task)
+    stall_check(subject, observed, thresholds, now, window)
     return observed
 
 
-def _monthly_check(checks, task_id, observed, thresholds, task):
+def _monthly_check(subject, observed, thresholds, task):
     limit = thresholds.get('max_monthly_failure_ratio')
-    requests = observed['monthly_acceptance_request']
-    failures = observed['monthly_failure_object']
-    # The same ratio rule (and rounding) as the window ratios the statistics module computes.
-    ratio = _ratio_of(failures, requests)
-    observed['monthly_failure_ratio'] = ratio
-    threshold_display = '<= %s' % format_ratio(limit) if limit is not None else 'disabled'
-    if limit is None:
-        disabled_check(
-            checks,
-            'monthly-failure-ratio',
-            task_id,
-            KIND_SYNC_TASK,
-            'max_monthly_failure_ratio',
-            observed=ratio,
-            observed_display=format_ratio(ratio),
-            threshold_display=threshold_display,
-        )
-        return
+    counts = (observed['monthly_failure_object'], observed['monthly_acceptance_request'])
+    observed['monthly_failure_ratio'] = ratio_of(*counts)
     unusable = [name for name in ('monthly_acceptance_request', 'monthly_failure_object') if observed[name] is None]
-    if unusable:
-        checks.add(
-            'monthly-failure-ratio',
-            task_id,
-            KIND_SYNC_TASK,
-            None,
-            limit,
-            passed=False,
-            message='; '.join('%s is %s, not a count' % (name, describe(task.get(name))) for name in unusable),
-            observed_display='unusable',
-            threshold_display=threshold_display,
-            evaluated=False,
-        )
-    elif ratio is None and failures:
-        checks.add(
-            'monthly-failure-ratio',
-            task_id,
-            KIND_SYNC_TASK,
-            None,
-            limit,
-            passed=False,
-            message='%d object(s) failed this month while none were requested: the failure ratio has no denominator, '
-            'and failures without requests count as above any limit' % failures,
-            observed_display='%d failed of 0 requested' % failures,
-            threshold_display=threshold_display,
-        )
-    elif ratio is None:
-        checks.add(
-            'monthly-failure-ratio',
-            task_id,
-            KIND_SYNC_TASK,
-            None,
-            limit,
-            passed=True,
-            message='skipped: no objects requested this month',
-            observed_display='n/a',
-            threshold_display=threshold_display,
-            skipped=True,
-        )
-    else:
-        passed = ratio <= limit
-        checks.add(
-            'monthly-failure-ratio',
-            task_id,
-            KIND_SYNC_TASK,
-            ratio,
-            limit,
-            passed=passed,
-            message='monthly failure ratio %s (%d failed of %d requested) is %s %s'
-            % (format_ratio(ratio), failures, requests, 'within' if passed else 'above', format_ratio(limit)),
-            observed_display=format_ratio(ratio),
-            threshold_display=threshold_display,
-        )
+    if limit is not None and unusable:
+        message = '; '.join('%s is %s, not a count' % (name, describe(task.get(name))) for name in unusable)
+        subject.unusable('monthly-failure-ratio', None, limit, message, observed_display='unusable', threshold_display='<= %s' % format_ratio(limit))
+        return
+    subject.ratio('monthly-failure-ratio', 'max_monthly_failure_ratio', limit, counts, during='this month', label='monthly failure ratio %s')

@@ -8,8 +8,8 @@ statistics cannot be used, each fails as not evaluated
 """
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import ms_to_iso
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.common import Checks, disabled_check, format_duration, format_ratio
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import BUCKET_MS, KIND_SYNC_TASK
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.common import SubjectChecks, format_duration, format_ratio
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import BUCKET_MS
 
 # The threshold each window check compares with, and how it is shown.
 _WINDOW_LIMITS = {
@@ -19,113 +19,36 @@ _WINDOW_LIMITS = {
 }
 
 
-def unevaluated_window_check(checks: Checks, task_id: str, check_id: str, thresholds: dict, window: str) -> None:
+def unevaluated_window_check(subject: SubjectChecks, check_id: str, thresholds: dict, window: str) -> None:
     """``check_id`` failed as not evaluated (or skipped when disabled): the statistics cannot be used."""
     name, display = _WINDOW_LIMITS[check_id]
     limit = thresholds.get(name)
     if limit is None:
-        disabled_check(checks, check_id, task_id, KIND_SYNC_TASK, name)
+        subject.disabled(check_id, name)
         return
     threshold = thresholds.get('max_stall_age_ms') if check_id == 'stall' else limit
-    checks.add(
-        check_id,
-        task_id,
-        KIND_SYNC_TASK,
-        None,
-        threshold,
-        passed=False,
-        message='the statistics of the last %s cannot be used (see window-statistics)' % window,
-        observed_display='not evaluated',
-        threshold_display=display(limit),
-        evaluated=False,
-    )
+    message = 'the statistics of the last %s cannot be used (see window-statistics)' % window
+    subject.unusable(check_id, None, threshold, message, observed_display='not evaluated', threshold_display=display(limit))
 
 
-def window_ratio_check(checks: Checks, task_id: str, observed: dict, thresholds: dict, window: str) -> None:
+def window_ratio_check(subject: SubjectChecks, observed: dict, thresholds: dict, window: str) -> None:
     """The failure ratio of the window against ``max_window_failure_ratio``."""
+    counts = (observed['window_failure_total'], observed['window_request_total'])
     limit = thresholds.get('max_window_failure_ratio')
-    ratio = observed['window_failure_ratio']
-    threshold_display = '<= %s' % format_ratio(limit) if limit is not None else 'disabled'
-    if limit is None:
-        disabled_check(
-            checks,
-            'window-failure-ratio',
-            task_id,
-            KIND_SYNC_TASK,
-            'max_window_failure_ratio',
-            observed=ratio,
-            observed_display=format_ratio(ratio),
-            threshold_display=threshold_display,
-        )
-    elif ratio is None and observed['window_failure_total']:
-        # Failures without requests: no ratio, but objects failed, which no limit allows to pass unseen.
-        checks.add(
-            'window-failure-ratio',
-            task_id,
-            KIND_SYNC_TASK,
-            None,
-            limit,
-            passed=False,
-            message='%d object(s) failed in the last %s while none were requested: the failure ratio has no denominator, '
-            'and failures without requests count as above any limit' % (observed['window_failure_total'], window),
-            observed_display='%d failed of 0 requested' % observed['window_failure_total'],
-            threshold_display=threshold_display,
-        )
-    elif ratio is None:
-        # Only reached with a REQUEST total of 0: statistics_problem refused any other gap.
-        checks.add(
-            'window-failure-ratio',
-            task_id,
-            KIND_SYNC_TASK,
-            None,
-            limit,
-            passed=True,
-            message='skipped: no objects requested in the last %s' % window,
-            observed_display='n/a',
-            threshold_display=threshold_display,
-            skipped=True,
-        )
-    else:
-        passed = ratio <= limit
-        checks.add(
-            'window-failure-ratio',
-            task_id,
-            KIND_SYNC_TASK,
-            ratio,
-            limit,
-            passed=passed,
-            message='failure ratio %s over the last %s (%s failed of %s requested) is %s %s'
-            % (
-                format_ratio(ratio),
-                window,
-                observed['window_failure_total'],
-                observed['window_request_total'],
-                'within' if passed else 'above',
-                format_ratio(limit),
-            ),
-            observed_display=format_ratio(ratio),
-            threshold_display=threshold_display,
-        )
+    label = 'failure ratio %s over the last ' + window
+    subject.ratio('window-failure-ratio', 'max_window_failure_ratio', limit, counts, during='in the last %s' % window, label=label)
 
 
-def window_failed_check(checks: Checks, task_id: str, observed: dict, thresholds: dict, window: str) -> None:
+def window_failed_check(subject: SubjectChecks, observed: dict, thresholds: dict, window: str) -> None:
     """The failed objects of the window against ``max_window_failed_objects``."""
     limit = thresholds.get('max_window_failed_objects')
     failed = observed['window_failed_objects']
     if limit is None:
-        disabled_check(checks, 'window-failed-objects', task_id, KIND_SYNC_TASK, 'max_window_failed_objects', observed=failed)
+        subject.disabled('window-failed-objects', 'max_window_failed_objects', observed=failed)
         return
     passed = failed <= limit
-    checks.add(
-        'window-failed-objects',
-        task_id,
-        KIND_SYNC_TASK,
-        failed,
-        limit,
-        passed=passed,
-        message='%d object(s) failed in the last %s, %s %d' % (failed, window, 'within the limit of' if passed else 'above the limit of', limit),
-        threshold_display='<= %d' % limit,
-    )
+    message = '%d object(s) failed in the last %s, %s %d' % (failed, window, 'within the limit of' if passed else 'above the limit of', limit)
+    subject.add('window-failed-objects', failed, limit, passed=passed, message=message, threshold_display='<= %d' % limit)
 
 
 def _time_text(ms):
@@ -135,80 +58,38 @@ def _time_text(ms):
         return '%d ms after the epoch' % ms
 
 
-def stall_check(checks: Checks, task_id: str, observed: dict, thresholds: dict, now: int, window: str) -> None:
+def stall_check(subject: SubjectChecks, observed: dict, thresholds: dict, now: int, window: str) -> None:
     """The age of the newest success against ``max_stall_age``, while objects are requested."""
     limit_ms = thresholds.get('max_stall_age_ms')
     limit = thresholds.get('max_stall_age')
     requests = observed['window_request_total']
     last_success = observed['last_success_time']
-    age = None
-    if last_success is not None and last_success > now:
+    threshold_display = '<= %s' % limit if limit is not None else 'disabled'
+    if last_success is not None and last_success > now and limit_ms is not None:
         # A success that starts after now is not a success seen: it must not make the age 0.
-        if limit_ms is None:
-            disabled_check(checks, 'stall', task_id, KIND_SYNC_TASK, 'max_stall_age')
-            return
-        checks.add(
-            'stall',
-            task_id,
-            KIND_SYNC_TASK,
-            None,
-            limit_ms,
-            passed=False,
-            message='the newest success bucket starts at %s, after now (%s): the statistics disagree with the clock, so the age of '
-            'the last success is unknown' % (_time_text(last_success), _time_text(now)),
-            observed_display='in the future',
-            threshold_display='<= %s' % limit,
-            evaluated=False,
-        )
+        message = 'the newest success bucket starts at %s, after now (%s): the statistics disagree with the clock, so the age of the last success is unknown'
+        message %= (_time_text(last_success), _time_text(now))
+        subject.unusable('stall', None, limit_ms, message, observed_display='in the future', threshold_display=threshold_display)
         return
-    if last_success is not None:
+    age = None
+    if last_success is not None and last_success <= now:
         # The bucket's time stamp is its start; the newest success may be as late
         # as the bucket's end, so measure from there (never below zero).
-        bucket = BUCKET_MS.get(observed['statistic_time_type'], 0)
-        age = max(0, now - (last_success + bucket))
+        age = max(0, now - (last_success + BUCKET_MS.get(observed['statistic_time_type'], 0)))
         observed['last_success_age_ms'] = age
         observed['last_success_age'] = format_duration(age)
-    threshold_display = '<= %s' % limit if limit is not None else 'disabled'
+    shown = format_duration(age)
     if limit_ms is None:
-        disabled_check(
-            checks, 'stall', task_id, KIND_SYNC_TASK, 'max_stall_age', observed=age, observed_display=format_duration(age), threshold_display=threshold_display
-        )
+        subject.disabled('stall', 'max_stall_age', observed=age, observed_display=shown, threshold_display=threshold_display)
     elif requests <= 0:
-        checks.add(
-            'stall',
-            task_id,
-            KIND_SYNC_TASK,
-            age,
-            limit_ms,
-            passed=True,
-            message='skipped: no objects requested in the last %s' % window,
-            observed_display=format_duration(age),
-            threshold_display=threshold_display,
-            skipped=True,
+        subject.skip(
+            'stall', age, limit_ms, 'skipped: no objects requested in the last %s' % window, observed_display=shown, threshold_display=threshold_display
         )
     elif age is None:
-        checks.add(
-            'stall',
-            task_id,
-            KIND_SYNC_TASK,
-            None,
-            limit_ms,
-            passed=False,
-            message='stalled: %d object(s) requested in the last %s but none succeeded' % (requests, window),
-            observed_display='no success in %s' % window,
-            threshold_display=threshold_display,
-        )
+        message = 'stalled: %d object(s) requested in the last %s but none succeeded' % (requests, window)
+        subject.add('stall', None, limit_ms, passed=False, message=message, observed_display='no success in %s' % window, threshold_display=threshold_display)
     else:
         passed = age <= limit_ms
-        checks.add(
-            'stall',
-            task_id,
-            KIND_SYNC_TASK,
-            age,
-            limit_ms,
-            passed=passed,
-            message='%slast successful object %s ago while %d object(s) were requested in the last %s (limit %s)'
-            % ('' if passed else 'stalled: ', format_duration(age), requests, window, limit),
-            observed_display=format_duration(age),
-            threshold_display=threshold_display,
-        )
+        message = '%slast successful object %s ago while %d object(s) were requested in the last %s (limit %s)'
+        message %= ('' if passed else 'stalled: ', shown, requests, window, limit)
+        subject.add('stall', age, limit_ms, passed=passed, message=message, observed_display=shown, threshold_display=threshold_display)

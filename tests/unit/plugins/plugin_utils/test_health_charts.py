@@ -6,6 +6,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import random
+import re
 
 import pytest
 
@@ -39,9 +40,8 @@ def _points():
 def test_a_window_within_a_day_has_times_only():
     chart = _health_charts.chart(_task(_points()), {'start_time': START, 'end_time': END})
     # Round times every 10 minutes inside 17:02-18:02, the day once in the axis title.
-    labels = [tick['label'] for tick in chart['x_ticks']]
+    labels = [tick['label'] for tick in chart['frame']['x_ticks']]
     assert labels == ['17:10', '17:20', '17:30', '17:40', '17:50', '18:00']
-    assert chart['with_date'] is False
     assert chart['frame']['x_title'] == 'time (UTC), 2023-11-16'
 
 
@@ -58,9 +58,10 @@ def test_the_partial_newest_bucket_is_apart_not_a_drop():
     points = _points()
     points[-1][1] = 5  # two minutes into the bucket: few objects yet
     chart = _health_charts.chart(_task(points), {'start_time': START, 'end_time': END})
-    request = [line for line in chart['lines'] if line['series'] == 'REQUEST'][0]['points'].split()
-    ys = {int(point.split(',')[1]) for point in request}
-    assert len(ys) == 1  # a flat line: the low partial count is not part of it
+    request = [line for line in chart['lines'] if line['series'] == 'REQUEST'][0]['d']
+    # M<x> <y>l<dx> <dy>...: a flat line (every dy 0), so the low partial count is not part of it.
+    deltas = re.findall(r'-?\d+', request.split('l', 1)[1])
+    assert len(deltas) > 2 and set(deltas[1::2]) == {'0'}
     assert chart['partial'] is not None
     assert len(chart['partial_points']) == 3  # REQUEST, SUCCESS and (empty, so zero) FAILURE
     assert 'REQUEST 5' in chart['partial']['title']
@@ -70,7 +71,7 @@ def test_threshold_is_the_request_line_scaled():
     chart = _health_charts.chart(_task(_points()), {'start_time': START, 'end_time': END}, threshold_ratio=0.05)
     assert chart['threshold']['transform'] == 'translate(0 159.6) scale(1 0.05)'
     assert chart['threshold']['label'] == 'failure limit, 5% of requests'
-    assert chart['legend'][-1] == {'x': 416, 'colour': '#cf222e', 'label': 'failure limit, 5% of requests', 'dashed': True}
+    assert chart['frame']['swatches'][-1] == {'x': 416, 'colour': '#cf222e', 'label': 'failure limit, 5% of requests', 'dashed': True}
     assert _health_charts.chart(_task(_points()), {'start_time': START, 'end_time': END})['threshold'] is None
 
 

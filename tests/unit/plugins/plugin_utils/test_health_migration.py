@@ -5,9 +5,9 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import MigrationHealthError
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.deadline import parse_deadline
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.evaluate import evaluate, failure_message
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.policy import normalise_policy
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.policy_migration import parse_deadline
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.schema import fact_errors
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports.html import render_html
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports.junit import render_junit

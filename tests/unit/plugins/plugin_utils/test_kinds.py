@@ -65,10 +65,10 @@ def test_the_fleet_page_has_one_column_per_kind_in_registry_order():
     assert kind_headers == ['%s unhealthy' % kind.title for kind in _health_kinds.KINDS]
 
 
-def _samples_checks(checks, subject_id, bodies, thresholds, *, now, window):
+def _samples_checks(subject, bodies, thresholds, *, now, window):
     count = bodies[0].get('total_sample_count')
     passed = isinstance(count, int) and count >= thresholds['min_samples']
-    checks.add('import-samples', subject_id, 'dataset_import', count, thresholds['min_samples'], passed=passed, message='%s sample(s)' % count)
+    subject.add('import-samples', count, thresholds['min_samples'], passed=passed, message='%s sample(s)' % count)
     return {'samples': count}
 
 

@@ -56,4 +56,7 @@ def test_an_item_the_policy_refuses_is_named_by_its_variable_and_index():
 
 def test_nothing_to_gate_is_refused_with_what_to_give():
     _policy, problem = policy_problem(_defaults(), _options())
-    assert problem.startswith('nothing to gate: give sync_tasks'), problem
+    assert problem.startswith('nothing to gate: give migration_health_sync_tasks'), problem
+    # Every name in the message is a variable of the role.
+    named = [word.strip(',') for word in problem.split() if word.startswith('migration_health_')]
+    assert named and all(name in _options() for name in named), named
