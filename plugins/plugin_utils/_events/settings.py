@@ -34,7 +34,7 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._reads.bundle im
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import ms_to_iso
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import MigrationHealthError
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.policy import normalise_policy
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.policy_migration import parse_deadline
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.deadline import parse_deadline
 
 SOURCE_NAME = 'hwcloud.migration.migration_events'
 SELECTIONS = ('sync_tasks', 'datasets', 'migration_tasks', 'task_groups')
