@@ -33,8 +33,8 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base impo
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.bundle import argument_spec as read_argument_spec
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import ms_to_iso
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import MigrationHealthError
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.policy import normalise_policy
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.deadline import parse_deadline
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.policy import normalise_policy
 
 SOURCE_NAME = 'hwcloud.migration.migration_events'
 SELECTIONS = ('sync_tasks', 'datasets', 'migration_tasks', 'task_groups')
