@@ -31,6 +31,7 @@ import random
 import uuid
 from collections import OrderedDict, namedtuple
 
+from .obs import FAILED_LIST_SCHEMA
 from .timeexpr import parse_time_ms
 
 TASK_STATUSES = OrderedDict((('waiting', 1), ('executing', 2), ('stopped', 3), ('failed', 4), ('succeeded', 5), ('retrying', 6), ('pausing', 7)))
@@ -81,6 +82,7 @@ TASK_SCHEMA = {
         'skipped_objects': _COUNT,
         'error_reason': _REASON,
         'failed_object_list_key': {'type': 'string'},
+        'failed_object_list': FAILED_LIST_SCHEMA,
         'enable_failed_object_recording': {'type': 'boolean'},
         'task_type': _TEXT,
         'group_type': _TEXT,
@@ -91,6 +93,11 @@ TASK_SCHEMA = {
         'object_overwrite_mode': _TEXT,
         'dst_storage_policy': _TEXT,
         'consistency_check': _TEXT,
+        'enable_metadata_migration': {'type': 'boolean'},
+        'enable_restore': {'type': 'boolean'},
+        'enable_requester_pays': {'type': 'boolean'},
+        'migrate_since': _COUNT,
+        'pause_until': _TIME,
     },
 }
 
@@ -106,17 +113,42 @@ GROUP_SCHEMA = {
         'total_task_num': _COUNT,
         'error_reason': _REASON,
         'failed_object_list_key': {'type': 'string'},
+        'failed_object_list': FAILED_LIST_SCHEMA,
         'task_type': _TEXT,
         'src_node': _NODE,
         'dst_node': _NODE,
     },
 }
 
+NEW_TASK_SCHEMA = {
+    'type': 'object',
+    'additionalProperties': False,
+    'properties': {
+        'total_size': _COUNT,
+        'total_num': _COUNT,
+        'migrate_speed': _COUNT,
+        'failed_objects': _COUNT,
+        'skipped_objects': _COUNT,
+        'retry_failed_objects': _COUNT,
+        'group_tasks': {'type': 'integer', 'minimum': 1, 'maximum': 100},
+        'wait': {'type': ['string', 'integer', 'number']},
+        'fail_after': {'type': ['string', 'integer', 'number']},
+        'error_reason': _REASON,
+    },
+}
+
 SETTINGS_SCHEMA = {
     'type': 'object',
     'additionalProperties': False,
-    # OMS.1009 is seen with HTTP 400 (what Terraform meets) and 404.
-    'properties': {'not_found_status': {'enum': [400, 404]}},
+    'properties': {
+        # OMS.1009 is seen with HTTP 400 (what Terraform meets) and 404.
+        'not_found_status': {'enum': [400, 404]},
+        # What a task created through the API migrates (writes.py): defaults, and per source bucket.
+        'new_task': NEW_TASK_SCHEMA,
+        'sources': {'type': 'object', 'additionalProperties': NEW_TASK_SCHEMA},
+        # How long a stopped task stays "pausing" (7) before it is "stopped" (3).
+        'pause_duration': {'type': ['string', 'integer', 'number']},
+    },
 }
 
 
@@ -162,6 +194,9 @@ class MigrationTask(object):
         self.fail_ms = parse_time_ms(entry['fail_at'], loaded_ms) if entry.get('fail_at') is not None else None
         halt = entry.get('halt_at')
         self.halt_ms = parse_time_ms(halt, loaded_ms) if halt is not None else loaded_ms
+        # A stop through the API pauses (7) until then, and is stopped (3) after.
+        pause = entry.get('pause_until')
+        self.pause_until_ms = parse_time_ms(pause, loaded_ms) if pause is not None else None
         self.total_size = entry.get('total_size', 10 * 1024**3)
         self.total_num = entry.get('total_num', 10000)
         self.initial = min(entry.get('complete_size', 0), self.total_size)
@@ -184,6 +219,8 @@ class MigrationTask(object):
     def snapshot(self, now):
         """The task's state at ``now``."""
         pinned = self.pinned
+        if pinned == 7 and self.pause_until_ms is not None and now >= self.pause_until_ms:
+            pinned = 3
         if pinned == 1 or (pinned in (None, 2, 6) and now < self.start_ms):
             return self._snap(1, self.initial, 0, False, None)
         if pinned == 5:
@@ -257,8 +294,8 @@ class MigrationTask(object):
                 ('description', entry.get('description') or ''),
                 ('dst_node', dst),
                 ('enable_failed_object_recording', recording),
-                ('enable_metadata_migration', False),
-                ('enable_restore', False),
+                ('enable_metadata_migration', entry.get('enable_metadata_migration', False)),
+                ('enable_restore', entry.get('enable_restore', False)),
                 ('error_reason', self.error_reason(snap)),
                 ('failed_num', snap.failed),
                 ('failed_object_record', record),
@@ -266,7 +303,7 @@ class MigrationTask(object):
                 ('id', self.task_id),
                 ('is_query_over', snap.started),
                 ('left_time', left),
-                ('migrate_since', 0),
+                ('migrate_since', entry.get('migrate_since', 0)),
                 ('migrate_speed', snap.speed),
                 ('name', self.name),
                 ('progress', math.floor(fraction * 10000) / 10000.0),
@@ -288,7 +325,7 @@ class MigrationTask(object):
                 ('object_overwrite_mode', entry.get('object_overwrite_mode', 'SIZE_LAST_MODIFIED_COMPARISON_OVERWRITE')),
                 ('dst_storage_policy', entry.get('dst_storage_policy', 'STANDARD')),
                 ('consistency_check', entry.get('consistency_check', 'size_last_modified')),
-                ('enable_requester_pays', False),
+                ('enable_requester_pays', entry.get('enable_requester_pays', False)),
                 ('obs_system', 'BUCKET'),
                 ('task_priority', entry.get('task_priority', 'MEDIUM')),
             )
@@ -303,6 +340,10 @@ class TaskGroup(object):
         self.project_id = entry.get('project_id') or project_id
         self.entry = entry
         self.pinned = status_code(entry['status'], GROUP_STATUSES, 'task group') if 'status' in entry else None
+
+    def list_file_key(self):
+        """Where the group's failed-object list is written in the destination bucket."""
+        return self.entry.get('failed_object_list_key') or 'oms/taskgroup/%s/failed_object_lists.txt' % self.group_id
 
     def body(self, now, members):
         """The ShowTaskGroup answer (also an item of ListTaskGroup) at ``now``."""
@@ -336,8 +377,7 @@ class TaskGroup(object):
         fail_num = sum(snap.failed for _task, snap in snaps)
         record = None
         if fail_num:
-            key = entry.get('failed_object_list_key') or 'oms/taskgroup/%s/failed_object_lists.txt' % self.group_id
-            record = OrderedDict((('result', True), ('list_file_key', key), ('error_code', None)))
+            record = OrderedDict((('result', True), ('list_file_key', self.list_file_key()), ('error_code', None)))
         src = OrderedDict(
             (('bucket', 'src-group'), ('cloud_type', 'ALIYUN'), ('region', 'cn-hangzhou'), ('app_id', None), ('object_key', ['']), ('list_file', None))
         )
@@ -354,14 +394,14 @@ class TaskGroup(object):
                 ('src_node', src),
                 ('description', entry.get('description') or ''),
                 ('dst_node', dst),
-                ('enable_metadata_migration', False),
-                ('enable_failed_object_recording', True),
-                ('enable_restore', False),
+                ('enable_metadata_migration', entry.get('enable_metadata_migration', False)),
+                ('enable_failed_object_recording', entry.get('enable_failed_object_recording', True)),
+                ('enable_restore', entry.get('enable_restore', False)),
                 ('task_type', entry.get('task_type', 'PREFIX')),
-                ('bandwidth_policy', []),
+                ('bandwidth_policy', entry.get('bandwidth_policy') or []),
                 ('smn_config', None),
                 ('source_cdn', None),
-                ('migrate_since', 0),
+                ('migrate_since', entry.get('migrate_since', 0)),
                 ('migrate_speed', sum(snap.speed for _task, snap in snaps)),
                 ('total_time', max(0, end - start) if start is not None else 0),
                 ('start_time', start),
@@ -381,11 +421,11 @@ class TaskGroup(object):
                 ('create_complete_size', total_size),
                 ('complete_size', sum(snap.done for _task, snap in snaps)),
                 ('failed_object_record', record),
-                ('object_overwrite_mode', 'SIZE_LAST_MODIFIED_COMPARISON_OVERWRITE'),
-                ('dst_storage_policy', 'STANDARD'),
-                ('consistency_check', 'size_last_modified'),
+                ('object_overwrite_mode', entry.get('object_overwrite_mode', 'SIZE_LAST_MODIFIED_COMPARISON_OVERWRITE')),
+                ('dst_storage_policy', entry.get('dst_storage_policy', 'STANDARD')),
+                ('consistency_check', entry.get('consistency_check', 'size_last_modified')),
                 ('obs_system', 'BUCKET'),
-                ('enable_requester_pays', False),
+                ('enable_requester_pays', entry.get('enable_requester_pays', False)),
             )
         )
 
@@ -396,6 +436,10 @@ class MigrationWorld(object):
     def __init__(self, data, loaded_ms, default_project):
         settings = data.get('migration') or {}
         self.not_found_status = settings.get('not_found_status', 400)
+        self.new_task = settings.get('new_task') or {}
+        self.sources = settings.get('sources') or {}
+        self.pause_duration = settings.get('pause_duration', '1s')
+        self.loaded_ms = loaded_ms
         self.default_project = default_project
         self.tasks = OrderedDict()
         for entry in data.get('migration_tasks') or []:
@@ -405,20 +449,23 @@ class MigrationWorld(object):
         for entry in data.get('task_groups') or []:
             group = TaskGroup(entry, default_project)
             self.groups[group.group_id] = group
-        self._index()
+        self.reindex()
 
-    def _index(self):
+    def reindex(self):
+        """Rebuild the listing and membership indexes after ``tasks`` or ``groups`` changed (new objects, never in place)."""
         # Listing order: newest (highest) id first.
-        self.by_project = {}
+        by_project = {}
         for task in sorted(self.tasks.values(), key=lambda t: -t.task_id):
-            self.by_project.setdefault(task.project_id, []).append(task)
-        self.members = {}
+            by_project.setdefault(task.project_id, []).append(task)
+        members = {}
         for task in self.tasks.values():
             if task.group_id:
-                self.members.setdefault((task.project_id, task.group_id), []).append(task)
-        self.groups_by_project = {}
+                members.setdefault((task.project_id, task.group_id), []).append(task)
+        groups_by_project = {}
         for group in self.groups.values():
-            self.groups_by_project.setdefault(group.project_id, []).append(group)
+            groups_by_project.setdefault(group.project_id, []).append(group)
+        # Readers take no lock: each index is replaced whole.
+        self.by_project, self.members, self.groups_by_project = by_project, members, groups_by_project
 
     def upsert_task(self, task_id, changes, now):
         """Create a migration task, or change one from ``now`` on (control API); returns it.
@@ -443,7 +490,7 @@ class MigrationWorld(object):
         tasks = OrderedDict(self.tasks)
         tasks[task_id] = MigrationTask(entry, project_id, now)
         self.tasks = tasks
-        self._index()
+        self.reindex()
         return tasks[task_id]
 
     def remove_task(self, task_id):
@@ -453,7 +500,7 @@ class MigrationWorld(object):
         tasks = OrderedDict(self.tasks)
         del tasks[task_id]
         self.tasks = tasks
-        self._index()
+        self.reindex()
         return True
 
     def task(self, project_id, task_id):

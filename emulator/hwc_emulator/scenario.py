@@ -7,7 +7,7 @@ shape, so a typo in a key is reported at load time instead of being ignored.
 import jsonschema
 import yaml
 
-from . import generate, migration
+from . import generate, migration, obs
 from .timeexpr import TimeExprError, parse_duration_ms, parse_time_ms
 
 _TIME = {'type': ['string', 'integer', 'number']}
@@ -126,6 +126,7 @@ _TASK = {
         'consistency_check': _NULLABLE_TEXT,
         'source_cdn': {'type': ['object', 'null']},
         'series': _SERIES,
+        'failed_object_list': obs.FAILED_LIST_SCHEMA,
     },
 }
 
@@ -238,6 +239,7 @@ SCENARIO_SCHEMA = {
         'migration': migration.SETTINGS_SCHEMA,
         'migration_tasks': {'type': 'array', 'items': migration.TASK_SCHEMA},
         'task_groups': {'type': 'array', 'items': migration.GROUP_SCHEMA},
+        'obs': obs.SETTINGS_SCHEMA,
     },
 }
 

@@ -12,7 +12,7 @@ from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, unquote_plus
 
-from . import auth, control, iam, modelarts, oms, oms_tasks, rewrite
+from . import auth, control, group_writes, iam, modelarts, obs, oms, oms_tasks, rewrite, writes
 from . import scenario as scenario_format
 from .contract import Contract, load_schemas
 from .replies import Reply, RequestContext, gateway_error, iam_error, service_error
@@ -25,18 +25,24 @@ REQUEST_LOG_SIZE = 5000
 # Route table on the raw path split at '/'; "*" takes one path segment, decoded once.
 # (name, method, pattern, handler, auth: None | "any" | forbidden code for projects)
 ROUTES = (
-    ('list_sync_tasks', 'GET', ('v2', '*', 'sync-tasks'), oms.list_sync_tasks, oms.FORBIDDEN_CODE),
-    ('show_sync_task', 'GET', ('v2', '*', 'sync-tasks', '*'), oms.show_sync_task, oms.FORBIDDEN_CODE),
-    ('list_sync_task_statistic', 'GET', ('v2', '*', 'sync-tasks', '*', 'statistics'), oms.list_sync_task_statistic, oms.FORBIDDEN_CODE),
-    ('list_tasks', 'GET', ('v2', '*', 'tasks'), oms_tasks.list_tasks, oms.FORBIDDEN_CODE),
-    ('show_task', 'GET', ('v2', '*', 'tasks', '*'), oms_tasks.show_task, oms.FORBIDDEN_CODE),
-    ('list_task_group', 'GET', ('v2', '*', 'taskgroups'), oms_tasks.list_task_group, oms.FORBIDDEN_CODE),
-    ('show_task_group', 'GET', ('v2', '*', 'taskgroups', '*'), oms_tasks.show_task_group, oms.FORBIDDEN_CODE),
-    ('show_dataset_sync_status', 'GET', ('v2', '*', 'datasets', '*', 'sync-data', 'status'), modelarts.show_dataset_sync_status, modelarts.FORBIDDEN_CODE),
-    ('iam_create_token', 'POST', ('v3', 'auth', 'tokens'), iam.create_token, None),
-    ('iam_list_projects', 'GET', ('v3', 'projects'), iam.list_projects, 'any'),
-    ('iam_list_auth_projects', 'GET', ('v3', 'auth', 'projects'), iam.list_auth_projects, 'any'),
+    (
+        ('list_sync_tasks', 'GET', ('v2', '*', 'sync-tasks'), oms.list_sync_tasks, oms.FORBIDDEN_CODE),
+        ('show_sync_task', 'GET', ('v2', '*', 'sync-tasks', '*'), oms.show_sync_task, oms.FORBIDDEN_CODE),
+        ('list_sync_task_statistic', 'GET', ('v2', '*', 'sync-tasks', '*', 'statistics'), oms.list_sync_task_statistic, oms.FORBIDDEN_CODE),
+        ('list_tasks', 'GET', ('v2', '*', 'tasks'), oms_tasks.list_tasks, oms.FORBIDDEN_CODE),
+        ('show_task', 'GET', ('v2', '*', 'tasks', '*'), oms_tasks.show_task, oms.FORBIDDEN_CODE),
+        ('list_task_group', 'GET', ('v2', '*', 'taskgroups'), oms_tasks.list_task_group, oms.FORBIDDEN_CODE),
+        ('show_task_group', 'GET', ('v2', '*', 'taskgroups', '*'), oms_tasks.show_task_group, oms.FORBIDDEN_CODE),
+        ('show_dataset_sync_status', 'GET', ('v2', '*', 'datasets', '*', 'sync-data', 'status'), modelarts.show_dataset_sync_status, modelarts.FORBIDDEN_CODE),
+        ('iam_create_token', 'POST', ('v3', 'auth', 'tokens'), iam.create_token, None),
+        ('iam_list_projects', 'GET', ('v3', 'projects'), iam.list_projects, 'any'),
+        ('iam_list_auth_projects', 'GET', ('v3', 'auth', 'projects'), iam.list_auth_projects, 'any'),
+    )
+    + writes.ROUTES
+    + group_writes.ROUTES
 )
+# The writes, whose request bodies the request log keeps (credentials redacted).
+_LOGGED_ROUTES = frozenset(route[0] for route in writes.ROUTES + group_writes.ROUTES)
 _ROUTES_BY_LENGTH = {}
 for _route in ROUTES:
     _ROUTES_BY_LENGTH.setdefault(len(_route[2]), []).append(_route)
@@ -155,6 +161,9 @@ class RequestHandler(BaseHTTPRequestHandler):
     def do_GET(self):
         self._serve()
 
+    def do_HEAD(self):
+        self._serve()
+
     def do_POST(self):
         self._serve()
 
@@ -171,6 +180,7 @@ class RequestHandler(BaseHTTPRequestHandler):
 
     def _serve(self):
         started = time.monotonic()
+        self._logged_body = None
         emulator = self.server.emulator
         state = emulator.state
         request_id = uuid.uuid4().hex
@@ -199,6 +209,10 @@ class RequestHandler(BaseHTTPRequestHandler):
             reply = control.handle(emulator, ctx, segments)
             self._send(reply, request_id, 'control', started, 'none', None, ())
             return
+        if obs.is_obs_path(raw_path):
+            reply, name, principal = obs.handle(ctx)
+            self._send(reply, request_id, name, started, 'obs' if principal else 'refused', principal, ())
+            return
         route, params = match_route(raw_path, self.command)
         if route is None:
             self._send(
@@ -212,6 +226,8 @@ class RequestHandler(BaseHTTPRequestHandler):
             )
             return
         name = route[0]
+        if name in _LOGGED_ROUTES:
+            self._logged_body = writes.logged_body(body)
         pre_fault, post_faults = self._faults(state, name, raw_path)
         fired = tuple(f.kind for f in ([pre_fault] if pre_fault else []) + post_faults)
         if pre_fault is not None:
@@ -373,6 +389,8 @@ class RequestHandler(BaseHTTPRequestHandler):
         # answer arrived must find the call there.
         if route_name != 'control':  # the log is about the emulated APIs only
             self._log(request_id, route_name, status, started, auth_kind, principal, fired)
+        if self.command == 'HEAD':
+            payload = b''  # the headers say what a GET would answer
         try:
             if trickle is not None:
                 self._trickle(head, payload, trickle)
@@ -421,6 +439,8 @@ class RequestHandler(BaseHTTPRequestHandler):
                 'principal': principal,
                 'faults': list(fired),
                 'duration_ms': round((time.monotonic() - started) * 1000.0, 3),
+                # A write's body with its credentials redacted (None for reads).
+                'body': getattr(self, '_logged_body', None),
             }
         )
         if emulator.access_log:

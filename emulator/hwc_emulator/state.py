@@ -13,6 +13,7 @@ import uuid
 from collections import OrderedDict, deque
 
 from .migration import MigrationWorld
+from .obs import ObsWorld
 from .series import HORIZON_MS, Series, SeriesSpec
 from .timeexpr import now_ms, parse_duration_ms, parse_time_ms
 
@@ -293,6 +294,7 @@ class State(object):
             dataset = self.build_dataset(entry)
             self.datasets[dataset.dataset_id] = dataset
         self.migration = MigrationWorld(data, self.loaded_ms, self.default_project)
+        self.obs = ObsWorld(data, self)
         self.faults = [Fault(spec, self.seed) for spec in data.get('faults') or []]
         self._series = OrderedDict()
         self._series_lock = threading.Lock()

@@ -118,7 +118,8 @@ MEMORY_CALLS = (
         },
     ),
 )
-# Task names of the evaluation and report steps, before and after issue 12.
+# Task names of the evaluation and report steps, before and after issue 12 (the
+# copy of the fact into a variable, 'Keep the migration_health fact ...', is gone since issue 21).
 EVALUATE_STEPS = ('Evaluate the migration health', 'Keep the migration_health fact')
 # (after issue 12 'Evaluate the migration health' also writes the reports)
 REPORT_STEPS = ('Write the reports',)

@@ -14,17 +14,28 @@ def migration_data():
         return yaml.safe_load(handle)
 
 
-@pytest.fixture(scope='module', name='migration_emulator')
-def migration_emulator_fixture(tmp_path_factory):
-    """One emulator for the whole test file, on modules.yml's identities and migration.yml's tasks."""
+def modules_identities():
+    """modules.yml's regions, projects and credentials, without its resources and faults."""
     with open(str(MODULES_SCENARIO), encoding='utf-8') as handle:
         data = yaml.safe_load(handle)
     for key in ('sync_tasks', 'datasets', 'generate', 'faults'):
         data.pop(key, None)
-    data.update(migration_data())
-    path = tmp_path_factory.mktemp('migration-scenario') / 'scenario.yml'
+    return data
+
+
+def start_emulator(tmp_path_factory, data, name):
+    """An emulator on scenario ``data``, written to a temporary file named after ``name``."""
+    path = tmp_path_factory.mktemp(name) / 'scenario.yml'
     path.write_text(yaml.safe_dump(data, sort_keys=False))
-    emulator = Emulator(path)
+    return Emulator(path)
+
+
+@pytest.fixture(scope='module', name='migration_emulator')
+def migration_emulator_fixture(tmp_path_factory):
+    """One emulator for the whole test file, on modules.yml's identities and migration.yml's tasks."""
+    data = modules_identities()
+    data.update(migration_data())
+    emulator = start_emulator(tmp_path_factory, data, 'migration-scenario')
     yield emulator
     emulator.stop()
 

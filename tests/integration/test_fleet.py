@@ -79,6 +79,9 @@ def test_report_mode_fleet_succeeds_and_still_says_unhealthy(fleet_emulator, run
     assert run.rc == 0, run.output
     assert run.task('Fail the fleet gate')['outcome'] == 'skipped'
     assert _fleet_report(report_dir)['verdict'] == 'UNHEALTHY'
+    # Each target's variables are checked once, by the role's input check, not again by Ansible.
+    assert [entry['task'] for entry in run.results if 'Validating arguments' in entry['task']] == []
+    assert len([entry for entry in run.results if entry['task'].endswith('Check the variables and mark the reports as not evaluated yet')]) == 2
 
 
 def test_api_failure_on_one_target_makes_it_error_and_the_others_are_evaluated(fleet_emulator, run_playbook, tmp_path):

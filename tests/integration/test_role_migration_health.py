@@ -4,6 +4,7 @@ import json
 import subprocess
 import xml.etree.ElementTree as ET
 
+import pytest
 import yaml
 from conftest import BIN, DEMO_SCENARIO, REPO, ansible_env
 
@@ -269,3 +270,38 @@ def test_unknown_skip_check_is_refused_by_the_argument_spec(demo_emulator, run_p
     run = run_playbook(_playbook_path(), extra_vars=gate_vars(demo_emulator, tmp_path, migration_health_skip_checks=['task-found']))
     assert run.rc != 0
     assert 'migration_health_skip_checks' in run.output
+
+
+@pytest.mark.parametrize('inject', ['True', 'False'])
+def test_the_fact_is_the_variable_migration_health_of_the_play(demo_emulator, run_playbook, tmp_path, inject):
+    # As docs/migration_health.md shows: post_tasks read migration_health, injected facts or not.
+    role_vars = {
+        'migration_health_sync_tasks': [HEALTHY_TASK],
+        'migration_health_fail': False,
+        'migration_health_report_dir': '',
+        'migration_health_connection': demo_connection(demo_emulator),
+    }
+    show = {'name': 'Show the variable', 'ansible.builtin.debug': {'msg': '{{ [migration_health.verdict, migration_health.healthy] }}'}}
+    playbook = [
+        {
+            'name': 'Roles',
+            'hosts': 'localhost',
+            'connection': 'local',
+            'gather_facts': False,
+            'roles': [dict(role_vars, role='hwcloud.migration.migration_health')],
+            'post_tasks': [show],
+        },
+        {
+            'name': 'Include',
+            'hosts': 'localhost',
+            'connection': 'local',
+            'gather_facts': False,
+            'tasks': [{'ansible.builtin.include_role': {'name': 'hwcloud.migration.migration_health', 'public': True}, 'vars': role_vars}, show],
+        },
+    ]
+    run = run_playbook(playbook, env={'ANSIBLE_INJECT_FACT_VARS': inject})
+    assert run.rc == 0, run.output
+    shown = [entry['result']['msg'] for entry in run.results if entry['task'] == 'Show the variable']
+    assert shown == [['HEALTHY', True], ['HEALTHY', True]], run.output
+    # The fact is not copied into a variable by a task of its own.
+    assert not role_task(run, 'Keep the migration_health fact as a variable')

@@ -60,6 +60,9 @@ SdkRequest = _OnFirstUse('huaweicloudsdkcore.sdk_request', 'SdkRequest')
 # The region tables that plugins/module_utils/_api/regions.py copies (test_regions.py).
 OmsRegion = _OnFirstUse('huaweicloudsdkoms.v2.region.oms_region', 'OmsRegion')
 ModelArtsRegion = _OnFirstUse('huaweicloudsdkmodelarts.v1.region.modelarts_region', 'ModelArtsRegion')
+# The OBS SDK's V2 signer and its header-name adapter (test_obs_signer.py).
+ObsAuthentication = _OnFirstUse('obs.auth', 'Authentication')
+ObsAdapter = _OnFirstUse('obs.convertor', 'Adapter')
 
 
 def sdk_authorization(recorded, ak, sk, body=None):
