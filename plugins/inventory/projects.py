@@ -178,21 +178,15 @@ class InventoryModule(BaseInventoryPlugin, Constructable):
 
     def _client_params(self):
         """The common options from the file, else from their environment variables, typed and checked."""
-        spec = common_argument_spec()
         params = {}
-        for name, option in spec.items():
+        for name, option in common_argument_spec().items():
             value = self.get_option(name)
-            if value in (None, '') and name in ENV_VARS:
-                for variable in ENV_VARS[name]:
-                    if os.environ.get(variable):
-                        value = os.environ[variable]
-                        convert = _CONVERT.get(option.get('type'))
-                        if convert is not None:
-                            try:
-                                value = convert(value)
-                            except ValueError:
-                                raise AnsibleParserError('%s must be a number, check the environment variable %s' % (name, variable))
-                        break
+            variable = next((variable for variable in ENV_VARS.get(name, ()) if os.environ.get(variable)), None)
+            if value in (None, '') and variable is not None:
+                try:
+                    value = _CONVERT.get(option.get('type'), str)(os.environ[variable])
+                except ValueError:
+                    raise AnsibleParserError('%s must be a number, check the environment variable %s' % (name, variable))
             if value not in (None, ''):
                 params[name] = value
         return params

@@ -6,8 +6,7 @@
 It merges the common options into the module's argument spec, checks that the
 Python libraries are there, validates the credentials and numeric options
 (failing with a message that names the options, before any request), warns
-when certificate checks are off, builds the client once, and turns a
-:class:`HuaweiCloudError` into a uniform ``fail_json``.  The client shares the
+when certificate checks are off, and builds the client once.  The client shares the
 module's ``no_log_values``: every secret it obtains (the IAM token of password
 authentication) is masked in the result and the output like a ``no_log``
 option.
@@ -20,7 +19,6 @@ only this edge exits::
         run_info_module(SYNC_TASKS)
 """
 
-import threading
 from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
@@ -32,7 +30,7 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._api.client impo
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.contract import HAS_JSONSCHEMA, JSONSCHEMA_IMPORT_ERROR
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.options import OptionError, common_argument_spec, resolve_auth_mode, validate_common_params
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
-from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import INFO_ARGUMENT_SPEC, ReadContext, ReadError, error_result, finished_result
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import INFO_ARGUMENT_SPEC, ReadContext, ReadError, finished_result
 from ansible_collections.hwcloud.migration.plugins.module_utils._version import USER_AGENT
 
 
@@ -52,7 +50,6 @@ class HuaweiCloudModule(AnsibleModule):
         self.service = service
         self.user_agent = user_agent or USER_AGENT
         self._client = None
-        self._client_lock = threading.Lock()
 
         self._hide_endpoint_userinfo()
         if not HAS_REQUESTS:
@@ -86,26 +83,16 @@ class HuaweiCloudModule(AnsibleModule):
 
     @property
     def client(self):
-        """The :class:`HuaweiCloudClient` of this run, built on first use (fails the module on a bad configuration)."""
+        """The :class:`HuaweiCloudClient` of this run, built on first use, on the module's thread (fails the module on a bad configuration)."""
         if self._client is None:
-            with self._client_lock:
-                if self._client is None:
-                    if not self.service:
-                        raise ValueError('HuaweiCloudModule needs service= to build a client')
-                    try:
-                        # The client adds every secret it obtains (the IAM token) to no_log_values, so Ansible masks it too.
-                        self._client = HuaweiCloudClient(self.params, self.service, user_agent=self.user_agent, secrets=self.no_log_values)
-                    except OptionError as err:
-                        self.fail_json(msg=str(err))
+            if not self.service:
+                raise ValueError('HuaweiCloudModule needs service= to build a client')
+            try:
+                # The client adds every secret it obtains (the IAM token) to no_log_values, so Ansible masks it too.
+                self._client = HuaweiCloudClient(self.params, self.service, user_agent=self.user_agent, secrets=self.no_log_values)
+            except OptionError as err:
+                self.fail_json(msg=str(err))
         return self._client
-
-    def fail_from_error(self, err, msg=None, **extra):
-        """``fail_json`` for an API error: ``msg`` (plus the error's one-line text) and its details.
-
-        The result carries ``status``, ``error_code``, ``error_msg``,
-        ``request_id``, ``method`` and ``url``, plus any ``extra`` keys.
-        """
-        self.fail_json(**error_result(err, msg, **extra))
 
 
 def run_info_module(read) -> None:

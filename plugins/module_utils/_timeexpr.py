@@ -67,21 +67,17 @@ def now_ms():
     return int(time.time() * 1000)
 
 
-def _label(name):
-    return name if name else 'time'
-
-
 def _check_epoch_ms(value, name):
     """Apply the plausibility rules to an integer that claims to be epoch ms."""
     if value < 0:
         raise TimeExpressionError(
-            '%s: %d is negative; give milliseconds since the epoch, "now", an offset such as "-15m" or an ISO 8601 time with a zone' % (_label(name), value)
+            '%s: %d is negative; give milliseconds since the epoch, "now", an offset such as "-15m" or an ISO 8601 time with a zone' % (name, value)
         )
     if value < SECONDS_THRESHOLD:
-        raise TimeExpressionError('%s: %d looks like seconds since the epoch, not milliseconds; multiply it by 1000 (%d)' % (_label(name), value, value * 1000))
+        raise TimeExpressionError('%s: %d looks like seconds since the epoch, not milliseconds; multiply it by 1000 (%d)' % (name, value, value * 1000))
     if value >= MICROSECONDS_THRESHOLD:
         raise TimeExpressionError(
-            '%s: %d is after the year 5000 as milliseconds; it looks like micro- or nanoseconds since the epoch, give milliseconds' % (_label(name), value)
+            '%s: %d is after the year 5000 as milliseconds; it looks like micro- or nanoseconds since the epoch, give milliseconds' % (name, value)
         )
     return value
 
@@ -94,33 +90,32 @@ def parse_duration(value, name='duration'):
     Raises ``TimeExpressionError``.
     """
     if isinstance(value, bool) or not isinstance(value, str):
-        raise TimeExpressionError('%s: %r is not a duration; give a number with a unit, such as "90s", "15m", "1h" or "7d"' % (_label(name), value))
+        raise TimeExpressionError('%s: %r is not a duration; give a number with a unit, such as "90s", "15m", "1h" or "7d"' % (name, value))
     text = value.strip().lower()
     if _DIGITS_RE.match(text):
-        raise TimeExpressionError('%s: %r has no unit; write for example "%ss" or "%sm"' % (_label(name), value, text.lstrip('+'), text.lstrip('+')))
+        raise TimeExpressionError('%s: %r has no unit; write for example "%ss" or "%sm"' % (name, value, text.lstrip('+'), text.lstrip('+')))
     if text.startswith(('-', '+')):
-        raise TimeExpressionError('%s: %r is signed; a duration is a length of time such as "1h"' % (_label(name), value))
+        raise TimeExpressionError('%s: %r is signed; a duration is a length of time such as "1h"' % (name, value))
     if not _DURATION_RE.match(text):
         raise TimeExpressionError(
-            '%s: %r is not a duration; give a number with a unit (ms, s, m, h, d, w), such as "90s", "15m", "1h30m" or "7d"' % (_label(name), value)
+            '%s: %r is not a duration; give a number with a unit (ms, s, m, h, d, w), such as "90s", "15m", "1h30m" or "7d"' % (name, value)
         )
     total = 0
     for amount, unit in _DURATION_PART_RE.findall(text):
         total += int(amount) * MS_PER_UNIT[unit]
     if total <= 0:
-        raise TimeExpressionError('%s: %r is zero; give a positive duration' % (_label(name), value))
+        raise TimeExpressionError('%s: %r is zero; give a positive duration' % (name, value))
     return total
 
 
 def _parse_iso(text, match, name):
     if match.group('zone') is None:
         raise TimeExpressionError(
-            '%s: %r has no time zone; add "Z" for UTC or an offset such as "+02:00" '
-            '(a time without a zone depends on where the task runs)' % (_label(name), text)
+            '%s: %r has no time zone; add "Z" for UTC or an offset such as "+02:00" (a time without a zone depends on where the task runs)' % (name, text)
         )
     if match.group('hour') is None:
         # A date with a zone but no time ("2024-05-01Z") is not an ISO 8601 date-time.
-        raise TimeExpressionError('%s: %r has no time of day; write for example "%sT00:00:00Z"' % (_label(name), text, text[:10]))
+        raise TimeExpressionError('%s: %r has no time of day; write for example "%sT00:00:00Z"' % (name, text, text[:10]))
     zone = match.group('zone')
     if zone in ('Z', 'z'):
         offset = timedelta(0)
@@ -129,7 +124,7 @@ def _parse_iso(text, match, name):
         zone_hours = int(digits[:2])
         zone_minutes = int(digits[2:] or '0')
         if zone_hours > 23 or zone_minutes > 59:
-            raise TimeExpressionError('%s: %r has an invalid zone offset %r' % (_label(name), text, zone))
+            raise TimeExpressionError('%s: %r has an invalid zone offset %r' % (name, text, zone))
         offset = timedelta(hours=zone_hours, minutes=zone_minutes)
         if zone[0] == '-':
             offset = -offset
@@ -148,11 +143,11 @@ def _parse_iso(text, match, name):
             tzinfo=timezone(offset),
         )
     except ValueError as exc:
-        raise TimeExpressionError('%s: %r is not a valid date-time: %s' % (_label(name), text, exc))
+        raise TimeExpressionError('%s: %r is not a valid date-time: %s' % (name, text, exc))
     delta = moment - _EPOCH
     millis = delta.days * 86400000 + delta.seconds * 1000 + delta.microseconds // 1000
     if millis < 0:
-        raise TimeExpressionError('%s: %r is before 1970-01-01T00:00:00Z' % (_label(name), text))
+        raise TimeExpressionError('%s: %r is before 1970-01-01T00:00:00Z' % (name, text))
     return millis
 
 
@@ -167,20 +162,20 @@ def parse_time(value, now=None, name='time'):
     """
     if isinstance(value, bool) or value is None:
         raise TimeExpressionError(
-            '%s: %r is not a time; give milliseconds since the epoch, "now", an offset such as "-15m" or an ISO 8601 time with a zone' % (_label(name), value)
+            '%s: %r is not a time; give milliseconds since the epoch, "now", an offset such as "-15m" or an ISO 8601 time with a zone' % (name, value)
         )
     if isinstance(value, int):
         return _check_epoch_ms(value, name)
     if isinstance(value, float):
         if math.isnan(value) or math.isinf(value) or not value.is_integer():
-            raise TimeExpressionError('%s: %r is not a whole number of milliseconds' % (_label(name), value))
+            raise TimeExpressionError('%s: %r is not a whole number of milliseconds' % (name, value))
         return _check_epoch_ms(int(value), name)
     if not isinstance(value, str):
-        raise TimeExpressionError('%s: %r (%s) is not a time expression' % (_label(name), value, type(value).__name__))
+        raise TimeExpressionError('%s: %r (%s) is not a time expression' % (name, value, type(value).__name__))
 
     text = value.strip()
     if not text:
-        raise TimeExpressionError('%s: the time expression is empty' % _label(name))
+        raise TimeExpressionError('%s: the time expression is empty' % name)
     if _DIGITS_RE.match(text):
         return _check_epoch_ms(int(text), name)
     if text.lower() == 'now':
@@ -189,14 +184,14 @@ def parse_time(value, now=None, name='time'):
     offset = _OFFSET_RE.match(text)
     if offset and _DURATION_RE.match(offset.group(2).strip().lower()):
         if offset.group(1) == '+':
-            raise TimeExpressionError('%s: %r is in the future; offsets look back from now, write "-%s"' % (_label(name), value, offset.group(2).strip()))
+            raise TimeExpressionError('%s: %r is in the future; offsets look back from now, write "-%s"' % (name, value, offset.group(2).strip()))
         reference = now_ms() if now is None else now
         resolved = reference - parse_duration(offset.group(2), name=name)
         if resolved < 0:
-            raise TimeExpressionError('%s: %r reaches back before 1970' % (_label(name), value))
+            raise TimeExpressionError('%s: %r reaches back before 1970' % (name, value))
         return resolved
     if _DURATION_RE.match(text.lower()):
-        raise TimeExpressionError('%s: %r is a duration, not a time; write "-%s" for that long before now' % (_label(name), value, text))
+        raise TimeExpressionError('%s: %r is a duration, not a time; write "-%s" for that long before now' % (name, value, text))
 
     iso = _ISO_RE.match(text)
     if iso:
@@ -204,7 +199,7 @@ def parse_time(value, now=None, name='time'):
     raise TimeExpressionError(
         '%s: %r is not a time expression; give milliseconds since the epoch, "now", '
         'an offset such as "-15m", "-2h" or "-7d", or an ISO 8601 time with a zone '
-        'such as "2024-05-01T12:00:00Z"' % (_label(name), value)
+        'such as "2024-05-01T12:00:00Z"' % (name, value)
     )
 
 

@@ -17,10 +17,6 @@ description:
   - Many tasks are read concurrently in one module call, at most O(max_concurrency) at a time.
   - Each task is returned with the API's fields unchanged; a field the API leaves out stays absent.
     The module adds one key of its own, C(summary), derived from those fields.
-  - A task ID the service does not know is listed in RV(missing) and does not fail the task.
-  - Every response is checked against the collection's JSON Schema of the API, taken from the
-    official SDK's models; a mismatch becomes a warning that names the field and the task, or
-    fails the task when O(strict_contract=true).
 extends_documentation_fragment:
   - hwcloud.migration.huaweicloud
   - hwcloud.migration.info_module.contract

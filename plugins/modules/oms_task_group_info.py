@@ -18,10 +18,6 @@ description:
   - Many groups are read concurrently in one module call, at most O(max_concurrency) at a time.
   - Each group is returned with the API's fields unchanged; a field the API leaves out stays absent.
     The module adds one key of its own, C(summary), derived from those fields.
-  - A group ID the service does not know is listed in RV(missing) and does not fail the task.
-  - Every response is checked against the collection's JSON Schema of the API, taken from the
-    official SDK's models; a mismatch becomes a warning that names the field and the group, or
-    fails the task when O(strict_contract=true).
   - Use M(hwcloud.migration.oms_migration_task_info) with its O(hwcloud.migration.oms_migration_task_info#module:group_id)
     option to read the tasks of a group.
 extends_documentation_fragment:

@@ -18,13 +18,9 @@ once per module run and renews it once when the service says it expired.
 ``requests`` (a callable that receives the prepared request), so signing sees
 the final URL and body.
 
-Wrong credentials cost one refused request per module call, not one per id
-(API Gateway locks an AK/SK pair for 5 minutes after 5 failures in a row):
-a :class:`.lockout.CredentialGate` sends a credential's first request alone
-and, once the gateway refuses the credential (:func:`.lockout.is_refusal`),
-lets no other request of the call go out; :meth:`AuthMethod.refusal_hint`
-says what to check.  A failed IAM token request is remembered by
-:class:`PasswordAuth` the same way; the request itself is :mod:`.iam`.
+After a refusal (:mod:`.lockout`), :meth:`AuthMethod.refusal_hint` says what
+to check.  A failed IAM token request (:mod:`.iam`) is remembered by
+:class:`PasswordAuth` for the rest of the call.
 """
 
 import logging
@@ -32,7 +28,6 @@ import threading
 from typing import Any, Dict, Mapping, Optional, Set
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._api import iam as _iam
-from ansible_collections.hwcloud.migration.plugins.module_utils._api import lockout as _lockout
 from ansible_collections.hwcloud.migration.plugins.module_utils._api import signer as _signer
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError, NotAttemptedError, parse_error_response
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.options import ENV_VARS
@@ -42,7 +37,6 @@ LOG = logging.getLogger(__name__)
 HEADER_PROJECT_ID = 'X-Project-Id'
 HEADER_SECURITY_TOKEN = 'X-Security-Token'
 HEADER_AUTH_TOKEN = 'X-Auth-Token'
-HEADER_SUBJECT_TOKEN = _iam.HEADER_SUBJECT_TOKEN
 
 # Headers that a proxy or the HTTP library may add, drop or rewrite on the way:
 # they are sent but never signed (the server verifies only the names listed
@@ -67,8 +61,6 @@ _UNSIGNED_HEADERS = frozenset(
 TOKEN_EXPIRED_CODES = frozenset(['APIGW.0307', 'ModelArts.6620'])
 _TOKEN_EXPIRED_WORDS = ('token expire', 'expired')
 
-
-REFUSAL_CODES = _lockout.REFUSAL_CODES
 
 _CLOCK_HINT = 'The clock of the host that runs the module is more than 15 minutes off (AK/SK requests carry its time): set it right, for example with NTP.'
 _NOT_AUTHORISED_HINT = (

@@ -180,17 +180,11 @@ def _inflater(encoding):
 def read_body(response: Any, limit: float, max_bytes: Optional[int] = None) -> bytes:
     """Read a streamed ``requests`` response's body within ``limit`` seconds (wall clock) and ``max_bytes``.
 
-    ``max_bytes`` (default: the ``max_response_bytes`` of the session that
-    sent the request, see :func:`build_session`) bounds the body after
-    decompression: a larger ``Content-Length`` is refused before reading, and
-    a body that grows past the limit (a gzip bomb included) is refused after
-    at most ``max_bytes + 1`` decoded bytes, so memory stays within the limit.
-    A watchdog shuts the connection down when ``limit`` passes, which also
-    ends a read blocked on a silent server.  Raises :class:`BodyReadError`
-    for a body cut off (fewer bytes than ``Content-Length``, a compressed
-    stream that stops short, or a connection reset while reading), not
-    complete in time, too large, or undecodable; a second call on the same
-    response returns the same bytes or raises the same error.
+    ``max_bytes`` defaults to the ``max_response_bytes`` of the session that
+    sent the request (see :func:`.transport.build_session`); a larger
+    ``Content-Length`` is refused before reading.  Raises
+    :class:`BodyReadError` (see the module docstring); a second call on the
+    same response returns the same bytes or raises the same error.
     """
     done = _recalled(response)
     if isinstance(done, BodyReadError):

@@ -123,24 +123,17 @@ _DEFAULT_CHECKER = ContractChecker()
 
 
 def check_contract(schema_name: str, body: Any, checker: Optional[ContractChecker] = None) -> List[str]:
-    """Check an API response body against the named schema.
+    """The violations of ``body`` against the named schema, one line each (see the module docstring); ``[]`` when none.
 
-    Returns a list of human-readable violations, each starting with the JSON
-    path of the field (``statistic_datas[0].data[3].statistic_num: ...``);
-    ``[]`` when the body honours the contract.  ``checker`` is a
-    ``ContractChecker`` to use instead of the default one built on
-    ``_api.schemas.SCHEMAS``.  Raises ``ContractUnavailableError`` when jsonschema
-    is missing or the schema name is unknown.
+    ``checker`` replaces the default one built on ``_api.schemas.SCHEMAS``.
+    Raises ``ContractUnavailableError`` when jsonschema is missing or the
+    schema name is unknown.
     """
     return (checker or _DEFAULT_CHECKER).check(schema_name, body)
 
 
 def limit_violations(violations: Sequence[str], limit: Optional[int] = 10) -> List[str]:
-    """Keep the first ``limit`` violations and add one line counting the rest.
-
-    A response with a thousand malformed buckets should not print a thousand
-    warnings.
-    """
+    """The first ``limit`` violations and one line counting the rest (a thousand malformed buckets are not a thousand warnings)."""
     if limit is None or len(violations) <= limit:
         return list(violations)
     return list(violations[:limit]) + ['... and %d more violations' % (len(violations) - limit)]

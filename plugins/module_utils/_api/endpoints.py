@@ -17,7 +17,6 @@ segment, and every query is written in the canonical form the signer signs.
 """
 
 import os
-import re
 import string
 from typing import Any, Callable, Iterable, List, Mapping, Optional, Tuple, Union
 from urllib.parse import quote, urlsplit
@@ -25,15 +24,13 @@ from urllib.parse import quote, urlsplit
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import ParameterError
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.options import DEFAULT_CLOUD, OptionError
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.signer import canonical_query_string
+from ansible_collections.hwcloud.migration.plugins.module_utils._values import CONTROL_CHARACTERS
 
 # (min, max) length in characters of path parameters; any other name gets DEFAULT_PARAM_LIMITS.
 PARAM_LIMITS = {'project_id': (1, 1024)}
 DEFAULT_PARAM_LIMITS = (1, 255)
 
 Query = Union[Mapping[str, Any], Iterable[Tuple[str, Any]], None]
-
-# C0 and C1 control characters, DEL, and the Unicode line/paragraph separators.
-_CONTROL_RE = re.compile('[\x00-\x1f\x7f-\x9f\u2028\u2029]')
 
 
 def _env_name(service: str, region: str) -> str:
@@ -51,7 +48,7 @@ def _normalise_endpoint(value: str, option: str) -> str:
             '%s must not contain user:password@ (the URL appears in error messages); give the '
             'credentials in the authentication options or their environment variables instead.' % option
         )
-    if _CONTROL_RE.search(value) or ' ' in value:
+    if CONTROL_CHARACTERS.search(value) or ' ' in value:
         raise OptionError('%s must be a URL without spaces or control characters.' % option)
     if parts.scheme not in ('http', 'https') or not parts.netloc or parts.query or parts.fragment:
         raise OptionError('%s must be an http:// or https:// URL without query, got %r.' % (option, value))
@@ -104,7 +101,7 @@ def quote_path_param(name: str, value: Any, limits: Optional[Tuple[int, int]] = 
     low, high = limits or PARAM_LIMITS.get(name, DEFAULT_PARAM_LIMITS)
     if not low <= len(value) <= high:
         raise ParameterError('%s must be %d to %d characters long, got %d' % (name, low, high, len(value)), name=name)
-    if _CONTROL_RE.search(value):
+    if CONTROL_CHARACTERS.search(value):
         raise ParameterError('%s must not contain control characters' % name, name=name)
     if value in ('.', '..'):
         raise ParameterError('%s must not be %r' % (name, value), name=name)
@@ -162,7 +159,7 @@ def query_pairs(query: Query) -> List[Tuple[str, str]]:
     items = query.items() if isinstance(query, Mapping) else query
     pairs = []
     for key, value in items:
-        if not isinstance(key, str) or not key or _CONTROL_RE.search(key):
+        if not isinstance(key, str) or not key or CONTROL_CHARACTERS.search(key):
             raise ParameterError('query parameter names must be non-empty strings, got %r' % (key,), name=key)
         values = value if isinstance(value, (list, tuple)) else [value]
         for item in values:
@@ -171,7 +168,7 @@ def query_pairs(query: Query) -> List[Tuple[str, str]]:
             if isinstance(item, bool) or not isinstance(item, (str, int)):
                 raise ParameterError('query parameter %s must be a string or an integer, got %s' % (key, type(item).__name__), name=key)
             text = str(item)
-            if _CONTROL_RE.search(text):
+            if CONTROL_CHARACTERS.search(text):
                 raise ParameterError('query parameter %s must not contain control characters' % key, name=key)
             pairs.append((key, text))
     return pairs

@@ -17,6 +17,7 @@ excerpt would no longer be recognised.
 
 import json
 import re
+from http import HTTPStatus
 from typing import Any, Dict, Iterable, Optional
 
 # Field names services use for the error code and the message, in the order they are tried
@@ -27,25 +28,6 @@ _EXCERPT_LENGTH = 200
 MASK = '********'
 _TAG_RE = re.compile(r'<[^>]*>')
 _SPACE_RE = re.compile(r'\s+')
-
-# Reason phrases for the statuses these APIs document, used when a body says nothing.
-_REASONS = {
-    400: 'Bad Request',
-    401: 'Unauthorized',
-    403: 'Forbidden',
-    404: 'Not Found',
-    405: 'Method Not Allowed',
-    406: 'Not Acceptable',
-    409: 'Conflict',
-    413: 'Payload Too Large',
-    415: 'Unsupported Media Type',
-    429: 'Too Many Requests',
-    500: 'Internal Server Error',
-    501: 'Not Implemented',
-    502: 'Bad Gateway',
-    503: 'Service Unavailable',
-    504: 'Gateway Timeout',
-}
 
 
 class HuaweiCloudError(Exception):
@@ -79,14 +61,6 @@ class HuaweiCloudError(Exception):
         self.hint = hint
         super().__init__(message)
 
-    def with_request(self, method: str, url: str) -> 'HuaweiCloudError':
-        """Fill in the request method and URL when not known yet; return self."""
-        if self.method is None:
-            self.method = method
-        if self.url is None:
-            self.url = url
-        return self
-
     def to_dict(self) -> Dict[str, Any]:
         """The error as plain data (keys as in a module's failure result)."""
         return {
@@ -113,8 +87,6 @@ class HuaweiCloudError(Exception):
 
     def short(self) -> str:
         """The call and its answer without the message or hint (``GET URL: HTTP 401 APIGW.0301, request id r-1``)."""
-        if isinstance(self, NotAttemptedError):
-            return self.reason
         where = ' '.join(part for part in (self.method, self.url) if part)
         return '%s: %s' % (where, self.answer()) if where else self.answer()
 
@@ -149,7 +121,7 @@ class NotAttemptedError(HuaweiCloudError):
     its own; its message names the cause's (:meth:`HuaweiCloudError.answer`).
     """
 
-    def __init__(self, reason: str, cause: Optional[HuaweiCloudError] = None, summary: Optional[str] = None, streak: Optional[int] = None) -> None:
+    def __init__(self, reason: str, cause: Optional[HuaweiCloudError] = None, summary: Optional[str] = None) -> None:
         text = 'not attempted: %s' % reason
         if cause is not None:
             text += ' (the cause: %s)' % cause.short()
@@ -157,7 +129,6 @@ class NotAttemptedError(HuaweiCloudError):
         self.reason = reason
         self.cause = cause
         self.summary = summary or 'not attempted: %s' % reason
-        self.streak = streak
 
     @classmethod
     def after_server_failures(cls, streak: int, last: Optional[HuaweiCloudError] = None) -> 'NotAttemptedError':
@@ -166,8 +137,11 @@ class NotAttemptedError(HuaweiCloudError):
             'the service failed %d times in a row before this read' % streak,
             last,
             summary='not attempted after %d server failures in a row (fail fast)' % streak,
-            streak=streak,
         )
+
+    def short(self) -> str:
+        """Why the read was not attempted (it made no call of its own)."""
+        return self.reason
 
     def __str__(self):
         return one_line(self.message)
@@ -242,16 +216,8 @@ def describe_send_failure(exc: BaseException, secrets: Iterable[str] = ()) -> st
 
 
 def _header(headers, name):
-    if not headers:
-        return None
-    getter = getattr(headers, 'get', None)
-    value = getter(name) if getter else None
-    if value is None:
-        wanted = name.lower()
-        for key in headers:
-            if key.lower() == wanted:
-                return headers[key]
-    return value
+    """The value of header ``name`` in ``headers`` (any mapping), whatever the case of its key."""
+    return next((value for key, value in (headers or {}).items() if key.lower() == name.lower()), None)
 
 
 def _text(value):
@@ -280,16 +246,18 @@ def _code_and_message(document):
     return _first(code_fields, _CODE_FIELDS), _first(document, _MESSAGE_FIELDS)
 
 
+def _places(document):
+    """Where an error body may say what went wrong: its top level, then each object one level down (``{"error": {...}}``)."""
+    return [document] + [value for value in document.values() if isinstance(value, dict)]
+
+
 def _find_error(document):
-    """(code, message, title) at the top level, else one level down (``{"error": {...}}``)."""
-    code, message = _code_and_message(document)
-    if code is not None or message is not None:
-        return code, message, None
-    for value in document.values():
-        if isinstance(value, dict):
-            code, message = _code_and_message(value)
-            if code is not None or message is not None or value.get('title'):
-                return code, message, value.get('title')
+    """(code, message, title) at the top level, else one level down."""
+    for place in _places(document):
+        code, message = _code_and_message(place)
+        title = place.get('title') if place is not document else None
+        if code is not None or message is not None or title:
+            return code, message, title
     return None, None, None
 
 
@@ -305,7 +273,12 @@ def body_excerpt(body_bytes: Optional[bytes], secrets: Iterable[str] = ()) -> st
 
 
 def _status_line(status, reason):
-    reason = reason or _REASONS.get(status, '')
+    """``HTTP 503 Service Unavailable``: the answer's reason phrase, else the standard one, for a body that says nothing."""
+    if not reason:
+        try:
+            reason = HTTPStatus(status).phrase
+        except ValueError:
+            reason = ''
     return ('HTTP %s %s' % (status, reason)).strip()
 
 
@@ -344,12 +317,7 @@ def parse_error_response(
         if message is None and title:
             message = _text(title)
         if not request_id:
-            request_id = _text(document.get('request_id'))
-            if not request_id:
-                for value in document.values():
-                    if isinstance(value, dict) and value.get('request_id'):
-                        request_id = _text(value.get('request_id'))
-                        break
+            request_id = next((_text(place['request_id']) for place in _places(document) if place.get('request_id')), None)
         if code is None and message is None:
             message = body_excerpt(body_bytes, secrets)
     elif body_bytes:

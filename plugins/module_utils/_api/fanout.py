@@ -18,13 +18,7 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors impo
 
 def unique(items: Iterable[Hashable]) -> List[Hashable]:
     """``items`` without repeats, in the order of first appearance (items must be hashable)."""
-    seen = set()
-    ordered = []
-    for item in items:
-        if item not in seen:
-            seen.add(item)
-            ordered.append(item)
-    return ordered
+    return list(dict.fromkeys(items))
 
 
 def server_failure(err: BaseException) -> bool:

@@ -1,13 +1,10 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Wrong credentials cost one refused request per call, not one per id.
+"""Wrong credentials cost one refused request per call, not one per id (:class:`CredentialGate`).
 
 API Gateway locks an AK/SK pair for 5 minutes after 5 refused requests in a
-row, so a call of many reads must not spend its credential's refusals: a
-:class:`CredentialGate` sends the credential's first request alone and,
-once the gateway refuses it (:func:`is_refusal`), lets no other request of
-the call go out.
+row, so a call of many reads must not spend its credential's refusals.
 """
 
 import threading

@@ -13,7 +13,6 @@ The functions here are pure (they read a params dict and raise
 ``fail_json`` that names the options to set or unset.
 """
 
-import math
 import os
 import re
 from typing import Any, Dict, Mapping, Optional
@@ -21,6 +20,7 @@ from typing import Any, Dict, Mapping, Optional
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.regions import KNOWN_REGIONS, closest_region, is_known_region
+from ansible_collections.hwcloud.migration.plugins.module_utils._values import CONTROL_CHARACTERS, is_number
 
 AUTH_AKSK = 'aksk'
 AUTH_TOKEN = 'token'
@@ -58,7 +58,6 @@ RANGES = {
 # another control character there is refused before anything is sent, because
 # the HTTP library would otherwise quote the value in its error.
 CREDENTIAL_OPTIONS = ('access_key', 'secret_key', 'security_token', 'auth_token', 'username', 'password', 'domain_name', 'project_id')
-_CONTROL_RE = re.compile('[\x00-\x1f\x7f-\x9f\u2028\u2029]')
 # One DNS label (RFC 1123), lower case: what a region id is, and all that may go into a host name.
 _HOST_LABEL_RE = re.compile(r'^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$')
 
@@ -198,7 +197,7 @@ def _check_host_values(params):
 def _check_credentials(params):
     for name in CREDENTIAL_OPTIONS:
         value = params.get(name)
-        if isinstance(value, str) and _CONTROL_RE.search(value):
+        if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
             raise OptionError(
                 '%s contains a line break or another control character (a trailing newline from a '
                 'vault file or an environment variable is the usual cause); remove it. The value is '
@@ -252,21 +251,13 @@ def _number(value):
     return text if len(text) <= 24 else text[:24] + '...'
 
 
-def _in_range(value, low, high):
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return False
-    if isinstance(value, float) and not math.isfinite(value):
-        return False
-    return low <= value <= high
-
-
 def _check_range(params, name):
     value = params.get(name)
     if value is None:
         return
     low, high, unit = RANGES[name]
-    if _in_range(value, low, high):
+    if is_number(value) and low <= value <= high:  # NaN and infinities compare outside every range
         return
-    shown = _number(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 'a %s' % type(value).__name__
+    shown = _number(value) if is_number(value) else 'a %s' % type(value).__name__
     unset = ' (omit it for no limit)' if name == 'rate_limit' else ''
     raise OptionError('%s must be a number of %s from %s to %s%s, got %s; check %s.' % (name, unit, _number(low), _number(high), unset, shown, _where(name)))

@@ -4,9 +4,10 @@
 """Checks of one answer: the fields the health checks read (:func:`check_fields`) and the API contract (:class:`ContractReport`)."""
 
 import threading
+from typing import Any, Dict, NamedTuple
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.contract import check_contract, limit_violations
-from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import ReadError, report_problem
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import ReadError, check_answered_id, report_problem
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import MAX_EPOCH_MS, now_ms
 from ansible_collections.hwcloud.migration.plugins.module_utils._values import is_count, is_number, is_one_line
 
@@ -72,6 +73,29 @@ def check_fields(context, resource_id, document, fields):
             report_problem(context, resource_id, name, '%s is %s, not %s' % (name, state, wanted))
             bad.append(name)
     return bad
+
+
+class Shown(NamedTuple):
+    """How :func:`shown` reads one resource by id (``{param}`` of ``path``) and checks its answer."""
+
+    path: str
+    param: str
+    schema: str
+    noun: str
+    id_field: str
+    fields: Dict[str, Any]
+
+
+def shown(context, report, how, resource_id, query=None):
+    """GET one resource as ``how`` (a :class:`Shown`) says, and check its answer: contract, echoed id, fields.
+
+    Returns ``(body, meta)``, the function :func:`.base.fetch_each` runs per id.
+    """
+    body, meta = context.client.get_json(how.path, path_params={how.param: str(resource_id)}, query=query)
+    report.check(how.schema, body, '%s %s' % (how.noun, resource_id), meta)
+    check_answered_id(body, resource_id, how.id_field, how.noun, meta, secrets=context.client.secrets)
+    check_fields(context, resource_id, body, how.fields)
+    return body, meta
 
 
 class ContractReport:

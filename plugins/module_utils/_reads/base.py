@@ -32,7 +32,6 @@ from typing import Any, Callable, Dict, List, Optional
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.endpoints import quote_path_param
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError, NotAttemptedError, ParameterError, shorten
-from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import TimeExpressionError, parse_time, resolve_window
 
 # Service error codes that mean "this resource does not exist", whatever the status.
 NOT_FOUND_CODES = {
@@ -107,13 +106,11 @@ class ReadContext:
 
 
 class Read:
-    """One kind of read: ``name``, ``service``, its own ``argument_spec`` and ``prepare(context)``.
+    """One kind of read: ``name``, ``service``, its own ``argument_spec`` and ``prepare(context)`` (see the module docstring).
 
-    ``prepare`` checks the options (raising :class:`ReadError`) and returns
-    the read, a function of no arguments returning the result dict (or
-    raising :class:`ReadError`), so the checks of several reads can all pass
-    before the first request of any.  ``argument_spec`` holds the read's own
-    options (not the common ones, nor ``strict_contract``).
+    ``argument_spec`` holds the read's own options (not the common ones, nor
+    ``strict_contract``); ``prepare`` runs before any request of any read, so
+    the checks of several reads all pass first.
     """
 
     def __init__(self, name, service, argument_spec, prepare, mutually_exclusive=(), required_one_of=()):
@@ -254,11 +251,12 @@ def is_not_found(err, service):
     return code in NOT_FOUND_CODES.get(service, ())
 
 
-def requested_ids(context, single, plural):
+def requested_ids(context, single, plural, parse=None):
     """The ids named by option ``single`` (a str) or ``plural`` (a list), or ``None`` when neither is set.
 
-    Each id is checked as a path parameter now, so that a malformed id fails the
-    task before any request is sent.
+    Each id is checked now, so that a malformed id fails the task before any
+    request is sent: as a path parameter, or by ``parse(value, option)``, which
+    returns the id to read or raises ``ValueError``.
     """
     if context.params.get(single) is not None:
         ids = [context.params[single]]
@@ -268,6 +266,11 @@ def requested_ids(context, single, plural):
         option = plural
     else:
         return None
+    if parse is not None:
+        try:
+            return [parse(value, option) for value in ids]
+        except ValueError as err:
+            raise ReadError(str(err))
     for value in ids:
         try:
             quote_path_param(single, value)
@@ -276,33 +279,13 @@ def requested_ids(context, single, plural):
     return ids
 
 
-def time_option(context, name, now):
-    """Resolve the time expression of option ``name`` to epoch ms, or fail naming the option."""
-    try:
-        return parse_time(context.params[name], now=now, name=name)
-    except TimeExpressionError as err:
-        raise ReadError(str(err))
-
-
-def window_options(context, start_name, end_name, now):
-    """Resolve a (start, end) pair of time options to epoch ms, or fail naming the option."""
-    try:
-        return resolve_window(context.params[start_name], context.params[end_name], now=now, start_name=start_name, end_name=end_name)
-    except TimeExpressionError as err:
-        raise ReadError(str(err))
-
-
 def fetch_each(context, ids, fetch, noun, id_key, listed=False):
     """Fetch every id concurrently with ``fetch(id) -> (body, meta)`` through ``context.client.fetch_many``.
 
     Returns ``(found, missing)``: ``found`` is a list of ``(id, body, meta)`` in
     input order without duplicates, ``missing`` the ids that answered "not
-    found".  Any other error is recorded in :func:`read_errors`: the run goes
-    on, and :func:`finished_result` then fails the run with the usual result plus
-    ``errors`` and the API's details of the first failure (``status``,
-    ``error_code``, ``request_id``, ..., ``{id_key: id}``), in a message naming
-    the ``noun`` and the id.  After :data:`FAIL_FAST_AFTER` server failures in
-    a row the remaining ids are not read and listed as not attempted.
+    found".  Any other error goes to ``context.read_errors`` (see the module
+    docstring), naming the ``noun`` and ``{id_key: id}``.
 
     With ``listed`` (the ids come from a listing read just before), "not
     found" is an error too: the listing said the resource exists, so the two
@@ -313,36 +296,28 @@ def fetch_each(context, ids, fetch, noun, id_key, listed=False):
     errors = context.read_errors
     for item, outcome in context.client.fetch_many(fetch, ids, fail_fast_after=FAIL_FAST_AFTER):
         if isinstance(outcome, HuaweiCloudError):
-            if is_not_found(outcome, context.service):
-                if listed:
-                    message = 'the listing just returned this %s, but its details answer "not found" (%s); the answers disagree' % (noun, outcome.message)
-                    errors.add(
-                        item,
-                        HuaweiCloudError(
-                            message, status=outcome.status, code=outcome.code, request_id=outcome.request_id, method=outcome.method, url=outcome.url
-                        ),
-                        noun,
-                        id_key,
-                    )
-                    continue
-                missing.append(item)
-            else:
+            if not is_not_found(outcome, context.service):
                 errors.add(item, outcome, noun, id_key)
+            elif listed:
+                outcome.message = 'the listing just returned this %s, but its details answer "not found" (%s); the answers disagree' % (noun, outcome.message)
+                errors.add(item, outcome, noun, id_key)
+            else:
+                missing.append(item)
             continue
         body, meta = outcome
         found.append((item, body, meta))
     return found, missing
 
 
-def check_answered_id(body, asked, field, noun, meta, url_hint=None, secrets=()):
-    """Raise a :class:`HuaweiCloudError` when ``body`` names another id in ``field`` than ``asked``.
+def check_answered_id(body, asked, field, noun, meta, *, secrets=(), null_allowed=True):
+    """Raise a :class:`HuaweiCloudError` (``ForeignId``) when ``body`` names another id in ``field`` than ``asked``.
 
     An answer about another resource is no answer for the one asked: it must
     never stand in for it (nor mean "not found").  A ``field`` that is absent
-    is left to the field checks; ``asked`` and the answered id are compared as
-    text, so the task id 7 and ``"7"`` agree.
+    (or null, when ``null_allowed``) is left to the field checks; ``asked``
+    and the answered id are compared as text, so the task id 7 and ``"7"`` agree.
     """
-    if not isinstance(body, dict) or field not in body or body[field] is None:
+    if not isinstance(body, dict) or field not in body or (body[field] is None and null_allowed):
         return
     answered = body[field]
     if isinstance(answered, bool) or not isinstance(answered, (str, int)) or str(answered) != str(asked):

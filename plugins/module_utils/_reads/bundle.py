@@ -28,7 +28,7 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._reads import na
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import Read, ReadContext, ReadError, finished_result
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.datasets import DATASET_SYNCS
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.migration import MIGRATION_TASKS, TASK_GROUPS
-from ansible_collections.hwcloud.migration.plugins.module_utils._reads.sync_tasks import SYNC_TASK_STATISTICS, SYNC_TASKS
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.sync_tasks import SYNC_TASK_STATISTICS, SYNC_TASKS, task_ids
 
 _BY_NAME = {read.name: read for read in (SYNC_TASKS, SYNC_TASK_STATISTICS, DATASET_SYNCS, MIGRATION_TASKS, TASK_GROUPS)}
 # The parts, in the order of the result (the order of the read-name registry); each option is named after its read.
@@ -41,25 +41,6 @@ _STATISTICS_IDS = ('sync_task_id', 'sync_task_ids')
 def argument_spec() -> Dict[str, Any]:
     """The module's options: one ``dict`` per read whose sub-options are that read's own options."""
     return {read.name: dict(type='dict', options=read.argument_spec, mutually_exclusive=read.mutually_exclusive or None) for read in READS}
-
-
-def part_options(read: Read, options: Dict[str, Any], ids_from_listing: bool = False) -> Tuple[Optional[Dict[str, Any]], Optional[str]]:
-    """A part's options (typed and defaulted by the module's argument spec); ``(params, error message or None)``.
-
-    What the argument spec cannot say is checked here: the ids a read
-    requires, unless ``ids_from_listing`` (the statistics part then reads the
-    tasks the sync task part found).
-    """
-    if not ids_from_listing:
-        for group in read.required_one_of:
-            if all(options.get(name) is None for name in group):
-                return None, '%s: one of the following is required: %s' % (read.name, ', '.join(group))
-    return dict(options), None
-
-
-def _listed_sync_task_ids(result):
-    tasks = result.get('sync_tasks') if isinstance(result, dict) else None
-    return [task['sync_task_id'] for task in tasks or [] if isinstance(task, dict) and isinstance(task.get('sync_task_id'), str)]
 
 
 class StateRead:
@@ -75,31 +56,27 @@ class StateRead:
 
     def check_options(self) -> Dict[str, Tuple[ReadContext, Any]]:
         """Every part's options, checked before the first request of any (fails the module naming the part)."""
+        steps = {}
         for read in READS:
             options = self.module.params.get(read.name)
             if options is None:
                 continue
             from_listing = read is SYNC_TASK_STATISTICS and self.module.params.get(SYNC_TASKS.name) is not None
             from_listing = from_listing and not any(options.get(name) is not None for name in _STATISTICS_IDS)
-            params, error = part_options(read, options, ids_from_listing=from_listing)
-            if error:
-                self.module.fail_json(msg=error)
-            self.parts[read.name] = params
-            if from_listing:
-                self.statistics_from_listing = True
-        if not self.parts:
-            self.module.fail_json(msg='name at least one read: %s.' % ', '.join(read.name for read in READS))
-        steps = {}
-        for read in READS:
-            if read.name not in self.parts:
-                continue
+            # What the argument spec cannot say: the ids a read requires (unless they come from the listing).
+            for group in [] if from_listing else read.required_one_of:
+                if all(options.get(name) is None for name in group):
+                    self.module.fail_json(msg='%s: one of the following is required: %s' % (read.name, ', '.join(group)))
+            self.parts[read.name] = dict(options)
+            self.statistics_from_listing = self.statistics_from_listing or from_listing
             # The statistics of listed tasks are checked now with no ids, and read later with the listing's.
-            extra = {'sync_task_ids': []} if read is SYNC_TASK_STATISTICS and self.statistics_from_listing else None
-            context = self._context(read, extra)
+            context = self._context(read, {'sync_task_ids': []} if from_listing else None)
             try:
                 steps[read.name] = (context, read.prepare(context))
             except ReadError as refused:
                 self.module.fail_json(msg='%s: %s' % (read.name, refused.result['msg']))
+        if not self.parts:
+            self.module.fail_json(msg='name at least one read: %s.' % ', '.join(read.name for read in READS))
         clients = self.clients()
         for context, _step in steps.values():
             context.client = clients[context.service]
@@ -149,7 +126,7 @@ class StateRead:
     def _sync_chain(self, steps) -> None:
         tasks = self._finish_part(SYNC_TASKS, *steps[SYNC_TASKS.name])
         if self.statistics_from_listing:
-            ids = _listed_sync_task_ids(tasks)
+            ids = task_ids(tasks.get('sync_tasks'))
             if not ids:
                 return
             context = self._context(SYNC_TASK_STATISTICS, {'sync_task_ids': ids})
@@ -179,21 +156,11 @@ class StateRead:
 
     def finish(self):
         """The module's result: each part's under its name, plus ``complete``, ``problems`` and, on failure, ``msg``."""
-        result = {'changed': False}
-        problems = []
-        failed = []
-        for read in READS:
-            if read.name not in self.results:
-                continue
-            part = self.results[read.name]
-            result[read.name] = part
-            for problem in part.get('problems') or []:
-                if isinstance(problem, dict):
-                    problems.append(dict(problem, read=read.name))
-            if part.get('failed'):
-                failed.append(read.name)
-        result['problems'] = problems
-        result['complete'] = not failed and all(part.get('complete') is True for part in self.results.values())
+        parts = [(read.name, self.results[read.name]) for read in READS if read.name in self.results]
+        failed = [name for name, part in parts if part.get('failed')]
+        result = dict(parts, changed=False)
+        result['problems'] = [dict(problem, read=name) for name, part in parts for problem in part.get('problems') or [] if isinstance(problem, dict)]
+        result['complete'] = not failed and all(part.get('complete') is True for _name, part in parts)
         if failed:
             result['msg'] = 'Could not read everything (%s); every part that was read is in the result. %s' % (
                 ', '.join(failed),

@@ -6,12 +6,15 @@
 import time
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.fanout import unique
-from ansible_collections.hwcloud.migration.plugins.module_utils._reads.answers import ContractReport, check_fields
-from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import Read, ReadError, check_answered_id, fetch_each, report_problem, requested_ids
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.answers import ContractReport, Shown, shown
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import Read, ReadError, fetch_each, report_problem, requested_ids
+from ansible_collections.hwcloud.migration.plugins.module_utils._values import is_one_line
 
 STATUS_PATH = '/v2/{project_id}/datasets/{dataset_id}/sync-data/status'
 FINISHED_STATUSES = ('COMPLETED', 'FAILED', 'NOT_EXIST')
 KNOWN_STATUSES = ('QUEUING', 'STARTING', 'RUNNING') + FINISHED_STATUSES
+# A status outside KNOWN_STATUSES is a problem too.
+SHOWN = Shown(path=STATUS_PATH, param='dataset_id', schema='ShowDatasetSyncStatusResponse', noun='dataset', id_field='dataset_id', fields={'status': 'str'})
 
 
 def dataset_sync(dataset_id, body):
@@ -37,10 +40,8 @@ def read_dataset_syncs(context):
         report = ContractReport(context.params['strict_contract'])
 
         def read_status(dataset_id):
-            body, meta = context.client.get_json(STATUS_PATH, path_params={'dataset_id': dataset_id})
-            report.check('ShowDatasetSyncStatusResponse', body, 'dataset %s' % dataset_id, meta)
-            check_answered_id(body, dataset_id, 'dataset_id', 'dataset', meta, secrets=context.client.secrets)
-            if not check_fields(context, dataset_id, body, {'status': 'str'}) and body['status'] not in KNOWN_STATUSES:
+            body, meta = shown(context, report, SHOWN, dataset_id)
+            if isinstance(body, dict) and is_one_line(body.get('status')) and body['status'] not in KNOWN_STATUSES:
                 report_problem(context, dataset_id, 'status', 'status is %r, not one of %s' % (body['status'], ', '.join(KNOWN_STATUSES)))
             return body, meta
 

@@ -3,6 +3,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Paged listings, read to the end and checked to add up (:func:`list_all`)."""
 
+from typing import Any, List, NamedTuple, Optional
+
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.answers import kind_of
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import ReadError, report_problem
@@ -13,18 +15,13 @@ PAGE_SIZE = 100
 MAX_OFFSET = 10000
 
 
-class Listing:
-    """What :func:`list_all` read: ``items`` (in listing order, each id once), ``count`` and ``truncated``.
+class Listing(NamedTuple):
+    """What :func:`list_all` read: ``items`` (in listing order, each id once), the listing's own ``count``
+    when it answered a number (else None), and ``truncated``: more items than the API lets a client page to."""
 
-    ``count`` is the listing's own count when it answered a number (else
-    None); ``truncated`` is True when the listing held more items than the
-    API lets a client page to.
-    """
-
-    def __init__(self, items, count, truncated):
-        self.items = items
-        self.count = count
-        self.truncated = truncated
+    items: List[Any]
+    count: Optional[int]
+    truncated: bool
 
 
 def list_all(context, path, query, items_key, schema_name, noun, report, id_key=None):

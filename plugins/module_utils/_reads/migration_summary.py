@@ -8,23 +8,14 @@ stay thin and every rule here is unit-tested directly.
 
 A summary is derived from one API body and a clock reading; it never changes
 the body.  Its keys are the same for tasks and groups where the meaning is the
-same, so a gate reads both alike:
-
-* ``status_name``: the readable name of the API's integer status (None when the
-  status is absent or unknown to this collection);
-* ``active``: whether work is still to come (waiting or running states);
-* ``percent``: progress in percent, one decimal (None when it cannot be known);
-* ``eta`` / ``eta_ms``: when the work should end, ISO 8601 UTC and epoch ms,
-  only for an active task or group whose answer allows a computation;
-* ``eta_unknown``: True for an active task or group without an ETA;
-* ``failed_objects``, ``failed_object_list`` (the ``list_file_key`` of
-  ``failed_object_record``), ``error_code``, ``error_msg`` (from
-  ``error_reason``).
+same (:func:`_summary`), so a gate reads both alike; the RETURN blocks of
+``oms_migration_task_info`` and ``oms_task_group_info`` document each key.
 """
 
 import re
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import MAX_EPOCH_MS, MIN_EPOCH_MS, ms_to_iso
+from ansible_collections.hwcloud.migration.plugins.module_utils._values import is_count, is_integer, is_number
 
 LONG_MAX = 9223372036854775807
 
@@ -77,14 +68,6 @@ class MigrationValueError(ValueError):
     """A task id or status the API would not understand; the message says what to write instead."""
 
 
-def _is_int(value):
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_number(value):
-    return _is_int(value) or isinstance(value, float)
-
-
 def parse_task_id(value, name='task_id'):
     """Return a migration task id (an int64 in the API) from an int or a string of digits.
 
@@ -92,7 +75,7 @@ def parse_task_id(value, name='task_id'):
     floats, booleans, words, empty strings, values above 2^63-1).
     """
     number = None
-    if _is_int(value):
+    if is_integer(value):
         number = value
     elif isinstance(value, str) and _DIGITS_RE.match(value.strip()):
         number = int(value.strip())
@@ -102,7 +85,7 @@ def parse_task_id(value, name='task_id'):
 
 
 def _parse_status(value, names, name, kind):
-    if _is_int(value) and value in names:
+    if is_integer(value) and value in names:
         return value
     if isinstance(value, str):
         text = value.strip().lower()
@@ -148,7 +131,7 @@ def _failed_object_list(body):
 
 def _count(body, name):
     value = _field(body, name)
-    return value if _is_int(value) and value >= 0 else None
+    return value if is_count(value) else None
 
 
 def _eta(active, eta_ms):
@@ -160,35 +143,33 @@ def _eta(active, eta_ms):
     return {'eta': ms_to_iso(eta_ms), 'eta_ms': eta_ms, 'eta_unknown': False}
 
 
+def _summary(body, names, active_statuses, percent, eta_ms, failed_field, **extra):
+    """The keys a task's and a group's summary share, around what each computed (``percent``, ``eta_ms``, ``extra``)."""
+    status = _field(body, 'status')
+    status = status if is_integer(status) else None
+    active = status in active_statuses
+    error_code, error_msg = _error_reason(body)
+    summary = dict(status_name=names.get(status), active=active, percent=percent, **extra)
+    summary.update(failed_objects=_count(body, failed_field), failed_object_list=_failed_object_list(body), error_code=error_code, error_msg=error_msg)
+    summary.update(_eta(active, eta_ms))
+    return summary
+
+
 def task_summary(task, now_ms):
-    """The derived summary of one migration task body (see the module docstring) at ``now_ms``.
+    """The derived summary of one migration task body at ``now_ms``.
 
     The ETA is ``now_ms + left_time``.  ``left_time`` must be an integer of
     milliseconds; it is unknown when absent, null, negative, or 0 while
     ``progress`` is below 1 (a task that has not estimated yet).
     """
-    status = _field(task, 'status')
-    status = status if _is_int(status) else None
-    active = status in TASK_ACTIVE_STATUSES
     progress = _field(task, 'progress')
-    percent = round(progress * 100.0, 1) if _is_number(progress) and 0 <= progress <= 1 else None
+    percent = round(progress * 100.0, 1) if is_number(progress) and 0 <= progress <= 1 else None
     left = _field(task, 'left_time')
     eta_ms = None
-    if _is_int(left) and left >= 0:
+    if is_integer(left) and left >= 0:
         if left > 0 or (percent is not None and progress >= 1):
             eta_ms = now_ms + left
-    error_code, error_msg = _error_reason(task)
-    summary = {
-        'status_name': TASK_STATUS_NAMES.get(status),
-        'active': active,
-        'percent': percent,
-        'failed_objects': _count(task, 'failed_num'),
-        'failed_object_list': _failed_object_list(task),
-        'error_code': error_code,
-        'error_msg': error_msg,
-    }
-    summary.update(_eta(active, eta_ms))
-    return summary
+    return _summary(task, TASK_STATUS_NAMES, TASK_ACTIVE_STATUSES, percent, eta_ms, 'failed_num')
 
 
 def group_summary(group, now_ms):
@@ -200,9 +181,6 @@ def group_summary(group, now_ms):
     inconsistent.  Groups also report ``failed_tasks`` (``failed_task_num``)
     and their failed objects come from ``fail_num``.
     """
-    status = _field(group, 'status')
-    status = status if _is_int(status) else None
-    active = status in GROUP_ACTIVE_STATUSES
     total = _count(group, 'total_size')
     complete = _count(group, 'complete_size')
     percent = None
@@ -216,16 +194,4 @@ def group_summary(group, now_ms):
         elif speed:
             # Whole milliseconds, rounded up: an ETA must never be early.
             eta_ms = now_ms + -(-remaining * 1000 // speed)
-    error_code, error_msg = _error_reason(group)
-    summary = {
-        'status_name': GROUP_STATUS_NAMES.get(status),
-        'active': active,
-        'percent': percent,
-        'failed_tasks': _count(group, 'failed_task_num'),
-        'failed_objects': _count(group, 'fail_num'),
-        'failed_object_list': _failed_object_list(group),
-        'error_code': error_code,
-        'error_msg': error_msg,
-    }
-    summary.update(_eta(active, eta_ms))
-    return summary
+    return _summary(group, GROUP_STATUS_NAMES, GROUP_ACTIVE_STATUSES, percent, eta_ms, 'fail_num', failed_tasks=_count(group, 'failed_task_num'))

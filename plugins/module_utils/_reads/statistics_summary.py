@@ -31,12 +31,11 @@ design and is not a duplicate: it counts once, with the larger value.
 The API documents at most ``MAX_POINTS`` buckets per series.  A series that
 comes back that long may have been cut, so the window is read again in parts
 (:func:`split_window`) and the parts merged by bucket time stamp
-(:func:`merge_parts`); the reading itself is done by ``_statistics_reader``.
-
-This file is plain Python (no Ansible objects); keep it Python 3.8 compatible.
+(:func:`merge_parts`); the reading itself is done by :mod:`.statistics`.
 """
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import ms_to_iso
+from ansible_collections.hwcloud.migration.plugins.module_utils._values import is_count
 
 DATA_TYPES = ('REQUEST', 'SUCCESS', 'FAILURE', 'SKIP', 'SIZE')
 
@@ -58,51 +57,28 @@ SPLIT_TARGET_POINTS = 900
 RATIO_DIGITS = 6
 
 
-def _is_count(value):
-    # bool is an int subclass; a true/false count is malformed, not 1/0.
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+def _series(response):
+    """``(index, series)`` of every entry of the answer's ``statistic_datas`` that is an object."""
+    series_list = response.get('statistic_datas') if isinstance(response, dict) else None
+    return [(index, series) for index, series in enumerate(series_list) if isinstance(series, dict)] if isinstance(series_list, list) else []
 
 
-def _empty_series():
-    return {'total': 0, 'points': 0, 'max': None, 'first_time_stamp': None, 'last_time_stamp': None}
-
-
-def _add_point(series, time_stamp, count):
-    series['total'] += count
-    series['points'] += 1
-    if series['max'] is None or count > series['max']:
-        series['max'] = count
-    if series['first_time_stamp'] is None or time_stamp < series['first_time_stamp']:
-        series['first_time_stamp'] = time_stamp
-    if series['last_time_stamp'] is None or time_stamp > series['last_time_stamp']:
-        series['last_time_stamp'] = time_stamp
+def _is_bucket(bucket):
+    return isinstance(bucket, dict) and is_count(bucket.get('time_stamp')) and is_count(bucket.get('statistic_num'))
 
 
 def iter_points(response, data_type):
-    """Yield ``(time_stamp, statistic_num)`` for every well-formed bucket of ``data_type``.
+    """Yield ``(time_stamp, statistic_num)`` for every well-formed bucket of ``data_type``, in the response's order.
 
     Buckets whose ``time_stamp`` or ``statistic_num`` is missing, ``null``,
     negative or not an integer are skipped.  Several series of the same type are
-    all read.  The order is the response's order.
+    all read.
     """
-    if not isinstance(response, dict):
-        return
-    series_list = response.get('statistic_datas')
-    if not isinstance(series_list, list):
-        return
-    for series in series_list:
-        if not isinstance(series, dict) or series.get('data_type') != data_type:
-            continue
-        buckets = series.get('data')
-        if not isinstance(buckets, list):
-            continue
-        for bucket in buckets:
-            if not isinstance(bucket, dict):
-                continue
-            time_stamp = bucket.get('time_stamp')
-            count = bucket.get('statistic_num')
-            if _is_count(time_stamp) and _is_count(count):
-                yield time_stamp, count
+    for _index, series in _series(response):
+        if series.get('data_type') == data_type and isinstance(series.get('data'), list):
+            for bucket in series['data']:
+                if _is_bucket(bucket):
+                    yield bucket['time_stamp'], bucket['statistic_num']
 
 
 def bucket_counts(response, data_type):
@@ -133,10 +109,7 @@ def _iso_note(time_stamp):
 
 
 def _has_series(response, data_type):
-    series_list = response.get('statistic_datas') if isinstance(response, dict) else None
-    return isinstance(series_list, list) and any(
-        isinstance(series, dict) and series.get('data_type') == data_type and isinstance(series.get('data'), list) for series in series_list
-    )
+    return any(series.get('data_type') == data_type and isinstance(series.get('data'), list) for _index, series in _series(response))
 
 
 def in_window(time_stamp, width, start_ms, end_ms):
@@ -160,12 +133,7 @@ def _normalise_types(data_types):
         return list(DATA_TYPES)
     if isinstance(data_types, str):
         data_types = data_types.split(',')
-    wanted = []
-    for data_type in data_types:
-        name = str(data_type).strip().upper()
-        if name and name not in wanted:
-            wanted.append(name)
-    return wanted
+    return list(dict.fromkeys(name for name in (str(data_type).strip().upper() for data_type in data_types) if name))
 
 
 def shape_problems(response, data_types):
@@ -199,11 +167,7 @@ def shape_problems(response, data_types):
             continue
         if data_type not in wanted:
             continue
-        bad = [
-            position
-            for position, bucket in enumerate(buckets)
-            if not isinstance(bucket, dict) or not _is_count(bucket.get('time_stamp')) or not _is_count(bucket.get('statistic_num'))
-        ]
+        bad = [position for position, bucket in enumerate(buckets) if not _is_bucket(bucket)]
         if bad:
             problems.append(
                 'statistic_datas[%d].data (%s): %d bucket(s) with a missing, null, negative or '
@@ -224,13 +188,8 @@ def shape_problems(response, data_types):
 
 def capped_types(response):
     """The data types whose series holds ``MAX_POINTS`` buckets or more (the answer may be cut)."""
-    capped = []
-    series_list = response.get('statistic_datas') if isinstance(response, dict) else None
-    for series in series_list if isinstance(series_list, list) else []:
-        if isinstance(series, dict) and isinstance(series.get('data'), list) and len(series['data']) >= MAX_POINTS:
-            if series.get('data_type') not in capped:
-                capped.append(series.get('data_type'))
-    return capped
+    capped = [series.get('data_type') for _index, series in _series(response) if isinstance(series.get('data'), list) and len(series['data']) >= MAX_POINTS]
+    return [data_type for position, data_type in enumerate(capped) if data_type not in capped[:position]]
 
 
 def bucket_width(response):
@@ -280,12 +239,8 @@ def merge_parts(parts, data_types, windows=None):
     """
     wanted = _normalise_types(data_types)
     widths = [bucket_width(part) for part in parts]
-    known = [width for width in widths if width]
-    coarse = max(known) if known else None
-    time_type = None
-    for name, width in BUCKET_WIDTHS.items():
-        if width == coarse:
-            time_type = name
+    coarse = max((width for width in widths if width), default=None)
+    time_type = next((name for name, width in BUCKET_WIDTHS.items() if width == coarse), None)
     if windows is None:
         windows = [None] * len(parts)
     merged = dict((data_type, {}) for data_type in wanted)
@@ -326,20 +281,9 @@ def summarize_statistics(response, data_types, start_ms, end_ms, problems=None, 
     ``now_ms`` count (see the module docstring); a time stamp given twice counts
     once, with its largest value, and is named in ``problems``.
 
-    Returns a dict::
-
-        {
-          'window': {'start_time': ms, 'end_time': ms, 'start': iso, 'end': iso},
-          'statistic_time_type': 'FIVE_MINUTES' | 'ONE_HOUR' | None,
-          'series': {DATA_TYPE: {'total', 'points', 'max',
-                                 'first_time_stamp', 'last_time_stamp'}},
-          'failure_ratio': float | None,   # FAILURE total / REQUEST total
-          'success_ratio': float | None,   # SUCCESS total / REQUEST total
-          'skip_ratio': float | None,      # SKIP total / REQUEST total
-          'bytes_synchronized': int | None,  # SIZE total
-          'last_success_time': ms | None,  # last SUCCESS bucket with a count > 0
-          'last_success': iso | None,
-        }
+    Returns the ``summary`` the RETURN block of ``oms_sync_task_statistics_info``
+    documents key by key (window, series, ratios, bytes, last success,
+    ``complete`` and ``problems``).
 
     ``series`` has exactly the requested types, counting only the buckets
     that count (above); one the response lacks has
@@ -357,14 +301,16 @@ def summarize_statistics(response, data_types, start_ms, end_ms, problems=None, 
     series = {}
     last_success_time = None
     for data_type in wanted:
-        summary = _empty_series()
-        for time_stamp, count in sorted(bucket_counts(response, data_type)[0].items()):
-            if not in_window(time_stamp, width, start_ms, last_counted):
-                continue
-            _add_point(summary, time_stamp, count)
-            if data_type == 'SUCCESS' and count > 0:
-                last_success_time = time_stamp
-        series[data_type] = summary
+        counted = [point for point in sorted(bucket_counts(response, data_type)[0].items()) if in_window(point[0], width, start_ms, last_counted)]
+        series[data_type] = {
+            'total': sum(count for _time_stamp, count in counted),
+            'points': len(counted),
+            'max': max((count for _time_stamp, count in counted), default=None),
+            'first_time_stamp': counted[0][0] if counted else None,
+            'last_time_stamp': counted[-1][0] if counted else None,
+        }
+        if data_type == 'SUCCESS':
+            last_success_time = max((time_stamp for time_stamp, count in counted if count > 0), default=None)
 
     time_type = response.get('statistic_time_type') if isinstance(response, dict) else None
     if not isinstance(time_type, str):

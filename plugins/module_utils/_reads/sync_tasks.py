@@ -7,23 +7,21 @@ Each is a :class:`.base.Read`, run as a module of its own or as a part of
 ``migration_state_info``.
 """
 
-from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError, shorten
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.fanout import unique
-from ansible_collections.hwcloud.migration.plugins.module_utils._reads.answers import ContractReport, check_fields
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.answers import ContractReport, Shown, check_fields, shown
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import (
     Read,
     ReadError,
     check_answered_id,
     fetch_each,
+    listed_id,
     report_problem,
     requested_ids,
-    time_option,
-    window_options,
 )
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.listing import list_all
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.statistics import read_window
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.statistics_summary import DATA_TYPES, MIN_WINDOW_MS, summarize_statistics
-from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import now_ms
+from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import TimeExpressionError, now_ms, parse_time, resolve_window
 
 SHOW_PATH = '/v2/{project_id}/sync-tasks/{sync_task_id}'
 LIST_PATH = '/v2/{project_id}/sync-tasks'
@@ -31,12 +29,21 @@ STATISTICS_PATH = '/v2/{project_id}/sync-tasks/{sync_task_id}/statistics'
 # The fields the health checks read: a task without them cannot be judged.
 LISTED_FIELDS = {'sync_task_id': 'str', 'status': 'str'}
 SHOWN_FIELDS = {'status': 'str', 'monthly_acceptance_request': 'count', 'monthly_failure_object': 'count'}
+SHOWN = Shown(path=SHOW_PATH, param='sync_task_id', schema='ShowSyncTaskResponse', noun='sync task', id_field='sync_task_id', fields=SHOWN_FIELDS)
+
+
+def task_ids(tasks):
+    """The ids of ``tasks`` (sync tasks as the API lists them) that are strings, in order."""
+    return [task['sync_task_id'] for task in tasks or [] if isinstance(task, dict) and isinstance(task.get('sync_task_id'), str)]
 
 
 def read_sync_tasks(context):
     """``oms_sync_task_info``: the named tasks (ShowSyncTask), or the listing, with details when asked."""
     # Everything the user typed is checked before the first request.
-    query_time = time_option(context, 'query_time', now_ms())
+    try:
+        query_time = parse_time(context.params['query_time'], now=now_ms(), name='query_time')
+    except TimeExpressionError as err:
+        raise ReadError(str(err))
     ids = requested_ids(context, 'sync_task_id', 'sync_task_ids')
     if ids is not None and context.params['status'] is not None:
         raise ReadError('status filters the listing of all tasks; it cannot be combined with sync_task_id or sync_task_ids.')
@@ -45,11 +52,7 @@ def read_sync_tasks(context):
         report = ContractReport(context.params['strict_contract'])
 
         def show(task_id):
-            body, meta = context.client.get_json(SHOW_PATH, path_params={'sync_task_id': task_id}, query={'query_time': query_time})
-            report.check('ShowSyncTaskResponse', body, 'sync task %s' % task_id, meta)
-            check_answered_id(body, task_id, 'sync_task_id', 'sync task', meta, secrets=context.client.secrets)
-            check_fields(context, task_id, body, SHOWN_FIELDS)
-            return body, meta
+            return shown(context, report, SHOWN, task_id, query={'query_time': query_time})
 
         listed = None
         read_ids = ids
@@ -58,32 +61,23 @@ def read_sync_tasks(context):
                 context, LIST_PATH, {'status': context.params['status']}, 'tasks', 'ListSyncTasksResponse', 'sync tasks', report, id_key='sync_task_id'
             ).items
             for position, entry in enumerate(listed):
-                task_id = entry.get('sync_task_id') if isinstance(entry, dict) else None
-                check_fields(context, task_id if isinstance(task_id, str) else 'tasks[%d]' % position, entry, LISTED_FIELDS)
+                check_fields(context, listed_id(entry, position, 'tasks', 'sync_task_id', lambda value: isinstance(value, str)), entry, LISTED_FIELDS)
             report.apply(context)
             if not context.params['details']:
                 return dict(sync_tasks=listed, missing=[])
-            read_ids = [task.get('sync_task_id') for task in listed if isinstance(task, dict) and isinstance(task.get('sync_task_id'), str)]
+            read_ids = task_ids(listed)
 
         found, missing = fetch_each(context, read_ids, show, 'sync task', 'sync_task_id', listed=listed is not None)
-        details = {}
-        for task_id, body, _meta in found:
-            details[task_id] = body
         report.apply(context)
-
         if listed is None:
-            sync_tasks = [body for _task_id, body, _meta in found]
-        else:
-            # The listing's fields (source_cdn) plus the details' counters, in listing order.
-            sync_tasks = []
-            for task in listed:
-                task_id = task.get('sync_task_id') if isinstance(task, dict) else None
-                if task_id in missing:
-                    continue
-                merged = dict(task) if isinstance(task, dict) else task
-                if isinstance(merged, dict) and isinstance(details.get(task_id), dict):
-                    merged.update(details[task_id])
-                sync_tasks.append(merged)
+            return dict(sync_tasks=[body for _task_id, body, _meta in found], missing=missing)
+        # The listing's fields (source_cdn) plus the details' counters, in listing order.
+        details = {task_id: body for task_id, body, _meta in found}
+        sync_tasks = []
+        for task in listed:
+            task_id = task.get('sync_task_id') if isinstance(task, dict) else None
+            if task_id not in missing:
+                sync_tasks.append(dict(task, **details[task_id]) if isinstance(task, dict) and isinstance(details.get(task_id), dict) else task)
         return dict(sync_tasks=sync_tasks, missing=missing)
 
     return read
@@ -104,32 +98,14 @@ SYNC_TASKS = Read(
 )
 
 
-def _statistics_of_another_task(task_id, body, meta, secrets=()):
-    """The error for an answer whose ``sync_task_id`` names another task than ``task_id`` (None when it does not).
-
-    Such an answer says nothing about the task asked for: it is an error for
-    that id (never its statistics, never "not found").  An answer without a
-    ``sync_task_id`` is judged by its contract check only.
-    """
-    if not isinstance(body, dict) or 'sync_task_id' not in body or body['sync_task_id'] == task_id:
-        return None
-    named = body['sync_task_id']
-    shown = repr(shorten(named, 80, secrets)) if isinstance(named, str) else 'a %s' % ('null' if named is None else type(named).__name__)
-    return HuaweiCloudError(
-        'the statistics answer names sync task %s, not %s, so it cannot be used for %s' % (shown, task_id, task_id),
-        status=meta.get('status'),
-        code='InvalidResponse',
-        request_id=meta.get('request_id'),
-        method='GET',
-        url=meta.get('url'),
-    )
-
-
 def read_sync_task_statistics(context):
     """``oms_sync_task_statistics_info``: the statistics of the named tasks over a window, summarised."""
     # Everything the user typed is checked before the first request.
     now = now_ms()
-    start_ms, end_ms = window_options(context, 'start_time', 'end_time', now)
+    try:
+        start_ms, end_ms = resolve_window(context.params['start_time'], context.params['end_time'], now=now)
+    except TimeExpressionError as err:
+        raise ReadError(str(err))
     if end_ms - start_ms < MIN_WINDOW_MS:
         raise ReadError(
             'the window from start_time (%s) to end_time (%s) is %.3f s long, shorter than one statistics bucket: '
@@ -152,9 +128,8 @@ def read_sync_task_statistics(context):
         def read_statistics(task_id, start, end):
             query = {'data_type': ','.join(data_types), 'start_time': start, 'end_time': end}
             body, meta = context.client.get_json(STATISTICS_PATH, path_params={'sync_task_id': task_id}, query=query)
-            foreign = _statistics_of_another_task(task_id, body, meta, context.client.secrets)
-            if foreign is not None:
-                raise foreign
+            # An answer naming another task (or none, with a null) says nothing about this one.
+            check_answered_id(body, task_id, 'sync_task_id', 'sync task', meta, secrets=context.client.secrets, null_allowed=False)
             report.check('ListSyncTaskStatisticResponse', body, 'sync task %s' % task_id, meta)
             return body, meta
 

@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""HuaweiCloudModule: spec merging, credential checks, missing libraries, the client, fail_from_error."""
+"""HuaweiCloudModule: spec merging, credential checks, missing libraries, the client, the failure of an API error."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -17,6 +17,7 @@ from ansible_collections.hwcloud.migration.plugins.module_utils import _module
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.client import HuaweiCloudClient
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError
 from ansible_collections.hwcloud.migration.plugins.module_utils._module import HuaweiCloudModule
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import error_result
 
 SK = 'SK-MODULE-SECRET-value-0000'
 PASSWORD = 'PW-MODULE-SECRET-value-0000'
@@ -112,13 +113,13 @@ def test_client_configuration_error_fails(capsys):
     assert 'region' in result['msg'] and 'endpoint' in result['msg']
 
 
-def test_fail_from_error_result(capsys):
+def test_failure_of_an_api_error_carries_its_details(capsys):
     module = _module_with({'region': 'cn-north-4', 'auth_token': TOKEN})
     err = HuaweiCloudError(
         'No resources found.', status=404, code='OMS.1009', request_id='rid-1', method='GET', url='https://oms.r.myhuaweicloud.com/v2/p/sync-tasks/t'
     )
     with pytest.raises(SystemExit):
-        module.fail_from_error(err, msg='Could not read sync task t', sync_task_id='t')
+        module.fail_json(**error_result(err, msg='Could not read sync task t', sync_task_id='t'))
     result = json.loads(capsys.readouterr().out)
     assert result['msg'].startswith('Could not read sync task t: GET https://oms.r.myhuaweicloud.com/')
     assert 'OMS.1009' in result['msg'] and 'rid-1' in result['msg']
@@ -134,13 +135,13 @@ def test_fail_from_error_result(capsys):
         assert result[key] == value
 
 
-def test_fail_from_error_without_msg_and_with_foreign_exception(capsys):
+def test_failure_without_msg_and_of_a_foreign_exception(capsys):
     module = _module_with({'region': 'cn-north-4', 'auth_token': TOKEN})
     with pytest.raises(SystemExit):
-        module.fail_from_error(HuaweiCloudError('boom', status=500))
+        module.fail_json(**error_result(HuaweiCloudError('boom', status=500)))
     assert json.loads(capsys.readouterr().out)['msg'] == 'Huawei Cloud API request failed: HTTP 500: boom'
     with pytest.raises(SystemExit):
-        module.fail_from_error(RuntimeError('odd'))
+        module.fail_json(**error_result(RuntimeError('odd')))
     result = json.loads(capsys.readouterr().out)
     assert result['msg'] == 'odd' and result['status'] is None
 
@@ -153,7 +154,7 @@ def test_failing_call_end_to_end_keeps_secrets_out(capsys, caplog, fake_server):
         module.client.get_json('/v2/{project_id}/sync-tasks/{sync_task_id}', path_params={'sync_task_id': 't'})
     except HuaweiCloudError as err:
         with pytest.raises(SystemExit):
-            module.fail_from_error(err, msg='Could not read sync task t')
+            module.fail_json(**error_result(err, msg='Could not read sync task t'))
     out = capsys.readouterr().out
     result = json.loads(out)
     assert result['status'] == 404 and result['request_id'] == 'rid-e2e' and result['error_code'] == 'OMS.1009'

@@ -237,9 +237,9 @@ def test_an_answer_naming_another_task_is_an_error_for_the_asked_id(run_module):
     assert result['sync_task_statistics'] == [] and result['missing'] == []
     assert [entry['id'] for entry in result['errors']] == ['task-a', 'task-b']
     entry = result['errors'][0]
-    assert (entry['status'], entry['error_code'], entry['attempted']) == (200, 'InvalidResponse', True)
+    assert (entry['status'], entry['error_code'], entry['attempted']) == (200, 'ForeignId', True)
     assert entry['request_id']
-    assert "names sync task '4fb05cd2-c94e-44e4-a07f-e65a2f01ebcb', not task-a, so it cannot be used for task-a" in entry['message']
+    assert "is about sync task '4fb05cd2-c94e-44e4-a07f-e65a2f01ebcb' (field sync_task_id), not the sync task asked" in entry['message']
     assert 'Could not read statistics of sync task task-a' in result['msg']
 
 

@@ -122,11 +122,6 @@ def test_transport_error_text():
     assert err.to_dict()['status'] is None
 
 
-def test_with_request_fills_only_missing():
-    err = HuaweiCloudError('m', method='POST').with_request('GET', 'u')
-    assert (err.method, err.url) == ('POST', 'u')
-
-
 def test_parameter_error_is_both_kinds():
     err = ParameterError('sync_task_id must not contain control characters', name='sync_task_id')
     assert isinstance(err, HuaweiCloudError) and isinstance(err, ValueError)

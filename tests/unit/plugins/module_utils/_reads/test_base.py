@@ -6,7 +6,7 @@ import pytest
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.answers import ContractReport
-from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import ReadContext, ReadError, finished_result
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import ReadContext, ReadError, finished_result, requested_ids
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.listing import list_all
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.sync_tasks import SYNC_TASKS
 
@@ -95,3 +95,32 @@ def test_an_api_failure_becomes_a_read_error_with_the_api_details():
     assert result['msg'].startswith('Could not list sync tasks: ') and 'server broke' in result['msg']
     assert (result['status'], result['error_code'], result['request_id'], result['offset']) == (503, 'OMS.0500', 'req-9', 100)
     assert 'changed' not in result and 'failed' not in result
+
+
+def test_requested_ids_are_parsed_by_the_read_or_refused_naming_the_option():
+    ctx, _warnings = context({'task_ids': ['7', 8], 'task_id': None})
+
+    def parse(value, option):
+        if not str(value).isdigit():
+            raise ValueError('%s must be a whole number, got %r' % (option, value))
+        return int(value)
+
+    assert requested_ids(ctx, 'task_id', 'task_ids', parse=parse) == [7, 8]
+    ctx.params['task_ids'] = ['7', 'seven']
+    with pytest.raises(ReadError) as raised:
+        requested_ids(ctx, 'task_id', 'task_ids', parse=parse)
+    assert raised.value.result['msg'] == "task_ids must be a whole number, got 'seven'"
+    ctx.params['task_ids'] = None
+    assert requested_ids(ctx, 'task_id', 'task_ids', parse=parse) is None
+
+
+def test_a_listed_id_that_answers_not_found_is_an_error_saying_the_answers_disagree():
+    gone = HuaweiCloudError('No resources found.', status=404, code='OMS.1009', request_id='req-g', method='GET', url='https://oms/z')
+    client = Client({('/v2/{project_id}/sync-tasks', None): {'count': 1, 'tasks': [dict(TASK)]}, (SHOW, 'task-1'): gone})
+    ctx, _warnings = context({'details': True}, client)
+    failed, finished = finished_result(ctx, SYNC_TASKS.prepare(ctx)())
+    # Its listed fields stay in the result; the details it could not give are its error.
+    assert failed and finished['missing'] == [] and finished['sync_tasks'] == [TASK]
+    [error] = finished['errors']
+    assert (error['id'], error['error_code'], error['request_id']) == ('task-1', 'OMS.1009', 'req-g')
+    assert 'the listing just returned this sync task' in error['message'] and 'the answers disagree' in error['message']

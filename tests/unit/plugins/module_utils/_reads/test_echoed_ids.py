@@ -4,7 +4,6 @@ import pytest
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import check_answered_id
-from ansible_collections.hwcloud.migration.plugins.module_utils._reads.sync_tasks import _statistics_of_another_task
 
 SECRET = 'Zq9-echoed-secret-key-0123456789abcdefghijklmnop'
 # The secret starts 60 characters in: a cut at 80 would end inside it.
@@ -25,7 +24,8 @@ def test_an_answered_id_is_masked_before_it_is_cut():
 
 
 @pytest.mark.security
-def test_statistics_naming_another_task_are_masked_before_the_cut():
-    error = _statistics_of_another_task('asked', {'sync_task_id': ECHOED}, {'status': 200}, secrets={SECRET})
-    assert 'names sync task' in str(error)
-    assert _prefixes(str(error)) == [], str(error)
+def test_a_null_id_is_foreign_where_the_read_needs_one():
+    with pytest.raises(HuaweiCloudError) as raised:
+        check_answered_id({'sync_task_id': None}, 'asked', 'sync_task_id', 'sync task', {'status': 200}, null_allowed=False)
+    assert raised.value.code == 'ForeignId' and 'sync task None' in str(raised.value)
+    check_answered_id({'sync_task_id': None}, 'asked', 'sync_task_id', 'sync task', {'status': 200})
