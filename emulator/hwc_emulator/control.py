@@ -5,16 +5,20 @@ from urllib.parse import unquote
 
 import jsonschema
 
+from . import migration
 from . import scenario as scenario_format
 from .replies import Reply
 from .scenario import ScenarioError
-from .timeexpr import TimeExprError
+from .timeexpr import TimeExprError, now_ms
 
 _TASK_CHANGES = dict(scenario_format._TASK, required=[])
 _DATASET_CHANGES = dict(scenario_format._DATASET, required=[])
+# The id comes from the path; everything else a scenario entry may hold may change.
+_MIGRATION_TASK_CHANGES = dict(migration.TASK_SCHEMA, required=[], properties={k: v for k, v in migration.TASK_SCHEMA['properties'].items() if k != 'id'})
 _VALIDATORS = {
     'task': jsonschema.Draft7Validator(_TASK_CHANGES),
     'dataset': jsonschema.Draft7Validator(_DATASET_CHANGES),
+    'migration_task': jsonschema.Draft7Validator(_MIGRATION_TASK_CHANGES),
     'fault': jsonschema.Draft7Validator(scenario_format.FAULT_SCHEMA),
 }
 
@@ -69,6 +73,8 @@ def handle(emulator, ctx, segments):
             changes = _json_body(ctx, 'dataset')
             dataset = state.upsert_dataset(unquote(segments[1]), changes)
             return _answer(200, {'dataset_id': dataset.dataset_id, 'project_id': dataset.project_id, 'fields': dataset.fields, 'progress': dataset.progress})
+        if name == 'migration-tasks' and len(segments) == 2:
+            return _migration_task(state, method, unquote(segments[1]), ctx)
         if name == 'faults' and len(segments) == 1:
             if method == 'GET':
                 return _answer(200, {'faults': [f.describe() for f in state.faults]})
@@ -82,4 +88,22 @@ def handle(emulator, ctx, segments):
             return _answer(200 if removed else 404, {'removed': removed})
     except (ValueError, ScenarioError, TimeExprError) as exc:
         return _bad(str(exc))
+    return _answer(404, {'error': 'no control route %s %s' % (method, ctx.raw_path)})
+
+
+def _migration_task(state, method, raw_id, ctx):
+    """POST /_emulator/migration-tasks/<id> creates or changes a task; DELETE removes it."""
+    if not raw_id.isdigit():
+        return _bad('a migration task id is a whole number, got %r' % raw_id)
+    task_id = int(raw_id)
+    if method == 'POST':
+        changes = _json_body(ctx, 'migration_task')
+        migration.check_entries([dict(changes, id=task_id)], [])
+        with state.lock:
+            task = state.migration.upsert_task(task_id, changes, now_ms())
+        return _answer(200, task.body(now_ms()))
+    if method == 'DELETE':
+        with state.lock:
+            removed = state.migration.remove_task(task_id)
+        return _answer(200 if removed else 404, {'removed': removed})
     return _answer(404, {'error': 'no control route %s %s' % (method, ctx.raw_path)})

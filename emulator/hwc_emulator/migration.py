@@ -467,6 +467,42 @@ class MigrationWorld(object):
         # Readers take no lock: each index is replaced whole.
         self.by_project, self.members, self.groups_by_project = by_project, members, groups_by_project
 
+    def upsert_task(self, task_id, changes, now):
+        """Create a migration task, or change one from ``now`` on (control API); returns it.
+
+        A changed task carries on from where it is: unless the changes say
+        otherwise, what it has done so far stays (``complete_size``) and a task
+        already started starts again from ``now``, so a new speed or status
+        applies from now and its counters never jump back.  Relative times in
+        the changes count from ``now``.
+        """
+        previous = self.tasks.get(task_id)
+        entry = dict(previous.entry) if previous is not None else {}
+        if previous is not None:
+            snap = previous.snapshot(now)
+            entry['complete_size'] = snap.done
+            entry['start'] = now if snap.started else previous.start_ms
+            for key in ('fail_at', 'halt_at'):
+                entry.pop(key, None)
+        entry.update(changes)
+        entry['id'] = task_id
+        project_id = previous.project_id if previous is not None else self.default_project
+        tasks = OrderedDict(self.tasks)
+        tasks[task_id] = MigrationTask(entry, project_id, now)
+        self.tasks = tasks
+        self.reindex()
+        return tasks[task_id]
+
+    def remove_task(self, task_id):
+        """Delete a migration task (control API); True when there was one."""
+        if task_id not in self.tasks:
+            return False
+        tasks = OrderedDict(self.tasks)
+        del tasks[task_id]
+        self.tasks = tasks
+        self.reindex()
+        return True
+
     def task(self, project_id, task_id):
         """The task, or None when unknown in this project."""
         task = self.tasks.get(task_id)

@@ -272,3 +272,34 @@ def test_faults_apply_to_the_migration_routes(memu):
 def test_health_counts_migration_tasks_and_groups(memu):
     health = memu.control('GET', 'health').json()
     assert (health['migration_tasks'], health['task_groups']) == (160, 3)  # 3001 of p-east included
+
+
+def test_control_changes_a_migration_task_from_now_on(memu):
+    before = memu.get(tasks_path('/1001')).json()
+    assert before['status'] == 2 and before['complete_size'] > 0
+    changed = memu.control('POST', 'migration-tasks/1001', {'migrate_speed': 0})
+    assert changed.status_code == 200
+    # What was done stays; with no speed nothing more is done and no end can be estimated.
+    first = memu.get(tasks_path('/1001')).json()
+    assert first['status'] == 2 and first['complete_size'] >= before['complete_size'] and first['left_time'] is None
+    assert memu.get(tasks_path('/1001')).json()['complete_size'] == first['complete_size']
+    memu.control('POST', 'migration-tasks/1001', {'status': 'failed', 'complete_size': TIB // 2, 'failed_objects': 40})
+    failed = memu.get(tasks_path('/1001')).json()
+    assert (failed['status'], failed['failed_num'], failed['progress']) == (4, 20, 0.5)
+    assert failed['failed_object_record']['list_file_key'] == 'oms/failed_object_lists/photos-2024/1001.txt'
+
+
+def test_control_creates_and_deletes_a_migration_task(memu):
+    created = memu.control('POST', 'migration-tasks/4242', {'name': 'late-addition', 'status': 'waiting'})
+    assert created.status_code == 200 and created.json()['id'] == 4242
+    assert memu.get(tasks_path('/4242')).json()['name'] == 'late-addition'
+    assert memu.control('DELETE', 'migration-tasks/4242').json() == {'removed': True}
+    gone = memu.get(tasks_path('/4242'))
+    assert gone.status_code == 400 and gone.json()['error_code'] == 'OMS.1009'
+    assert memu.control('DELETE', 'migration-tasks/4242').status_code == 404
+
+
+def test_control_refuses_a_wrong_migration_task_change(memu):
+    assert memu.control('POST', 'migration-tasks/1001', {'status': 'running'}).status_code == 400
+    assert memu.control('POST', 'migration-tasks/1001', {'bogus': 1}).status_code == 400
+    assert memu.control('POST', 'migration-tasks/abc', {}).status_code == 400
