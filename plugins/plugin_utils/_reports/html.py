@@ -206,16 +206,13 @@ def view_model(fact: dict, title: str = DEFAULT_TITLE) -> dict:
     }
 
 
-_ENVIRONMENT = []
-
-
-def _environment():
-    if not _ENVIRONMENT:
-        # Text XML cannot carry is replaced before escaping (a browser would reject the page otherwise).
-        _ENVIRONMENT.append(report_environment(TEMPLATE_DIR, finalize=lambda value: xml_safe(value) if isinstance(value, str) else value))
-    return _ENVIRONMENT[0]
+# Compiled once per process, at import: Ansible imports the action plugins before it
+# forks its workers, so a fleet run compiles the page once, not in each target's two
+# report steps. Text XML cannot carry is replaced before escaping (a browser would
+# reject the page otherwise).
+_PAGE = report_environment(TEMPLATE_DIR, finalize=lambda value: xml_safe(value) if isinstance(value, str) else value).get_template(TEMPLATE)
 
 
 def render_html(fact: dict, title: str = DEFAULT_TITLE) -> str:
     """Render the health fact as one self-contained HTML page (inline CSS and SVG, no script)."""
-    return _environment().get_template(TEMPLATE).render(view_model(fact, title=title))
+    return _PAGE.render(view_model(fact, title=title))

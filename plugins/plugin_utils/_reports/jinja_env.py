@@ -11,8 +11,8 @@ def report_environment(template_dir: str, finalize: Optional[Callable[[Any], Any
     """The autoescaping, strict Jinja2 environment of the templates in ``template_dir``.
 
     ``finalize`` is applied to every value a template prints (see Jinja2's
-    ``Environment``).  Templates are compiled in memory by each worker; nothing
-    is kept on disk.
+    ``Environment``).  Templates are compiled in memory (the HTML report's
+    once per process, at import); nothing is kept on disk.
     """
     return Environment(
         loader=FileSystemLoader(template_dir), autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, finalize=finalize
