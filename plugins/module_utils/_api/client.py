@@ -274,10 +274,16 @@ class HuaweiCloudClient:
         body: Any = None,
         *,
         limits: Optional[Mapping[str, Tuple[int, int]]] = None,
+        repeatable: bool = True,
     ) -> Result:
-        """PUT ``body`` (JSON) and return ``(body, meta)``; idempotent, so retried like a read. An empty answer is ``None``."""
+        """PUT ``body`` (JSON) and return ``(body, meta)``; an empty answer is ``None``.
+
+        A PUT that sets a value is idempotent, so it is retried like a read. One
+        that acts each time it arrives (a task group's start or retry) passes
+        ``repeatable=False`` and is then sent again only as a POST is.
+        """
         url = self.build_url(path_template, path_params, query, limits)
-        return self._call('PUT', url, body=body, project_id=self._project_id)
+        return self._call('PUT', url, body=body, project_id=self._project_id, repeatable=None if repeatable else False)
 
     def delete(
         self,

@@ -12,7 +12,9 @@ Which calls are sent again, and why:
 
 * The client (:mod:`.._api.retry`) repeats GET, PUT and DELETE after a
   retryable failure (idempotent), and a POST only when it never left or was
-  throttled.  A create (POST) is therefore never repeated after a timeout or a
+  throttled.  A task group's start and retry are PUTs that act each time they
+  arrive (a second retry after a lost answer would resend the failed objects
+  again): they are sent with ``repeatable=False`` and repeated only as a POST.  A create (POST) is therefore never repeated after a timeout or a
   5xx: a second one could make a second task.  If its answer is lost, the
   error says so, and the next run finds the created task by what it migrates
   instead of creating another.
@@ -115,7 +117,16 @@ class Writer:
         return True
 
     def send(
-        self, call: str, method: str, path: str, path_params: Dict[str, Any], body: Any = None, *, done_codes: Optional[Dict[str, str]] = None, what: str
+        self,
+        call: str,
+        method: str,
+        path: str,
+        path_params: Dict[str, Any],
+        body: Any = None,
+        *,
+        done_codes: Optional[Dict[str, str]] = None,
+        what: str,
+        repeatable: bool = True,
     ) -> Any:
         """Send one write (or, in check mode, only record it); the answer's body, or None.
 
@@ -123,6 +134,8 @@ class Writer:
         the write ends as done without effect (OMS.0066 on a stop, OMS.1009
         on a delete).  OMS.0063 is sent again (see the module docstring);
         every other failure raises :class:`WriteError` with the API's details.
+        ``repeatable=False`` marks a PUT the client must not repeat once it may
+        have arrived (see the module docstring).
         """
         shown = self.client.build_path(path, path_params)
         if self.check_mode:
@@ -136,7 +149,7 @@ class Writer:
                     # Never repeated by the client after it may have arrived (see .._api.retry).
                     answer, meta = self.client.post_json(path, path_params=path_params, body=body)
                 elif method == 'PUT':
-                    answer, meta = self.client.put_json(path, path_params=path_params, body=body)
+                    answer, meta = self.client.put_json(path, path_params=path_params, body=body, repeatable=repeatable)
                 else:
                     answer, meta = self.client.delete(path, path_params=path_params)
             except HuaweiCloudError as err:

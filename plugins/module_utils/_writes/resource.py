@@ -26,7 +26,8 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._writes.nodes im
 
 # One planned call: its SDK name, method, path template and parameters, JSON body,
 # the error codes that end it as done (with what to record), and what it does in words.
-Step = namedtuple('Step', 'call method path path_params body done_codes what')
+# repeatable: False for a PUT that acts each time it arrives (see _writes.lifecycle).
+Step = namedtuple('Step', 'call method path path_params body done_codes what repeatable', defaults=(True,))
 
 # What one kind of resource is to the run (see the module docstring):
 # noun, result_key, id_key: "migration task", "migration_task", "id";
@@ -125,7 +126,9 @@ class LifecycleRun:
         """Send the planned calls; the resource as read afterwards (None once deleted; in check mode, as it was)."""
         created_id = None
         for step in steps:
-            answer = self.writer.send(step.call, step.method, step.path, step.path_params, step.body, done_codes=step.done_codes, what=step.what)
+            answer = self.writer.send(
+                step.call, step.method, step.path, step.path_params, step.body, done_codes=step.done_codes, what=step.what, repeatable=step.repeatable
+            )
             if step.method == 'POST' and step.path == self.kind.list_path and not self.writer.check_mode:
                 created_id = self._created_id(answer, self.writer.actions[-1])
         if self.writer.check_mode:

@@ -115,10 +115,10 @@ def plan(run: Any, group: Optional[Dict[str, Any]]) -> List[Step]:
             )
     if state == 'started' and status in (PAUSED, PAUSING):
         # A pausing group is started once it has paused: the service answers OMS.0063 until then (resent).
-        steps.append(Step('StartTaskGroup', 'PUT', START_PATH, ids, _credentials(params, group), None, 'start task group %s' % group_id))
+        steps.append(Step('StartTaskGroup', 'PUT', START_PATH, ids, _credentials(params, group), None, 'start task group %s' % group_id, repeatable=False))
     if state == 'started' and status == MIGRATION_FAILED:
         body = dict(_credentials(params, group), migrate_failed_object=params['failed_objects_only'])
-        steps.append(Step('RetryTaskGroup', 'PUT', RETRY_PATH, ids, body, None, 'retry task group %s' % group_id))
+        steps.append(Step('RetryTaskGroup', 'PUT', RETRY_PATH, ids, body, None, 'retry task group %s' % group_id, repeatable=False))
     if state in ('stopped', 'absent') and status in (CREATING, MONITORING):
         done = {NOT_RUNNING: 'already not running (%s)' % NOT_RUNNING}
         steps.append(Step('StopTaskGroup', 'PUT', STOP_PATH, ids, None, done, 'stop task group %s' % group_id))

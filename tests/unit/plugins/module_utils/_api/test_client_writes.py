@@ -161,6 +161,19 @@ def test_a_put_is_retried_after_a_503(fake_server, fake_time):
     assert json.loads(fake_server.requests[1].body) == {'status': 'STOP'}
 
 
+def test_a_put_that_acts_each_time_is_not_retried_after_a_503(fake_server, fake_time):
+    fake_server.handler = _sequence((503, {}, {'error_code': 'OMS.2004'}), (200, {}, {}))
+    with pytest.raises(HuaweiCloudError) as caught:
+        _client(fake_server.url, retries=3).put_json('/v2/{project_id}/taskgroups/g/retry', body={}, repeatable=False)
+    assert caught.value.status == 503 and len(fake_server.requests) == 1 and fake_time.sleeps == []
+
+
+def test_a_put_that_acts_each_time_is_retried_after_a_429(fake_server, fake_time):
+    fake_server.handler = _sequence((429, {'Retry-After': '1'}, {'error_code': 'APIGW.0308'}), (200, {}, {}))
+    _client(fake_server.url).put_json('/v2/{project_id}/taskgroups/g/start', body={}, repeatable=False)
+    assert len(fake_server.requests) == 2
+
+
 def test_a_delete_is_retried_after_a_503_and_a_204_has_no_body(fake_server, fake_time):
     fake_server.handler = _sequence((503, {}, {}), (204, {'X-Request-Id': 'rid-del'}, b''))
     body, meta = _client(fake_server.url).delete(TASK_PATH, {'sync_task_id': 't'})

@@ -16,6 +16,7 @@ class Project:
         self.created = created
         self.resources = dict((str(r[id_key]), r) for r in resources)
         self.writes = []
+        self.not_repeatable = []
 
     def build_path(self, template, params):
         return template.format(project_id='p1', **params)
@@ -40,7 +41,9 @@ class Project:
     def post_json(self, path, path_params=None, body=None):
         return self._write('POST', path, path_params, body)
 
-    def put_json(self, path, path_params=None, body=None):
+    def put_json(self, path, path_params=None, body=None, repeatable=True):
+        if not repeatable:
+            self.not_repeatable.append(self.build_path(path, path_params or {}))
         return self._write('PUT', path, path_params, body)
 
     def delete(self, path, path_params=None):

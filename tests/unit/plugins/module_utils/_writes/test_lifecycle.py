@@ -45,7 +45,7 @@ class Client:
     def post_json(self, path, path_params=None, body=None):
         return self._answer('POST', path, path_params, body)
 
-    def put_json(self, path, path_params=None, body=None):
+    def put_json(self, path, path_params=None, body=None, repeatable=True):
         return self._answer('PUT', path, path_params, body)
 
     def delete(self, path, path_params=None):

@@ -57,6 +57,14 @@ def test_a_failed_group_is_retried_with_put_and_its_credentials_flat():
     ]
 
 
+@pytest.mark.parametrize('status, path', [(5, '/v2/p1/taskgroups/g-1/retry'), (3, '/v2/p1/taskgroups/g-1/start')])
+def test_a_start_or_retry_is_a_put_the_client_must_not_repeat(status, path):
+    # Each acts when it arrives: repeated after a lost answer, a retry would resend the failed objects again.
+    client = Client(group(status))
+    run(client, id=GROUP, state='started', src_node=SRC, dst_node=DST)
+    assert client.not_repeatable == [path]
+
+
 def test_found_by_what_it_migrates_with_the_task_type_in_capitals():
     client = Client(group(2))
     assert run(client, src_node=SRC, dst_node=DST, task_type='prefix')['changed'] is False
