@@ -237,7 +237,9 @@ def test_a_slow_or_dead_iam_is_asked_once_per_call(emulator, run_playbook, troub
     route, fault, credentials = IAM_TROUBLE[trouble]
     fault_id = add_fault(emulator, dict(fault, route=route))
     started = time.monotonic()
-    outcome = run(run_playbook, [task('gate', 'migration_state_info', **dict(GATE_READS, **connection(emulator, timeout=1, **credentials)))])
+    # timeout 2 s (deadline 4 s): the first attempt (2 s) and the backoff (0.5 to 1 s) always leave room for the
+    # retry; with 1 s, a late first attempt and a long jitter passed the 2 s deadline and the retry was rightly dropped.
+    outcome = run(run_playbook, [task('gate', 'migration_state_info', **dict(GATE_READS, **connection(emulator, timeout=2, **credentials)))])
     elapsed = time.monotonic() - started
     assert_no_secret(outcome.output)
     state = result(outcome, 'gate', outcome='failed')
