@@ -16,10 +16,11 @@ from ansible.plugins.action import ActionBase
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.names import READ_NAMES
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import DEFAULT_TITLE, MigrationHealthError
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.evaluate import error_fact, evaluate, evaluate_failing_gate
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.evaluate import error_fact, evaluate, evaluate_failing_gate, failure_message
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.plain import plain
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.results import error_from_entry, gate_error, state_results
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.schema import fact_errors
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.summary import summary_lines
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports.files import write_reports
 
 # A result of each read, under the read's name (plugins/module_utils/_reads/names.py).
@@ -71,6 +72,11 @@ class ActionModule(ActionBase):
             result.update(changed=False, ansible_facts={args['fact_name']: fact})
         else:
             result.update(changed=False, health=fact)
+        # The lines the role prints, from the plain fact here: the same lines from the
+        # host fact would walk every check through Ansible's lazy containers again.
+        result['summary'] = summary_lines(fact)
+        if not fact['healthy']:
+            result['message'] = failure_message(fact)
         if args['dest']:
             try:
                 changed, paths = write_reports(fact, args['dest'], title=args['title'], check_mode=self._task.check_mode)

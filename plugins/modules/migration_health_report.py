@@ -157,4 +157,22 @@ dest:
   returned: when O(dest) is given
   type: str
   sample: /builds/migration/reports
+summary:
+  description:
+    - The lines that sum up the verdict, as the filter P(hwcloud.migration.migration_health_summary#filter)
+      gives them for the fact (verdict and counts, window, cutover, error, then a table of at most 50
+      failed checks); the C(hwcloud.migration.migration_health) role prints them.
+  returned: always
+  type: list
+  elements: str
+  sample:
+    - "UNHEALTHY: 1 of 9 checks failed (1 of 3 sync tasks unhealthy)"
+    - "Window: 1h (2026-11-30T14:00:00Z to 2026-11-30T15:00:00Z)"
+message:
+  description:
+    - The text a failing gate stops with, as the filter P(hwcloud.migration.migration_health_failure_message#filter)
+      gives it for the fact (a headline, each error, then one violation per line).
+  returned: when the verdict is not HEALTHY
+  type: str
+  sample: "Migration health gate FAILED: 1 of 9 checks failed (1 of 3 sync tasks unhealthy)"
 """
