@@ -65,18 +65,14 @@ class ActionModule(ActionBase):
         else:
             fact = error_fact(errors)
         if args['fact_name']:
-            # Returned once, as a host fact: a second copy (or a set_fact templating
-            # it) would cost as much as the evaluation of a large gate.
+            # Returned once, as a host fact: a second copy (or a set_fact templating it) costs as much as a large evaluation.
             if not args['fact_name'].isidentifier():
                 raise AnsibleActionFail('fact_name: %r is not a variable name' % (args['fact_name'],))
             result.update(changed=False, ansible_facts={args['fact_name']: fact})
         else:
             result.update(changed=False, health=fact)
-        # The lines the role prints, from the plain fact here: the same lines from the
-        # host fact would walk every check through Ansible's lazy containers again.
-        result['summary'] = summary_lines(fact)
-        if not fact['healthy']:
-            result['message'] = failure_message(fact)
+        # What the role prints, from the plain fact: from the host fact it would walk every check through lazy containers.
+        result.update(summary=summary_lines(fact), message=None if fact['healthy'] else failure_message(fact))
         if args['dest']:
             try:
                 changed, paths = write_reports(fact, args['dest'], title=args['title'], check_mode=self._task.check_mode)

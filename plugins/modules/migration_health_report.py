@@ -172,7 +172,7 @@ message:
   description:
     - The text a failing gate stops with, as the filter P(hwcloud.migration.migration_health_failure_message#filter)
       gives it for the fact (a headline, each error, then one violation per line).
-  returned: when the verdict is not HEALTHY
+  returned: always (null when the verdict is HEALTHY)
   type: str
   sample: "Migration health gate FAILED: 1 of 9 checks failed (1 of 3 sync tasks unhealthy)"
 """

@@ -49,7 +49,7 @@ def test_a_healthy_fact_has_a_summary_and_no_failure_message():
     assert result['health'] == fact
     assert result['summary'] == FILTERS['migration_health_summary'](fact)
     assert result['summary'][0].startswith('HEALTHY: 0 of ')
-    assert 'message' not in result
+    assert result['message'] is None
 
 
 def test_a_gate_that_stopped_returns_its_error_in_both():
