@@ -19,6 +19,7 @@ from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants 
     TASK_THRESHOLDS,
     MigrationHealthError,
 )
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.settings import merged_settings, normalise_required_settings
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.deadline import parse_deadline
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.kinds import SKIPPABLE_CHECKS
 
@@ -94,6 +95,8 @@ def _normalise_thresholds(values, names, prefix):
             result['max_stall_age_ms'] = millis
         elif key == 'deadline':
             result.update(parse_deadline(value, label))
+        elif key == 'required_settings':
+            result[key] = normalise_required_settings(value, label)
     return result
 
 
@@ -212,6 +215,11 @@ def normalise_policy(settings):
     for key in ('allowed_task_statuses', 'allowed_dataset_statuses'):
         if defaults.get(key) is None:
             raise MigrationHealthError('%s: a non-empty list of statuses is required' % key)
+
+    # A subject's required settings are its own over the role-wide ones, setting by setting.
+    for subject in tasks + migration_tasks + groups:
+        if 'required_settings' in subject['overrides']:
+            subject['overrides']['required_settings'] = merged_settings(defaults.get('required_settings'), subject['overrides']['required_settings'])
 
     full_series = _check_flag(merged.get('full_series'), 'full_series')
     allow_empty = _check_flag(merged.get('allow_empty'), 'allow_empty')
