@@ -157,6 +157,10 @@ def test_each_setting_passes_and_fails_in_every_report(emulator, run_playbook, t
     html = (reports / 'migration-health.html').read_text()
     for check_id in SETTING_IDS.values():
         assert '<td>%s</td><td>%s</td><td>%s</td>' % (check_id, LAX_SHOWN[check_id], REQUIRED_SHOWN[check_id]) in html
+    # The settings table: the compliant subjects' settings too, observed against required.
+    settings = html.split('<table id="settings-checks">', 1)[1].split('</table>', 1)[0]
+    assert settings.count('<td class="pass">PASS</td>') == 12 and settings.count('<td class="fail">FAIL</td>') == 6
+    assert '<td class="id">setting-smn-topic</td><td class="pass">PASS</td><td>topic group-alerts</td><td>a topic</td>' in settings
     # Read once, with the gate's one call: no request more for the settings.
     assert len(requests_log(emulator, 'show_task')) == 2 and len(requests_log(emulator, 'show_task_group')) == 1
     assert_clean_output(run)

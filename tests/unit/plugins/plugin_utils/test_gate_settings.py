@@ -220,6 +220,11 @@ def test_a_failed_setting_is_in_every_report_with_observed_and_required():
     assert 'observed: topic cutover\nthreshold: a topic' in cases['setting-smn-topic'].find('system-out').text
     html = render_html(fact)
     assert '<td>setting-consistency-check</td><td>size_last_modified</td><td>crc64</td>' in html
+    # The settings table has every setting check, the passed ones too.
+    settings = html.split('<table id="settings-checks">', 1)[1].split('</table>', 1)[0]
+    assert '<td class="id">setting-smn-topic</td><td class="pass">PASS</td><td>topic cutover</td><td>a topic</td>' in settings
+    assert '<td class="id">setting-consistency-check</td><td class="fail">FAIL</td><td>size_last_modified</td><td>crc64</td>' in settings
+    assert 'id="settings-checks"' not in render_html(run([migration_task(8)]))
 
 
 def test_a_task_group_shows_its_own_fields():
