@@ -88,7 +88,13 @@ def scenario():
     data['task_groups'] = [dict({'group_id': GROUP, 'description': 'compliant group', 'smn_config': {'topic_name': 'group-alerts'}}, **COMPLIANT_SETTINGS)]
     data['sync_tasks'] = [
         {'sync_task_id': SYNC, 'status': 'SYNCHRONIZING', 'consistency_check': 'crc64', 'series': {'start': '-2d', 'rates': {'request': 10}}},
-        {'sync_task_id': OLD_SYNC, 'status': 'SYNCHRONIZING', 'consistency_check': 'crc64', 'enable_kms': True, 'series': {'start': '-2d', 'rates': {'request': 10}}},
+        {
+            'sync_task_id': OLD_SYNC,
+            'status': 'SYNCHRONIZING',
+            'consistency_check': 'crc64',
+            'enable_kms': True,
+            'series': {'start': '-2d', 'rates': {'request': 10}},
+        },
     ]
     return data
 
@@ -109,7 +115,15 @@ def emulator_fixture(settings_emulator):
 def gate(emulator, reports, **variables):
     role_vars = {'migration_health_report_dir': str(reports), 'migration_health_connection': connection(emulator), 'migration_health_fail': False}
     role_vars.update(variables)
-    return [{'name': 'Compliance gate', 'hosts': 'localhost', 'connection': 'local', 'gather_facts': False, 'roles': [{'role': 'hwcloud.migration.migration_health', 'vars': role_vars}]}]
+    return [
+        {
+            'name': 'Compliance gate',
+            'hosts': 'localhost',
+            'connection': 'local',
+            'gather_facts': False,
+            'roles': [{'role': 'hwcloud.migration.migration_health', 'vars': role_vars}],
+        }
+    ]
 
 
 def facts_of(run):
@@ -128,7 +142,13 @@ def junit_cases(path):
 def test_each_setting_passes_and_fails_in_every_report(emulator, run_playbook, tmp_path):
     run = run_plays(
         run_playbook,
-        gate(emulator, tmp_path / 'reports', migration_health_migration_tasks=[COMPLIANT, LAX], migration_health_task_groups=[GROUP], migration_health_required_settings=REQUIRED),
+        gate(
+            emulator,
+            tmp_path / 'reports',
+            migration_health_migration_tasks=[COMPLIANT, LAX],
+            migration_health_task_groups=[GROUP],
+            migration_health_required_settings=REQUIRED,
+        ),
     )
     assert run.rc == 0, run.output
     (fact,) = facts_of(run)
@@ -169,7 +189,13 @@ def test_each_setting_passes_and_fails_in_every_report(emulator, run_playbook, t
 def test_counts_that_do_not_add_up_fail_the_gate(emulator, run_playbook, tmp_path):
     run = run_plays(
         run_playbook,
-        gate(emulator, tmp_path / 'reports', migration_health_migration_tasks=[COMPLIANT, SHORT, OVER, PART_WAY], migration_health_fail=True, migration_health_skip_checks=['migration-task-failed-objects', 'migration-task-status']),
+        gate(
+            emulator,
+            tmp_path / 'reports',
+            migration_health_migration_tasks=[COMPLIANT, SHORT, OVER, PART_WAY],
+            migration_health_fail=True,
+            migration_health_skip_checks=['migration-task-failed-objects', 'migration-task-status'],
+        ),
     )
     assert run.rc != 0, run.output
     (fact,) = facts_of(run)
@@ -196,7 +222,12 @@ def test_counts_that_do_not_add_up_fail_the_gate(emulator, run_playbook, tmp_pat
 
 def test_what_an_answer_does_not_say_is_an_error_and_a_subject_may_opt_out(emulator, run_playbook, tmp_path):
     # The newer edition's sync task says nothing of KMS, and no sync task of an SMN topic: ERROR, never HEALTHY.
-    plays = gate(emulator, tmp_path / 'unseen', migration_health_sync_tasks=[SYNC, OLD_SYNC], migration_health_required_settings={'consistency_check': 'CRC64', 'dst_encryption': True})
+    plays = gate(
+        emulator,
+        tmp_path / 'unseen',
+        migration_health_sync_tasks=[SYNC, OLD_SYNC],
+        migration_health_required_settings={'consistency_check': 'CRC64', 'dst_encryption': True},
+    )
     # The same, with the newer-edition task opting out of the encryption check: HEALTHY on what was seen.
     plays += gate(
         emulator,
@@ -223,7 +254,14 @@ def test_what_an_answer_does_not_say_is_an_error_and_a_subject_may_opt_out(emula
 
 def test_an_unknown_setting_is_refused_by_name_before_any_request(emulator, run_playbook, tmp_path):
     run = run_plays(
-        run_playbook, gate(emulator, tmp_path / 'reports', migration_health_migration_tasks=[COMPLIANT], migration_health_required_settings={'kms': True}, migration_health_fail=True)
+        run_playbook,
+        gate(
+            emulator,
+            tmp_path / 'reports',
+            migration_health_migration_tasks=[COMPLIANT],
+            migration_health_required_settings={'kms': True},
+            migration_health_fail=True,
+        ),
     )
     assert run.rc != 0
     assert 'migration_health_required_settings: unknown setting(s) kms; the known settings are consistency_check, enable_failed_object_recording' in run.output

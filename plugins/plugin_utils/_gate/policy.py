@@ -11,6 +11,7 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._reads.names imp
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.statistics_summary import DATA_TYPES, MIN_WINDOW_MS
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import TimeExpressionError, parse_duration
 from ansible_collections.hwcloud.migration.plugins.module_utils._values import is_number
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.settings import merged_settings, normalise_required_settings
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import (
     CHART_TYPES,
     DATASET_THRESHOLDS,
@@ -19,7 +20,6 @@ from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants 
     TASK_THRESHOLDS,
     MigrationHealthError,
 )
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.settings import merged_settings, normalise_required_settings
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.deadline import parse_deadline
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.kinds import SKIPPABLE_CHECKS
 

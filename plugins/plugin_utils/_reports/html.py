@@ -14,6 +14,7 @@ import os
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import ms_to_iso
 from ansible_collections.hwcloud.migration.plugins.module_utils._values import xml_safe
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.settings import SETTING_CHECK_IDS
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import (
     DEFAULT_TITLE,
     HTML_POINT_BUDGET,
@@ -21,7 +22,6 @@ from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants 
     VERDICT_HEALTHY,
     VERDICT_UNHEALTHY,
 )
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.settings import SETTING_CHECK_IDS
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.kinds import ALL_CHECKS, KINDS, KINDS_BY_NAME
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.results import error_line
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports.charts import SPARKLINE_TYPES, chart, chart_styles, sparkline

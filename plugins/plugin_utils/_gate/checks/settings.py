@@ -16,7 +16,12 @@ evaluated, never passes.  Pure.
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.schemas import CONSISTENCY_CHECKS, DST_STORAGE_POLICIES, OBJECT_OVERWRITE_MODES
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.common import SubjectChecks
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import KIND_MIGRATION_TASK, KIND_SYNC_TASK, KIND_TASK_GROUP, MigrationHealthError
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import (
+    KIND_MIGRATION_TASK,
+    KIND_SYNC_TASK,
+    KIND_TASK_GROUP,
+    MigrationHealthError,
+)
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.results import describe
 
 # Each required setting and its check, in report order.

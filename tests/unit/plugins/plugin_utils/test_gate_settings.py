@@ -127,7 +127,10 @@ def test_no_required_setting_makes_no_settings_check():
 
 def test_required_settings_are_spelled_as_the_api_spells_them():
     policy = normalise_policy(
-        {'migration_tasks': [1], 'required_settings': {'consistency_check': 'CRC64', 'dst_storage_policy': ['standard', 'ia', 'STANDARD'], 'smn_topic': ' cutover '}}
+        {
+            'migration_tasks': [1],
+            'required_settings': {'consistency_check': 'CRC64', 'dst_storage_policy': ['standard', 'ia', 'STANDARD'], 'smn_topic': ' cutover '},
+        }
     )
     assert policy['thresholds']['required_settings'] == {'consistency_check': ['crc64'], 'dst_storage_policy': ['STANDARD', 'IA'], 'smn_topic': 'cutover'}
 
@@ -158,7 +161,11 @@ def test_a_subject_overrides_the_required_settings_one_by_one():
             'required_settings': {'smn_topic': True, 'dst_encryption': True, 'consistency_check': 'crc64'},
         }
     )
-    assert policy['migration_tasks'][1]['overrides']['required_settings'] == {'smn_topic': None, 'dst_encryption': True, 'consistency_check': ['size_last_modified']}
+    assert policy['migration_tasks'][1]['overrides']['required_settings'] == {
+        'smn_topic': None,
+        'dst_encryption': True,
+        'consistency_check': ['size_last_modified'],
+    }
     fact = evaluate(
         {'migration_task_info': {'migration_tasks': [migration_task(1), migration_task(2, consistency_check='size_last_modified', smn_info=None)]}},
         policy,
@@ -190,7 +197,13 @@ SETTINGS = [
     ('object_overwrite_mode', 'CRC64_COMPARISON_OVERWRITE', {}, {'object_overwrite_mode': 'FULL_OVERWRITE'}, 'FULL_OVERWRITE'),
     ('dst_storage_policy', 'STANDARD', {}, {'dst_storage_policy': 'ARCHIVE'}, 'ARCHIVE'),
     ('dst_encryption', True, {}, {'dst_node': {'bucket': 'dst', 'crypto_type': 'DEFAULT', 'kms_key_id': None}}, 'no KMS (crypto_type DEFAULT)'),
-    ('dst_encryption', True, {'dst_node': {'bucket': 'dst', 'kms_key_id': 'key-2'}}, {'dst_node': {'bucket': 'dst', 'crypto_type': None}}, 'no KMS (crypto_type unset)'),
+    (
+        'dst_encryption',
+        True,
+        {'dst_node': {'bucket': 'dst', 'kms_key_id': 'key-2'}},
+        {'dst_node': {'bucket': 'dst', 'crypto_type': None}},
+        'no KMS (crypto_type unset)',
+    ),
     ('dst_encryption', False, {'dst_node': {'bucket': 'dst', 'crypto_type': 'DEFAULT'}}, {}, 'KMS'),
     ('smn_topic', True, {}, {'smn_info': None}, 'no topic (smn_info null)'),
     ('smn_topic', True, {}, {'smn_info': {'topic_name': ''}}, 'no topic'),
@@ -271,7 +284,9 @@ def test_an_absent_field_is_never_a_pass(key):
     body = migration_task(1)
     for field in (key, 'dst_node', 'smn_info'):
         body.pop(field, None)
-    required = {'dst_encryption': False, 'smn_topic': False, 'enable_failed_object_recording': False}.get(key, 'STANDARD' if key == 'dst_storage_policy' else None)
+    required = {'dst_encryption': False, 'smn_topic': False, 'enable_failed_object_recording': False}.get(
+        key, 'STANDARD' if key == 'dst_storage_policy' else None
+    )
     required = required if required is not None else {'consistency_check': 'crc64', 'object_overwrite_mode': 'NO_OVERWRITE'}[key]
     fact = run([body], required_settings={key: required})
     check = one(fact, 1, SETTING_CHECKS[key])
@@ -294,8 +309,16 @@ def test_a_sync_task_answers_what_its_api_reports_and_fails_closed_on_the_rest()
 
 
 def test_skip_checks_switches_a_setting_check_off_everywhere():
-    fact = run([migration_task(1, consistency_check='no_check')], [task_group('g')], required_settings={'consistency_check': 'crc64'}, skip_checks=['setting-consistency-check'])
-    assert all(check['skipped'] and 'would have failed' in check['message'] for check in (one(fact, 1, 'setting-consistency-check'), one(fact, 'g', 'setting-consistency-check')))
+    fact = run(
+        [migration_task(1, consistency_check='no_check')],
+        [task_group('g')],
+        required_settings={'consistency_check': 'crc64'},
+        skip_checks=['setting-consistency-check'],
+    )
+    assert all(
+        check['skipped'] and 'would have failed' in check['message']
+        for check in (one(fact, 1, 'setting-consistency-check'), one(fact, 'g', 'setting-consistency-check'))
+    )
     assert fact['verdict'] == 'HEALTHY'
 
 
@@ -351,7 +374,9 @@ def test_counts_that_do_not_add_up_name_the_objects_unaccounted_for():
     check = one(fact, 1, 'counts-add-up')
     assert check['observed_display'] == '990 succeeded + 4 failed + 1 skipped = 995'
     assert 'migration task 1 is succeeded and done, but the counts do not add up' in check['message'] and '5 object(s) unaccounted for' in check['message']
-    assert fact['violations'] == ['migration task 1: counts-add-up observed 990 succeeded + 4 failed + 1 skipped = 995, threshold = total_num 1000 - ' + check['message']]
+    assert fact['violations'] == [
+        'migration task 1: counts-add-up observed 990 succeeded + 4 failed + 1 skipped = 995, threshold = total_num 1000 - ' + check['message']
+    ]
     assert fact['verdict'] == 'UNHEALTHY'
 
 
@@ -374,7 +399,13 @@ def test_counts_add_up_for_a_task_group(status, fields, passed):
 
 
 def test_a_group_count_flagged_by_the_module_fails_counts_add_up_as_not_evaluated():
-    results = {'task_group_info': {'task_groups': [task_group('g')], 'complete': False, 'problems': [{'id': 'g', 'field': 'fail_num', 'message': 'fail_num is absent'}]}}
+    results = {
+        'task_group_info': {
+            'task_groups': [task_group('g')],
+            'complete': False,
+            'problems': [{'id': 'g', 'field': 'fail_num', 'message': 'fail_num is absent'}],
+        }
+    }
     fact = evaluate(results, {'task_groups': ['g']}, now_ms=NOW)
     assert sorted(next(entry for entry in fact['task_groups'])['failed_checks']) == ['counts-add-up', 'task-group-failed-objects']
     assert not one(fact, 'g', 'counts-add-up')['evaluated']
