@@ -62,11 +62,12 @@ def normalise_required_settings(value: object, label: str) -> dict:
     A string setting takes one of the API's values or a list of them; the
     flags take true or false; ``smn_topic`` true (a topic), false (none) or a
     topic name.  None leaves a setting unchecked (and, in a subject's dict,
-    unchecks it for that subject).  Raises ``MigrationHealthError`` naming an
+    unchecks it for that subject); ``value`` None unchecks every one.  Raises ``MigrationHealthError`` naming an
     unknown setting with the list of the known ones.
     """
     if value is None:
-        return {}
+        # As a null threshold disables its check: in a subject's dict, none of the role-wide settings is checked.
+        return dict.fromkeys(SETTING_CHECKS)
     if not isinstance(value, dict):
         raise MigrationHealthError('%s: %r is not a dict of settings (%s)' % (label, value, ', '.join(SETTING_CHECKS)))
     unknown = sorted(str(key) for key in value if key not in SETTING_CHECKS)

@@ -177,6 +177,16 @@ def test_a_subject_overrides_the_required_settings_one_by_one():
     assert [entry['overridden'] for entry in fact['migration_tasks']] == [[], ['required_settings']]
 
 
+def test_a_subject_with_null_required_settings_has_no_settings_check():
+    fact = run(
+        [migration_task(1, consistency_check='no_check'), migration_task(2, consistency_check='no_check')],
+        migration_tasks=[1, {'id': 2, 'required_settings': None}],
+        required_settings={'consistency_check': 'crc64'},
+    )
+    assert list(checks_of(fact, 1, 'setting-')) == ['setting-consistency-check'] and not checks_of(fact, 2, 'setting-')
+    assert fact['migration_tasks'][1]['thresholds']['required_settings']['consistency_check'] is None
+
+
 def test_a_dataset_has_no_required_settings():
     with pytest.raises(MigrationHealthError) as raised:
         normalise_policy({'datasets': [{'id': 'd', 'required_settings': {}}]})
