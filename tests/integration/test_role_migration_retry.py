@@ -85,9 +85,7 @@ def by_id(retried):
 
 
 def test_the_playbook_heals_a_failed_task_and_a_failed_group_and_the_gate_is_then_healthy(emulator, run_playbook, tmp_path):
-    variables = retry_vars(
-        emulator, tmp_path, migration_health_migration_tasks=[FAILED_TASK, DONE_TASK], migration_health_task_groups=[FAILED_GROUP]
-    )
+    variables = retry_vars(emulator, tmp_path, migration_health_migration_tasks=[FAILED_TASK, DONE_TASK], migration_health_task_groups=[FAILED_GROUP])
     run = run_playbook(the_playbook(), extra_vars=variables, verbosity=4)
     assert run.rc == 0, run.output
     retry = result_of(run, 'Retry each failed migration task and task group and wait until it finishes', 'ok')
@@ -106,10 +104,7 @@ def test_the_playbook_heals_a_failed_task_and_a_failed_group_and_the_gate_is_the
     sent = writes(emulator)
     # The task was started with only its failed objects, the group retried the same way,
     # and the failed member of the group was not started on its own; nothing else was written.
-    assert [(entry['route'], entry['path'].split('/')[-2]) for entry in sent] == [
-        ('retry_task_group', FAILED_GROUP),
-        ('start_task', str(FAILED_TASK)),
-    ]
+    assert [(entry['route'], entry['path'].split('/')[-2]) for entry in sent] == [('retry_task_group', FAILED_GROUP), ('start_task', str(FAILED_TASK))]
     for entry in sent:
         assert entry['body']['migrate_failed_object'] is True, entry
         assert entry['body']['src_sk'] == '***' and entry['body']['dst_sk'] == '***', entry

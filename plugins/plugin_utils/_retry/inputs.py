@@ -145,10 +145,5 @@ def retry_plan(values: dict, options: dict, selection: dict) -> dict:
         problems.append(str(exc))
     if problems:
         raise RetryInputError('\n'.join(problems))
-    plan.update(
-        attempts=attempts,
-        timeout=timeout,
-        poll_interval=interval,
-        failed_objects_only=boolean(settings[PREFIX + 'failed_objects_only'], strict=False),
-    )
+    plan.update(attempts=attempts, timeout=timeout, poll_interval=interval, failed_objects_only=boolean(settings[PREFIX + 'failed_objects_only'], strict=False))
     return plan
