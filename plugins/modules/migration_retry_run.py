@@ -12,7 +12,7 @@ author:
 description:
   - Reads the migration tasks and task groups of O(plan) (the plan of M(hwcloud.migration.migration_retry_inputs)),
     retries each that failed (a task in status 4, a group in status 5, migration failed) with
-    M(hwcloud.migration.oms_migration_task) or M(hwcloud.migration.oms_task_group) and O(state=started), then waits
+    M(hwcloud.migration.oms_migration_task) or M(hwcloud.migration.oms_task_group) and C(state=started), then waits
     until it has finished, up to the plan's C(attempts) rounds. A task or group that ends failed again is retried in
     the next round; one that succeeded, timed out or could not be retried is not.
   - The waiting for each ends at the plan's C(timeout) from the start of this task, or at its cutover deadline when

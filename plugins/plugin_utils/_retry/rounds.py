@@ -237,8 +237,9 @@ def run_rounds(plan, *, call, clock, check_mode, credentials):
                 pending.append(target)
     for target in targets:
         target.pop('end_ms')
-    changed = check_mode and bool(targets) or any(target['retries_sent'] for target in targets)
-    return {'retried': targets, 'left': left, 'errors': errors, 'changed': bool(changed)}
+    # Check mode: changed says that a retry would be sent.
+    changed = bool(targets) if check_mode else any(target['retries_sent'] for target in targets)
+    return {'retried': targets, 'left': left, 'errors': errors, 'changed': changed}
 
 
 _OUTCOME_WORDS = {
