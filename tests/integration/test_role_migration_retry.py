@@ -84,6 +84,8 @@ def by_id(retried):
     return {entry['id']: entry for entry in retried}
 
 
+# A security test: no secret in the output at -vvvv (make security-matrix runs it on ansible-core 2.16 too).
+@pytest.mark.security
 def test_the_playbook_heals_a_failed_task_and_a_failed_group_and_the_gate_is_then_healthy(emulator, run_playbook, tmp_path):
     variables = retry_vars(emulator, tmp_path, migration_health_migration_tasks=[FAILED_TASK, DONE_TASK], migration_health_task_groups=[FAILED_GROUP])
     run = run_playbook(the_playbook(), extra_vars=variables, verbosity=4)
@@ -182,6 +184,8 @@ def test_a_task_that_keeps_failing_over_every_round_leaves_the_gate_unhealthy(em
     clean(run)
 
 
+# A security test: no secret in the output at -vvvv (make security-matrix runs it on ansible-core 2.16 too).
+@pytest.mark.security
 def test_a_retry_the_service_refuses_is_named_after_the_gate_has_run(emulator, run_playbook, tmp_path):
     # The task's own source credentials replace the common ones whole: without an SK the
     # module refuses to retry it. The group is still healed, and the gate still runs.
@@ -210,6 +214,8 @@ def test_a_retry_the_service_refuses_is_named_after_the_gate_has_run(emulator, r
     clean(run)
 
 
+# A security test: no secret in the output at -vvvv (make security-matrix runs it on ansible-core 2.16 too).
+@pytest.mark.security
 def test_an_unknown_variable_and_a_wrong_credential_key_are_refused_before_any_request(emulator, run_playbook, tmp_path):
     variables = retry_vars(
         emulator,
