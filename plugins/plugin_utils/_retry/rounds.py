@@ -246,7 +246,7 @@ _OUTCOME_WORDS = {
     'succeeded': 'succeeded',
     'failed': 'still failed',
     'timed_out': 'still running when the wait ended',
-    'out_of_time': 'not retried again: no time left before the deadline or the timeout',
+    'out_of_time': 'no time left to retry it before the cutover deadline or the timeout',
     'error': 'could not be retried',
     'would_retry': 'would be retried (check mode)',
 }
