@@ -15,7 +15,7 @@ import difflib
 
 from ansible.module_utils.parsing.convert_bool import boolean
 
-from ansible_collections.hwcloud.migration.plugins.module_utils._writes.lifecycle import MIN_POLL_INTERVAL
+from ansible_collections.hwcloud.migration.plugins.module_utils._writes.lifecycle import MAX_WAIT_TIMEOUT, MIN_POLL_INTERVAL
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import MigrationHealthError
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.inputs import value_problems
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.policy import normalise_policy
@@ -127,16 +127,19 @@ def retry_plan(values: dict, options: dict, selection: dict) -> dict:
     the role's argument spec, ``selection`` the gate's variables the retry reads.
     The plan holds no credential: those stay in their variables.
     """
-    problems = value_problems(values, options) + credential_problems(values)
+    # The spec would take "ak=..., sk=..." for a dict; the credential check refuses any but a dict.
+    problems = value_problems(values, options) or credential_problems(values)
     if problems:
         raise RetryInputError('\n'.join(problems))
     # Converted as Ansible converts a role's arguments ("3", "yes" ...): the spec accepted them.
     settings = {name: values.get(name, options[name].get('default')) for name in options}
     attempts, timeout = int(settings[PREFIX + 'attempts']), int(settings[PREFIX + 'timeout'])
     interval = float(settings[PREFIX + 'poll_interval'])
-    for name, value in (('attempts', attempts), ('timeout', timeout)):
-        if value < 1:
-            problems.append('%s%s must be 1 or more, got %d' % (PREFIX, name, value))
+    if attempts < 1:
+        problems.append('%sattempts must be 1 or more, got %d' % (PREFIX, attempts))
+    # The longest wait of the lifecycle modules, which do the waiting.
+    if not 1 <= timeout <= MAX_WAIT_TIMEOUT:
+        problems.append('%stimeout must be 1 to %d seconds (7 days), got %d' % (PREFIX, MAX_WAIT_TIMEOUT, timeout))
     if not MIN_POLL_INTERVAL <= interval <= timeout:
         problems.append('%spoll_interval must be %s seconds to %stimeout (%s), got %s' % (PREFIX, MIN_POLL_INTERVAL, PREFIX, timeout, interval))
     try:

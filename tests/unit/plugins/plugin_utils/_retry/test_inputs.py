@@ -76,6 +76,7 @@ def test_an_id_keeps_its_own_deadline():
         ({}, {'migration_health_migration_tasks': 'some'}, 'migration_health_migration_tasks: '),
         ({}, dict(SELECTION, migration_health_deadline='soon'), 'migration_health_deadline'),
         ({'migration_retry_attempts': 0}, SELECTION, 'migration_retry_attempts must be 1 or more, got 0'),
+        ({'migration_retry_timeout': 604801}, SELECTION, 'migration_retry_timeout must be 1 to 604800 seconds (7 days), got 604801'),
         ({'migration_retry_poll_interval': 0.1}, SELECTION, 'migration_retry_poll_interval must be 0.2 seconds to migration_retry_timeout (3600)'),
         ({'migration_retry_attempts': 'three'}, SELECTION, 'migration_retry_attempts must be a whole number'),
     ],
@@ -84,3 +85,9 @@ def test_refused_inputs_say_which_variable(values, selection, message):
     with pytest.raises(RetryInputError) as raised:
         retry_plan(values, OPTIONS, selection)
     assert message in str(raised.value)
+
+
+def test_credentials_written_as_a_string_are_refused_without_their_value():
+    with pytest.raises(RetryInputError) as raised:
+        retry_plan({'migration_retry_src_credentials': 'ak=A, sk=never-shown-secret-0002'}, OPTIONS, SELECTION)
+    assert str(raised.value) == 'migration_retry_src_credentials must be a dict with some of the keys ak, sk, security_token, connection_string, json_auth_file'
