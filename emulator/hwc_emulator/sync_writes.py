@@ -58,10 +58,7 @@ _CREATE = dict(
     consistency_check=(_TEXT, CONSISTENCY_CHECKS, None),
 )
 _START = dict(
-    _KEYS,
-    source_cdn_authentication_key=(_TEXT, None, 16384),
-    source_cdn_crypto_type=(_TEXT, CRYPTO_TYPES, None),
-    source_cdn_kms_key_id=(_TEXT, None, 36),
+    _KEYS, source_cdn_authentication_key=(_TEXT, None, 16384), source_cdn_crypto_type=(_TEXT, CRYPTO_TYPES, None), source_cdn_kms_key_id=(_TEXT, None, 36)
 )
 _CREDENTIALS = ('src_ak', 'src_sk', 'dst_ak', 'dst_sk')
 # What a created task answers, besides its id, status and times.

@@ -2,16 +2,7 @@
 
 import json
 
-from huaweicloudsdkoms.v2 import (
-    BatchUpdateTasksReq,
-    BatchUpdateTasksRequest,
-    CreateTaskRequest,
-    ShowTaskRequest,
-    SourceCdnReq,
-    StartTaskReq,
-    StartTaskRequest,
-    StopTaskRequest,
-)
+from huaweicloudsdkoms.v2 import BatchUpdateTasksReq, BatchUpdateTasksRequest, ShowTaskRequest, SourceCdnReq, StartTaskReq, StartTaskRequest, StopTaskRequest
 from test_sdk import client
 from test_sdk_writes import DST_AK, DST_SK, FAILED, RUNNING, SECRETS, SRC_AK, SRC_SK, create_request, logged, refused, wemu
 

@@ -20,9 +20,10 @@ description:
   - O(state=present) creates the task when it is missing (OMS starts a new task by itself);
     O(state=started) also starts a stopped task and retries a failed one; O(state=stopped) stops a
     waiting or running one; O(state=absent) stops it first when it runs, then deletes it.
-  - A change of O(bandwidth_policy) (C(UpdateBandwidthPolicy)) or of O(task_priority) (C(BatchUpdateTasks) for
-    this task) is applied to an existing task in place; a change of any other setting fails with a message saying so (recreate the task with O(state=absent), then
-    O(state=present)), and nothing is replaced silently.
+  - A change of O(bandwidth_policy) (C(UpdateBandwidthPolicy)) or of O(task_priority) (C(BatchUpdateTasks)
+    for this task) is applied to an existing task in place; a change of any other setting fails with a
+    message saying so (recreate the task with O(state=absent), then O(state=present)), and nothing is
+    replaced silently.
   - With O(wait=true) the module polls until the task is settled in the state asked, or until the
     migration has finished (O(wait_for=finished)); a task that ends failed fails the module with its
     C(error_reason) and failed-object count, and returns the task.
@@ -68,7 +69,7 @@ options:
     description:
       - Read the source objects through a CDN domain (C(CreateTaskReq.source_cdn)); sent at create.
       - O(source_cdn.domain), O(source_cdn.protocol) and O(source_cdn.authentication_type) are compared with an
-        existing task (a difference fails the module: recreate the task); the key is sent again on every start
+        existing task (a difference fails the module, recreate the task); the key is sent again on every start
         (C(source_cdn_authentication_key)).
     type: dict
     suboptions:

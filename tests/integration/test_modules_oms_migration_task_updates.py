@@ -3,7 +3,19 @@
 import json
 
 from modules_harness import SECRET_VARS, connection, playbook, requests_log, result
-from test_modules_oms_migration_task import FAILED, NODE_SECRETS, RUNNING, STOPPED, clean, credentials_only, dst, emulator_fixture, lifecycle_emulator_fixture, manage, src
+from test_modules_oms_migration_task import (
+    FAILED,
+    NODE_SECRETS,
+    RUNNING,
+    STOPPED,
+    clean,
+    credentials_only,
+    dst,
+    emulator_fixture,
+    lifecycle_emulator_fixture,
+    manage,
+    src,
+)
 
 CDN_KEY = 'lifecycle-cdn-authentication-key-0001'
 __all__ = ['emulator_fixture', 'lifecycle_emulator_fixture']

@@ -129,7 +129,8 @@ def test_create_rerun_check_mode_diff_stop_start_delete_and_waits(emulator, run_
 
     sent = writes(emulator)
     # One create: check mode, the re-runs and the refused options wrote nothing.
-    assert [entry['route'] for entry in sent] == ['create_sync_task', 'stop_sync_task', 'start_sync_task', 'stop_sync_task', 'delete_sync_task', 'start_sync_task']
+    routes = ['create_sync_task', 'stop_sync_task', 'start_sync_task', 'stop_sync_task', 'delete_sync_task', 'start_sync_task']
+    assert [entry['route'] for entry in sent] == routes
     body = sent[0]['body']
     assert body['src_sk'] == body['dst_sk'] == '***' and body['src_bucket'] == 'media-src' and body['description'] == 'media to OBS'
     assert sent[2]['body']['src_sk'] == sent[2]['body']['dst_sk'] == '***'
