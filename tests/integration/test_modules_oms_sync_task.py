@@ -146,16 +146,23 @@ def test_the_service_answers_when_the_state_moved_and_a_refusal(emulator, run_pl
     fault('stop_sync_task', 'OMS.0066', 1)
     fault('start_sync_task', 'OMS.0063', 2)
     fault('delete_sync_task', 'OMS.1009', 1)
+    fault('create_sync_task', 'OMS.2004', 1, status=503)
     outcome = run(
         emulator,
         run_playbook,
         [
+            sync('create answered 503', src_node=src(), dst_node=dst()),
             sync('stop answered not running', id=RUNNING, state='stopped'),
             sync('start answered in progress', id=STOPPED, state='started', poll_interval=0.3, **CREDENTIALS),
             sync('delete answered gone', id=TWIN_A, state='absent'),
             sync('bad id', id='..', state='absent'),
         ],
+        verbosity=4,
     )
+    # A create may have arrived before a 5xx: it is not sent again (a second one could make a second task).
+    failed_create = result(outcome, 'create answered 503', 'failed')
+    assert failed_create['status'] == 503 and failed_create['error_code'] == 'OMS.2004' and failed_create['actions'][0]['result'] == 'failed'
+    assert [entry['route'] for entry in requests_log(emulator)].count('create_sync_task') == 1
     stop = result(outcome, 'stop answered not running')
     assert [(a['call'], a['error_code'], a['result']) for a in stop['actions']] == [('StopSyncTask', 'OMS.0066', 'already not running (OMS.0066)')]
     start = result(outcome, 'start answered in progress')

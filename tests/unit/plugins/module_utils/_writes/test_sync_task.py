@@ -122,3 +122,17 @@ def test_check_mode_sends_nothing_and_the_diff_shows_the_task_to_be():
     assert result['changed'] is True and result['sync_task'] is None and client.writes == []
     assert result['diff']['before'] == {} and result['diff']['after']['src_node'] == {'cloud_type': 'AWS', 'region': 'us-east-1', 'bucket': 'b'}
     assert 'SS' not in repr(result) and 'DS' not in repr(result)
+
+
+def test_an_answer_without_a_text_status_cannot_be_managed():
+    client = Client(sync_task(1))
+    with pytest.raises(WriteError, match='has no text status'):
+        run(client, id=TASK, state='absent')
+    assert client.writes == []
+
+
+def test_two_tasks_that_sync_the_same_buckets_are_an_error_naming_both():
+    client = Client(sync_task('STOPPED'), sync_task('SYNCHRONIZING', sync_task_id='s-2', src_cloud_type='aws'))
+    with pytest.raises(WriteError, match='s-1, s-2') as info:
+        run(client, state='absent', src_node=SRC, dst_node=DST)
+    assert info.value.result['matching_ids'] == ['s-1', 's-2'] and client.writes == []
