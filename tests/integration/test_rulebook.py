@@ -130,3 +130,40 @@ def test_a_failed_task_is_retried_and_the_bad_verdict_notified_and_no_event_text
     assert not (tmp_path / 'pwned').exists()
     for secret in (SK, SRC_SK, DST_SK):
         assert secret not in output
+
+
+NOTICE = {'event': 'deadline_at_risk', 'kind': 'migration_task', 'id': TASK, 'verdict': None, 'previous_verdict': None, 'time': '2026-12-06T22:00:00.000Z'}
+
+
+def _notify():
+    return [{'ansible.builtin.import_playbook': 'hwcloud.migration.migration_events_notify'}]
+
+
+def test_the_notification_playbook_warns_of_a_cutover_at_risk(run_playbook):
+    run = run_playbook(_notify(), extra_vars={'migration_events_notice': NOTICE})
+    assert run.rc == 0, run.output
+    message = run.task('Show the notice')['result']['msg']
+    assert message == '2026-12-06T22:00:00.000Z WARNING: the cutover deadline is at risk for migration task 1001: its ETA is past the deadline, or it has none while it runs.'
+
+
+def test_the_notification_hook_gets_the_notice_and_its_message(run_playbook, tmp_path):
+    # A real channel in place of the debug message: here a file, as a mail or chat task would send it.
+    sent = tmp_path / 'sent.txt'
+    hook = tmp_path / 'send.yml'
+    hook.write_text(yaml.safe_dump([{'name': 'Send', 'ansible.builtin.copy': {'dest': str(sent), 'content': '{{ migration_events_notice.verdict }}|{{ migration_events_notify_message }}', 'mode': '0600'}}]))
+    notice = dict(NOTICE, event='verdict_changed', kind='gate', id='migration_health', verdict='ERROR', previous_verdict='HEALTHY')
+    run = run_playbook(_notify(), extra_vars={'migration_events_notice': notice, 'migration_events_notify_tasks': str(hook)})
+    assert run.rc == 0, run.output
+    assert sent.read_text() == 'ERROR|2026-12-06T22:00:00.000Z the migration_health verdict is ERROR (was HEALTHY).'
+    assert run.task('Show the notice')['outcome'] == 'skipped'
+
+
+@pytest.mark.parametrize(
+    'change',
+    [{'event': 'status_changed'}, {'kind': 'bucket'}, {'id': 'a}b'}, {'verdict': 'FINE'}, {'time': 'yesterday'}],
+    ids=['event', 'kind', 'id', 'verdict', 'time'],
+)
+def test_the_notification_playbook_refuses_a_notice_it_does_not_know(run_playbook, change):
+    run = run_playbook(_notify(), extra_vars={'migration_events_notice': dict(NOTICE, **change)})
+    assert run.rc != 0 and 'migration_events_notice must be a mapping with event' in run.output, run.output
+    assert run.task('Check the notice')['outcome'] == 'failed'
