@@ -32,7 +32,8 @@ DEADLINE_S = 240
 
 def _scenario(tmp_path, marker):
     # Executing since an hour ago with ten hours of work in all: it runs until the test fails it.
-    task = {'id': TASK, 'name': "{{ lookup('pipe', 'touch %s') }}" % marker, 'start': '-1h', 'total_size': 36000 * SPEED, 'total_num': 10**6, 'migrate_speed': SPEED}
+    task = {'id': TASK, 'name': "{{ lookup('pipe', 'touch %s') }}" % marker, 'start': '-1h'}
+    task.update(total_size=36000 * SPEED, total_num=10**6, migrate_speed=SPEED)
     scenario = {'credentials': {'access_keys': [{'access_key': AK, 'secret_key': SK}]}, 'migration_tasks': [task]}
     path = tmp_path / 'scenario.yml'
     path.write_text(yaml.safe_dump(scenario))
@@ -45,7 +46,16 @@ class Rulebook:
     def __init__(self, tmp_path, env):
         self.out = tmp_path / 'rulebook.out'
         self.err = tmp_path / 'rulebook.err'
-        command = [str(BIN / 'ansible-rulebook'), '--rulebook', 'hwcloud.migration.migration_events', '--vars', 'vars.yml', '-i', 'inventory.yml', '--print-events']
+        command = [
+            str(BIN / 'ansible-rulebook'),
+            '--rulebook',
+            'hwcloud.migration.migration_events',
+            '--vars',
+            'vars.yml',
+            '-i',
+            'inventory.yml',
+            '--print-events',
+        ]
         with open(str(self.out), 'w') as out, open(str(self.err), 'w') as err:
             self.process = subprocess.Popen(command, cwd=str(tmp_path), env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL, start_new_session=True)
 
@@ -113,8 +123,13 @@ def test_a_failed_task_is_retried_and_the_bad_verdict_notified_and_no_event_text
         starts = rulebook.wait_for('retry of task %d (StartTask in the request log)' % TASK, retried, deadline)
         notice = 'the migration_health verdict is UNHEALTHY (was HEALTHY).'
         rulebook.wait_for('notification of the UNHEALTHY verdict', lambda: notice in rulebook.output(), deadline)
+
         # The retry playbook ends with its own gate; the source then sees the task retrying.
-        rulebook.wait_for('end of the retry playbook', lambda: 'Migration retry and health gate' in rulebook.output() and 'PLAY RECAP' in rulebook.output(), deadline)
+        def retry_ended():
+            output = rulebook.output()
+            return 'PLAY [Migration retry and health gate]' in output and 'PLAY RECAP' in output.split('PLAY [Migration retry and health gate]')[-1]
+
+        rulebook.wait_for('end of the retry playbook', retry_ended, deadline)
     finally:
         rulebook.stop()
 
@@ -126,7 +141,7 @@ def test_a_failed_task_is_retried_and_the_bad_verdict_notified_and_no_event_text
     recap = retry_play[retry_play.index('PLAY RECAP') :].splitlines()[1]
     assert 'failed=0' in recap and 'HEALTHY: 0 of' in retry_play, retry_play
     # The source showed the task's name defanged (--print-events); nothing rendered it.
-    assert "'name': \"{ { lookup('pipe', 'touch " in output and "{{ lookup" not in output
+    assert "'name': \"{ { lookup('pipe', 'touch " in output and '{{ lookup' not in output
     assert not (tmp_path / 'pwned').exists()
     for secret in (SK, SRC_SK, DST_SK):
         assert secret not in output
@@ -143,14 +158,17 @@ def test_the_notification_playbook_warns_of_a_cutover_at_risk(run_playbook):
     run = run_playbook(_notify(), extra_vars={'migration_events_notice': NOTICE})
     assert run.rc == 0, run.output
     message = run.task('Show the notice')['result']['msg']
-    assert message == '2026-12-06T22:00:00.000Z WARNING: the cutover deadline is at risk for migration task 1001: its ETA is past the deadline, or it has none while it runs.'
+    assert message == (
+        '2026-12-06T22:00:00.000Z WARNING: the cutover deadline is at risk for migration task 1001: its ETA is past the deadline, or it has none while it runs.'
+    )
 
 
 def test_the_notification_hook_gets_the_notice_and_its_message(run_playbook, tmp_path):
     # A real channel in place of the debug message: here a file, as a mail or chat task would send it.
     sent = tmp_path / 'sent.txt'
     hook = tmp_path / 'send.yml'
-    hook.write_text(yaml.safe_dump([{'name': 'Send', 'ansible.builtin.copy': {'dest': str(sent), 'content': '{{ migration_events_notice.verdict }}|{{ migration_events_notify_message }}', 'mode': '0600'}}]))
+    content = '{{ migration_events_notice.verdict }}|{{ migration_events_notify_message }}'
+    hook.write_text(yaml.safe_dump([{'name': 'Send', 'ansible.builtin.copy': {'dest': str(sent), 'content': content, 'mode': '0600'}}]))
     notice = dict(NOTICE, event='verdict_changed', kind='gate', id='migration_health', verdict='ERROR', previous_verdict='HEALTHY')
     run = run_playbook(_notify(), extra_vars={'migration_events_notice': notice, 'migration_events_notify_tasks': str(hook)})
     assert run.rc == 0, run.output

@@ -141,4 +141,3 @@ class Poller:
             return []
         previous, self._source_failed = self._source_failed, None
         return [make_event(SOURCE_KIND, None, 'read_recovered', previous, {'step': 'poll'}, None, now)]
-

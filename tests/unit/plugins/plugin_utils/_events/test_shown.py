@@ -102,7 +102,7 @@ def _strings(value):
                 'failed_objects': 3,
                 'error_reason': {'error_code': 'TRF.0152', 'error_msg': '{{ lookup("env", "HOME") }} {# denied #}'},
                 'group_id': TEMPLATED_GROUP,
-            },
+            }
         ],
         'task_groups': [{'group_id': TEMPLATED_GROUP, 'description': '{{ q }}', 'status': 'migration_failed'}],
     }
