@@ -59,6 +59,14 @@ _TEXT = {'type': ['string', 'null']}
 _COUNT = {'type': 'integer', 'minimum': 0}
 _REASON = {'type': ['object', 'null'], 'additionalProperties': False, 'properties': {'error_code': {'type': 'string'}, 'error_msg': {'type': 'string'}}}
 _NODE = {'type': ['object', 'null']}
+# SmnInfo as the answer carries it (smn_info of a task, smn_config of a group); null: no notification.
+_SMN = {
+    'type': ['object', 'null'],
+    'additionalProperties': False,
+    'properties': {'notify_result': {'type': ['boolean', 'null']}, 'notify_error_message': _TEXT, 'topic_name': _TEXT},
+}
+# Added to the success count of the answer, so its counts do not add up (a test of the gate's counts-add-up).
+_MISCOUNT = {'type': 'integer'}
 
 TASK_SCHEMA = {
     'type': 'object',
@@ -90,6 +98,7 @@ TASK_SCHEMA = {
         'dst_node': _NODE,
         'bandwidth_policy': {'type': ['array', 'null']},
         'task_priority': _TEXT,
+        'source_cdn': {'type': ['object', 'null']},
         'object_overwrite_mode': _TEXT,
         'dst_storage_policy': _TEXT,
         'consistency_check': _TEXT,
@@ -98,6 +107,8 @@ TASK_SCHEMA = {
         'enable_requester_pays': {'type': 'boolean'},
         'migrate_since': _COUNT,
         'pause_until': _TIME,
+        'smn_info': _SMN,
+        'miscounted_objects': _MISCOUNT,
     },
 }
 
@@ -117,6 +128,12 @@ GROUP_SCHEMA = {
         'task_type': _TEXT,
         'src_node': _NODE,
         'dst_node': _NODE,
+        'enable_failed_object_recording': {'type': 'boolean'},
+        'object_overwrite_mode': _TEXT,
+        'dst_storage_policy': _TEXT,
+        'consistency_check': _TEXT,
+        'smn_config': _SMN,
+        'miscounted_objects': _MISCOUNT,
     },
 }
 
@@ -175,6 +192,13 @@ def check_entries(tasks, groups):
     for entry in groups:
         if 'status' in entry:
             status_code(entry['status'], GROUP_STATUSES, 'task group %s:' % entry.get('group_id'))
+
+
+def _smn(config):
+    """The SmnInfo of a scenario entry, every field present (null without one)."""
+    if config is None:
+        return None
+    return OrderedDict((key, config.get(key)) for key in ('notify_result', 'notify_error_message', 'topic_name'))
 
 
 Snapshot = namedtuple('Snapshot', 'status done speed started end_ms processed failed skipped')
@@ -312,14 +336,14 @@ class MigrationTask(object):
                 ('src_node', src),
                 ('start_time', self.start_ms if snap.started else None),
                 ('status', snap.status),
-                ('successful_num', max(0, snap.processed - snap.failed - snap.skipped)),
+                ('successful_num', max(0, snap.processed - snap.failed - snap.skipped + entry.get('miscounted_objects', 0))),
                 ('task_type', entry.get('task_type', 'prefix')),
                 ('group_type', entry.get('group_type') or ('GROUP_TASK' if self.group_id else 'NORMAL_TASK')),
                 ('total_num', self.total_num),
                 ('total_size', total),
                 ('total_time', max(0, end - self.start_ms) if snap.started else 0),
-                ('smn_info', None),
-                ('source_cdn', None),
+                ('smn_info', _smn(entry.get('smn_info'))),
+                ('source_cdn', entry.get('source_cdn')),
                 ('success_record_error_reason', None),
                 ('skip_record_error_reason', None),
                 ('object_overwrite_mode', entry.get('object_overwrite_mode', 'SIZE_LAST_MODIFIED_COMPARISON_OVERWRITE')),
@@ -399,7 +423,7 @@ class TaskGroup(object):
                 ('enable_restore', entry.get('enable_restore', False)),
                 ('task_type', entry.get('task_type', 'PREFIX')),
                 ('bandwidth_policy', entry.get('bandwidth_policy') or []),
-                ('smn_config', None),
+                ('smn_config', _smn(entry.get('smn_config'))),
                 ('source_cdn', None),
                 ('migrate_since', entry.get('migrate_since', 0)),
                 ('migrate_speed', sum(snap.speed for _task, snap in snaps)),
@@ -414,7 +438,7 @@ class TaskGroup(object):
                 ('waiting_task_num', statuses.count(1)),
                 ('total_num', total_num),
                 ('create_complete_num', total_num),
-                ('success_num', sum(max(0, s.processed - s.failed - s.skipped) for _task, s in snaps)),
+                ('success_num', max(0, sum(max(0, s.processed - s.failed - s.skipped) for _task, s in snaps) + entry.get('miscounted_objects', 0))),
                 ('fail_num', fail_num),
                 ('skip_num', sum(snap.skipped for _task, snap in snaps)),
                 ('total_size', total_size),

@@ -12,7 +12,7 @@ from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, unquote_plus
 
-from . import auth, control, group_writes, iam, modelarts, obs, oms, oms_tasks, rewrite, writes
+from . import auth, control, group_writes, iam, modelarts, obs, oms, oms_tasks, rewrite, sync_writes, task_updates, writes
 from . import scenario as scenario_format
 from .contract import Contract, load_schemas
 from .replies import Reply, RequestContext, gateway_error, iam_error, service_error
@@ -40,9 +40,11 @@ ROUTES = (
     )
     + writes.ROUTES
     + group_writes.ROUTES
+    + sync_writes.ROUTES
+    + task_updates.ROUTES
 )
 # The writes, whose request bodies the request log keeps (credentials redacted).
-_LOGGED_ROUTES = frozenset(route[0] for route in writes.ROUTES + group_writes.ROUTES)
+_LOGGED_ROUTES = frozenset(route[0] for route in writes.ROUTES + group_writes.ROUTES + sync_writes.ROUTES + task_updates.ROUTES)
 _ROUTES_BY_LENGTH = {}
 for _route in ROUTES:
     _ROUTES_BY_LENGTH.setdefault(len(_route[2]), []).append(_route)

@@ -436,6 +436,11 @@ class State(object):
                 listing.setdefault(key, []).append(item)
         self.listing = listing
 
+    def replace_tasks(self, tasks):
+        """Swap in a new task table (a copy: readers, which take no lock, never see one changed in place) and rebuild the listings."""
+        self.tasks = tasks
+        self._reindex_tasks()
+
     def upsert_task(self, task_id, changes):
         """Create or change a task from the control API; returns the new task."""
         with self.lock:

@@ -146,6 +146,28 @@ _START = dict(
     )
 )
 _START['migrate_failed_object'] = (_BOOL, None, None)
+CDN_AUTHENTICATION_TYPES = (
+    'NONE',
+    'QINIU_PRIVATE_AUTHENTICATION',
+    'ALIYUN_OSS_A',
+    'ALIYUN_OSS_B',
+    'ALIYUN_OSS_C',
+    'KSYUN_PRIVATE_AUTHENTICATION',
+    'AZURE_SAS_TOKEN',
+    'TENCENT_COS_A',
+    'TENCENT_COS_B',
+    'TENCENT_COS_C',
+    'TENCENT_COS_D',
+)
+# SourceCdnReq; a task answers domain, protocol and authentication_type (SourceCdnResp), never the key.
+_SOURCE_CDN = {
+    'domain': (_TEXT, None, 255),
+    'protocol': (_TEXT, ('http', 'https'), None),
+    'authentication_type': (_TEXT, CDN_AUTHENTICATION_TYPES, None),
+    'authentication_key': (_TEXT, None, 16384),
+    'crypto_type': (_TEXT, CRYPTO_TYPES, None),
+    'kms_key_id': (_TEXT, None, 36),
+}
 _BANDWIDTH_WINDOW = {'start': (_TEXT, None, 5), 'end': (_TEXT, None, 5), 'max_bandwidth': (_INT, None, None)}
 
 DEFAULT_NEW_TASK = {'total_size': 1024**3, 'total_num': 1000, 'migrate_speed': 100 * 1024**2, 'failed_objects': 0}
@@ -244,6 +266,9 @@ def _check_create(document):
     _require(dst, ('ak', 'sk', 'bucket', 'region'), 'dst_node.')
     if task_type in ('list', 'url_list'):
         _require(src, ('list_file',), 'src_node.')
+    if document.get('source_cdn') is not None:
+        _check_fields(document['source_cdn'], _SOURCE_CDN, 'source_cdn.')
+        _require(document['source_cdn'], ('domain', 'protocol'), 'source_cdn.')
     keys = src.get('object_key')
     if keys is not None and not all(isinstance(key, str) and len(key) <= 1024 for key in keys):
         raise ParameterError('OMS.0002', 'Invalid parameter format: src_node.object_key must be a list of strings of at most 1024 characters.')
@@ -318,6 +343,8 @@ def new_task_entry(world, document, task_id, project_id, now, task_type, windows
     entry['src_node'].setdefault('cloud_type', 'Aliyun')
     if entry['src_node'].get('object_key') is None:
         entry['src_node']['object_key'] = ['']
+    if document.get('source_cdn') is not None:
+        entry['source_cdn'] = OrderedDict((key, document['source_cdn'].get(key)) for key in ('domain', 'protocol', 'authentication_type'))
     if profile.get('fail_after') is not None:
         entry['fail_at'] = start + parse_duration_ms(profile['fail_after'])
     if profile.get('error_reason'):

@@ -9,8 +9,8 @@ class ModuleDocFragment(object):
 options:
   src_node:
     description:
-      - The source (API C(SrcNodeReq) for a task, C(TaskGroupSrcNode) for a group); required without O(id),
-        and for a create.
+      - The source (API C(SrcNodeReq) for a task, C(TaskGroupSrcNode) for a group, the C(src_*) fields of
+        C(CreateSyncTaskReq) for a sync task); required without O(id), and for a create.
       - The same keys in every lifecycle module of the collection.
       - The credentials are needed to create the task and again to start or retry it (the API asks for
         them on every start); O(state=stopped) and O(state=absent) do not need them.
@@ -51,7 +51,7 @@ options:
         description: The source secret key. Never logged or returned.
         type: str
       security_token:
-        description: The source's temporary security token (task groups take none). Never logged or returned.
+        description: The source's temporary security token (task groups and sync tasks take none). Never logged or returned.
         type: str
       connection_string:
         description: The connection string of an Azure Blob source. Never logged or returned.
@@ -71,8 +71,8 @@ options:
         type: str
   dst_node:
     description:
-      - The destination OBS bucket (API C(DstNodeReq) for a task, C(TaskGroupDstNode) for a group); required
-        without O(id), and for a create.
+      - The destination OBS bucket (API C(DstNodeReq) for a task, C(TaskGroupDstNode) for a group, the C(dst_*)
+        fields of C(CreateSyncTaskReq) for a sync task); required without O(id), and for a create.
     type: dict
     suboptions:
       region:
@@ -91,7 +91,7 @@ options:
         description: The destination secret key. Never logged or returned.
         type: str
       security_token:
-        description: The destination's temporary security token (task groups take none). Never logged or returned.
+        description: The destination's temporary security token (task groups and sync tasks take none). Never logged or returned.
         type: str
       crypto_type:
         description: Destination encryption, V(DEFAULT) or V(KMS).

@@ -13,16 +13,17 @@ author:
 description:
   - Manages one Object Storage Migration Service (OMS) v2 migration task (a one-off copy from a source
     bucket to an OBS bucket) with the API calls C(CreateTask), C(ShowTask), C(ListTasks), C(StartTask),
-    C(StopTask), C(DeleteTask) and C(UpdateBandwidthPolicy).
+    C(StopTask), C(DeleteTask), C(UpdateBandwidthPolicy) and C(BatchUpdateTasks).
   - The task is the one named by O(id); without it, the task that migrates what O(src_node) and
     O(dst_node) describe, found by listing every page of the project's tasks, so running the same play
     twice never creates a second migration (see the notes for the rule).
   - O(state=present) creates the task when it is missing (OMS starts a new task by itself);
     O(state=started) also starts a stopped task and retries a failed one; O(state=stopped) stops a
     waiting or running one; O(state=absent) stops it first when it runs, then deletes it.
-  - A change of O(bandwidth_policy) is applied to an existing task in place; a change of any other
-    setting fails with a message saying so (recreate the task with O(state=absent), then
-    O(state=present)), and nothing is replaced silently.
+  - A change of O(bandwidth_policy) (C(UpdateBandwidthPolicy)) or of O(task_priority) (C(BatchUpdateTasks)
+    for this task) is applied to an existing task in place; a change of any other setting fails with a
+    message saying so (recreate the task with O(state=absent), then O(state=present)), and nothing is
+    replaced silently.
   - With O(wait=true) the module polls until the task is settled in the state asked, or until the
     migration has finished (O(wait_for=finished)); a task that ends failed fails the module with its
     C(error_reason) and failed-object count, and returns the task.
@@ -57,9 +58,45 @@ options:
     type: str
     choices: [object, prefix, list, url_list]
   task_priority:
-    description: The task's priority (API default V(MEDIUM)).
+    description:
+      - The task's priority (API default V(MEDIUM)).
+      - Changed in place with C(BatchUpdateTasks), which OMS allows only on a waiting, stopped or failed task;
+        on another task a change fails the module before any write (stop the task first). With
+        O(state=started) the priority is changed before the task is started.
     type: str
     choices: [HIGH, MEDIUM, LOW]
+  source_cdn:
+    description:
+      - Read the source objects through a CDN domain (C(CreateTaskReq.source_cdn)); sent at create.
+      - O(source_cdn.domain), O(source_cdn.protocol) and O(source_cdn.authentication_type) are compared with an
+        existing task (a difference fails the module, recreate the task); the key is sent again on every start
+        (C(source_cdn_authentication_key)).
+    type: dict
+    suboptions:
+      domain:
+        description: The CDN domain the objects are read from.
+        type: str
+        required: true
+      protocol:
+        description: The protocol of the CDN domain.
+        type: str
+        required: true
+        choices: [http, https]
+      authentication_type:
+        description: How the CDN authenticates requests (V(NONE) for public access).
+        type: str
+        choices: [NONE, QINIU_PRIVATE_AUTHENTICATION, ALIYUN_OSS_A, ALIYUN_OSS_B, ALIYUN_OSS_C, KSYUN_PRIVATE_AUTHENTICATION,
+                  AZURE_SAS_TOKEN, TENCENT_COS_A, TENCENT_COS_B, TENCENT_COS_C, TENCENT_COS_D]
+      authentication_key:
+        description: The CDN authentication key, when the CDN needs one. Never logged or returned.
+        type: str
+      crypto_type:
+        description: Encryption of the key, V(DEFAULT) or V(KMS).
+        type: str
+        choices: [DEFAULT, KMS]
+      kms_key_id:
+        description: The KMS key ID (36 characters) when O(source_cdn.crypto_type) is V(KMS).
+        type: str
   failed_objects_only:
     description:
       - When O(state=started) retries a failed task, send only its failed objects again
@@ -173,7 +210,7 @@ actions:
       result: done
       resends: 0
 diff:
-  description: The task's settings before and after (task type, nodes without credentials, policy settings).
+  description: The task's settings before and after (task type, nodes without credentials, policy settings, the CDN without its key).
   returned: in diff mode
   type: dict
 error_reason:

@@ -37,10 +37,14 @@ Step = namedtuple('Step', 'call method path path_params body done_codes what rep
 # plan(run, resource) -> [Step]; settled: {state: statuses}; finished, failed: statuses;
 # stopped: the status a stopped one has (it will not finish); failure(resource) -> WriteError;
 # check(params): the kind's own option checks (raises WriteError).
+# Optional: status_type, the type of its statuses (sync tasks answer words, not numbers);
+# show_query() -> the query ShowX needs (ShowSyncTask's query_time), or None;
+# identity_of(listed) -> nodes.identity of a listed one whose fields are not src_node/dst_node objects.
 Kind = namedtuple(
     'Kind',
     'noun result_key id_key parse_id show_path path_key list_path items_key list_schema summary status_names created_id_key '
-    'default_task_type plan settled finished failed stopped failure check',
+    'default_task_type plan settled finished failed stopped failure check status_type show_query identity_of',
+    defaults=(int, None, None),
 )
 
 
@@ -83,15 +87,17 @@ class LifecycleRun:
         """Show the resource; None when it does not exist (OMS.1009)."""
         kind = self.kind
         try:
-            body, meta = self.client.get_json(kind.show_path, path_params={kind.path_key: str(resource_id)})
+            query = kind.show_query() if kind.show_query else None
+            body, meta = self.client.get_json(kind.show_path, path_params={kind.path_key: str(resource_id)}, query=query)
             check_answered_id(body, resource_id, kind.id_key, kind.noun, meta, secrets=self.client.secrets)
         except HuaweiCloudError as err:
             if is_not_found(err, 'oms'):
                 return None
             raise WriteError.from_api(err, 'Could not read %s %s' % (kind.noun, resource_id))
         status = body.get('status') if isinstance(body, dict) else None
-        if not isinstance(status, int) or isinstance(status, bool):
-            message = 'The answer for %s %s has no integer status; it cannot be managed from it.' % (kind.noun, resource_id)
+        if not isinstance(status, kind.status_type) or isinstance(status, bool):
+            word = 'integer' if kind.status_type is int else 'text'
+            message = 'The answer for %s %s has no %s status; it cannot be managed from it.' % (kind.noun, resource_id, word)
             raise WriteError(message, request_id=meta.get('request_id'))
         return body
 
@@ -112,7 +118,8 @@ class LifecycleRun:
             # Fail closed: an incomplete listing could hide it, and creating it again would start a second migration.
             reasons = '; '.join(problem.get('message', '') for problem in context.problems) or 'the listing was truncated'
             raise WriteError('Cannot tell whether this %s exists: %s. Give its id instead.' % (kind.noun, reasons))
-        matches = [item for item in listing.items if isinstance(item, dict) and same_identity(wanted, identity_of(item))]
+        of = kind.identity_of or identity_of
+        matches = [item for item in listing.items if isinstance(item, dict) and same_identity(wanted, of(item))]
         if len(matches) > 1:
             ids = [item.get(kind.id_key) for item in matches]
             raise WriteError(

@@ -25,6 +25,11 @@ DATASET_THRESHOLDS = ('allowed_dataset_statuses',)
 # Migration tasks and task groups: the cutover deadline and the failed objects allowed.
 MIGRATION_THRESHOLDS = ('deadline', 'max_migration_failed_objects')
 
+# The settings a subject must have been made with (checks/settings.py): every OMS kind's, per subject overridable.
+SETTINGS_THRESHOLDS = ('required_settings',)
+TASK_THRESHOLDS += SETTINGS_THRESHOLDS
+MIGRATION_THRESHOLDS += SETTINGS_THRESHOLDS
+
 # The checks fed by the statistics of the window: all fail when the statistics are missing or incomplete.
 WINDOW_CHECKS = ('window-failure-ratio', 'window-failed-objects', 'stall')
 
@@ -38,6 +43,7 @@ DEFAULT_POLICY = {
     'allowed_dataset_statuses': ['COMPLETED'],
     'full_series': False,
     'allow_empty': False,
+    'required_settings': {},
     'migration_tasks': [],
     'task_groups': [],
     'deadline': None,

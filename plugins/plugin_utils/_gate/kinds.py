@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Mapping, Optional, Tuple
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.names import READS_BY_NAME, ReadName
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.counts import CHECK_ID as COUNTS_CHECK
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.dataset import dataset_checks, dataset_unread
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.migration import (
     migration_task_checks,
@@ -20,6 +21,7 @@ from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.mig
     task_group_checks,
     task_group_unread,
 )
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.settings import SETTING_CHECK_IDS
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.sync import task_checks, task_observed
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import (
     DATASET_THRESHOLDS,
@@ -138,20 +140,27 @@ _MIGRATION = dict(
 _MIGRATION_TASK_CHECKS = ('migration-task-found', 'migration-task-status', 'migration-task-deadline', 'migration-task-failed-objects')
 _TASK_GROUP_CHECKS = ('task-group-found', 'task-group-status', 'task-group-failed-tasks', 'task-group-deadline', 'task-group-failed-objects')
 
+# What the answer says about itself (checks/counts.py) and how the data is moved (checks/settings.py): the
+# same check ids for every kind that has them, each made only for the settings required.
+_MIGRATION_TASK_CHECKS += (COUNTS_CHECK,) + SETTING_CHECK_IDS
+_TASK_GROUP_CHECKS += (COUNTS_CHECK,) + SETTING_CHECK_IDS
+_SYNC_TASK_CHECKS = SETTING_CHECK_IDS
+
 # In report order.
 KINDS = (
     SubjectKind(
         name=KIND_SYNC_TASK,
         fact_key='sync_tasks',
         noun='sync task',
-        checks=('task-found', 'task-status', 'window-statistics', 'window-failure-ratio', 'window-failed-objects', 'monthly-failure-ratio', 'stall'),
+        checks=('task-found', 'task-status', 'window-statistics', 'window-failure-ratio', 'window-failed-objects', 'monthly-failure-ratio', 'stall')
+        + _SYNC_TASK_CHECKS,
         thresholds=TASK_THRESHOLDS,
         threshold_keys=TASK_THRESHOLDS + ('max_stall_age_ms',),
         reads=(
             _read(
                 'sync_task_info',
                 'sync task read',
-                ('task-found', 'task-status', 'monthly-failure-ratio'),
+                ('task-found', 'task-status', 'monthly-failure-ratio') + _SYNC_TASK_CHECKS,
                 status=('task-status',),
                 monthly_acceptance_request=('monthly-failure-ratio',),
                 monthly_failure_object=('monthly-failure-ratio',),
@@ -189,7 +198,7 @@ KINDS = (
                 status=('migration-task-status', 'migration-task-deadline'),
                 progress=('migration-task-deadline',),
                 left_time=('migration-task-deadline',),
-                failed_num=('migration-task-failed-objects',),
+                failed_num=('migration-task-failed-objects', COUNTS_CHECK),
                 failed_object_record=('migration-task-failed-objects',),
             ),
         ),
@@ -213,7 +222,7 @@ KINDS = (
                 complete_size=('task-group-deadline',),
                 migrate_speed=('task-group-deadline',),
                 failed_task_num=('task-group-failed-tasks',),
-                fail_num=('task-group-failed-objects',),
+                fail_num=('task-group-failed-objects', COUNTS_CHECK),
             ),
         ),
         evaluate=task_group_checks,
@@ -222,9 +231,10 @@ KINDS = (
     ),
 )
 KINDS_BY_NAME = {kind.name: kind for kind in KINDS}
-ALL_CHECKS = tuple(check for kind in KINDS for check in kind.checks)
+# Each id once: kinds share the ids of the checks they make alike (counts-add-up, setting-*).
+ALL_CHECKS = tuple(dict.fromkeys(check for kind in KINDS for check in kind.checks))
 # Checks that skip_checks may switch off; a missing subject always fails.
-SKIPPABLE_CHECKS = tuple(check for kind in KINDS for check in kind.checks[1:])
+SKIPPABLE_CHECKS = tuple(dict.fromkeys(check for kind in KINDS for check in kind.checks[1:]))
 # The fleet's per-target counts: each kind's subjects and unhealthy ones, then the checks.
 COUNT_KEYS = tuple(key for kind in KINDS for key in (kind.fact_key, kind.fact_key + '_unhealthy')) + (
     'checks',

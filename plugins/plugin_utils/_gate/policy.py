@@ -11,6 +11,7 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._reads.names imp
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.statistics_summary import DATA_TYPES, MIN_WINDOW_MS
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import TimeExpressionError, parse_duration
 from ansible_collections.hwcloud.migration.plugins.module_utils._values import is_number
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.settings import merged_settings, normalise_required_settings
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import (
     CHART_TYPES,
     DATASET_THRESHOLDS,
@@ -94,6 +95,8 @@ def _normalise_thresholds(values, names, prefix):
             result['max_stall_age_ms'] = millis
         elif key == 'deadline':
             result.update(parse_deadline(value, label))
+        elif key == 'required_settings':
+            result[key] = normalise_required_settings(value, label)
     return result
 
 
@@ -212,6 +215,11 @@ def normalise_policy(settings):
     for key in ('allowed_task_statuses', 'allowed_dataset_statuses'):
         if defaults.get(key) is None:
             raise MigrationHealthError('%s: a non-empty list of statuses is required' % key)
+
+    # A subject's required settings are its own over the role-wide ones, setting by setting.
+    for subject in tasks + migration_tasks + groups:
+        if 'required_settings' in subject['overrides']:
+            subject['overrides']['required_settings'] = merged_settings(defaults.get('required_settings'), subject['overrides']['required_settings'])
 
     full_series = _check_flag(merged.get('full_series'), 'full_series')
     allow_empty = _check_flag(merged.get('allow_empty'), 'allow_empty')

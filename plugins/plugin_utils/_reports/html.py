@@ -14,6 +14,7 @@ import os
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import ms_to_iso
 from ansible_collections.hwcloud.migration.plugins.module_utils._values import xml_safe
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.settings import SETTING_CHECK_IDS
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import (
     DEFAULT_TITLE,
     HTML_POINT_BUDGET,
@@ -21,7 +22,7 @@ from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants 
     VERDICT_HEALTHY,
     VERDICT_UNHEALTHY,
 )
-from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.kinds import ALL_CHECKS, KINDS
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.kinds import ALL_CHECKS, KINDS, KINDS_BY_NAME
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.results import error_line
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports.charts import SPARKLINE_TYPES, chart, chart_styles, sparkline
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._reports.downsample import chart_columns
@@ -97,6 +98,21 @@ def _check_summary(fact):
             row['skipped'] += 1
     order = {check_id: index for index, check_id in enumerate(ALL_CHECKS)}
     rows.sort(key=lambda row: (-row['failed'] - row['not_evaluated'], order.get(row['id'], len(order))))
+    return rows
+
+
+def _settings_rows(fact):
+    """Every setting check, passed ones too: a compliance reader wants the observed settings of each subject."""
+    rows = []
+    for check in fact['checks']:
+        if check['id'] not in SETTING_CHECK_IDS:
+            continue
+        if not check['passed']:
+            result = 'FAIL' if check.get('evaluated', True) else VERDICT_ERROR
+        else:
+            result = 'SKIPPED' if check['skipped'] else 'PASS'
+        kind = KINDS_BY_NAME.get(check['kind'])
+        rows.append(dict(check, result=result, noun=kind.noun if kind else check['kind']))
     return rows
 
 
@@ -200,6 +216,7 @@ def view_model(fact: dict, title: str = DEFAULT_TITLE) -> dict:
         'tally': _tally(fact['counts']),
         'kinds': kinds,
         'check_summary': _check_summary(fact),
+        'settings_checks': _settings_rows(fact),
         'frames': list(frames.values()),
         'chart_styles': chart_styles(),
         'healthy_checks': sum(len(row['checks']) for kind in kinds for row in kind['rows'] if row['healthy']),

@@ -21,6 +21,7 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._reads.migration
 )
 from ansible_collections.hwcloud.migration.plugins.module_utils._values import is_number
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.common import SubjectChecks, as_string
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.counts import GROUP_COUNTS, TASK_COUNTS, counts_check
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.progress import (
     as_integer,
     as_stamp,
@@ -29,6 +30,7 @@ from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.pro
     iso_or_none,
     status_check,
 )
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.settings import settings_checks
 
 # Task statuses: 5 succeeded passes; 1 waiting, 2 executing, 6 retrying are
 # still running (they pass the status check; the deadline check judges them).
@@ -76,6 +78,8 @@ def migration_task_checks(subject: SubjectChecks, bodies: tuple, thresholds: dic
     status_check(subject, 'migration-task-status', 'migration task', status, TASK_STATUS_NAMES, TASK_PASSING_STATUSES, TASK_RUNNING_STATUSES, reason)
     deadline_check(subject, 'migration-task-deadline', 'migration task', status in TASK_STATUS_NAMES, summary, thresholds, reason)
     failed_objects_check(subject, 'migration-task-failed-objects', 'migration task', summary, thresholds, reason)
+    counts_check(subject, task, TASK_COUNTS, status, TASK_STATUS_NAMES, 'migration task')
+    settings_checks(subject, task, thresholds, 'migration task')
     src = task.get('src_node') if isinstance(task.get('src_node'), dict) else {}
     dst = task.get('dst_node') if isinstance(task.get('dst_node'), dict) else {}
     observed = _observed(summary, thresholds, status)
@@ -103,6 +107,8 @@ def task_group_checks(subject: SubjectChecks, bodies: tuple, thresholds: dict, *
     _failed_tasks_check(subject, group, reason)
     deadline_check(subject, 'task-group-deadline', 'task group', status in GROUP_STATUS_NAMES, summary, thresholds, reason)
     failed_objects_check(subject, 'task-group-failed-objects', 'task group', summary, thresholds, reason)
+    counts_check(subject, group, GROUP_COUNTS, status, GROUP_STATUS_NAMES, 'task group')
+    settings_checks(subject, group, thresholds, 'task group')
     observed = _observed(summary, thresholds, status)
     observed.update(
         {

@@ -12,6 +12,7 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._reads.statistic
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import ms_to_iso
 from ansible_collections.hwcloud.migration.plugins.module_utils._values import is_count
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.common import SubjectChecks, as_count, as_string, format_ratio
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.settings import settings_checks
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.window import (
     stall_check,
     unevaluated_window_check,
@@ -97,6 +98,7 @@ def task_checks(subject: SubjectChecks, bodies: tuple, thresholds: dict, *, now:
         for check_id in WINDOW_CHECKS:
             unevaluated_window_check(subject, check_id, thresholds, window)
         _monthly_check(subject, observed, thresholds, task)
+        settings_checks(subject, task, thresholds, 'sync task')
         return observed
 
     summary = statistics['summary']
@@ -128,6 +130,7 @@ def task_checks(subject: SubjectChecks, bodies: tuple, thresholds: dict, *, now:
     window_failed_check(subject, observed, thresholds, window)
     _monthly_check(subject, observed, thresholds, task)
     stall_check(subject, observed, thresholds, now, window)
+    settings_checks(subject, task, thresholds, 'sync task')
     return observed
 
 

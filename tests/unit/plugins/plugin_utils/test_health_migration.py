@@ -19,14 +19,17 @@ LIST_KEY = 'oms/failed_object_lists/videos/2.txt'
 
 
 def task(task_id, status, **fields):
-    body = {'id': task_id, 'name': 'task-%d' % task_id, 'status': status, 'failed_num': 0}
+    body = {'id': task_id, 'name': 'task-%d' % task_id, 'status': status, 'failed_num': 0, 'successful_num': 90, 'skipped_num': 0}
     body.update(fields)
+    # Counts that add up (counts-add-up) unless a test says otherwise.
+    body.setdefault('total_num', sum(body[key] for key in ('successful_num', 'failed_num', 'skipped_num') if isinstance(body.get(key), int)))
     return body
 
 
 def group(group_id, status, **fields):
-    body = {'group_id': group_id, 'status': status, 'failed_task_num': 0, 'total_task_num': 4, 'fail_num': 0}
+    body = {'group_id': group_id, 'status': status, 'failed_task_num': 0, 'total_task_num': 4, 'fail_num': 0, 'success_num': 90, 'skip_num': 0}
     body.update(fields)
+    body.setdefault('total_num', sum(body[key] for key in ('success_num', 'fail_num', 'skip_num') if isinstance(body.get(key), int)))
     return body
 
 
@@ -353,11 +356,12 @@ def test_problems_fail_the_checks_that_read_the_field():
     assert not status['passed'] and not status['evaluated'] and 'status is None' in status['message']
     assert check(fact, 1, 'migration-task-found')['passed'] is True
     # A field no check reads in particular: every check but the found check.
-    assert entry(fact, 'migration_tasks', 2)['failed_checks'] == ['migration-task-status', 'migration-task-deadline']
+    assert entry(fact, 'migration_tasks', 2)['failed_checks'] == ['migration-task-status', 'migration-task-deadline', 'counts-add-up']
     # A check switched off stays off, and says it could not have been evaluated.
     switched_off = check(fact, 3, 'migration-task-failed-objects')
     assert switched_off['passed'] and switched_off['skipped'] and 'could not have been evaluated' in switched_off['message']
-    assert entry(fact, 'migration_tasks', 3)['failed_checks'] == []
+    # failed_num also feeds counts-add-up, which is not switched off.
+    assert entry(fact, 'migration_tasks', 3)['failed_checks'] == ['counts-add-up']
     # A nested field feeds what its top-level field feeds.
     assert entry(fact, 'migration_tasks', 4)['failed_checks'] == []
     assert check(fact, 4, 'migration-task-status')['passed'] is True

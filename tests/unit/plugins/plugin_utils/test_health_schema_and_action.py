@@ -195,11 +195,15 @@ def _random_gate(rng):
         body = {'id': task_id, 'name': 'copy-%d' % task_id, 'status': rng.randint(0, 7), 'failed_num': rng.choice((0, 3)), 'progress': rng.choice((0, 0.4, 1))}
         if rng.random() < 0.5:
             body.update(total_size=100, complete_size=40, error_reason={'error_code': 'TRF.0155', 'error_msg': 'gone'})
+        # Counts that add up: counts-add-up passes, the other checks decide.
+        body.update(successful_num=10, skipped_num=0, total_num=10 + body['failed_num'])
         migration_tasks.append(body)
     groups = [
         {'group_id': group_id, 'status': rng.randint(0, 9), 'failed_task_num': rng.choice((0, 1)), 'total_task_num': 4, 'fail_num': rng.choice((0, 2))}
         for group_id in group_ids
     ]
+    for body in groups:
+        body.update(success_num=10, skip_num=0, total_num=10 + body['fail_num'])
     results = {
         'sync_task_info': sync_task_info,
         'sync_task_statistics_info': statistics_info,

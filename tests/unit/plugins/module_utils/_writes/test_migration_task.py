@@ -123,3 +123,32 @@ def test_options_are_refused_before_any_request(given, message):
     client.get_json = None  # any request would fail the test
     with pytest.raises(WriteError, match=message):
         run(client, **given)
+
+
+@pytest.mark.parametrize('status', [1, 3, 4])
+def test_a_new_priority_is_one_batch_update_of_this_task_where_the_api_allows_it(status):
+    client = Client(task(7, status, task_priority='MEDIUM'))
+    result = run(client, id=7, task_priority='HIGH')
+    assert [a['call'] for a in result['actions']] == ['BatchUpdateTasks']
+    assert client.writes == [('POST', '/v2/p1/tasks/batch-update', {'ids': [7], 'task_priority': 'HIGH'})]
+
+
+@pytest.mark.parametrize('status', [2, 5, 6, 7])
+def test_a_new_priority_on_another_task_fails_before_any_write(status):
+    client = Client(task(7, status, task_priority='MEDIUM'))
+    with pytest.raises(WriteError, match='only on a waiting, stopped or failed task'):
+        run(client, id=7, task_priority='LOW')
+    assert client.writes == []
+
+
+def test_a_source_cdn_is_sent_at_create_compared_after_and_its_key_sent_with_a_start():
+    cdn = {'domain': 'cdn.example.com', 'protocol': 'https', 'authentication_type': 'NONE', 'authentication_key': 'K', 'crypto_type': None, 'kms_key_id': None}
+    client = Client()
+    run(client, src_node=SRC, dst_node=DST, source_cdn=cdn)
+    assert client.writes[0][2]['source_cdn'] == {'domain': 'cdn.example.com', 'protocol': 'https', 'authentication_type': 'NONE', 'authentication_key': 'K'}
+    shown = task(7, 3, source_cdn={'domain': 'cdn.example.com', 'protocol': 'https', 'authentication_type': 'NONE'})
+    client = Client(shown)
+    run(client, id=7, state='started', src_node=SRC, dst_node=DST, source_cdn=cdn)
+    assert [(method, body.get('source_cdn_authentication_key')) for method, _path, body in client.writes] == [('POST', 'K')]
+    with pytest.raises(WriteError, match='source_cdn.domain'):
+        run(Client(shown), id=7, source_cdn=dict(cdn, domain='other'))

@@ -13,14 +13,14 @@ DEADLINE = '2027-01-20T08:00:00Z'  # five days after NOW
 
 def task(task_id, status=2, **fields):
     body = {'id': task_id, 'name': 'task-%d' % task_id, 'status': status, 'progress': 0.5, 'left_time': 3600000, 'failed_num': 0, 'total_num': 1000}
-    body.update(error_reason=None, failed_object_record=None, successful_num=500)
+    body.update(error_reason=None, failed_object_record=None, successful_num=500, skipped_num=0, complete_size=50, total_size=100)
     body.update(fields)
     return body
 
 
 def group(group_id, status=2, **fields):
     body = {'group_id': group_id, 'status': status, 'failed_task_num': 0, 'total_task_num': 2, 'fail_num': 0, 'success_num': 10}
-    body.update(total_size=100, complete_size=50, migrate_speed=10)
+    body.update(total_size=100, complete_size=50, migrate_speed=10, total_num=20, skip_num=0)
     body.update(fields)
     return body
 
