@@ -23,7 +23,7 @@ DEMO_STAMP := $(DEMO_VENV)/.installed
 DEMO_COLLECTION_LINK := $(DEMO_VENV)/collections/ansible_collections/hwcloud/migration
 DIST := build/dist
 
-.PHONY: venv which-python chromium demo dist test lint format sanity units integration bench clean
+.PHONY: venv which-python chromium java demo dist test lint format sanity units integration bench clean
 
 venv: $(STAMP) $(COLLECTION_LINK)
 
@@ -96,7 +96,14 @@ units: venv chromium
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-integration: venv chromium
+# ansible-rulebook (tests/integration/test_rulebook.py) runs its rules on a Java 17+ runtime,
+# which it finds through JAVA_HOME or the `java` on PATH (libjvm.so in the JRE's lib/server);
+# install Debian's headless JRE (17 on Debian 12, 21 on Debian 13) when there is none as new.
+java:
+	@version=$$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'); \
+	  test "$${version:-0}" -ge 17 2>/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
+
+integration: venv chromium java
 	$(BIN)/python -m pytest -q -n 2 --durations=20 --junitxml=$(TEST_RESULTS)/integration.xml tests/integration
 	$(BIN)/python tools/test_floors.py check integration
 

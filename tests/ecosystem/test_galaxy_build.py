@@ -39,6 +39,11 @@ REQUIRED = {
     'plugins/doc_fragments/huaweicloud.py',
     'roles/migration_health/meta/argument_specs.yml',
     'playbooks/migration_health.yml',
+    # Event-Driven Ansible: ansible-rulebook finds the source and the rulebook under extensions/eda/,
+    # and the playbooks the rulebook runs by their names in playbooks/.
+    'extensions/eda/plugins/event_source/migration_events.py',
+    'extensions/eda/rulebooks/migration_events.yml',
+    'playbooks/migration_events_notify.yml',
     'docs/docsite/extra-docs.yml',
     'docs/docsite/links.yml',
 }

@@ -16,7 +16,8 @@ project lookup, one token) until a poll fails; the next poll then starts with
 fresh ones, because a client remembers the failures of its call (a refused
 credential, a failed project lookup) and a poll is one call.  Every text of
 every event is masked with the secrets of the connection options and those
-the clients obtained.
+the clients obtained, and defanged so that no template reaches a playbook
+(``shown``).
 """
 
 import logging
@@ -30,6 +31,7 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._reads.bundle im
 from ansible_collections.hwcloud.migration.plugins.module_utils._timeexpr import now_ms
 from ansible_collections.hwcloud.migration.plugins.module_utils._version import USER_AGENT
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._events.settings import WatchSettings, backoff_delay
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._events.shown import shown_event
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._events.tracker import Tracker, make_event
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.evaluate import evaluate
 
@@ -126,7 +128,7 @@ class Poller:
             self.failed_polls = 0
             # Known by now (every read needs it): later clients skip the IAM project lookup.
             self._project_id = self._project_id or self._clients['oms'].project_id
-        return [_masked(event, self._secrets) for event in events]
+        return [shown_event(event, self._secrets) for event in events]
 
     def _source_failure(self, now: int, message: str) -> List[Dict[str, Any]]:
         LOG.warning('%s', mask_secrets(message, self._secrets))
@@ -139,14 +141,3 @@ class Poller:
             return []
         previous, self._source_failed = self._source_failed, None
         return [make_event(SOURCE_KIND, None, 'read_recovered', previous, {'step': 'poll'}, None, now)]
-
-
-def _masked(value: Any, secrets) -> Any:
-    """``value`` with every secret replaced in every string it holds (keys included)."""
-    if isinstance(value, str):
-        return mask_secrets(value, secrets)
-    if isinstance(value, dict):
-        return {_masked(key, secrets): _masked(item, secrets) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_masked(item, secrets) for item in value]
-    return value

@@ -125,6 +125,9 @@ def watch_settings(args: Optional[Mapping[str, Any]], *, now: int) -> WatchSetti
     unknown = [name for name in args if name not in source_spec]
     if unknown:
         raise WatchSettingsError(_unknown_message(unknown, list(source_spec)))
+    # A connection option given as null is one not given (its environment variable and default apply), as a
+    # module option left out with omit: a rulebook can pass the options its variables have, and only those.
+    args = {name: value for name, value in args.items() if value is not None or name not in connection_spec}
     checked = ArgumentSpecValidator(source_spec).validate(dict(args))
     if checked.error_messages:
         # The validator's messages name the argument and the type it wants; never a value of a no_log option.
@@ -137,7 +140,9 @@ def watch_settings(args: Optional[Mapping[str, Any]], *, now: int) -> WatchSetti
     settings = {name: values[name] for name in SELECTIONS if values[name] is not None}
     if isinstance(settings.get('datasets'), str):
         raise WatchSettingsError('%s: datasets must be a list of dataset ids; ModelArts has no listing to watch "all" datasets by.' % SOURCE_NAME)
-    settings.update(deadline=deadline, max_stall_age=values['max_stall_age'])
+    # null switches the stalls off; the validator would make it an empty text (ansible-core 2.19 and later).
+    max_stall_age = None if 'max_stall_age' in args and args['max_stall_age'] is None else values['max_stall_age']
+    settings.update(deadline=deadline, max_stall_age=max_stall_age)
     try:
         policy = normalise_policy(settings)
     except MigrationHealthError as exc:

@@ -36,6 +36,13 @@ description:
     answers that it does not exist, or a complete listing (V(all)) no longer holds it.
   - The connection options are those of the modules, with the same environment variables and checks (see the
     C(hwcloud.migration.huaweicloud) documentation fragment). No credential appears in an event or a log line.
+  - No template reaches a playbook. ansible-rulebook hands an event to a playbook as extra vars, which Ansible
+    templates, so every text of C(previous), C(current) and C(summary) (names, descriptions, error reasons, object
+    keys, dictionary keys) is defanged before it is put on the queue, by one rule. A space follows every C({) that
+    opens a Jinja delimiter, so C({{), C({%) and C({#) become C({ {), C({ %) and C({ #) and nothing else changes.
+  - C(id) is the resource's id only when it is one the modules accept for its kind (a migration task's is a whole
+    number, a sync task's, a dataset's or a task group's 1 to 255 characters without control characters) and holds
+    no Jinja opener; otherwise it is V(null), and the summary still shows the text, defanged.
 options:
   sync_tasks:
     description: OMS sync task ids to watch, or V(all) for every sync task of the project.

@@ -41,6 +41,17 @@ def test_the_environment_fills_what_the_arguments_leave_out(monkeypatch):
     assert watched.params['secret_key'] == 'sk-from-the-environment' and 'sk-from-the-environment' in watched.secrets
 
 
+def test_a_connection_option_given_as_null_is_one_not_given(monkeypatch):
+    # What a rulebook passes for the options its variables leave out: the environment and the defaults apply.
+    monkeypatch.setenv('HW_SECRET_KEY', 'sk-from-the-environment')
+    args = {'region': 'cn-north-4', 'access_key': 'AK0000000000000000', 'secret_key': None, 'endpoint': None, 'validate_certs': None}
+    watched = watch_settings(dict(args, migration_tasks='all', max_stall_age=None), now=NOW)
+    assert watched.params['secret_key'] == 'sk-from-the-environment' and watched.params['validate_certs'] is True
+    assert watched.params['endpoint'] is None
+    # A null of the source's own arguments keeps its meaning: max_stall_age null switches the stalls off.
+    assert watched.max_stall_age_ms is None
+
+
 @pytest.mark.parametrize(
     'args, message',
     [
