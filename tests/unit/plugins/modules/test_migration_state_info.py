@@ -116,8 +116,9 @@ def test_every_read_in_one_call_each_result_under_its_name(run_state):
     assert [task['id'] for task in result['migration_task_info']['migration_tasks']] == [1001, 1002]
     assert result['migration_task_info']['migration_tasks'][0]['summary']['status_name'] == 'succeeded'
     assert [group['group_id'] for group in result['task_group_info']['task_groups']] == ['group-1']
-    for name in _state.MODULE_OF:
+    for name in ALL_READS:
         assert result[name]['complete'] is True and 'changed' not in result[name], name
+    assert 'failed_objects_info' not in result  # a part left out is not read
     paths = [call[0] for call in client.calls]
     assert paths.count(_reads_sync.STATISTICS_PATH) == 2 and paths.count(_reads_sync.LIST_PATH) == 1
 
@@ -156,7 +157,7 @@ def test_one_read_failing_keeps_every_other_result(run_state):
     # The other reads ended as usual.
     assert [task['id'] for task in result['migration_task_info']['migration_tasks']] == [1001, 1002]
     assert len(result['sync_task_statistics_info']['sync_task_statistics']) == 2
-    assert not any(result[name].get('failed') for name in _state.MODULE_OF if name != 'task_group_info')
+    assert not any(result[name].get('failed') for name in ALL_READS if name != 'task_group_info')
 
 
 def test_a_failed_listing_fails_its_read_and_leaves_the_statistics_unread(run_state):
