@@ -23,8 +23,23 @@ from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.com
 OBJECT_KEYS = ('code', 'time', 'key', 'message')
 
 
+# Codes a message names before it says "and N more" (the reports list every code).
+CODES_NAMED = 3
+
+
 def _codes_display(codes) -> str:
     return ', '.join(codes) if codes else '(none)'
+
+
+def _codes_named(codes) -> str:
+    more = len(codes) - CODES_NAMED
+    return _codes_display(codes[:CODES_NAMED]) + (' and %d more' % more if more > 0 else '')
+
+
+def _objects_display(counts) -> str:
+    """``25 in 6 codes``: short enough for the verdict's table; the codes are in the message and the reports."""
+    total = sum(counts.values())
+    return '%d in %d code%s' % (total, len(counts), '' if len(counts) == 1 else 's') if counts else 'no entry'
 
 
 def usable_counts(value: object) -> dict | None:
@@ -75,10 +90,15 @@ def failure_codes_check(subject: SubjectChecks, check_id: str, noun: str, count:
         subject.unusable(check_id, None, allowed, 'the counts per failure code are not a dict of counts', observed_display='unusable', threshold_display=threshold_display)
         return
     disallowed = sorted(code for code in counts if code not in allowed)
-    observed = ', '.join('%s: %d' % (code, counts[code]) for code in sorted(counts)) or 'no entry'
+    observed = _objects_display(counts)
     if disallowed:
-        message = '%d failed object(s) with code(s) not allowed: %s' % (sum(counts[code] for code in disallowed), _codes_display(disallowed))
+        message = '%d failed object(s) with code(s) not allowed: %s' % (sum(counts[code] for code in disallowed), _codes_named(disallowed))
         subject.add(check_id, _codes_display(disallowed), allowed, passed=False, message=message, observed_display=observed, threshold_display=threshold_display)
+        return
+    if not counts and is_count(count) and count > 0:
+        # (A sync task's lists are found under a prefix: none there while it reports failures is no proof of none.)
+        message = 'the %s reports %d failed objects, but its failed-object lists hold none' % (noun, count)
+        subject.unusable(check_id, None, allowed, message, observed_display=observed, threshold_display=threshold_display)
         return
     if listed.get('complete') is not True:
         message = 'the failed-object list was read only in part (complete: false): codes further on are unseen'

@@ -85,7 +85,18 @@ def test_a_code_not_allowed_fails_on_data():
     added = _one(3, listed('migration_task', 7, {'GET_SRC_OBJ_FAILURE': 2, 'UPLOAD_DST_OBJ_FAILURE': 1}), ['GET_SRC_OBJ_FAILURE'])
     assert (added['passed'], added['evaluated']) == (False, True)
     assert added['observed'] == 'UPLOAD_DST_OBJ_FAILURE' and 'UPLOAD_DST_OBJ_FAILURE' in added['message']
-    assert added['observed_display'] == 'GET_SRC_OBJ_FAILURE: 2, UPLOAD_DST_OBJ_FAILURE: 1'
+    assert added['observed_display'] == '3 in 2 codes'
+
+
+def test_a_message_names_a_few_codes_and_counts_the_rest():
+    counts = dict.fromkeys(['A_FAILURE', 'B_FAILURE', 'C_FAILURE', 'D_FAILURE', 'E_FAILURE'], 1)
+    added = _one(5, listed('migration_task', 7, counts), [])
+    assert added['message'] == '5 failed object(s) with code(s) not allowed: A_FAILURE, B_FAILURE, C_FAILURE and 2 more'
+
+
+def test_failures_reported_with_an_empty_list_are_not_evaluated():
+    added = _one(4, listed('sync_task', 's', {}), [])
+    assert (added['passed'], added['evaluated']) == (False, False) and 'hold none' in added['message']
 
 
 def test_by_default_no_code_is_allowed():
