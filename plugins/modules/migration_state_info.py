@@ -355,7 +355,7 @@ failed_objects_info:
       each error with the C(kind) of its subject).
   returned: when O(failed_objects_info) is set
   type: dict
-  sample: {failed_objects: [{kind: migration_task, id: 1003, counts: {GET_SRC_OBJ_FAILURE: 25}, total: 25, complete: true}], missing: [], complete: true, problems: []}
+  sample: {failed_objects: [{kind: migration_task, id: 1003, counts: {GET_SRC_OBJ_FAILURE: 25}, total: 25}], missing: [], complete: true, problems: []}
 complete:
   description: Whether every read succeeded and says its result is complete.
   returned: always

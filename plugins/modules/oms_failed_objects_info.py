@@ -219,7 +219,8 @@ errors:
   type: list
   elements: dict
   sample:
-    - {"kind": "migration_task", "id": 1001, "status": 404, "error_code": "NoSuchKey", "request_id": "0000018E1A2B3C4D", "message": "GET ... failed", "attempted": true}
+    - {"kind": "migration_task", "id": 1001, "status": 404, "error_code": "NoSuchKey", "request_id": "0000018E1A2B3C4D",
+       "message": "GET ... failed", "attempted": true}
 """
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._module import run_info_module

@@ -43,7 +43,11 @@ def objects_emulator_fixture(tmp_path_factory):
                 ]
             },
         ),
-        _task(ALLOWED_ONLY, 2, failed_object_list={'objects': [{'key': 'docs/a.pdf', 'code': 'GET_SRC_OBJ_FAILURE'}, {'key': 'docs/b.pdf', 'code': 'GET_SRC_OBJ_FAILURE'}]}),
+        _task(
+            ALLOWED_ONLY,
+            2,
+            failed_object_list={'objects': [{'key': 'docs/a.pdf', 'code': 'GET_SRC_OBJ_FAILURE'}, {'key': 'docs/b.pdf', 'code': 'GET_SRC_OBJ_FAILURE'}]},
+        ),
         _task(NO_LIST, 4, failed_object_list={'missing': True}),
         _task(CLEAN, 0, status='succeeded'),
     ]
@@ -69,7 +73,13 @@ def gate(run_playbook, emulator, tmp_path, tasks, **variables):
         'migration_health_failed_object_details': True,
     }
     role_vars.update(variables)
-    play = {'name': 'Gate', 'hosts': 'localhost', 'connection': 'local', 'gather_facts': False, 'roles': [{'role': 'hwcloud.migration.migration_health', 'vars': role_vars}]}
+    play = {
+        'name': 'Gate',
+        'hosts': 'localhost',
+        'connection': 'local',
+        'gather_facts': False,
+        'roles': [{'role': 'hwcloud.migration.migration_health', 'vars': role_vars}],
+    }
     run = run_playbook([play], extra_vars=SECRET_VARS, env={'HUAWEICLOUD_SDK_REGION_OBS_CN_NORTH_4': emulator.url})
     assert run.rc == 0, run.output
     assert_clean_output(run)
@@ -124,5 +134,9 @@ def test_a_list_that_cannot_be_read_is_error(emulator, run_playbook, tmp_path):
     # The other task's list was read and judged.
     assert check(fact, ALLOWED_ONLY, 'migration-task-failure-codes')['passed']
     root = ET.parse(str(reports / 'migration-health.xml')).getroot()
-    [case] = [case for case in root.iter('testcase') if case.get('classname') == 'migration_health.migration_task.%d' % NO_LIST and case.get('name') == 'migration-task-failure-codes']
+    [case] = [
+        case
+        for case in root.iter('testcase')
+        if case.get('classname') == 'migration_health.migration_task.%d' % NO_LIST and case.get('name') == 'migration-task-failure-codes'
+    ]
     assert case.find('error') is not None

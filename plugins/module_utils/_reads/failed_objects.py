@@ -194,7 +194,9 @@ def _read_subject(subject, resource_id, body, context, obs, options):
     )
     if not complete:
         cut = [item['key'] for item in files if not item['complete']]
-        report_problem(context, resource_id, 'files', 'the %s list was cut at max_list_bytes (%d bytes): %s' % (subject.noun, options['max_list_bytes'], ', '.join(cut)))
+        report_problem(
+            context, resource_id, 'files', 'the %s list was cut at max_list_bytes (%d bytes): %s' % (subject.noun, options['max_list_bytes'], ', '.join(cut))
+        )
     return dict(entry, files=files, complete=complete, **found.as_dict())
 
 

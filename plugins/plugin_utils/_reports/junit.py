@@ -47,7 +47,12 @@ def _code_cases(fact, check):
     cases = []
     for code, count in sorted((details.get('counts') or {}).items()):
         keys = [item.get('key') for item in details.get('objects') or [] if item.get('code') == code]
-        detail = '%d failed object(s) with code %s (%s)\n%s' % (count, code, 'allowed' if code in allowed else 'not allowed', '\n'.join(str(key) for key in keys))
+        detail = '%d failed object(s) with code %s (%s)\n%s' % (
+            count,
+            code,
+            'allowed' if code in allowed else 'not allowed',
+            '\n'.join(str(key) for key in keys),
+        )
         skipped = check['skipped'] and check['passed']
         cases.append(('%s %s' % (check['id'], code), skipped or code in allowed, skipped, detail))
     return cases

@@ -61,9 +61,7 @@ def details_of(listed: object) -> dict | None:
         'files': [item['key'] for item in files if isinstance(item, dict) and isinstance(item.get('key'), str)],
         'counts': dict(usable_counts(listed.get('counts')) or {}),
         'total': listed.get('total') if is_count(listed.get('total')) else None,
-        'objects': [
-            {key: item.get(key) if isinstance(item.get(key), str) else None for key in OBJECT_KEYS} for item in objects if isinstance(item, dict)
-        ],
+        'objects': [{key: item.get(key) if isinstance(item.get(key), str) else None for key in OBJECT_KEYS} for item in objects if isinstance(item, dict)],
         'unparsable_count': listed.get('unparsable_count') if is_count(listed.get('unparsable_count')) else None,
         'complete': listed.get('complete') is True,
     }
@@ -87,13 +85,17 @@ def failure_codes_check(subject: SubjectChecks, check_id: str, noun: str, count:
         return
     counts = usable_counts(listed.get('counts') if isinstance(listed, dict) else None)
     if counts is None:
-        subject.unusable(check_id, None, allowed, 'the counts per failure code are not a dict of counts', observed_display='unusable', threshold_display=threshold_display)
+        subject.unusable(
+            check_id, None, allowed, 'the counts per failure code are not a dict of counts', observed_display='unusable', threshold_display=threshold_display
+        )
         return
     disallowed = sorted(code for code in counts if code not in allowed)
     observed = _objects_display(counts)
     if disallowed:
         message = '%d failed object(s) with code(s) not allowed: %s' % (sum(counts[code] for code in disallowed), _codes_named(disallowed))
-        subject.add(check_id, _codes_display(disallowed), allowed, passed=False, message=message, observed_display=observed, threshold_display=threshold_display)
+        subject.add(
+            check_id, _codes_display(disallowed), allowed, passed=False, message=message, observed_display=observed, threshold_display=threshold_display
+        )
         return
     if not counts and is_count(count) and count > 0:
         # (A sync task's lists are found under a prefix: none there while it reports failures is no proof of none.)

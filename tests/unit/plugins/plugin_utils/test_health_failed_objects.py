@@ -20,11 +20,15 @@ KEY = 'oms/task/logs/failed_object_lists/20240309150503.failed_list.txt'
 
 
 def listed(kind, ident, counts, *, complete=True, unparsable=0, objects=None):
-    objects = objects if objects is not None else [
-        {'code': code, 'time': '2024-03-09 15:05:03', 'key': 'logs/%s <b>%d</b>.gz' % (code.lower(), number), 'message': 'm'}
-        for code, count in sorted(counts.items())
-        for number in range(count)
-    ]
+    objects = (
+        objects
+        if objects is not None
+        else [
+            {'code': code, 'time': '2024-03-09 15:05:03', 'key': 'logs/%s <b>%d</b>.gz' % (code.lower(), number), 'message': 'm'}
+            for code, count in sorted(counts.items())
+            for number in range(count)
+        ]
+    )
     return {
         'kind': kind,
         'id': ident,
