@@ -50,6 +50,9 @@ REPORT_FILES = ('migration-health.json', 'migration-health.xml', 'migration-heal
 # The cutover is an hour away: the demo's long-running migration task will miss it.
 DEMO_DEADLINE = '+1h'
 START_TIMEOUT = 30
+# The failed objects shown after the gate's output, per failing subject (the reports list up to the gate's limit).
+DEMO_FAILED_OBJECTS_SHOWN = 3
+DEMO_FAILED_SUBJECTS_SHOWN = 2
 # Credentials a developer may have exported for a real account: they must not
 # leak into a run aimed at the emulator (a stray security token would change the
 # auth method, a real key would simply be refused).
@@ -104,24 +107,31 @@ def demo_settings(scenario_path):
     return {'region': region, 'access_key': keys[0]['access_key'], 'secret_key': keys[0]['secret_key'], 'datasets': datasets}
 
 
-def gate_command():
+def obs_endpoint_env(region, url):
+    """The variable that points OBS requests for ``region`` at the emulator (path style), as the SDK names it."""
+    return {'HUAWEICLOUD_SDK_REGION_OBS_%s' % region.upper().replace('-', '_'): url}
+
+
+def gate_command(obs_env=None):
     """The gate run, as a shell line that works from any folder (it names the collections path)."""
     stray = sorted(key for key in os.environ if key.startswith(CREDENTIAL_ENV_PREFIXES))
     words = ['env'] + [part for key in stray for part in ('-u', key)]
+    words += ['%s=%s' % item for item in sorted((obs_env or {}).items())]
     words += ['ANSIBLE_COLLECTIONS_PATH=%s' % collections_path(), find_tool('ansible-playbook'), 'hwcloud.migration.migration_health', '-e', '@%s' % VARS_FILE]
     return ' '.join(shlex.quote(str(word)) for word in words)
 
 
-def run_playbook(extra_vars):
+def run_playbook(extra_vars, obs_env=None):
     """Run the gate playbook; returns its exit status.  Output goes straight to the terminal."""
     VARS_FILE.parent.mkdir(parents=True, exist_ok=True)
     VARS_FILE.write_text(json.dumps(extra_vars, indent=2) + '\n')
     env = {key: value for key, value in os.environ.items() if not key.startswith(CREDENTIAL_ENV_PREFIXES)}
+    env.update(obs_env or {})
     env['ANSIBLE_COLLECTIONS_PATH'] = str(collections_path())
     env.setdefault('ANSIBLE_LOCALHOST_WARNING', 'False')
     env.setdefault('ANSIBLE_INVENTORY_UNPARSED_WARNING', 'False')
     command = [find_tool('ansible-playbook'), 'hwcloud.migration.migration_health', '-e', '@%s' % VARS_FILE]
-    print('$ %s' % gate_command(), flush=True)
+    print('$ %s' % gate_command(obs_env), flush=True)
     process = subprocess.Popen(command, env=env, cwd=str(REPO))
     try:
         return process.wait()
@@ -135,14 +145,37 @@ def run_playbook(extra_vars):
                 process.wait()
 
 
-def rerun_instructions(port):
+def failed_objects_excerpt(report_dir, shown=DEMO_FAILED_OBJECTS_SHOWN, subjects=DEMO_FAILED_SUBJECTS_SHOWN):
+    """A few lines per subject whose failed objects the gate read: its counts per code and its first keys."""
+    try:
+        fact = json.loads((report_dir / 'migration-health.json').read_text())
+    except (OSError, ValueError):
+        return []
+    listed = [
+        (noun, entry, entry['failed_object_details'])
+        for fact_key, noun in (('migration_tasks', 'migration task'), ('task_groups', 'task group'), ('sync_tasks', 'sync task'))
+        for entry in fact.get(fact_key) or []
+        if entry.get('failed_object_details')
+    ]
+    lines = []
+    for noun, entry, details in listed[:subjects]:
+        name = entry.get('name') or entry.get('description')
+        lines.append('%s %s%s: %s failed objects in %s' % (noun, entry['id'], ' (%s)' % name if name else '', details.get('total'), details.get('bucket')))
+        lines.append('  by code: %s' % ', '.join('%s %d' % item for item in sorted((details.get('counts') or {}).items())))
+        lines.extend('  %-34s %s' % (item.get('code'), item.get('key')) for item in (details.get('objects') or [])[:shown])
+    if len(listed) > subjects:
+        lines.append('(and %d more subjects with failed objects)' % (len(listed) - subjects))
+    return ['Failed objects, the first %d of each subject (all of them in migration-health.html):' % shown] + lines if lines else []
+
+
+def rerun_instructions(port, obs_env=None):
     """The two commands that run this gate again by hand: the emulator, then the playbook."""
     emulator = ' '.join(shlex.quote(str(word)) for word in (find_tool('hwc-emulator'), '--port', port, '--scenario', SCENARIO))
     return '\n'.join(
         [
             'Run the gate again yourself (from any folder; the vars file stays in %s):' % VARS_FILE.parent,
             '  %s &' % emulator,
-            '  %s' % gate_command(),
+            '  %s' % gate_command(obs_env),
             'then stop the emulator with: kill %1',
         ]
     )
@@ -181,6 +214,8 @@ def main(argv=None):
             'migration_health_migration_tasks': 'all',
             'migration_health_task_groups': 'all',
             'migration_health_deadline': DEMO_DEADLINE,
+            # The failing tasks' failed-object lists, from the emulator's OBS (obs_env): codes and keys in the reports.
+            'migration_health_failed_object_details': True,
             'migration_health_fail': False,
             'migration_health_report_dir': str(report_dir),
             'migration_health_connection': {
@@ -191,14 +226,18 @@ def main(argv=None):
                 'iam_endpoint': url,
             },
         }
+        obs_env = obs_endpoint_env(settings['region'], url)
         started = time.time()
-        rc = run_playbook(extra_vars)
+        rc = run_playbook(extra_vars, obs_env)
         if rc != 0:
             print('demo: ansible-playbook failed with exit status %d (emulator log: %s)' % (rc, report_dir / 'emulator.log'), file=sys.stderr)
             return rc
         # The gate printed its own summary (the role's "Show the verdict" task): the demo adds nothing to it.
         print('\nGate ran in %.1fs (report mode: migration_health_fail=false; by default the play fails and lists the violations).' % (time.time() - started))
-        print('\n' + rerun_instructions(url.rsplit(':', 1)[1]))
+        excerpt = failed_objects_excerpt(report_dir)
+        if excerpt:
+            print('\n' + '\n'.join(excerpt))
+        print('\n' + rerun_instructions(url.rsplit(':', 1)[1], obs_env))
         return 0
     except (KeyboardInterrupt, Stop):
         print('\ndemo: interrupted', file=sys.stderr)

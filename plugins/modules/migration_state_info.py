@@ -6,7 +6,7 @@
 DOCUMENTATION = r"""
 ---
 module: migration_state_info
-short_description: Read sync tasks, their statistics, dataset syncs, migration tasks and task groups in one call
+short_description: Read sync tasks, their statistics, dataset syncs, migration tasks, task groups and failed objects in one call
 version_added: 0.2.0
 author:
   - hwcloud.migration maintainers (@hwcloud)
@@ -184,8 +184,69 @@ options:
         description:
           - The same as O(hwcloud.migration.oms_task_group_info#module:status).
         type: raw
+  failed_objects_info:
+    description:
+      - Read the failed-object lists of OMS migration tasks, task groups and sync tasks from their destination
+        buckets, with the options of M(hwcloud.migration.oms_failed_objects_info) (C(task_ids), C(group_ids),
+        C(sync_task_ids), C(list_failed), C(max_objects), C(max_list_bytes), C(obs_access_key), C(obs_secret_key),
+        C(obs_security_token), C(obs_endpoint)).
+      - Without C(task_ids), C(group_ids), C(sync_task_ids) and C(list_failed), and with O(migration_task_info),
+        O(task_group_info) or O(sync_task_info) set, the lists are read once those reads have ended, for the
+        subjects they returned that have failed objects (C(failed_num), C(fail_num) or C(monthly_failure_object)
+        above 0, or not a count), from the answers already read (no second OMS request). Then the result is there
+        even when no subject failed (with no entry).
+      - The result is in RV(failed_objects_info).
+    type: dict
+    suboptions:
+      task_ids:
+        description:
+          - The same as O(hwcloud.migration.oms_failed_objects_info#module:task_ids).
+        type: list
+        elements: raw
+      group_ids:
+        description:
+          - The same as O(hwcloud.migration.oms_failed_objects_info#module:group_ids).
+        type: list
+        elements: str
+      sync_task_ids:
+        description:
+          - The same as O(hwcloud.migration.oms_failed_objects_info#module:sync_task_ids).
+        type: list
+        elements: str
+      list_failed:
+        description:
+          - The same as O(hwcloud.migration.oms_failed_objects_info#module:list_failed).
+        type: list
+        elements: str
+        choices: [migration_tasks, task_groups]
+      max_objects:
+        description:
+          - The same as O(hwcloud.migration.oms_failed_objects_info#module:max_objects).
+        type: int
+        default: 100
+      max_list_bytes:
+        description:
+          - The same as O(hwcloud.migration.oms_failed_objects_info#module:max_list_bytes).
+        type: int
+        default: 67108864
+      obs_access_key:
+        description:
+          - The same as O(hwcloud.migration.oms_failed_objects_info#module:obs_access_key).
+        type: str
+      obs_secret_key:
+        description:
+          - The same as O(hwcloud.migration.oms_failed_objects_info#module:obs_secret_key).
+        type: str
+      obs_security_token:
+        description:
+          - The same as O(hwcloud.migration.oms_failed_objects_info#module:obs_security_token).
+        type: str
+      obs_endpoint:
+        description:
+          - The same as O(hwcloud.migration.oms_failed_objects_info#module:obs_endpoint).
+        type: str
 notes:
-  - At least one of the five options is required.
+  - At least one of the six options is required.
   - Every option of every read is checked before the first request; a wrong one fails the task naming
     the read and the option.
   - Unlike the single modules, O(max_concurrency) bounds the requests of all the reads together.
@@ -206,6 +267,7 @@ seealso:
   - module: hwcloud.migration.modelarts_dataset_sync_info
   - module: hwcloud.migration.oms_migration_task_info
   - module: hwcloud.migration.oms_task_group_info
+  - module: hwcloud.migration.oms_failed_objects_info
 """
 
 EXAMPLES = r"""
@@ -286,6 +348,14 @@ task_group_info:
   returned: when O(task_group_info) is set
   type: dict
   sample: {task_groups: [], missing: [], truncated: false, complete: true, problems: []}
+failed_objects_info:
+  description:
+    - The result of the O(failed_objects_info) read, as M(hwcloud.migration.oms_failed_objects_info) returns it
+      (C(failed_objects), C(missing), C(complete), C(problems); on failure also C(failed), C(msg) and C(errors),
+      each error with the C(kind) of its subject).
+  returned: when O(failed_objects_info) is set
+  type: dict
+  sample: {failed_objects: [{kind: migration_task, id: 1003, counts: {GET_SRC_OBJ_FAILURE: 25}, total: 25}], missing: [], complete: true, problems: []}
 complete:
   description: Whether every read succeeded and says its result is complete.
   returned: always

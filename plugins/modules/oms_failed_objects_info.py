@@ -213,13 +213,14 @@ problems:
   elements: dict
 errors:
   description:
-    - One entry per ID that could not be read, when the task failed because of them, with C(id), C(status),
+    - One entry per ID that could not be read, when the task failed because of them, with C(kind), C(id), C(status),
       C(error_code) (an OMS code, or an OBS one such as C(NoSuchKey)), C(request_id), C(message) and C(attempted).
   returned: failure
   type: list
   elements: dict
   sample:
-    - {"id": 1001, "status": 404, "error_code": "NoSuchKey", "request_id": "0000018E1A2B3C4D", "message": "GET ... failed", "attempted": true}
+    - {"kind": "migration_task", "id": 1001, "status": 404, "error_code": "NoSuchKey", "request_id": "0000018E1A2B3C4D",
+       "message": "GET ... failed", "attempted": true}
 """
 
 from ansible_collections.hwcloud.migration.plugins.module_utils._module import run_info_module

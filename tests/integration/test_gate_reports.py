@@ -63,9 +63,13 @@ def test_a_real_run_prints_the_summary_the_demo_prints(demo_emulator, run_playbo
     extra_vars['migration_health_connection'].update(endpoint=demo_emulator.url, iam_endpoint=demo_emulator.url)
     real_dir = tmp_path / 'real-reports'
     extra_vars['migration_health_report_dir'] = str(real_dir)
-    run = run_playbook(PLAYBOOK, extra_vars=extra_vars)
+    # The demo reads the failed-object lists from the emulator's OBS (the command it prints names the variable).
+    run = run_playbook(PLAYBOOK, extra_vars=extra_vars, env={'HUAWEICLOUD_SDK_REGION_OBS_CN_NORTH_4': demo_emulator.url})
     assert run.rc == 0, run.output
     real_lines = _shown(run)
+    assert 'HUAWEICLOUD_SDK_REGION_OBS_CN_NORTH_4=' in process.stdout
+    # After the gate's own output, the first failed objects of the failing subjects.
+    assert 'Failed objects, the first 3 of each subject' in process.stdout and 'by code: ' in process.stdout
 
     assert _masked(real_lines, real_dir) == _masked(demo_lines, demo_dir)
     fact = json.loads((real_dir / 'migration-health.json').read_text())

@@ -124,6 +124,7 @@ def test_a_missing_list_fails_closed_naming_the_id_with_code_and_request_id(emul
     assert failure['complete'] is False and [entry['id'] for entry in failure['failed_objects']] == [FAILED]
     errors = dict((entry['id'], entry) for entry in failure['errors'])
     assert errors[NO_LIST]['status'] == 404 and errors[NO_LIST]['error_code'] == 'NoSuchKey' and errors[NO_LIST]['request_id']
+    assert errors[NO_LIST]['kind'] == 'migration_task'  # ids of two kinds may be equal
     logged = [entry['request_id'] for entry in requests_log(emulator, 'obs_get_object') if entry['status'] == 404]
     assert errors[NO_LIST]['request_id'] in logged
     assert errors[NOT_RECORDED]['error_code'] == 'NoFailedObjectList' and 'enable_failed_object_recording' in errors[NOT_RECORDED]['message']

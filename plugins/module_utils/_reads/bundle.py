@@ -27,15 +27,44 @@ from ansible_collections.hwcloud.migration.plugins.module_utils._api.options imp
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads import names
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.base import Read, ReadContext, ReadError, finished_result
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.datasets import DATASET_SYNCS
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads.failed_objects import FAILED_OBJECTS, read_failed_objects
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.migration import MIGRATION_TASKS, TASK_GROUPS
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.sync_tasks import SYNC_TASK_STATISTICS, SYNC_TASKS, task_ids
 
-_BY_NAME = {read.name: read for read in (SYNC_TASKS, SYNC_TASK_STATISTICS, DATASET_SYNCS, MIGRATION_TASKS, TASK_GROUPS)}
+_BY_NAME = {read.name: read for read in (SYNC_TASKS, SYNC_TASK_STATISTICS, DATASET_SYNCS, MIGRATION_TASKS, TASK_GROUPS, FAILED_OBJECTS)}
 # The parts, in the order of the result (the order of the read-name registry); each option is named after its read.
 READS = tuple(_BY_NAME[name] for name in names.READ_NAMES)
 MODULE_OF = {read.name: read.module for read in names.READS}
 # Options of the statistics part that name its tasks; without them it reads the tasks sync_task_info found.
 _STATISTICS_IDS = ('sync_task_id', 'sync_task_ids')
+# Options of the failed-object part that name its subjects; without them it reads those of the other parts.
+_FAILED_OBJECT_IDS = ('task_ids', 'group_ids', 'sync_task_ids', 'list_failed')
+# The parts whose subjects the failed-object part reads: (part, items, id key, kind, failed-object count field).
+_FAILING_FROM = (
+    (MIGRATION_TASKS.name, 'migration_tasks', 'id', 'migration_task', 'failed_num'),
+    (TASK_GROUPS.name, 'task_groups', 'group_id', 'task_group', 'fail_num'),
+    (SYNC_TASKS.name, 'sync_tasks', 'sync_task_id', 'sync_task', 'monthly_failure_object'),
+)
+
+
+def has_failed_objects(body: Any, count_field: str) -> bool:
+    """Whether a subject's answer says objects failed, or cannot say (fail closed: its list is read)."""
+    count = body.get(count_field) if isinstance(body, dict) else None
+    return not (isinstance(count, int) and not isinstance(count, bool) and count == 0)
+
+
+def failing_subjects(results: Dict[str, Any]) -> Dict[str, Dict[str, Any]]:
+    """``{kind: {id: body}}``: the subjects the other parts returned that have (or may have) failed objects."""
+    known: Dict[str, Dict[str, Any]] = {}
+    for part, items, id_key, kind, count_field in _FAILING_FROM:
+        bodies = (results.get(part) or {}).get(items)
+        for body in bodies if isinstance(bodies, list) else []:
+            ident = body.get(id_key) if isinstance(body, dict) else None
+            if isinstance(ident, bool) or not isinstance(ident, (str, int)) or ident == '':
+                continue  # the gate names an item without its id; there is no list to read for it
+            if has_failed_objects(body, count_field):
+                known.setdefault(kind, {})[ident] = body
+    return known
 
 
 def argument_spec() -> Dict[str, Any]:
@@ -53,6 +82,7 @@ class StateRead:
         self._clients = clients
         self._lock = threading.Lock()
         self.statistics_from_listing = False
+        self.failed_objects_from_parts = False
 
     def check_options(self) -> Dict[str, Tuple[ReadContext, Any]]:
         """Every part's options, checked before the first request of any (fails the module naming the part)."""
@@ -63,6 +93,8 @@ class StateRead:
                 continue
             from_listing = read is SYNC_TASK_STATISTICS and self.module.params.get(SYNC_TASKS.name) is not None
             from_listing = from_listing and not any(options.get(name) is not None for name in _STATISTICS_IDS)
+            if read is FAILED_OBJECTS and not any(options.get(name) for name in _FAILED_OBJECT_IDS):
+                self.failed_objects_from_parts = any(self.module.params.get(part) is not None for part, *_rest in _FAILING_FROM)
             # What the argument spec cannot say: the ids a read requires (unless they come from the listing).
             for group in [] if from_listing else read.required_one_of:
                 if all(options.get(name) is None for name in group):
@@ -72,6 +104,11 @@ class StateRead:
             # The statistics of listed tasks are checked now with no ids, and read later with the listing's.
             context = self._context(read, {'sync_task_ids': []} if from_listing else None)
             try:
+                if read is FAILED_OBJECTS and self.failed_objects_from_parts:
+                    # Checked now with no subject; read later with those the other parts returned.
+                    read_failed_objects(context, known={})
+                    steps[read.name] = (context, None)
+                    continue
                 steps[read.name] = (context, read.prepare(context))
             except ReadError as refused:
                 self.module.fail_json(msg='%s: %s' % (read.name, refused.result['msg']))
@@ -147,12 +184,27 @@ class StateRead:
                 continue
             if read is SYNC_TASKS:
                 jobs.append((self._sync_chain, (steps,)))
-            elif not (read is SYNC_TASK_STATISTICS and self.statistics_from_listing):
+            elif read is SYNC_TASK_STATISTICS and self.statistics_from_listing:
+                continue  # read by the sync chain
+            elif not (read is FAILED_OBJECTS and self.failed_objects_from_parts):
                 jobs.append((self._finish_part, (read,) + steps[read.name]))
-        with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
-            for future in [pool.submit(job, *args) for job, args in jobs]:
-                future.result()
+        if jobs:
+            with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+                for future in [pool.submit(job, *args) for job, args in jobs]:
+                    future.result()
+        if self.failed_objects_from_parts:
+            self._failed_objects_of_parts(steps[FAILED_OBJECTS.name][0])
         return self.finish()
+
+    def _failed_objects_of_parts(self, context: ReadContext) -> None:
+        """The failed-object part without ids: once the other parts ended, the lists of their failing subjects."""
+        known = failing_subjects(self.results)
+
+        def read_known():
+            # The same options passed their check with no subject; the subjects come from the answers just read.
+            return read_failed_objects(context, known=known)()
+
+        self._finish_part(FAILED_OBJECTS, context, read_known)
 
     def finish(self):
         """The module's result: each part's under its name, plus ``complete``, ``problems`` and, on failure, ``msg``."""

@@ -194,7 +194,9 @@ def _read_subject(subject, resource_id, body, context, obs, options):
     )
     if not complete:
         cut = [item['key'] for item in files if not item['complete']]
-        report_problem(context, resource_id, 'files', 'cut at max_list_bytes (%d bytes): %s' % (options['max_list_bytes'], ', '.join(cut)))
+        report_problem(
+            context, resource_id, 'files', 'the %s list was cut at max_list_bytes (%d bytes): %s' % (subject.noun, options['max_list_bytes'], ', '.join(cut))
+        )
     return dict(entry, files=files, complete=complete, **found.as_dict())
 
 
@@ -208,7 +210,7 @@ def _text_ids(context, option, name):
     return values
 
 
-def _checked_options(context):
+def _checked_options(context, known=None):
     params = context.params
     try:
         task_ids = list(dict.fromkeys(parse_task_id(value, 'task_ids') for value in params['task_ids'] or []))
@@ -216,7 +218,7 @@ def _checked_options(context):
         raise ReadError(str(err))
     group_ids = _text_ids(context, 'group_ids', 'group_id')
     sync_ids = _text_ids(context, 'sync_task_ids', 'sync_task_id')
-    if not (task_ids or group_ids or sync_ids or params['list_failed']):
+    if not (task_ids or group_ids or sync_ids or params['list_failed'] or known is not None):
         raise ReadError('name what to read: task_ids, group_ids, sync_task_ids, or list_failed (migration_tasks, task_groups).')
     if not 0 <= params['max_objects'] <= MAX_OBJECTS:
         raise ReadError('max_objects must be 0 to %d, got %d.' % (MAX_OBJECTS, params['max_objects']))
@@ -226,9 +228,14 @@ def _checked_options(context):
     return {'migration_task': task_ids, 'task_group': group_ids, 'sync_task': sync_ids}
 
 
-def read_failed_objects(context):
-    """``oms_failed_objects_info``: every option checked now; the returned read does the requests."""
-    ids = _checked_options(context)
+def read_failed_objects(context, known=None):
+    """``oms_failed_objects_info``: every option checked now; the returned read does the requests.
+
+    ``known`` holds OMS answers already read, ``{kind: {id: body}}`` (the
+    subjects ``migration_state_info``'s other parts returned): their lists are
+    read with no new OMS request, as for the ones of ``list_failed``.
+    """
+    ids = _checked_options(context, known)
     keys = obs_credentials(context.params)
     options = {'max_objects': context.params['max_objects'], 'max_list_bytes': context.params['max_list_bytes']}
 
@@ -238,7 +245,7 @@ def read_failed_objects(context):
         except OptionError as err:
             raise ReadError(str(err))
         report = ContractReport(context.params['strict_contract'])
-        listed = {}
+        listed = {kind: dict(bodies) for kind, bodies in (known or {}).items()}
         for name in context.params['list_failed'] or []:
             path, status, items_key, schema, id_key = LISTINGS[name]
             listing = list_all(context, path, {'status': status}, items_key, schema, name.replace('_', ' '), report, id_key=id_key)
@@ -267,7 +274,10 @@ def read_failed_objects(context):
                     raise _failure('the %s answer is not an object' % subject.noun, 'InvalidResponse')
                 return _subject_result(subject, resource_id, body, context, obs, options), None
 
+            failed_before = len(context.read_errors.entries)
             found, gone = fetch_each(context, wanted, fetch, subject.noun, subject.id_key)
+            for error in context.read_errors.entries[failed_before:]:
+                error['kind'] = kind  # ids of two kinds may be equal: an error names its kind, as entries and missing do
             results.extend(entry for _id, entry, _meta in found)
             missing.extend({'kind': kind, 'id': resource_id} for resource_id in gone)
         report.apply(context)

@@ -28,6 +28,8 @@ READS = (
     ReadName('dataset_sync_info', 'hwcloud.migration.modelarts_dataset_sync_info', 'dataset_syncs', 'dataset_id'),
     ReadName('migration_task_info', 'hwcloud.migration.oms_migration_task_info', 'migration_tasks', 'id'),
     ReadName('task_group_info', 'hwcloud.migration.oms_task_group_info', 'task_groups', 'group_id'),
+    # Items of three kinds (each has its ``kind``); without ids, read after the parts above, for their failing subjects.
+    ReadName('failed_objects_info', 'hwcloud.migration.oms_failed_objects_info', 'failed_objects', 'id'),
 )
 READ_NAMES = tuple(read.name for read in READS)
 READS_BY_NAME = {read.name: read for read in READS}

@@ -110,26 +110,26 @@ class Tracker:
     def _read_events(self, kind, outcomes, failing, now):
         events = []
         for read in kind.reads:
-            outcome = outcomes[read.name]
+            outcome = outcomes[read.key]
             errors = dict(outcome.failed)
             if outcome.whole_error is not None:
                 whole = next((error for error in outcome.errors if error.get('id') is None), {'message': outcome.whole_error})
                 errors[None] = whole
             for subject_id, error in errors.items():
-                key = (read.name, subject_id)
+                key = (read.key, subject_id)
                 failing[key] = error
                 if key not in self.failing:
                     current = dict(error, read=read.name)
                     events.append(make_event(kind.name, subject_id, 'read_failed', None, current, None, now))
             for key, error in self.failing.items():
-                if key[0] == read.name and key not in failing:
+                if key[0] == read.key and key not in failing:
                     events.append(make_event(kind.name, key[1], 'read_recovered', dict(error, read=read.name), {'read': read.name}, None, now))
         return events
 
     # -- the resources of one kind -------------------------------------------------------
 
     def _kind_events(self, kind, outcomes, entries, checks, now, initial):
-        primary = outcomes[kind.reads[0].name]
+        primary = outcomes[kind.reads[0].key]
         events = []
         seen = set()
         for entry in entries:

@@ -24,6 +24,11 @@ TASK_THRESHOLDS = ('allowed_task_statuses', 'max_window_failure_ratio', 'max_win
 DATASET_THRESHOLDS = ('allowed_dataset_statuses',)
 # Migration tasks and task groups: the cutover deadline and the failed objects allowed.
 MIGRATION_THRESHOLDS = ('deadline', 'max_migration_failed_objects')
+# Failed-object details (migration_health_failed_object_details): the codes the failed objects may have.
+# Role-wide only; set in the policy's thresholds (and each subject's) only when the details are read.
+FAILURE_CODE_THRESHOLDS = ('allowed_failure_codes',)
+DEFAULT_FAILED_OBJECT_LIMIT = 20
+MAX_FAILED_OBJECT_LIMIT = 1000
 
 # The settings a subject must have been made with (checks/settings.py): every OMS kind's, per subject overridable.
 SETTINGS_THRESHOLDS = ('required_settings',)
@@ -48,6 +53,9 @@ DEFAULT_POLICY = {
     'task_groups': [],
     'deadline': None,
     'max_migration_failed_objects': 0,
+    'failed_object_details': False,
+    'failed_object_limit': DEFAULT_FAILED_OBJECT_LIMIT,
+    'allowed_failure_codes': [],
 }
 
 # Width of one statistics bucket: a bucket's time_stamp is its start, so an

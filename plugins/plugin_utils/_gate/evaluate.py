@@ -16,6 +16,7 @@ from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants 
     BUCKET_MS,
     DEFAULT_POLICY,
     ERRORS_IN_SUMMARY,
+    FAILURE_CODE_THRESHOLDS,
     SCHEMA_VERSION,
     SERIES_POINT_BUDGET,
     SPARKLINE_COLUMNS,
@@ -48,7 +49,7 @@ def violation_line(check: dict) -> str:
 
 def _evaluate_kind(kind: SubjectKind, outcomes, policy, defaults, checks, now):
     """The fact entries of one kind: each subject asked for (or listed, with ``all``), its checks added to ``checks``."""
-    listing = outcomes[kind.reads[0].name]
+    listing = outcomes[kind.reads[0].key]
     if policy.get('all_' + kind.fact_key):
         selection = [{'id': subject_id, 'overrides': {}} for subject_id in listing.order]
     else:
@@ -56,9 +57,11 @@ def _evaluate_kind(kind: SubjectKind, outcomes, policy, defaults, checks, now):
     entries = []
     for item in selection:
         subject_id, overrides = item['id'], item['overrides']
-        thresholds = resolve_deadline({key: defaults.get(key) for key in kind.threshold_keys}, now)
+        # (The failure codes only when the details are read: without them the kind has no such check.)
+        keys = [key for key in kind.threshold_keys if key in defaults or key not in FAILURE_CODE_THRESHOLDS]
+        thresholds = resolve_deadline({key: defaults.get(key) for key in keys}, now)
         thresholds.update(resolve_deadline(overrides, now))
-        bodies = tuple(outcomes[read.name].items.get(subject_id) for read in kind.reads)
+        bodies = tuple(outcomes[read.key].items.get(subject_id) for read in kind.reads)
         subject = SubjectChecks(checks, subject_id, kind.name)
         # Anything asked for and not returned is missing, whether or not the module listed it under ``missing``.
         subject.found(kind.found_check, kind.noun, bodies[0] is not None)
@@ -110,7 +113,8 @@ def evaluate(results: object, policy: object, now_ms: int | None = None, errors=
 
     gate_errors = [dict(error) for error in errors or ()]
     for outcome in outcomes.values():
-        gate_errors.extend(outcome.errors)
+        # A read of several kinds (failed objects) fails as a whole once, not once per kind.
+        gate_errors.extend(error for error in outcome.errors if error not in gate_errors)
     gate_errors.extend(_empty_selection_errors(policy, subjects, outcomes))
     return _fact(policy, now, window_bounds, subjects, checks.entries, gate_errors)
 
@@ -156,7 +160,7 @@ def _apply_read_issues(checks, subjects, outcomes):
         for entry in subjects.get(kind.name, []):
             own = by_subject.get((kind.name, entry['id']), [])
             for read in kind.reads:
-                for reason, affected in subject_issues(outcomes[read.name], entry['id'], kind.found_check, read=read):
+                for reason, affected in subject_issues(outcomes[read.key], entry['id'], kind.found_check, read=read):
                     for check in own:
                         if check['id'] in affected:
                             checks.not_evaluated(check, reason)
@@ -172,7 +176,7 @@ def _empty_selection_errors(policy, subjects, outcomes):
     for kind in KINDS:
         if not policy.get('all_' + kind.fact_key) or subjects.get(kind.name):
             continue
-        if outcomes[kind.reads[0].name].errors:
+        if outcomes[kind.reads[0].key].errors:
             continue  # the failed listing is the error already
         errors.append(
             gate_error(

@@ -15,6 +15,7 @@ from typing import Callable, Mapping, Optional, Tuple
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads.names import READS_BY_NAME, ReadName
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.counts import CHECK_ID as COUNTS_CHECK
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.dataset import dataset_checks, dataset_unread
+from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.failed_objects import with_failure_codes
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.migration import (
     migration_task_checks,
     migration_task_unread,
@@ -25,6 +26,7 @@ from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.set
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.checks.sync import task_checks, task_observed
 from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants import (
     DATASET_THRESHOLDS,
+    FAILURE_CODE_THRESHOLDS,
     KIND_DATASET,
     KIND_MIGRATION_TASK,
     KIND_SYNC_TASK,
@@ -54,10 +56,19 @@ class KindRead:
     step: str
     checks: Tuple[str, ...]
     fields: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
+    # A read of several kinds: only its items (and failed ids) of this ``kind``.
+    select: Optional[str] = None
+    # A read of some subjects only: one it did not return is judged by its check, not "not read".
+    optional: bool = False
 
     @property
     def name(self) -> str:
         return self.read.name
+
+    @property
+    def key(self) -> str:
+        """The key of this read's outcome: its name, and the kind it selects."""
+        return self.name if self.select is None else '%s:%s' % (self.name, self.select)
 
     @property
     def items(self) -> str:
@@ -119,6 +130,14 @@ def _read(name, step, checks, **fields):
     return KindRead(READS_BY_NAME[name], step, checks, fields)
 
 
+# Failed-object details (checks/failed_objects.py): each kind's failure-code check, fed by the lists of its failing subjects.
+_FAILURE_CODES = {KIND_SYNC_TASK: 'sync-task-failure-codes', KIND_MIGRATION_TASK: 'migration-task-failure-codes', KIND_TASK_GROUP: 'task-group-failure-codes'}
+
+
+def _failed_objects_read(kind):
+    return KindRead(READS_BY_NAME['failed_objects_info'], 'failed-object list read', (_FAILURE_CODES[kind],), select=kind, optional=True)
+
+
 # Suite properties of a migration task or task group: progress, ETA against the deadline, the API's error reason.
 MIGRATION_PROPERTIES = (
     ('status', 'status_name'),
@@ -134,7 +153,9 @@ MIGRATION_PROPERTIES = (
 # What migration tasks and task groups share: their thresholds (a subject's hold the cutover deadline as given
 # and resolved) and their suite properties.
 _MIGRATION = dict(
-    thresholds=MIGRATION_THRESHOLDS, threshold_keys=MIGRATION_THRESHOLDS + ('deadline_ms', 'deadline_offset_ms'), suite_properties=MIGRATION_PROPERTIES
+    thresholds=MIGRATION_THRESHOLDS,
+    threshold_keys=MIGRATION_THRESHOLDS + ('deadline_ms', 'deadline_offset_ms') + FAILURE_CODE_THRESHOLDS,
+    suite_properties=MIGRATION_PROPERTIES,
 )
 
 _MIGRATION_TASK_CHECKS = ('migration-task-found', 'migration-task-status', 'migration-task-deadline', 'migration-task-failed-objects')
@@ -153,9 +174,10 @@ KINDS = (
         fact_key='sync_tasks',
         noun='sync task',
         checks=('task-found', 'task-status', 'window-statistics', 'window-failure-ratio', 'window-failed-objects', 'monthly-failure-ratio', 'stall')
-        + _SYNC_TASK_CHECKS,
+        + _SYNC_TASK_CHECKS
+        + (_FAILURE_CODES[KIND_SYNC_TASK],),
         thresholds=TASK_THRESHOLDS,
-        threshold_keys=TASK_THRESHOLDS + ('max_stall_age_ms',),
+        threshold_keys=TASK_THRESHOLDS + ('max_stall_age_ms',) + FAILURE_CODE_THRESHOLDS,
         reads=(
             _read(
                 'sync_task_info',
@@ -166,8 +188,9 @@ KINDS = (
                 monthly_failure_object=('monthly-failure-ratio',),
             ),
             _read('sync_task_statistics_info', 'statistics read', ('window-statistics', 'window-failure-ratio', 'window-failed-objects', 'stall')),
+            _failed_objects_read(KIND_SYNC_TASK),
         ),
-        evaluate=task_checks,
+        evaluate=with_failure_codes(task_checks, _FAILURE_CODES[KIND_SYNC_TASK], 'sync task', 'monthly_failure_object'),
         unread=task_observed,
         columns=SYNC_TASK_COLUMNS,
         series_read='sync_task_statistics_info',
@@ -188,7 +211,7 @@ KINDS = (
         name=KIND_MIGRATION_TASK,
         fact_key='migration_tasks',
         noun='migration task',
-        checks=_MIGRATION_TASK_CHECKS,
+        checks=_MIGRATION_TASK_CHECKS + (_FAILURE_CODES[KIND_MIGRATION_TASK],),
         **_MIGRATION,
         reads=(
             _read(
@@ -201,8 +224,9 @@ KINDS = (
                 failed_num=('migration-task-failed-objects', COUNTS_CHECK),
                 failed_object_record=('migration-task-failed-objects',),
             ),
+            _failed_objects_read(KIND_MIGRATION_TASK),
         ),
-        evaluate=migration_task_checks,
+        evaluate=with_failure_codes(migration_task_checks, _FAILURE_CODES[KIND_MIGRATION_TASK], 'migration task', 'failed_num'),
         unread=migration_task_unread,
         columns=MIGRATION_TASK_COLUMNS,
     ),
@@ -210,7 +234,7 @@ KINDS = (
         name=KIND_TASK_GROUP,
         fact_key='task_groups',
         noun='task group',
-        checks=_TASK_GROUP_CHECKS,
+        checks=_TASK_GROUP_CHECKS + (_FAILURE_CODES[KIND_TASK_GROUP],),
         **_MIGRATION,
         reads=(
             _read(
@@ -224,8 +248,9 @@ KINDS = (
                 failed_task_num=('task-group-failed-tasks',),
                 fail_num=('task-group-failed-objects', COUNTS_CHECK),
             ),
+            _failed_objects_read(KIND_TASK_GROUP),
         ),
-        evaluate=task_group_checks,
+        evaluate=with_failure_codes(task_group_checks, _FAILURE_CODES[KIND_TASK_GROUP], 'task group', 'fail_num'),
         unread=task_group_unread,
         columns=TASK_GROUP_COLUMNS,
     ),

@@ -16,6 +16,7 @@ from ansible_collections.hwcloud.migration.plugins.plugin_utils._gate.constants 
     CHART_TYPES,
     DATASET_THRESHOLDS,
     DEFAULT_POLICY,
+    MAX_FAILED_OBJECT_LIMIT,
     MIGRATION_THRESHOLDS,
     TASK_THRESHOLDS,
     MigrationHealthError,
@@ -163,6 +164,32 @@ def _selection(items, label, thresholds, check_id=_check_id, every=None):
     return False, subjects
 
 
+def _failure_codes(value, name):
+    # Failure codes as OMS writes them (UPLOAD_DST_OBJ_FAILURE ...); an empty list allows none.
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, (list, tuple)):
+        raise MigrationHealthError('%s: %r is not a list of failure codes such as UPLOAD_DST_OBJ_FAILURE' % (name, value))
+    codes = []
+    for code in value:
+        if not isinstance(code, str) or not code.strip() or any(char.isspace() for char in code.strip()):
+            raise MigrationHealthError('%s: %r is not a failure code such as UPLOAD_DST_OBJ_FAILURE' % (name, code))
+        if code.strip() not in codes:
+            codes.append(code.strip())
+    return codes
+
+
+def _failed_object_settings(merged):
+    """The failed-object details: read or not, how many objects per subject, the codes allowed (failure-code checks)."""
+    details = _check_flag(merged.get('failed_object_details'), 'failed_object_details')
+    limit = _check_count(merged.get('failed_object_limit'), 'failed_object_limit')
+    if limit is None or limit > MAX_FAILED_OBJECT_LIMIT:
+        raise MigrationHealthError('failed_object_limit: %r is not 0 to %d (failed objects listed per subject)' % (limit, MAX_FAILED_OBJECT_LIMIT))
+    return details, limit, _failure_codes(merged.get('allowed_failure_codes'), 'allowed_failure_codes')
+
+
 def normalise_policy(settings):
     """Validate the role's inputs and return the normalised policy.
 
@@ -221,6 +248,10 @@ def normalise_policy(settings):
         if 'required_settings' in subject['overrides']:
             subject['overrides']['required_settings'] = merged_settings(defaults.get('required_settings'), subject['overrides']['required_settings'])
 
+    details, limit, allowed_codes = _failed_object_settings(merged)
+    if details:
+        defaults['allowed_failure_codes'] = allowed_codes
+
     full_series = _check_flag(merged.get('full_series'), 'full_series')
     allow_empty = _check_flag(merged.get('allow_empty'), 'allow_empty')
 
@@ -242,6 +273,8 @@ def normalise_policy(settings):
         'all_task_groups': all_groups,
         'task_groups': groups,
         'task_group_ids': [group['id'] for group in groups],
+        'failed_object_details': details,
+        'failed_object_limit': limit,
     }
     policy['read_plan'] = read_plan(policy)
     return policy
@@ -276,6 +309,10 @@ def read_plan(policy: dict) -> dict:
     options['dataset_sync_info'] = _selected(False, policy['dataset_ids'], 'dataset_ids')
     options['migration_task_info'] = _selected(policy['all_migration_tasks'], policy['migration_task_ids'], 'task_ids')
     options['task_group_info'] = _selected(policy['all_task_groups'], policy['task_group_ids'], 'group_ids')
+    subjects_read = any(options[name] is not None for name in ('migration_task_info', 'task_group_info', 'sync_task_info'))
+    if policy.get('failed_object_details') and subjects_read:
+        # No ids: migration_state_info reads the lists of the subjects the reads above return with failed objects.
+        options['failed_objects_info'] = {'max_objects': policy['failed_object_limit']}
     unplanned = set(options) - set(READ_NAMES)
     if unplanned:
         raise KeyError('read_plan: %s is not a read of plugins/module_utils/_reads/names.py' % ', '.join(sorted(unplanned)))

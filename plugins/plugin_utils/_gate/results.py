@@ -137,7 +137,10 @@ class ReadOutcome:
             error = self._add_error(gate_error(self.step, '%s is %s, not a list' % (key, describe(items)), field=key))
             self.whole_error = error['message']
             return
+        select = getattr(self.read, 'select', None)
         for index, item in enumerate(items):
+            if select is not None and isinstance(item, dict) and item.get('kind') != select:
+                continue  # a read of several kinds (failed objects): another kind's item, maybe with an equal id
             subject_id = item.get(id_key) if isinstance(item, dict) else None
             if isinstance(subject_id, bool) or not isinstance(subject_id, (str, int)) or not str(subject_id):
                 self._add_error(
@@ -158,10 +161,13 @@ class ReadOutcome:
         per_id = result.get('errors')
         named = False
         if isinstance(per_id, list):
+            select = getattr(self.read, 'select', None)
             for entry in per_id:
                 if not isinstance(entry, dict) or entry.get('id') is None:
                     continue
                 named = True
+                if select is not None and entry.get('kind') not in (None, select):
+                    continue  # another kind's id
                 subject_id = str(entry['id'])
                 error = self._add_error(
                     gate_error(
@@ -241,13 +247,19 @@ def read_outcomes(results: object, kinds) -> dict:
     outcomes = {}
     for kind in kinds:
         for read in kind.reads:
-            if read.name not in outcomes:
-                outcomes[read.name] = ReadOutcome(read).load(results.get(read.name))
+            # Keyed by the read and the kind it selects (``KindRead.key``): a read of several kinds is one outcome per kind.
+            key = getattr(read, 'key', read.name)
+            if key not in outcomes:
+                outcomes[key] = ReadOutcome(read).load(results.get(read.name))
     return outcomes
 
 
 def subject_issues(outcome: ReadOutcome, subject_id: str, found_check: str, *, read=None) -> list:
     """Why checks of ``subject_id`` fed by this read cannot be evaluated: a list of ``(reason, check ids)``.
+
+    A subject absent from an ``optional`` read (one that reads only some
+    subjects, such as the failed-object lists of failing ones) is left to its
+    check, which knows whether the subject needed it.
 
     ``found_check`` is the kind's found check, which a flagged field does not
     affect (the subject was found; one of its fields cannot be used).  ``read``
@@ -259,7 +271,7 @@ def subject_issues(outcome: ReadOutcome, subject_id: str, found_check: str, *, r
     issues = []
     if subject_id in outcome.failed:
         issues.append(('the %s failed: %s' % (outcome.step, outcome.failed[subject_id]['message']), fed))
-    elif subject_id not in outcome.items:
+    elif subject_id not in outcome.items and not getattr(read, 'optional', False):
         if outcome.whole_error is not None:
             issues.append(('not read, the %s failed: %s' % (outcome.step, outcome.whole_error), fed))
         elif not outcome.present:

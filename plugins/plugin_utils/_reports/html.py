@@ -166,6 +166,31 @@ def _subjects(fact, kind, checks_by_subject, columns, markers):
     return rows
 
 
+def _failed_objects(fact):
+    """The failed-object details of every subject that has them (migration_health_failed_object_details), in report order."""
+    sections = []
+    for kind in KINDS:
+        for entry in fact.get(kind.fact_key) or []:
+            details = entry.get('failed_object_details')
+            if not details:
+                continue
+            allowed = (entry.get('thresholds') or {}).get('allowed_failure_codes') or []
+            sections.append(
+                {
+                    'label': kind.noun,
+                    'id': entry['id'],
+                    'name': subject_label(entry),
+                    'where': '%s/%s' % (details.get('bucket') or '?', details.get('list_file_key') or '?'),
+                    'codes': [{'code': code, 'count': count, 'allowed': code in allowed} for code, count in sorted((details.get('counts') or {}).items())],
+                    'objects': details.get('objects') or [],
+                    'total': details.get('total'),
+                    'complete': details.get('complete'),
+                    'unparsable': details.get('unparsable_count'),
+                }
+            )
+    return sections
+
+
 def view_model(fact: dict, title: str = DEFAULT_TITLE) -> dict:
     """Everything the template shows, computed from the fact."""
     checks_by_subject = {}
@@ -217,6 +242,7 @@ def view_model(fact: dict, title: str = DEFAULT_TITLE) -> dict:
         'kinds': kinds,
         'check_summary': _check_summary(fact),
         'settings_checks': _settings_rows(fact),
+        'failed_objects': _failed_objects(fact),
         'frames': list(frames.values()),
         'chart_styles': chart_styles(),
         'healthy_checks': sum(len(row['checks']) for kind in kinds for row in kind['rows'] if row['healthy']),

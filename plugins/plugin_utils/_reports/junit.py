@@ -31,6 +31,33 @@ def _suite_properties(fact, kind_name, subject):
     return pairs
 
 
+def _code_cases(fact, check):
+    """One test case per failure code of a failure-code check's subject: ``(name, passed, skipped, detail)``.
+
+    A code the user allows passes, any other fails; all are skipped when the
+    check is switched off (skip_checks).  The detail names the code's count
+    and its first objects (``failed_object_details`` of the subject's entry).
+    """
+    if not check['id'].endswith('-failure-codes'):
+        return []
+    kind = KINDS_BY_NAME.get(check['kind'])
+    entry = next((item for item in fact.get(kind.fact_key) or [] if item.get('id') == check['subject']), None) if kind else None
+    details = (entry or {}).get('failed_object_details') or {}
+    allowed = ((entry or {}).get('thresholds') or {}).get('allowed_failure_codes') or []
+    cases = []
+    for code, count in sorted((details.get('counts') or {}).items()):
+        keys = [item.get('key') for item in details.get('objects') or [] if item.get('code') == code]
+        detail = '%d failed object(s) with code %s (%s)\n%s' % (
+            count,
+            code,
+            'allowed' if code in allowed else 'not allowed',
+            '\n'.join(str(key) for key in keys),
+        )
+        skipped = check['skipped'] and check['passed']
+        cases.append(('%s %s' % (check['id'], code), skipped or code in allowed, skipped, detail))
+    return cases
+
+
 def _element(parent, tag, text=None, **attributes):
     element = ET.SubElement(parent, tag, dict((key, xml_safe(value)) for key, value in attributes.items()))
     if text is not None:
@@ -64,14 +91,17 @@ def render_junit(fact: dict) -> str:
     timestamp = (fact.get('evaluated_at') or '').rstrip('Z')
     gate_errors = fact.get('errors') or []
     not_evaluated = counts.get('checks_not_evaluated', 0)
+    # The failed-object details: a test case per failure code, after its check's.
+    code_cases = {id(check): _code_cases(fact, check) for check in fact['checks']}
+    every_code = [case for cases in code_cases.values() for case in cases]
     root = ET.Element(
         'testsuites',
         {
             'name': 'migration-health',
-            'tests': str(counts['checks'] + len(gate_errors)),
-            'failures': str(counts['checks_failed'] - not_evaluated),
+            'tests': str(counts['checks'] + len(gate_errors) + len(every_code)),
+            'failures': str(counts['checks_failed'] - not_evaluated + sum(1 for case in every_code if not case[1])),
             'errors': str(not_evaluated + len(gate_errors)),
-            'skipped': str(counts['checks_skipped']),
+            'skipped': str(counts['checks_skipped'] + sum(1 for case in every_code if case[2])),
         },
     )
     if gate_errors:
@@ -100,14 +130,15 @@ def render_junit(fact: dict) -> str:
     for (kind, subject), checks in _suites(fact['checks']):
         label = KINDS_BY_NAME[kind].noun if kind in KINDS_BY_NAME else kind
         errored = sum(1 for check in checks if not check['passed'] and not check.get('evaluated', True))
+        codes = [case for check in checks for case in code_cases[id(check)]]
         suite = _element(
             root,
             'testsuite',
             name='%s %s' % (label, subject),
-            tests=len(checks),
-            failures=sum(1 for check in checks if not check['passed']) - errored,
+            tests=len(checks) + len(codes),
+            failures=sum(1 for check in checks if not check['passed']) - errored + sum(1 for case in codes if not case[1]),
             errors=errored,
-            skipped=sum(1 for check in checks if check['passed'] and check['skipped']),
+            skipped=sum(1 for check in checks if check['passed'] and check['skipped']) + sum(1 for case in codes if case[2]),
             timestamp=timestamp,
             time='0',
         )
@@ -130,5 +161,12 @@ def render_junit(fact: dict) -> str:
             elif check['skipped']:
                 _element(case, 'skipped', message=check['message'])
             _element(case, 'system-out', detail)
+            for name, passed, skipped, code_detail in code_cases[id(check)]:
+                code_case = _element(suite, 'testcase', classname='migration_health.%s.%s' % (kind, subject), name=name, time='0')
+                if skipped:
+                    _element(code_case, 'skipped', message=check['message'])
+                elif not passed:
+                    _element(code_case, 'failure', code_detail, message=code_detail.split('\n', 1)[0], type=check['id'])
+                _element(code_case, 'system-out', code_detail)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding='unicode') + '\n'

@@ -88,7 +88,7 @@ def statistics_problem(statistics: object, window: str) -> str | None:
 
 def task_checks(subject: SubjectChecks, bodies: tuple, thresholds: dict, *, now: int, window: str) -> dict:
     """Evaluate one found sync task (``bodies``: its task, its statistics or None); returns its observed values for the report."""
-    task, statistics = bodies
+    task, statistics = bodies[:2]  # (the failed-object list, when read, comes after)
     subject.status_name('task-status', task.get('status'), thresholds['allowed_task_statuses'])
     observed = task_observed(task)
     problem = statistics_problem(statistics, window)

@@ -16,6 +16,7 @@ from module_runner import CREDENTIALS, FakeClient, run_module  # noqa: F401  pyl
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.client import HuaweiCloudClient
 from ansible_collections.hwcloud.migration.plugins.module_utils._api.errors import HuaweiCloudError
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads import bundle as _state
+from ansible_collections.hwcloud.migration.plugins.module_utils._reads import failed_objects as _failed_objects
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads import migration as _reads_migration
 from ansible_collections.hwcloud.migration.plugins.module_utils._reads import sync_tasks as _reads_sync
 from ansible_collections.hwcloud.migration.plugins.modules import migration_state_info as module
@@ -116,8 +117,9 @@ def test_every_read_in_one_call_each_result_under_its_name(run_state):
     assert [task['id'] for task in result['migration_task_info']['migration_tasks']] == [1001, 1002]
     assert result['migration_task_info']['migration_tasks'][0]['summary']['status_name'] == 'succeeded'
     assert [group['group_id'] for group in result['task_group_info']['task_groups']] == ['group-1']
-    for name in _state.MODULE_OF:
+    for name in ALL_READS:
         assert result[name]['complete'] is True and 'changed' not in result[name], name
+    assert 'failed_objects_info' not in result  # a part left out is not read
     paths = [call[0] for call in client.calls]
     assert paths.count(_reads_sync.STATISTICS_PATH) == 2 and paths.count(_reads_sync.LIST_PATH) == 1
 
@@ -156,7 +158,7 @@ def test_one_read_failing_keeps_every_other_result(run_state):
     # The other reads ended as usual.
     assert [task['id'] for task in result['migration_task_info']['migration_tasks']] == [1001, 1002]
     assert len(result['sync_task_statistics_info']['sync_task_statistics']) == 2
-    assert not any(result[name].get('failed') for name in _state.MODULE_OF if name != 'task_group_info')
+    assert not any(result[name].get('failed') for name in ALL_READS if name != 'task_group_info')
 
 
 def test_a_failed_listing_fails_its_read_and_leaves_the_statistics_unread(run_state):
@@ -270,3 +272,28 @@ def test_a_shared_token_may_be_renewed_once_per_read(monkeypatch):
     assert clients['modelarts'].auth is clients['oms'].auth
     assert clients['oms'].auth.max_renewals == 3
     assert PasswordAuth.MAX_RENEWALS == 1
+
+
+def test_failed_objects_without_ids_read_the_failing_subjects_of_the_other_parts_only(run_state, monkeypatch):
+    # Nothing failed: no subject has a list to read, and no OMS request is repeated for it.
+    obs_clients = []
+    monkeypatch.setattr(_failed_objects, 'ObsClient', lambda api, **keys: obs_clients.append(keys) or object())
+    args = {'migration_task_info': {'task_ids': [1001]}, 'task_group_info': {'group_ids': ['group-1']}, 'failed_objects_info': {'max_objects': 5}}
+    result, client = run_state(args)
+    assert not result.failed, result.get('msg')
+    part = result['failed_objects_info']
+    assert part['failed_objects'] == [] and part['missing'] == [] and part['complete'] is True
+    paths = [call[0] for call in client.calls]
+    assert paths.count(_reads_migration.TASK_SHOW_PATH) == 1 and paths.count(_reads_migration.GROUP_SHOW_PATH) == 1
+    assert len(obs_clients) == 1 and obs_clients[0]['access_key'] == CREDENTIALS['access_key']
+
+
+def test_failing_subjects_are_chosen_from_the_parts_results():
+    results = {
+        'migration_task_info': {'migration_tasks': [dict(MIGRATION_TASK, failed_num=2), dict(MIGRATION_TASK, id=1002)]},
+        'task_group_info': {'task_groups': [dict(GROUP, fail_num=None)]},
+        'sync_task_info': {'sync_tasks': list(TASKS.values())},
+    }
+    known = _state.failing_subjects(results)
+    assert sorted(known) == ['migration_task', 'sync_task', 'task_group']
+    assert list(known['migration_task']) == [1001] and list(known['task_group']) == ['group-1'] and list(known['sync_task']) == ['task-b']

@@ -103,7 +103,7 @@ def test_empty_selections_are_not_read():
 
 
 def test_everything_at_once_reads_every_part_in_the_order_of_the_read_registry():
-    got = plan(sync_tasks='all', datasets=[DATASET], migration_tasks=[MIGRATION_TASK], task_groups='all', window='30m')
+    got = plan(sync_tasks='all', datasets=[DATASET], migration_tasks=[MIGRATION_TASK], task_groups='all', window='30m', failed_object_details=True)
     assert list(got) == list(READ_NAMES)
     assert got == {
         'sync_task_info': {'details': True},
@@ -111,6 +111,8 @@ def test_everything_at_once_reads_every_part_in_the_order_of_the_read_registry()
         'dataset_sync_info': {'dataset_ids': [DATASET]},
         'migration_task_info': {'task_ids': [MIGRATION_TASK]},
         'task_group_info': {},
+        # No ids: the lists of the failing subjects the reads above return.
+        'failed_objects_info': {'max_objects': 20},
     }
 
 
